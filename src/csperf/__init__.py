@@ -1,0 +1,85 @@
+"""csperf: performance-appraisal scorecards for customer-service teams and their managers.
+
+The public API is re-exported here; see the API reference in the documentation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csperf.dimensions import Dimension
+from csperf.errors import (
+    ConfigError,
+    CsperfError,
+    GradeError,
+    InconsistentJudgementsError,
+    MeasurementError,
+    MissingMeasurementError,
+    PluginError,
+    UnknownNameError,
+    ValidationError,
+    WeightingError,
+)
+from csperf.grading import GradeBand, GradeScale
+from csperf.indicators import (
+    Direction,
+    Indicator,
+    Piecewise,
+    RatioToTarget,
+    ScoringRule,
+    Steps,
+    TargetTolerance,
+)
+from csperf.results import (
+    BatchResult,
+    DimensionResult,
+    IndicatorResult,
+    Redistribution,
+    ScorecardResult,
+)
+from csperf.scorecard import MissingPolicy, Scorecard
+from csperf.text import LocalizedText, Text, localize
+from csperf.weighting import Weighting
+
+__all__ = [
+    "BatchResult",
+    "ConfigError",
+    "CsperfError",
+    "Dimension",
+    "DimensionResult",
+    "Direction",
+    "GradeBand",
+    "GradeError",
+    "GradeScale",
+    "InconsistentJudgementsError",
+    "IndicatorResult",
+    "Indicator",
+    "LocalizedText",
+    "MeasurementError",
+    "MissingMeasurementError",
+    "MissingPolicy",
+    "Piecewise",
+    "PluginError",
+    "RatioToTarget",
+    "Redistribution",
+    "Scorecard",
+    "ScorecardResult",
+    "ScoringRule",
+    "Steps",
+    "TargetTolerance",
+    "Text",
+    "UnknownNameError",
+    "ValidationError",
+    "Weighting",
+    "WeightingError",
+    "__version__",
+    "localize",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from csperf._version import __version__
+
+        return __version__
+    raise AttributeError(f"module 'csperf' has no attribute {name!r}")

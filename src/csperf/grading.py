@@ -1,0 +1,293 @@
+"""Grade bands and grade scales: 优秀 / 良好 / 合格 / 不合格 and their kin.
+
+A :class:`GradeScale` is a set of contiguous :class:`GradeBand` intervals. It grades a
+scorecard's total and, as an indicator's *standards*, the indicator's raw value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+import numpy as np
+
+from csperf._numbers import as_real
+from csperf.errors import GradeError, ValidationError
+from csperf.text import Text, localize, to_text
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["GradeBand", "GradeScale"]
+
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def check_key(obj: str, field: str, value: Any) -> str:
+    """Check that ``value`` is an identifier key (``[a-z][a-z0-9_]*``)."""
+    if not isinstance(value, str) or not KEY_PATTERN.match(value):
+        raise ValidationError(
+            f"{obj}: field {field!r} must match [a-z][a-z0-9_]*, got {value!r}",
+            obj=obj,
+            field=field,
+            value=value,
+        )
+    return value
+
+
+def _format_bound(value: float) -> str:
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    return f"{value:g}"
+
+
+@attrs.frozen
+class GradeBand:
+    """One grade: a key, a display label and the interval of values it covers.
+
+    Which end of the interval is closed is decided by the :class:`GradeScale` that holds the band.
+
+    Attributes:
+        key: Identifier of the grade (``excellent``, ``good``, ``pass``, ``fail``...).
+        label: Display label, a string or a mapping of language to text.
+        lower: Lower bound (may be ``-inf`` for an open-ended band).
+        upper: Upper bound, greater than ``lower`` (may be ``inf``).
+
+    Examples:
+        >>> band = GradeBand("good", {"zh": "良好", "en": "good"}, 80, 90)
+        >>> band.text("zh")
+        '良好'
+    """
+
+    key: str
+    label: Text
+    lower: float
+    upper: float
+
+    def __attrs_post_init__(self) -> None:
+        obj = f"GradeBand {self.key!r}"
+        check_key("GradeBand", "key", self.key)
+        object.__setattr__(self, "label", to_text(self.label, obj=obj, field="label"))
+        lower = as_real(self.lower, obj=obj, field="lower", allow_infinite=True)
+        upper = as_real(self.upper, obj=obj, field="upper", allow_infinite=True)
+        if not lower < upper:
+            raise ValidationError(
+                f"{obj}: lower bound {lower:g} must be below upper bound {upper:g}",
+                obj=obj,
+                field="upper",
+                value=upper,
+            )
+        object.__setattr__(self, "lower", lower)
+        object.__setattr__(self, "upper", upper)
+
+    def text(self, lang: str | None = None) -> str:
+        """The label in ``lang`` (see :func:`csperf.localize`)."""
+        return localize(self.label, lang)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description of the band."""
+        label: Any = self.label if isinstance(self.label, str) else dict(self.label)
+        return {"key": self.key, "label": label, "lower": self.lower, "upper": self.upper}
+
+
+def _bands(value: Iterable[GradeBand]) -> tuple[GradeBand, ...]:
+    if isinstance(value, (str, bytes, Mapping)):
+        raise ValidationError(
+            "GradeScale: field 'bands' must be a sequence of GradeBand",
+            obj="GradeScale",
+            field="bands",
+            value=value,
+        )
+    return tuple(value)
+
+
+@attrs.frozen
+class GradeScale:
+    """Contiguous grade bands without gaps or overlaps.
+
+    With ``closed="left"`` (the default) every band is the half-open interval ``[lower, upper)``,
+    except the top band, which also includes its upper bound: on the default 0-100 scale, 90 is
+    excellent and so is 100. With ``closed="right"`` every band is ``(lower, upper]`` and the
+    bottom band includes its lower bound, which suits lower-is-better standards such as
+    "first response within 60 s is excellent".
+
+    Attributes:
+        bands: The bands, in the order given (conventionally best first).
+        closed: ``"left"`` or ``"right"``: which end of each band is closed.
+
+    Raises:
+        ValidationError: When the bands are empty, have duplicate keys, overlap or leave a gap.
+
+    Examples:
+        >>> scale = GradeScale.default()
+        >>> scale.grade(90).key, scale.grade(89.99).key, scale.grade(100).key
+        ('excellent', 'good', 'excellent')
+    """
+
+    bands: tuple[GradeBand, ...] = attrs.field(converter=_bands)
+    closed: Literal["left", "right"] = "left"
+    _ordered: tuple[GradeBand, ...] = attrs.field(init=False, repr=False, eq=False)
+    _edges: NDArray[np.float64] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.closed not in ("left", "right"):
+            raise ValidationError(
+                f"GradeScale: field 'closed' must be 'left' or 'right', got {self.closed!r}",
+                obj="GradeScale",
+                field="closed",
+                value=self.closed,
+            )
+        if not self.bands:
+            raise ValidationError(
+                "GradeScale: field 'bands' must hold at least one band",
+                obj="GradeScale",
+                field="bands",
+                value=(),
+            )
+        seen: set[str] = set()
+        for band in self.bands:
+            if not isinstance(band, GradeBand):
+                raise ValidationError(
+                    f"GradeScale: every band must be a GradeBand, got {band!r}",
+                    obj="GradeScale",
+                    field="bands",
+                    value=band,
+                )
+            if band.key in seen:
+                raise ValidationError(
+                    f"GradeScale: band key {band.key!r} appears twice",
+                    obj="GradeScale",
+                    field="bands",
+                    value=band.key,
+                )
+            seen.add(band.key)
+        ordered = tuple(sorted(self.bands, key=lambda b: b.lower))
+        for below, above in zip(ordered, ordered[1:]):
+            if below.upper > above.lower:
+                raise ValidationError(
+                    f"GradeScale: bands {below.key!r} [{_format_bound(below.lower)}, "
+                    f"{_format_bound(below.upper)}] and {above.key!r} "
+                    f"[{_format_bound(above.lower)}, {_format_bound(above.upper)}] overlap",
+                    obj="GradeScale",
+                    field="bands",
+                    value=(below.key, above.key),
+                )
+            if below.upper < above.lower:
+                raise ValidationError(
+                    f"GradeScale: gap between band {below.key!r} (up to "
+                    f"{_format_bound(below.upper)}) and band {above.key!r} (from "
+                    f"{_format_bound(above.lower)})",
+                    obj="GradeScale",
+                    field="bands",
+                    value=(below.key, above.key),
+                )
+        object.__setattr__(self, "_ordered", ordered)
+        object.__setattr__(self, "_edges", np.array([b.upper for b in ordered[:-1]], dtype=float))
+
+    @classmethod
+    def default(cls) -> GradeScale:
+        """The customary four-grade scale on 0-100 points.
+
+        ========== ====== ============
+        key        label  interval
+        ========== ====== ============
+        excellent  优秀   [90, 100]
+        good       良好   [80, 90)
+        pass       合格   [60, 80)
+        fail       不合格 [0, 60)
+        ========== ====== ============
+        """
+        return cls(
+            (
+                GradeBand("excellent", {"zh": "优秀", "en": "excellent"}, 90, 100),
+                GradeBand("good", {"zh": "良好", "en": "good"}, 80, 90),
+                GradeBand("pass", {"zh": "合格", "en": "pass"}, 60, 80),
+                GradeBand("fail", {"zh": "不合格", "en": "fail"}, 0, 60),
+            )
+        )
+
+    @property
+    def lower(self) -> float:
+        """The smallest value the scale covers."""
+        return self._ordered[0].lower
+
+    @property
+    def upper(self) -> float:
+        """The largest value the scale covers."""
+        return self._ordered[-1].upper
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The band keys, in the order given."""
+        return tuple(b.key for b in self.bands)
+
+    def band(self, key: str) -> GradeBand:
+        """The band with the given key.
+
+        Raises:
+            GradeError: When there is no such band.
+        """
+        for band in self.bands:
+            if band.key == key:
+                return band
+        raise GradeError(
+            f"GradeScale has no band {key!r} (bands: {', '.join(self.keys)})",
+            obj="GradeScale",
+            field="bands",
+            value=key,
+        )
+
+    def covers(self, value: float) -> bool:
+        """Whether ``value`` lies inside the scale."""
+        return not math.isnan(value) and self.lower <= value <= self.upper
+
+    def grade(self, value: float, *, subject: str | None = None) -> GradeBand:
+        """The band that holds ``value``.
+
+        Args:
+            value: The value to grade.
+            subject: Who is being graded, named in the error message.
+
+        Raises:
+            GradeError: When the value is NaN or outside the scale.
+        """
+        index = int(self.indices(np.array([value], dtype=float), subject=subject)[0])
+        return self._ordered[index]
+
+    def indices(self, values: ArrayLike, *, subject: str | None = None) -> NDArray[np.intp]:
+        """Vectorised grading: positions into :attr:`ordered` for each value.
+
+        Args:
+            values: The values to grade.
+            subject: Who is being graded, named in the error message.
+
+        Raises:
+            GradeError: When a value is NaN or outside the scale.
+        """
+        array = np.asarray(values, dtype=float)
+        bad = np.isnan(array) | (array < self.lower) | (array > self.upper)
+        if bad.any():
+            first = float(array[np.argmax(bad)])
+            who = f" for subject {subject!r}" if subject is not None else ""
+            raise GradeError(
+                f"GradeScale: value {first!r}{who} lies outside the scale "
+                f"[{_format_bound(self.lower)}, {_format_bound(self.upper)}]",
+                obj="GradeScale",
+                field="value",
+                subject=subject,
+                value=first,
+            )
+        side: Literal["left", "right"] = "right" if self.closed == "left" else "left"
+        return np.searchsorted(self._edges, array, side=side)
+
+    @property
+    def ordered(self) -> tuple[GradeBand, ...]:
+        """The bands from the lowest interval to the highest."""
+        return self._ordered
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description of the scale."""
+        return {"closed": self.closed, "bands": [b.to_dict() for b in self.bands]}

@@ -1,0 +1,709 @@
+"""The scorecard (绩效考核表): dimensions, indicators, weights and grades, and its evaluation.
+
+:meth:`Scorecard.evaluate` computes in exact rational arithmetic on the decimal values of its
+inputs, so a total rounds the way a person rounds the printed number.
+:meth:`Scorecard.evaluate_many` computes a whole population with numpy and recomputes exactly the
+few rows whose float total lies within 1e-6 of a rounding tie, so both agree on every total and
+grade.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import numbers
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+
+from csperf._frozen import FrozenDict
+from csperf._numbers import as_real, exact, round_half_up
+from csperf.dimensions import Dimension
+from csperf.errors import (
+    MeasurementError,
+    MissingMeasurementError,
+    UnknownNameError,
+    ValidationError,
+    WeightingError,
+)
+from csperf.grading import GradeScale, check_key
+from csperf.indicators import Indicator
+from csperf.results import (
+    BatchResult,
+    DimensionResult,
+    IndicatorResult,
+    Redistribution,
+    ScorecardResult,
+)
+from csperf.text import Text, localize, plain_text, to_text
+from csperf.weighting import Weighting
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+__all__ = ["MissingPolicy", "Scorecard"]
+
+TIE_GUARD = 1e-6
+"""Rows of a batch whose scaled float total lies this close to a rounding tie are recomputed
+exactly."""
+
+
+class MissingPolicy(str, enum.Enum):
+    """What to do when a subject has no measurement for an indicator.
+
+    Attributes:
+        ERROR: Raise :class:`~csperf.errors.MissingMeasurementError` (the default).
+        ZERO: Score the indicator 0 points; weights are unchanged.
+        REDISTRIBUTE: Share the indicator's weight among the other indicators of its dimension in
+            proportion to their weights; a dimension left with no measured indicator shares its
+            weight among the other dimensions in the same way. The result lists what moved.
+    """
+
+    ERROR = "error"
+    ZERO = "zero"
+    REDISTRIBUTE = "redistribute"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _policy(value: Any) -> MissingPolicy:
+    try:
+        return MissingPolicy(value)
+    except ValueError:
+        raise ValidationError(
+            f"Scorecard: field 'missing' must be one of "
+            f"{', '.join(p.value for p in MissingPolicy)}, got {value!r}",
+            obj="Scorecard",
+            field="missing",
+            value=value,
+        ) from None
+
+
+def _sequence(field: str) -> Any:
+    def convert(value: Any) -> tuple[Any, ...]:
+        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+            raise ValidationError(
+                f"Scorecard: field {field!r} must be a sequence, got {type(value).__name__}",
+                obj="Scorecard",
+                field=field,
+                value=value,
+            )
+        return tuple(value)
+
+    return convert
+
+
+def _default_scale() -> GradeScale:
+    return GradeScale.default()
+
+
+@attrs.frozen
+class Scorecard:
+    """An appraisal form: dimensions, indicators, weights, grades and scoring policy.
+
+    Attributes:
+        key: Identifier of the form (``[a-z][a-z0-9_]*``).
+        title: Display title, a string or a mapping of language to text.
+        dimensions: The :class:`~csperf.Dimension` objects, in display order.
+        indicators: The :class:`~csperf.Indicator` objects, in display order.
+        weighting: The :class:`~csperf.Weighting`; every indicator has a weight in its own
+            dimension and every weight has an indicator.
+        grade_scale: Grades of the total; it must cover ``[0, max_points]``.
+        version: Version label of the form, recorded in every result.
+        precision: Decimals of the rounded total (0-10).
+        missing: The :class:`MissingPolicy`.
+        max_points: The most points any indicator may give: 100, or more for a card that
+            rewards over-achievement (e.g. 120). Every scoring rule must stay within it.
+        fingerprint: A stable SHA-256 hash of the card's canonical content (computed).
+
+    Raises:
+        ValidationError: When any of the rules above is broken
+            (:class:`~csperf.errors.WeightingError` for weights that do not match).
+    """
+
+    key: str
+    title: Text
+    dimensions: tuple[Dimension, ...] = attrs.field(converter=_sequence("dimensions"))
+    indicators: tuple[Indicator, ...] = attrs.field(converter=_sequence("indicators"))
+    weighting: Weighting
+    grade_scale: GradeScale = attrs.field(factory=_default_scale)
+    version: str = "1"
+    precision: int = 2
+    missing: MissingPolicy = attrs.field(default=MissingPolicy.ERROR, converter=_policy)
+    max_points: float = 100.0
+    fingerprint: str = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        check_key("Scorecard", "key", self.key)
+        obj = f"Scorecard {self.key!r}"
+        object.__setattr__(self, "title", to_text(self.title, obj=obj, field="title"))
+        if not isinstance(self.version, str) or not self.version:
+            raise ValidationError(
+                f"{obj}: field 'version' must be a non-empty string, got {self.version!r}",
+                obj=obj,
+                field="version",
+                value=self.version,
+            )
+        if (
+            isinstance(self.precision, bool)
+            or not isinstance(self.precision, int)
+            or not 0 <= self.precision <= 10
+        ):
+            raise ValidationError(
+                f"{obj}: field 'precision' must be a whole number from 0 to 10, "
+                f"got {self.precision!r}",
+                obj=obj,
+                field="precision",
+                value=self.precision,
+            )
+        max_points = as_real(self.max_points, obj=obj, field="max_points")
+        if max_points <= 0:
+            raise ValidationError(
+                f"{obj}: field 'max_points' must be positive, got {max_points:g}",
+                obj=obj,
+                field="max_points",
+                value=max_points,
+            )
+        object.__setattr__(self, "max_points", max_points)
+        self._check_parts(obj)
+        object.__setattr__(self, "fingerprint", self._fingerprint())
+
+    def _check_parts(self, obj: str) -> None:
+        for field, items, kind in (
+            ("dimensions", self.dimensions, Dimension),
+            ("indicators", self.indicators, Indicator),
+        ):
+            if not items:
+                raise ValidationError(
+                    f"{obj}: field {field!r} must not be empty", obj=obj, field=field, value=()
+                )
+            seen: set[str] = set()
+            for i, item in enumerate(items):
+                if not isinstance(item, kind):
+                    raise ValidationError(
+                        f"{obj}: {field}[{i}] must be a {kind.__name__}, got {item!r}",
+                        obj=obj,
+                        field=f"{field}[{i}]",
+                        value=item,
+                    )
+                if item.key in seen:
+                    raise ValidationError(
+                        f"{obj}: {field}[{i}] repeats the key {item.key!r}",
+                        obj=obj,
+                        field=f"{field}[{i}].key",
+                        value=item.key,
+                    )
+                seen.add(item.key)
+        dims = [d.key for d in self.dimensions]
+        for i, ind in enumerate(self.indicators):
+            if ind.dimension not in dims:
+                raise ValidationError(
+                    f"{obj}: indicator {ind.key!r} belongs to unknown dimension "
+                    f"{ind.dimension!r} (dimensions: {', '.join(dims)})",
+                    obj=obj,
+                    field=f"indicators[{i}].dimension",
+                    value=ind.dimension,
+                )
+            if ind.scoring.max_points > self.max_points:
+                raise ValidationError(
+                    f"{obj}: indicator {ind.key!r} can score {ind.scoring.max_points:g} points, "
+                    f"more than the card's max_points {self.max_points:g}",
+                    obj=obj,
+                    field=f"indicators[{i}].scoring",
+                    value=ind.scoring.max_points,
+                )
+        self._check_weighting(obj, dims)
+        if not isinstance(self.grade_scale, GradeScale):
+            raise ValidationError(
+                f"{obj}: field 'grade_scale' must be a GradeScale, got {self.grade_scale!r}",
+                obj=obj,
+                field="grade_scale",
+                value=self.grade_scale,
+            )
+        if self.grade_scale.lower > 0 or self.grade_scale.upper < self.max_points:
+            raise ValidationError(
+                f"{obj}: the grade scale covers [{self.grade_scale.lower:g}, "
+                f"{self.grade_scale.upper:g}] but totals range over [0, {self.max_points:g}]",
+                obj=obj,
+                field="grade_scale",
+                value=(self.grade_scale.lower, self.grade_scale.upper),
+            )
+
+    def _check_weighting(self, obj: str, dims: list[str]) -> None:
+        weighting = self.weighting
+        if not isinstance(weighting, Weighting):
+            raise WeightingError(
+                f"{obj}: field 'weighting' must be a Weighting, got {weighting!r}",
+                obj=obj,
+                field="weighting",
+                value=weighting,
+            )
+        if set(weighting.dimensions) != set(dims):
+            raise WeightingError(
+                f"{obj}: weighted dimensions {sorted(weighting.dimensions)} differ from the "
+                f"card's dimensions {sorted(dims)}",
+                obj=obj,
+                field="weighting.dimensions",
+                value=sorted(set(weighting.dimensions) ^ set(dims)),
+            )
+        keys = {ind.key for ind in self.indicators}
+        for ind in self.indicators:
+            inner = weighting.indicators[ind.dimension]
+            if ind.key not in inner:
+                raise WeightingError(
+                    f"{obj}: indicator {ind.key!r} has no weight in dimension {ind.dimension!r}",
+                    obj=obj,
+                    field=f"weighting.indicators[{ind.dimension!r}]",
+                    value=ind.key,
+                )
+        for dim, inner in weighting.indicators.items():
+            for key in inner:
+                if key not in keys:
+                    raise WeightingError(
+                        f"{obj}: weighting has a weight for unknown indicator {key!r} in "
+                        f"dimension {dim!r}",
+                        obj=obj,
+                        field=f"weighting.indicators[{dim!r}]",
+                        value=key,
+                    )
+
+    # -- identity -------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The card's canonical content as JSON-ready data (what :attr:`fingerprint` hashes)."""
+        return {
+            "key": self.key,
+            "title": plain_text(self.title),
+            "version": self.version,
+            "precision": self.precision,
+            "missing": self.missing.value,
+            "max_points": self.max_points,
+            "grade_scale": self.grade_scale.to_dict(),
+            "dimensions": [d.to_dict() for d in self.dimensions],
+            "indicators": [i.to_dict() for i in self.indicators],
+            "weighting": self.weighting.to_dict(),
+        }
+
+    def _fingerprint(self) -> str:
+        canonical = json.dumps(
+            self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def text(self, lang: str | None = None) -> str:
+        """The title in ``lang``."""
+        return localize(self.title, lang)
+
+    def indicator(self, key: str) -> Indicator:
+        """The indicator with the given key.
+
+        Raises:
+            UnknownNameError: When there is none; the message lists the known keys.
+        """
+        for ind in self.indicators:
+            if ind.key == key:
+                return ind
+        known = [i.key for i in self.indicators]
+        raise UnknownNameError(
+            f"Scorecard {self.key!r} has no indicator {key!r} (indicators: {', '.join(known)})",
+            obj=f"Scorecard {self.key!r}",
+            field="indicators",
+            value=key,
+            available=known,
+        )
+
+    def dimension(self, key: str) -> Dimension:
+        """The dimension with the given key.
+
+        Raises:
+            UnknownNameError: When there is none; the message lists the known keys.
+        """
+        for dim in self.dimensions:
+            if dim.key == key:
+                return dim
+        known = [d.key for d in self.dimensions]
+        raise UnknownNameError(
+            f"Scorecard {self.key!r} has no dimension {key!r} (dimensions: {', '.join(known)})",
+            obj=f"Scorecard {self.key!r}",
+            field="dimensions",
+            value=key,
+            available=known,
+        )
+
+    def _labels(self) -> FrozenDict[str, Any]:
+        labels: dict[str, Any] = {d.key: d.name for d in self.dimensions}
+        labels.update({i.key: i.name for i in self.indicators})
+        return FrozenDict(labels)
+
+    # -- evaluation -----------------------------------------------------------------------
+
+    def _exact_weights(self) -> tuple[dict[str, Fraction], dict[str, dict[str, Fraction]]]:
+        """Both weight levels as exact fractions, each level normalised to sum exactly to 1."""
+        dims = {k: exact(v) for k, v in self.weighting.dimensions.items()}
+        total = sum(dims.values(), Fraction(0))
+        dims = {k: v / total for k, v in dims.items()}
+        within: dict[str, dict[str, Fraction]] = {}
+        for dim, inner in self.weighting.indicators.items():
+            weights = {k: exact(v) for k, v in inner.items()}
+            level = sum(weights.values(), Fraction(0))
+            within[dim] = {k: v / level for k, v in weights.items()}
+        return dims, within
+
+    def evaluate(self, measurements: Any, subject: str | None = None) -> ScorecardResult:
+        """Score one subject.
+
+        Args:
+            measurements: Measurement name → raw value (a mapping). An object with a
+                ``row(subject)`` method, such as :class:`csperf.sources.Measurements`, is read
+                through that method. A value of None counts as missing; keys no indicator reads
+                are ignored.
+            subject: Who is appraised, named in results and errors.
+
+        Returns:
+            The :class:`~csperf.ScorecardResult`.
+
+        Raises:
+            MeasurementError: For NaN, infinite, boolean or non-numeric raw values, or values a
+                rule cannot score.
+            MissingMeasurementError: For a missing value under ``MissingPolicy.ERROR``.
+        """
+        if not isinstance(measurements, Mapping) and hasattr(measurements, "row"):
+            measurements = measurements.row(subject)
+        if not isinstance(measurements, Mapping):
+            raise MeasurementError(
+                f"Scorecard {self.key!r}: measurements must be a mapping of measurement name to "
+                f"value, got {type(measurements).__name__}",
+                obj=f"Scorecard {self.key!r}",
+                field="measurements",
+                subject=subject,
+                value=measurements,
+            )
+        raws: dict[str, float | None] = {}
+        exact_points: dict[str, Fraction] = {}
+        for ind in self.indicators:
+            raw = measurements.get(ind.measurement)
+            if raw is None:
+                raws[ind.key] = None
+                continue
+            raws[ind.key] = ind.check_raw(raw, subject=subject)
+            exact_points[ind.key] = ind.exact_points(raws[ind.key], subject=subject)
+        missing = [key for key, raw in raws.items() if raw is None]
+        if missing and self.missing is MissingPolicy.ERROR:
+            ind = self.indicator(missing[0])
+            who = f" for subject {subject!r}" if subject is not None else ""
+            raise MissingMeasurementError(
+                f"Scorecard {self.key!r}: no measurement {ind.measurement!r}{who} "
+                f"(indicator {ind.key!r}"
+                + (f"; also missing: {', '.join(missing[1:])}" if missing[1:] else "")
+                + ")",
+                obj=f"Indicator {ind.key!r}",
+                field=ind.measurement,
+                subject=subject,
+                value=None,
+                missing=missing,
+            )
+        dim_w, within = self._exact_weights()
+        redistributed: list[Redistribution] = []
+        if missing and self.missing is MissingPolicy.REDISTRIBUTE:
+            dim_w, within, redistributed = self._redistribute(dim_w, within, set(missing), subject)
+        for key in missing:
+            exact_points[key] = Fraction(0)
+        dimension_results: dict[str, DimensionResult] = {}
+        indicator_results: dict[str, IndicatorResult] = {}
+        total = Fraction(0)
+        for dim in self.dimensions:
+            weights = within[dim.key]
+            dim_points = sum((weights[k] * exact_points[k] for k in weights), Fraction(0))
+            contribution = dim_w[dim.key] * dim_points
+            total += contribution
+            emptied = sum(weights.values(), Fraction(0)) == 0
+            dimension_results[dim.key] = DimensionResult(
+                key=dim.key,
+                points=None if emptied else float(dim_points),
+                weight=float(dim_w[dim.key]),
+                contribution=float(contribution),
+            )
+        for ind in self.indicators:
+            weight = dim_w[ind.dimension] * within[ind.dimension][ind.key]
+            raw = raws[ind.key]
+            indicator_results[ind.key] = IndicatorResult(
+                key=ind.key,
+                dimension=ind.dimension,
+                raw=raw,
+                points=float(exact_points[ind.key]),
+                weight=float(weight),
+                contribution=float(weight * exact_points[ind.key]),
+                standard=None if raw is None else ind.standard(raw, subject=subject),
+                missing=raw is None,
+            )
+        rounded = float(round_half_up(total, self.precision))
+        return ScorecardResult(
+            scorecard=self.key,
+            version=self.version,
+            fingerprint=self.fingerprint,
+            subject=subject,
+            indicators=FrozenDict(indicator_results),
+            dimensions=FrozenDict(dimension_results),
+            total=rounded,
+            unrounded_total=float(total),
+            precision=self.precision,
+            grade=self.grade_scale.grade(rounded, subject=subject),
+            redistributed=tuple(redistributed),
+            labels=self._labels(),
+        )
+
+    def _redistribute(
+        self,
+        dim_w: dict[str, Fraction],
+        within: dict[str, dict[str, Fraction]],
+        missing: set[str],
+        subject: str | None,
+    ) -> tuple[dict[str, Fraction], dict[str, dict[str, Fraction]], list[Redistribution]]:
+        moved: list[Redistribution] = []
+        new_within: dict[str, dict[str, Fraction]] = {}
+        emptied: list[str] = []
+        for dim, weights in within.items():
+            kept = {k: w for k, w in weights.items() if k not in missing}
+            level = sum(kept.values(), Fraction(0))
+            if level == 0:
+                new_within[dim] = {k: Fraction(0) for k in weights}
+                emptied.append(dim)
+                continue
+            recipients = tuple(k for k, w in kept.items() if w > 0)
+            for key in weights:
+                if key in missing:
+                    moved.append(Redistribution(key, "indicator", float(weights[key]), recipients))
+            new_within[dim] = {k: (kept[k] / level if k in kept else Fraction(0)) for k in weights}
+        remaining = {d: w for d, w in dim_w.items() if d not in emptied}
+        level = sum(remaining.values(), Fraction(0))
+        if level == 0:
+            who = f" for subject {subject!r}" if subject is not None else ""
+            raise MissingMeasurementError(
+                f"Scorecard {self.key!r}: nothing left to score{who}: every weighted indicator "
+                f"is missing ({', '.join(sorted(missing))})",
+                obj=f"Scorecard {self.key!r}",
+                field="measurements",
+                subject=subject,
+                value=None,
+                missing=sorted(missing),
+            )
+        recipients = tuple(d for d, w in remaining.items() if w > 0)
+        for dim in emptied:
+            moved.append(Redistribution(dim, "dimension", float(dim_w[dim]), recipients))
+        new_dims = {d: (remaining[d] / level if d in remaining else Fraction(0)) for d in dim_w}
+        return new_dims, new_within, moved
+
+    def evaluate_many(self, table: Any) -> BatchResult:
+        """Score a whole population at once.
+
+        Args:
+            table: Column name → 1-D sequence or array of raw values, with an optional
+                ``subject`` column; or a pandas DataFrame; or an object with a ``to_columns()``
+                method returning such a mapping (:class:`csperf.sources.Measurements`).
+                None (or a pandas missing value in a nullable column, or a masked entry) counts
+                as missing; NaN is an error, as in :meth:`evaluate`.
+
+        Returns:
+            A :class:`~csperf.BatchResult` whose every row has exactly the total and grade
+            :meth:`evaluate` gives it.
+
+        Raises:
+            MeasurementError: As :meth:`evaluate`, naming the first subject at fault.
+            MissingMeasurementError: As :meth:`evaluate`.
+        """
+        columns = _columns(table, self.key)
+        n = _row_count(columns, self.key)
+        subjects = _subjects(columns, n, self.key)
+        raw: dict[str, NDArray[np.float64]] = {}
+        present: dict[str, NDArray[np.bool_]] = {}
+        for ind in self.indicators:
+            values, mask = _column_values(columns.get(ind.measurement), n, ind, subjects)
+            raw[ind.key], present[ind.key] = values, mask
+        if self.missing is MissingPolicy.ERROR:
+            for ind in self.indicators:
+                if not present[ind.key].all():
+                    row = int(np.argmin(present[ind.key]))
+                    self.evaluate(_row(self.indicators, raw, present, row), subjects[row])
+        points: dict[str, NDArray[np.float64]] = {}
+        for ind in self.indicators:
+            try:
+                points[ind.key] = ind.scoring.points_array(raw[ind.key])
+            except MeasurementError:
+                # Find the first failing row and let the scalar path raise its precise error.
+                for row in range(n):
+                    if present[ind.key][row]:
+                        ind.exact_points(float(raw[ind.key][row]), subject=subjects[row])
+                raise
+        redistribute = self.missing is MissingPolicy.REDISTRIBUTE
+        dim_keys = [d.key for d in self.dimensions]
+        dim_base = np.array([self.weighting.dimensions[d] for d in dim_keys])
+        dim_weights = np.tile(dim_base / dim_base.sum(), (n, 1))
+        emptied = np.zeros((n, len(dim_keys)), dtype=bool)
+        shares: dict[str, NDArray[np.float64]] = {}
+        for j, dim in enumerate(dim_keys):
+            inner = self.weighting.indicators[dim]
+            base = np.array(list(inner.values()))
+            base = base / base.sum()
+            for i, key in enumerate(inner):
+                shares[key] = np.full(n, base[i])
+            if redistribute:
+                kept = np.column_stack([shares[k] * present[k] for k in inner])
+                level = kept.sum(axis=1)
+                emptied[:, j] = level == 0
+                safe = np.where(level == 0, 1.0, level)
+                for i, key in enumerate(inner):
+                    shares[key] = kept[:, i] / safe
+        if redistribute:
+            dim_weights = dim_weights * ~emptied
+            level = dim_weights.sum(axis=1)
+            if (level == 0).any():
+                row = int(np.argmax(level == 0))
+                self.evaluate(_row(self.indicators, raw, present, row), subjects[row])
+            dim_weights = dim_weights / level[:, None]
+        unrounded = np.zeros(n)
+        weights: dict[str, NDArray[np.float64]] = {}
+        dimension_points: dict[str, NDArray[np.float64]] = {}
+        for j, dim in enumerate(dim_keys):
+            dim_points = np.zeros(n)
+            for key in self.weighting.indicators[dim]:
+                dim_points += shares[key] * np.where(present[key], points[key], 0.0)
+                weights[key] = shares[key] * dim_weights[:, j]
+            dimension_points[dim] = np.where(emptied[:, j], np.nan, dim_points)
+            unrounded += dim_weights[:, j] * dim_points
+        for key in points:
+            # Missing values: 0 points under ZERO; NaN (not scored) under REDISTRIBUTE.
+            points[key] = np.where(present[key], points[key], np.nan if redistribute else 0.0)
+        totals = _round_half_up(unrounded, self.precision)
+        scaled = unrounded * 10.0**self.precision
+        near_tie = np.abs(scaled - np.floor(scaled) - 0.5) < TIE_GUARD
+        for row in np.flatnonzero(near_tie):
+            result = self.evaluate(_row(self.indicators, raw, present, int(row)), subjects[row])
+            totals[row] = result.total
+            unrounded[row] = result.unrounded_total
+        grade_index = self.grade_scale.indices(totals)
+        band_keys = np.array([b.key for b in self.grade_scale.ordered])
+        return BatchResult(
+            scorecard=self.key,
+            version=self.version,
+            fingerprint=self.fingerprint,
+            subjects=subjects,
+            totals=totals,
+            unrounded_totals=unrounded,
+            grades=band_keys[grade_index],
+            points=FrozenDict(points),
+            weights=FrozenDict(weights),
+            dimension_points=FrozenDict(dimension_points),
+        )
+
+
+def _round_half_up(values: NDArray[np.float64], precision: int) -> NDArray[np.float64]:
+    factor = 10.0**precision
+    return np.floor(values * factor + 0.5) / factor
+
+
+def _columns(table: Any, card: str) -> Mapping[str, Any]:
+    if hasattr(table, "to_columns") and not isinstance(table, Mapping):
+        table = table.to_columns()
+    module = type(table).__module__
+    if module.startswith("pandas") and hasattr(table, "columns"):
+        return {str(c): table[c] for c in table.columns}
+    if not isinstance(table, Mapping):
+        raise MeasurementError(
+            f"Scorecard {card!r}: evaluate_many needs a mapping of column name to values or a "
+            f"DataFrame, got {type(table).__name__}",
+            obj=f"Scorecard {card!r}",
+            field="table",
+            value=type(table).__name__,
+        )
+    return table
+
+
+def _row_count(columns: Mapping[str, Any], card: str) -> int:
+    lengths = {name: len(values) for name, values in columns.items()}
+    if len(set(lengths.values())) > 1:
+        raise MeasurementError(
+            f"Scorecard {card!r}: columns have different lengths ({lengths})",
+            obj=f"Scorecard {card!r}",
+            field="table",
+            value=lengths,
+        )
+    return next(iter(lengths.values()), 0)
+
+
+def _subjects(columns: Mapping[str, Any], n: int, card: str) -> tuple[str | None, ...]:
+    if "subject" not in columns:
+        return (None,) * n
+    values = list(columns["subject"])
+    for i, value in enumerate(values):
+        if not isinstance(value, str):
+            raise MeasurementError(
+                f"Scorecard {card!r}: subject[{i}] must be a string, got {value!r}",
+                obj=f"Scorecard {card!r}",
+                field="subject",
+                value=value,
+            )
+    return tuple(values)
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+_is_real_array = np.frompyfunc(_is_real, 1, 1)
+
+
+def _column_values(
+    column: Any, n: int, ind: Indicator, subjects: tuple[str | None, ...]
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Raw floats (NaN where missing) and the mask of present values."""
+    if column is None:
+        return np.full(n, np.nan), np.zeros(n, dtype=bool)
+    mask: NDArray[np.bool_] | None = None
+    if type(column).__module__.startswith("pandas") and hasattr(column, "isna"):
+        if isinstance(column.dtype, np.dtype):
+            array = column.to_numpy()
+        else:  # a nullable extension dtype: its NA marks a missing value
+            mask = ~np.asarray(column.isna(), dtype=bool)
+            array = np.asarray(column.to_numpy(dtype=object, na_value=None))
+    elif isinstance(column, np.ma.MaskedArray):
+        mask = ~np.ma.getmaskarray(column)
+        array = np.asarray(column.data).astype(object)
+        array[~mask] = None
+    else:
+        array = np.asarray(column)
+    if array.dtype.kind in "fiu":
+        values = array.astype(float)
+        present = np.ones(n, dtype=bool) if mask is None else mask
+    else:
+        if array.dtype.kind != "O":
+            array = array.astype(object)
+        absent = np.equal(array, None)
+        present = ~absent if mask is None else (mask & ~absent)
+        ok = _is_real_array(array).astype(bool) | ~present
+        if not ok.all():
+            row = int(np.argmin(ok))
+            ind.check_raw(array[row], subject=subjects[row])
+        values = np.where(present, array, np.nan).astype(float)
+    bad = present & ~np.isfinite(values)
+    if bad.any():
+        row = int(np.argmax(bad))
+        ind.check_raw(float(values[row]), subject=subjects[row])
+    return values, present
+
+
+def _row(
+    indicators: Sequence[Indicator],
+    raw: Mapping[str, NDArray[np.float64]],
+    present: Mapping[str, NDArray[np.bool_]],
+    row: int,
+) -> dict[str, float | None]:
+    """One row of a batch as the mapping :meth:`Scorecard.evaluate` takes."""
+    return {
+        ind.measurement: float(raw[ind.key][row]) if present[ind.key][row] else None
+        for ind in indicators
+    }

@@ -1,0 +1,120 @@
+"""Display names in one or several languages.
+
+Wherever csperf takes a display name (:attr:`Dimension.name <csperf.Dimension.name>`,
+:attr:`Indicator.name <csperf.Indicator.name>`, :attr:`GradeBand.label <csperf.GradeBand.label>`),
+it accepts a plain string or a mapping of language code to text, such as
+``{"zh": "服务质量", "en": "Service quality"}``. Mappings are stored as :class:`LocalizedText`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from csperf._frozen import FrozenDict
+from csperf.errors import ValidationError
+
+__all__ = ["LocalizedText", "Text", "localize", "plain_text", "to_text"]
+
+
+class LocalizedText(FrozenDict[str, str]):
+    """An immutable mapping of language code (``"en"``, ``"zh"``...) to text.
+
+    ``str()`` gives the English text when there is one, else the first language given.
+
+    Examples:
+        >>> name = LocalizedText({"zh": "效率", "en": "Efficiency"})
+        >>> str(name), name["zh"]
+        ('Efficiency', '效率')
+    """
+
+    def __str__(self) -> str:
+        return localize(self)
+
+
+Text = str | LocalizedText
+"""A display name: a plain string or a :class:`LocalizedText`."""
+
+
+def to_text(value: Any, *, obj: str = "object", field: str = "name") -> Text:
+    """Normalise a display name, raising :class:`~csperf.errors.ValidationError` when it is bad.
+
+    Args:
+        value: A non-empty string, or a non-empty mapping of non-empty language codes to
+            non-empty strings.
+        obj: The object being built, for the error message.
+        field: The field being set, for the error message.
+
+    Returns:
+        The string unchanged, or the mapping as a :class:`LocalizedText`.
+
+    Raises:
+        ValidationError: When the value is empty or not text.
+    """
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValidationError(
+                f"{obj}: field {field!r} must not be empty", obj=obj, field=field, value=value
+            )
+        return value
+    if isinstance(value, Mapping):
+        if not value:
+            raise ValidationError(
+                f"{obj}: field {field!r} must name at least one language",
+                obj=obj,
+                field=field,
+                value=dict(value),
+            )
+        for lang, text in value.items():
+            if not isinstance(lang, str) or not lang.strip():
+                raise ValidationError(
+                    f"{obj}: field {field!r} has a bad language code {lang!r}",
+                    obj=obj,
+                    field=field,
+                    value=lang,
+                )
+            if not isinstance(text, str) or not text.strip():
+                raise ValidationError(
+                    f"{obj}: field {field!r} has an empty or non-text {lang!r} entry: {text!r}",
+                    obj=obj,
+                    field=field,
+                    value=text,
+                )
+        return value if isinstance(value, LocalizedText) else LocalizedText(value)
+    raise ValidationError(
+        f"{obj}: field {field!r} must be a string or a mapping of language to text, "
+        f"got {type(value).__name__} {value!r}",
+        obj=obj,
+        field=field,
+        value=value,
+    )
+
+
+def localize(text: Text, lang: str | None = None) -> str:
+    """Pick the text for a language.
+
+    Args:
+        text: A plain string (returned as it is) or a :class:`LocalizedText`.
+        lang: The language wanted; None means English if present, else the first language.
+
+    Returns:
+        The text in ``lang``, falling back to English, then to the first language given.
+
+    Examples:
+        >>> localize({"zh": "良好", "en": "good"}, "zh")
+        '良好'
+        >>> localize("good", "zh")
+        'good'
+    """
+    if isinstance(text, str):
+        return text
+    if lang is not None and lang in text:
+        return text[lang]
+    if "en" in text:
+        return text["en"]
+    return next(iter(text.values()))
+
+
+def plain_text(text: Text) -> str | dict[str, str]:
+    """A display name as JSON-ready data: the string, or a plain dict of language to text."""
+    return text if isinstance(text, str) else dict(text)
