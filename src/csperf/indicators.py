@@ -11,7 +11,7 @@ from __future__ import annotations
 import abc
 import enum
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -124,6 +124,34 @@ class ScoringRule(abc.ABC):
     @abc.abstractmethod
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready description, with the rule's :attr:`kind` under the key ``"kind"``."""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScoringRule:
+        """Build the rule from :meth:`to_dict` output.
+
+        The default passes every key but ``"kind"`` to the constructor as a keyword argument.
+
+        Raises:
+            ValidationError: For unknown keys or bad values.
+        """
+        params = {k: v for k, v in data.items() if k != "kind"}
+        fields = {a.name for a in attrs.fields(cls) if a.init} if attrs.has(cls) else None
+        if fields is not None:
+            unknown = sorted(set(params) - fields)
+            if unknown:
+                raise ValidationError(
+                    f"{cls.__name__}: unknown field(s) {', '.join(unknown)} "
+                    f"(known: {', '.join(sorted(fields))})",
+                    obj=cls.__name__,
+                    field=unknown[0],
+                    value=params[unknown[0]],
+                )
+        try:
+            return cls(**params)
+        except TypeError as exc:
+            raise ValidationError(
+                f"{cls.__name__}: {exc}", obj=cls.__name__, field="kind", value=dict(data)
+            ) from None
 
     def bind(self, direction: Direction, *, obj: str) -> ScoringRule:
         """Check the rule against an indicator's direction and return the rule to use.

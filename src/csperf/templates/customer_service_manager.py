@@ -57,13 +57,13 @@ def customer_service_manager() -> Scorecard:
     dimension         weight indicator (unit, direction)                           within
     ================= ====== ===================================================== =====
     service_quality   40 %   customer_satisfaction (fraction 0-1, higher)          60 %
-    \\                \\     complaint_rate (fraction, lower)                      40 %
+    service_quality   40 %   complaint_rate (fraction, lower)                      40 %
     efficiency        30 %   first_response_time (seconds, lower)                  40 %
-    \\                \\     resolution_time (seconds, lower)                      60 %
+    efficiency        30 %   resolution_time (seconds, lower)                      60 %
     capability        20 %   product_knowledge (score 0-100, higher)               50 %
-    \\                \\     script_compliance (fraction, higher)                  50 %
+    capability        20 %   script_compliance (fraction, higher)                  50 %
     teamwork          10 %   collaboration_rating (mean rating 1-5, higher)        50 %
-    \\                \\     information_sharing_rate (fraction, higher)           50 %
+    teamwork          10 %   information_sharing_rate (fraction, higher)           50 %
     ================= ====== ===================================================== =====
 
     Returns:
