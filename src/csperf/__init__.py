@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from csperf.appraisal import Appraisal
 from csperf.dimensions import Dimension
 from csperf.errors import (
     ConfigError,
@@ -21,6 +22,7 @@ from csperf.errors import (
     WeightingError,
 )
 from csperf.grading import GradeBand, GradeScale
+from csperf.hooks import get_plugin_manager, hookimpl
 from csperf.indicators import (
     Direction,
     Indicator,
@@ -29,6 +31,16 @@ from csperf.indicators import (
     ScoringRule,
     Steps,
     TargetTolerance,
+)
+from csperf.registry import (
+    metric_source,
+    metric_sources,
+    scoring_rule,
+    scoring_rules,
+    template,
+    templates,
+    weight_strategies,
+    weight_strategy,
 )
 from csperf.results import (
     BatchResult,
@@ -42,6 +54,7 @@ from csperf.text import LocalizedText, Text, localize
 from csperf.weighting import Weighting
 
 __all__ = [
+    "Appraisal",
     "BatchResult",
     "ConfigError",
     "CsperfError",
@@ -73,7 +86,17 @@ __all__ = [
     "Weighting",
     "WeightingError",
     "__version__",
+    "get_plugin_manager",
+    "hookimpl",
     "localize",
+    "metric_source",
+    "metric_sources",
+    "scoring_rule",
+    "scoring_rules",
+    "template",
+    "templates",
+    "weight_strategies",
+    "weight_strategy",
 ]
 
 

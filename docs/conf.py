@@ -1,0 +1,35 @@
+"""Sphinx configuration for the csperf documentation."""
+
+from __future__ import annotations
+
+import csperf
+
+project = "csperf"
+author = "csperf developers"
+copyright = "2026, csperf developers"  # noqa: A001
+release = csperf.__version__
+version = release
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "sphinx.ext.doctest",
+]
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_typehints_format = "short"
+autodoc_preserve_defaults = True
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+napoleon_use_ivar = True
+napoleon_attr_annotations = False
+nitpicky = False
+
+
+html_theme = "furo"
+html_title = f"csperf {release}"
+html_static_path = ["_static"]
+exclude_patterns = ["_build"]

@@ -1,0 +1,60 @@
+"""Running an appraisal: a scorecard plus the plugins that observe its results."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from csperf.hooks.manager import get_plugin_manager, notify
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from csperf.results import BatchResult, ScorecardResult
+    from csperf.scorecard import Scorecard
+
+__all__ = ["Appraisal"]
+
+
+@attrs.define
+class Appraisal:
+    """Evaluates a scorecard and tells the plugins about every result.
+
+    :meth:`Scorecard.evaluate <csperf.Scorecard.evaluate>` stays a pure function; an
+    ``Appraisal`` holds one plugin manager and calls the observer hooks
+    ``csperf_result_evaluated`` and ``csperf_batch_evaluated`` after each evaluation.
+
+    Attributes:
+        scorecard: The scorecard to evaluate.
+        pm: The plugin manager (a fresh one from :func:`csperf.get_plugin_manager` by default).
+
+    Examples:
+        >>> from csperf.templates import customer_service_manager
+        >>> appraisal = Appraisal(customer_service_manager())
+        >>> appraisal.scorecard.key
+        'customer_service_manager'
+    """
+
+    scorecard: Scorecard
+    pm: pluggy.PluginManager = attrs.field(factory=get_plugin_manager)
+
+    def evaluate(self, measurements: Any, subject: str | None = None) -> ScorecardResult:
+        """Evaluate one subject and notify ``csperf_result_evaluated``.
+
+        Raises:
+            PluginError: When an observer raises.
+        """
+        result = self.scorecard.evaluate(measurements, subject)
+        notify(self.pm, "csperf_result_evaluated", result=result)
+        return result
+
+    def evaluate_many(self, table: Any) -> BatchResult:
+        """Evaluate a population and notify ``csperf_batch_evaluated``.
+
+        Raises:
+            PluginError: When an observer raises.
+        """
+        batch = self.scorecard.evaluate_many(table)
+        notify(self.pm, "csperf_batch_evaluated", batch=batch)
+        return batch

@@ -1,0 +1,23 @@
+"""The csperf plugin system: hook specifications and the plugin manager.
+
+See :doc:`/how-to/write-a-plugin` for a complete example.
+"""
+
+from __future__ import annotations
+
+from csperf.hooks.hookspecs import hookimpl, hookspec
+from csperf.hooks.manager import (
+    DISABLED_ENV,
+    ENTRY_POINT_GROUP,
+    PluginManager,
+    get_plugin_manager,
+)
+
+__all__ = [
+    "DISABLED_ENV",
+    "ENTRY_POINT_GROUP",
+    "PluginManager",
+    "get_plugin_manager",
+    "hookimpl",
+    "hookspec",
+]
