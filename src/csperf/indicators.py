@@ -162,7 +162,7 @@ class ScoringRule(abc.ABC):
         self.check_direction(direction, obj=obj)
         return self
 
-    def points(self, raw: float) -> float:
+    def score(self, raw: float) -> float:
         """Points for a raw value, as a float (computed exactly, then rounded to a float)."""
         return float(self.exact_points(exact(raw)))
 
@@ -171,7 +171,7 @@ class ScoringRule(abc.ABC):
         out = np.full(raw.shape, np.nan)
         for i, value in enumerate(raw):
             if not math.isnan(value):
-                out[i] = self.points(float(value))
+                out[i] = self.score(float(value))
         return out
 
 
@@ -227,7 +227,7 @@ class Piecewise(ScoringRule):
         ``(0.80, 70)`` and ``(0.7999, 0)`` to cut it off sharply below 80 %.
 
         >>> rule = Piecewise([(0.45, 0), (0.95, 100)])
-        >>> rule.points(0.9234)
+        >>> rule.score(0.9234)
         94.68
     """
 
@@ -355,7 +355,7 @@ class Steps(ScoringRule):
         "90 % or more → 100, 80-90 % → 85, 70-80 % → 70, below 70 % → 0":
 
         >>> rule = Steps([(0.9, None, 100), (0.8, 0.9, 85), (0.7, 0.8, 70), (None, 0.7, 0)])
-        >>> rule.points(0.9), rule.points(0.8999), rule.points(0.5)
+        >>> rule.score(0.9), rule.score(0.8999), rule.score(0.5)
         (100.0, 85.0, 0.0)
     """
 
@@ -478,7 +478,7 @@ class RatioToTarget(ScoringRule):
 
     Examples:
         >>> rule = RatioToTarget(60).bind(Direction.LOWER_IS_BETTER, obj="first response")
-        >>> rule.points(80), rule.points(45)
+        >>> rule.score(80), rule.score(45)
         (75.0, 100.0)
     """
 
@@ -600,7 +600,7 @@ class TargetTolerance(ScoringRule):
         Schedule adherence: 100 % ± 5 points is full marks, 4 points off per point beyond:
 
         >>> rule = TargetTolerance(target=1.0, tolerance=0.05, slope=400)
-        >>> rule.points(0.97), rule.points(0.90), rule.points(1.2)
+        >>> rule.score(0.97), rule.score(0.90), rule.score(1.2)
         (100.0, 80.0, 40.0)
     """
 

@@ -674,8 +674,13 @@ def _column_values(
         mask = ~np.ma.getmaskarray(column)
         array = np.asarray(column.data).astype(object)
         array[~mask] = None
+    elif isinstance(column, np.ndarray):
+        array = column
     else:
-        array = np.asarray(column)
+        # Python sequences go through object arrays, so that a stray string or boolean is
+        # reported rather than coerced by numpy.
+        array = np.empty(len(column), dtype=object)
+        array[:] = list(column)
     if array.dtype.kind in "fiu":
         values = array.astype(float)
         present = np.ones(n, dtype=bool) if mask is None else mask
