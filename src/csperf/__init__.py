@@ -35,10 +35,10 @@ from csperf.indicators import (
 from csperf.registry import (
     metric_source,
     metric_sources,
+    scorecard_templates,
     scoring_rule,
     scoring_rules,
     template,
-    templates,
     weight_strategies,
     weight_strategy,
 )
@@ -91,10 +91,10 @@ __all__ = [
     "localize",
     "metric_source",
     "metric_sources",
+    "scorecard_templates",
     "scoring_rule",
     "scoring_rules",
     "template",
-    "templates",
     "weight_strategies",
     "weight_strategy",
 ]

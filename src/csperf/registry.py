@@ -22,10 +22,10 @@ if TYPE_CHECKING:
 __all__ = [
     "metric_source",
     "metric_sources",
+    "scorecard_templates",
     "scoring_rule",
     "scoring_rules",
     "template",
-    "templates",
     "weight_strategies",
     "weight_strategy",
 ]
@@ -76,7 +76,7 @@ def scoring_rule(name: str, pm: pluggy.PluginManager | None = None) -> type[Scor
     return rule
 
 
-def templates(pm: pluggy.PluginManager | None = None) -> dict[str, Template]:
+def scorecard_templates(pm: pluggy.PluginManager | None = None) -> dict[str, Template]:
     """Every template by name (hook ``csperf_templates``)."""
     return lookup(_pm(pm), "csperf_templates", "template")
 
@@ -88,5 +88,5 @@ def template(name: str, pm: pluggy.PluginManager | None = None) -> Scorecard:
         >>> template("customer-service-manager").key
         'customer_service_manager'
     """
-    found: Template = pick(templates(pm), name, "template")
+    found: Template = pick(scorecard_templates(pm), name, "template")
     return found.build()
