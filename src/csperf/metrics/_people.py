@@ -1,0 +1,350 @@
+"""Capability and teamwork metrics.
+
+QA script compliance, product knowledge, peer ratings and information sharing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any, Literal
+
+from csperf.errors import ValidationError
+from csperf.metrics._engine import Outcome, check_choice, evaluate
+
+if TYPE_CHECKING:
+    from csperf.metrics._roster import Roster
+    from csperf.metrics._validate import Period
+    from csperf.metrics._values import MetricValue
+    from csperf.metrics.records import KnowledgeTest, PeerRating, QaReview, SharingItem
+
+__all__ = [
+    "collaboration_rating",
+    "information_sharing_rate",
+    "product_knowledge",
+    "script_compliance",
+]
+
+
+def _script_compliance(
+    selected: Sequence[QaReview],
+    everything: Sequence[QaReview] = (),
+    *,
+    method: str = "pooled",
+) -> Outcome:
+    check_choice("script_compliance", "method", method, ("pooled", "mean"))
+    if not selected:
+        return None, 0, ()
+    flags = ("critical_failed",) if any(r.critical_failed for r in selected) else ()
+    if method == "mean":
+        return math.fsum(r.score for r in selected) / len(selected), len(selected), flags
+    passed = sum(0 if r.critical_failed else r.checks_passed for r in selected)
+    applicable = sum(r.checks_applicable for r in selected)
+    return passed / applicable, len(selected), flags
+
+
+def script_compliance(
+    records: Iterable[Any] | Any,
+    *,
+    period: Period | None = None,
+    tz: tzinfo | str | None = None,
+    min_sample: int | None = None,
+    strict: bool = False,
+    roster: Roster | None = None,
+    method: Literal["pooled", "mean"] = "pooled",
+) -> MetricValue:
+    """Script compliance from quality-assurance reviews.
+
+    A review whose critical category failed scores 0: its passed checks count as 0 while its
+    applicable checks stay in the denominator. With ``method="pooled"`` (the default)::
+
+        script_compliance = Σ passed′ / Σ checks_applicable,
+        passed′ = 0 if critical_failed else checks_passed
+
+    so a long review weighs more than a short one; with ``method="mean"`` it is the mean of
+    the review scores ``passed′ / checks_applicable``. Reviews made from category scores are
+    built with :meth:`QaReview.from_categories`.
+
+    Source: the critical-error accuracy of COPC's quality standard (a critical error fails
+    the whole transaction) and the checklist-based QA forms of contact-centre practice.
+
+    Args:
+        records: :class:`QaReview` records or rows; period membership by ``reviewed_at``.
+        period: ``(start, end)``, half-open.
+        tz: Zone attached to naive timestamps.
+        min_sample: Flag ``small_sample`` when fewer reviews than this.
+        strict: Raise on a bad record.
+        roster: When given, reviews of agents not on it are rejected.
+        method: ``"pooled"`` or ``"mean"``.
+
+    Returns:
+        A fraction, with ``sample_size`` = the number of reviews; flag ``critical_failed``
+        when a review failed a critical category.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from csperf.metrics import QaReview, script_compliance
+        >>> day = datetime(2024, 1, 2, tzinfo=timezone.utc)
+        >>> reviews = [
+        ...     QaReview("ann", day, 9, 10),
+        ...     QaReview("ann", day, 18, 20),
+        ...     QaReview("ann", day, 10, 10, critical_failed=True),
+        ... ]
+        >>> script_compliance(reviews).value  # (9 + 18 + 0) / (10 + 20 + 10)
+        0.675
+        >>> script_compliance(reviews, method="mean").value  # (0.9 + 0.9 + 0) / 3
+        0.6
+    """
+    return evaluate(
+        "qa_reviews",
+        records,
+        lambda s, e: _script_compliance(s, e, method=method),
+        period=period,
+        tz=tz,
+        min_sample=min_sample,
+        strict=strict,
+        roster=roster,
+    )
+
+
+def _product_knowledge(
+    selected: Sequence[KnowledgeTest],
+    everything: Sequence[KnowledgeTest] = (),
+    *,
+    method: str = "mean",
+) -> Outcome:
+    check_choice("product_knowledge", "method", method, ("mean", "latest"))
+    tests = list(selected)
+    if method == "latest":
+        latest: dict[str, KnowledgeTest] = {}
+        for test in tests:
+            if test.agent not in latest or test.taken_at > latest[test.agent].taken_at:
+                latest[test.agent] = test
+        tests = list(latest.values())
+    if not tests:
+        return None, 0, ()
+    return math.fsum(t.score for t in tests) / len(tests), len(tests), ()
+
+
+def product_knowledge(
+    records: Iterable[Any] | Any,
+    *,
+    period: Period | None = None,
+    tz: tzinfo | str | None = None,
+    min_sample: int | None = None,
+    strict: bool = False,
+    roster: Roster | None = None,
+    method: Literal["mean", "latest"] = "mean",
+) -> MetricValue:
+    """Product knowledge: the mean test score, 0–100.
+
+    ::
+
+        method="mean":    mean({score of every test})
+        method="latest":  mean({score of each agent's latest test})
+
+    With ``"latest"`` each agent counts once, by the test with the greatest ``taken_at`` in
+    the period (an agent cannot take two tests at the same instant: that is a duplicate), so
+    a team's value is the mean of its members' latest scores.
+
+    Source: the knowledge-assessment scores of training practice (the "learning" level of
+    Kirkpatrick's four levels of training evaluation).
+
+    Args:
+        records: :class:`KnowledgeTest` records or rows; period membership by ``taken_at``.
+        period: ``(start, end)``, half-open.
+        tz: Zone attached to naive timestamps.
+        min_sample: Flag ``small_sample`` when fewer tests are used than this.
+        strict: Raise on a bad record.
+        roster: When given, tests of agents not on it are rejected.
+        method: ``"mean"`` or ``"latest"``.
+
+    Returns:
+        Points 0–100, with ``sample_size`` = the number of tests used.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from csperf.metrics import KnowledgeTest, product_knowledge
+        >>> jan, feb = (datetime(2024, m, 5, tzinfo=timezone.utc) for m in (1, 2))
+        >>> tests = [KnowledgeTest("ann", jan, 70), KnowledgeTest("ann", feb, 90)]
+        >>> product_knowledge(tests).value, product_knowledge(tests, method="latest").value
+        (80.0, 90.0)
+    """
+    return evaluate(
+        "knowledge_tests",
+        records,
+        lambda s, e: _product_knowledge(s, e, method=method),
+        period=period,
+        tz=tz,
+        min_sample=min_sample,
+        strict=strict,
+        roster=roster,
+    )
+
+
+def _collaboration_rating(
+    selected: Sequence[PeerRating],
+    everything: Sequence[PeerRating] = (),
+    *,
+    min_raters: int = 3,
+) -> Outcome:
+    if isinstance(min_raters, bool) or not isinstance(min_raters, int) or min_raters < 1:
+        raise ValidationError(
+            f"collaboration_rating: option 'min_raters' must be a whole number ≥ 1, "
+            f"got {min_raters!r}",
+            obj="collaboration_rating",
+            field="min_raters",
+            value=min_raters,
+        )
+    ratings = [r for r in selected if not r.is_self_rating]
+    flags: tuple[str, ...] = ()
+    if len(ratings) < len(selected):
+        flags = ("self_ratings_excluded",)
+    if not ratings:
+        return None, 0, flags
+    if len({r.rater for r in ratings}) < min_raters:
+        return None, len(ratings), (*flags, "too_few_raters")
+    return math.fsum(r.score for r in ratings) / len(ratings), len(ratings), flags
+
+
+def collaboration_rating(
+    records: Iterable[Any] | Any,
+    *,
+    period: Period | None = None,
+    tz: tzinfo | str | None = None,
+    min_sample: int | None = None,
+    strict: bool = False,
+    roster: Roster | None = None,
+    min_raters: int = 3,
+) -> MetricValue:
+    """Collaboration: the mean peer rating on the 1–5 scale, self-ratings excluded.
+
+    ::
+
+        collaboration_rating = mean({score : rater ≠ ratee})
+
+    When the ratings come from fewer than ``min_raters`` distinct raters there is no value
+    (flag ``too_few_raters``): two colleagues' opinion is not a team's. Ratings are
+    attributed to the *ratee*. A team's value pools the ratings its members received, so a
+    rater counts once however many members they rated.
+
+    Source: 360-degree feedback practice, which excludes self-ratings from the peer score and
+    reports a peer score only above a minimum number of raters (commonly 3) to protect
+    anonymity and reliability.
+
+    Args:
+        records: :class:`PeerRating` records or rows; period membership by ``rated_at``.
+        period: ``(start, end)``, half-open.
+        tz: Zone attached to naive timestamps.
+        min_sample: Flag ``small_sample`` when fewer ratings than this.
+        strict: Raise on a bad record.
+        roster: When given, ratings of ratees not on it are rejected.
+        min_raters: The fewest distinct raters a value needs (default 3).
+
+    Returns:
+        A rating 1–5, with ``sample_size`` = the number of ratings used.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from csperf.metrics import PeerRating, collaboration_rating
+        >>> day = datetime(2024, 1, 2, tzinfo=timezone.utc)
+        >>> ratings = [PeerRating(r, "ann", day, s) for r, s in
+        ...            [("bob", 4), ("cy", 5), ("dee", 3), ("ann", 5)]]
+        >>> result = collaboration_rating(ratings)
+        >>> result.value, result.flags
+        (4.0, ('self_ratings_excluded',))
+    """
+    return evaluate(
+        "peer_ratings",
+        records,
+        lambda s, e: _collaboration_rating(s, e, min_raters=min_raters),
+        period=period,
+        tz=tz,
+        min_sample=min_sample,
+        strict=strict,
+        roster=roster,
+    )
+
+
+def _information_sharing_rate(
+    selected: Sequence[SharingItem],
+    everything: Sequence[SharingItem] = (),
+    *,
+    as_of: datetime | None = None,
+) -> Outcome:
+    if as_of is not None and (
+        not isinstance(as_of, datetime) or as_of.tzinfo is None or as_of.utcoffset() is None
+    ):
+        raise ValidationError(
+            f"information_sharing_rate: option 'as_of' must be an aware datetime or None, "
+            f"got {as_of!r}",
+            obj="information_sharing_rate",
+            field="as_of",
+            value=as_of,
+        )
+    items = [i for i in selected if as_of is None or i.due_at <= as_of]
+    flags = ("not_yet_due",) if len(items) < len(selected) else ()
+    if not items:
+        return None, 0, flags
+    return sum(1 for i in items if i.on_time) / len(items), len(items), flags
+
+
+def information_sharing_rate(
+    records: Iterable[Any] | Any,
+    *,
+    period: Period | None = None,
+    tz: tzinfo | str | None = None,
+    min_sample: int | None = None,
+    strict: bool = False,
+    roster: Roster | None = None,
+    as_of: datetime | None = None,
+) -> MetricValue:
+    """Information shared on time: items shared by their due time over items due.
+
+    ::
+
+        information_sharing_rate = #{items with shared_at ≤ due_at} / #{items due}
+
+    An item never shared, or shared after ``due_at``, is late. With ``as_of`` (an aware
+    datetime) the items due after it are not yet due: they are left out and flagged
+    ``not_yet_due``.
+
+    Source: the on-time delivery rate (delivered by the due date ÷ due), applied to
+    knowledge-sharing commitments.
+
+    Args:
+        records: :class:`SharingItem` records or rows; period membership by ``due_at``.
+        period: ``(start, end)``, half-open.
+        tz: Zone attached to naive timestamps.
+        min_sample: Flag ``small_sample`` when fewer items are due than this.
+        strict: Raise on a bad record.
+        roster: When given, items of agents not on it are rejected.
+        as_of: Leave out the items due after this moment; None counts every item.
+
+    Returns:
+        A fraction, with ``sample_size`` = the number of items due.
+
+    Examples:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from csperf.metrics import SharingItem, information_sharing_rate
+        >>> due = datetime(2024, 1, 5, 18, tzinfo=timezone.utc)
+        >>> items = [
+        ...     SharingItem("ann", due, due - timedelta(hours=2)),
+        ...     SharingItem("ann", due, due),
+        ...     SharingItem("ann", due, due + timedelta(minutes=1)),
+        ...     SharingItem("ann", due),
+        ... ]
+        >>> information_sharing_rate(items).value
+        0.5
+    """
+    return evaluate(
+        "sharing_items",
+        records,
+        lambda s, e: _information_sharing_rate(s, e, as_of=as_of),
+        period=period,
+        tz=tz,
+        min_sample=min_sample,
+        strict=strict,
+        roster=roster,
+    )

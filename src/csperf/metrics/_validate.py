@@ -1,0 +1,365 @@
+"""Turning input rows into records, and reporting the rows that cannot be records."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from csperf.errors import MeasurementError, UnknownNameError, ValidationError
+from csperf.metrics._values import RecordIssue, RejectReport
+from csperf.metrics.records import RECORD_KINDS, RecordKind
+
+if TYPE_CHECKING:
+    from csperf.metrics._roster import Roster
+
+__all__ = [
+    "Period",
+    "coerce_record",
+    "in_period",
+    "iter_rows",
+    "record_kind",
+    "resolve_period",
+    "resolve_tz",
+    "validate_records",
+]
+
+#: A half-open interval ``[start, end)`` of aware datetimes; either bound may be None.
+Period = tuple[datetime | None, datetime | None]
+
+_MISSING = object()
+_BOOL_FIELDS = frozenset({"reopened", "complaint", "answered", "abandoned", "critical_failed"})
+_TRUE = frozenset({"true", "t", "yes", "y", "1"})
+_FALSE = frozenset({"false", "f", "no", "n", "0"})
+
+
+def record_kind(kind: str) -> RecordKind:
+    """The :class:`~csperf.metrics.RecordKind` called ``kind``.
+
+    Raises:
+        UnknownNameError: For an unknown kind.
+    """
+    try:
+        return RECORD_KINDS[kind]
+    except (KeyError, TypeError):
+        raise UnknownNameError(
+            f"unknown record kind {kind!r} (known: {', '.join(RECORD_KINDS)})",
+            obj="record kind",
+            value=kind,
+            available=tuple(RECORD_KINDS),
+        ) from None
+
+
+def resolve_tz(tz: tzinfo | str | None) -> tzinfo | None:
+    """``tz`` as a tzinfo: a tzinfo is kept, a string is an IANA zone name."""
+    if tz is None or isinstance(tz, tzinfo):
+        return tz
+    if isinstance(tz, str):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            return ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise ValidationError(
+        f"tz must be a tzinfo or an IANA time-zone name, got {tz!r}",
+        obj="tz",
+        field="tz",
+        value=tz,
+    )
+
+
+def _bound(value: Any, zone: tzinfo | None, field: str) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        raise ValidationError(
+            f"period: field {field!r} must be a datetime, got {value!r}",
+            obj="period",
+            field=field,
+            value=value,
+        )
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        if zone is None:
+            raise ValidationError(
+                f"period: field {field!r} is a naive datetime {value.isoformat()}; "
+                "give an aware datetime or tz=",
+                obj="period",
+                field=field,
+                value=value,
+            )
+        value = value.replace(tzinfo=zone)
+    return value
+
+
+def resolve_period(period: Any, tz: tzinfo | str | None = None) -> Period | None:
+    """Check a ``(start, end)`` period and attach ``tz`` to naive bounds.
+
+    Raises:
+        ValidationError: For a period that is not a pair, a naive bound without ``tz``, or
+            ``start > end``.
+    """
+    if period is None:
+        return None
+    zone = resolve_tz(tz)
+    try:
+        start, end = period
+    except (TypeError, ValueError):
+        raise ValidationError(
+            f"period must be a (start, end) pair, got {period!r}",
+            obj="period",
+            field="period",
+            value=period,
+        ) from None
+    start = _bound(start, zone, "start")
+    end = _bound(end, zone, "end")
+    if start is not None and end is not None and start > end:
+        raise ValidationError(
+            f"period: start {start.isoformat()} is after end {end.isoformat()}",
+            obj="period",
+            field="end",
+            value=end,
+        )
+    return (start, end)
+
+
+def in_period(moment: datetime, period: Period | None) -> bool:
+    """Whether ``start ≤ moment < end`` (a None period or bound is unbounded)."""
+    if period is None:
+        return True
+    start, end = period
+    if start is not None and moment < start:
+        return False
+    return end is None or moment < end
+
+
+def iter_rows(rows: Any) -> Iterator[Any]:
+    """The rows of ``rows``: an iterable of rows, a pandas DataFrame or a pyarrow Table.
+
+    Raises:
+        ValidationError: When ``rows`` is a string, a mapping or not iterable.
+    """
+    if hasattr(rows, "to_pylist") and hasattr(rows, "schema"):
+        return iter(rows.to_pylist())
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns") and hasattr(rows, "iloc"):
+        return iter(rows.to_dict("records"))
+    if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
+        raise ValidationError(
+            f"records must be an iterable of rows, a DataFrame or an Arrow table, "
+            f"got {type(rows).__name__}",
+            obj="records",
+            field="records",
+            value=type(rows).__name__,
+        )
+    return iter(rows)
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return type(value).__name__ in {"NaTType", "NAType"}
+
+
+def _field_getter(row: Any) -> Any:
+    if isinstance(row, Mapping):
+        return lambda name: row.get(name, _MISSING)
+    if hasattr(row, "_asdict"):
+        data = row._asdict()
+        return lambda name: data.get(name, _MISSING)
+    if hasattr(row, "to_dict") and hasattr(row, "index"):
+        data = row.to_dict()
+        return lambda name: data.get(name, _MISSING)
+    return lambda name: getattr(row, name, _MISSING)
+
+
+def _timestamp(value: Any, zone: tzinfo | None) -> Any:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        if type(value) is not datetime and hasattr(value, "to_pydatetime"):
+            value = value.to_pydatetime()
+        if zone is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=zone)
+    return value
+
+
+def _boolean(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    if not isinstance(value, bool) and isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    return value
+
+
+def coerce_record(kind: RecordKind, row: Any, tz: tzinfo | None = None) -> Any:
+    """Build one record of ``kind`` from a row.
+
+    A record of the kind's type is returned as it is. Otherwise each field is read from the
+    row (a mapping key, a named-tuple or pandas-row entry, or an attribute); missing values
+    (absent, None, NaN, NaT, ``pd.NA``) take the field's default, ISO-8601 strings and pandas
+    Timestamps become datetimes, naive datetimes get ``tz`` when it is given, and
+    ``"true"``/``"false"``/``1``/``0`` become booleans in boolean fields. Extra fields are
+    ignored.
+
+    Raises:
+        ValidationError: With a ``reason`` attribute, when the row cannot be a record.
+    """
+    cls = kind.record_type
+    if isinstance(row, cls):
+        return row
+    get = _field_getter(row)
+    data: dict[str, Any] = {}
+    for attribute in attrs.fields(cls):
+        name = attribute.name
+        value = get(name)
+        if value is _MISSING or _is_missing(value):
+            if attribute.default is attrs.NOTHING:
+                raise ValidationError(
+                    f"{cls.__name__}: field {name!r} is missing",
+                    obj=cls.__name__,
+                    field=name,
+                    value=None,
+                    reason="missing_field",
+                )
+            continue
+        if name.endswith("_at") or name in {"valid_from", "valid_to"}:
+            value = _timestamp(value, tz)
+        elif name in _BOOL_FIELDS:
+            value = _boolean(value)
+        data[name] = value
+    return cls(**data)
+
+
+def validate_records(
+    kind: str,
+    rows: Any,
+    *,
+    roster: Roster | None = None,
+    tz: tzinfo | str | None = None,
+    strict: bool = False,
+    max_examples: int = 20,
+) -> tuple[tuple[Any, ...], RejectReport]:
+    """Turn rows into records of ``kind``, rejecting and reporting the bad ones.
+
+    A row is rejected when it cannot be a record (a missing or ill-typed field, a naive
+    timestamp without ``tz``, a response before creation, a negative duration, a score off the
+    scale, inconsistent fields), when its key repeats an earlier row's (the first is kept,
+    reason ``duplicate``), or, when a roster is given, when the agent it is attributed to is
+    not on the roster (``unknown_agent``) or has no roster entry at the record's time
+    (``not_on_roster``).
+
+    Args:
+        kind: The record kind: ``"tickets"``, ``"surveys"``, ``"qa_reviews"``,
+            ``"knowledge_tests"``, ``"peer_ratings"`` or ``"sharing_items"``.
+        rows: Records, mappings, dataclass or attrs instances, named tuples, a pandas
+            DataFrame or a pyarrow Table (see :func:`coerce_record` for how rows are read).
+        roster: When given, the roster that every record's agent must be on.
+        tz: A tzinfo or IANA zone name attached to naive timestamps; without it naive
+            timestamps are rejected.
+        strict: Raise on the first bad row instead of reporting it.
+        max_examples: How many rejected rows the report keeps as examples.
+
+    Returns:
+        The accepted records (in input order) and the :class:`RejectReport`.
+
+    Raises:
+        MeasurementError: With ``strict=True``, for the first bad row; it names the position
+            (``error.position``), the field, the value and the reason.
+        UnknownNameError: For an unknown kind.
+
+    Examples:
+        >>> row = {"id": 1, "agent": "ann", "channel": "chat"}
+        >>> rows = [
+        ...     {**row, "created_at": "2024-01-02T09:00+08:00"},
+        ...     {**row, "created_at": "2024-01-02T10:00+08:00"},
+        ... ]
+        >>> records, report = validate_records("tickets", rows)
+        >>> len(records), report.count, report.examples[0].position, report.examples[0].reason
+        (1, 1, 1, 'duplicate')
+    """
+    spec = record_kind(kind)
+    zone = resolve_tz(tz)
+    accepted: list[Any] = []
+    seen: set[tuple[Any, ...]] = set()
+    reasons: dict[str, int] = {}
+    examples: list[RecordIssue] = []
+    total = 0
+
+    def reject(position: int, reason: str, field: str, value: Any, message: str) -> None:
+        if strict:
+            raise MeasurementError(
+                f"{kind} row {position}: {message}",
+                obj=spec.record_type.__name__,
+                field=field,
+                value=value,
+                position=position,
+                reason=reason,
+            )
+        reasons[reason] = reasons.get(reason, 0) + 1
+        if len(examples) < max_examples:
+            examples.append(RecordIssue(position, reason, field, value, message))
+
+    for position, row in enumerate(iter_rows(rows)):
+        total += 1
+        try:
+            record = coerce_record(spec, row, zone)
+        except ValidationError as exc:
+            reject(
+                position,
+                str(getattr(exc, "reason", None) or "invalid_field"),
+                str(exc.field),
+                exc.value,
+                exc.message,
+            )
+            continue
+        key = spec.key(record)
+        if key is not None:
+            if key in seen:
+                shown = key[0] if len(key) == 1 else key
+                reject(
+                    position,
+                    "duplicate",
+                    ", ".join(spec.key_fields),
+                    shown,
+                    f"{spec.record_type.__name__}: duplicate {'/'.join(spec.key_fields)} {shown!r}",
+                )
+                continue
+            seen.add(key)
+        if roster is not None:
+            agent = getattr(record, spec.subject_field)
+            moment = getattr(record, spec.time_field)
+            if agent not in roster.agents:
+                reject(
+                    position,
+                    "unknown_agent",
+                    spec.subject_field,
+                    agent,
+                    f"{spec.record_type.__name__}: {spec.subject_field} {agent!r} "
+                    "is not on the roster",
+                )
+                continue
+            if roster.entry_at(agent, moment) is None:
+                reject(
+                    position,
+                    "not_on_roster",
+                    spec.time_field,
+                    moment,
+                    f"{spec.record_type.__name__}: {spec.subject_field} {agent!r} has no "
+                    f"roster entry at {spec.time_field} {moment.isoformat()}",
+                )
+                continue
+        accepted.append(record)
+    report = RejectReport(kind, total, sum(reasons.values()), reasons, examples)
+    return tuple(accepted), report

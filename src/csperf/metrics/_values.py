@@ -1,0 +1,201 @@
+"""What a metric returns (:class:`MetricValue`) and how rejected records are reported."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from csperf._frozen import FrozenDict
+from csperf.errors import ValidationError
+
+__all__ = ["FLAGS", "MetricValue", "RecordIssue", "RejectReport"]
+
+#: Every flag a catalog metric may set, with its meaning.
+FLAGS: Mapping[str, str] = FrozenDict(
+    {
+        "critical_failed": "At least one QA review scored 0 because a critical category failed.",
+        "missing_first_response": (
+            "Some tickets had no first response; first_response_time leaves them out."
+        ),
+        "missing_handle_time": ("Some handled calls had no talk time; aht leaves them out."),
+        "no_data": "The denominator is empty: there is no value (value is None).",
+        "not_yet_due": "Some sharing items fall due after as_of; they are left out.",
+        "rejected_records": (
+            "Some input rows were rejected as bad records; see MetricValue.rejected."
+        ),
+        "self_ratings_excluded": "Some peer ratings were self-ratings; they are left out.",
+        "small_sample": "The value rests on fewer records than min_sample.",
+        "too_few_raters": (
+            "Fewer distinct raters than min_raters: there is no value (value is None)."
+        ),
+        "unresolved": "Some tickets were not resolved; resolution_time leaves them out.",
+    }
+)
+
+
+def _flags(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = (value,)
+    flags = tuple(sorted(set(value)))
+    unknown = [f for f in flags if f not in FLAGS]
+    if unknown:
+        raise ValidationError(
+            f"MetricValue: unknown flag {unknown[0]!r} (known: {', '.join(FLAGS)})",
+            obj="MetricValue",
+            field="flags",
+            value=unknown[0],
+        )
+    return flags
+
+
+@attrs.frozen
+class RecordIssue:
+    """One rejected input row.
+
+    Attributes:
+        position: The row's 0-based position in the input as given (before any period filter).
+        reason: A short code: ``invalid_field``, ``missing_field``, ``naive_timestamp``,
+            ``response_before_creation``, ``resolution_before_creation``,
+            ``negative_duration``, ``off_scale``, ``inconsistent``, ``duplicate``,
+            ``unknown_agent`` or ``not_on_roster``.
+        field: The field at fault.
+        value: The offending value.
+        message: A sentence saying what is wrong.
+    """
+
+    position: int
+    reason: str
+    field: str
+    value: Any
+    message: str
+
+
+@attrs.frozen
+class RejectReport:
+    """The rows of one record kind that were rejected, and why.
+
+    Attributes:
+        kind: The record kind (``"tickets"``...), or ``""`` for an empty report.
+        total: How many rows were read.
+        count: How many were rejected.
+        by_reason: Reason code → number of rows rejected for it.
+        examples: The first rejected rows (at most ``max_examples``, 20 by default), in
+            input order.
+
+    Examples:
+        >>> RejectReport().count
+        0
+    """
+
+    kind: str = ""
+    total: int = 0
+    count: int = 0
+    by_reason: Mapping[str, int] = attrs.field(factory=FrozenDict, converter=FrozenDict)
+    examples: tuple[RecordIssue, ...] = attrs.field(default=(), converter=tuple)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    @property
+    def accepted(self) -> int:
+        """How many rows were accepted (``total − count``)."""
+        return self.total - self.count
+
+    def merge(self, other: RejectReport) -> RejectReport:
+        """This report followed by ``other`` (same kind; positions are kept as they are)."""
+        reasons = dict(self.by_reason)
+        for reason, n in other.by_reason.items():
+            reasons[reason] = reasons.get(reason, 0) + n
+        return RejectReport(
+            self.kind or other.kind,
+            self.total + other.total,
+            self.count + other.count,
+            reasons,
+            self.examples + other.examples,
+        )
+
+    def summary(self) -> str:
+        """One line: ``"tickets: 2 of 120 rows rejected (duplicate 1, off_scale 1)"``."""
+        if not self.count:
+            return f"{self.kind or 'records'}: none of {self.total} rows rejected"
+        reasons = ", ".join(f"{r} {n}" for r, n in sorted(self.by_reason.items()))
+        return f"{self.kind or 'records'}: {self.count} of {self.total} rows rejected ({reasons})"
+
+
+def _value(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValidationError(
+            f"MetricValue: field 'value' must be a float or None, got {value!r}",
+            obj="MetricValue",
+            field="value",
+            value=value,
+        )
+    result = float(value)
+    if not math.isfinite(result):
+        raise ValidationError(
+            f"MetricValue: field 'value' must be finite, got {result!r}",
+            obj="MetricValue",
+            field="value",
+            value=result,
+        )
+    return result
+
+
+@attrs.frozen
+class MetricValue:
+    """The value of one metric over a set of records.
+
+    Attributes:
+        value: The value (a finite float), or None when there is no data (flag ``no_data``) or
+            too few raters (flag ``too_few_raters``).
+        sample_size: How many records the value rests on: the denominator's count (answers,
+            contacts, calls, reviews, tests, ratings, items).
+        flags: Sorted flag names, each one of :data:`FLAGS`.
+        rejected: The report of the input rows rejected as bad records (empty when none).
+
+    Examples:
+        >>> MetricValue(0.8, 10).value
+        0.8
+        >>> MetricValue(None, 0, ("no_data",)).missing
+        True
+    """
+
+    value: float | None = attrs.field(converter=_value)
+    sample_size: int
+    flags: tuple[str, ...] = attrs.field(default=(), converter=_flags)
+    rejected: RejectReport = attrs.field(factory=RejectReport)
+
+    def __attrs_post_init__(self) -> None:
+        if (
+            isinstance(self.sample_size, bool)
+            or not isinstance(self.sample_size, int)
+            or self.sample_size < 0
+        ):
+            raise ValidationError(
+                f"MetricValue: field 'sample_size' must be a whole number ≥ 0, "
+                f"got {self.sample_size!r}",
+                obj="MetricValue",
+                field="sample_size",
+                value=self.sample_size,
+            )
+        if not isinstance(self.rejected, RejectReport):
+            raise ValidationError(
+                f"MetricValue: field 'rejected' must be a RejectReport, got {self.rejected!r}",
+                obj="MetricValue",
+                field="rejected",
+                value=self.rejected,
+            )
+
+    @property
+    def missing(self) -> bool:
+        """Whether there is no value."""
+        return self.value is None
+
+    def with_flags(self, *flags: str) -> MetricValue:
+        """A copy with ``flags`` added."""
+        return attrs.evolve(self, flags=(*self.flags, *flags))

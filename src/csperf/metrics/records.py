@@ -1,0 +1,575 @@
+"""The record types the metric catalog reads: contacts, survey answers, QA reviews and more.
+
+Every record is an ``@attrs.frozen`` value object checked at construction: a ticket whose
+first response comes before its creation, a negative duration or a rating off the scale cannot
+exist. Timestamps are timezone-aware :class:`~datetime.datetime` objects.
+
+The catalog also accepts plain rows (mappings, dataclass or attrs instances, pandas DataFrames,
+pyarrow Tables) with the same field names; :func:`csperf.metrics.validate_records` turns them
+into these records and reports the rows it rejects.
+
+Each record kind has a name (``"tickets"``, ``"surveys"``...), one timestamp that decides
+whether a record falls in a period, one field naming the agent the record is attributed to,
+and the fields that identify a record (two records with the same key are duplicates). They
+are listed in :data:`RECORD_KINDS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from csperf._frozen import FrozenDict
+from csperf.errors import ValidationError
+from csperf.metrics._checks import (
+    check_aware,
+    check_bool,
+    check_id,
+    check_integer,
+    check_name,
+    check_optional_aware,
+    check_optional_bool,
+    check_optional_id,
+    check_real,
+    fail,
+)
+
+__all__ = [
+    "RECORD_KINDS",
+    "KnowledgeTest",
+    "PeerRating",
+    "QaReview",
+    "RecordKind",
+    "RosterEntry",
+    "SharingItem",
+    "SurveyAnswer",
+    "Ticket",
+]
+
+
+def _set(record: Any, field: str, value: Any) -> None:
+    object.__setattr__(record, field, value)
+
+
+def _seconds(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds()
+
+
+@attrs.frozen
+class Ticket:
+    """One customer contact: a ticket, chat, e-mail or call.
+
+    A contact is a *call* when ``answered`` or ``abandoned`` is given; if only one of them is
+    given the other is taken as its opposite (``answered=True`` means ``abandoned=False``).
+    A call needs ``wait_seconds``. A contact is *handled* unless it is an abandoned call.
+
+    Attributes:
+        id: Identifier of the contact (string or integer), unique among tickets.
+        agent: The agent who handled the contact.
+        channel: The channel (``"phone"``, ``"chat"``, ``"email"``...).
+        created_at: When the customer made contact (for a call: when it entered the queue).
+            Decides period membership.
+        first_response_at: The first human reply (for a call: when it was answered), or None.
+            Not before ``created_at``.
+        resolved_at: The first resolution, or None while unresolved. Not before
+            ``created_at``.
+        final_resolved_at: The resolution after any reopen; None means the same as
+            ``resolved_at``. Needs ``resolved_at``, is not before it, and may differ from it
+            only when ``reopened``.
+        reopened: Whether the contact was reopened after its first resolution.
+        complaint: Whether the contact is, or gave rise to, a complaint.
+        customer: The customer's identifier, used to find repeat contacts (FCR), or None.
+        wait_seconds: Queue time of a call until it was answered or abandoned (≥ 0).
+        answered: Whether the call was answered (None for contacts that are not calls).
+        abandoned: Whether the caller hung up in the queue (None for non-calls).
+        talk_seconds: Talk time (≥ 0), or None.
+        hold_seconds: Hold time (≥ 0), or None (counted as 0 in handle time).
+        acw_seconds: After-call work time (≥ 0), or None (counted as 0 in handle time).
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> t0 = datetime(2024, 1, 2, 9, 0, tzinfo=timezone.utc)
+        >>> t = Ticket("T1", "ann", "chat", t0, first_response_at=t0.replace(minute=1))
+        >>> t.first_response_seconds
+        60.0
+    """
+
+    id: str | int
+    agent: str
+    channel: str
+    created_at: datetime
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    final_resolved_at: datetime | None = None
+    reopened: bool = False
+    complaint: bool = False
+    customer: str | int | None = None
+    wait_seconds: float | None = None
+    answered: bool | None = None
+    abandoned: bool | None = None
+    talk_seconds: float | None = None
+    hold_seconds: float | None = None
+    acw_seconds: float | None = None
+
+    def __attrs_post_init__(self) -> None:
+        obj = "Ticket"
+        _set(self, "id", check_id(obj, "id", self.id))
+        _set(self, "agent", check_name(obj, "agent", self.agent))
+        _set(self, "channel", check_name(obj, "channel", self.channel))
+        created = check_aware(obj, "created_at", self.created_at)
+        first = check_optional_aware(obj, "first_response_at", self.first_response_at)
+        resolved = check_optional_aware(obj, "resolved_at", self.resolved_at)
+        final = check_optional_aware(obj, "final_resolved_at", self.final_resolved_at)
+        reopened = check_bool(obj, "reopened", self.reopened)
+        _set(self, "reopened", reopened)
+        _set(self, "complaint", check_bool(obj, "complaint", self.complaint))
+        _set(self, "customer", check_optional_id(obj, "customer", self.customer))
+        if first is not None and first < created:
+            raise fail(
+                obj,
+                "first_response_at",
+                first,
+                "response_before_creation",
+                f"must not be before created_at {created.isoformat()}",
+            )
+        if resolved is not None and resolved < created:
+            raise fail(
+                obj,
+                "resolved_at",
+                resolved,
+                "resolution_before_creation",
+                f"must not be before created_at {created.isoformat()}",
+            )
+        if final is not None:
+            if resolved is None:
+                raise fail(
+                    obj,
+                    "final_resolved_at",
+                    final,
+                    "inconsistent",
+                    "needs resolved_at (the first resolution)",
+                )
+            if final < resolved:
+                raise fail(
+                    obj,
+                    "final_resolved_at",
+                    final,
+                    "resolution_before_creation",
+                    f"must not be before resolved_at {resolved.isoformat()}",
+                )
+            if final != resolved and not reopened:
+                raise fail(
+                    obj,
+                    "final_resolved_at",
+                    final,
+                    "inconsistent",
+                    "may differ from resolved_at only for a reopened contact",
+                )
+        for field in ("wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds"):
+            value = getattr(self, field)
+            if value is not None:
+                _set(self, field, check_real(obj, field, value, low=0, reason="negative_duration"))
+        answered = check_optional_bool(obj, "answered", self.answered)
+        abandoned = check_optional_bool(obj, "abandoned", self.abandoned)
+        if answered is not None and abandoned is None:
+            abandoned = not answered
+        elif abandoned is not None and answered is None:
+            answered = not abandoned
+        if answered is not None:
+            if answered == abandoned:
+                raise fail(
+                    obj,
+                    "abandoned",
+                    abandoned,
+                    "inconsistent",
+                    f"must be the opposite of answered={answered} for a call",
+                )
+            if self.wait_seconds is None:
+                raise fail(
+                    obj,
+                    "wait_seconds",
+                    None,
+                    "missing_field",
+                    "is required for a call (answered or abandoned given)",
+                )
+        _set(self, "answered", answered)
+        _set(self, "abandoned", abandoned)
+
+    @property
+    def is_call(self) -> bool:
+        """Whether the contact is a call with queue timings (``answered`` is not None)."""
+        return self.answered is not None
+
+    @property
+    def handled(self) -> bool:
+        """Whether the contact was handled: every contact except an abandoned call."""
+        return not self.abandoned
+
+    @property
+    def first_response_seconds(self) -> float | None:
+        """``first_response_at − created_at`` in seconds, or None without a response."""
+        if self.first_response_at is None:
+            return None
+        return _seconds(self.created_at, self.first_response_at)
+
+    @property
+    def resolution_seconds(self) -> float | None:
+        """``resolved_at − created_at`` in seconds (first resolution), or None."""
+        if self.resolved_at is None:
+            return None
+        return _seconds(self.created_at, self.resolved_at)
+
+    @property
+    def final_resolution_seconds(self) -> float | None:
+        """``coalesce(final_resolved_at, resolved_at) − created_at`` in seconds, or None."""
+        end = self.final_resolved_at if self.final_resolved_at is not None else self.resolved_at
+        if end is None:
+            return None
+        return _seconds(self.created_at, end)
+
+    @property
+    def handle_seconds(self) -> float | None:
+        """``talk + hold + acw`` in seconds, or None without talk time.
+
+        A missing hold or after-call work time counts as 0.
+        """
+        if self.talk_seconds is None:
+            return None
+        return self.talk_seconds + (self.hold_seconds or 0.0) + (self.acw_seconds or 0.0)
+
+
+@attrs.frozen
+class SurveyAnswer:
+    """A customer's answer to a post-contact survey: a CSAT score, an NPS score or both.
+
+    Attributes:
+        agent: The agent who handled the surveyed contact.
+        contact_id: The surveyed contact (a :attr:`Ticket.id`); one answer per contact.
+        submitted_at: When the answer was given. Decides period membership.
+        csat: Satisfaction on the 1–5 scale (a whole number), or None.
+        nps: Likelihood to recommend on the 0–10 scale (a whole number), or None.
+            At least one of ``csat`` and ``nps`` is given.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> SurveyAnswer("ann", "T1", datetime(2024, 1, 2, tzinfo=timezone.utc), csat=4.0).csat
+        4
+    """
+
+    agent: str
+    contact_id: str | int
+    submitted_at: datetime
+    csat: int | None = None
+    nps: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        obj = "SurveyAnswer"
+        _set(self, "agent", check_name(obj, "agent", self.agent))
+        _set(self, "contact_id", check_id(obj, "contact_id", self.contact_id))
+        check_aware(obj, "submitted_at", self.submitted_at)
+        if self.csat is None and self.nps is None:
+            raise fail(obj, "csat", None, "missing_field", "or nps must be given")
+        if self.csat is not None:
+            _set(self, "csat", check_integer(obj, "csat", self.csat, low=1, high=5))
+        if self.nps is not None:
+            _set(self, "nps", check_integer(obj, "nps", self.nps, low=0, high=10))
+
+
+@attrs.frozen
+class QaReview:
+    """A quality-assurance review of one contact against the script's checklist.
+
+    Attributes:
+        agent: The reviewed agent.
+        reviewed_at: When the review was made. Decides period membership.
+        checks_passed: Checks passed (a whole number, ``0 ≤ passed ≤ applicable``).
+        checks_applicable: Checks that applied to the contact (a whole number ≥ 1).
+        critical_failed: Whether a critical category failed; the review then scores 0.
+        id: Identifier of the review, unique among reviews when given, or None.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> QaReview("ann", datetime(2024, 1, 2, tzinfo=timezone.utc), 9, 10).score
+        0.9
+    """
+
+    agent: str
+    reviewed_at: datetime
+    checks_passed: int
+    checks_applicable: int
+    critical_failed: bool = False
+    id: str | int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        obj = "QaReview"
+        _set(self, "agent", check_name(obj, "agent", self.agent))
+        check_aware(obj, "reviewed_at", self.reviewed_at)
+        applicable = check_integer(obj, "checks_applicable", self.checks_applicable, low=1)
+        passed = check_integer(obj, "checks_passed", self.checks_passed, low=0)
+        if passed > applicable:
+            raise fail(
+                obj,
+                "checks_passed",
+                passed,
+                "off_scale",
+                f"must not exceed checks_applicable {applicable}",
+            )
+        _set(self, "checks_applicable", applicable)
+        _set(self, "checks_passed", passed)
+        _set(self, "critical_failed", check_bool(obj, "critical_failed", self.critical_failed))
+        _set(self, "id", check_optional_id(obj, "id", self.id))
+
+    @property
+    def score(self) -> float:
+        """``0`` if a critical category failed, else ``checks_passed / checks_applicable``."""
+        return 0.0 if self.critical_failed else self.checks_passed / self.checks_applicable
+
+    @classmethod
+    def from_categories(
+        cls,
+        agent: str,
+        reviewed_at: datetime,
+        categories: Mapping[str, tuple[int, int]],
+        *,
+        critical: frozenset[str] | set[str] | tuple[str, ...] = (),
+        id: str | int | None = None,
+    ) -> QaReview:
+        """A review from category scores.
+
+        ``checks_passed`` and ``checks_applicable`` are the sums over the categories, and
+        ``critical_failed`` is true when a critical category passed fewer checks than applied.
+
+        Args:
+            agent: The reviewed agent.
+            reviewed_at: When the review was made.
+            categories: Category name → ``(passed, applicable)``.
+            critical: The names of the critical categories (each must be in ``categories``).
+            id: Identifier of the review, or None.
+
+        Raises:
+            ValidationError: For an unknown critical category or bad category scores.
+
+        Examples:
+            >>> from datetime import datetime, timezone
+            >>> review = QaReview.from_categories(
+            ...     "ann",
+            ...     datetime(2024, 1, 2, tzinfo=timezone.utc),
+            ...     {"greeting": (2, 2), "verification": (1, 2), "tone": (3, 3)},
+            ...     critical={"verification"},
+            ... )
+            >>> review.checks_passed, review.checks_applicable, review.critical_failed
+            (6, 7, True)
+            >>> review.score
+            0.0
+        """
+        obj = "QaReview"
+        unknown = sorted(set(critical) - set(categories))
+        if unknown:
+            raise ValidationError(
+                f"{obj}: critical category {unknown[0]!r} is not among the categories "
+                f"({', '.join(sorted(categories))})",
+                obj=obj,
+                field="critical",
+                value=unknown[0],
+                reason="inconsistent",
+            )
+        passed_total = 0
+        applicable_total = 0
+        failed = False
+        for name, pair in categories.items():
+            try:
+                passed_raw, applicable_raw = pair
+            except (TypeError, ValueError):
+                raise fail(
+                    obj, f"categories[{name!r}]", pair, "invalid_field", "must be a pair"
+                ) from None
+            field = f"categories[{name!r}]"
+            applicable = check_integer(obj, field, applicable_raw, low=0)
+            passed = check_integer(obj, field, passed_raw, low=0, high=applicable)
+            passed_total += passed
+            applicable_total += applicable
+            if name in critical and passed < applicable:
+                failed = True
+        return cls(agent, reviewed_at, passed_total, applicable_total, failed, id)
+
+
+@attrs.frozen
+class KnowledgeTest:
+    """A product-knowledge test taken by an agent.
+
+    Attributes:
+        agent: The agent who took the test.
+        taken_at: When the test was taken. Decides period membership.
+        score: The score, 0–100.
+    """
+
+    agent: str
+    taken_at: datetime
+    score: float
+
+    def __attrs_post_init__(self) -> None:
+        obj = "KnowledgeTest"
+        _set(self, "agent", check_name(obj, "agent", self.agent))
+        check_aware(obj, "taken_at", self.taken_at)
+        _set(self, "score", check_real(obj, "score", self.score, low=0, high=100))
+
+
+@attrs.frozen
+class PeerRating:
+    """One colleague's rating of another's collaboration.
+
+    Attributes:
+        rater: The agent giving the rating.
+        ratee: The agent rated; the record is attributed to the ratee.
+        rated_at: When the rating was given. Decides period membership.
+        score: The rating, 1–5 (fractions allowed).
+    """
+
+    rater: str
+    ratee: str
+    rated_at: datetime
+    score: float
+
+    def __attrs_post_init__(self) -> None:
+        obj = "PeerRating"
+        _set(self, "rater", check_name(obj, "rater", self.rater))
+        _set(self, "ratee", check_name(obj, "ratee", self.ratee))
+        check_aware(obj, "rated_at", self.rated_at)
+        _set(self, "score", check_real(obj, "score", self.score, low=1, high=5))
+
+    @property
+    def is_self_rating(self) -> bool:
+        """Whether the rater rated themself."""
+        return self.rater == self.ratee
+
+
+@attrs.frozen
+class SharingItem:
+    """An item of information an agent was due to share with the team.
+
+    For example a case write-up, a knowledge-base update or a handover note.
+
+    Attributes:
+        agent: The agent responsible for sharing it.
+        due_at: When it was due. Decides period membership.
+        shared_at: When it was shared, or None if it was not.
+        id: Identifier of the item, unique among items when given, or None.
+    """
+
+    agent: str
+    due_at: datetime
+    shared_at: datetime | None = None
+    id: str | int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        obj = "SharingItem"
+        _set(self, "agent", check_name(obj, "agent", self.agent))
+        check_aware(obj, "due_at", self.due_at)
+        check_optional_aware(obj, "shared_at", self.shared_at)
+        _set(self, "id", check_optional_id(obj, "id", self.id))
+
+    @property
+    def on_time(self) -> bool:
+        """Whether the item was shared by its due time (``shared_at ≤ due_at``)."""
+        return self.shared_at is not None and self.shared_at <= self.due_at
+
+
+@attrs.frozen
+class RosterEntry:
+    """An agent's place in the organisation over a half-open interval of time.
+
+    Attributes:
+        agent: The agent.
+        team: The agent's team.
+        manager: The team's manager, who is scored on the team's records.
+        valid_from: Start of validity (inclusive), or None for "since always".
+        valid_to: End of validity (exclusive), or None for "until further notice".
+    """
+
+    agent: str
+    team: str
+    manager: str
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
+
+    def __attrs_post_init__(self) -> None:
+        obj = "RosterEntry"
+        _set(self, "agent", check_name(obj, "agent", self.agent))
+        _set(self, "team", check_name(obj, "team", self.team))
+        _set(self, "manager", check_name(obj, "manager", self.manager))
+        start = check_optional_aware(obj, "valid_from", self.valid_from)
+        end = check_optional_aware(obj, "valid_to", self.valid_to)
+        if start is not None and end is not None and not start < end:
+            raise fail(
+                obj,
+                "valid_to",
+                end,
+                "inconsistent",
+                f"must be after valid_from {start.isoformat()}",
+            )
+
+    def covers(self, moment: datetime) -> bool:
+        """Whether ``valid_from ≤ moment < valid_to`` (a missing bound is unbounded)."""
+        if self.valid_from is not None and moment < self.valid_from:
+            return False
+        return self.valid_to is None or moment < self.valid_to
+
+    def overlaps(self, start: datetime | None, end: datetime | None) -> bool:
+        """Whether the entry's validity meets the half-open interval ``[start, end)``."""
+        if end is not None and self.valid_from is not None and self.valid_from >= end:
+            return False
+        return not (start is not None and self.valid_to is not None and self.valid_to <= start)
+
+
+@attrs.frozen
+class RecordKind:
+    """How the catalog treats one kind of record.
+
+    Attributes:
+        name: The kind's name (``"tickets"``, ``"surveys"``...).
+        record_type: The record class.
+        time_field: The timestamp that decides period membership.
+        subject_field: The field naming the agent the record is attributed to in roll-ups.
+        key_fields: The fields identifying a record; two records with equal keys are
+            duplicates. A record whose key holds None (an optional ``id`` not given) is
+            never a duplicate.
+    """
+
+    name: str
+    record_type: type
+    time_field: str
+    subject_field: str
+    key_fields: tuple[str, ...]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The record type's field names, in order (also the CSV column names)."""
+        return tuple(a.name for a in attrs.fields(self.record_type))
+
+    def key(self, record: Any) -> tuple[Any, ...] | None:
+        """The record's key, or None when a key field is None."""
+        key = tuple(getattr(record, f) for f in self.key_fields)
+        return None if any(k is None for k in key) else key
+
+
+#: The record kinds, by name.
+RECORD_KINDS: Mapping[str, RecordKind] = FrozenDict(
+    {
+        kind.name: kind
+        for kind in (
+            RecordKind("tickets", Ticket, "created_at", "agent", ("id",)),
+            RecordKind("surveys", SurveyAnswer, "submitted_at", "agent", ("contact_id",)),
+            RecordKind("qa_reviews", QaReview, "reviewed_at", "agent", ("id",)),
+            RecordKind(
+                "knowledge_tests", KnowledgeTest, "taken_at", "agent", ("agent", "taken_at")
+            ),
+            RecordKind(
+                "peer_ratings", PeerRating, "rated_at", "ratee", ("rater", "ratee", "rated_at")
+            ),
+            RecordKind("sharing_items", SharingItem, "due_at", "agent", ("id",)),
+        )
+    }
+)
