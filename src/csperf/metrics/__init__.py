@@ -26,7 +26,13 @@ from csperf.metrics._roster import LEVELS, Roster
 from csperf.metrics._service import complaint_rate, csat, nps
 from csperf.metrics._speed import fcr, first_response_time, resolution_time
 from csperf.metrics._validate import coerce_record, validate_records
-from csperf.metrics._values import FLAGS, MetricValue, RecordIssue, RejectReport
+from csperf.metrics._values import (
+    FLAGS,
+    MetricValue,
+    RecordIssue,
+    RejectedRecords,
+    RejectReport,
+)
 from csperf.metrics.records import (
     RECORD_KINDS,
     KnowledgeTest,
@@ -54,6 +60,7 @@ __all__ = [
     "RecordIssue",
     "RecordKind",
     "RejectReport",
+    "RejectedRecords",
     "RollUp",
     "Roster",
     "RosterEntry",

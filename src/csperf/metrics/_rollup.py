@@ -14,7 +14,7 @@ from csperf.metrics._catalog import CATALOG, MetricSpec, metric_spec
 from csperf.metrics._engine import check_min_sample, finish
 from csperf.metrics._roster import Level, Roster, check_level
 from csperf.metrics._validate import in_period, record_kind, resolve_period, validate_records
-from csperf.metrics._values import MetricValue, RejectReport
+from csperf.metrics._values import MetricValue, RejectedRecords, RejectReport
 
 __all__ = ["RollUp", "measure"]
 
@@ -29,12 +29,12 @@ class RollUp(Mapping[str, Mapping[str, MetricValue]]):
     Attributes:
         level: ``"agent"``, ``"team"`` or ``"manager"``.
         values: Subject → metric name → value.
-        rejected: Record kind → report of the rows rejected while reading it.
+        rejected: The reports of the rows rejected while reading each record kind.
     """
 
     level: str
     values: Mapping[str, Mapping[str, MetricValue]] = attrs.field(converter=FrozenDict)
-    rejected: Mapping[str, RejectReport] = attrs.field(factory=FrozenDict, converter=FrozenDict)
+    rejected: RejectedRecords = attrs.field(factory=RejectedRecords, converter=RejectedRecords)
 
     def __getitem__(self, subject: str) -> Mapping[str, MetricValue]:
         return self.values[subject]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -11,7 +12,7 @@ import attrs
 from csperf._frozen import FrozenDict
 from csperf.errors import ValidationError
 
-__all__ = ["FLAGS", "MetricValue", "RecordIssue", "RejectReport"]
+__all__ = ["FLAGS", "MetricValue", "RecordIssue", "RejectReport", "RejectedRecords"]
 
 #: Every flag a catalog metric may set, with its meaning.
 FLAGS: Mapping[str, str] = FrozenDict(
@@ -72,6 +73,31 @@ class RecordIssue:
     value: Any
     message: str
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description.
+
+        A value JSON cannot hold is given as text: ISO-8601 for a timestamp, ``repr`` otherwise.
+        """
+        return {
+            "position": self.position,
+            "reason": self.reason,
+            "field": self.field,
+            "value": _json_ready(self.value),
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RecordIssue:
+        """Rebuild an issue from :meth:`to_dict` output.
+
+        Raises:
+            ValidationError: For missing or unknown keys.
+        """
+        fields = _check_keys(
+            "RecordIssue", data, ("position", "reason", "field", "value", "message")
+        )
+        return cls(**fields)
+
 
 @attrs.frozen
 class RejectReport:
@@ -117,12 +143,135 @@ class RejectReport:
             self.examples + other.examples,
         )
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description."""
+        return {
+            "kind": self.kind,
+            "total": self.total,
+            "count": self.count,
+            "by_reason": dict(self.by_reason),
+            "examples": [issue.to_dict() for issue in self.examples],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RejectReport:
+        """Rebuild a report from :meth:`to_dict` output.
+
+        Raises:
+            ValidationError: For missing or unknown keys.
+        """
+        fields = _check_keys(
+            "RejectReport", data, ("kind", "total", "count", "by_reason", "examples")
+        )
+        fields["examples"] = tuple(RecordIssue.from_dict(e) for e in fields["examples"])
+        return cls(**fields)
+
     def summary(self) -> str:
         """One line: ``"tickets: 2 of 120 rows rejected (duplicate 1, off_scale 1)"``."""
         if not self.count:
             return f"{self.kind or 'records'}: none of {self.total} rows rejected"
         reasons = ", ".join(f"{r} {n}" for r, n in sorted(self.by_reason.items()))
         return f"{self.kind or 'records'}: {self.count} of {self.total} rows rejected ({reasons})"
+
+
+def _json_ready(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return repr(value)
+
+
+def _check_keys(obj: str, data: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(data, Mapping):
+        raise ValidationError(
+            f"{obj}: expected a mapping, got {type(data).__name__}",
+            obj=obj,
+            field=None,
+            value=data,
+        )
+    unknown = sorted(set(data) - set(keys))
+    missing = [k for k in keys if k not in data]
+    if unknown or missing:
+        field = unknown[0] if unknown else missing[0]
+        raise ValidationError(
+            f"{obj}: unknown keys {unknown} / missing keys {missing} (expected: {', '.join(keys)})",
+            obj=obj,
+            field=field,
+            value=dict(data),
+        )
+    return {k: data[k] for k in keys}
+
+
+@attrs.frozen
+class RejectedRecords(Mapping[str, RejectReport]):
+    """The rejected-record reports of several record kinds: kind → :class:`RejectReport`.
+
+    Attributes:
+        reports: Record kind → report.
+
+    Examples:
+        >>> RejectedRecords().count
+        0
+    """
+
+    reports: Mapping[str, RejectReport] = attrs.field(factory=FrozenDict, converter=FrozenDict)
+
+    def __attrs_post_init__(self) -> None:
+        for kind, report in self.reports.items():
+            if not isinstance(report, RejectReport):
+                raise ValidationError(
+                    f"RejectedRecords: the report of {kind!r} must be a RejectReport, "
+                    f"got {report!r}",
+                    obj="RejectedRecords",
+                    field=str(kind),
+                    value=report,
+                )
+
+    def __getitem__(self, kind: str) -> RejectReport:
+        return self.reports[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.reports)
+
+    def __len__(self) -> int:
+        return len(self.reports)
+
+    @property
+    def count(self) -> int:
+        """How many rows were rejected, over every kind."""
+        return sum(r.count for r in self.reports.values())
+
+    @property
+    def total(self) -> int:
+        """How many rows were read, over every kind."""
+        return sum(r.total for r in self.reports.values())
+
+    def summary(self) -> str:
+        """One line per kind (see :meth:`RejectReport.summary`)."""
+        return "\n".join(r.summary() for r in self.reports.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description: kind → :meth:`RejectReport.to_dict`."""
+        return {kind: report.to_dict() for kind, report in self.reports.items()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RejectedRecords:
+        """Rebuild from :meth:`to_dict` output.
+
+        Raises:
+            ValidationError: For a malformed report.
+        """
+        if not isinstance(data, Mapping):
+            raise ValidationError(
+                f"RejectedRecords: expected a mapping, got {type(data).__name__}",
+                obj="RejectedRecords",
+                field=None,
+                value=data,
+            )
+        return cls({kind: RejectReport.from_dict(report) for kind, report in data.items()})
 
 
 def _value(value: Any) -> float | None:
