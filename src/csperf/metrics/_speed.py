@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 
 from csperf.metrics._engine import (
@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from csperf.metrics.records import Ticket
 
 __all__ = ["fcr", "first_response_time", "resolution_time"]
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc)
 
 
 def _handled(tickets: Sequence[Ticket], channels: frozenset[str] | None) -> list[Ticket]:
@@ -217,7 +221,7 @@ def _fcr(
     by_customer: dict[Any, list[Any]] = {}
     for t in (*everything, *selected):
         if t.customer is not None:
-            by_customer.setdefault(t.customer, []).append((t.created_at, t.id))
+            by_customer.setdefault(t.customer, []).append((_utc(t.created_at), t.id))
     for times in by_customer.values():
         times.sort(key=lambda pair: pair[0])
     resolved = 0
@@ -226,8 +230,9 @@ def _fcr(
             continue
         if t.customer is not None and seconds > 0:
             times = by_customer[t.customer]
-            start = bisect.bisect_right(times, t.created_at, key=lambda pair: pair[0])
-            end = bisect.bisect_right(times, t.created_at + span, key=lambda pair: pair[0])
+            created = _utc(t.created_at)
+            start = bisect.bisect_right(times, created, key=lambda pair: pair[0])
+            end = bisect.bisect_right(times, created + span, key=lambda pair: pair[0])
             if any(other_id != t.id for _, other_id in times[start:end]):
                 continue
         resolved += 1

@@ -17,7 +17,7 @@ are listed in :data:`RECORD_KINDS`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import attrs
@@ -55,7 +55,8 @@ def _set(record: Any, field: str, value: Any) -> None:
 
 
 def _seconds(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds()
+    """Elapsed seconds between two instants (on UTC, so a DST change is counted right)."""
+    return (end.astimezone(timezone.utc) - start.astimezone(timezone.utc)).total_seconds()
 
 
 @attrs.frozen
