@@ -6,6 +6,7 @@ scorecard's total and, as an indicator's *standards*, the indicator's raw value.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -254,7 +255,15 @@ class GradeScale:
         Raises:
             GradeError: When the value is NaN or outside the scale.
         """
-        index = int(self.indices(np.array([value], dtype=float), subject=subject)[0])
+        number = float(value)
+        if not self.covers(number):
+            self.indices(np.array([number]), subject=subject)  # raises the GradeError
+        edges = self._edges.tolist()
+        index = (
+            bisect.bisect_right(edges, number)
+            if self.closed == "left"
+            else bisect.bisect_left(edges, number)
+        )
         return self._ordered[index]
 
     def indices(self, values: ArrayLike, *, subject: str | None = None) -> NDArray[np.intp]:

@@ -234,8 +234,16 @@ class Piecewise(ScoringRule):
     kind: ClassVar[str] = "piecewise"
 
     points: tuple[tuple[float, float], ...] = attrs.field(converter=_pairs)
+    _exact: tuple[tuple[Fraction, ...], tuple[Fraction, ...]] = attrs.field(
+        init=False, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "_exact",
+            (tuple(exact(x) for x, _ in self.points), tuple(exact(p) for _, p in self.points)),
+        )
         if len(self.points) < 2:
             raise ValidationError(
                 f"Piecewise: needs at least two breakpoints, got {len(self.points)}",
@@ -284,8 +292,7 @@ class Piecewise(ScoringRule):
 
     def exact_points(self, raw: Fraction) -> Fraction:
         """See :meth:`ScoringRule.exact_points`."""
-        xs = [exact(x) for x, _ in self.points]
-        ps = [exact(p) for _, p in self.points]
+        xs, ps = self._exact
         if raw <= xs[0]:
             return ps[0]
         for x0, x1, p0, p1 in zip(xs, xs[1:], ps, ps[1:]):

@@ -137,6 +137,10 @@ class Scorecard:
     missing: MissingPolicy = attrs.field(default=MissingPolicy.ERROR, converter=_policy)
     max_points: float = 100.0
     fingerprint: str = attrs.field(init=False, repr=False, eq=False)
+    _weights: tuple[dict[str, Fraction], dict[str, dict[str, Fraction]]] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+    _label_map: FrozenDict[str, Any] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         check_key("Scorecard", "key", self.key)
@@ -172,6 +176,8 @@ class Scorecard:
         object.__setattr__(self, "max_points", max_points)
         self._check_parts(obj)
         object.__setattr__(self, "fingerprint", self._fingerprint())
+        object.__setattr__(self, "_weights", self._exact_weights())
+        object.__setattr__(self, "_label_map", self._labels())
 
     def _check_parts(self, obj: str) -> None:
         for field, items, kind in (
@@ -407,7 +413,7 @@ class Scorecard:
                 value=None,
                 missing=missing,
             )
-        dim_w, within = self._exact_weights()
+        dim_w, within = self._weights
         redistributed: list[Redistribution] = []
         if missing and self.missing is MissingPolicy.REDISTRIBUTE:
             dim_w, within, redistributed = self._redistribute(dim_w, within, set(missing), subject)
@@ -454,7 +460,7 @@ class Scorecard:
             precision=self.precision,
             grade=self.grade_scale.grade(rounded, subject=subject),
             redistributed=tuple(redistributed),
-            labels=self._labels(),
+            labels=self._label_map,
         )
 
     def _redistribute(
