@@ -1,0 +1,1 @@
+"""An example csperf plugin package."""
