@@ -1,0 +1,48 @@
+"""Weight strategies: fixed, equal, rank-order, AHP, entropy, CRITIC, combinations and SWOT.
+
+Each method is a plain function here (``ahp(...)``, ``entropy(...)``, ``swot(...)``...) and a
+:class:`WeightStrategy` in :data:`BUILTIN_STRATEGIES`, which plugins, config files and the CLI
+use by name: ``strategy.compute(card, **params)`` returns a :class:`WeightResult`, the new
+:class:`~csperf.Weighting` with a readable report of how it was reached.
+"""
+
+from __future__ import annotations
+
+from csperf.weights._ahp import RANDOM_INDEX, AhpResult, RandomIndexTable, ahp
+from csperf.weights._basic import equal, fixed, rank_order
+from csperf.weights._combine import combine
+from csperf.weights._objective import CriticResult, EntropyResult, critic, entropy
+from csperf.weights._result import WeightResult
+from csperf.weights._strategy import BUILTIN_STRATEGIES, WeightStrategy
+from csperf.weights._swot import (
+    SwotChange,
+    SwotFactor,
+    SwotKind,
+    SwotPolicy,
+    SwotResult,
+    swot,
+)
+
+__all__ = [
+    "BUILTIN_STRATEGIES",
+    "RANDOM_INDEX",
+    "AhpResult",
+    "CriticResult",
+    "EntropyResult",
+    "RandomIndexTable",
+    "SwotChange",
+    "SwotFactor",
+    "SwotKind",
+    "SwotPolicy",
+    "SwotResult",
+    "WeightResult",
+    "WeightStrategy",
+    "ahp",
+    "combine",
+    "critic",
+    "entropy",
+    "equal",
+    "fixed",
+    "rank_order",
+    "swot",
+]

@@ -1,0 +1,144 @@
+"""Linear combination of weightings: subjective and objective weights blended."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+from csperf._numbers import exact
+from csperf.errors import WeightingError
+from csperf.weighting import Weighting
+from csperf.weights._common import exact_levels, groups_of, rebuild
+from csperf.weights._result import WeightResult
+
+__all__ = ["combine"]
+
+
+def _weighting(value: Any, i: int) -> Weighting:
+    if isinstance(value, WeightResult):
+        return value.weighting
+    if isinstance(value, Weighting):
+        return value
+    raise WeightingError(
+        f"combine: weightings[{i}] must be a Weighting or a WeightResult, "
+        f"got {type(value).__name__}",
+        obj="combine",
+        field=f"weightings[{i}]",
+        value=value,
+    )
+
+
+def _coefficient(value: Any, i: int) -> Fraction:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value) >= 0:
+        raise WeightingError(
+            f"combine: coefficients[{i}] must be a non-negative number, got {value!r}",
+            obj="combine",
+            field=f"coefficients[{i}]",
+            value=value,
+        )
+    try:
+        return exact(value)  # type: ignore[arg-type]
+    except (ValueError, OverflowError):
+        raise WeightingError(
+            f"combine: coefficients[{i}] must be finite, got {value!r}",
+            obj="combine",
+            field=f"coefficients[{i}]",
+            value=value,
+        ) from None
+
+
+def combine(
+    weightings: Sequence[Weighting | WeightResult], coefficients: Sequence[float]
+) -> Weighting:
+    r"""The linear combination of several weightings of the same indicators, renormalised.
+
+    Appraisal practice often blends subjective weights (AHP, the form's own) with objective
+    ones (entropy, CRITIC), e.g. 0.6 AHP + 0.4 entropy. The coefficients :math:`c_k` are
+    renormalised to sum to 1 and the effective indicator weights are combined:
+
+    .. math::
+
+        w_i = \frac{\sum_k c_k \, w^{(k)}_i}{\sum_k c_k}
+
+    then the two-level weighting is rebuilt: a dimension weighs the sum of its indicators'
+    combined weights, an indicator weighs its share of that sum. (A dimension that every input
+    weighs 0 gets the coefficient-weighted mean of the inputs' within-dimension weights.) The
+    arithmetic is exact, so the order of the inputs does not change the result.
+
+    Args:
+        weightings: Two-level weightings (or strategy results) over the same dimensions and
+            indicators.
+        coefficients: One non-negative coefficient per weighting, not all 0.
+
+    Returns:
+        The combined :class:`~csperf.Weighting`, in the dimension and indicator order of the
+        first input.
+
+    Raises:
+        WeightingError: When the counts differ, a coefficient is negative or all are 0, or the
+            weightings group different indicators.
+
+    Examples:
+        >>> from csperf import Weighting
+        >>> a = Weighting({"q": 0.5, "s": 0.5}, {"q": {"csat": 1.0}, "s": {"frt": 1.0}})
+        >>> b = Weighting({"q": 0.9, "s": 0.1}, {"q": {"csat": 1.0}, "s": {"frt": 1.0}})
+        >>> combine([a, b], [0.6, 0.4]).dimensions["q"]
+        0.66
+    """
+    if isinstance(weightings, (Weighting, WeightResult)) or not isinstance(weightings, Sequence):
+        raise WeightingError(
+            "combine: weightings must be a sequence of weightings",
+            obj="combine",
+            field="weightings",
+            value=weightings,
+        )
+    if not isinstance(coefficients, Sequence) or isinstance(coefficients, str):
+        raise WeightingError(
+            "combine: coefficients must be a sequence of numbers",
+            obj="combine",
+            field="coefficients",
+            value=coefficients,
+        )
+    if not weightings or len(weightings) != len(coefficients):
+        raise WeightingError(
+            f"combine: needs one coefficient per weighting, got {len(weightings)} weighting(s) "
+            f"and {len(coefficients)} coefficient(s)",
+            obj="combine",
+            field="coefficients",
+            value=list(coefficients),
+        )
+    parts = [_weighting(w, i) for i, w in enumerate(weightings)]
+    coefs = [_coefficient(c, i) for i, c in enumerate(coefficients)]
+    total = sum(coefs, Fraction(0))
+    if total == 0:
+        raise WeightingError(
+            "combine: the coefficients are all 0",
+            obj="combine",
+            field="coefficients",
+            value=list(coefficients),
+        )
+    groups = groups_of(parts[0])
+    shape = {d: sorted(ks) for d, ks in groups.items()}
+    for i, part in enumerate(parts[1:], start=1):
+        other = {d: sorted(ks) for d, ks in groups_of(part).items()}
+        if other != shape:
+            raise WeightingError(
+                f"combine: weightings[{i}] groups its indicators differently from "
+                f"weightings[0] ({other} against {shape})",
+                obj="combine",
+                field=f"weightings[{i}]",
+                value=other,
+            )
+    shares = [c / total for c in coefs]
+    effective = {key: Fraction(0) for keys in groups.values() for key in keys}
+    fallback = {d: {k: Fraction(0) for k in ks} for d, ks in groups.items()}
+    for share, part in zip(shares, parts):
+        for key, value in part.exact_effective().items():
+            effective[key] += share * value
+        _, inner = exact_levels(part)
+        for d, ks in groups.items():
+            for k in ks:
+                fallback[d][k] += share * inner[d][k]
+    return rebuild(effective, groups, fallback)

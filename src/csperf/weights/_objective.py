@@ -1,0 +1,439 @@
+"""Objective weights from a population's indicator values: the entropy and CRITIC methods."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+import numpy as np
+
+from csperf._frozen import FrozenDict
+from csperf.errors import MeasurementError, WeightingError
+from csperf.indicators import Direction
+from csperf.weights._common import check_keys, normalised
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+__all__ = ["CriticResult", "EntropyResult", "critic", "entropy"]
+
+PERFECT_CORRELATION = 1e-12
+"""Indicators whose every ``1 - r`` is below this are taken as perfectly correlated."""
+
+
+def _column(values: Any, key: str, obj: str) -> NDArray[np.float64]:
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu" and values.ndim == 1:
+        column = values.astype(np.float64)
+    else:
+        if isinstance(values, (str, bytes, Mapping)) or not isinstance(
+            values, (Sequence, np.ndarray)
+        ):
+            raise WeightingError(
+                f"{obj}: the values of {key!r} must be a sequence of numbers, "
+                f"got {type(values).__name__}",
+                obj=obj,
+                field=key,
+                value=values,
+            )
+        items = list(values)
+        for i, item in enumerate(items):
+            if isinstance(item, bool) or not isinstance(item, (numbers.Real, np.number)):
+                raise MeasurementError(
+                    f"{obj}: value {i} of {key!r} must be a number, got {item!r}",
+                    obj=obj,
+                    field=key,
+                    subject=i,
+                    value=item,
+                )
+        column = np.array([float(item) for item in items], dtype=np.float64)
+    bad = np.flatnonzero(~np.isfinite(column))
+    if bad.size:
+        i = int(bad[0])
+        raise MeasurementError(
+            f"{obj}: value {i} of {key!r} is {column[i]!r}; NaN and infinite values cannot "
+            "be weighted (drop or fix the subject first)",
+            obj=obj,
+            field=key,
+            subject=i,
+            value=float(column[i]),
+        )
+    return column
+
+
+def _table(data: Any, keys: Any, obj: str) -> tuple[tuple[str, ...], NDArray[np.float64]]:
+    """The indicator keys and the subjects × indicators matrix of a data argument."""
+    if hasattr(data, "columns") and hasattr(data, "to_numpy") and not isinstance(data, Mapping):
+        data = {str(c): data[c].to_numpy() for c in data.columns}
+    if isinstance(data, Mapping):
+        names = check_keys(list(data), obj, "data")
+        if keys is not None:
+            wanted = check_keys(keys, obj)
+            if set(wanted) != set(names):
+                raise WeightingError(
+                    f"{obj}: keys {', '.join(wanted)} differ from the data's indicators "
+                    f"{', '.join(names)}",
+                    obj=obj,
+                    field="keys",
+                    value=sorted(set(wanted) ^ set(names)),
+                )
+            names = wanted
+        columns = [_column(data[k], k, obj) for k in names]
+        lengths = {len(c) for c in columns}
+        if len(lengths) > 1:
+            sizes = ", ".join(f"{k}: {len(c)}" for k, c in zip(names, columns))
+            raise WeightingError(
+                f"{obj}: every indicator needs one value per subject, got {sizes}",
+                obj=obj,
+                field="data",
+                value=sizes,
+            )
+        matrix = np.column_stack(columns) if columns[0].size else np.zeros((0, len(names)))
+        return names, matrix
+    if keys is None:
+        raise WeightingError(
+            f"{obj}: a 2-D array needs its keys (one per column)",
+            obj=obj,
+            field="keys",
+            value=None,
+        )
+    names = check_keys(keys, obj)
+    array = np.asarray(data, dtype=object)
+    if array.ndim != 2 or array.shape[1] != len(names):
+        raise WeightingError(
+            f"{obj}: data must be a subjects × indicators array with {len(names)} columns, "
+            f"got shape {array.shape}",
+            obj=obj,
+            field="data",
+            value=array.shape,
+        )
+    columns = [_column(list(array[:, j]), k, obj) for j, k in enumerate(names)]
+    return names, np.column_stack(columns)
+
+
+def _directions(directions: Any, names: tuple[str, ...], obj: str) -> list[Direction]:
+    if isinstance(directions, (Direction, str)):
+        given: list[Any] = [directions] * len(names)
+    elif isinstance(directions, Mapping):
+        missing = [k for k in names if k not in directions]
+        extra = [k for k in directions if k not in names]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"no direction for {', '.join(missing)}")
+            if extra:
+                parts.append(f"directions for unknown indicator(s) {', '.join(map(str, extra))}")
+            raise WeightingError(
+                f"{obj}: {'; '.join(parts)}",
+                obj=obj,
+                field="directions",
+                value=missing or extra,
+            )
+        given = [directions[k] for k in names]
+    elif isinstance(directions, Sequence) and len(directions) == len(names):
+        given = list(directions)
+    else:
+        raise WeightingError(
+            f"{obj}: directions must be a mapping of indicator key to direction, or one "
+            f"direction per indicator ({len(names)})",
+            obj=obj,
+            field="directions",
+            value=directions,
+        )
+    result: list[Direction] = []
+    for key, value in zip(names, given):
+        try:
+            direction = Direction(value)
+        except ValueError:
+            raise WeightingError(
+                f"{obj}: direction of {key!r} must be one of "
+                f"{', '.join(d.value for d in Direction)}, got {value!r}",
+                obj=obj,
+                field=f"directions[{key!r}]",
+                value=value,
+            ) from None
+        if direction is Direction.TARGET_IS_BEST:
+            raise WeightingError(
+                f"{obj}: indicator {key!r} is target_is_best; the method needs to know whether "
+                "more or less is better (min–max normalisation has no documented treatment of "
+                "a target value); weight it with another strategy",
+                obj=obj,
+                field=f"directions[{key!r}]",
+                value=direction.value,
+            )
+        result.append(direction)
+    return result
+
+
+def _min_max(
+    matrix: NDArray[np.float64], directions: Sequence[Direction]
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Direction-aware min–max normalised columns, and which columns are constant."""
+    lo, hi = matrix.min(axis=0), matrix.max(axis=0)
+    span = hi - lo
+    constant = span == 0
+    safe = np.where(constant, 1.0, span)
+    higher = (matrix - lo) / safe
+    lower = (hi - matrix) / safe
+    lower_better = np.array([d is Direction.LOWER_IS_BETTER for d in directions])
+    normal = np.where(lower_better, lower, higher)
+    normal[:, constant] = 0.0
+    return normal, constant
+
+
+def _enough_subjects(matrix: NDArray[np.float64], obj: str) -> None:
+    if matrix.shape[0] < 2:
+        raise WeightingError(
+            f"{obj}: needs values for at least two subjects, got {matrix.shape[0]}",
+            obj=obj,
+            field="data",
+            value=matrix.shape[0],
+        )
+
+
+def _all_constant(names: Sequence[str], obj: str) -> WeightingError:
+    return WeightingError(
+        f"{obj}: every indicator ({', '.join(names)}) has the same value for every subject, "
+        "so the data carry no information to weight them by",
+        obj=obj,
+        field="data",
+        value=list(names),
+    )
+
+
+@attrs.frozen
+class EntropyResult:
+    """Weights from the entropy weight method, with the figures behind them.
+
+    Attributes:
+        weights: Indicator key → weight (summing to 1).
+        entropy: Indicator key → normalised entropy :math:`e_j` in [0, 1] (1 for a constant
+            indicator).
+        divergence: Indicator key → degree of divergence :math:`d_j = 1 - e_j`.
+        normalization: ``"minmax"`` or ``"share"``.
+        subjects: The number of subjects :math:`m`.
+    """
+
+    weights: FrozenDict[str, float]
+    entropy: FrozenDict[str, float]
+    divergence: FrozenDict[str, float]
+    normalization: str
+    subjects: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description of the result."""
+        return {
+            "weights": dict(self.weights),
+            "entropy": dict(self.entropy),
+            "divergence": dict(self.divergence),
+            "normalization": self.normalization,
+            "subjects": self.subjects,
+        }
+
+
+def entropy(
+    data: Any,
+    directions: Any,
+    *,
+    keys: Sequence[str] | None = None,
+    normalization: Literal["minmax", "share"] = "minmax",
+) -> EntropyResult:
+    r"""Objective weights by the entropy weight method (熵权法).
+
+    From the values :math:`x_{ij}` of :math:`m` subjects (rows :math:`i`) on :math:`n`
+    indicators (columns :math:`j`):
+
+    1. Normalise each column. With ``normalization="minmax"`` (the default, the variant of
+       most Chinese appraisal practice), direction-aware min–max normalisation:
+       :math:`z_{ij} = (x_{ij} - \min_i x_{ij}) / (\max_i x_{ij} - \min_i x_{ij})` where more
+       is better, :math:`(\max_i x_{ij} - x_{ij}) / (\max_i x_{ij} - \min_i x_{ij})` where
+       less is better. With ``normalization="share"`` (Zeleny 1982; Xu 2004) the raw values
+       are used, :math:`z_{ij} = x_{ij} \ge 0`, and the direction does not enter.
+    2. :math:`p_{ij} = z_{ij} / \sum_i z_{ij}`.
+    3. :math:`e_j = -\frac{1}{\ln m} \sum_i p_{ij} \ln p_{ij}`, with :math:`0 \ln 0 = 0`.
+    4. :math:`w_j = (1 - e_j) / \sum_k (1 - e_k)`.
+
+    A constant indicator carries no information: it gets :math:`e_j = 1` and weight 0.
+
+    Args:
+        data: Indicator key → one value per subject; or a subjects × indicators 2-D array
+            with ``keys``; or a pandas DataFrame (columns are indicators).
+        directions: Indicator key → :class:`~csperf.Direction` (or its value), a sequence
+            aligned with the keys, or one direction for all. ``target_is_best`` is rejected.
+        keys: The indicator keys: the column order of a 2-D array, or the order wanted for a
+            mapping.
+        normalization: ``"minmax"`` or ``"share"``.
+
+    Returns:
+        An :class:`EntropyResult`.
+
+    Raises:
+        MeasurementError: When a value is NaN, infinite or not a number (naming the subject's
+            row and the indicator).
+        WeightingError: When there are fewer than two subjects, every indicator is constant,
+            a direction is missing or ``target_is_best``, or (for ``"share"``) a value is
+            negative.
+
+    Examples:
+        >>> result = entropy({"a": [0, 5, 10], "b": [1, 1, 2]}, "higher_is_better")
+        >>> {k: round(w, 4) for k, w in result.weights.items()}
+        {'a': 0.3801, 'b': 0.6199}
+    """
+    obj = "entropy"
+    names, matrix = _table(data, keys, obj)
+    dirs = _directions(directions, names, obj)
+    _enough_subjects(matrix, obj)
+    m = matrix.shape[0]
+    if normalization == "minmax":
+        normal, constant = _min_max(matrix, dirs)
+    elif normalization == "share":
+        negative = np.argwhere(matrix < 0)
+        if negative.size:
+            i, j = (int(v) for v in negative[0])
+            raise WeightingError(
+                f"{obj}: the 'share' normalisation needs non-negative values, but value {i} of "
+                f"{names[j]!r} is {matrix[i, j]:g}",
+                obj=obj,
+                field=names[j],
+                subject=i,
+                value=float(matrix[i, j]),
+            )
+        normal = matrix
+        constant = matrix.max(axis=0) == matrix.min(axis=0)
+    else:
+        raise WeightingError(
+            f"{obj}: normalization must be 'minmax' or 'share', got {normalization!r}",
+            obj=obj,
+            field="normalization",
+            value=normalization,
+        )
+    if constant.all():
+        raise _all_constant(names, obj)
+    sums = np.where(constant, 1.0, normal.sum(axis=0))
+    p = normal / sums
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    e = np.where(constant, 1.0, -terms.sum(axis=0) / math.log(m))
+    e = np.clip(e, 0.0, 1.0) + 0.0  # + 0.0 turns -0.0 into 0.0
+    d = np.where(constant, 0.0, 1.0 - e)
+    weights = normalised([float(v) for v in d])
+    return EntropyResult(
+        weights=FrozenDict(dict(zip(names, weights))),
+        entropy=FrozenDict({k: float(v) for k, v in zip(names, e)}),
+        divergence=FrozenDict({k: float(v) for k, v in zip(names, d)}),
+        normalization=normalization,
+        subjects=m,
+    )
+
+
+@attrs.frozen
+class CriticResult:
+    r"""Weights from the CRITIC method, with the figures behind them.
+
+    Attributes:
+        weights: Indicator key → weight (summing to 1).
+        std: Indicator key → standard deviation :math:`\sigma_j` of the normalised values.
+        correlation: Indicator key → {indicator key → Pearson correlation :math:`r_{jk}`},
+            among the indicators that are not constant.
+        information: Indicator key → information content :math:`C_j` (0 for a constant one).
+        subjects: The number of subjects.
+    """
+
+    weights: FrozenDict[str, float]
+    std: FrozenDict[str, float]
+    correlation: FrozenDict[str, FrozenDict[str, float]]
+    information: FrozenDict[str, float]
+    subjects: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description of the result."""
+        return {
+            "weights": dict(self.weights),
+            "std": dict(self.std),
+            "correlation": {k: dict(v) for k, v in self.correlation.items()},
+            "information": dict(self.information),
+            "subjects": self.subjects,
+        }
+
+
+def critic(data: Any, directions: Any, *, keys: Sequence[str] | None = None) -> CriticResult:
+    r"""Objective weights by CRITIC (Diakoulaki, Mavrotas & Papayannakis 1995).
+
+    CRiteria Importance Through Intercriteria Correlation weighs an indicator by how much it
+    varies and how little it agrees with the others:
+
+    1. Direction-aware min–max normalisation of each column, as in :func:`entropy`.
+    2. :math:`\sigma_j`: the standard deviation of column :math:`j` (population form; the
+       weights do not depend on this choice, since it scales every :math:`C_j` alike).
+    3. :math:`r_{jk}`: the Pearson correlation of columns :math:`j` and :math:`k`.
+    4. :math:`C_j = \sigma_j \sum_k (1 - r_{jk})`, the information the indicator carries.
+    5. :math:`w_j = C_j / \sum_k C_k`.
+
+    A constant indicator carries no information: it gets weight 0 and is left out of the others'
+    correlation sums. When a single indicator is not constant it gets weight 1 (the limit of
+    the formula as the others' spread goes to 0).
+
+    Args:
+        data: As for :func:`entropy`.
+        directions: As for :func:`entropy`.
+        keys: As for :func:`entropy`.
+
+    Returns:
+        A :class:`CriticResult`.
+
+    Raises:
+        MeasurementError: When a value is NaN, infinite or not a number.
+        WeightingError: When there are fewer than two subjects, every indicator is constant,
+            the non-constant indicators are all perfectly correlated (every :math:`C_j` is 0),
+            or a direction is missing or ``target_is_best``.
+
+    Examples:
+        >>> result = critic({"a": [1, 2, 3, 4], "b": [2, 1, 4, 3]}, "higher_is_better")
+        >>> {k: round(w, 4) for k, w in result.weights.items()}
+        {'a': 0.5, 'b': 0.5}
+    """
+    obj = "critic"
+    names, matrix = _table(data, keys, obj)
+    dirs = _directions(directions, names, obj)
+    _enough_subjects(matrix, obj)
+    normal, constant = _min_max(matrix, dirs)
+    live = [j for j in range(len(names)) if not constant[j]]
+    if not live:
+        raise _all_constant(names, obj)
+    std = normal.std(axis=0)
+    if len(live) == 1:
+        corr = np.ones((1, 1))
+    else:
+        corr = np.clip(np.corrcoef(normal[:, live], rowvar=False), -1.0, 1.0)
+        np.fill_diagonal(corr, 1.0)
+    discord = 1.0 - corr
+    info = np.zeros(len(names))
+    if len(live) == 1:
+        weights = [1.0 if j == live[0] else 0.0 for j in range(len(names))]
+    else:
+        if (discord <= PERFECT_CORRELATION).all():
+            live_names = [names[j] for j in live]
+            raise WeightingError(
+                f"{obj}: the indicators {', '.join(live_names)} are perfectly correlated, so "
+                "each carries no information the others lack (every C_j is 0)",
+                obj=obj,
+                field="data",
+                value=live_names,
+            )
+        for pos, j in enumerate(live):
+            info[j] = std[j] * math.fsum(float(v) for v in discord[pos])
+        weights = normalised([float(v) for v in info])
+    return CriticResult(
+        weights=FrozenDict(dict(zip(names, weights))),
+        std=FrozenDict({k: float(s) for k, s in zip(names, std)}),
+        correlation=FrozenDict(
+            {
+                names[j]: FrozenDict({names[k]: float(corr[a, b]) for b, k in enumerate(live)})
+                for a, j in enumerate(live)
+            }
+        ),
+        information=FrozenDict({k: float(c) for k, c in zip(names, info)}),
+        subjects=int(matrix.shape[0]),
+    )

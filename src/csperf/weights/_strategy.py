@@ -1,0 +1,849 @@
+"""Weight strategies: one uniform object per method, for plugins, config files and the CLI."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from csperf._numbers import exact
+from csperf.errors import (
+    ConfigError,
+    CsperfError,
+    PluginError,
+    UnknownNameError,
+    ValidationError,
+    WeightingError,
+)
+from csperf.scorecard import Scorecard
+from csperf.weighting import Weighting
+from csperf.weights._ahp import AhpResult, RandomIndexTable, ahp
+from csperf.weights._basic import equal, fixed, rank_order
+from csperf.weights._combine import combine
+from csperf.weights._common import exact_levels, percent, percent_list, rebuild
+from csperf.weights._objective import critic, entropy
+from csperf.weights._result import WeightResult
+from csperf.weights._swot import SwotFactor, SwotPolicy, swot
+
+__all__ = ["BUILTIN_STRATEGIES", "WeightStrategy"]
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_name(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str) or not _NAME.match(value):
+        raise ValidationError(
+            f"WeightStrategy: field 'name' must match [a-z][a-z0-9_]*, got {value!r}",
+            obj="WeightStrategy",
+            field="name",
+            value=value,
+        )
+
+
+def _check_summary(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str) or not value.strip() or "\n" in value:
+        raise ValidationError(
+            f"WeightStrategy {instance.name!r}: field 'summary' must be one non-empty line",
+            obj="WeightStrategy",
+            field="summary",
+            value=value,
+        )
+
+
+def _check_function(instance: Any, attribute: Any, value: Any) -> None:
+    if not callable(value):
+        raise ValidationError(
+            f"WeightStrategy {instance.name!r}: field 'function' must be callable",
+            obj="WeightStrategy",
+            field="function",
+            value=value,
+        )
+    positional = [
+        p
+        for p in inspect.signature(value).parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    if len(positional) != 1:
+        raise ValidationError(
+            f"WeightStrategy {instance.name!r}: the function must take the scorecard as its "
+            "only positional parameter and everything else as keyword-only parameters",
+            obj="WeightStrategy",
+            field="function",
+            value=value,
+        )
+
+
+@attrs.frozen
+class WeightStrategy:
+    """A named way to weight a scorecard, usable from plugins, config files and the CLI.
+
+    ``compute(card, **params)`` checks the parameters' names and calls ``function(card,
+    **params)``. The parameters are the function's keyword-only parameters; those without a
+    default are required. Parameter values are JSON-like (as read from a TOML or JSON file),
+    though the Python objects they stand for are accepted too.
+
+    Attributes:
+        name: The strategy's name (``"ahp"``, ``"swot"``...), ``[a-z][a-z0-9_]*``.
+        summary: One line saying what it does.
+        function: ``function(card, *, ...) -> WeightResult``.
+
+    Examples:
+        >>> from csperf.templates import customer_service_manager
+        >>> rank = next(s for s in BUILTIN_STRATEGIES if s.name == "rank_order")
+        >>> rank.params
+        ('dimensions', 'indicators')
+        >>> result = rank.compute(customer_service_manager(), dimensions=[
+        ...     "service_quality", "efficiency", "capability", "teamwork"])
+        >>> round(result.weighting.dimensions["service_quality"], 4)
+        0.5208
+    """
+
+    name: str = attrs.field(validator=_check_name)
+    summary: str = attrs.field(validator=_check_summary)
+    function: Callable[..., WeightResult] = attrs.field(validator=_check_function, repr=False)
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        """The names of the parameters :meth:`compute` accepts."""
+        return tuple(
+            p.name
+            for p in inspect.signature(self.function).parameters.values()
+            if p.kind is p.KEYWORD_ONLY
+        )
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The names of the parameters :meth:`compute` needs."""
+        return tuple(
+            p.name
+            for p in inspect.signature(self.function).parameters.values()
+            if p.kind is p.KEYWORD_ONLY and p.default is p.empty
+        )
+
+    def compute(self, card: Scorecard, **params: Any) -> WeightResult:
+        """Weight ``card``.
+
+        Args:
+            card: The scorecard: its dimensions, indicators, directions and current weighting.
+            **params: The strategy's parameters (see :attr:`params`).
+
+        Returns:
+            A :class:`WeightResult` whose weighting fits ``card``.
+
+        Raises:
+            ConfigError: For an unknown or missing parameter, or a parameter of the wrong shape.
+            WeightingError: When the weights cannot be found (see each strategy).
+            PluginError: When the strategy's function returns something else than a
+                :class:`WeightResult` that fits the card.
+        """
+        obj = f"weight strategy {self.name!r}"
+        if not isinstance(card, Scorecard):
+            raise ConfigError(
+                f"{obj}: needs a Scorecard, got {type(card).__name__}",
+                obj=obj,
+                field="card",
+                value=card,
+            )
+        unknown = sorted(set(params) - set(self.params))
+        if unknown:
+            raise ConfigError(
+                f"{obj}: unknown parameter(s) {', '.join(unknown)} "
+                f"(parameters: {', '.join(self.params) or 'none'})",
+                obj=obj,
+                field=unknown[0],
+                value=params[unknown[0]],
+                key_path=unknown[0],
+            )
+        missing = [p for p in self.required if p not in params]
+        if missing:
+            raise ConfigError(
+                f"{obj}: missing parameter(s) {', '.join(missing)}",
+                obj=obj,
+                field=missing[0],
+                value=None,
+                key_path=missing[0],
+            )
+        result = self.function(card, **params)
+        if not isinstance(result, WeightResult):
+            raise PluginError(
+                f"{obj} returned {type(result).__name__}, not a WeightResult",
+                obj=obj,
+                plugin=self.name,
+                value=result,
+            )
+        try:
+            _check_fits(card, result.weighting, "the result")
+        except WeightingError as exc:
+            raise PluginError(
+                f"{obj}: {exc.message}", obj=obj, plugin=self.name, value=result
+            ) from None
+        return result
+
+
+# -- parameter helpers ---------------------------------------------------------------------
+
+
+def _config(strategy: str, key_path: str, message: str, value: Any) -> ConfigError:
+    return ConfigError(
+        f"{strategy}: {key_path}: {message}",
+        obj=f"weight strategy {strategy!r}",
+        field=key_path,
+        value=value,
+        key_path=key_path,
+    )
+
+
+def _within(exc: CsperfError, prefix: str) -> CsperfError:
+    """The same error with ``prefix`` before its message."""
+    return type(exc)(f"{prefix}: {exc.message}", **exc.context)
+
+
+def _groups(card: Scorecard) -> dict[str, list[str]]:
+    return {
+        d.key: [i.key for i in card.indicators if i.dimension == d.key] for d in card.dimensions
+    }
+
+
+def _card_levels(card: Scorecard) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """The card's weights at both levels, in the card's display order."""
+    groups = _groups(card)
+    dims = {d: card.weighting.dimensions[d] for d in groups}
+    inner = {d: {k: card.weighting.indicators[d][k] for k in ks} for d, ks in groups.items()}
+    return dims, inner
+
+
+def _check_fits(card: Scorecard, weighting: Weighting, what: str) -> None:
+    groups = _groups(card)
+    found = {d: sorted(ws) for d, ws in weighting.indicators.items()}
+    wanted = {d: sorted(ks) for d, ks in groups.items()}
+    if found != wanted:
+        raise WeightingError(
+            f"{what} weights {found} but the card {card.key!r} has {wanted}",
+            obj=f"Scorecard {card.key!r}",
+            field="weighting",
+            value=found,
+        )
+
+
+def _ordered(weighting: Weighting, card: Scorecard) -> Weighting:
+    """The weighting with its keys in the card's display order."""
+    groups = _groups(card)
+    return Weighting(
+        {d: weighting.dimensions[d] for d in groups},
+        {d: {k: weighting.indicators[d][k] for k in ks} for d, ks in groups.items()},
+    )
+
+
+def _choice(strategy: str, key_path: str, value: Any, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise _config(
+            strategy, key_path, f"must be one of {', '.join(choices)}, got {value!r}", value
+        )
+    return str(value)
+
+
+def _keyed(strategy: str, key_path: str, value: Any, keys: Sequence[str]) -> Mapping[str, Any]:
+    """A mapping whose keys are exactly ``keys``."""
+    if not isinstance(value, Mapping):
+        raise _config(
+            strategy, key_path, f"must be a mapping of {', '.join(keys)}", type(value).__name__
+        )
+    _same_keys(strategy, key_path, list(value), keys)
+    return value
+
+
+def _ranking(strategy: str, key_path: str, value: Any, keys: Sequence[str]) -> list[str]:
+    """A list that holds each of ``keys`` once."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+        raise _config(
+            strategy,
+            key_path,
+            f"must be a list of {', '.join(keys)}, most important first",
+            value,
+        )
+    items = list(value)
+    if len(set(map(str, items))) != len(items):
+        raise _config(strategy, key_path, f"repeats a key ({items})", items)
+    _same_keys(strategy, key_path, items, keys)
+    return items
+
+
+def _same_keys(strategy: str, key_path: str, given: Sequence[Any], keys: Sequence[str]) -> None:
+    missing = [k for k in keys if k not in given]
+    extra = [str(k) for k in given if k not in keys]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing {', '.join(missing)}")
+        if extra:
+            parts.append(f"unknown {', '.join(extra)}")
+        raise _config(
+            strategy,
+            key_path,
+            f"{'; '.join(parts)} (expected {', '.join(keys)})",
+            list(given),
+        )
+
+
+def _per_dimension(
+    strategy: str, value: Any, groups: Mapping[str, Sequence[str]]
+) -> Mapping[str, Any]:
+    """The ``indicators`` parameter: a mapping from some of the card's dimensions."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise _config(
+            strategy,
+            "indicators",
+            "must map dimension keys to their indicators' settings",
+            type(value).__name__,
+        )
+    unknown = [str(d) for d in value if d not in groups]
+    if unknown:
+        raise _config(
+            strategy,
+            "indicators",
+            f"unknown dimension(s) {', '.join(unknown)} (dimensions: {', '.join(groups)})",
+            unknown,
+        )
+    return value
+
+
+def _level_line(label: str, weights: Mapping[str, float], note: str = "") -> str:
+    return f"{label}: {percent_list(weights)}{note}"
+
+
+def _lines_for(weighting: Weighting, given: Iterable[str], how: str, dims_given: bool) -> list[str]:
+    given = set(given)
+    lines = [
+        _level_line(
+            "dimensions",
+            weighting.dimensions,
+            f" ({how})" if dims_given else " (kept from the card)",
+        )
+    ]
+    for d, inner in weighting.indicators.items():
+        note = f" ({how})" if d in given else " (kept from the card)"
+        lines.append(_level_line(f"within {d}", inner, note))
+    return lines
+
+
+def _strategy_named(strategy: str, key_path: str, name: Any, strategies: Any) -> WeightStrategy:
+    if strategies is None:
+        pool: Iterable[WeightStrategy] = BUILTIN_STRATEGIES
+    elif isinstance(strategies, Mapping):
+        pool = strategies.values()
+    else:
+        pool = strategies
+    known = {s.name: s for s in pool}
+    if name not in known:
+        raise UnknownNameError(
+            f"{strategy}: {key_path}: no weight strategy named {name!r} "
+            f"(strategies: {', '.join(known)})",
+            obj=f"weight strategy {strategy!r}",
+            field=key_path,
+            value=name,
+            available=list(known),
+        )
+    return known[name]
+
+
+def _weighting_param(
+    strategy: str, key_path: str, value: Any, card: Scorecard, strategies: Any
+) -> tuple[Weighting, str, WeightResult | None]:
+    """Read a weighting parameter; return it with a label and the sub-result if any.
+
+    The value may be a Weighting, a WeightResult, ``Weighting.to_dict()`` output, or
+    ``{"strategy": name, "params": {...}}``.
+    """
+    if isinstance(value, WeightResult):
+        weighting, label, sub = value.weighting, value.strategy, value
+    elif isinstance(value, Weighting):
+        weighting, label, sub = value, "given", None
+    elif isinstance(value, Mapping) and "strategy" in value:
+        extra = sorted(set(value) - {"strategy", "params"})
+        if extra:
+            raise _config(
+                strategy,
+                key_path,
+                f"unknown key(s) {', '.join(extra)} (keys: strategy, params)",
+                value,
+            )
+        params = value.get("params", {})
+        if not isinstance(params, Mapping):
+            raise _config(strategy, f"{key_path}.params", "must be a mapping", params)
+        chosen = _strategy_named(strategy, f"{key_path}.strategy", value["strategy"], strategies)
+        sub = chosen.compute(card, **params)
+        weighting, label = sub.weighting, chosen.name
+    elif isinstance(value, Mapping):
+        if set(value) != {"dimensions", "indicators"}:
+            raise _config(
+                strategy,
+                key_path,
+                "must be a Weighting, a WeightResult, {'dimensions': ..., 'indicators': ...} "
+                "(fractions, as Weighting.to_dict gives) or {'strategy': name, 'params': {...}}",
+                value,
+            )
+        try:
+            weighting = Weighting(value["dimensions"], value["indicators"])
+        except WeightingError as exc:
+            raise _within(exc, f"{strategy}: {key_path}") from None
+        label, sub = "given", None
+    else:
+        raise _config(
+            strategy, key_path, f"cannot be read as a weighting ({type(value).__name__})", value
+        )
+    try:
+        _check_fits(card, weighting, f"{strategy}: {key_path}")
+    except WeightingError as exc:
+        raise ConfigError(
+            exc.message, obj=exc.obj, field=key_path, value=exc.value, key_path=key_path
+        ) from None
+    return _ordered(weighting, card), label, sub
+
+
+# -- the strategies ------------------------------------------------------------------------
+
+
+def _fixed(
+    card: Scorecard,
+    *,
+    dimensions: Mapping[str, float] | None = None,
+    indicators: Mapping[str, Mapping[str, float]] | None = None,
+    unit: str = "percent",
+) -> WeightResult:
+    name = "fixed"
+    unit = _choice(name, "unit", unit, ("percent", "fraction"))
+    groups = _groups(card)
+    card_dims, card_inner = _card_levels(card)
+    scale = 100 if unit == "percent" else 1
+
+    def kept(value: float) -> float:
+        return float(exact(value) * scale)
+
+    dims = (
+        dict(_keyed(name, "dimensions", dimensions, list(groups)))
+        if dimensions is not None
+        else {d: kept(w) for d, w in card_dims.items()}
+    )
+    given = _per_dimension(name, indicators, groups)
+    inner = {
+        d: (
+            dict(_keyed(name, f"indicators.{d}", given[d], ks))
+            if d in given
+            else {k: kept(w) for k, w in card_inner[d].items()}
+        )
+        for d, ks in groups.items()
+    }
+    weighting = fixed({d: dims[d] for d in groups}, {d: inner[d] for d in groups}, unit=unit)  # type: ignore[arg-type]
+    lines = _lines_for(weighting, given, "given", dimensions is not None)
+    return WeightResult(
+        weighting,
+        lines,
+        name,
+        {"unit": unit, "given": {"dimensions": dimensions is not None, "indicators": list(given)}},
+    )
+
+
+def _equal(card: Scorecard, *, mode: str = "levels") -> WeightResult:
+    name = "equal"
+    mode = _choice(name, "mode", mode, ("levels", "indicators"))
+    groups = _groups(card)
+    weighting = equal(groups, mode=mode)  # type: ignore[arg-type]
+    if mode == "levels":
+        lines = [f"dimensions: equal, {percent(Fraction(1, len(groups)))} each"]
+        lines += [
+            f"within {d}: equal, {percent(Fraction(1, len(ks)))} each" for d, ks in groups.items()
+        ]
+    else:
+        count = sum(len(ks) for ks in groups.values())
+        lines = [
+            f"every indicator: {percent(Fraction(1, count))} effective weight",
+            _level_line("dimensions", weighting.dimensions, " (by number of indicators)"),
+        ]
+    return WeightResult(weighting, lines, name, {"mode": mode})
+
+
+def _rank_order(
+    card: Scorecard,
+    *,
+    dimensions: Sequence[str] | None = None,
+    indicators: Mapping[str, Sequence[str]] | None = None,
+) -> WeightResult:
+    name = "rank_order"
+    groups = _groups(card)
+    card_dims, card_inner = _card_levels(card)
+    dims = card_dims
+    details: dict[str, Any] = {"dimensions": None, "indicators": {}}
+    lines = []
+    if dimensions is not None:
+        ranked = _ranking(name, "dimensions", dimensions, list(groups))
+        dims = rank_order(ranked)
+        details["dimensions"] = ranked
+        lines.append(f"dimensions ranked {' > '.join(ranked)}: {percent_list(dims)}")
+    else:
+        lines.append(_level_line("dimensions", dims, " (kept from the card)"))
+    given = _per_dimension(name, indicators, groups)
+    inner = {}
+    for d, ks in groups.items():
+        if d in given:
+            ranked = _ranking(name, f"indicators.{d}", given[d], ks)
+            inner[d] = rank_order(ranked)
+            details["indicators"][d] = ranked
+            lines.append(f"within {d} ranked {' > '.join(ranked)}: {percent_list(inner[d])}")
+        else:
+            inner[d] = card_inner[d]
+            lines.append(_level_line(f"within {d}", inner[d], " (kept from the card)"))
+    return WeightResult(Weighting(dims, inner), lines, name, details)
+
+
+_LEVEL_KEYS = ("judgements", "matrix", "keys")
+
+
+def _ahp_level(
+    name: str,
+    key_path: str,
+    spec: Any,
+    keys: Sequence[str],
+    max_cr: Any,
+    ri: Any,
+) -> AhpResult:
+    if not isinstance(spec, Mapping):
+        raise _config(
+            name,
+            key_path,
+            "must be {'judgements': {'a/b': value, ...}} or {'matrix': [[...], ...], "
+            "'keys': [...]}",
+            spec,
+        )
+    unknown = sorted(set(spec) - set(_LEVEL_KEYS))
+    if unknown:
+        raise _config(
+            name,
+            key_path,
+            f"unknown key(s) {', '.join(unknown)} (keys: {', '.join(_LEVEL_KEYS)})",
+            spec,
+        )
+    if ("judgements" in spec) == ("matrix" in spec):
+        raise _config(name, key_path, "give either 'judgements' or 'matrix'", spec)
+    try:
+        if "judgements" in spec:
+            if "keys" in spec:
+                raise _config(name, key_path, "'keys' goes with 'matrix' only", spec)
+            judgements = spec["judgements"]
+            if not isinstance(judgements, Mapping):
+                raise _config(name, f"{key_path}.judgements", "must be a mapping", judgements)
+            return ahp(judgements, keys, max_cr=max_cr, ri=ri)
+        order = keys
+        if "keys" in spec:
+            order = _ranking(name, f"{key_path}.keys", spec["keys"], keys)
+        return ahp(spec["matrix"], order, max_cr=max_cr, ri=ri)
+    except ConfigError:
+        raise
+    except WeightingError as exc:
+        raise _within(exc, f"{name}: {key_path}") from None
+
+
+def _ri_param(name: str, ri: Any) -> Any:
+    if isinstance(ri, Mapping):
+        table: dict[int, Any] = {}
+        for n, value in ri.items():
+            try:
+                table[int(n)] = value
+            except (TypeError, ValueError):
+                raise _config(name, "ri", f"matrix size {n!r} is not a whole number", ri) from None
+        return table
+    return ri
+
+
+def _ahp_strategy(
+    card: Scorecard,
+    *,
+    dimensions: Mapping[str, Any] | None = None,
+    indicators: Mapping[str, Mapping[str, Any]] | None = None,
+    max_cr: float | None = 0.10,
+    ri: str | Mapping[Any, float] = "saaty1980",
+) -> WeightResult:
+    name = "ahp"
+    groups = _groups(card)
+    card_dims, card_inner = _card_levels(card)
+    ri = _ri_param(name, ri)
+    details: dict[str, Any] = {
+        "max_cr": max_cr,
+        "ri": ri.key
+        if isinstance(ri, RandomIndexTable)
+        else ri
+        if isinstance(ri, str)
+        else "custom",
+        "dimensions": None,
+        "indicators": {},
+    }
+    lines = []
+    dims = card_dims
+    if dimensions is not None:
+        result = _ahp_level(name, "dimensions", dimensions, list(groups), max_cr, ri)
+        dims = {d: result.weights[d] for d in groups}
+        details["dimensions"] = result.to_dict()
+        lines.append(_level_line("dimensions by AHP", dims, f"; {result.summary()}"))
+    else:
+        lines.append(_level_line("dimensions", dims, " (kept from the card)"))
+    given = _per_dimension(name, indicators, groups)
+    inner = {}
+    for d, ks in groups.items():
+        if d in given:
+            result = _ahp_level(name, f"indicators.{d}", given[d], ks, max_cr, ri)
+            inner[d] = {k: result.weights[k] for k in ks}
+            details["indicators"][d] = result.to_dict()
+            lines.append(_level_line(f"within {d} by AHP", inner[d], f"; {result.summary()}"))
+        else:
+            inner[d] = card_inner[d]
+            lines.append(_level_line(f"within {d}", inner[d], " (kept from the card)"))
+    return WeightResult(Weighting(dims, inner), lines, name, details)
+
+
+def _data_param(name: str, data: Any, card: Scorecard) -> dict[str, Any]:
+    if hasattr(data, "columns") and hasattr(data, "to_numpy") and not isinstance(data, Mapping):
+        data = {str(c): data[c].to_numpy() for c in data.columns}
+    keys = [i.key for i in card.indicators]
+    return dict(_keyed(name, "data", data, keys))
+
+
+def _objective(
+    card: Scorecard,
+    name: str,
+    data: Any,
+    scope: str,
+    method: Callable[[Mapping[str, Any], Mapping[str, Any]], Any],
+    describe: Callable[[Any, str], str],
+    header: str,
+) -> WeightResult:
+    scope = _choice(name, "scope", scope, ("card", "within"))
+    columns = _data_param(name, data, card)
+    groups = _groups(card)
+    directions = {i.key: i.direction for i in card.indicators}
+    card_dims, _ = _card_levels(card)
+    lines = []
+    if scope == "card":
+        try:
+            result = method(columns, directions)
+        except (WeightingError, ValidationError) as exc:
+            raise _within(exc, name) from None
+        effective = {k: exact(result.weights[k]) for ks in groups.values() for k in ks}
+        _, fallback = exact_levels(card.weighting)
+        weighting = _ordered(rebuild(effective, groups, fallback), card)
+        lines.append(f"{header}, {result.subjects} subjects, all indicators together")
+        for d, ks in groups.items():
+            parts = ", ".join(describe(result, k) for k in ks)
+            lines.append(f"{d} {percent(weighting.dimensions[d])}: {parts}")
+        results: dict[str, Any] = {"card": result.to_dict()}
+    else:
+        inner: dict[str, dict[str, float]] = {}
+        results = {}
+        lines.append(f"{header}, within each dimension; dimension weights kept from the card")
+        for d, ks in groups.items():
+            if len(ks) == 1:
+                inner[d] = {ks[0]: 1.0}
+                lines.append(f"within {d}: {ks[0]} 100% (only indicator)")
+                continue
+            try:
+                result = method({k: columns[k] for k in ks}, {k: directions[k] for k in ks})
+            except (WeightingError, ValidationError) as exc:
+                raise _within(exc, f"{name} within {d}") from None
+            inner[d] = {k: result.weights[k] for k in ks}
+            results[d] = result.to_dict()
+            parts = ", ".join(describe(result, k) for k in ks)
+            lines.append(f"within {d}: {parts}")
+        weighting = Weighting(card_dims, inner)
+    return WeightResult(weighting, lines, name, {"scope": scope, "results": results})
+
+
+def _entropy_strategy(
+    card: Scorecard, *, data: Any, scope: str = "card", normalization: str = "minmax"
+) -> WeightResult:
+    normalization = _choice("entropy", "normalization", normalization, ("minmax", "share"))
+    label = "min–max normalisation" if normalization == "minmax" else "shares of raw values"
+
+    def describe(result: Any, key: str) -> str:
+        return f"{key} {percent(result.weights[key])} (e = {result.entropy[key]:.4f})"
+
+    result = _objective(
+        card,
+        "entropy",
+        data,
+        scope,
+        lambda d, r: entropy(d, r, normalization=normalization),  # type: ignore[arg-type]
+        describe,
+        f"entropy weight method ({label})",
+    )
+    return attrs.evolve(result, details={**result.details, "normalization": normalization})
+
+
+def _critic_strategy(card: Scorecard, *, data: Any, scope: str = "card") -> WeightResult:
+    def describe(result: Any, key: str) -> str:
+        return (
+            f"{key} {percent(result.weights[key])} (σ = {result.std[key]:.4f}, "
+            f"C = {result.information[key]:.4f})"
+        )
+
+    return _objective(
+        card, "critic", data, scope, critic, describe, "CRITIC (min–max normalisation)"
+    )
+
+
+def _combine_strategy(
+    card: Scorecard, *, parts: Sequence[Mapping[str, Any]], strategies: Any = None
+) -> WeightResult:
+    name = "combine"
+    if isinstance(parts, (str, bytes, Mapping)) or not isinstance(parts, Sequence) or not parts:
+        raise _config(name, "parts", "must be a non-empty list of parts", parts)
+    weightings = []
+    coefficients = []
+    labels = []
+    subs: list[WeightResult | None] = []
+    for i, part in enumerate(parts):
+        where = f"parts[{i}]"
+        if not isinstance(part, Mapping):
+            raise _config(name, where, "must be a mapping", part)
+        unknown = sorted(set(part) - {"coefficient", "weighting", "strategy", "params"})
+        if unknown:
+            raise _config(
+                name,
+                where,
+                f"unknown key(s) {', '.join(unknown)} (keys: coefficient, weighting, strategy, "
+                "params)",
+                part,
+            )
+        if "coefficient" not in part:
+            raise _config(name, where, "needs a 'coefficient'", part)
+        if ("weighting" in part) == ("strategy" in part):
+            raise _config(
+                name, where, "give either 'weighting' or 'strategy' (with 'params')", part
+            )
+        if "weighting" in part:
+            if "params" in part:
+                raise _config(name, where, "'params' goes with 'strategy' only", part)
+            weighting, label, sub = _weighting_param(
+                name, f"{where}.weighting", part["weighting"], card, strategies
+            )
+        else:
+            spec = {"strategy": part["strategy"], "params": part.get("params", {})}
+            weighting, label, sub = _weighting_param(name, where, spec, card, strategies)
+        weightings.append(weighting)
+        coefficients.append(part["coefficient"])
+        labels.append(label)
+        subs.append(sub)
+    try:
+        combined = combine(weightings, coefficients)
+    except WeightingError as exc:
+        raise _within(exc, name) from None
+    weighting = _ordered(combined, card)
+    total = sum((exact(c) for c in coefficients), Fraction(0))
+    shares = [float(exact(c) / total) for c in coefficients]
+    lines = [
+        "combined "
+        + " + ".join(f"{percent(s)} {label}" for s, label in zip(shares, labels))
+        + " (effective weights, coefficients renormalised)"
+    ]
+    for label, sub in zip(labels, subs):
+        if sub is not None:
+            lines.extend(f"  {label}: {line}" for line in sub.lines)
+    lines.append(_level_line("dimensions", weighting.dimensions))
+    lines.extend(_level_line(f"within {d}", ws) for d, ws in weighting.indicators.items())
+    details = {
+        "coefficients": shares,
+        "parts": [
+            {"strategy": label, "details": None if sub is None else sub.details}
+            for label, sub in zip(labels, subs)
+        ],
+    }
+    return WeightResult(weighting, lines, name, details)
+
+
+def _swot_strategy(
+    card: Scorecard,
+    *,
+    factors: Sequence[Any],
+    policy: Any = None,
+    base: Any = None,
+    strategies: Any = None,
+) -> WeightResult:
+    name = "swot"
+    if isinstance(factors, (str, bytes, Mapping)) or not isinstance(factors, Sequence):
+        raise _config(name, "factors", "must be a list of factors", factors)
+    items = []
+    for i, item in enumerate(factors):
+        try:
+            items.append(item if isinstance(item, SwotFactor) else SwotFactor.from_dict(item))
+        except ValidationError as exc:
+            raise _config(name, f"factors[{i}]", exc.message, item) from None
+    if policy is None:
+        chosen = SwotPolicy.default()
+    elif isinstance(policy, SwotPolicy):
+        chosen = policy
+    elif isinstance(policy, Mapping):
+        try:
+            chosen = SwotPolicy.default().updated(SwotPolicy.from_percentages(policy))
+        except ValidationError as exc:
+            raise _config(name, "policy", exc.message, policy) from None
+    else:
+        raise _config(name, "policy", "must map target keys to [lo, hi] in percent", policy)
+    lines: list[str] = []
+    sub = None
+    if base is None:
+        weighting = card.weighting
+    else:
+        weighting, label, sub = _weighting_param(name, "base", base, card, strategies)
+        if sub is not None:
+            lines.extend(f"base ({label}): {line}" for line in sub.lines)
+        else:
+            lines.append(_level_line("base dimensions", weighting.dimensions, " (given)"))
+    result = swot(weighting, items, chosen)
+    lines.extend(result.lines)
+    details = {
+        "expires": None if result.expires is None else result.expires.isoformat(),
+        "scale": result.scale,
+        "changes": [c.to_dict() for c in result.changes],
+        "policy": chosen.as_percentages(),
+        "base": None if sub is None else {"strategy": sub.strategy, "details": sub.details},
+    }
+    return WeightResult(_ordered(result.weighting, card), lines, name, details)
+
+
+BUILTIN_STRATEGIES: tuple[WeightStrategy, ...] = (
+    WeightStrategy("fixed", "Weights set by hand, in percent or fractions.", _fixed),
+    WeightStrategy("equal", "Equal weights per level, or per indicator.", _equal),
+    WeightStrategy(
+        "rank_order", "Rank-order centroid weights from a ranking of each level.", _rank_order
+    ),
+    WeightStrategy(
+        "ahp",
+        "Analytic hierarchy process: eigenvector weights from pairwise judgements per level.",
+        _ahp_strategy,
+    ),
+    WeightStrategy(
+        "entropy",
+        "Entropy weight method: objective weights from a population's indicator values.",
+        _entropy_strategy,
+    ),
+    WeightStrategy(
+        "critic",
+        "CRITIC: objective weights from the spread and conflict of indicator values.",
+        _critic_strategy,
+    ),
+    WeightStrategy(
+        "combine",
+        "Linear combination of weightings, e.g. 0.6 AHP + 0.4 entropy.",
+        _combine_strategy,
+    ),
+    WeightStrategy(
+        "swot",
+        "SWOT adjuster: move weights within set ranges for strengths, weaknesses, "
+        "opportunities and threats.",
+        _swot_strategy,
+    ),
+)
+"""The built-in weight strategies, in the order the plugin layer registers them."""

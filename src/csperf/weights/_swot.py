@@ -1,0 +1,764 @@
+"""The SWOT adjuster: move weights within set ranges for a SWOT analysis's findings.
+
+Strengths, weaknesses, opportunities and threats move their targets' weights; the difference is
+taken from the untargeted weights in proportion.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from csperf._frozen import FrozenDict
+from csperf._numbers import exact
+from csperf.errors import ValidationError, WeightingError
+from csperf.grading import check_key
+from csperf.weighting import Weighting
+from csperf.weights._common import exact_levels, percent, rebuild
+
+__all__ = ["SwotChange", "SwotFactor", "SwotKind", "SwotPolicy", "SwotResult", "swot"]
+
+
+class SwotKind(str, enum.Enum):
+    """The four kinds of SWOT factor.
+
+    Attributes:
+        STRENGTH: Something the team does well: its target's weight may fall (to at most
+            ``hi - intensity × (hi - lo)``), freeing weight for what needs attention.
+        WEAKNESS: Something the team does badly: its target's weight rises.
+        OPPORTUNITY: Something to seize, usually for a while (set ``expires``): its target's
+            weight rises.
+        THREAT: Something outside that endangers the team: its target's weight rises.
+    """
+
+    STRENGTH = "strength"
+    WEAKNESS = "weakness"
+    OPPORTUNITY = "opportunity"
+    THREAT = "threat"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def raises(self) -> bool:
+        """True for the kinds that raise their target's weight (all but strength)."""
+        return self is not SwotKind.STRENGTH
+
+
+_KIND_ORDER = {kind: i for i, kind in enumerate(SwotKind)}
+
+
+def _kind(value: Any) -> SwotKind:
+    try:
+        return SwotKind(value)
+    except ValueError:
+        raise ValidationError(
+            f"SwotFactor: field 'kind' must be one of {', '.join(k.value for k in SwotKind)}, "
+            f"got {value!r}",
+            obj="SwotFactor",
+            field="kind",
+            value=value,
+        ) from None
+
+
+def _date(value: Any) -> datetime.date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        raise ValidationError(
+            f"SwotFactor: field 'expires' must be a date, not a date and time ({value!r})",
+            obj="SwotFactor",
+            field="expires",
+            value=value,
+        )
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValidationError(
+        f"SwotFactor: field 'expires' must be a date or an ISO date text such as '2026-12-31', "
+        f"got {value!r}",
+        obj="SwotFactor",
+        field="expires",
+        value=value,
+    )
+
+
+@attrs.frozen
+class SwotFactor:
+    """One finding of a SWOT analysis and the weight it bears on.
+
+    Attributes:
+        kind: A :class:`SwotKind` (or its value: ``"strength"``, ``"weakness"``,
+            ``"opportunity"``, ``"threat"``).
+        target: The key of the dimension or indicator whose weight it moves.
+        reason: Why, in a few words; it appears in the report.
+        intensity: From 0 to 1: how far into its range the factor pushes the target (1, the
+            default, to the far end).
+        expires: For a temporary factor (typically an opportunity), the date after which it no
+            longer applies: a :class:`datetime.date` or an ISO text ``"2026-12-31"``.
+
+    Examples:
+        >>> f = SwotFactor("weakness", "efficiency", "average response time too long")
+        >>> f.kind.raises, f.intensity
+        (True, 1.0)
+    """
+
+    kind: SwotKind = attrs.field(converter=_kind)
+    target: str
+    reason: str
+    intensity: float = 1.0
+    expires: datetime.date | None = attrs.field(default=None, converter=_date)
+
+    def __attrs_post_init__(self) -> None:
+        check_key("SwotFactor", "target", self.target)
+        if not isinstance(self.reason, str) or not self.reason.strip():
+            raise ValidationError(
+                f"SwotFactor {self.target!r}: field 'reason' must be a non-empty text",
+                obj="SwotFactor",
+                field="reason",
+                value=self.reason,
+            )
+        intensity = self.intensity
+        if (
+            isinstance(intensity, bool)
+            or not isinstance(intensity, numbers.Real)
+            or not 0 <= intensity <= 1
+        ):
+            raise ValidationError(
+                f"SwotFactor {self.target!r}: field 'intensity' must be a number from 0 to 1, "
+                f"got {intensity!r}",
+                obj="SwotFactor",
+                field="intensity",
+                value=intensity,
+            )
+        object.__setattr__(self, "intensity", float(intensity))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SwotFactor:
+        """Build a factor from ``{"kind": ..., "target": ..., "reason": ..., ...}``.
+
+        Raises:
+            ValidationError: For unknown or missing keys, or bad values.
+        """
+        if not isinstance(data, Mapping):
+            raise ValidationError(
+                f"SwotFactor: expected a mapping, got {type(data).__name__}",
+                obj="SwotFactor",
+                field="kind",
+                value=data,
+            )
+        known = ("kind", "target", "reason", "intensity", "expires")
+        unknown = sorted(set(data) - set(known))
+        missing = [k for k in ("kind", "target", "reason") if k not in data]
+        if unknown or missing:
+            problem = (
+                f"unknown key(s) {', '.join(map(str, unknown))}"
+                if unknown
+                else f"missing key(s) {', '.join(missing)}"
+            )
+            raise ValidationError(
+                f"SwotFactor: {problem} (keys: {', '.join(known)})",
+                obj="SwotFactor",
+                field=(unknown or missing)[0],
+                value=dict(data),
+            )
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description (the expiry as an ISO text)."""
+        return {
+            "kind": self.kind.value,
+            "target": self.target,
+            "reason": self.reason,
+            "intensity": self.intensity,
+            "expires": None if self.expires is None else self.expires.isoformat(),
+        }
+
+
+def _ranges(value: Any) -> FrozenDict[str, tuple[float, float]]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            "SwotPolicy: ranges must map target key to (lo, hi)",
+            obj="SwotPolicy",
+            field="ranges",
+            value=value,
+        )
+    result: dict[str, tuple[float, float]] = {}
+    for target, pair in value.items():
+        check_key("SwotPolicy", f"ranges[{target!r}]", target)
+        where = f"ranges[{target!r}]"
+        try:
+            lo, hi = pair
+        except (TypeError, ValueError):
+            raise ValidationError(
+                f"SwotPolicy: {where} must be a pair (lo, hi), got {pair!r}",
+                obj="SwotPolicy",
+                field=where,
+                value=pair,
+            ) from None
+        for bound in (lo, hi):
+            if isinstance(bound, bool) or not isinstance(bound, numbers.Real):
+                raise ValidationError(
+                    f"SwotPolicy: {where} must hold numbers, got {pair!r}",
+                    obj="SwotPolicy",
+                    field=where,
+                    value=pair,
+                )
+        if not 0 <= lo <= hi <= 1:
+            raise ValidationError(
+                f"SwotPolicy: {where} = ({lo:g}, {hi:g}) must satisfy 0 ≤ lo ≤ hi ≤ 1 "
+                "(weights are fractions; use SwotPolicy.from_percentages for percent)",
+                obj="SwotPolicy",
+                field=where,
+                value=pair,
+            )
+        result[target] = (float(lo), float(hi))
+    return FrozenDict(result)
+
+
+@attrs.frozen
+class SwotPolicy:
+    """The range each SWOT target's weight may move in.
+
+    For a dimension the range bounds the dimension's total weight; for an indicator it bounds
+    the indicator's effective weight (its dimension's weight times its weight within it).
+
+    Attributes:
+        ranges: Target key → ``(lo, hi)``, fractions with ``0 ≤ lo ≤ hi ≤ 1``.
+
+    Examples:
+        >>> policy = SwotPolicy.default()
+        >>> policy.range_of("efficiency")
+        (0.3, 0.4)
+        >>> SwotPolicy.from_percentages({"teamwork": (5, 15)}).range_of("teamwork")
+        (0.05, 0.15)
+    """
+
+    ranges: FrozenDict[str, tuple[float, float]] = attrs.field(converter=_ranges)
+
+    @classmethod
+    def default(cls) -> SwotPolicy:
+        """The appraisal guide's ranges for the manager template's keys.
+
+        ================= =========== =====================================================
+        target            range       the guide's example
+        ================= =========== =====================================================
+        capability        20 %–30 %   a strength in capability keeps it at 20–30 %
+        efficiency        30 %–40 %   a weakness (slow responses) raises it to 30–40 %
+        product_knowledge 20 %–30 %   an opportunity (a new product to learn) raises it
+                                      to 20–30 % for a while
+        service_quality   40 %–50 %   a threat (rivals' service improving) raises it to
+                                      40–50 %
+        ================= =========== =====================================================
+        """
+        return cls(
+            {
+                "capability": (0.20, 0.30),
+                "efficiency": (0.30, 0.40),
+                "product_knowledge": (0.20, 0.30),
+                "service_quality": (0.40, 0.50),
+            }
+        )
+
+    @classmethod
+    def from_percentages(cls, ranges: Mapping[str, Sequence[float]]) -> SwotPolicy:
+        """A policy from ranges in percent: ``{"efficiency": (30, 40)}``.
+
+        Raises:
+            ValidationError: When a range is not a pair of numbers with
+                ``0 ≤ lo ≤ hi ≤ 100``.
+        """
+        if not isinstance(ranges, Mapping):
+            raise ValidationError(
+                "SwotPolicy: ranges must map target key to (lo, hi) in percent",
+                obj="SwotPolicy",
+                field="ranges",
+                value=ranges,
+            )
+        converted: dict[str, Any] = {}
+        for target, pair in ranges.items():
+            try:
+                lo, hi = pair
+                converted[target] = (float(exact(lo) / 100), float(exact(hi) / 100))
+            except (TypeError, ValueError):
+                raise ValidationError(
+                    f"SwotPolicy: ranges[{target!r}] must be a pair of percentages, got {pair!r}",
+                    obj="SwotPolicy",
+                    field=f"ranges[{target!r}]",
+                    value=pair,
+                ) from None
+        return cls(converted)
+
+    def updated(self, other: SwotPolicy | Mapping[str, Sequence[float]]) -> SwotPolicy:
+        """A policy with ``other``'s ranges added to (and replacing) this one's."""
+        extra = other.ranges if isinstance(other, SwotPolicy) else SwotPolicy(other).ranges
+        return SwotPolicy({**self.ranges, **extra})
+
+    def range_of(self, target: str) -> tuple[float, float]:
+        """The range of ``target``.
+
+        Raises:
+            WeightingError: When the policy has no range for it.
+        """
+        if target not in self.ranges:
+            raise WeightingError(
+                f"SwotPolicy: no range for target {target!r} (ranges for: "
+                f"{', '.join(self.ranges) or 'none'}); add one to the policy",
+                obj="SwotPolicy",
+                field="ranges",
+                value=target,
+            )
+        return self.ranges[target]
+
+    def as_percentages(self) -> dict[str, list[float]]:
+        """The ranges in percent, as :meth:`from_percentages` takes them."""
+        return {
+            t: [float(exact(lo) * 100), float(exact(hi) * 100)]
+            for t, (lo, hi) in self.ranges.items()
+        }
+
+
+@attrs.frozen
+class SwotChange:
+    """What the SWOT adjuster did to one target.
+
+    Attributes:
+        target: The dimension or indicator key.
+        level: ``"dimension"`` or ``"indicator"``.
+        before: Its weight before (a dimension's total, or an indicator's effective weight).
+        after: Its weight after.
+        range: The policy's range ``(lo, hi)`` for it.
+        bounds: What its factors demand, ``(lower, upper)``, within the range (for a dimension,
+            narrowed so the bounds of its targeted indicators fit in it).
+        factors: The factors bearing on it, in a fixed order.
+        note: Why the bounds were narrowed, when they were; empty otherwise.
+    """
+
+    target: str
+    level: str
+    before: float
+    after: float
+    range: tuple[float, float]
+    bounds: tuple[float, float]
+    factors: tuple[SwotFactor, ...]
+    note: str = ""
+
+    @property
+    def moved(self) -> bool:
+        """Whether the weight changed."""
+        return self.before != self.after
+
+    def line(self) -> str:
+        """One readable line, e.g. ``'efficiency 30% → 40%: weakness, response too slow'``."""
+        why = "; ".join(f"{f.kind.value}, {f.reason}" for f in self.factors)
+        if self.note:
+            why += f" ({self.note})"
+        if self.moved:
+            return f"{self.target} {percent(self.before)} → {percent(self.after)}: {why}"
+        return f"{self.target} stays at {percent(self.before)}: {why}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description."""
+        return {
+            "target": self.target,
+            "level": self.level,
+            "before": self.before,
+            "after": self.after,
+            "range": list(self.range),
+            "bounds": list(self.bounds),
+            "factors": [f.to_dict() for f in self.factors],
+            "note": self.note,
+        }
+
+
+@attrs.frozen
+class SwotResult:
+    """The outcome of the SWOT adjuster.
+
+    Attributes:
+        weighting: The adjusted :class:`~csperf.Weighting`.
+        changes: One :class:`SwotChange` per target, in the base weighting's order (dimensions
+            first, then indicators).
+        lines: The readable report: one line per target, one per untargeted dimension whose
+            weight changed, and the expiry when there is one.
+        expires: The earliest expiry among the factors (temporary ones, usually
+            opportunities), or None. Re-run the adjuster without the expired factors then.
+        scale: The factor the untargeted weights were multiplied by (1 when there were none).
+    """
+
+    weighting: Weighting
+    changes: tuple[SwotChange, ...]
+    lines: tuple[str, ...]
+    expires: datetime.date | None
+    scale: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description."""
+        return {
+            "weighting": self.weighting.to_dict(),
+            "changes": [c.to_dict() for c in self.changes],
+            "lines": list(self.lines),
+            "expires": None if self.expires is None else self.expires.isoformat(),
+            "scale": self.scale,
+        }
+
+
+class _Infeasible(Exception):
+    """Raised by :func:`_distribute` when the targets cannot all hold."""
+
+    def __init__(self, side: str, need: Fraction, total: Fraction) -> None:
+        super().__init__(side)
+        self.side = side
+        self.need = need
+        self.total = total
+
+
+def _clamp(value: Fraction, lower: Fraction, upper: Fraction) -> Fraction:
+    return min(max(value, lower), upper)
+
+
+def _distribute(
+    total: Fraction,
+    targets: Mapping[str, tuple[Fraction, Fraction, Fraction]],
+    pool: Fraction,
+) -> tuple[dict[str, Fraction], Fraction]:
+    """Share ``total`` between targets ``{name: (base, lower, upper)}`` and a pool.
+
+    Each target moves to the nearest point of ``[lower, upper]``; the pool (whose base weight
+    is ``pool``) takes what is left. When what is left is negative, the pool gets 0 and the
+    targets give back in proportion to their slack above ``lower``; when there is no pool and
+    something is left, the targets take it in proportion to their room below ``upper``.
+
+    Returns:
+        The targets' values and the pool's new total.
+    """
+    wanted = {t: _clamp(b, lo, hi) for t, (b, lo, hi) in targets.items()}
+    left = total - sum(wanted.values(), Fraction(0))
+    if left == 0 or (left > 0 and pool > 0):
+        return wanted, left
+    if left < 0:
+        floor = sum((lo for _, lo, _ in targets.values()), Fraction(0))
+        if floor > total:
+            raise _Infeasible("min", floor, total)
+        slack = sum((wanted[t] - lo for t, (_, lo, _) in targets.items()), Fraction(0))
+        share = -left / slack
+        return {t: wanted[t] - share * (wanted[t] - lo) for t, (_, lo, _) in targets.items()}, (
+            Fraction(0)
+        )
+    ceiling = sum((hi for _, _, hi in targets.values()), Fraction(0))
+    if ceiling < total:
+        raise _Infeasible("max", ceiling, total)
+    room = sum((hi - wanted[t] for t, (_, _, hi) in targets.items()), Fraction(0))
+    share = left / room
+    return {t: wanted[t] + share * (hi - wanted[t]) for t, (_, _, hi) in targets.items()}, (
+        Fraction(0)
+    )
+
+
+def _factor_order(f: SwotFactor) -> tuple[Any, ...]:
+    return (
+        f.target,
+        _KIND_ORDER[f.kind],
+        f.reason,
+        f.intensity,
+        f.expires or datetime.date.max,
+    )
+
+
+def _why(factors: Iterable[SwotFactor]) -> str:
+    return "; ".join(f"{f.target}: {f.kind.value}, {f.reason}" for f in factors)
+
+
+def swot(
+    base: Weighting,
+    factors: Iterable[SwotFactor | Mapping[str, Any]],
+    policy: SwotPolicy | None = None,
+) -> SwotResult:
+    r"""Adjust a weighting for the findings of a SWOT analysis.
+
+    Each target (a dimension, or an indicator) has a range :math:`[lo, hi]` in the policy.
+    Its factors set the bounds its weight must end within:
+
+    * a weakness, opportunity or threat of intensity :math:`I` demands at least
+      :math:`lo + I (hi - lo)` and at most :math:`hi`;
+    * a strength of intensity :math:`I` demands at most :math:`hi - I (hi - lo)` and at
+      least :math:`lo`;
+    * several factors on one target combine (the tightest bounds win); a strength and a
+      weakness on the same target contradict each other and are an error.
+
+    The adjuster works on effective weights. Each target moves to the nearest point of its
+    bounds (not at all when it is already within them). A dimension target moves as a block:
+    its indicators scale in proportion. The difference is taken from (or given to) the
+    untargeted indicators in proportion to their current weights, so their ratios are kept.
+    When the untargeted weights cannot cover it, they go to 0 and the targets give back in
+    proportion to their slack above their lower bounds; when nothing is untargeted, the
+    targets share what is left in proportion to their room below their upper bounds. An
+    indicator target inside a dimension target moves within that dimension: the dimension's
+    total is set by its own bounds (narrowed so its indicators' bounds fit), and the
+    indicator trades weight with its untargeted siblings only. The two-level weighting is
+    then rebuilt. The arithmetic is exact, so the order of the factors does not matter.
+
+    Args:
+        base: The weighting to adjust.
+        factors: :class:`SwotFactor` objects (or mappings for :meth:`SwotFactor.from_dict`).
+        policy: The ranges; None for :meth:`SwotPolicy.default`.
+
+    Returns:
+        A :class:`SwotResult`: every target within its bounds, the weights summing to 1,
+        none negative.
+
+    Raises:
+        WeightingError: When a target is unknown or has no range, a strength and a weakness
+            share a target, or the bounds cannot all hold (the message names the factors).
+
+    Examples:
+        >>> from csperf.templates import customer_service_manager
+        >>> base = customer_service_manager().weighting
+        >>> result = swot(base, [SwotFactor("weakness", "efficiency",
+        ...                                 "average response time too long")])
+        >>> result.lines[0]
+        'efficiency 30% → 40%: weakness, average response time too long'
+        >>> round(result.weighting.dimensions["service_quality"], 4)
+        0.3429
+    """
+    if not isinstance(base, Weighting):
+        raise WeightingError(
+            f"swot: base must be a Weighting, got {type(base).__name__}",
+            obj="swot",
+            field="base",
+            value=base,
+        )
+    policy = SwotPolicy.default() if policy is None else policy
+    if not isinstance(policy, SwotPolicy):
+        raise WeightingError(
+            f"swot: policy must be a SwotPolicy, got {type(policy).__name__}",
+            obj="swot",
+            field="policy",
+            value=policy,
+        )
+    if isinstance(factors, (SwotFactor, Mapping, str)):
+        raise WeightingError(
+            "swot: factors must be a sequence of SwotFactor objects (or mappings)",
+            obj="swot",
+            field="factors",
+            value=factors,
+        )
+    items = [f if isinstance(f, SwotFactor) else SwotFactor.from_dict(f) for f in factors]
+    items.sort(key=_factor_order)
+    dims, inner = exact_levels(base)
+    dim_of = {k: d for d, ws in inner.items() for k in ws}
+    by_target: dict[str, list[SwotFactor]] = {}
+    for f in items:
+        if f.target in dims and f.target in dim_of:
+            raise WeightingError(
+                f"swot: target {f.target!r} names both a dimension and an indicator",
+                obj="swot",
+                field="factors",
+                value=f.target,
+            )
+        if f.target not in dims and f.target not in dim_of:
+            raise WeightingError(
+                f"swot: target {f.target!r} ({f.kind.value}, {f.reason}) is neither a "
+                f"dimension ({', '.join(dims)}) nor an indicator of the weighting",
+                obj="swot",
+                field="factors",
+                value=f.target,
+            )
+        by_target.setdefault(f.target, []).append(f)
+    bounds = {t: _bounds(t, fs, policy) for t, fs in by_target.items()}
+
+    effective = {k: dims[d] * w for d, ws in inner.items() for k, w in ws.items()}
+    dim_targets = [d for d in dims if d in bounds]
+    nested = {d: [k for k in inner[d] if k in bounds] for d in dim_targets}
+    free_ind_targets = [k for k in effective if k in bounds and dim_of[k] not in bounds]
+
+    top: dict[str, tuple[Fraction, Fraction, Fraction]] = {}
+    notes: dict[str, str] = {}
+    for d in dim_targets:
+        lo, hi = bounds[d]
+        inside = nested[d]
+        if inside:
+            lo = max(lo, sum((bounds[k][0] for k in inside), Fraction(0)))
+            if sum((inner[d][k] for k in inner[d] if k not in bounds), Fraction(0)) == 0:
+                hi = min(hi, sum((bounds[k][1] for k in inside), Fraction(0)))
+            if lo > hi:
+                involved = [f for t in (d, *inside) for f in by_target[t]]
+                raise WeightingError(
+                    f"swot: the factors on dimension {d!r} and on its indicators cannot all "
+                    f"hold: {d} must end within {percent(bounds[d][0])}–{percent(bounds[d][1])} "
+                    f"while its targeted indicators ({', '.join(inside)}) need at least "
+                    f"{percent(sum((bounds[k][0] for k in inside), Fraction(0)))}"
+                    + (
+                        ""
+                        if hi >= bounds[d][0]
+                        else f" and, being all its weight, allow at most {percent(hi)}"
+                    )
+                    + f" ({_why(involved)})",
+                    obj="swot",
+                    field="factors",
+                    value=[d, *inside],
+                )
+        top[d] = (dims[d], lo, hi)
+        if (lo, hi) != bounds[d]:
+            notes[d] = ", ".join(
+                part
+                for part in (
+                    f"at least {percent(lo)} to hold {', '.join(inside)}"
+                    if lo != bounds[d][0]
+                    else "",
+                    f"at most {percent(hi)}, the most its targeted indicators allow"
+                    if hi != bounds[d][1]
+                    else "",
+                )
+                if part
+            )
+            bounds[d] = (lo, hi)
+    for k in free_ind_targets:
+        top[k] = (effective[k], *bounds[k])
+    pool_keys = [k for k in effective if k not in bounds and dim_of[k] not in bounds]
+    pool = sum((effective[k] for k in pool_keys), Fraction(0))
+    try:
+        values, pool_total = _distribute(Fraction(1), top, pool)
+    except _Infeasible as exc:
+        raise _infeasible_error(exc, top, by_target, "") from None
+
+    new: dict[str, Fraction] = {}
+    scale = pool_total / pool if pool > 0 else Fraction(1)
+    for k in pool_keys:
+        new[k] = effective[k] * scale
+    for k in free_ind_targets:
+        new[k] = values[k]
+    for d in dim_targets:
+        inside = nested[d]
+        members = [k for k in inner[d] if k not in bounds]
+        share = sum((inner[d][k] for k in members), Fraction(0))
+        inside_targets = {k: (effective[k], *bounds[k]) for k in inside}
+        try:
+            inside_values, members_total = _distribute(values[d], inside_targets, share)
+        except _Infeasible as exc:  # pragma: no cover - excluded by the narrowed bounds above
+            raise _infeasible_error(exc, inside_targets, by_target, f" within {d}") from None
+        new.update(inside_values)
+        for k in members:
+            new[k] = inner[d][k] * members_total / share if share > 0 else Fraction(0)
+
+    groups = {d: list(ws) for d, ws in inner.items()}
+    weighting = rebuild(new, groups, inner)
+    new_dims = {d: sum((new[k] for k in ks), Fraction(0)) for d, ks in groups.items()}
+    changes = []
+    for target in [*dims, *effective]:
+        if target not in by_target:
+            continue
+        is_dim = target in dims
+        before = dims[target] if is_dim else effective[target]
+        after = new_dims[target] if is_dim else new[target]
+        changes.append(
+            SwotChange(
+                target=target,
+                level="dimension" if is_dim else "indicator",
+                before=float(before),
+                after=float(after),
+                range=policy.range_of(target),
+                bounds=(float(bounds[target][0]), float(bounds[target][1])),
+                factors=tuple(by_target[target]),
+                note=notes.get(target, ""),
+            )
+        )
+    lines = [c.line() for c in changes]
+    for d in dims:
+        if d not in bounds and new_dims[d] != dims[d]:
+            held = [k for k in free_ind_targets if dim_of[k] == d]
+            how = (
+                f"holds the target(s) {', '.join(held)}"
+                if held
+                else "untargeted, scaled in proportion"
+            )
+            lines.append(f"{d} {percent(dims[d])} → {percent(new_dims[d])}: {how}")
+    expiring = [f for f in items if f.expires is not None]
+    expires = min((f.expires for f in expiring if f.expires is not None), default=None)
+    if expires is not None:
+        first = [f for f in expiring if f.expires == expires]
+        lines.append(
+            f"expires {expires.isoformat()}: "
+            + "; ".join(f"{f.target} ({f.kind.value}, {f.reason})" for f in first)
+            + "; re-run the adjuster without it then"
+        )
+    return SwotResult(
+        weighting=weighting,
+        changes=tuple(changes),
+        lines=tuple(lines),
+        expires=expires,
+        scale=float(scale),
+    )
+
+
+def _bounds(
+    target: str, factors: Sequence[SwotFactor], policy: SwotPolicy
+) -> tuple[Fraction, Fraction]:
+    kinds = {f.kind for f in factors}
+    if SwotKind.STRENGTH in kinds and SwotKind.WEAKNESS in kinds:
+        raise WeightingError(
+            f"swot: target {target!r} has both a strength and a weakness, which contradict "
+            f"each other ({_why(factors)})",
+            obj="swot",
+            field="factors",
+            value=target,
+        )
+    lo_f, hi_f = policy.range_of(target)
+    lo, hi = exact(lo_f), exact(hi_f)
+    lower, upper = lo, hi
+    for f in factors:
+        step = exact(f.intensity) * (hi - lo)
+        if f.kind.raises:
+            lower = max(lower, lo + step)
+        else:
+            upper = min(upper, hi - step)
+    if lower > upper:
+        raise WeightingError(
+            f"swot: the factors on {target!r} cannot all hold: they need at least "
+            f"{percent(lower)} and at most {percent(upper)} ({_why(factors)})",
+            obj="swot",
+            field="factors",
+            value=target,
+        )
+    return lower, upper
+
+
+def _infeasible_error(
+    exc: _Infeasible,
+    targets: Mapping[str, tuple[Fraction, Fraction, Fraction]],
+    by_target: Mapping[str, Sequence[SwotFactor]],
+    where: str,
+) -> WeightingError:
+    if exc.side == "min":
+        what = (
+            f"their targets need at least {percent(exc.need)} together{where}, more than "
+            f"{percent(exc.total)}"
+        )
+        sign, bound = "≥", 1
+    else:
+        what = (
+            f"every weight{where} is targeted and the targets allow at most "
+            f"{percent(exc.need)} together, less than {percent(exc.total)}"
+        )
+        sign, bound = "≤", 2
+    detail = "; ".join(
+        f"{t} {sign} {percent(limits[bound])}: "
+        + ", ".join(f"{f.kind.value}, {f.reason}" for f in by_target.get(t, ()))
+        for t, limits in targets.items()
+    )
+    return WeightingError(
+        f"swot: the SWOT factors cannot all hold: {what} ({detail})",
+        obj="swot",
+        field="factors",
+        value=list(targets),
+    )
