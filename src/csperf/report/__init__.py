@@ -1,0 +1,59 @@
+"""Reports people read: terminal table, JSON, CSV, Markdown, HTML, Excel, and the blank form.
+
+Every renderer takes a :class:`Report` (a scorecard and the results of the subjects appraised
+on it) and reads nothing else: renderers hold no scoring logic. :func:`write_report` writes any
+format to a file atomically; :func:`write_form_xlsx` writes the blank appraisal form of a
+scorecard, with live Excel formulas.
+
+Examples:
+    >>> from csperf.report import Report, render_table
+    >>> from csperf.templates import customer_service_manager
+    >>> card = customer_service_manager()
+    >>> values = {"customer_satisfaction": 0.92, "complaint_rate": 0.004,
+    ...           "first_response_time": 45, "resolution_time": 20000,
+    ...           "product_knowledge": 88, "script_compliance": 0.93,
+    ...           "collaboration_rating": 4.2, "information_sharing_rate": 0.97}
+    >>> report = Report(card, [card.evaluate(values, "li_wei")])
+    >>> print(render_table(report).splitlines()[3])
+    Subject  Service quality  Efficiency  Capability  Teamwork  Total  Grade
+"""
+
+from __future__ import annotations
+
+from csperf.report._csv import csv_columns, render_csv
+from csperf.report._excel import sheet_names, write_xlsx
+from csperf.report._form import excel_number, points_formula, pre_round_digits, write_form_xlsx
+from csperf.report._html import render_html
+from csperf.report._json import SCHEMA, json_schema, render_json, report_data
+from csperf.report._labels import LABELS, LANGUAGES
+from csperf.report._markdown import render_markdown
+from csperf.report._model import Report, SampleInfo, read_samples
+from csperf.report._table import display_width, render_table
+from csperf.report._write import FORMATS, render, write_report
+
+__all__ = [
+    "FORMATS",
+    "LABELS",
+    "LANGUAGES",
+    "SCHEMA",
+    "Report",
+    "SampleInfo",
+    "csv_columns",
+    "display_width",
+    "excel_number",
+    "json_schema",
+    "points_formula",
+    "pre_round_digits",
+    "read_samples",
+    "render",
+    "render_csv",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_table",
+    "report_data",
+    "sheet_names",
+    "write_form_xlsx",
+    "write_report",
+    "write_xlsx",
+]

@@ -1,0 +1,562 @@
+"""The blank appraisal form (绩效考核表) as an Excel workbook with live formulas.
+
+A manager types each raw value into the form; Excel formulas compute the points, the
+contributions, the total and the grade exactly as :meth:`csperf.Scorecard.evaluate` does.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from csperf.errors import ValidationError
+from csperf.indicators import (
+    Direction,
+    Indicator,
+    Piecewise,
+    RatioToTarget,
+    ScoringRule,
+    Steps,
+    TargetTolerance,
+)
+from csperf.report._excel import _header, _Style, decimals_format, load_openpyxl, sheet_names
+from csperf.report._format import (
+    band_interval,
+    direction_text,
+    rule_text,
+    standards_text,
+    steps_in_order,
+)
+from csperf.report._labels import check_lang, label
+from csperf.report._table import display_width
+from csperf.scorecard import MissingPolicy
+from csperf.text import localize
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from csperf.scorecard import Scorecard
+
+__all__ = [
+    "FORM_COLUMNS",
+    "FORM_FIRST_ROW",
+    "excel_number",
+    "points_formula",
+    "pre_round_digits",
+    "write_form_xlsx",
+]
+
+FORM_FIRST_ROW = 7
+"""The row of the form's first indicator (rows above hold the title, the subject and the header)."""
+
+FORM_COLUMNS: dict[str, str] = {
+    "number": "A",
+    "dimension": "B",
+    "dimension_weight": "C",
+    "indicator": "D",
+    "definition": "E",
+    "unit": "F",
+    "direction": "G",
+    "standards": "H",
+    "scoring_rule": "I",
+    "weight_in_dimension": "J",
+    "effective_weight": "K",
+    "raw_value": "L",
+    "points": "M",
+    "contribution": "N",
+}
+"""What each column of the form's indicator rows holds; ``raw_value`` is the input."""
+
+_HUGE = "1E+307"
+"""Stands for an infinite bound in a formula (Excel has no infinity)."""
+
+
+def excel_number(value: float) -> str:
+    """A number as an Excel formula literal: shortest decimal, negatives in parentheses.
+
+    Examples:
+        >>> excel_number(60.0), excel_number(0.005), excel_number(-2.5), excel_number(1e-7)
+        ('60', '0.005', '(-2.5)', '1E-07')
+    """
+    if math.isinf(value):
+        return _HUGE if value > 0 else f"(-{_HUGE})"
+    if value == int(value) and abs(value) < 1e15:
+        text = str(int(value))
+    else:
+        text = repr(float(value)).upper()
+    return f"({text})" if text.startswith("-") else text
+
+
+def _array(values: list[float]) -> str:
+    """An Excel array constant of numbers (``{0,60,80,90}``); infinities become ±1E+307."""
+    items = []
+    for value in values:
+        if math.isinf(value):
+            items.append(_HUGE if value > 0 else f"-{_HUGE}")
+        else:
+            items.append(excel_number(value).strip("()"))
+    return "{" + ",".join(items) + "}"
+
+
+def _strings(values: list[str]) -> str:
+    return "{" + ",".join('"' + v.replace('"', '""') + '"' for v in values) + "}"
+
+
+def points_formula(rule: ScoringRule, x: str, *, obj: str = "scoring rule") -> str:
+    """An Excel expression (without ``=``) of a scoring rule's points for the raw value in ``x``.
+
+    ==================== ===============================================================
+    rule                 expression
+    ==================== ===============================================================
+    Piecewise            ``IF(x<=x0,p0,IF(x<x1,p0+(x-x0)*(p1-p0)/(x1-x0),…,pn))``: the
+                         clamped linear interpolation, segment by segment
+    Steps (left-closed)  ``LOOKUP(x,{lowers},{points})``: the last range whose lower
+                         bound is at most ``x``
+    Steps (right-closed) ``LOOKUP(-x,{-uppers},{points})``: the first range whose upper
+                         bound is at least ``x``
+    RatioToTarget        ``MIN(cap,100*x/t)``, or ``IF(x=0,cap,MIN(cap,100*t/x))`` when
+                         lower is better
+    TargetTolerance      ``MAX(0,full-slope*MAX(0,ABS(x-t)-tolerance))``
+    ==================== ===============================================================
+
+    A raw value a rule cannot score (outside every step; negative for a ratio) gives
+    ``#N/A``, as csperf gives a :class:`~csperf.MeasurementError`.
+
+    Args:
+        rule: The scoring rule (bound to its indicator's direction).
+        x: The cell holding the raw value, such as ``L7``.
+        obj: What the rule belongs to, for the error message.
+
+    Raises:
+        ValidationError: For a rule of another kind (a plugin's), which has no formula.
+
+    Examples:
+        >>> points_formula(Piecewise([(0, 0), (100, 100)]), "L7")
+        'IF(L7<=0,0,IF(L7<100,0+(L7-0)*(100-0)/(100-0),100))'
+    """
+    n = excel_number
+    if isinstance(rule, Piecewise):
+        pts = rule.points
+        expr = n(pts[-1][1])
+        for (x0, p0), (x1, p1) in reversed(list(zip(pts, pts[1:]))):
+            segment = f"{n(p0)}+({x}-{n(x0)})*({n(p1)}-{n(p0)})/({n(x1)}-{n(x0)})"
+            expr = f"IF({x}<{n(x1)},{segment},{expr})"
+        return f"IF({x}<={n(pts[0][0])},{n(pts[0][1])},{expr})"
+    if isinstance(rule, Steps):
+        ordered = steps_in_order(rule)
+        lowest, highest = ordered[0][0], ordered[-1][1]
+        outside = []
+        if not math.isinf(lowest):
+            outside.append(f"{x}<{n(lowest)}")
+        if not math.isinf(highest):
+            outside.append(f"{x}>{n(highest)}")
+        if rule.closed == "left":
+            lookup = (
+                f"LOOKUP({x},{_array([lo for lo, _, _ in ordered])},"
+                f"{_array([p for _, _, p in ordered])})"
+            )
+        else:
+            backwards = ordered[::-1]
+            lookup = (
+                f"LOOKUP(-{x},{_array([-hi for _, hi, _ in backwards])},"
+                f"{_array([p for _, _, p in backwards])})"
+            )
+        if not outside:
+            return lookup
+        condition = outside[0] if len(outside) == 1 else f"OR({','.join(outside)})"
+        return f"IF({condition},NA(),{lookup})"
+    if isinstance(rule, RatioToTarget):
+        cap, target = n(rule.cap), n(rule.target)
+        if rule.direction is Direction.LOWER_IS_BETTER:
+            return f"IF({x}<0,NA(),IF({x}=0,{cap},MIN({cap},100*{target}/{x})))"
+        return f"IF({x}<0,NA(),MIN({cap},100*{x}/{target}))"
+    if isinstance(rule, TargetTolerance):
+        return (
+            f"MAX(0,{n(rule.full)}-{n(rule.slope)}*MAX(0,ABS({x}-{n(rule.target)})"
+            f"-{n(rule.tolerance)}))"
+        )
+    raise ValidationError(
+        f"{obj}: scoring rule kind {rule.kind!r} has no Excel formula, so the form cannot "
+        "compute its points (kinds with formulas: piecewise, steps, ratio_to_target, "
+        "target_tolerance)",
+        obj=obj,
+        field="scoring",
+        value=rule.kind,
+    )
+
+
+def pre_round_digits(card: Scorecard) -> int | None:
+    r"""Decimals of the form's first rounding of the total, or None for no first rounding.
+
+    Excel adds in binary floating point, so a total that is exactly a rounding tie in
+    csperf's exact arithmetic (``89.995``) may come out a hair below it
+    (``89.99499999999999``). The form therefore rounds twice:
+    ``ROUND(ROUND(SUM(…), g), precision)`` with :math:`g = \min(p + 8, 15 - d)`, where
+    :math:`p` is the precision and :math:`d` the number of digits of ``max_points`` before
+    the decimal point: the first rounding removes the floating-point noise (far below
+    :math:`10^{-g}`), the second rounds half away from zero as csperf does. When
+    :math:`g \le p` (a precision near Excel's 15 significant digits) there is no first
+    rounding.
+    """
+    digits = len(str(int(card.max_points)))
+    g = min(card.precision + 8, 15 - digits)
+    return g if g > card.precision else None
+
+
+def _grade_formula(card: Scorecard, total: str, lang: str) -> str:
+    scale = card.grade_scale
+    labels = [localize(b.label, lang) for b in scale.ordered]
+    if scale.closed == "left":
+        lookup = f"LOOKUP({total},{_array([b.lower for b in scale.ordered])},{_strings(labels)})"
+    else:
+        backwards = scale.ordered[::-1]
+        lookup = (
+            f"LOOKUP(-{total},{_array([-b.upper for b in backwards])},{_strings(labels[::-1])})"
+        )
+    return f'=IF({total}="","",{lookup})'
+
+
+def _groups(card: Scorecard) -> list[tuple[str, list[Indicator]]]:
+    return [(d.key, [i for i in card.indicators if i.dimension == d.key]) for d in card.dimensions]
+
+
+def _row_height(texts: list[tuple[str, float]]) -> float:
+    """A row height fitting wrapped ``(text, column width)`` pairs."""
+    lines = 1
+    for text, width in texts:
+        for part in text.splitlines() or [""]:
+            lines = max(lines, math.ceil(max(1, display_width(part)) / max(1.0, width - 1)))
+    return 15.0 * lines + 3
+
+
+def _form_workbook(card: Scorecard, lang: str) -> Any:
+    openpyxl = load_openpyxl()
+    from openpyxl.worksheet.datavalidation import (  # type: ignore[import-untyped, unused-ignore]
+        DataValidation,
+    )
+
+    style = _Style(openpyxl)
+
+    def lab(key: str) -> str:
+        return label(key, lang)
+
+    policy = card.missing
+    p = card.precision
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet_names([localize(card.title, lang)])[0]
+    c = FORM_COLUMNS
+    last_column = c["contribution"]
+    ws.merge_cells(f"A1:{last_column}1")
+    ws["A1"] = localize(card.title, lang)
+    ws["A1"].font = style.title
+    colon = lab("colon")
+    ws["A2"] = (
+        f"{lab('scorecard')}{colon}{card.key} · {lab('version')}{colon}{card.version} · "
+        f"{lab('fingerprint')}{colon}{card.fingerprint[:12]}"
+    )
+    ws["A2"].font = style.muted
+    for column, key, span in (("A", "subject", "B3:D3"), ("E", "period", "F3:H3")):
+        ws[f"{column}3"] = lab(key)
+        ws[f"{column}3"].font = style.bold
+        ws.merge_cells(span)
+        ws[span.split(":")[0]].fill = style.input_fill
+        ws[span.split(":")[0]].border = style.border
+    ws["I3"] = lab("appraiser")
+    ws["I3"].font = style.bold
+    ws.merge_cells("J3:L3")
+    ws["J3"].fill = style.input_fill
+    ws["J3"].border = style.border
+    ws.merge_cells(f"A4:{last_column}4")
+    ws["A4"] = lab("form_hint")
+    ws["A4"].font = style.muted
+    header_row = FORM_FIRST_ROW - 1
+    _header(
+        ws,
+        header_row,
+        [
+            "#",
+            lab("dimension"),
+            lab("dimension_weight"),
+            lab("indicator"),
+            lab("definition"),
+            lab("unit"),
+            lab("direction"),
+            lab("standards"),
+            lab("scoring_rule"),
+            lab("weight_in_dimension"),
+            lab("effective_weight"),
+            lab("raw_value"),
+            lab("points"),
+            lab("contribution"),
+        ],
+        style,
+    )
+    widths = {
+        "A": 5,
+        "B": 12,
+        "C": 10,
+        "D": 18,
+        "E": 30,
+        "F": 9,
+        "G": 11,
+        "H": 30,
+        "I": 34,
+        "J": 10,
+        "K": 10,
+        "L": 12,
+        "M": 10,
+        "N": 12,
+    }
+    for column, width in widths.items():
+        ws.column_dimensions[column].width = width
+    groups = [(dim, inds) for dim, inds in _groups(card) if inds]
+    first, last = FORM_FIRST_ROW, FORM_FIRST_ROW + len(card.indicators) - 1
+    block_head = last + 2
+    dim_row = {dim: block_head + 1 + k for k, (dim, _) in enumerate(groups)}
+    dim_first, dim_last = block_head + 1, block_head + len(groups)
+    effective = card.weighting.effective()
+    row = first
+    number = 0
+    validation = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1=f"-{_HUGE}",
+        formula2=_HUGE,
+        allow_blank=True,
+        showErrorMessage=True,
+    )
+    ws.add_data_validation(validation)
+    for dim, indicators in groups:
+        start, end = row, row + len(indicators) - 1
+        j_range = f"${c['weight_in_dimension']}${start}:${c['weight_in_dimension']}${end}"
+        l_range = f"${c['raw_value']}${start}:${c['raw_value']}${end}"
+        d = dim_row[dim]
+        dimension = card.dimension(dim)
+        for ind in indicators:
+            number += 1
+            x = f"{c['raw_value']}{row}"
+            points = points_formula(ind.scoring, x, obj=f"Indicator {ind.key!r}")
+            blank = "0" if policy is MissingPolicy.ZERO else '""'
+            cells: dict[str, Any] = {
+                "number": number,
+                "dimension": localize(dimension.name, lang),
+                "dimension_weight": card.weighting.dimensions[dim],
+                "indicator": localize(ind.name, lang),
+                "definition": localize(ind.description, lang) or None,
+                "unit": ind.unit or None,
+                "direction": direction_text(ind.direction, lang),
+                "standards": None if ind.standards is None else standards_text(ind.standards, lang),
+                "scoring_rule": rule_text(ind.scoring, lang),
+                "weight_in_dimension": card.weighting.indicators[dim][ind.key],
+                "raw_value": None,
+                "points": f"=IF(ISBLANK({x}),{blank},IF(ISNUMBER({x}),{points},NA()))",
+            }
+            m = f"{c['points']}{row}"
+            k = f"{c['effective_weight']}{row}"
+            if policy is MissingPolicy.REDISTRIBUTE:
+                cells["effective_weight"] = (
+                    f'=IF(OR({x}="",$D${d}=""),0,'
+                    f'$E${d}*{c["weight_in_dimension"]}{row}/SUMPRODUCT({j_range},--({l_range}<>"")))'
+                )
+                cells["contribution"] = f'=IF({m}="",0,{k}*{m})'
+            elif policy is MissingPolicy.ZERO:
+                cells["effective_weight"] = effective[ind.key]
+                cells["contribution"] = f"={k}*{m}"
+            else:
+                cells["effective_weight"] = effective[ind.key]
+                cells["contribution"] = f'=IF({m}="","",{k}*{m})'
+            for key, value in cells.items():
+                cell = ws[f"{c[key]}{row}"]
+                cell.value = value
+                cell.border = style.border
+                cell.alignment = style.wrap
+            for key in ("dimension_weight", "weight_in_dimension", "effective_weight"):
+                ws[f"{c[key]}{row}"].number_format = "0.00%"
+            ws[f"{c['points']}{row}"].number_format = decimals_format(p)
+            ws[f"{c['contribution']}{row}"].number_format = decimals_format(p + 2)
+            ws[x].fill = style.input_fill
+            validation.add(x)
+            ws.row_dimensions[row].height = _row_height(
+                [
+                    (str(ws[f"{c[key]}{row}"].value or ""), widths[c[key]])
+                    for key in ("indicator", "definition", "standards", "scoring_rule")
+                ]
+            )
+            row += 1
+        if end > start:
+            for key in ("dimension", "dimension_weight"):
+                ws.merge_cells(f"{c[key]}{start}:{c[key]}{end}")
+    _dimension_block(ws, card, lang, groups, block_head, dim_row, first, style)
+    total_row = dim_last + 2
+    grade_row = total_row + 1
+    sum_expr = f"SUM($F${dim_first}:$F${dim_last})"
+    g = pre_round_digits(card)
+    rounded = f"ROUND(ROUND({sum_expr},{g}),{p})" if g is not None else f"ROUND({sum_expr},{p})"
+    raw_all = f"${c['raw_value']}${first}:${c['raw_value']}${last}"
+    total = (
+        f'=IF(COUNTBLANK({raw_all})>0,"",{rounded})'
+        if policy is MissingPolicy.ERROR
+        else (f"={rounded}")
+    )
+    ws[f"B{total_row}"] = lab("total")
+    ws[f"F{total_row}"] = total
+    ws[f"B{grade_row}"] = lab("grade")
+    ws[f"F{grade_row}"] = _grade_formula(card, f"$F${total_row}", lang)
+    for r in (total_row, grade_row):
+        ws[f"B{r}"].font = style.bold
+        ws[f"F{r}"].font = style.title
+        ws[f"F{r}"].fill = style.total_fill
+        ws[f"F{r}"].border = style.border
+    ws[f"F{total_row}"].number_format = decimals_format(p)
+    row = grade_row + 2
+    _header(ws, row, [lab("grade"), lab("interval")], style, column=2)
+    scale = card.grade_scale
+    for band in scale.bands:
+        row += 1
+        ws[f"B{row}"] = localize(band.label, lang)
+        ws[f"C{row}"] = band_interval(scale, band)
+        for column in "BC":
+            ws[f"{column}{row}"].border = style.border
+    row += 2
+    ws[f"B{row}"] = lab("missing_values")
+    ws[f"B{row}"].font = style.bold
+    ws[f"D{row}"] = lab(f"form_missing.{policy.value}")
+    ws.merge_cells(f"D{row}:{last_column}{row}")
+    ws[f"D{row}"].alignment = style.wrap
+    ws.freeze_panes = f"A{FORM_FIRST_ROW}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.calculation.fullCalcOnLoad = True
+    wb.properties.title = localize(card.title, lang)
+    wb.properties.creator = "csperf"
+    return wb
+
+
+def _dimension_block(
+    ws: Any,
+    card: Scorecard,
+    lang: str,
+    groups: list[tuple[str, list[Indicator]]],
+    head: int,
+    dim_row: dict[str, int],
+    first: int,
+    style: _Style,
+) -> None:
+    """Per dimension: nominal weight (C), points (D), weight applied (E), contribution (F)."""
+    c = FORM_COLUMNS
+    policy = card.missing
+    p = card.precision
+    _header(
+        ws,
+        head,
+        [
+            label("dimension", lang),
+            label("dimension_weight", lang),
+            label("dimension_points", lang),
+            label("effective_weight", lang),
+            label("contribution", lang),
+        ],
+        style,
+        column=2,
+    )
+    dim_first, dim_last = head + 1, head + len(groups)
+    c_all = f"$C${dim_first}:$C${dim_last}"
+    d_all = f"$D${dim_first}:$D${dim_last}"
+    row = first
+    for dim, indicators in groups:
+        start, end = row, row + len(indicators) - 1
+        row = end + 1
+        j = f"${c['weight_in_dimension']}${start}:${c['weight_in_dimension']}${end}"
+        raw = f"${c['raw_value']}${start}:${c['raw_value']}${end}"
+        m = f"${c['points']}${start}:${c['points']}${end}"
+        r = dim_row[dim]
+        if policy is MissingPolicy.REDISTRIBUTE:
+            present = f'SUMPRODUCT({j},--({raw}<>""))'
+            points = f'=IF({present}=0,"",SUMPRODUCT({j},--({raw}<>""),{m})/{present})'
+            weight = f'=IF(D{r}="",0,C{r}/SUMPRODUCT({c_all},--({d_all}<>"")))'
+            contribution = f'=IF(D{r}="",0,E{r}*D{r})'
+        elif policy is MissingPolicy.ZERO:
+            points = f"=SUMPRODUCT({j},{m})/SUM({j})"
+            weight = f"=C{r}/SUM({c_all})"
+            contribution = f"=E{r}*D{r}"
+        else:
+            points = f'=IF(COUNTBLANK({raw})>0,"",SUMPRODUCT({j},{m})/SUM({j}))'
+            weight = f"=C{r}/SUM({c_all})"
+            contribution = f'=IF(D{r}="","",E{r}*D{r})'
+        values = (
+            localize(card.dimension(dim).name, lang),
+            card.weighting.dimensions[dim],
+            points,
+            weight,
+            contribution,
+        )
+        formats = (None, "0.00%", decimals_format(p), "0.00%", decimals_format(p + 2))
+        for offset, (value, fmt) in enumerate(zip(values, formats)):
+            cell = ws.cell(row=r, column=2 + offset, value=value)
+            cell.border = style.border
+            if fmt is not None:
+                cell.number_format = fmt
+
+
+def write_form_xlsx(
+    card: Scorecard,
+    path: str | os.PathLike[str],
+    *,
+    lang: str = "en",
+    inputs: Iterable[str | os.PathLike[str]] = (),
+) -> Path:
+    r"""Write the blank appraisal form (绩效考核表) of a scorecard as an Excel workbook.
+
+    One row per indicator, grouped by dimension: dimension and its weight, indicator,
+    definition, unit, direction, standards, the scoring rule written out, the weight within
+    the dimension and the effective weight; a yellow input cell for the raw value; and live
+    formulas for the points (see :func:`points_formula`) and the contribution
+    (effective weight × points). Below: per dimension its points
+    :math:`\sum_i w_i p_i / \sum_i w_i` (weights within the dimension), the weight applied
+    and its contribution; the total ``ROUND(ROUND(SUM(contributions), g), precision)`` (see
+    :func:`pre_round_digits`; Excel's ROUND, like csperf, rounds half away from zero); the
+    grade, by ``LOOKUP`` on the grade scale with its closed ends; the grade scale; and what
+    an empty input does, which follows the scorecard's missing policy:
+
+    * ``error``: the total and grade stay empty until every raw value is filled in;
+    * ``zero``: an empty raw value scores 0 points;
+    * ``redistribute``: an empty raw value is not scored and its weight goes to the other
+      indicators of its dimension in proportion to their weights (a dimension left empty
+      passes its weight to the other dimensions likewise); the effective weights shown are
+      the weights applied.
+
+    Text typed into an input cell, or a raw value the rule cannot score, gives ``#N/A`` or
+    ``#VALUE!``, never points. Filled in with the same raw values, the form gives the same
+    total and grade as :meth:`csperf.Scorecard.evaluate`.
+
+    Args:
+        card: The scorecard.
+        path: The ``.xlsx`` file to write; a failure leaves no partial file behind.
+        lang: ``"en"`` or ``"zh"``, for labels and names.
+        inputs: Files the form was made from, which it refuses to overwrite.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValidationError: For an unknown language, or an indicator whose scoring rule has no
+            formula (a plugin's rule).
+        ConfigError: When ``path`` is one of ``inputs``.
+        CsperfError: When openpyxl (the ``csperf[excel]`` extra) is not installed.
+    """
+    import io
+
+    from csperf._io import atomic_write_bytes, check_not_input
+
+    check_lang(lang)
+    check_not_input(path, inputs)
+    buffer = io.BytesIO()
+    _form_workbook(card, lang).save(buffer)
+    return atomic_write_bytes(path, buffer.getvalue())

@@ -1,0 +1,129 @@
+"""How reports write numbers, intervals, standards and scoring rules as text."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING
+
+from csperf.indicators import (
+    Direction,
+    Piecewise,
+    RatioToTarget,
+    ScoringRule,
+    Steps,
+    TargetTolerance,
+)
+from csperf.report._labels import label
+from csperf.text import localize
+
+if TYPE_CHECKING:
+    from csperf.grading import GradeBand, GradeScale
+
+__all__ = [
+    "band_interval",
+    "bound",
+    "direction_text",
+    "fixed",
+    "percent",
+    "raw_text",
+    "rule_text",
+    "standards_text",
+    "steps_in_order",
+]
+
+
+def fixed(value: float | None, decimals: int) -> str:
+    """``value`` with ``decimals`` decimals, or an em dash for None."""
+    return "—" if value is None else f"{value:.{decimals}f}"
+
+
+def raw_text(value: float | None) -> str:
+    """A raw value as the shortest decimal reading back as the same float (``20000``, ``0.92``)."""
+    if value is None:
+        return "—"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def bound(value: float) -> str:
+    """An interval bound: the raw text, or ∞."""
+    return raw_text(value)
+
+
+def percent(weight: float) -> str:
+    """A weight as a percentage with at most two decimals (``0.24`` → ``24%``)."""
+    text = f"{weight * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{'0' if text in ('-0', '') else text}%"
+
+
+def band_interval(scale: GradeScale, band: GradeBand) -> str:
+    """The interval a band covers, with its closed ends (``[80, 90)``, ``[90, 100]``)."""
+    ordered = scale.ordered
+    first, last = band is ordered[0], band is ordered[-1]
+    if scale.closed == "left":
+        left, right = "[", "]" if last else ")"
+    else:
+        left, right = "[" if first else "(", "]"
+    if math.isinf(band.lower):
+        left = "("
+    if math.isinf(band.upper):
+        right = ")"
+    return f"{left}{bound(band.lower)}, {bound(band.upper)}{right}"
+
+
+def standards_text(scale: GradeScale | None, lang: str) -> str:
+    """Every band of a standards scale with its interval, in the scale's order."""
+    if scale is None:
+        return "—"
+    return "; ".join(f"{localize(b.label, lang)} {band_interval(scale, b)}" for b in scale.bands)
+
+
+def direction_text(direction: Direction, lang: str) -> str:
+    """The direction of an indicator in words."""
+    return label(f"direction.{direction.value}", lang)
+
+
+def steps_in_order(rule: Steps) -> list[tuple[float, float, float]]:
+    """The steps of a :class:`~csperf.Steps` rule, from the lowest range up."""
+    return sorted(rule.steps, key=lambda step: step[0])
+
+
+def rule_text(rule: ScoringRule, lang: str) -> str:
+    """A scoring rule written out for people, in ``lang``."""
+    if isinstance(rule, Piecewise):
+        points = ", ".join(f"{raw_text(x)}→{raw_text(p)}" for x, p in rule.points)
+        return label("rule.piecewise", lang, points=points)
+    if isinstance(rule, Steps):
+        ordered = steps_in_order(rule)
+        parts = []
+        for i, (lo, hi, p) in enumerate(ordered):
+            first, last = i == 0, i == len(ordered) - 1
+            if rule.closed == "left":
+                left, right = "[", "]" if last else ")"
+            else:
+                left, right = "[" if first else "(", "]"
+            left = "(" if math.isinf(lo) else left
+            right = ")" if math.isinf(hi) else right
+            parts.append(f"{left}{bound(lo)}, {bound(hi)}{right} → {raw_text(p)}")
+        return label("rule.steps", lang, steps="; ".join(parts))
+    if isinstance(rule, RatioToTarget):
+        key = (
+            "rule.ratio_lower"
+            if rule.direction is Direction.LOWER_IS_BETTER
+            else "rule.ratio_higher"
+        )
+        return label(key, lang, cap=raw_text(rule.cap), target=raw_text(rule.target))
+    if isinstance(rule, TargetTolerance):
+        return label(
+            "rule.target_tolerance",
+            lang,
+            full=raw_text(rule.full),
+            slope=raw_text(rule.slope),
+            target=raw_text(rule.target),
+            tolerance=raw_text(rule.tolerance),
+        )
+    return json.dumps(rule.to_dict(), ensure_ascii=False, sort_keys=True)
