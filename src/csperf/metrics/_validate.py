@@ -166,6 +166,8 @@ def _is_missing(value: Any) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
+    if isinstance(value, str) and not value.strip():
+        return True
     return type(value).__name__ in {"NaTType", "NAType"}
 
 
@@ -208,7 +210,7 @@ def coerce_record(kind: RecordKind, row: Any, tz: tzinfo | None = None) -> Any:
 
     A record of the kind's type is returned as it is. Otherwise each field is read from the
     row (a mapping key, a named-tuple or pandas-row entry, or an attribute); missing values
-    (absent, None, NaN, NaT, ``pd.NA``) take the field's default, ISO-8601 strings and pandas
+    (absent, None, NaN, NaT, ``pd.NA``, an empty or blank string) take the field's default, ISO-8601 strings and pandas
     Timestamps become datetimes, naive datetimes get ``tz`` when it is given, and
     ``"true"``/``"false"``/``1``/``0`` become booleans in boolean fields. Extra fields are
     ignored.

@@ -306,6 +306,8 @@ class MetricValue:
             contacts, calls, reviews, tests, ratings, items).
         flags: Sorted flag names, each one of :data:`FLAGS`.
         rejected: The report of the input rows rejected as bad records (empty when none).
+            It takes no part in equality: two values are equal when their value, sample size
+            and flags are (the flag ``rejected_records`` tells whether rows were rejected).
 
     Examples:
         >>> MetricValue(0.8, 10).value
@@ -317,7 +319,7 @@ class MetricValue:
     value: float | None = attrs.field(converter=_value)
     sample_size: int
     flags: tuple[str, ...] = attrs.field(default=(), converter=_flags)
-    rejected: RejectReport = attrs.field(factory=RejectReport)
+    rejected: RejectReport = attrs.field(factory=RejectReport, eq=False)
 
     def __attrs_post_init__(self) -> None:
         if (
