@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from hypothesis import strategies as st
 
 from csperf import (
     Dimension,
     Direction,
+    GradeBand,
     GradeScale,
     Indicator,
+    LocalizedText,
     MissingPolicy,
     Piecewise,
     RatioToTarget,
     Scorecard,
     Steps,
+    TargetTolerance,
     Weighting,
 )
 
@@ -109,3 +115,239 @@ def core_scorecards(
 def raw_values() -> st.SearchStrategy[float]:
     """Raw values with at most 4 decimals on [0, 100], as a person would type them."""
     return st.integers(0, 1_000_000).map(lambda i: i / 10_000)
+
+
+# ---------------------------------------------------------------- metric records (csperf.metrics)
+
+metric_agents = st.sampled_from(["ann", "bob", "cy", "dee"])
+
+
+def metric_moments(days: int = 30) -> st.SearchStrategy[object]:
+    """Aware datetimes within ``days`` days of 2024-01-01 UTC, to the second."""
+    from datetime import datetime, timedelta, timezone
+
+    epoch = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    return st.integers(0, days * 86400).map(lambda s: epoch + timedelta(seconds=s))
+
+
+@st.composite
+def survey_answer_lists(draw: st.DrawFn, max_size: int = 30) -> list[object]:
+    """Valid survey answers with distinct contact ids, some CSAT, some NPS, some both."""
+    from csperf.metrics import SurveyAnswer
+
+    n = draw(st.integers(0, max_size))
+    answers = []
+    for i in range(n):
+        csat = draw(st.none() | st.integers(1, 5))
+        nps = draw(st.integers(0, 10)) if csat is None else draw(st.none() | st.integers(0, 10))
+        answers.append(SurveyAnswer(draw(metric_agents), i, draw(metric_moments()), csat, nps))
+    return answers
+
+
+@st.composite
+def ticket_lists(draw: st.DrawFn, max_size: int = 25) -> list[object]:
+    """Valid tickets (chats, e-mails and calls) with distinct ids and a few customers."""
+    from datetime import timedelta
+
+    from csperf.metrics import Ticket
+
+    delays = st.integers(0, 3 * 86400).map(lambda s: timedelta(seconds=s))
+    n = draw(st.integers(0, max_size))
+    tickets = []
+    for i in range(n):
+        created = draw(metric_moments())
+        channel = draw(st.sampled_from(["phone", "chat", "email"]))
+        first = draw(st.none() | delays.map(lambda d, c=created: c + d))
+        resolved = draw(st.none() | delays.map(lambda d, c=created: c + d))
+        reopened = resolved is not None and draw(st.booleans())
+        final = None
+        if reopened and resolved is not None:
+            final = draw(st.none() | delays.map(lambda d, r=resolved: r + d))
+        call: dict[str, object] = {}
+        if channel == "phone":
+            answered = draw(st.booleans())
+            call = {"answered": answered, "wait_seconds": draw(st.floats(0, 600))}
+            if answered:
+                call["talk_seconds"] = draw(st.none() | st.floats(0, 3600))
+                call["hold_seconds"] = draw(st.none() | st.floats(0, 600))
+            else:
+                first = resolved = final = None
+                reopened = False
+        tickets.append(
+            Ticket(
+                i,
+                draw(metric_agents),
+                channel,
+                created,
+                first_response_at=first,
+                resolved_at=resolved,
+                final_resolved_at=final,
+                reopened=reopened,
+                complaint=draw(st.booleans()),
+                customer=draw(st.none() | st.sampled_from(["c1", "c2", "c3", "c4"])),
+                **call,
+            )
+        )
+    return tickets
+
+
+# -- scorecard files: valid cards with every kind of content ---------------------------------
+
+keys = st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True)
+"""Identifier keys (``[a-z][a-z0-9_]*``)."""
+
+plain_texts = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=24).filter(
+    str.strip
+)
+"""Non-blank text of any Unicode (quotes, backslashes, newlines, control characters...)."""
+
+reals = st.floats(allow_nan=False, allow_infinity=False)
+"""Any finite float, subnormals and -0.0 included."""
+
+card_points = st.floats(min_value=0, max_value=100, allow_nan=False)
+
+
+def display_texts() -> st.SearchStrategy[Any]:
+    """A display name: a string or a LocalizedText with arbitrary language codes."""
+    languages = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=6).filter(
+        str.strip
+    )
+    return st.one_of(
+        plain_texts,
+        st.dictionaries(languages, plain_texts, min_size=1, max_size=3).map(LocalizedText),
+    )
+
+
+def _ordered_points(draw: st.DrawFn, n: int, direction: Direction) -> list[float]:
+    """``n`` points (by rising raw value) that agree with ``direction``."""
+    ps = sorted(draw(st.lists(card_points, min_size=n, max_size=n)))
+    if direction is Direction.LOWER_IS_BETTER:
+        return ps[::-1]
+    if direction is Direction.TARGET_IS_BEST:
+        rise = draw(st.integers(0, n))
+        return ps[:rise] + sorted(ps[rise:], reverse=True)
+    return ps
+
+
+def _bounds(draw: st.DrawFn, n: int) -> list[float | None]:
+    """``n + 1`` increasing bounds of ``n`` contiguous ranges, the ends possibly open (None)."""
+    values: list[float | None] = sorted(
+        draw(st.lists(reals, min_size=n + 1, max_size=n + 1, unique=True))
+    )
+    if draw(st.booleans()):
+        values[0] = None
+    if draw(st.booleans()):
+        values[-1] = None
+    return values
+
+
+@st.composite
+def scoring_rules(draw: st.DrawFn, direction: Direction) -> Any:
+    """A Piecewise, Steps, RatioToTarget or TargetTolerance rule agreeing with ``direction``."""
+    kinds = ["piecewise", "steps"]
+    kinds.append("target_tolerance" if direction is Direction.TARGET_IS_BEST else "ratio")
+    kind = draw(st.sampled_from(kinds))
+    if kind == "piecewise":
+        n = draw(st.integers(2, 5))
+        xs = sorted(draw(st.lists(reals, min_size=n, max_size=n, unique=True)))
+        return Piecewise(list(zip(xs, _ordered_points(draw, n, direction))))
+    if kind == "steps":
+        n = draw(st.integers(1, 4))
+        bounds = _bounds(draw, n)
+        ps = _ordered_points(draw, n, direction)
+        steps = [(bounds[i], bounds[i + 1], ps[i]) for i in range(n)]
+        return Steps(draw(st.permutations(steps)), closed=draw(st.sampled_from(["left", "right"])))
+    if kind == "ratio":
+        return RatioToTarget(
+            draw(st.floats(min_value=1e-300, max_value=1e300)),
+            cap=draw(st.floats(min_value=1e-6, max_value=100)),
+        )
+    return TargetTolerance(
+        target=draw(st.floats(min_value=-1e6, max_value=1e6)),
+        tolerance=draw(st.floats(min_value=0, max_value=1e6)),
+        slope=draw(st.floats(min_value=1e-6, max_value=1e6)),
+        full=draw(st.floats(min_value=1e-6, max_value=100)),
+    )
+
+
+@st.composite
+def grade_scales(
+    draw: st.DrawFn, covering: float | None = None, labels: st.SearchStrategy[Any] | None = None
+) -> GradeScale:
+    """A grade scale of 1-4 bands; with ``covering``, one that covers ``[0, covering]``."""
+    n = draw(st.integers(1, 4))
+    band_keys = draw(st.lists(keys, min_size=n, max_size=n, unique=True))
+    if covering is None:
+        bounds = [
+            -math.inf if b is None and i == 0 else math.inf if b is None else b
+            for i, b in enumerate(_bounds(draw, n))
+        ]
+    else:
+        inner = sorted(
+            draw(
+                st.lists(
+                    st.floats(min_value=0, max_value=covering, exclude_min=True, exclude_max=True),
+                    min_size=n - 1,
+                    max_size=n - 1,
+                    unique=True,
+                )
+            )
+        )
+        low = draw(st.sampled_from([0.0, -math.inf, -1.5]))
+        high = draw(st.sampled_from([covering, math.inf, covering + 0.25]))
+        bounds = [low, *inner, high]
+    labels = labels if labels is not None else display_texts()
+    bands = [GradeBand(band_keys[i], draw(labels), bounds[i], bounds[i + 1]) for i in range(n)]
+    return GradeScale(draw(st.permutations(bands)), closed=draw(st.sampled_from(["left", "right"])))
+
+
+@st.composite
+def scorecards(draw: st.DrawFn) -> Scorecard:
+    """A valid scorecard with random content everywhere a file can hold it.
+
+    1-3 dimensions of 1-3 indicators; Piecewise, Steps, RatioToTarget and TargetTolerance rules
+    agreeing with each indicator's direction (open-ended steps included); optional standards;
+    plain or localized names in any Unicode; awkward float weights summing to 1 per level; a
+    random grade scale covering ``[0, max_points]``.
+    """
+    n_dims = draw(st.integers(1, 3))
+    sizes = [draw(st.integers(1, 3)) for _ in range(n_dims)]
+    all_keys = draw(
+        st.lists(keys, min_size=n_dims + sum(sizes), max_size=n_dims + sum(sizes), unique=True)
+    )
+    dim_keys, ind_keys = all_keys[:n_dims], iter(all_keys[n_dims:])
+    optional_text = st.one_of(st.just(""), display_texts())
+    dimensions = [Dimension(key, draw(display_texts()), draw(optional_text)) for key in dim_keys]
+    indicators = []
+    within: dict[str, dict[str, float]] = {}
+    for dim, size in zip(dim_keys, sizes):
+        members = [next(ind_keys) for _ in range(size)]
+        for key in members:
+            direction = draw(st.sampled_from(list(Direction)))
+            indicators.append(
+                Indicator(
+                    key,
+                    draw(display_texts()),
+                    dim,
+                    direction,
+                    draw(scoring_rules(direction)),
+                    unit=draw(st.one_of(st.just(""), plain_texts)),
+                    standards=draw(st.none() | grade_scales()),
+                    metric=draw(st.none() | plain_texts),
+                    description=draw(optional_text),
+                )
+            )
+        within[dim] = dict(zip(members, draw(weights(size))))
+    max_points = draw(st.sampled_from([100.0, 120.0, 150.5]))
+    return Scorecard(
+        key=draw(keys),
+        title=draw(display_texts()),
+        dimensions=dimensions,
+        indicators=indicators,
+        weighting=Weighting(dict(zip(dim_keys, draw(weights(n_dims)))), within),
+        grade_scale=draw(grade_scales(covering=max_points)),
+        version=draw(plain_texts),
+        precision=draw(st.integers(0, 10)),
+        missing=draw(st.sampled_from(list(MissingPolicy))),
+        max_points=max_points,
+    )

@@ -581,6 +581,7 @@ def test_catalog_compute_matches_function():
         value, size, flags = spec.compute(tickets, tickets)
         direct = spec.function(tickets)
         assert (value, size) == (direct.value, direct.sample_size), spec.name
+        assert set(flags) <= set(direct.flags), spec.name
 
 
 def test_flags_are_documented():
