@@ -213,7 +213,7 @@ def test_rollup_default_metrics_follow_the_record_kinds_given():
     }
     result = measure(everything, roster=ROSTER)
     assert list(result["ann"]) == list(CATALOG)
-    assert all(v.missing for row in result.values.values() for v in row.values())
+    assert all(v.missing for row in result.values() for v in row.values())
 
 
 def test_rollup_reports_rejected_records():

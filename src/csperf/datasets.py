@@ -34,7 +34,7 @@ The distributions are chosen to look like a real centre, not uniform noise:
   σ(2.6 + 0.6 z) (about 93 %), a critical failure with probability σ(−3.8 − 0.5 z);
 * knowledge tests: one per agent every 30 days from day 14, score N(80 + 6 z, 7²) rounded
   and clipped to 0–100;
-* peer ratings: every 30 days from day 28 each agent rates 3–5 teammates (fewer in small
+* peer ratings: every 30 days from day 25 each agent rates 3–5 teammates (fewer in small
   teams), N(4.0 + 0.3 z, 0.7²) rounded and clipped to 1–5; no self-ratings;
 * information sharing: about 2 items per agent and week, due at 18:00; 3 % never shared,
   otherwise on time with probability σ(2.2 + 0.6 z) (about 90 %), m = 6 h early, else
@@ -566,7 +566,7 @@ def _peer_ratings(
 ) -> tuple[PeerRating, ...]:
     index = {name: i for i, name in enumerate(agents)}
     out = []
-    for d in np.arange(28, n_days, 30):
+    for d in np.arange(25, n_days, 30):
         moment = at(np.array([d * 86400.0]))[0]
         teams: dict[str, list[str]] = {}
         for name in agents:

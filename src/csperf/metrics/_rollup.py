@@ -28,29 +28,29 @@ class RollUp(Mapping[str, Mapping[str, MetricValue]]):
 
     Attributes:
         level: ``"agent"``, ``"team"`` or ``"manager"``.
-        values: Subject → metric name → value.
+        table: Subject → metric name → value (the mapping itself reads it).
         rejected: The reports of the rows rejected while reading each record kind.
     """
 
     level: str
-    values: Mapping[str, Mapping[str, MetricValue]] = attrs.field(converter=FrozenDict)
+    table: Mapping[str, Mapping[str, MetricValue]] = attrs.field(converter=FrozenDict)
     rejected: RejectedRecords = attrs.field(factory=RejectedRecords, converter=RejectedRecords)
 
     def __getitem__(self, subject: str) -> Mapping[str, MetricValue]:
-        return self.values[subject]
+        return self.table[subject]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.values)
+        return iter(self.table)
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self.table)
 
     def raw(self, subject: str) -> dict[str, float | None]:
         """The plain values of one subject: metric name → float or None.
 
         Ready for :meth:`csperf.Scorecard.evaluate`.
         """
-        return {name: value.value for name, value in self.values[subject].items()}
+        return {name: value.value for name, value in self.table[subject].items()}
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per subject and metric: ``subject, metric, value, sample_size, flags``."""
@@ -62,7 +62,7 @@ class RollUp(Mapping[str, Mapping[str, MetricValue]]):
                 "sample_size": value.sample_size,
                 "flags": value.flags,
             }
-            for subject, metrics in self.values.items()
+            for subject, metrics in self.table.items()
             for name, value in metrics.items()
         ]
 

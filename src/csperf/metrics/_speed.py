@@ -218,9 +218,10 @@ def _fcr(
     contacts = _handled(selected, check_channels("fcr", channels))
     if not contacts:
         return None, 0, ()
+    wanted = {t.customer for t in contacts if t.customer is not None}
     by_customer: dict[Any, list[Any]] = {}
     for t in (*everything, *selected):
-        if t.customer is not None:
+        if t.customer in wanted:
             by_customer.setdefault(t.customer, []).append((_utc(t.created_at), t.id))
     for times in by_customer.values():
         times.sort(key=lambda pair: pair[0])

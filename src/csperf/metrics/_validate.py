@@ -33,6 +33,19 @@ Period = tuple[datetime | None, datetime | None]
 
 _MISSING = object()
 _BOOL_FIELDS = frozenset({"reopened", "complaint", "answered", "abandoned", "critical_failed"})
+_NUMBER_FIELDS = frozenset(
+    {
+        "wait_seconds",
+        "talk_seconds",
+        "hold_seconds",
+        "acw_seconds",
+        "csat",
+        "nps",
+        "checks_passed",
+        "checks_applicable",
+        "score",
+    }
+)
 _TRUE = frozenset({"true", "t", "yes", "y", "1"})
 _FALSE = frozenset({"false", "f", "no", "n", "0"})
 
@@ -205,15 +218,26 @@ def _boolean(value: Any) -> Any:
     return value
 
 
+def _number(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return value
+    return value
+
+
 def coerce_record(kind: RecordKind, row: Any, tz: tzinfo | None = None) -> Any:
     """Build one record of ``kind`` from a row.
 
     A record of the kind's type is returned as it is. Otherwise each field is read from the
     row (a mapping key, a named-tuple or pandas-row entry, or an attribute); missing values
-    (absent, None, NaN, NaT, ``pd.NA``, an empty or blank string) take the field's default, ISO-8601 strings and pandas
-    Timestamps become datetimes, naive datetimes get ``tz`` when it is given, and
-    ``"true"``/``"false"``/``1``/``0`` become booleans in boolean fields. Extra fields are
-    ignored.
+    (absent, None, NaN, NaT, ``pd.NA``, an empty or blank string) take the field's default,
+    ISO-8601 strings and pandas Timestamps become datetimes, naive datetimes get ``tz`` when
+    it is given, numeric text becomes a number in numeric fields, and
+    ``"true"``/``"false"``/``1``/``0`` become booleans in boolean fields. So the rows of
+    :class:`csv.DictReader` over a file written by :meth:`csperf.datasets.SampleData.write_csv`
+    read back as the records written. Extra fields are ignored.
 
     Raises:
         ValidationError: With a ``reason`` attribute, when the row cannot be a record.
@@ -240,6 +264,8 @@ def coerce_record(kind: RecordKind, row: Any, tz: tzinfo | None = None) -> Any:
             value = _timestamp(value, tz)
         elif name in _BOOL_FIELDS:
             value = _boolean(value)
+        elif name in _NUMBER_FIELDS:
+            value = _number(value)
         data[name] = value
     return cls(**data)
 
