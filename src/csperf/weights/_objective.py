@@ -25,6 +25,8 @@ PERFECT_CORRELATION = 1e-12
 
 
 def _column(values: Any, key: str, obj: str) -> NDArray[np.float64]:
+    if hasattr(values, "to_numpy") and not isinstance(values, np.ndarray):
+        values = values.to_numpy()  # a pandas Series
     if isinstance(values, np.ndarray) and values.dtype.kind in "fiu" and values.ndim == 1:
         column = values.astype(np.float64)
     else:

@@ -802,7 +802,7 @@ def _swot_strategy(
         else:
             lines.append(_level_line("base dimensions", weighting.dimensions, " (given)"))
     result = swot(weighting, items, chosen)
-    lines.extend(result.lines)
+    lines.extend(result.lines or ["no SWOT factors: the weights are unchanged"])
     details = {
         "expires": None if result.expires is None else result.expires.isoformat(),
         "scale": result.scale,

@@ -1,0 +1,309 @@
+"""The entropy weight method and CRITIC: published examples, hand computations, properties."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from csperf import Direction, MeasurementError, WeightingError
+from csperf.weights import critic, entropy
+
+HIGHER = Direction.HIGHER_IS_BETTER
+LOWER = Direction.LOWER_IS_BETTER
+
+
+def _rounded(weights, places):
+    return [round(w, places) for w in weights.values()]
+
+
+# -- entropy: published examples ----------------------------------------------------------------
+
+
+def test_entropy_xu_2004_share_variant():
+    # Xu, X. (2004). A note on the subjective and objective integrated approach to determine
+    # attribute weights. European Journal of Operational Research 156(2), 530-532: four
+    # alternatives on four attributes, entropy on the raw values' shares (Zeleny's variant),
+    # weights 0.4630, 0.3992, 0.1378, 0.0000. (Data and weights as reproduced in the test suite
+    # of the pyrepo-mcda library.) The nearly constant fourth attribute gets almost nothing.
+    data = [[30, 30, 38, 29], [19, 54, 86, 29], [19, 15, 85, 28.9], [68, 70, 60, 29]]
+    result = entropy(data, HIGHER, keys=["a1", "a2", "a3", "a4"], normalization="share")
+    assert _rounded(result.weights, 4) == [0.4630, 0.3992, 0.1378, 0.0000]
+    assert result.normalization == "share"
+    assert result.subjects == 4
+
+
+def test_entropy_zavadskas_podvezko_2016_share_variant():
+    # Zavadskas, E. K. & Podvezko, V. (2016). Integrated determination of objective criteria
+    # weights in MCDM. Int. J. of Information Technology & Decision Making 15(2), 267-283:
+    # entropy weights 0.1146, 0.1981, 0.4185, 0.2689 (as reproduced in pyrepo-mcda's tests).
+    # Two criteria are to be minimised; in the share variant the direction does not enter.
+    data = [[3.0, 100, 10, 7], [2.5, 80, 8, 5], [1.8, 50, 20, 11], [2.2, 70, 12, 9]]
+    directions = [LOWER, HIGHER, LOWER, HIGHER]
+    result = entropy(data, directions, keys=["c1", "c2", "c3", "c4"], normalization="share")
+    assert _rounded(result.weights, 4) == [0.1146, 0.1981, 0.4185, 0.2689]
+
+
+# -- entropy: min-max variant, worked by hand --------------------------------------------------
+
+
+def _e(*p: float) -> float:
+    """Normalised entropy of a distribution over len(p) subjects, 0 ln 0 = 0."""
+    return -sum(x * math.log(x) for x in p if x > 0) / math.log(len(p))
+
+
+def test_entropy_min_max_by_hand():
+    # a = 0, 5, 10 -> z = 0, 1/2, 1 -> p = 0, 1/3, 2/3.
+    # b = 1, 1, 2  -> z = 0, 0, 1   -> p = 0, 0, 1 -> e = 0, d = 1.
+    result = entropy({"a": [0, 5, 10], "b": [1, 1, 2]}, HIGHER)
+    e_a = _e(0, 1 / 3, 2 / 3)
+    assert result.entropy["a"] == pytest.approx(e_a, abs=1e-15)
+    assert result.entropy["b"] == 0
+    d = [1 - e_a, 1.0]
+    assert list(result.weights.values()) == pytest.approx([v / sum(d) for v in d], abs=1e-15)
+    assert list(result.divergence.values()) == pytest.approx(d, abs=1e-15)
+
+
+def test_entropy_direction_changes_the_normalisation():
+    # x = 0, 1, 3. More is better: z = 0, 1/3, 1 -> p = 0, 1/4, 3/4.
+    # Less is better: z = 1, 2/3, 0 -> p = 3/5, 2/5, 0.
+    data = {"x": [0, 1, 3], "y": [2, 0, 1]}  # y: z = 1, 0, 1/2 -> p = 2/3, 0, 1/3 either way
+    up = entropy(data, {"x": HIGHER, "y": "higher_is_better"})
+    down = entropy(data, {"x": "lower_is_better", "y": HIGHER})
+    assert up.entropy["x"] == pytest.approx(_e(0, 1 / 4, 3 / 4), abs=1e-15)
+    assert down.entropy["x"] == pytest.approx(_e(3 / 5, 2 / 5, 0), abs=1e-15)
+    assert up.entropy["y"] == pytest.approx(_e(2 / 3, 0, 1 / 3), abs=1e-15)
+
+
+def test_a_constant_indicator_gets_weight_zero():
+    result = entropy({"a": [1, 2, 3], "flat": [5, 5, 5]}, HIGHER)
+    assert result.weights["flat"] == 0
+    assert result.entropy["flat"] == 1
+    assert result.weights["a"] == 1
+    shares = entropy({"a": [1, 2, 3], "flat": [5, 5, 5]}, HIGHER, normalization="share")
+    assert shares.weights["flat"] == 0
+
+
+def test_every_indicator_constant_is_an_error():
+    with pytest.raises(WeightingError, match="same value for every subject"):
+        entropy({"a": [1, 1], "b": [2, 2]}, HIGHER)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_nan_and_infinities_are_errors_naming_the_subject(bad):
+    with pytest.raises(MeasurementError, match="value 1 of 'b'") as info:
+        entropy({"a": [1, 2, 3], "b": [1, bad, 3]}, HIGHER)
+    assert info.value.subject == 1
+    with pytest.raises(MeasurementError):
+        critic(np.array([[1.0, 2.0], [bad, 3.0]]), HIGHER, keys=["a", "b"])
+
+
+def test_non_numbers_are_errors():
+    with pytest.raises(MeasurementError, match="must be a number"):
+        entropy({"a": [1, "2"], "b": [1, 2]}, HIGHER)
+    with pytest.raises(MeasurementError, match="must be a number"):
+        entropy({"a": [1, True], "b": [1, 2]}, HIGHER)
+    with pytest.raises(WeightingError, match="sequence of numbers"):
+        entropy({"a": "12", "b": [1, 2]}, HIGHER)
+
+
+def test_fewer_than_two_subjects_is_an_error():
+    with pytest.raises(WeightingError, match="at least two subjects, got 1"):
+        entropy({"a": [1], "b": [2]}, HIGHER)
+    with pytest.raises(WeightingError, match="at least two subjects, got 0"):
+        critic({"a": [], "b": []}, HIGHER)
+
+
+def test_share_needs_non_negative_values():
+    with pytest.raises(WeightingError, match="non-negative"):
+        entropy({"a": [1, -2, 3], "b": [1, 2, 3]}, HIGHER, normalization="share")
+
+
+def test_unknown_normalisation():
+    with pytest.raises(WeightingError, match="normalization"):
+        entropy({"a": [1, 2], "b": [2, 1]}, HIGHER, normalization="zscore")  # type: ignore[arg-type]
+
+
+def test_target_is_best_is_rejected():
+    with pytest.raises(WeightingError, match="target_is_best"):
+        entropy({"a": [1, 2], "b": [2, 1]}, {"a": HIGHER, "b": "target_is_best"})
+    with pytest.raises(WeightingError, match="target_is_best"):
+        critic({"a": [1, 2], "b": [2, 1]}, Direction.TARGET_IS_BEST)
+
+
+@pytest.mark.parametrize(
+    ("directions", "message"),
+    [
+        ({"a": HIGHER}, "no direction for b"),
+        ({"a": HIGHER, "b": HIGHER, "c": HIGHER}, "unknown indicator"),
+        ({"a": HIGHER, "b": "up"}, "direction of 'b'"),
+        ([HIGHER], "one direction per indicator"),
+        (3, "one direction per indicator"),
+    ],
+)
+def test_bad_directions(directions, message):
+    with pytest.raises(WeightingError, match=message):
+        entropy({"a": [1, 2], "b": [2, 1]}, directions)
+
+
+def test_data_shapes():
+    rows = [[1, 4], [2, 6], [3, 5]]
+    as_array = entropy(np.array(rows), HIGHER, keys=["a", "b"])
+    as_mapping = entropy({"a": [1, 2, 3], "b": [4, 6, 5]}, HIGHER)
+    assert dict(as_array.weights) == pytest.approx(dict(as_mapping.weights), abs=1e-15)
+    reordered = entropy({"a": [1, 2, 3], "b": [4, 6, 5]}, HIGHER, keys=["b", "a"])
+    assert list(reordered.weights) == ["b", "a"]
+    with pytest.raises(WeightingError, match="needs its keys"):
+        entropy(rows, HIGHER)
+    with pytest.raises(WeightingError, match=r"3 columns, got shape \(3, 2\)"):
+        entropy(rows, HIGHER, keys=["a", "b", "c"])
+    with pytest.raises(WeightingError, match="one value per subject"):
+        entropy({"a": [1, 2, 3], "b": [4, 6]}, HIGHER)
+    with pytest.raises(WeightingError, match="differ from the data"):
+        entropy({"a": [1, 2, 3], "b": [4, 6, 5]}, HIGHER, keys=["a", "c"])
+
+
+def test_a_pandas_dataframe():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"a": [1, 2, 3], "b": [4, 6, 5]})
+    result = entropy(frame, HIGHER)
+    plain = entropy({"a": [1, 2, 3], "b": [4, 6, 5]}, HIGHER)
+    assert dict(result.weights) == dict(plain.weights)
+    assert dict(critic(frame, HIGHER).weights) == dict(critic(dict(frame), HIGHER).weights)
+
+
+# -- CRITIC ------------------------------------------------------------------------------------
+
+
+def test_critic_diakoulaki_1995():
+    # Diakoulaki, D., Mavrotas, G. & Papayannakis, L. (1995). Determining objective weights in
+    # multiple criteria problems: the CRITIC method. Computers & Operations Research 22(7),
+    # 763-770: eight alternatives on three criteria, all to be maximised. The data are as
+    # reproduced in scikit-criteria's test of this example, whose independent implementation
+    # gives the weights 0.20222554, 0.48090173, 0.31687273.
+    data = [
+        [61, 1.08, 4.33],
+        [20.7, 0.26, 4.34],
+        [16.3, 1.98, 2.53],
+        [9, 3.29, 1.65],
+        [5.4, 2.77, 2.33],
+        [4, 4.12, 1.21],
+        [-6.1, 3.52, 2.10],
+        [-34.6, 3.31, 0.98],
+    ]
+    result = critic(data, HIGHER, keys=["c1", "c2", "c3"])
+    assert list(result.weights.values()) == pytest.approx(
+        [0.20222554, 0.48090173, 0.31687273], abs=1e-8
+    )
+    assert result.subjects == 8
+    assert result.correlation["c1"]["c1"] == 1
+    assert result.correlation["c1"]["c2"] == result.correlation["c2"]["c1"]
+
+
+def test_critic_by_hand():
+    # a and b move together (r = 1), c moves against both (r = -1). After min-max scaling all
+    # three have the same spread sigma, so C_a = sigma (0 + 0 + 2), C_b = sigma (0 + 0 + 2),
+    # C_c = sigma (2 + 2 + 0): weights 1/4, 1/4, 1/2.
+    data = {"a": [0, 1, 2, 3], "b": [10, 20, 30, 40], "c": [3, 2, 1, 0]}
+    result = critic(data, HIGHER)
+    assert list(result.weights.values()) == pytest.approx([0.25, 0.25, 0.5], abs=1e-12)
+    sigma = float(np.std([0, 1 / 3, 2 / 3, 1]))
+    assert result.std["a"] == pytest.approx(sigma, abs=1e-15)
+    assert result.information["c"] == pytest.approx(4 * sigma, abs=1e-12)
+
+
+def test_critic_lower_is_better_flips_the_correlation():
+    # With c to be minimised it now agrees with a and b: every r = 1, nothing to weigh by.
+    data = {"a": [0, 1, 2, 3], "b": [10, 20, 30, 40], "c": [3, 2, 1, 0]}
+    with pytest.raises(WeightingError, match="perfectly correlated"):
+        critic(data, {"a": HIGHER, "b": HIGHER, "c": LOWER})
+
+
+def test_critic_constant_indicators():
+    result = critic({"a": [1, 2, 4], "flat": [3, 3, 3], "b": [2, 1, 0]}, HIGHER)
+    assert result.weights["flat"] == 0
+    assert result.information["flat"] == 0
+    assert "flat" not in result.correlation
+    # A single indicator that varies takes all the weight.
+    alone = critic({"a": [1, 2, 4], "flat": [3, 3, 3]}, HIGHER)
+    assert dict(alone.weights) == {"a": 1.0, "flat": 0.0}
+    with pytest.raises(WeightingError, match="same value for every subject"):
+        critic({"a": [1, 1], "b": [0, 0]}, HIGHER)
+
+
+def test_results_to_dict():
+    data = {"a": [1, 2, 4], "b": [2, 1, 0]}
+    assert set(entropy(data, HIGHER).to_dict()) == {
+        "weights",
+        "entropy",
+        "divergence",
+        "normalization",
+        "subjects",
+    }
+    assert critic(data, HIGHER).to_dict()["correlation"]["a"]["b"] == pytest.approx(
+        -0.9819805060619657
+    )
+
+
+# -- properties --------------------------------------------------------------------------------
+
+values = st.integers(-1000, 1000).map(lambda v: v / 10)
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> tuple[list[str], list[list[float]], list[Direction]]:
+    m = draw(st.integers(2, 8))
+    n = draw(st.integers(1, 5))
+    rows = draw(st.lists(st.lists(values, min_size=n, max_size=n), min_size=m, max_size=m))
+    directions = draw(st.lists(st.sampled_from([HIGHER, LOWER]), min_size=n, max_size=n))
+    return [f"k{j}" for j in range(n)], rows, directions
+
+
+def _run(method, keys, rows, directions):
+    try:
+        return method(rows, directions, keys=keys)
+    except WeightingError as exc:
+        assume("same value" not in str(exc) and "perfectly correlated" not in str(exc))
+        raise
+
+
+@pytest.mark.parametrize("method", [entropy, critic])
+@settings(max_examples=50, deadline=None)
+@given(case=tables(), rnd=st.randoms(use_true_random=False))
+def test_weights_are_a_distribution_and_follow_permutations(method, case, rnd):
+    keys, rows, directions = case
+    result = _run(method, keys, rows, directions)
+    weights = list(result.weights.values())
+    assert all(w >= 0 for w in weights)
+    assert math.fsum(weights) == pytest.approx(1, abs=1e-12)
+    # Permuting the indicators permutes the weights.
+    order = list(range(len(keys)))
+    rnd.shuffle(order)
+    permuted = method(
+        [[row[j] for j in order] for row in rows],
+        [directions[j] for j in order],
+        keys=[keys[j] for j in order],
+    )
+    for key in keys:
+        assert permuted.weights[key] == pytest.approx(result.weights[key], abs=1e-9)
+    # Permuting the subjects changes nothing.
+    shuffled = rows[:]
+    rnd.shuffle(shuffled)
+    again = method(shuffled, directions, keys=keys)
+    for key in keys:
+        assert again.weights[key] == pytest.approx(result.weights[key], abs=1e-9)
+
+
+@pytest.mark.parametrize("method", [entropy, critic])
+@settings(max_examples=40, deadline=None)
+@given(case=tables(), factor=st.integers(1, 100), shift=st.integers(-100, 100))
+def test_min_max_weights_ignore_the_unit_of_each_indicator(method, case, factor, shift):
+    keys, rows, directions = case
+    result = _run(method, keys, rows, directions)
+    moved = [[v * factor + shift for v in row] for row in rows]
+    again = method(moved, directions, keys=keys)
+    for key in keys:
+        assert again.weights[key] == pytest.approx(result.weights[key], abs=1e-9)
