@@ -563,7 +563,9 @@ def test_every_strategy_parameter_is_documented():
     ).read_text(encoding="utf-8")
     for strategy in BUILTIN_STRATEGIES:
         heading = re.search(
-            rf"^``{strategy.name}``\n~+\n(.*?)(?=^``\w+``\n~+|^\S.*\n[-=]+\n|\Z)", text, re.S | re.M
+            rf"^``{strategy.name}``\n~+\n(.*?)(?=^``\w+``\n~+|^\S[^\n]*\n[-=]+\n|\Z)",
+            text,
+            re.S | re.M,
         )
         assert heading, f"no section for strategy {strategy.name!r}"
         documented = re.findall(r"^   \* - ``(\w+)``", heading.group(1), flags=re.M)

@@ -281,7 +281,7 @@ def entropy(
     Examples:
         >>> result = entropy({"a": [0, 5, 10], "b": [1, 1, 2]}, "higher_is_better")
         >>> {k: round(w, 4) for k, w in result.weights.items()}
-        {'a': 0.3801, 'b': 0.6199}
+        {'a': 0.2961, 'b': 0.7039}
     """
     obj = "entropy"
     names, matrix = _table(data, keys, obj)
