@@ -115,11 +115,14 @@ def service_level(
         "within_threshold_met":       (A + Bt) / (N + B)
         "within_threshold_excluded":  A / (N + B − Bt)
 
-    Source: ICMI's definition of service level ("X percent of contacts answered in Y
-    seconds", B. Cleveland, *Call Center Management on Fast Forward*, ICMI Press), which
-    lists these treatments of abandoned calls and recommends counting abandons against the
-    goal; the 80/20 goal is the industry's customary default. Short abandons follow the
-    contact-centre platforms' "short abandon time" setting.
+    Source: ICMI's definition of service level as "X percent of contacts answered in Y
+    seconds" (B. Cleveland, *Call Center Management on Fast Forward*, ICMI Press; the 80/20
+    goal is the customary default) and ICMI's survey of the formulas in use ("Service Level
+    Calculations", *ICMI Queue Tips*, 2002): ``"within_threshold_met"`` is its formula 1,
+    ``"excluded"`` formula 2, ``"offered"`` formula 3 (every abandon counts against the goal,
+    the treatment ICMI recommends), ``"within_threshold_excluded"`` formula 4, and
+    ``short_abandon`` formula 5's short-abandon allowance. Cisco Unified ICM names the same
+    treatments "abandoned calls negatively impact / positively impact / ignored".
 
     Args:
         records: :class:`Ticket` records or rows; period membership by ``created_at``
@@ -206,7 +209,8 @@ def abandonment_rate(
     Short abandons (``wait_seconds < short_abandon``) are removed from both sides when
     ``short_abandon`` is given.
 
-    Source: the abandon rate of ICMI and COPC practice (abandoned ÷ offered).
+    Source: the abandon rate of ICMI practice (calls abandoned ÷ calls offered), with the
+    same short-abandon allowance as :func:`service_level`.
 
     Args:
         records: :class:`Ticket` records or rows; period membership by ``created_at``.
@@ -284,8 +288,10 @@ def aht(
     out and flagged ``missing_handle_time``; other contacts without talk time (e-mails,
     chats whose handle time is not tracked) are simply not counted.
 
-    Source: COPC and ICMI define handle time as talk time plus hold time plus after-call
-    work (wrap-up), averaged over handled contacts.
+    Source: the contact-centre definition of AHT, (talk + hold + after-call work) / contacts
+    handled, as in ICMI's glossary and the Genesys Cloud glossary ("average handle time");
+    hold time belongs in handle time for Erlang staffing models (L. Bocklund, TechTarget,
+    2004).
 
     Args:
         records: :class:`Ticket` records or rows; period membership by ``created_at``.

@@ -159,7 +159,7 @@ def measure(
     specs = _specs(metrics, records_by_kind)
     chosen = {spec.name for spec in specs}
     settings: dict[str, dict[str, Any]] = {}
-    for name, values in (options or {}).items():
+    for name, given in (options or {}).items():
         if name not in chosen:
             raise UnknownNameError(
                 f"measure: options given for {name!r}, which is not measured "
@@ -169,7 +169,7 @@ def measure(
                 value=name,
                 available=tuple(sorted(chosen)),
             )
-        settings[name] = dict(values)
+        settings[name] = dict(given)
     minimums = {name: check_min_sample(o.pop("min_sample", None)) for name, o in settings.items()}
 
     everything: dict[str, tuple[Any, ...]] = {}
@@ -197,7 +197,7 @@ def measure(
         grouped[kind] = groups
         subjects.update(groups)
 
-    values: dict[str, dict[str, MetricValue]] = {}
+    values: dict[str, Mapping[str, MetricValue]] = {}
     for subject in sorted(subjects):
         row: dict[str, MetricValue] = {}
         for spec in specs:

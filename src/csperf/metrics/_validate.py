@@ -109,7 +109,8 @@ def _bound(value: Any, zone: tzinfo | None, field: str) -> datetime | None:
                 value=value,
             )
         value = value.replace(tzinfo=zone)
-    return value
+    moment: datetime = value
+    return moment
 
 
 def resolve_period(period: Any, tz: tzinfo | str | None = None) -> Period | None:
@@ -389,5 +390,5 @@ def validate_records(
                 )
                 continue
         accepted.append(record)
-    report = RejectReport(kind, total, sum(reasons.values()), reasons, examples)
+    report = RejectReport(kind, total, sum(reasons.values()), reasons, tuple(examples))
     return tuple(accepted), report

@@ -99,6 +99,10 @@ class RecordIssue:
         return cls(**fields)
 
 
+def _issues(value: Iterable[RecordIssue]) -> tuple[RecordIssue, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class RejectReport:
     """The rows of one record kind that were rejected, and why.
@@ -120,7 +124,7 @@ class RejectReport:
     total: int = 0
     count: int = 0
     by_reason: Mapping[str, int] = attrs.field(factory=FrozenDict, converter=FrozenDict)
-    examples: tuple[RecordIssue, ...] = attrs.field(default=(), converter=tuple)
+    examples: tuple[RecordIssue, ...] = attrs.field(default=(), converter=_issues)
 
     def __bool__(self) -> bool:
         return self.count > 0
