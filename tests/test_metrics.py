@@ -489,6 +489,13 @@ def test_period_is_half_open():
     # an empty period
     assert csat(records, period=(start, start)) == MetricValue(None, 0, ("no_data",))
 
+    # an object with start and end attributes is a period too
+    class Quarter:
+        def __init__(self, start, end):
+            self.start, self.end = start, end
+
+    assert csat(records, period=Quarter(start, end)) == MetricValue(1.0, 2, ())
+
 
 def test_period_in_another_zone_compares_instants():
     shanghai = timezone(timedelta(hours=8))
@@ -601,3 +608,30 @@ def test_metric_value_checks():
         "small_sample",
     )
     assert MetricValue(0.5, 3).with_flags("small_sample").flags == ("small_sample",)
+
+
+# ---------------------------------------------------------------- docstring examples
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "csperf.metrics.records",
+        "csperf.metrics._values",
+        "csperf.metrics._validate",
+        "csperf.metrics._roster",
+        "csperf.metrics._service",
+        "csperf.metrics._speed",
+        "csperf.metrics._calls",
+        "csperf.metrics._people",
+        "csperf.metrics._rollup",
+        "csperf.datasets",
+    ],
+)
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -116,6 +116,9 @@ def _bound(value: Any, zone: tzinfo | None, field: str) -> datetime | None:
 def resolve_period(period: Any, tz: tzinfo | str | None = None) -> Period | None:
     """Check a ``(start, end)`` period and attach ``tz`` to naive bounds.
 
+    An object with ``start`` and ``end`` attributes (such as a
+    :class:`csperf.sources.Period`) is read as ``(period.start, period.end)``.
+
     Raises:
         ValidationError: For a period that is not a pair, a naive bound without ``tz``, or
             ``start > end``.
@@ -123,6 +126,8 @@ def resolve_period(period: Any, tz: tzinfo | str | None = None) -> Period | None
     if period is None:
         return None
     zone = resolve_tz(tz)
+    if hasattr(period, "start") and hasattr(period, "end"):
+        period = (period.start, period.end)
     try:
         start, end = period
     except (TypeError, ValueError):
