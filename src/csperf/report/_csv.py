@@ -43,11 +43,12 @@ def render_csv(report: Report) -> str:
         report: The :class:`~csperf.report.Report`.
 
     Returns:
-        The CSV text, lines ending in ``\n``.
+        The CSV text (RFC 4180: lines end in ``\r\n``; a field holding a comma, a quote or
+        a line break is quoted).
     """
     card = report.scorecard
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(csv_columns(report))
     for i, result in enumerate(report.results):
         row = [

@@ -132,6 +132,10 @@ def _put(ws: Any, row: int, column: int, value: Any, style: _Style, fmt: str | N
 
 
 def _summary_sheet(ws: Any, report: Report, names: list[str], style: _Style) -> None:
+    from openpyxl.worksheet.hyperlink import (  # type: ignore[import-untyped, unused-ignore]
+        Hyperlink,
+    )
+
     card = report.scorecard
     p = card.precision
     lab = report.label
@@ -146,7 +150,8 @@ def _summary_sheet(ws: Any, report: Report, names: list[str], style: _Style) -> 
     for i, result in enumerate(report.results):
         row = 5 + i
         cell = _put(ws, row, 1, report.subject_name(i), style)
-        cell.hyperlink = f"#'{names[i]}'!A1"
+        quoted = names[i].replace("'", "''")
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{quoted}'!A1")
         cell.font = style.link
         for j, d in enumerate(card.dimensions):
             _put(ws, row, 2 + j, result.dimensions[d.key].points, style, decimals_format(p))

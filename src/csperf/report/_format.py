@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from csperf.indicators import (
@@ -25,6 +27,7 @@ __all__ = [
     "bound",
     "direction_text",
     "fixed",
+    "one_line",
     "percent",
     "raw_text",
     "rule_text",
@@ -33,9 +36,24 @@ __all__ = [
 ]
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: line breaks and other control characters become spaces."""
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+
+
 def fixed(value: float | None, decimals: int) -> str:
-    """``value`` with ``decimals`` decimals, or an em dash for None."""
-    return "—" if value is None else f"{value:.{decimals}f}"
+    """``value`` with ``decimals`` decimals, or an em dash for None.
+
+    Rounds half away from zero on the decimal value a person reads, as csperf rounds totals:
+    ``fixed(2.675, 2)`` is ``"2.68"`` (where ``f"{2.675:.2f}"`` gives ``"2.67"``).
+    """
+    if value is None:
+        return "—"
+    if not math.isfinite(value):
+        return raw_text(value)
+    quantum = Decimal(1).scaleb(-decimals)
+    text = f"{Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP):f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 def raw_text(value: float | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from csperf.report._format import band_interval, fixed, percent, raw_text
+from csperf.report._format import band_interval, fixed, one_line, percent, raw_text
 
 if TYPE_CHECKING:
     from csperf.report._model import Report
@@ -14,7 +14,7 @@ __all__ = ["render_markdown"]
 
 def _cell(text: str) -> str:
     """Text safe inside a Markdown table cell: pipes escaped, lines joined."""
-    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+    return " ".join(one_line(text).replace("\\", "\\\\").replace("|", "\\|").split())
 
 
 def _table(header: list[str], rows: list[list[str]], numeric: list[bool]) -> list[str]:

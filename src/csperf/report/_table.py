@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
-from csperf.report._format import fixed
+from csperf.report._format import fixed, one_line
 
 if TYPE_CHECKING:
     from csperf.report._model import Report
@@ -62,8 +62,11 @@ def render_table(report: Report) -> str:
         row += [fixed(result.dimensions[d.key].points, p) for d in card.dimensions]
         row += [fixed(result.total, p), report.text(result.grade.label)]
         rows.append(row)
-    widths = [max(display_width(r[c]) for r in [header, *rows]) for c in range(len(header))]
     numeric = [False] + [True] * (len(header) - 2) + [False]
+
+    header = [one_line(cell) for cell in header]
+    rows = [[one_line(cell) for cell in row] for row in rows]
+    widths = [max(display_width(r[c]) for r in [header, *rows]) for c in range(len(header))]
 
     def line(cells: list[str]) -> str:
         return "  ".join(
@@ -73,7 +76,8 @@ def render_table(report: Report) -> str:
     meta = report.field("scorecard", f"{card.key} v{card.version}")
     if report.period is not None:
         meta += " · " + report.field("period", report.period)
-    out = [report.heading(), meta, "", line(header), line(["-" * w for w in widths])]
+    out = [one_line(report.heading()), one_line(meta), ""]
+    out += [line(header), line(["-" * w for w in widths])]
     out += [line(row) for row in rows]
     out += [
         "",
@@ -81,5 +85,5 @@ def render_table(report: Report) -> str:
         + " · "
         + report.field("mean", fixed(report.mean_total(), p)),
     ]
-    out += [report.text(note) for note in report.notes]
+    out += [one_line(report.text(note)) for note in report.notes]
     return "\n".join(out) + "\n"
