@@ -71,7 +71,7 @@ from csperf.metrics import (
 )
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
     from numpy.typing import NDArray
 
 __all__ = ["CHINA_STANDARD_TIME", "SampleData", "contact_centre"]
@@ -433,7 +433,7 @@ def _tickets(
     p_complaint *= np.where(phone & (wait > 120), 2.0, 1.0)
     complaint = ~abandoned & (rng.random(n) < np.minimum(p_complaint, 1.0))
 
-    created_at = at(created)
+    created_at: list[datetime] = at(created)
     first_s, resolved_s, final_s = (np.round(a, 3).tolist() for a in (first, resolved, final))
     wait_s, talk_s, hold_s, acw_s = (np.round(a, 1).tolist() for a in (wait, talk, hold, acw))
 
