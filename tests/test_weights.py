@@ -365,7 +365,7 @@ def test_entropy_and_critic_strategies(card, population):
     with pytest.raises(ConfigError, match="scope"):
         STRATEGIES["critic"].compute(card, data=population, scope="all")
     flat = {**population, "complaint_rate": [0.01] * 10, "customer_satisfaction": [0.9] * 10}
-    with pytest.raises(WeightingError, match=r"^entropy within service_quality: entropy: every"):
+    with pytest.raises(WeightingError, match=r"^entropy within service_quality: every indicator"):
         STRATEGIES["entropy"].compute(card, data=flat, scope="within")
 
 
@@ -439,6 +439,20 @@ def test_combine_strategy_matches_combine(card, population):
     ]:
         with pytest.raises(error, match=message):
             STRATEGIES["combine"].compute(card, parts=parts)
+    with pytest.raises(ConfigError, match="strategies: must be a mapping or a list"):
+        STRATEGIES["combine"].compute(
+            card, parts=[{"strategy": "equal", "coefficient": 1}], strategies=5
+        )
+    only_equal = STRATEGIES["combine"].compute(
+        card, parts=[{"strategy": "equal", "coefficient": 1}], strategies=[STRATEGIES["equal"]]
+    )
+    assert only_equal.weighting == STRATEGIES["equal"].compute(card).weighting
+    with pytest.raises(UnknownNameError, match=r"strategies: equal\)"):
+        STRATEGIES["combine"].compute(
+            card,
+            parts=[{"strategy": "ahp", "coefficient": 1}],
+            strategies={"equal": STRATEGIES["equal"]},
+        )
 
 
 def test_swot_strategy_composes_with_ahp(card):

@@ -55,7 +55,7 @@ def _column(values: Any, key: str, obj: str) -> NDArray[np.float64]:
     if bad.size:
         i = int(bad[0])
         raise MeasurementError(
-            f"{obj}: value {i} of {key!r} is {column[i]!r}; NaN and infinite values cannot "
+            f"{obj}: value {i} of {key!r} is {float(column[i])!r}; NaN and infinite values cannot "
             "be weighted (drop or fix the subject first)",
             obj=obj,
             field=key,

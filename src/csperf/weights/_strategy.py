@@ -337,9 +337,13 @@ def _strategy_named(strategy: str, key_path: str, name: Any, strategies: Any) ->
         pool: Iterable[WeightStrategy] = BUILTIN_STRATEGIES
     elif isinstance(strategies, Mapping):
         pool = strategies.values()
-    else:
+    elif isinstance(strategies, Iterable) and not isinstance(strategies, (str, bytes)):
         pool = strategies
-    known = {s.name: s for s in pool}
+    else:
+        raise _config(
+            strategy, "strategies", "must be a mapping or a list of weight strategies", strategies
+        )
+    known = {s.name: s for s in pool if isinstance(s, WeightStrategy)}
     if name not in known:
         raise UnknownNameError(
             f"{strategy}: {key_path}: no weight strategy named {name!r} "
@@ -628,10 +632,7 @@ def _objective(
     card_dims, _ = _card_levels(card)
     lines = []
     if scope == "card":
-        try:
-            result = method(columns, directions)
-        except (WeightingError, ValidationError) as exc:
-            raise _within(exc, name) from None
+        result = method(columns, directions)  # its errors already name the method
         effective = {k: exact(result.weights[k]) for ks in groups.values() for k in ks}
         _, fallback = exact_levels(card.weighting)
         weighting = _ordered(rebuild(effective, groups, fallback), card)
@@ -651,8 +652,9 @@ def _objective(
                 continue
             try:
                 result = method({k: columns[k] for k in ks}, {k: directions[k] for k in ks})
-            except (WeightingError, ValidationError) as exc:
-                raise _within(exc, f"{name} within {d}") from None
+            except CsperfError as exc:
+                message = exc.message.removeprefix(f"{name}: ")
+                raise type(exc)(f"{name} within {d}: {message}", **exc.context) from None
             inner[d] = {k: result.weights[k] for k in ks}
             results[d] = result.to_dict()
             parts = ", ".join(describe(result, k) for k in ks)
