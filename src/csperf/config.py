@@ -440,7 +440,9 @@ def _yaml_decimal(loader: Any, node: Any) -> Decimal:
 
 @functools.cache
 def _yaml_loader(yaml: Any) -> Any:
-    class Loader(yaml.SafeLoader):  # type: ignore[misc]
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when there is one
+
+    class Loader(base):  # type: ignore[misc,valid-type]
         """PyYAML's safe loader, reading floats as exact decimals."""
 
     Loader.add_constructor("tag:yaml.org,2002:float", _yaml_decimal)
@@ -451,12 +453,18 @@ _YAML_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def _yaml_value(
-    yaml: Any, loader: Any, node: Any, path: KeyPath, lines: dict[KeyPath, int], depth: int
+    yaml: Any, loader: Any, node: Any, path: KeyPath, lines: dict[KeyPath, int], above: set[int]
 ) -> Any:
+    """Build the data of a composed node, recording the line of every key path below it.
+
+    ``above`` holds the ids of the enclosing collection nodes, to catch a recursive alias.
+    """
     line = node.start_mark.line + 1
     lines.setdefault(path, line)
-    if depth > 64:
-        raise _Problem(path, "the data nests too deeply (a recursive alias?)", line=line)
+    if id(node) in above:
+        raise _Problem(path, "a recursive alias: the data contains itself", line=line)
+    if len(above) > 64:
+        raise _Problem(path, "the data nests too deeply", line=line)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (
         _YAML_COLLECTIONS
     ):
@@ -492,14 +500,14 @@ def _yaml_value(
                 )
             child = (*path, key)
             lines[child] = key_node.start_mark.line + 1
-            result[key] = _yaml_value(yaml, loader, value_node, child, lines, depth + 1)
+            result[key] = _yaml_value(yaml, loader, value_node, child, lines, {*above, id(node)})
         return result
     if isinstance(node, yaml.SequenceNode):
         items = []
         for i, item in enumerate(node.value):
             child = (*path, i)
             lines[child] = item.start_mark.line + 1
-            items.append(_yaml_value(yaml, loader, item, child, lines, depth + 1))
+            items.append(_yaml_value(yaml, loader, item, child, lines, {*above, id(node)}))
         return items
     return loader.construct_object(node, deep=True)
 
@@ -512,7 +520,7 @@ def _read_yaml(text: str) -> tuple[Any, dict[KeyPath, int]]:
         node = loader.get_single_node()
         if node is None:
             raise _Problem((), "the file holds no data; a scorecard file holds a mapping")
-        data = _yaml_value(yaml, loader, node, (), lines, 0)
+        data = _yaml_value(yaml, loader, node, (), lines, set())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         detail = exc.problem or str(exc)
@@ -1488,7 +1496,14 @@ def _yaml_dumper(yaml: Any) -> Any:
     def decimal(dumper: Any, value: Decimal) -> Any:
         return dumper.represent_scalar("tag:yaml.org,2002:float", _decimal_literal(value))
 
+    def text(dumper: Any, value: str) -> Any:
+        # PyYAML folds NEL and the Unicode line separators of a plain or single-quoted scalar
+        # into spaces when it reads them back; double quotes escape them (\N, \L, \P).
+        style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
     Dumper.add_representer(Decimal, decimal)
+    Dumper.add_representer(str, text)
     return Dumper
 
 
