@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -206,21 +207,34 @@ reals = st.floats(allow_nan=False, allow_infinity=False)
 
 card_points = st.floats(min_value=0, max_value=100, allow_nan=False)
 
+_display_texts = st.one_of(
+    plain_texts,
+    st.dictionaries(
+        st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=6).filter(
+            str.strip
+        ),
+        plain_texts,
+        min_size=1,
+        max_size=3,
+    ).map(LocalizedText),
+)
+_optional_texts = st.just("") | _display_texts
+
 
 def display_texts() -> st.SearchStrategy[Any]:
     """A display name: a string or a LocalizedText with arbitrary language codes."""
-    languages = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=6).filter(
-        str.strip
-    )
-    return st.one_of(
-        plain_texts,
-        st.dictionaries(languages, plain_texts, min_size=1, max_size=3).map(LocalizedText),
-    )
+    return _display_texts
+
+
+@functools.cache
+def _sized(elements: st.SearchStrategy[Any], n: int, unique: bool = False) -> Any:
+    """``st.lists`` of exactly ``n`` elements, built once per size (strategies are slow to make)."""
+    return st.lists(elements, min_size=n, max_size=n, unique=unique)
 
 
 def _ordered_points(draw: st.DrawFn, n: int, direction: Direction) -> list[float]:
     """``n`` points (by rising raw value) that agree with ``direction``."""
-    ps = sorted(draw(st.lists(card_points, min_size=n, max_size=n)))
+    ps = sorted(draw(_sized(card_points, n)))
     if direction is Direction.LOWER_IS_BETTER:
         return ps[::-1]
     if direction is Direction.TARGET_IS_BEST:
@@ -231,9 +245,7 @@ def _ordered_points(draw: st.DrawFn, n: int, direction: Direction) -> list[float
 
 def _bounds(draw: st.DrawFn, n: int) -> list[float | None]:
     """``n + 1`` increasing bounds of ``n`` contiguous ranges, the ends possibly open (None)."""
-    values: list[float | None] = sorted(
-        draw(st.lists(reals, min_size=n + 1, max_size=n + 1, unique=True))
-    )
+    values: list[float | None] = sorted(draw(_sized(reals, n + 1, unique=True)))
     if draw(st.booleans()):
         values[0] = None
     if draw(st.booleans()):
@@ -241,64 +253,69 @@ def _bounds(draw: st.DrawFn, n: int) -> list[float | None]:
     return values
 
 
+_ratio_targets = st.floats(min_value=1e-300, max_value=1e300)
+_caps = st.floats(min_value=1e-6, max_value=100)
+_tolerance_targets = st.floats(min_value=-1e6, max_value=1e6)
+_tolerances = st.floats(min_value=0, max_value=1e6)
+_slopes = st.floats(min_value=1e-6, max_value=1e6)
+_closed = st.sampled_from(["left", "right"])
+
+
 @st.composite
 def scoring_rules(draw: st.DrawFn, direction: Direction) -> Any:
     """A Piecewise, Steps, RatioToTarget or TargetTolerance rule agreeing with ``direction``."""
-    kinds = ["piecewise", "steps"]
-    kinds.append("target_tolerance" if direction is Direction.TARGET_IS_BEST else "ratio")
-    kind = draw(st.sampled_from(kinds))
+    last = "target_tolerance" if direction is Direction.TARGET_IS_BEST else "ratio"
+    kind = draw(st.sampled_from(["piecewise", "steps", last]))
     if kind == "piecewise":
         n = draw(st.integers(2, 5))
-        xs = sorted(draw(st.lists(reals, min_size=n, max_size=n, unique=True)))
+        xs = sorted(draw(_sized(reals, n, unique=True)))
         return Piecewise(list(zip(xs, _ordered_points(draw, n, direction))))
     if kind == "steps":
         n = draw(st.integers(1, 4))
         bounds = _bounds(draw, n)
         ps = _ordered_points(draw, n, direction)
         steps = [(bounds[i], bounds[i + 1], ps[i]) for i in range(n)]
-        return Steps(draw(st.permutations(steps)), closed=draw(st.sampled_from(["left", "right"])))
+        return Steps(draw(st.permutations(steps)), closed=draw(_closed))
     if kind == "ratio":
-        return RatioToTarget(
-            draw(st.floats(min_value=1e-300, max_value=1e300)),
-            cap=draw(st.floats(min_value=1e-6, max_value=100)),
-        )
+        return RatioToTarget(draw(_ratio_targets), cap=draw(_caps))
     return TargetTolerance(
-        target=draw(st.floats(min_value=-1e6, max_value=1e6)),
-        tolerance=draw(st.floats(min_value=0, max_value=1e6)),
-        slope=draw(st.floats(min_value=1e-6, max_value=1e6)),
-        full=draw(st.floats(min_value=1e-6, max_value=100)),
+        target=draw(_tolerance_targets),
+        tolerance=draw(_tolerances),
+        slope=draw(_slopes),
+        full=draw(_caps),
     )
 
 
+@functools.cache
+def _cuts(covering: float, n: int) -> Any:
+    inside = st.floats(min_value=0, max_value=covering, exclude_min=True, exclude_max=True)
+    return st.lists(inside, min_size=n, max_size=n, unique=True)
+
+
 @st.composite
-def grade_scales(
-    draw: st.DrawFn, covering: float | None = None, labels: st.SearchStrategy[Any] | None = None
-) -> GradeScale:
+def grade_scales(draw: st.DrawFn, covering: float | None = None) -> GradeScale:
     """A grade scale of 1-4 bands; with ``covering``, one that covers ``[0, covering]``."""
     n = draw(st.integers(1, 4))
-    band_keys = draw(st.lists(keys, min_size=n, max_size=n, unique=True))
+    band_keys = draw(_sized(keys, n, unique=True))
     if covering is None:
         bounds = [
             -math.inf if b is None and i == 0 else math.inf if b is None else b
             for i, b in enumerate(_bounds(draw, n))
         ]
     else:
-        inner = sorted(
-            draw(
-                st.lists(
-                    st.floats(min_value=0, max_value=covering, exclude_min=True, exclude_max=True),
-                    min_size=n - 1,
-                    max_size=n - 1,
-                    unique=True,
-                )
-            )
-        )
         low = draw(st.sampled_from([0.0, -math.inf, -1.5]))
         high = draw(st.sampled_from([covering, math.inf, covering + 0.25]))
-        bounds = [low, *inner, high]
-    labels = labels if labels is not None else display_texts()
-    bands = [GradeBand(band_keys[i], draw(labels), bounds[i], bounds[i + 1]) for i in range(n)]
-    return GradeScale(draw(st.permutations(bands)), closed=draw(st.sampled_from(["left", "right"])))
+        bounds = [low, *sorted(draw(_cuts(covering, n - 1))), high]
+    bands = [
+        GradeBand(band_keys[i], draw(_display_texts), bounds[i], bounds[i + 1]) for i in range(n)
+    ]
+    return GradeScale(draw(st.permutations(bands)), closed=draw(_closed))
+
+
+_directions = st.sampled_from(list(Direction))
+_units = st.just("") | plain_texts
+_standards = st.none() | grade_scales()
+_metrics = st.none() | plain_texts
 
 
 @st.composite
@@ -312,36 +329,33 @@ def scorecards(draw: st.DrawFn) -> Scorecard:
     """
     n_dims = draw(st.integers(1, 3))
     sizes = [draw(st.integers(1, 3)) for _ in range(n_dims)]
-    all_keys = draw(
-        st.lists(keys, min_size=n_dims + sum(sizes), max_size=n_dims + sum(sizes), unique=True)
-    )
+    all_keys = draw(_sized(keys, n_dims + sum(sizes), unique=True))
     dim_keys, ind_keys = all_keys[:n_dims], iter(all_keys[n_dims:])
-    optional_text = st.one_of(st.just(""), display_texts())
-    dimensions = [Dimension(key, draw(display_texts()), draw(optional_text)) for key in dim_keys]
+    dimensions = [Dimension(key, draw(_display_texts), draw(_optional_texts)) for key in dim_keys]
     indicators = []
     within: dict[str, dict[str, float]] = {}
     for dim, size in zip(dim_keys, sizes):
         members = [next(ind_keys) for _ in range(size)]
         for key in members:
-            direction = draw(st.sampled_from(list(Direction)))
+            direction = draw(_directions)
             indicators.append(
                 Indicator(
                     key,
-                    draw(display_texts()),
+                    draw(_display_texts),
                     dim,
                     direction,
                     draw(scoring_rules(direction)),
-                    unit=draw(st.one_of(st.just(""), plain_texts)),
-                    standards=draw(st.none() | grade_scales()),
-                    metric=draw(st.none() | plain_texts),
-                    description=draw(optional_text),
+                    unit=draw(_units),
+                    standards=draw(_standards),
+                    metric=draw(_metrics),
+                    description=draw(_optional_texts),
                 )
             )
         within[dim] = dict(zip(members, draw(weights(size))))
     max_points = draw(st.sampled_from([100.0, 120.0, 150.5]))
     return Scorecard(
         key=draw(keys),
-        title=draw(display_texts()),
+        title=draw(_display_texts),
         dimensions=dimensions,
         indicators=indicators,
         weighting=Weighting(dict(zip(dim_keys, draw(weights(n_dims)))), within),
