@@ -6,7 +6,7 @@ import csperf
 
 project = "csperf"
 author = "csperf developers"
-copyright = "2026, csperf developers"  # noqa: A001
+copyright = "2026, csperf developers"
 release = csperf.__version__
 version = release
 
