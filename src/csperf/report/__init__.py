@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from csperf.report._csv import csv_columns, render_csv
 from csperf.report._excel import sheet_names, write_xlsx
-from csperf.report._form import excel_number, points_formula, pre_round_digits, write_form_xlsx
+from csperf.report._form import points_formula, pre_round_digits, write_form_xlsx
 from csperf.report._html import render_html
 from csperf.report._json import SCHEMA, json_schema, render_json, report_data
 from csperf.report._labels import LABELS, LANGUAGES
@@ -40,7 +40,6 @@ __all__ = [
     "SampleInfo",
     "csv_columns",
     "display_width",
-    "excel_number",
     "json_schema",
     "points_formula",
     "pre_round_digits",
