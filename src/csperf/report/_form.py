@@ -227,8 +227,8 @@ def _row_height(texts: list[tuple[str, float]]) -> float:
     lines = 1
     for text, width in texts:
         for part in text.splitlines() or [""]:
-            lines = max(lines, math.ceil(max(1, display_width(part)) / max(1.0, width - 1)))
-    return 15.0 * lines + 3
+            lines = max(lines, math.ceil(max(1, display_width(part)) / max(1.0, 1.1 * width)))
+    return 15.0 * lines + 2
 
 
 def _form_workbook(card: Scorecard, lang: str) -> Any:
@@ -258,6 +258,7 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
         f"{lab('fingerprint')}{colon}{card.fingerprint[:12]}"
     )
     ws["A2"].font = style.muted
+    ws.merge_cells(f"A2:{last_column}2")
     for column, key, span in (("A", "subject", "B3:D3"), ("E", "period", "F3:H3")):
         ws[f"{column}3"] = lab(key)
         ws[f"{column}3"].font = style.bold
