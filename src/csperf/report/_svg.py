@@ -8,6 +8,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from csperf.report._format import bound, fixed
+from csperf.report._table import display_width
 
 if TYPE_CHECKING:
     from csperf.grading import GradeBand, GradeScale
@@ -19,6 +20,22 @@ def _n(value: float) -> str:
     """A coordinate, short."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+LABEL_WIDTH = 20
+"""Display columns an axis label of the radar may take before it is cut short with …"""
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` display columns, ending in … when cut."""
+    if display_width(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if display_width(out + char) > width - 1:
+            break
+        out += char
+    return out.rstrip() + "…"
 
 
 def band_colours(scale: GradeScale) -> dict[str, float]:
@@ -45,7 +62,7 @@ def radar(
     ``reference`` polygon (the population mean) is drawn dashed underneath.
     """
     n = len(names)
-    width, height, radius = 440.0, 350.0, 118.0
+    width, height, radius = 520.0, 350.0, 118.0
     cx, cy = width / 2, height / 2 + 4
 
     def point(k: int, value: float) -> tuple[float, float]:
@@ -91,7 +108,7 @@ def radar(
             y -= 6
         parts.append(
             f'<text class="label" x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}">'
-            f"<tspan>{escape(name)}</tspan>"
+            f"<title>{escape(name)}</title><tspan>{escape(_shorten(name, LABEL_WIDTH))}</tspan>"
             f'<tspan class="value" x="{_n(x)}" dy="15">{escape(fixed(value, decimals))}</tspan>'
             "</text>"
         )
