@@ -301,3 +301,34 @@ def test_charts_render_without_script_errors_in_a_browser(tmp_path):
     body = _body(_dump_dom(browser, bad, tmp_path / "profile2"))
     assert "undefinedFunction" in body.get("data-errors", "")
     assert body.get("data-charts-ok") == "0"
+
+
+def test_without_chromium_the_browser_test_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(Path, "exists", lambda self: False)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="required in CI"):
+        _chromium()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="not installed"):
+        _chromium()
+
+
+def test_long_axis_labels_are_cut_short_with_the_full_name_kept():
+    from csperf.report._svg import LABEL_WIDTH
+
+    long_name = "Product knowledge and selling skills"
+    card = customer_service_manager()
+    card = attrs.evolve(
+        card,
+        dimensions=tuple(
+            attrs.evolve(d, name=long_name) if d.key == "capability" else d for d in card.dimensions
+        ),
+    )
+    report = Report(card, [card.evaluate(PEOPLE["li_wei"], "li_wei")])
+    text = render_html(report)
+    label = re.search(r"<title>" + long_name + r"</title><tspan>([^<]+)</tspan>", text)
+    assert label is not None
+    assert label.group(1).endswith("…")
+    assert long_name.startswith(label.group(1)[:-1])
+    assert len(label.group(1)) <= LABEL_WIDTH
