@@ -547,3 +547,17 @@ def test_rules_must_fit_under_max_points_and_over_achievement_opt_in():
     result = card.evaluate({"x": 100, "y": 100})
     assert result.total == 110
     assert result.grade.key == "excellent"
+
+
+def test_explain_in_chinese_translates_the_wording(manager_card, li_wei):
+    card = attrs.evolve(manager_card, missing=MissingPolicy.REDISTRIBUTE)
+    del li_wei["complaint_rate"]
+    text = card.evaluate(li_wei, subject="李伟").explain("zh")
+    assert "考核对象 李伟" in text
+    assert "指标 complaint_rate 缺失：其维度内权重 40% 按比例分配给 customer_satisfaction" in text
+    assert (
+        "总分 = 37.6000 + 26.9000 + 17.4000 + 8.9000 = 90.8 → 90.80（四舍五入保留 2 位小数）"
+        in text
+    )
+    assert "等级：优秀（excellent，90–100）" in text
+    assert "weight" not in text

@@ -28,6 +28,46 @@ def _pct(weight: float) -> str:
     return f"{weight * 100:.4g}%"
 
 
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "card": "Scorecard {card} v{version}{who}",
+        "for": " for {subject}",
+        "dimension": "{name}: weight {weight}",
+        "indicator": ("{name}: raw {raw}{standard} → {points} points × {weight} = {contribution}"),
+        "missing": "missing",
+        "emptied": "dimension empty: its weight was redistributed",
+        "subtotal": "dimension: {points} points × {weight} = {contribution}",
+        "total": (
+            "total = {parts} = {unrounded} → {total} (rounded half up to {precision} decimals)"
+        ),
+        "grade": "grade: {label} ({key}, {lower}–{upper})",
+        "moved_indicator": (
+            "indicator {source} missing: its weight {weight} within its dimension shared in "
+            "proportion among {recipients}"
+        ),
+        "moved_dimension": (
+            "dimension {source} missing: its weight {weight} across dimensions shared in "
+            "proportion among {recipients}"
+        ),
+        "list_sep": ", ",
+    },
+    "zh": {
+        "card": "考核表 {card} 第 {version} 版{who}",
+        "for": "，考核对象 {subject}",
+        "dimension": "{name}：权重 {weight}",
+        "indicator": "{name}：原始值 {raw}{standard} → {points} 分 × {weight} = {contribution}",
+        "missing": "缺失",
+        "emptied": "该维度无数据：其权重已重新分配",
+        "subtotal": "维度得分：{points} 分 × {weight} = {contribution}",
+        "total": "总分 = {parts} = {unrounded} → {total}（四舍五入保留 {precision} 位小数）",
+        "grade": "等级：{label}（{key}，{lower}–{upper}）",
+        "moved_indicator": "指标 {source} 缺失：其维度内权重 {weight} 按比例分配给 {recipients}",
+        "moved_dimension": "维度 {source} 缺失：其维度权重 {weight} 按比例分配给 {recipients}",
+        "list_sep": "、",
+    },
+}
+
+
 @attrs.frozen
 class IndicatorResult:
     """How one indicator scored for one subject.
@@ -104,13 +144,13 @@ class Redistribution:
     weight: float
     recipients: tuple[str, ...]
 
-    def describe(self) -> str:
-        """One readable line."""
-        what = "indicator" if self.level == "indicator" else "dimension"
-        share = "within its dimension" if self.level == "indicator" else "across dimensions"
-        return (
-            f"{what} {self.source} missing: its weight {_pct(self.weight)} {share} shared in "
-            f"proportion among {', '.join(self.recipients)}"
+    def describe(self, lang: str | None = None) -> str:
+        """One readable line, in English (the default) or Chinese (``lang="zh"``)."""
+        words = _WORDS["zh"] if lang == "zh" else _WORDS["en"]
+        return words[f"moved_{self.level}"].format(
+            source=self.source,
+            weight=_pct(self.weight),
+            recipients=words["list_sep"].join(self.recipients),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -175,44 +215,69 @@ class ScorecardResult:
         """A readable, line-by-line derivation of the total.
 
         Args:
-            lang: Language of the display names (``"en"``, ``"zh"``...); None for English.
+            lang: Language of the wording and of the display names: ``"en"`` (the default) or
+                ``"zh"``; names fall back to English for other languages.
         """
         from csperf.text import localize
+
+        words = _WORDS["zh"] if lang == "zh" else _WORDS["en"]
 
         def name(key: str) -> str:
             label = self.labels.get(key)
             return f"{key} ({localize(label, lang)})" if label is not None else key
 
         p = self.precision
-        who = f" for {self.subject}" if self.subject is not None else ""
-        lines = [f"Scorecard {self.scorecard} v{self.version}{who} [{self.fingerprint[:12]}]"]
+        who = words["for"].format(subject=self.subject) if self.subject is not None else ""
+        lines = [
+            words["card"].format(card=self.scorecard, version=self.version, who=who)
+            + f" [{self.fingerprint[:12]}]"
+        ]
         for dim in self.dimensions.values():
-            lines.append(f"{name(dim.key)}: weight {_pct(dim.weight)}")
+            lines.append(words["dimension"].format(name=name(dim.key), weight=_pct(dim.weight)))
             for ind in self.indicators.values():
                 if ind.dimension != dim.key:
                     continue
-                raw = "missing" if ind.raw is None else f"{ind.raw:g}"
+                raw = words["missing"] if ind.raw is None else f"{ind.raw:g}"
                 standard = f" [{localize(ind.standard.label, lang)}]" if ind.standard else ""
                 lines.append(
-                    f"  {name(ind.key)}: raw {raw}{standard} → {ind.points:.{p + 2}f} points"
-                    f" × {_pct(ind.weight)} = {ind.contribution:.{p + 2}f}"
+                    "  "
+                    + words["indicator"].format(
+                        name=name(ind.key),
+                        raw=raw,
+                        standard=standard,
+                        points=f"{ind.points:.{p + 2}f}",
+                        weight=_pct(ind.weight),
+                        contribution=f"{ind.contribution:.{p + 2}f}",
+                    )
                 )
             if dim.points is None:
-                lines.append("  dimension empty: its weight was redistributed")
+                lines.append("  " + words["emptied"])
             else:
                 lines.append(
-                    f"  dimension: {dim.points:.{p + 2}f} points × {_pct(dim.weight)}"
-                    f" = {dim.contribution:.{p + 2}f}"
+                    "  "
+                    + words["subtotal"].format(
+                        points=f"{dim.points:.{p + 2}f}",
+                        weight=_pct(dim.weight),
+                        contribution=f"{dim.contribution:.{p + 2}f}",
+                    )
                 )
-        lines.extend(r.describe() for r in self.redistributed)
+        lines.extend(r.describe(lang) for r in self.redistributed)
         parts = " + ".join(f"{d.contribution:.{p + 2}f}" for d in self.dimensions.values())
         lines.append(
-            f"total = {parts} = {self.unrounded_total:.{p + 4}g} → {self.total:.{p}f} "
-            f"(rounded half up to {p} decimals)"
+            words["total"].format(
+                parts=parts,
+                unrounded=f"{self.unrounded_total:.{p + 4}g}",
+                total=f"{self.total:.{p}f}",
+                precision=p,
+            )
         )
         lines.append(
-            f"grade: {localize(self.grade.label, lang)} ({self.grade.key}, "
-            f"{self.grade.lower:g}–{self.grade.upper:g})"
+            words["grade"].format(
+                label=localize(self.grade.label, lang),
+                key=self.grade.key,
+                lower=f"{self.grade.lower:g}",
+                upper=f"{self.grade.upper:g}",
+            )
         )
         return "\n".join(lines)
 
