@@ -6,145 +6,450 @@ prints one line on stderr without a traceback (``--debug`` shows it).
 
 from __future__ import annotations
 
+import functools
+import json
 import sys
-import unicodedata
-from typing import TYPE_CHECKING, Any, NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from csperf.errors import ConfigError, CsperfError, UnknownNameError, ValidationError
-from csperf.text import localize
+from csperf.errors import (
+    CsperfError,
+    GradeError,
+    InconsistentJudgementsError,
+    MeasurementError,
+    PluginError,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from csperf.results import ScorecardResult
     from csperf.scorecard import Scorecard
 
-__all__ = ["cli", "main"]
+__all__ = ["EXIT_DATA", "EXIT_USAGE", "SAMPLE_SWOT", "cli", "main"]
 
 EXIT_DATA = 1
+"""Exit code for data and scoring errors (bad measurements, inconsistent judgements...)."""
+
 EXIT_USAGE = 2
+"""Exit code for usage and configuration errors (bad options, bad scorecard files...)."""
 
-SAMPLE_MANAGERS: dict[str, dict[str, float]] = {
-    "Li Wei": {
-        "customer_satisfaction": 0.92,
-        "complaint_rate": 0.004,
-        "first_response_time": 45,
-        "resolution_time": 20000,
-        "product_knowledge": 88,
-        "script_compliance": 0.93,
-        "collaboration_rating": 4.2,
-        "information_sharing_rate": 0.97,
+LANGS = click.Choice(["en", "zh"])
+FORMATS = ["table", "json", "csv", "markdown", "html", "xlsx"]
+
+SAMPLE_SWOT: tuple[dict[str, Any], ...] = (
+    {
+        "kind": "weakness",
+        "target": "efficiency",
+        "reason": "average response time too long",
+        "intensity": 0.5,
     },
-    "Zhang Min": {
-        "customer_satisfaction": 0.86,
-        "complaint_rate": 0.009,
-        "first_response_time": 95,
-        "resolution_time": 26000,
-        "product_knowledge": 82,
-        "script_compliance": 0.91,
-        "collaboration_rating": 4.0,
-        "information_sharing_rate": 0.9,
+    {
+        "kind": "threat",
+        "target": "service_quality",
+        "reason": "rivals' service improving",
+        "intensity": 0.2,
     },
-    "Wang Fang": {
-        "customer_satisfaction": 0.78,
-        "complaint_rate": 0.016,
-        "first_response_time": 180,
-        "resolution_time": 50000,
-        "product_knowledge": 71,
-        "script_compliance": 0.84,
-        "collaboration_rating": 3.6,
-        "information_sharing_rate": 0.82,
-    },
-    "Chen Jie": {
-        "customer_satisfaction": 0.66,
-        "complaint_rate": 0.03,
-        "first_response_time": 420,
-        "resolution_time": 100000,
-        "product_knowledge": 58,
-        "script_compliance": 0.75,
-        "collaboration_rating": 2.8,
-        "information_sharing_rate": 0.7,
-    },
-}
-"""Measurements of four sample managers, for ``csperf demo``."""
+)
+"""The SWOT factors ``csperf demo`` applies to the template's weights."""
+
+F = TypeVar("F", bound="Callable[..., Any]")
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+def _exit_code(exc: CsperfError) -> int:
+    data = (MeasurementError, GradeError, InconsistentJudgementsError, PluginError)
+    return EXIT_DATA if isinstance(exc, data) else EXIT_USAGE
 
 
-def _pad(text: str, width: int, right: bool = False) -> str:
-    fill = " " * (width - _width(text))
-    return fill + text if right else text + fill
-
-
-def format_table(card: Scorecard, results: Sequence[ScorecardResult], lang: str = "en") -> str:
-    """A plain-text table: subject, dimension points, total and grade, one row per subject."""
-    subject = "考核对象" if lang == "zh" else "Subject"
-    total = "总分" if lang == "zh" else "Total"
-    grade = "等级" if lang == "zh" else "Grade"
-    header = [subject, *(d.text(lang) for d in card.dimensions), total, grade]
-    rows = []
-    for r in results:
-        dims = [
-            "—" if r.dimensions[d.key].points is None else f"{r.dimensions[d.key].points:.2f}"
-            for d in card.dimensions
-        ]
-        rows.append(
-            [r.subject or "", *dims, f"{r.total:.{r.precision}f}", localize(r.grade.label, lang)]
-        )
-    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    numeric = [False] + [True] * (len(header) - 2) + [False]
-    lines = [
-        "  ".join(_pad(c, w, right=n) for c, w, n in zip(header, widths, numeric)),
-        "  ".join("-" * w for w in widths),
-    ]
-    lines += [
-        "  ".join(_pad(c, w, right=n) for c, w, n in zip(row, widths, numeric)) for row in rows
-    ]
-    return "\n".join(line.rstrip() for line in lines)
-
-
-class _Context:
-    debug: bool = False
-
-
-def _fail(exc: BaseException, debug: bool) -> NoReturn:
-    if debug:
+def _fail(exc: CsperfError) -> NoReturn:
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().params.get("debug"):
         raise exc
-    code = EXIT_USAGE if isinstance(exc, (ConfigError, UnknownNameError)) else EXIT_DATA
-    if isinstance(exc, ValidationError) and not isinstance(exc, ConfigError):
-        code = EXIT_USAGE
     click.echo(f"csperf: error: {exc}", err=True)
-    sys.exit(code)
+    sys.exit(_exit_code(exc))
+
+
+def _errors(fn: F) -> F:
+    """Turn csperf errors into one line on stderr and the documented exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CsperfError as exc:
+            _fail(exc)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _load(card: str | None, template: str | None = None) -> Scorecard:
+    from csperf.config import load_scorecard
+    from csperf.registry import template as build_template
+
+    if card is not None:
+        return load_scorecard(card)
+    return build_template(template or "customer-service-manager")
+
+
+def _progress(items: Sequence[Any], label: str) -> Iterable[Any]:
+    """Items with a progress bar on stderr when it is a terminal and the batch is long."""
+    if len(items) < 200 or not sys.stderr.isatty():
+        yield from items
+        return
+    with click.progressbar(items, label=label, file=sys.stderr) as bar:
+        yield from bar
+
+
+def _evaluate_all(card: Scorecard, measurements: Any) -> list[ScorecardResult]:
+    from csperf.appraisal import Appraisal
+
+    appraisal = Appraisal(card)
+    subjects = list(measurements.subjects)
+    return [appraisal.evaluate(measurements, s) for s in _progress(subjects, "Scoring")]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.version_option(package_name="csperf")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(debug: bool) -> None:
     """csperf: build, weight and evaluate customer-service performance scorecards."""
-    ctx.obj = _Context()
-    ctx.obj.debug = debug
 
 
 @cli.command()
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
-@click.pass_obj
-def demo(obj: _Context, lang: str) -> None:
-    """Appraise sample managers on the customer-service manager scorecard."""
-    try:
-        from csperf.templates import customer_service_manager
+@click.option("--lang", type=LANGS, default="en", show_default=True, help="Label language.")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for report.html and report.xlsx.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sample data.")
+@click.option("--managers", type=click.IntRange(1, 50), default=4, show_default=True)
+@_errors
+def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
+    """Run the whole pipeline on a generated contact centre.
 
-        card = customer_service_manager()
-        results = [card.evaluate(m, subject=s) for s, m in SAMPLE_MANAGERS.items()]
-        click.echo(card.text(lang))
-        click.echo(format_table(card, results, lang))
-    except CsperfError as exc:
-        _fail(exc, obj.debug)
+    Raw records -> measurements per manager -> the manager template's weights adjusted by a
+    sample SWOT analysis -> scores and grades -> a table here and, with --output, the HTML and
+    Excel reports.
+    """
+    from csperf.datasets import contact_centre
+    from csperf.registry import template, weight_strategy
+    from csperf.report import Report, read_samples, render_table, write_report
+    from csperf.sources import RecordsSource
+
+    data = contact_centre(seed=seed, managers=managers)
+    source = RecordsSource(data.records_by_kind(), roster=data.roster)
+    measurements = source.measure(period=data.period, level="manager")
+    card = template("customer-service-manager")
+    adjusted = weight_strategy("swot").compute(card, factors=list(SAMPLE_SWOT))
+    card = adjusted.apply(card)
+    results = _evaluate_all(card, measurements)
+    start, end = data.period
+    label = f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+    report = Report(
+        card,
+        results,
+        period=label,
+        lang=lang,
+        notes=adjusted.lines,
+        samples=read_samples(card, measurements, measurements.subjects),
+    )
+    click.echo(render_table(report))
+    if measurements.rejected.count:
+        click.echo(measurements.rejected.summary(), err=True)
+    if output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+        for name, fmt in (("report.html", "html"), ("report.xlsx", "xlsx")):
+            path = write_report(report, output / name, fmt)
+            click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("card", type=click.Path(exists=True, dir_okay=False))
+@_errors
+def validate(card: str) -> None:
+    """Check a scorecard file and summarise it."""
+    scorecard = _load(card)
+    weights = scorecard.weighting.as_percentages()
+    click.echo(f"{card}: valid scorecard {scorecard.key!r} v{scorecard.version}")
+    click.echo(f"title: {scorecard.text()}")
+    click.echo(f"fingerprint: {scorecard.fingerprint}")
+    click.echo(
+        f"grades: {', '.join(b.key for b in scorecard.grade_scale.bands)}; "
+        f"precision {scorecard.precision}; missing values: {scorecard.missing.value}"
+    )
+    for dim in scorecard.dimensions:
+        click.echo(f"{dim.key} ({dim.text()}): {weights['dimensions'][dim.key]:g}%")
+        for ind in scorecard.indicators:
+            if ind.dimension == dim.key:
+                share = weights["indicators"][dim.key][ind.key]
+                click.echo(f"  {ind.key}: {share:g}% ({ind.direction.value}, {ind.scoring.kind})")
+
+
+def _options(pairs: Sequence[str]) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--option")
+        options[name.strip()] = value
+    return options
+
+
+@cli.command()
+@click.argument("card", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--measurements",
+    "measurements_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A measurements table (CSV or JSON).",
+)
+@click.option("--source", help="A metric source by name (see `csperf plugins`).")
+@click.option(
+    "--option",
+    "-o",
+    "source_options",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="An option of the source (repeatable), e.g. -o path=./export.",
+)
+@click.option("--period", help="The period: 2026-Q3, 2026-07, or START..END.")
+@click.option(
+    "--level",
+    type=click.Choice(["agent", "team", "manager"]),
+    default="agent",
+    show_default=True,
+    help="What a subject is, with --source.",
+)
+@click.option("--tz", help="Time zone of naive timestamps and of the period (e.g. Asia/Shanghai).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option("--lang", type=LANGS, default="en", show_default=True, help="Label language.")
+@_errors
+def score(
+    card: str,
+    measurements_file: str | None,
+    source: str | None,
+    source_options: tuple[str, ...],
+    period: str | None,
+    level: str,
+    tz: str | None,
+    fmt: str,
+    output: Path | None,
+    lang: str,
+) -> None:
+    """Score the subjects of a measurements table or a metric source on CARD."""
+    from csperf.registry import metric_source
+    from csperf.report import Report, read_samples, render, write_report
+    from csperf.sources import Measurements
+
+    if (measurements_file is None) == (source is None):
+        raise click.UsageError("give exactly one of --measurements FILE and --source NAME")
+    if source_options and source is None:
+        raise click.UsageError("--option goes with --source")
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs --output FILE")
+    scorecard = _load(card)
+    inputs: list[str] = [card]
+    if measurements_file is not None:
+        measurements = Measurements.read(measurements_file)
+        inputs.append(measurements_file)
+    else:
+        assert source is not None
+        options = _options(source_options)
+        inputs.extend(v for k, v in options.items() if k in {"path", "database", "directory"})
+        chosen = metric_source(source).from_options(options)
+        measurements = chosen.measure(period=period, level=level, tz=tz)
+    if not measurements.subjects:
+        raise MeasurementError(
+            "no subjects to score: the measurements are empty",
+            obj="measurements",
+            field="subjects",
+            value=0,
+        )
+    results = _evaluate_all(scorecard, measurements)
+    label = None if measurements.period is None else str(measurements.period)
+    report = Report(
+        scorecard,
+        results,
+        period=period or label,
+        lang=lang,
+        samples=read_samples(scorecard, measurements, measurements.subjects),
+    )
+    if output is None:
+        click.echo(render(report, fmt), nl=fmt == "table")
+    else:
+        click.echo(f"wrote {write_report(report, output, fmt, inputs=inputs)}", err=True)
+
+
+@cli.command()
+@click.argument("strategy")
+@click.option("--card", type=click.Path(exists=True, dir_okay=False), help="Scorecard file.")
+@click.option(
+    "--template",
+    "template_name",
+    default="customer-service-manager",
+    show_default=True,
+    help="Template to weight when no --card is given.",
+)
+@click.option(
+    "--input",
+    "input_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The strategy's parameters: TOML, YAML or JSON (judgements, SWOT factors...).",
+)
+@click.option(
+    "--data",
+    type=click.Path(exists=True, dir_okay=False),
+    help="CSV of indicator values, one row per subject (entropy, CRITIC).",
+)
+@click.option(
+    "--write",
+    "write_to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the card with the new weights to this scorecard file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_errors
+def weights(
+    strategy: str,
+    card: str | None,
+    template_name: str,
+    input_file: str | None,
+    data: str | None,
+    write_to: Path | None,
+    as_json: bool,
+) -> None:
+    """Compute weights with STRATEGY (ahp, entropy, critic, swot, ...) and explain them."""
+    from csperf.config import dump_scorecard
+    from csperf.registry import weight_strategy
+
+    scorecard = _load(card, template_name)
+    params: dict[str, Any] = _read_params(input_file) if input_file else {}
+    if data is not None:
+        params["data"] = _read_columns(data)
+    result = weight_strategy(strategy).compute(scorecard, **params)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in result.lines:
+            click.echo(line)
+        click.echo("")
+        percent = result.weighting.as_percentages()
+        effective = result.weighting.effective()
+        for dim in scorecard.dimensions:
+            click.echo(f"{dim.key}: {percent['dimensions'][dim.key]:.4g}%")
+            for key, share in percent["indicators"][dim.key].items():
+                click.echo(f"  {key}: {share:.4g}% (effective {effective[key] * 100:.4g}%)")
+    if write_to is not None:
+        dump_scorecard(result.apply(scorecard), write_to)
+        click.echo(f"wrote {write_to}", err=True)
+
+
+def _read_params(path: str) -> dict[str, Any]:
+    from csperf.config import load_document
+
+    document = load_document(path)
+    if not isinstance(document, dict):
+        from csperf.errors import ConfigError
+
+        raise ConfigError(
+            f"{path}: the parameters must be a table of name to value",
+            obj="parameters",
+            field="",
+            value=type(document).__name__,
+            path=path,
+        )
+    return document
+
+
+def _read_columns(path: str) -> dict[str, list[float]]:
+    """A CSV of numbers: column name → values (a ``subject`` column is ignored)."""
+    import csv
+
+    from csperf.errors import ConfigError
+
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames:
+            raise ConfigError(f"{path}: no header row", obj="data", field="header", path=path)
+        columns: dict[str, list[float]] = {n: [] for n in reader.fieldnames if n != "subject"}
+        for line, row in enumerate(reader, start=2):
+            for name in columns:
+                text = (row.get(name) or "").strip()
+                try:
+                    columns[name].append(float(text))
+                except ValueError:
+                    raise ConfigError(
+                        f"{path}:{line}: column {name!r} holds {text!r}, not a number",
+                        obj="data",
+                        field=name,
+                        value=text,
+                        path=path,
+                        line=line,
+                    ) from None
+    return columns
+
+
+@cli.command()
+@click.argument("card", type=click.Path(exists=True, dir_okay=False))
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=LANGS, default="en", show_default=True, help="Label language.")
+@_errors
+def form(card: str, output: Path, lang: str) -> None:
+    """Write the blank appraisal form (绩效考核表) of CARD as an Excel workbook."""
+    from csperf.report import write_form_xlsx
+
+    path = write_form_xlsx(_load(card), output, lang=lang, inputs=[card])
+    click.echo(f"wrote {path}", err=True)
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["toml", "yaml", "json"]),
+    default="toml",
+    show_default=True,
+)
+@_errors
+def template(name: str | None, fmt: str) -> None:
+    """Print a ready-made scorecard as a file (or list the templates without NAME)."""
+    from csperf.config import dumps_scorecard
+    from csperf.registry import scorecard_templates
+    from csperf.registry import template as build
+
+    if name is None:
+        for found in scorecard_templates().values():
+            click.echo(f"{found.name}: {found.summary}")
+        return
+    click.echo(dumps_scorecard(build(name), fmt), nl=False)
+
+
+@cli.command()
+@_errors
+def plugins() -> None:
+    """List the installed plugins and what each provides."""
+    from csperf.hooks import get_plugin_manager
+    from csperf.hooks.manager import gather
+
+    pm = get_plugin_manager()
+    offered: dict[str, list[str]] = {name: [] for name, _ in pm.list_name_plugin()}
+    for hook, what, attribute in (
+        ("csperf_weight_strategies", "weight strategy", "name"),
+        ("csperf_metric_sources", "metric source", "name"),
+        ("csperf_scoring_rules", "scoring rule", "kind"),
+        ("csperf_templates", "template", "name"),
+    ):
+        for plugin, item in gather(pm, hook):
+            offered.setdefault(plugin, []).append(f"{what} {getattr(item, attribute, '?')}")
+    for plugin, items in offered.items():
+        click.echo(f"{plugin} ({pm.distributions.get(plugin, 'registered in code')})")
+        for item in items:
+            click.echo(f"  {item}")
 
 
 def main(argv: Sequence[str] | None = None) -> Any:
