@@ -525,7 +525,9 @@ def _read_yaml(text: str) -> tuple[Any, dict[KeyPath, int]]:
         mark = exc.problem_mark or exc.context_mark
         detail = exc.problem or str(exc)
         if exc.context:
-            detail = f"{detail} ({exc.context})"
+            start = exc.context_mark
+            since = "" if start is None else f" that starts on line {start.line + 1}"
+            detail = f"{detail} ({exc.context}{since})"
         raise _Problem(
             (), f"YAML error: {detail}", line=None if mark is None else mark.line + 1
         ) from None
@@ -879,6 +881,16 @@ class _Builder:
         self, dimensions: list[Dimension], indicators: list[Indicator], fields: dict[str, Any]
     ) -> Scorecard:
         """The card with equal weights: checks all but the weights, and feeds strategies."""
+        for section, items in (("dimensions", dimensions), ("indicators", indicators)):
+            seen: set[str] = set()
+            for i, item in enumerate(items):
+                if item.key in seen:
+                    raise _Problem(
+                        (section, i, "key"),
+                        f"{section}[{i}] repeats the key {item.key!r}",
+                        value=item.key,
+                    )
+                seen.add(item.key)
         dims = [d.key for d in dimensions]
         for i, ind in enumerate(indicators):
             if ind.dimension not in dims:
@@ -1041,20 +1053,25 @@ class _Builder:
         return result
 
     def level(self, value: Any, path: KeyPath, expected: list[str], what: str) -> dict[str, float]:
+        """One level of percentages: exactly the keys ``expected``, summing to 100.
+
+        ``what`` names the keys in messages ("dimension", "indicator of dimension 'speed'").
+        """
         table = self.table(value, path, optional=None)
         found: dict[str, Fraction] = {}
         for key, item in table.items():
             if key not in expected:
                 raise _Problem(
                     (*path, key),
-                    f"unknown {what} {key!r} (expected: {', '.join(expected)})",
+                    f"{key!r} is not {'an' if what[0] in 'aeiou' else 'a'} {what} "
+                    f"(expected: {', '.join(expected)})",
                     value=key,
                 )
             found[key] = self.weight(item, (*path, key))
         missing = [key for key in expected if key not in found]
         if missing:
             raise _Problem(
-                path, f"no weight for {what} {', '.join(map(repr, missing))}", value=missing
+                path, f"no weight for the {what} {', '.join(map(repr, missing))}", value=missing
             )
         total = sum(found.values(), Fraction(0))
         if abs(total - 100) > _PERCENT_TOLERANCE:
