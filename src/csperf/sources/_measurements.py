@@ -1,0 +1,693 @@
+"""The subject × metric table every metric source returns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from csperf._frozen import FrozenDict
+from csperf._io import atomic_write_text
+from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
+from csperf.grading import check_key
+from csperf.metrics import CATALOG, MetricValue, RejectedRecords
+from csperf.sources._period import Period
+
+__all__ = ["LEVELS", "Measurements"]
+
+LEVELS = ("agent", "team", "manager")
+"""The roll-up levels: one row per agent, per team or per manager."""
+
+FORMAT = "csperf.measurements"
+"""The ``format`` tag of the JSON file."""
+
+VERSION = 1
+"""The version of the JSON file layout."""
+
+_SAMPLE = "sample_size."
+_FLAGS = "flags."
+
+
+def _values(value: Any) -> FrozenDict[str, FrozenDict[str, MetricValue]]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            f"Measurements: field 'values' must be a mapping of subject to "
+            f"{{metric: MetricValue}}, got {type(value).__name__}",
+            obj="Measurements",
+            field="values",
+            value=value,
+        )
+    rows: dict[str, FrozenDict[str, MetricValue]] = {}
+    for subject, row in value.items():
+        if not isinstance(subject, str) or not subject:
+            raise ValidationError(
+                f"Measurements: subjects must be non-empty strings, got {subject!r}",
+                obj="Measurements",
+                field="values",
+                value=subject,
+            )
+        if not isinstance(row, Mapping):
+            raise ValidationError(
+                f"Measurements: the row of subject {subject!r} must be a mapping of metric to "
+                f"MetricValue, got {type(row).__name__}",
+                obj="Measurements",
+                field="values",
+                subject=subject,
+                value=row,
+            )
+        for metric, item in row.items():
+            if not isinstance(item, MetricValue):
+                raise ValidationError(
+                    f"Measurements: {subject!r} × {metric!r} must be a MetricValue, got {item!r}",
+                    obj="Measurements",
+                    field=f"values[{subject!r}][{metric!r}]",
+                    subject=subject,
+                    value=item,
+                )
+        rows[subject] = FrozenDict(row)
+    return FrozenDict({s: rows[s] for s in sorted(rows)})
+
+
+def _metrics(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"Measurements: field 'metrics' must be a sequence of metric names, got {value!r}",
+            obj="Measurements",
+            field="metrics",
+            value=value,
+        )
+    metrics = tuple(value)
+    for i, name in enumerate(metrics):
+        check_key("Measurements", f"metrics[{i}]", name)
+    if len(set(metrics)) != len(metrics):
+        repeated = sorted({m for m in metrics if metrics.count(m) > 1})
+        raise ValidationError(
+            f"Measurements: field 'metrics' repeats {', '.join(repeated)}",
+            obj="Measurements",
+            field="metrics",
+            value=repeated,
+        )
+    return metrics
+
+
+def _empty_rejected() -> RejectedRecords:
+    return RejectedRecords()
+
+
+@attrs.frozen(kw_only=True)
+class Measurements:
+    """A subject × metric table for one period: what a scorecard reads.
+
+    Each cell is a :class:`~csperf.metrics.MetricValue`: the value (None when there is no data),
+    the number of records it was computed from and its flags. :meth:`row` gives one subject's
+    values by metric name, which is what :meth:`csperf.Scorecard.evaluate` reads
+    (``card.evaluate(measurements, "team-a")``); :meth:`to_columns` gives the whole table, which
+    is what :meth:`csperf.Scorecard.evaluate_many` reads (``card.evaluate_many(measurements)``).
+    Metric names are the catalog's (``customer_satisfaction``, ``complaint_rate``...), which are
+    also the manager template's measurement keys.
+
+    Attributes:
+        period: The :class:`Period` measured, or None when unknown (a table typed by hand).
+        level: ``"agent"``, ``"team"`` or ``"manager"``: what a subject is.
+        metrics: The metric names (columns), in order.
+        values: Subject → metric → :class:`~csperf.metrics.MetricValue`; every subject has a
+            value (possibly "no data") for every metric.
+        rejected: The :class:`~csperf.metrics.RejectedRecords` report of the bad records left
+            out (empty when none were).
+        source: The name of the source that measured the table, or None.
+        subjects: The subjects (rows), sorted (computed).
+
+    Raises:
+        ValidationError: For a bad level, a repeated or badly named metric, a cell that is not a
+            MetricValue, or a subject lacking a metric or having one not listed in ``metrics``.
+
+    Examples:
+        >>> from csperf.metrics import MetricValue
+        >>> m = Measurements(
+        ...     level="team",
+        ...     metrics=["customer_satisfaction"],
+        ...     values={"north": {"customer_satisfaction": MetricValue(0.92, 250)},
+        ...             "south": {"customer_satisfaction": MetricValue(None, 0)}},
+        ... )
+        >>> m.row("north"), m.to_columns()
+        ({'customer_satisfaction': 0.92}, {'subject': ['north', 'south'], 'customer_satisfaction': [0.92, None]})
+    """  # noqa: E501
+
+    period: Period | None = None
+    level: str = "agent"
+    metrics: tuple[str, ...] = attrs.field(converter=_metrics)
+    values: FrozenDict[str, FrozenDict[str, MetricValue]] = attrs.field(converter=_values)
+    rejected: RejectedRecords = attrs.field(factory=_empty_rejected)
+    source: str | None = None
+    subjects: tuple[str, ...] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.period is not None and not isinstance(self.period, Period):
+            raise ValidationError(
+                f"Measurements: field 'period' must be a Period or None, got {self.period!r}",
+                obj="Measurements",
+                field="period",
+                value=self.period,
+            )
+        if self.level not in LEVELS:
+            raise ValidationError(
+                f"Measurements: field 'level' must be one of {', '.join(LEVELS)}, "
+                f"got {self.level!r}",
+                obj="Measurements",
+                field="level",
+                value=self.level,
+            )
+        if not isinstance(self.rejected, RejectedRecords):
+            raise ValidationError(
+                f"Measurements: field 'rejected' must be a RejectedRecords report, "
+                f"got {self.rejected!r}",
+                obj="Measurements",
+                field="rejected",
+                value=self.rejected,
+            )
+        if self.source is not None and (not isinstance(self.source, str) or not self.source):
+            raise ValidationError(
+                f"Measurements: field 'source' must be a non-empty string or None, "
+                f"got {self.source!r}",
+                obj="Measurements",
+                field="source",
+                value=self.source,
+            )
+        expected = set(self.metrics)
+        for subject, row in self.values.items():
+            if set(row) != expected:
+                missing = sorted(expected - set(row))
+                extra = sorted(set(row) - expected)
+                detail = "; ".join(
+                    part
+                    for part in (
+                        f"missing {', '.join(missing)}" if missing else "",
+                        f"not in metrics: {', '.join(extra)}" if extra else "",
+                    )
+                    if part
+                )
+                raise ValidationError(
+                    f"Measurements: the row of subject {subject!r} does not match the metrics "
+                    f"({detail}); give MetricValue(None, 0) for no data",
+                    obj="Measurements",
+                    field="values",
+                    subject=subject,
+                    value=missing or extra,
+                )
+        object.__setattr__(self, "subjects", tuple(self.values))
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _row(self, subject: Any) -> FrozenDict[str, MetricValue]:
+        try:
+            return self.values[subject]
+        except (KeyError, TypeError):
+            shown = ", ".join(self.subjects[:10]) + (" ..." if len(self.subjects) > 10 else "")
+            raise UnknownNameError(
+                f"Measurements ({self.level} level): no subject {subject!r} "
+                f"(subjects: {shown or 'none'})",
+                obj="Measurements",
+                field="subjects",
+                subject=subject,
+                value=subject,
+                available=list(self.subjects),
+            ) from None
+
+    def value(self, subject: str, metric: str) -> MetricValue:
+        """The :class:`~csperf.metrics.MetricValue` of one cell.
+
+        Raises:
+            UnknownNameError: For an unknown subject or metric; the message lists the known ones.
+        """
+        row = self._row(subject)
+        if metric not in row:
+            raise UnknownNameError(
+                f"Measurements: no metric {metric!r} (metrics: {', '.join(self.metrics)})",
+                obj="Measurements",
+                field="metrics",
+                subject=subject,
+                value=metric,
+                available=list(self.metrics),
+            )
+        return row[metric]
+
+    def sample_size(self, subject: str, metric: str) -> int:
+        """The number of records behind one cell (see :meth:`value`)."""
+        return self.value(subject, metric).sample_size
+
+    def flags(self, subject: str, metric: str) -> tuple[str, ...]:
+        """The flags of one cell, such as ``no_data`` or ``small_sample`` (see :meth:`value`)."""
+        return tuple(self.value(subject, metric).flags)
+
+    def row(self, subject: str) -> dict[str, float | None]:
+        """One subject's values by metric name, None for no data.
+
+        This is what :meth:`csperf.Scorecard.evaluate` reads when given a Measurements.
+
+        Raises:
+            UnknownNameError: For an unknown subject.
+        """
+        return {metric: item.value for metric, item in self._row(subject).items()}
+
+    def to_columns(self) -> dict[str, list[Any]]:
+        """The table as columns: ``{"subject": [...], metric: [...]}``, None for no data.
+
+        This is what :meth:`csperf.Scorecard.evaluate_many` reads when given a Measurements; it
+        also builds a DataFrame (``pandas.DataFrame(m.to_columns())``).
+        """
+        columns: dict[str, list[Any]] = {"subject": list(self.subjects)}
+        for metric in self.metrics:
+            columns[metric] = [self.values[s][metric].value for s in self.subjects]
+        return columns
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One JSON-ready dict per subject.
+
+        Keys: ``subject``; each metric's value (None for no data); ``sample_size.<metric>``;
+        ``flags.<metric>`` (a list of flag names). This is also the layout of the CSV file.
+        """
+        records = []
+        for subject in self.subjects:
+            record: dict[str, Any] = {"subject": subject}
+            row = self.values[subject]
+            for metric in self.metrics:
+                record[metric] = row[metric].value
+            for metric in self.metrics:
+                record[_SAMPLE + metric] = row[metric].sample_size
+            for metric in self.metrics:
+                record[_FLAGS + metric] = sorted(row[metric].flags)
+            records.append(record)
+        return records
+
+    def __len__(self) -> int:
+        return len(self.subjects)
+
+    def __contains__(self, subject: object) -> bool:
+        return subject in self.values
+
+    # -- files ----------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data: format tag and version, period, level, source, rows and rejects."""
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "period": None if self.period is None else self.period.to_dict(),
+            "level": self.level,
+            "source": self.source,
+            "metrics": list(self.metrics),
+            "rows": self.to_records(),
+            "rejected": self.rejected.to_dict(),
+        }
+
+    def write(self, path: str | os.PathLike[str]) -> Path:
+        """Write the table to a ``.json`` or ``.csv`` file, atomically.
+
+        JSON keeps everything (:meth:`to_dict`). CSV keeps the table in the layout of
+        :meth:`to_records` (flags joined by ``;``); its period, level and rejected report are
+        not stored.
+
+        Raises:
+            ConfigError: For another file extension.
+        """
+        target = Path(path)
+        suffix = target.suffix.lower()
+        if suffix == ".json":
+            text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
+            return atomic_write_text(target, text + "\n")
+        if suffix == ".csv":
+            buffer = io.StringIO()
+            records = self.to_records()
+            header = ["subject", *self.metrics]
+            header += [_SAMPLE + m for m in self.metrics] + [_FLAGS + m for m in self.metrics]
+            writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+            writer.writeheader()
+            for record in records:
+                writer.writerow(
+                    {
+                        key: (
+                            ";".join(value)
+                            if isinstance(value, list)
+                            else ("" if value is None else repr(value))
+                            if not isinstance(value, str)
+                            else value
+                        )
+                        for key, value in record.items()
+                    }
+                )
+            return atomic_write_text(target, buffer.getvalue())
+        raise ConfigError(
+            f"Measurements: cannot write {os.fspath(path)!r}: use a .json or .csv file",
+            obj="Measurements",
+            field="path",
+            value=os.fspath(path),
+            path=os.fspath(path),
+        )
+
+    @classmethod
+    def read(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        metrics: Iterable[str] | None = None,
+        period: Period | None = None,
+        level: str | None = None,
+    ) -> Measurements:
+        """Read a table written by :meth:`write`, or typed by hand.
+
+        A CSV file has a ``subject`` column and one column per metric; the columns
+        ``sample_size.<metric>`` and ``flags.<metric>`` (flags separated by ``;``) are optional.
+        An empty cell is "no data". For example::
+
+            subject,customer_satisfaction,complaint_rate
+            north,0.92,0.004
+            south,0.85,
+
+        A JSON file is the output of :meth:`to_dict`. Reading is strict: a column or key that is
+        not known, a repeated subject, a value that is not a finite number (``nan``, ``inf``,
+        text) all raise an error naming the file and line.
+
+        Args:
+            path: A ``.csv`` or ``.json`` file.
+            metrics: The metric names a column may have; default: the names of
+                :data:`csperf.metrics.CATALOG`. A scorecard's own measurement names can be
+                passed here (``[i.measurement for i in card.indicators]``).
+            period: The period of a CSV table (CSV files do not store it); for JSON, it
+                must agree with the file's when both are given.
+            level: The level of a CSV table (default ``"agent"``); for JSON, as ``period``.
+
+        Returns:
+            The :class:`Measurements`.
+
+        Raises:
+            ConfigError: For an unreadable file or an unknown, missing or repeated column or
+                subject (attributes ``path`` and ``line``).
+            MeasurementError: For a value that is not a finite number, or a bad sample size
+                (attributes ``path`` and ``line``).
+        """
+        source = Path(path)
+        allowed = frozenset(CATALOG) if metrics is None else frozenset(metrics)
+        try:
+            text = source.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise ConfigError(
+                f"{os.fspath(path)}: cannot read the measurements file ({exc.strerror})",
+                obj="Measurements",
+                field="path",
+                value=os.fspath(path),
+                path=os.fspath(path),
+            ) from exc
+        suffix = source.suffix.lower()
+        if suffix == ".csv":
+            return _read_csv(text, os.fspath(path), allowed, period, level or "agent")
+        if suffix == ".json":
+            return _read_json(text, os.fspath(path), allowed, period, level)
+        raise ConfigError(
+            f"{os.fspath(path)}: cannot read measurements from a {suffix or 'suffix-less'} file; "
+            "use .csv or .json",
+            obj="Measurements",
+            field="path",
+            value=os.fspath(path),
+            path=os.fspath(path),
+        )
+
+
+def _config_error(path: str, line: int | None, message: str, **context: Any) -> ConfigError:
+    where = f"{path}:{line}" if line is not None else path
+    return ConfigError(f"{where}: {message}", obj="Measurements", path=path, line=line, **context)
+
+
+def _number(path: str, line: int, column: str, text: str, *, subject: str) -> float | None:
+    if text.strip() == "":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value):
+        raise MeasurementError(
+            f"{path}:{line}: column {column!r} of subject {subject!r} must be a finite number "
+            f"or empty (no data), got {text!r}",
+            obj="Measurements",
+            field=column,
+            subject=subject,
+            value=text,
+            path=path,
+            line=line,
+        )
+    return value
+
+
+def _sample_size(path: str, line: int, column: str, value: Any, *, subject: str) -> int:
+    if isinstance(value, str):
+        text = value.strip()
+        value = int(text) if text.isdigit() else text
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise MeasurementError(
+            f"{path}:{line}: column {column!r} of subject {subject!r} must be a whole number "
+            f">= 0, got {value!r}",
+            obj="Measurements",
+            field=column,
+            subject=subject,
+            value=value,
+            path=path,
+            line=line,
+        )
+    return value
+
+
+def _metric_value(
+    path: str, line: int, subject: str, metric: str, value: float | None, size: Any, flags: Any
+) -> MetricValue:
+    try:
+        return MetricValue(value, size, tuple(flags))
+    except ValidationError as exc:
+        raise MeasurementError(
+            f"{path}:{line}: subject {subject!r}, metric {metric!r}: {exc.message}",
+            obj="Measurements",
+            field=metric,
+            subject=subject,
+            value=value,
+            path=path,
+            line=line,
+        ) from exc
+
+
+def _read_csv(
+    text: str, path: str, allowed: frozenset[str], period: Period | None, level: str
+) -> Measurements:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise _config_error(path, 1, "the file is empty; expected a header row") from None
+    except csv.Error as exc:
+        raise _config_error(path, 1, f"unreadable CSV ({exc})") from exc
+    if len(set(header)) != len(header):
+        repeated = sorted({h for h in header if header.count(h) > 1})
+        raise _config_error(path, 1, f"repeated columns: {', '.join(repeated)}", value=repeated)
+    if "subject" not in header:
+        raise _config_error(path, 1, "no 'subject' column", field="subject")
+    metrics = [h for h in header if h != "subject" and "." not in h]
+    for column in header:
+        if column == "subject":
+            continue
+        base = column
+        if column.startswith((_SAMPLE, _FLAGS)):
+            base = column.split(".", 1)[1]
+            if base not in metrics:
+                raise _config_error(
+                    path, 1, f"column {column!r} has no value column {base!r}", field=column
+                )
+        if base not in allowed:
+            raise _config_error(
+                path,
+                1,
+                f"unknown column {column!r} (known metrics: {', '.join(sorted(allowed))})",
+                field=column,
+                value=column,
+            )
+    values: dict[str, dict[str, MetricValue]] = {}
+    first_line: dict[str, int] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise _config_error(
+                    path,
+                    line,
+                    f"expected {len(header)} cells, got {len(row)}",
+                    value=row,
+                )
+            cells = dict(zip(header, row))
+            subject = cells["subject"].strip()
+            if not subject:
+                raise _config_error(path, line, "empty subject", field="subject")
+            if subject in values:
+                raise _config_error(
+                    path,
+                    line,
+                    f"subject {subject!r} repeats line {first_line[subject]}",
+                    field="subject",
+                    subject=subject,
+                    value=subject,
+                )
+            first_line[subject] = line
+            out: dict[str, MetricValue] = {}
+            for metric in metrics:
+                value = _number(path, line, metric, cells[metric], subject=subject)
+                size_text = cells.get(_SAMPLE + metric, "")
+                size = (
+                    _sample_size(path, line, _SAMPLE + metric, size_text, subject=subject)
+                    if size_text.strip()
+                    else None
+                )
+                flag_text = cells.get(_FLAGS + metric, "")
+                flags = [f.strip() for f in flag_text.split(";") if f.strip()]
+                out[metric] = _metric_value(
+                    path, line, subject, metric, value, _default_size(value, size), flags
+                )
+            values[subject] = out
+    except csv.Error as exc:
+        raise _config_error(path, reader.line_num, f"unreadable CSV ({exc})") from exc
+    return _build(path, None, level=level, metrics=metrics, values=values, period=period)
+
+
+def _default_size(value: float | None, size: int | None) -> int:
+    """A hand-typed value with no sample size counts as one observation; no data as zero."""
+    if size is not None:
+        return size
+    return 0 if value is None else 1
+
+
+def _build(path: str, line: int | None, **fields: Any) -> Measurements:
+    try:
+        return Measurements(**fields)
+    except ValidationError as exc:
+        raise _config_error(path, line, exc.message, field=exc.field, value=exc.value) from exc
+
+
+def _read_json(
+    text: str,
+    path: str,
+    allowed: frozenset[str],
+    period: Period | None,
+    level: str | None,
+) -> Measurements:
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise _config_error(path, exc.lineno, f"invalid JSON ({exc.msg})") from exc
+    except ValueError as exc:
+        raise _config_error(path, None, str(exc)) from exc
+    if not isinstance(data, dict):
+        raise _config_error(path, 1, "expected a JSON object")
+    known = {"format", "version", "period", "level", "source", "metrics", "rows", "rejected"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise _config_error(
+            path, None, f"unknown keys {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+        )
+    if data.get("format") != FORMAT or data.get("version") != VERSION:
+        raise _config_error(
+            path,
+            None,
+            f"expected format {FORMAT!r} version {VERSION}, got {data.get('format')!r} "
+            f"version {data.get('version')!r}",
+        )
+    for key in ("metrics", "rows"):
+        if not isinstance(data.get(key), list):
+            raise _config_error(path, None, f"key {key!r} must be a list", field=key)
+    metrics = data["metrics"]
+    for metric in metrics:
+        if metric not in allowed:
+            raise _config_error(
+                path,
+                None,
+                f"unknown metric {metric!r} (known metrics: {', '.join(sorted(allowed))})",
+                field="metrics",
+                value=metric,
+            )
+    try:
+        file_period = None if data.get("period") is None else Period.from_dict(data["period"])
+    except ValidationError as exc:
+        raise _config_error(path, None, exc.message, field="period") from exc
+    if period is not None and file_period is not None and period != file_period:
+        raise _config_error(
+            path, None, f"the file's period {file_period} differs from the period given {period}"
+        )
+    file_level = data.get("level", "agent")
+    if level is not None and level != file_level:
+        raise _config_error(
+            path, None, f"the file's level {file_level!r} differs from the level given {level!r}"
+        )
+    expected = {"subject"} | set(metrics)
+    expected |= {_SAMPLE + m for m in metrics} | {_FLAGS + m for m in metrics}
+    values: dict[str, dict[str, MetricValue]] = {}
+    for i, record in enumerate(data["rows"]):
+        where = f"rows[{i}]"
+        if not isinstance(record, dict) or set(record) - expected or "subject" not in record:
+            odd = sorted(set(record) - expected) if isinstance(record, dict) else record
+            raise _config_error(
+                path, None, f"{where}: unexpected or missing keys ({odd})", field=where
+            )
+        subject = record["subject"]
+        if not isinstance(subject, str) or subject in values:
+            raise _config_error(
+                path, None, f"{where}: bad or repeated subject {subject!r}", field=where
+            )
+        out: dict[str, MetricValue] = {}
+        for metric in metrics:
+            raw = record.get(metric)
+            if raw is not None and (isinstance(raw, bool) or not isinstance(raw, (int, float))):
+                raise MeasurementError(
+                    f"{path}: {where}: metric {metric!r} of subject {subject!r} must be a "
+                    f"number or null, got {raw!r}",
+                    obj="Measurements",
+                    field=metric,
+                    subject=subject,
+                    value=raw,
+                    path=path,
+                    line=None,
+                )
+            value = None if raw is None else float(raw)
+            size = record.get(_SAMPLE + metric)
+            size = (
+                _default_size(value, None)
+                if size is None
+                else _sample_size(path, 0, _SAMPLE + metric, size, subject=subject)
+            )
+            flags = record.get(_FLAGS + metric) or []
+            if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
+                raise _config_error(
+                    path, None, f"{where}: flags of {metric!r} must be a list of strings"
+                )
+            out[metric] = _metric_value(path, 0, subject, metric, value, size, flags)
+        values[subject] = out
+    try:
+        rejected = RejectedRecords.from_dict(data.get("rejected") or {})
+    except ValidationError as exc:
+        raise _config_error(path, None, exc.message, field="rejected") from exc
+    return _build(
+        path,
+        None,
+        period=file_period if file_period is not None else period,
+        level=file_level,
+        metrics=metrics,
+        values=values,
+        rejected=rejected,
+        source=data.get("source"),
+    )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a measurement (NaN and infinities are never scored)")

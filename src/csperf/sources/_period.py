@@ -1,0 +1,313 @@
+"""Appraisal periods: half-open ``[start, end)`` intervals of timezone-aware time."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+
+from csperf.errors import ValidationError
+
+__all__ = ["Period", "as_timezone", "parse_period"]
+
+_YEAR = re.compile(r"^(\d{4})$")
+_HALF = re.compile(r"^(\d{4})-H([12])$", re.IGNORECASE)
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def as_timezone(tz: Any, *, obj: str = "Period", field: str = "tz") -> tzinfo:
+    """Turn an IANA zone name (``"Asia/Shanghai"``, ``"UTC"``) or a ``tzinfo`` into a ``tzinfo``.
+
+    Args:
+        tz: The zone name or ``tzinfo``.
+        obj: The object being built, for the error message.
+        field: The field being set, for the error message.
+
+    Returns:
+        The ``tzinfo``.
+
+    Raises:
+        ValidationError: When the name is not a known zone or the value is neither.
+    """
+    if isinstance(tz, tzinfo):
+        return tz
+    if isinstance(tz, str) and tz.strip():
+        if tz.strip().upper() == "UTC":
+            return timezone.utc
+        try:
+            return ZoneInfo(tz.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise ValidationError(
+        f"{obj}: field {field!r} must be an IANA time-zone name such as 'Asia/Shanghai' or a "
+        f"tzinfo, got {tz!r}",
+        obj=obj,
+        field=field,
+        value=tz,
+    )
+
+
+def _aware(value: Any, tz: tzinfo | None, *, obj: str, field: str) -> datetime:
+    """A timezone-aware datetime from a datetime, a date or ISO-8601 text."""
+    original = value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+        except ValueError:
+            raise ValidationError(
+                f"{obj}: field {field!r} must be an ISO-8601 date or timestamp, got {original!r}",
+                obj=obj,
+                field=field,
+                value=original,
+            ) from None
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if not isinstance(value, datetime):
+        raise ValidationError(
+            f"{obj}: field {field!r} must be a datetime, got {type(value).__name__} {value!r}",
+            obj=obj,
+            field=field,
+            value=original,
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        if tz is None:
+            raise ValidationError(
+                f"{obj}: field {field!r} is a naive timestamp {original!r}; give it an offset "
+                "or pass tz (e.g. tz='Asia/Shanghai')",
+                obj=obj,
+                field=field,
+                value=original,
+            )
+        value = value.replace(tzinfo=tz)
+    return value
+
+
+@attrs.frozen
+class Period:
+    """An appraisal period: the half-open interval ``[start, end)``.
+
+    A moment ``t`` belongs to the period when ``start <= t < end``; the first instant of the
+    next period does not. Both ends are timezone-aware.
+
+    Attributes:
+        start: The first instant of the period (included).
+        end: The first instant after the period (excluded); later than ``start``.
+        label: A display name such as ``"2026-Q3"``, or None.
+
+    Raises:
+        ValidationError: For a naive or non-datetime end, or ``end <= start``.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> q3 = Period(datetime(2026, 7, 1, tzinfo=timezone.utc),
+        ...             datetime(2026, 10, 1, tzinfo=timezone.utc), "2026-Q3")
+        >>> datetime(2026, 9, 30, 23, 59, tzinfo=timezone.utc) in q3
+        True
+        >>> datetime(2026, 10, 1, tzinfo=timezone.utc) in q3
+        False
+    """
+
+    start: datetime
+    end: datetime
+    label: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        for field in ("start", "end"):
+            value = getattr(self, field)
+            if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+                raise ValidationError(
+                    f"Period: field {field!r} must be a timezone-aware datetime, got {value!r}",
+                    obj="Period",
+                    field=field,
+                    value=value,
+                )
+        if self.end <= self.start:
+            raise ValidationError(
+                f"Period: end {self.end.isoformat()} must be later than start "
+                f"{self.start.isoformat()}",
+                obj="Period",
+                field="end",
+                value=self.end,
+            )
+        if self.label is not None and (not isinstance(self.label, str) or not self.label.strip()):
+            raise ValidationError(
+                f"Period: field 'label' must be a non-empty string or None, got {self.label!r}",
+                obj="Period",
+                field="label",
+                value=self.label,
+            )
+
+    def __contains__(self, moment: object) -> bool:
+        """Whether an aware datetime lies in ``[start, end)``."""
+        if not isinstance(moment, datetime) or moment.utcoffset() is None:
+            raise ValidationError(
+                f"Period {self}: membership needs a timezone-aware datetime, got {moment!r}",
+                obj=f"Period {self}",
+                field="moment",
+                value=moment,
+            )
+        return self.start <= moment < self.end
+
+    def __str__(self) -> str:
+        return self.label or f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        """``(start, end)``, the form the metric catalog takes as ``period``."""
+        return (self.start, self.end)
+
+    def utc(self) -> tuple[datetime, datetime]:
+        """``(start, end)`` converted to UTC."""
+        return (self.start.astimezone(timezone.utc), self.end.astimezone(timezone.utc))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data: ISO-8601 ``start`` and ``end`` with offsets, and ``label``."""
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Period:
+        """Rebuild a period from :meth:`to_dict` output.
+
+        Raises:
+            ValidationError: For missing or unknown keys, or bad timestamps.
+        """
+        if not isinstance(data, dict) or not {"start", "end"} <= set(data):
+            raise ValidationError(
+                f"Period: expected a mapping with 'start' and 'end', got {data!r}",
+                obj="Period",
+                field="period",
+                value=data,
+            )
+        unknown = set(data) - {"start", "end", "label"}
+        if unknown:
+            raise ValidationError(
+                f"Period: unknown keys {sorted(unknown)} (known: start, end, label)",
+                obj="Period",
+                field="period",
+                value=sorted(unknown),
+            )
+        return cls(
+            _aware(data["start"], None, obj="Period", field="start"),
+            _aware(data["end"], None, obj="Period", field="end"),
+            data.get("label"),
+        )
+
+
+def _at(year: int, month: int, day: int, tz: tzinfo, text: str) -> datetime:
+    try:
+        return datetime(year, month, day, tzinfo=tz)
+    except ValueError:
+        raise ValidationError(
+            f"Period: {text!r} is not a valid date", obj="Period", field="period", value=text
+        ) from None
+
+
+def _next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def parse_period(value: Any, *, tz: Any = None) -> Period:
+    """Read an appraisal period.
+
+    Accepted forms (``tz`` is the zone of every bound written without an offset):
+
+    ====================================== =============================================
+    form                                   period
+    ====================================== =============================================
+    ``"2026"``                             the calendar year
+    ``"2026-H2"``                          a half year (H1 = January-June)
+    ``"2026-Q3"``                          a quarter (Q3 = ``[2026-07-01, 2026-10-01)``)
+    ``"2026-07"``                          a month
+    ``"2026-07-15"``                       a day
+    ``"2026-07-01..2026-10-01"``           ``[start, end)``, dates or ISO-8601 timestamps
+    ``(start, end)``                       two datetimes (or dates, or ISO-8601 strings)
+    a :class:`Period`                      itself
+    ====================================== =============================================
+
+    Named forms keep their text as the label; a range has no label.
+
+    Args:
+        value: The period, in one of the forms above.
+        tz: An IANA zone name or ``tzinfo``; required when a bound has no offset.
+
+    Returns:
+        The :class:`Period`.
+
+    Raises:
+        ValidationError: For an unreadable form, a naive bound without ``tz``, an unknown zone
+            or an empty interval.
+
+    Examples:
+        >>> p = parse_period("2026-Q3", tz="Asia/Shanghai")
+        >>> p.start.isoformat(), p.end.isoformat(), p.label
+        ('2026-07-01T00:00:00+08:00', '2026-10-01T00:00:00+08:00', '2026-Q3')
+        >>> str(parse_period("2026-07-01T00:00Z..2026-07-08T00:00Z"))
+        '2026-07-01T00:00:00+00:00..2026-07-08T00:00:00+00:00'
+    """
+    zone = None if tz is None else as_timezone(tz)
+    if isinstance(value, Period):
+        return value
+    if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2:
+        start = _aware(value[0], zone, obj="Period", field="start")
+        end = _aware(value[1], zone, obj="Period", field="end")
+        return Period(start, end)
+    if not isinstance(value, str):
+        raise ValidationError(
+            f"Period: expected text such as '2026-Q3' or a (start, end) pair, got {value!r}",
+            obj="Period",
+            field="period",
+            value=value,
+        )
+    text = value.strip()
+    if ".." in text:
+        first, _, second = text.partition("..")
+        return Period(
+            _aware(first, zone, obj="Period", field="start"),
+            _aware(second, zone, obj="Period", field="end"),
+        )
+    matchers = (_YEAR, _HALF, _QUARTER, _MONTH, _DAY)
+    if not any(m.match(text) for m in matchers):
+        raise ValidationError(
+            f"Period: cannot read {value!r}; use '2026', '2026-H1', '2026-Q3', '2026-07', "
+            "'2026-07-15' or 'START..END'",
+            obj="Period",
+            field="period",
+            value=value,
+        )
+    if zone is None:
+        raise ValidationError(
+            f"Period: {text!r} has no time zone; pass tz (e.g. tz='Asia/Shanghai' or tz='UTC')",
+            obj="Period",
+            field="tz",
+            value=text,
+        )
+    label = text.upper() if ("Q" in text.upper() or "H" in text.upper()) else text
+    if m := _YEAR.match(text):
+        year = int(m[1])
+        return Period(_at(year, 1, 1, zone, text), _at(year + 1, 1, 1, zone, text), label)
+    if m := _HALF.match(text):
+        year, half = int(m[1]), int(m[2])
+        end = _at(year + 1, 1, 1, zone, text) if half == 2 else _at(year, 7, 1, zone, text)
+        return Period(_at(year, 1 + 6 * (half - 1), 1, zone, text), end, label)
+    if m := _QUARTER.match(text):
+        year, quarter = int(m[1]), int(m[2])
+        first = 3 * (quarter - 1) + 1
+        ny, nm = _next_month(year, first + 2)
+        return Period(_at(year, first, 1, zone, text), _at(ny, nm, 1, zone, text), label)
+    if m := _MONTH.match(text):
+        year, month = int(m[1]), int(m[2])
+        start = _at(year, month, 1, zone, text)
+        ny, nm = _next_month(year, month)
+        return Period(start, _at(ny, nm, 1, zone, text), label)
+    m = _DAY.match(text)
+    assert m is not None
+    start = _at(int(m[1]), int(m[2]), int(m[3]), zone, text)
+    following = start.date() + timedelta(days=1)
+    return Period(start, _at(following.year, following.month, following.day, zone, text), label)

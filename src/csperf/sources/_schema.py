@@ -1,0 +1,146 @@
+"""The columns of each record kind, as CSV files and SQL tables hold them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from csperf._frozen import FrozenDict
+from csperf.errors import ValidationError
+from csperf.metrics import RECORD_KINDS, RosterEntry
+
+__all__ = [
+    "COLUMNS",
+    "IDENTIFIER",
+    "ROSTER",
+    "TABLES",
+    "check_identifier",
+    "parse_number",
+    "quote",
+    "required_columns",
+]
+
+ROSTER = "roster"
+"""The name of the roster table or file (``roster.csv``)."""
+
+#: Column type of every field: ``id`` (text or whole number), ``name`` (text), ``ts``
+#: (timestamp), ``bool``, ``real`` (number).
+COLUMNS: Mapping[str, Mapping[str, str]] = FrozenDict(
+    {
+        "tickets": FrozenDict(
+            {
+                "id": "id",
+                "agent": "name",
+                "channel": "name",
+                "created_at": "ts",
+                "first_response_at": "ts",
+                "resolved_at": "ts",
+                "final_resolved_at": "ts",
+                "reopened": "bool",
+                "complaint": "bool",
+                "customer": "id",
+                "wait_seconds": "real",
+                "answered": "bool",
+                "abandoned": "bool",
+                "talk_seconds": "real",
+                "hold_seconds": "real",
+                "acw_seconds": "real",
+            }
+        ),
+        "surveys": FrozenDict(
+            {
+                "agent": "name",
+                "contact_id": "id",
+                "submitted_at": "ts",
+                "csat": "real",
+                "nps": "real",
+            }
+        ),
+        "qa_reviews": FrozenDict(
+            {
+                "agent": "name",
+                "reviewed_at": "ts",
+                "checks_passed": "real",
+                "checks_applicable": "real",
+                "critical_failed": "bool",
+                "id": "id",
+            }
+        ),
+        "knowledge_tests": FrozenDict({"agent": "name", "taken_at": "ts", "score": "real"}),
+        "peer_ratings": FrozenDict(
+            {"rater": "name", "ratee": "name", "rated_at": "ts", "score": "real"}
+        ),
+        "sharing_items": FrozenDict(
+            {"agent": "name", "due_at": "ts", "shared_at": "ts", "id": "id"}
+        ),
+        ROSTER: FrozenDict(
+            {
+                "agent": "name",
+                "team": "name",
+                "manager": "name",
+                "valid_from": "ts",
+                "valid_to": "ts",
+            }
+        ),
+    }
+)
+
+#: Every table (record kinds, then the roster).
+TABLES: tuple[str, ...] = (*RECORD_KINDS, ROSTER)
+
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+"""An SQL identifier csperf accepts as a table or column name (one part of a dotted name)."""
+
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+NUMBER_PATTERN = _NUMBER.pattern
+"""The text of a number in a CSV cell: decimal digits, optional sign, point and exponent."""
+
+
+def required_columns(table: str) -> tuple[str, ...]:
+    """The fields of ``table`` that have no default (a row without them is rejected)."""
+    cls = RosterEntry if table == ROSTER else RECORD_KINDS[table].record_type
+    return tuple(a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING)
+
+
+def check_identifier(value: Any, *, obj: str, field: str, dotted: bool = False) -> str:
+    """Check a table or column name: ``[A-Za-z_][A-Za-z0-9_]*`` (dotted parts if ``dotted``).
+
+    Names are checked, then quoted; they are never formatted into SQL from raw user text.
+
+    Raises:
+        ValidationError: For anything else.
+    """
+    parts = value.split(".") if isinstance(value, str) and dotted else [value]
+    if not all(isinstance(p, str) and IDENTIFIER.match(p) for p in parts):
+        raise ValidationError(
+            f"{obj}: {field} must be an SQL identifier ([A-Za-z_][A-Za-z0-9_]*"
+            + (", parts separated by dots" if dotted else "")
+            + f"), got {value!r}",
+            obj=obj,
+            field=field,
+            value=value,
+        )
+    return str(value)
+
+
+def quote(name: str) -> str:
+    """Quote a checked identifier (each part of a dotted name) for SQL."""
+    return ".".join(f'"{part}"' for part in name.split("."))
+
+
+def parse_number(text: str) -> Any:
+    """A number from CSV text, or the text unchanged when it is not a plain decimal number.
+
+    ``"12"`` → 12, ``"4.5"`` → 4.5, ``"1e3"`` → 1000.0; ``"nan"``, ``"inf"``, ``"1_000"`` or
+    ``"twelve"`` stay text, so the record check rejects them as ``invalid_field``.
+    """
+    stripped = text.strip()
+    if _INTEGER.match(stripped):
+        return int(stripped)
+    if _NUMBER.match(stripped):
+        return float(stripped)
+    return text
