@@ -1355,6 +1355,7 @@ def _document(card: Scorecard, fmt: str | None) -> dict[str, Any]:
             ],
         }
 
+    weights = card.weighting
     dimensions = []
     for dim in card.dimensions:
         item: dict[str, Any] = {"key": dim.key, "name": plain_text(dim.name)}
@@ -1389,11 +1390,15 @@ def _document(card: Scorecard, fmt: str | None) -> dict[str, Any]:
         "grade_scale": scale(card.grade_scale),
         "dimensions": dimensions,
         "indicators": indicators,
-        "weighting": {
-            "dimensions": {k: _percent(v) for k, v in card.weighting.dimensions.items()},
+        "weighting": {  # in the card's display order, whatever the weighting's own order
+            "dimensions": {d.key: _percent(weights.dimensions[d.key]) for d in card.dimensions},
             "indicators": {
-                dim: {k: _percent(v) for k, v in inner.items()}
-                for dim, inner in card.weighting.indicators.items()
+                d.key: {
+                    i.key: _percent(weights.indicators[d.key][i.key])
+                    for i in card.indicators
+                    if i.dimension == d.key
+                }
+                for d in card.dimensions
             },
         },
     }
