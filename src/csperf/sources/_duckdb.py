@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -196,8 +197,20 @@ class DuckDbSource(SqlSource):
             return super()._find(table)
         if file.lower().endswith(".parquet") or ("*" in file and ".parquet" in file.lower()):
             sql = "read_parquet(:file)"
+            malformed = None
         else:
-            sql = "read_csv(:file, all_varchar = true, header = true)"
+            # Rows that cannot be split into the header's cells are set aside in a table of
+            # their own (store_rejects), to be reported as malformed rows with their line.
+            tag = uuid.uuid4().hex
+            errors, scans = f"csperf_malformed_{tag}", f"csperf_scans_{tag}"
+            sql = (
+                "read_csv(:file, all_varchar = true, header = true, store_rejects = true, "
+                f"rejects_table = '{errors}', rejects_scan = '{scans}')"
+            )
+            malformed = (
+                f'SELECT DISTINCT line, error_type, csv_line FROM "{errors}" '
+                f'WHERE scan_id = (SELECT MAX(scan_id) FROM "{errors}") ORDER BY line'
+            )
         params = {"file": file}
         described = self._describe(sql, params)
         if described is None:
@@ -208,4 +221,4 @@ class DuckDbSource(SqlSource):
                 value=file,
                 path=file,
             )
-        return Relation(sql, params, described, None, file)
+        return Relation(sql, params, described, None, file, malformed)

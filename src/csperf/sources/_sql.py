@@ -488,11 +488,27 @@ class SqlSource(MetricSource):
                 params,
                 relation.label,
             )
-            examples = [self._issue(kind, relation, row) for row in rows]
+            examples = [self._issue(kind, relation, row, stage) for row in rows]
+        if stage.malformed:
+            total += len(stage.malformed)
+            rejected += len(stage.malformed)
+            by_reason["malformed_row"] = len(stage.malformed)
+            examples += [
+                RecordIssue(
+                    line - 2,
+                    "malformed_row",
+                    "(row)",
+                    text,
+                    f"{relation.label}:{line}: malformed row ({error.lower()}): {text!r}",
+                )
+                for line, error, text in stage.malformed
+            ]
+            examples.sort(key=lambda issue: issue.position)
+            examples = examples[: 1 if strict else MAX_EXAMPLES]
         if strict and examples:
             issue = examples[0]
             raise MeasurementError(
-                f"{kind} row {issue.position}: {issue.message}",
+                issue.message,
                 obj=_record_name(kind),
                 field=issue.field,
                 value=issue.value,
@@ -501,7 +517,9 @@ class SqlSource(MetricSource):
             )
         return RejectReport(kind, total, rejected, by_reason, examples)
 
-    def _issue(self, kind: str, relation: Relation, row: Mapping[str, Any]) -> RecordIssue:
+    def _issue(
+        self, kind: str, relation: Relation, row: Mapping[str, Any], stage: _Stage
+    ) -> RecordIssue:
         spec = RECORD_KINDS[kind]
         reason, field = str(row["reason"]), str(row["bad_field"])
         types = COLUMNS[kind]
@@ -531,8 +549,9 @@ class SqlSource(MetricSource):
             if isinstance(value, float) and math.isnan(value):
                 value = None
             message = f"{record}: field {field!r} {_PHRASES.get(reason, reason)}, got {value!r}"
+        position = stage.position(int(row["pos"]))
         return RecordIssue(
-            int(row["pos"]), reason, field, value, f"{relation.label}, row {row['pos']}: {message}"
+            position, reason, field, value, f"{relation.label}, row {position}: {message}"
         )
 
 
@@ -565,6 +584,7 @@ class _Stage:
         self.roster = roster
         self.window = window
         self.table: str | None = None
+        self.malformed: list[tuple[int, str, Any]] = []
 
     def _chain(self, params: Params) -> str:
         return judged_ctes(
@@ -590,7 +610,21 @@ class _Stage:
                 self.relation.label,
             )
             self.table = name
+            if self.relation.malformed is not None:
+                self.malformed = [
+                    (int(row["line"]), str(row["error_type"]), row["csv_line"])
+                    for row in self.source._run(
+                        self.relation.malformed, Params(), self.relation.label
+                    )
+                ]
         return self
+
+    def position(self, pos: int) -> int:
+        """The position of the ``pos``-th well-formed row among all rows."""
+        for bad in sorted(line - 2 for line, _, _ in self.malformed):
+            if bad <= pos:
+                pos += 1
+        return pos
 
     def __exit__(self, *exc: object) -> None:
         if self.table is not None:

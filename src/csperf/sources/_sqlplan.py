@@ -61,6 +61,9 @@ class Relation:
         columns: Stored column name → type name as the driver describes it (or None).
         order_by: A quoted column giving the input order, or None for the dialect's.
         label: How reports name it (``table "tickets"``, ``tickets.csv``).
+        malformed: A query for the rows the engine could not split into cells while reading
+            the relation the last time (columns ``line``, ``error_type``, ``csv_line``), or
+            None.
     """
 
     sql: str
@@ -68,6 +71,7 @@ class Relation:
     columns: Mapping[str, str | None]
     order_by: str | None = None
     label: str = ""
+    malformed: str | None = None
 
 
 def _invalid(field: str) -> Rule:
