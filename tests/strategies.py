@@ -365,3 +365,262 @@ def scorecards(draw: st.DrawFn) -> Scorecard:
         missing=draw(st.sampled_from(list(MissingPolicy))),
         max_points=max_points,
     )
+
+
+# -- metric sources: raw rows of a small contact centre, bad rows included ------------------
+
+SOURCE_EPOCH_DAYS = 24
+"""Rows of :func:`source_centres` fall within this many days from 2024-01-01 UTC."""
+
+SOURCE_AGENTS = ("ann", "bob", "cy", "dee", "eve")
+"""Agents of :func:`source_centres`; ``eve`` is not on its roster."""
+
+
+def source_roster() -> list[dict[str, Any]]:
+    """The roster of :func:`source_centres`: a transfer, a late starter and a leaver."""
+    from datetime import datetime, timedelta, timezone
+
+    day = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+    def at(n: int) -> Any:
+        return day + timedelta(days=n)
+
+    return [
+        {"agent": "ann", "team": "T1", "manager": "M1", "valid_from": None, "valid_to": None},
+        {"agent": "bob", "team": "T1", "manager": "M1", "valid_from": None, "valid_to": at(10)},
+        {"agent": "bob", "team": "T2", "manager": "M2", "valid_from": at(10), "valid_to": None},
+        {"agent": "cy", "team": "T2", "manager": "M2", "valid_from": at(3), "valid_to": None},
+        {"agent": "dee", "team": "T3", "manager": "M1", "valid_from": None, "valid_to": at(15)},
+    ]
+
+
+@st.composite
+def source_moments(draw: st.DrawFn) -> Any:
+    """Aware datetimes to the microsecond, in one of a few zones, often on a day boundary."""
+    from datetime import datetime, timedelta, timezone
+
+    epoch = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    micro = timedelta(microseconds=1)
+    moment = draw(
+        st.one_of(
+            st.integers(0, SOURCE_EPOCH_DAYS * 86_400_000_000).map(lambda u: epoch + u * micro),
+            st.sampled_from([2, 3, 10, 15, 20]).flatmap(
+                lambda d: st.sampled_from([-1, 0, 1]).map(
+                    lambda u, d=d: epoch + timedelta(days=d) + u * micro
+                )
+            ),
+        )
+    )
+    zone = draw(st.sampled_from([0, 8, -5]))
+    return moment.astimezone(timezone(timedelta(hours=zone)))
+
+
+_delays = st.integers(0, 3 * 86_400_000_000)
+
+
+def _mostly(good: st.SearchStrategy[Any], bad: list[Any]) -> st.SearchStrategy[Any]:
+    """``good`` seven times in eight, else one of the ``bad`` values."""
+    return st.integers(0, 7).flatmap(lambda b: st.sampled_from(bad) if b == 0 else good)
+
+
+@st.composite
+def _ticket_row(draw: st.DrawFn, i: int, ids: list[Any]) -> dict[str, Any]:
+    from datetime import timedelta
+
+    micro = timedelta(microseconds=1)
+    created = draw(source_moments())
+    row: dict[str, Any] = {
+        "id": draw(st.sampled_from(ids)) if ids and draw(st.integers(0, 9)) == 0 else f"t{i}",
+        "agent": draw(st.sampled_from(SOURCE_AGENTS)),
+        "channel": draw(st.sampled_from(["phone", "chat", "email"])),
+        "created_at": created,
+        "complaint": draw(st.booleans()),
+        "customer": draw(st.none() | st.sampled_from(["c1", "c2", "c3"])),
+    }
+    if draw(st.booleans()):
+        row["first_response_at"] = created + draw(_delays) * micro
+    if draw(st.integers(0, 3)):
+        resolved = created + draw(_delays) * micro
+        row["resolved_at"] = resolved
+        if draw(st.booleans()):
+            row["reopened"] = True
+            if draw(st.booleans()):
+                row["final_resolved_at"] = resolved + draw(_delays) * micro
+    if row["channel"] == "phone" and draw(st.integers(0, 4)):
+        answered = draw(st.booleans())
+        which = draw(st.sampled_from(["answered", "abandoned", "both"]))
+        if which in ("answered", "both"):
+            row["answered"] = answered
+        if which in ("abandoned", "both"):
+            row["abandoned"] = not answered
+        row["wait_seconds"] = draw(st.integers(0, 6000)) / 100
+        if answered:
+            row["talk_seconds"] = draw(st.none() | st.integers(0, 600_000).map(lambda v: v / 1000))
+            row["hold_seconds"] = draw(st.none() | st.integers(0, 300))
+            row["acw_seconds"] = draw(st.none() | st.integers(0, 120_000).map(lambda v: v / 1000))
+    elif row["channel"] == "chat" and draw(st.integers(0, 3)) == 0:
+        row["talk_seconds"] = draw(st.integers(0, 900))
+    bad = draw(st.integers(0, 14))
+    if bad == 1:
+        row["first_response_at"] = created - draw(st.integers(1, 10**8)) * micro
+    elif bad == 2:
+        row[draw(st.sampled_from(["wait_seconds", "talk_seconds", "hold_seconds"]))] = -1.5
+    elif bad == 3:
+        row[draw(st.sampled_from(["agent", "channel", "created_at", "id"]))] = None
+    elif bad == 4:
+        row["final_resolved_at"] = created + draw(_delays) * micro
+        row["reopened"] = False
+    elif bad == 5:
+        row["answered"] = row["abandoned"] = draw(st.booleans())
+        row["wait_seconds"] = 3.0
+    elif bad == 6:
+        row["answered"] = True
+        row.pop("wait_seconds", None)
+    elif bad == 7:
+        row["resolved_at"] = created - micro
+    return row
+
+
+@st.composite
+def _survey_row(draw: st.DrawFn, i: int, ids: list[Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "agent": draw(st.sampled_from(SOURCE_AGENTS)),
+        "contact_id": draw(st.sampled_from(ids)) if ids and not draw(st.integers(0, 9)) else i,
+        "submitted_at": draw(source_moments()),
+        "csat": draw(st.none() | st.integers(1, 5)),
+        "nps": draw(st.none() | st.integers(0, 10)),
+    }
+    if row["csat"] is None and row["nps"] is None and draw(st.integers(0, 2)):
+        row["csat"] = draw(st.integers(1, 5))
+    bad = draw(st.integers(0, 12))
+    if bad == 1:
+        row["csat"] = draw(st.sampled_from([0, 6, 4.5]))
+    elif bad == 2:
+        row["nps"] = draw(st.sampled_from([-1, 11, 7.5]))
+    return row
+
+
+@st.composite
+def _qa_row(draw: st.DrawFn, i: int, ids: list[Any]) -> dict[str, Any]:
+    applicable = draw(st.integers(1, 20))
+    row: dict[str, Any] = {
+        "agent": draw(st.sampled_from(SOURCE_AGENTS)),
+        "reviewed_at": draw(source_moments()),
+        "checks_passed": draw(st.integers(0, applicable)),
+        "checks_applicable": applicable,
+        "critical_failed": draw(st.integers(0, 5)) == 0,
+        "id": draw(st.none() | st.sampled_from(["q1", "q2", "q3", f"q{i + 10}"])),
+    }
+    bad = draw(st.integers(0, 12))
+    if bad == 1:
+        row["checks_passed"] = applicable + 1
+    elif bad == 2:
+        row["checks_applicable"] = 0
+    return row
+
+
+@st.composite
+def _test_row(draw: st.DrawFn, i: int, ids: list[Any]) -> dict[str, Any]:
+    return {
+        "agent": draw(st.sampled_from(SOURCE_AGENTS)),
+        "taken_at": draw(source_moments()),
+        "score": draw(_mostly(st.integers(0, 1000).map(lambda v: v / 10), [-1, 100.5])),
+    }
+
+
+@st.composite
+def _rating_row(draw: st.DrawFn, i: int, ids: list[Any]) -> dict[str, Any]:
+    return {
+        "rater": draw(st.sampled_from(SOURCE_AGENTS)),
+        "ratee": draw(st.sampled_from(SOURCE_AGENTS)),
+        "rated_at": draw(source_moments()),
+        "score": draw(_mostly(st.integers(2, 10).map(lambda v: v / 2), [0.5, 5.5])),
+    }
+
+
+@st.composite
+def _sharing_row(draw: st.DrawFn, i: int, ids: list[Any]) -> dict[str, Any]:
+    from datetime import timedelta
+
+    due = draw(source_moments())
+    shift = draw(st.integers(-86_400_000_000, 86_400_000_000))
+    return {
+        "agent": draw(st.sampled_from(SOURCE_AGENTS)),
+        "due_at": due,
+        "shared_at": draw(st.none() | st.just(due + timedelta(microseconds=shift))),
+        "id": draw(st.none() | st.sampled_from(["s1", "s2", f"s{i + 10}"])),
+    }
+
+
+_SOURCE_ROWS = {
+    "tickets": (_ticket_row, "id"),
+    "surveys": (_survey_row, "contact_id"),
+    "qa_reviews": (_qa_row, None),
+    "knowledge_tests": (_test_row, None),
+    "peer_ratings": (_rating_row, None),
+    "sharing_items": (_sharing_row, None),
+}
+
+
+@st.composite
+def source_centres(draw: st.DrawFn, max_rows: int = 18) -> dict[str, list[dict[str, Any]]]:
+    """Raw rows (mappings) of every record kind, a few of them bad.
+
+    Bad rows: responses before creation, negative durations, missing fields, inconsistent
+    call flags, ratings and scores off the scale, duplicate ids, agents not on the roster
+    (``eve``) or not on it at the record's time. Timestamps are aware, to the microsecond,
+    in several zones, and often on the boundaries of the period [day 2, day 20).
+    """
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for kind, (make, key) in _SOURCE_ROWS.items():
+        n = draw(st.integers(0, max_rows if kind in ("tickets", "peer_ratings") else max_rows // 2))
+        found: list[dict[str, Any]] = []
+        for i in range(n):
+            ids = [r[key] for r in found if key and r.get(key) is not None]
+            found.append(draw(make(i, ids)))
+        rows[kind] = found
+    return rows
+
+
+@st.composite
+def source_options(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
+    """Options for the catalog metrics, each drawn from its documented choices."""
+    from datetime import datetime, timedelta, timezone
+
+    channels = st.none() | st.sampled_from([("chat",), ("phone", "email"), "email"])
+    statistic = st.sampled_from(["mean", "median", "p90", "p0", "p100", "p37.5"])
+    as_of = datetime(2024, 1, 12, tzinfo=timezone.utc)
+    options: dict[str, dict[str, Any]] = {
+        "customer_satisfaction": {
+            "method": draw(st.sampled_from(["share", "mean"])),
+            "threshold": draw(st.integers(1, 5)),
+        },
+        "complaint_rate": {"channels": draw(channels)},
+        "first_response_time": {"statistic": draw(statistic), "channels": draw(channels)},
+        "resolution_time": {
+            "statistic": draw(statistic),
+            "resolution": draw(st.sampled_from(["first", "final"])),
+        },
+        "fcr": {
+            "window": draw(st.sampled_from([0, 3600.5, 2 * 86400, timedelta(days=7)])),
+            "channels": draw(channels),
+        },
+        "service_level": {
+            "threshold": draw(st.sampled_from([0, 20, 30.25])),
+            "abandons": draw(
+                st.sampled_from(
+                    ["offered", "excluded", "within_threshold_met", "within_threshold_excluded"]
+                )
+            ),
+            "short_abandon": draw(st.none() | st.sampled_from([5, 12.5])),
+        },
+        "abandonment_rate": {"short_abandon": draw(st.none() | st.just(5))},
+        "aht": {"channels": draw(channels)},
+        "script_compliance": {"method": draw(st.sampled_from(["pooled", "mean"]))},
+        "product_knowledge": {"method": draw(st.sampled_from(["mean", "latest"]))},
+        "collaboration_rating": {"min_raters": draw(st.integers(1, 3))},
+        "information_sharing_rate": {"as_of": draw(st.none() | st.just(as_of))},
+    }
+    for name in draw(st.lists(st.sampled_from(sorted(options)), max_size=3)):
+        options[name]["min_sample"] = draw(st.integers(1, 4))
+    return options
