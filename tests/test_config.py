@@ -35,6 +35,7 @@ from csperf.config import (
     _TomlLines,
     dump_scorecard,
     dumps_scorecard,
+    load_document,
     load_scorecard,
     loads_scorecard,
 )
@@ -803,3 +804,39 @@ def test_infinite_max_points_is_refused(pm):
     with pytest.raises(ConfigError, match="expected a finite number, got Infinity"):
         loads_scorecard(text, "toml", pm=pm)
     assert math.isinf(loads_scorecard(mini_toml(), "toml", pm=pm).indicators[2].scoring.steps[2][1])
+
+
+# -- other documents -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("suffix", "text"),
+    [
+        (".toml", 'judgements = [["a", "b", 3]]\nmax_cr = 0.1\n'),
+        (".yaml", "judgements:\n  - [a, b, 3]\nmax_cr: 0.1\n"),
+        (".json", '{"judgements": [["a", "b", 3]], "max_cr": 0.1}'),
+    ],
+)
+def test_load_document_reads_plain_data(suffix, text, tmp_path):
+    path = tmp_path / f"params{suffix}"
+    path.write_text(text, encoding="utf-8")
+    data = load_document(path)
+    assert data == {"judgements": [["a", "b", 3]], "max_cr": 0.1}
+    assert type(data["max_cr"]) is float
+
+
+@pytest.mark.parametrize(
+    ("suffix", "text", "key_path", "line"),
+    [
+        (".toml", "a = 1\nb = [1, nan]\n", "b[1]", 2),
+        (".yaml", "a: 1\na: 2\n", "a", 2),
+        (".json", '{\n  "a": [1,\n  Infinity]\n}', "a[1]", 3),
+        (".toml", "a = 1\nb = \n", None, 2),
+    ],
+)
+def test_load_document_refuses_what_scorecard_files_refuse(suffix, text, key_path, line, tmp_path):
+    path = tmp_path / f"params{suffix}"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_document(path)
+    assert (info.value.path, info.value.key_path, info.value.line) == (str(path), key_path, line)

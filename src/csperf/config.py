@@ -61,7 +61,14 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 if TYPE_CHECKING:
     import pluggy
 
-__all__ = ["FORMATS", "dump_scorecard", "dumps_scorecard", "load_scorecard", "loads_scorecard"]
+__all__ = [
+    "FORMATS",
+    "dump_scorecard",
+    "dumps_scorecard",
+    "load_document",
+    "load_scorecard",
+    "loads_scorecard",
+]
 
 FORMATS: tuple[str, ...] = ("toml", "yaml", "json")
 """The file formats, by the names the ``format`` arguments take (``"yml"`` means ``"yaml"``)."""
@@ -881,7 +888,11 @@ class _Builder:
         self, dimensions: list[Dimension], indicators: list[Indicator], fields: dict[str, Any]
     ) -> Scorecard:
         """The card with equal weights: checks all but the weights, and feeds strategies."""
-        for section, items in (("dimensions", dimensions), ("indicators", indicators)):
+        sections: tuple[tuple[str, list[Any]], ...] = (
+            ("dimensions", dimensions),
+            ("indicators", indicators),
+        )
+        for section, items in sections:
             seen: set[str] = set()
             for i, item in enumerate(items):
                 if item.key in seen:
@@ -1285,6 +1296,12 @@ def load_scorecard(
     """
     fmt = _format_of(path, format)
     name = os.fspath(path)
+    return _load_text(_read_text(path), fmt, name, name, pm)
+
+
+def _read_text(path: str | os.PathLike[str]) -> str:
+    """A file's UTF-8 text (a byte-order mark is dropped), or a ConfigError."""
+    name = os.fspath(path)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
@@ -1304,7 +1321,39 @@ def load_scorecard(
         raise _config_error(
             name, name, (), line, f"the file is not UTF-8 text (byte {exc.start})"
         ) from None
-    return _load_text(text, fmt, name, name, pm)
+    return text
+
+
+def load_document(path: str | os.PathLike[str], *, format: str | None = None) -> Any:
+    """Read a TOML, YAML or JSON file as plain data, with the checks scorecard files get.
+
+    For files that are not scorecards, such as the parameters of a weight strategy. Decimals
+    become floats; NaN, JSON's ``Infinity``, duplicate keys and unsafe YAML tags are refused.
+
+    Args:
+        path: The file, UTF-8 text.
+        format: ``"toml"``, ``"yaml"`` or ``"json"``; by default taken from the suffix.
+
+    Returns:
+        The data: tables as dicts, arrays as lists, numbers as int or float.
+
+    Raises:
+        ConfigError: When the file cannot be read, is not UTF-8 or has a syntax error, or holds
+            a NaN; the error names the file, the key path and the line.
+    """
+    fmt = _format_of(path, format)
+    name = os.fspath(path)
+    text = _read_text(path)
+    lines: dict[KeyPath, int] = {}
+    try:
+        data, lines = _READERS[fmt](text.removeprefix("\ufeff"))
+        _Builder(fmt, None).reject_nan(data, ())
+    except _Problem as problem:
+        line = problem.line if problem.line is not None else _line_of(problem.path, lines)
+        raise _config_error(
+            name, name, problem.path, line, problem.message, problem.value
+        ) from None
+    return _plain(data)
 
 
 # -- writing --------------------------------------------------------------------------------
