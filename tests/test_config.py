@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from csperf import (
     ConfigError,
@@ -840,3 +841,57 @@ def test_load_document_refuses_what_scorecard_files_refuse(suffix, text, key_pat
     with pytest.raises(ConfigError) as info:
         load_document(path)
     assert (info.value.path, info.value.key_path, info.value.line) == (str(path), key_path, line)
+
+
+def test_a_file_that_only_names_a_template_is_the_template(pm, manager_card):
+    card = loads_scorecard('template = "customer-service-manager"\n', "toml", pm=pm)
+    assert card == manager_card
+    assert card.fingerprint == manager_card.fingerprint
+
+
+@pytest.mark.parametrize("section", ["dimensions", "indicators"])
+def test_empty_dimensions_or_indicators_are_named(section, pm):
+    text = f'template = "customer-service-manager"\n{section} = []\n'
+    with pytest.raises(ConfigError) as info:
+        loads_scorecard(text, "toml", pm=pm)
+    assert (info.value.key_path, info.value.line) == (section, 2)
+    assert f"{section} must not be empty" in info.value.message
+
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8)
+    | st.sampled_from(["quality", "speed", "csat", "piecewise", "steps", "lower_is_better"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["key", "name", "kind", "points"]) | st.text(max_size=5),
+            inner,
+            max_size=3,
+        )
+    ),
+    max_leaves=6,
+)
+_MINI = json.loads((DATA / "valid" / "mini.json").read_text(encoding="utf-8"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_paths(_MINI)), _json_values, st.booleans())
+def test_whatever_a_file_holds_only_config_errors_come_out(path, value, delete):
+    data = json.loads(json.dumps(_MINI))
+    parent = data
+    for part in path[:-1]:
+        parent = parent[part]
+    if delete and isinstance(parent, dict):
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    outcome: Any
+    try:
+        outcome = loads_scorecard(json.dumps(data), "json", pm=shared_pm())
+    except ConfigError as error:  # anything else (KeyError, TypeError...) fails the test
+        outcome = error
+    assert isinstance(outcome, Scorecard) or str(outcome).startswith("<string>")

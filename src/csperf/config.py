@@ -893,6 +893,8 @@ class _Builder:
             ("indicators", indicators),
         )
         for section, items in sections:
+            if not items:
+                raise _Problem((section,), f"{section} must not be empty", value=[])
             seen: set[str] = set()
             for i, item in enumerate(items):
                 if item.key in seen:
@@ -913,7 +915,7 @@ class _Builder:
                 )
         groups: dict[str, dict[str, None]] = {key: {} for key in dims}
         for ind in indicators:
-            groups[ind.dimension][ind.key] = None  # repeated keys are reported by Scorecard
+            groups[ind.dimension][ind.key] = None
         for i, dim in enumerate(dimensions):
             if not groups[dim.key]:
                 raise _Problem(
