@@ -17,6 +17,7 @@ __all__ = [
     "IDENTIFIER",
     "ROSTER",
     "TABLES",
+    "Unreadable",
     "check_identifier",
     "parse_number",
     "quote",
@@ -132,15 +133,44 @@ def quote(name: str) -> str:
     return ".".join(f'"{part}"' for part in name.split("."))
 
 
-def parse_number(text: str) -> Any:
-    """A number from CSV text, or the text unchanged when it is not a plain decimal number.
+class Unreadable:
+    """Text of a number cell that is not a plain decimal number.
 
-    ``"12"`` → 12, ``"4.5"`` → 4.5, ``"1e3"`` → 1000.0; ``"nan"``, ``"inf"``, ``"1_000"`` or
-    ``"twelve"`` stay text, so the record check rejects them as ``invalid_field``.
+    The record check rejects it as ``invalid_field`` (it is neither a number nor text the
+    catalog would read as one); it shows as the text it holds.
+
+    Attributes:
+        text: The cell's text.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return repr(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unreadable) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def parse_number(text: str) -> Any:
+    """A number from the text of a CSV cell, read strictly.
+
+    ``"12"`` → 12, ``"4.5"`` → 4.5, ``" 1e3 "`` → 1000.0; a blank cell stays text (a missing
+    value). Anything else (``"nan"``, ``"inf"``, ``"1_000"``, ``"twelve"``) becomes an
+    :class:`Unreadable`, which the record check rejects as ``invalid_field``: the same cells
+    DuckDB's reading of a CSV file rejects.
     """
     stripped = text.strip()
+    if not stripped:
+        return text
     if _INTEGER.match(stripped):
         return int(stripped)
     if _NUMBER.match(stripped):
         return float(stripped)
-    return text
+    return Unreadable(text)
