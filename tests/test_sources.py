@@ -709,3 +709,29 @@ def test_missing_duckdb_is_explained(monkeypatch):
     with pytest.raises(ConfigError, match=r"pip install 'csperf\[duckdb\]'") as caught:
         DuckDbSource()
     assert isinstance(caught.value.__cause__, ImportError)
+
+
+# -- the examples in the docstrings ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "csperf.sources._period",
+        "csperf.sources._measurements",
+        "csperf.sources._records",
+        "csperf.sources._csv",
+        "csperf.sources._sql",
+        "csperf.sources._duckdb",
+    ],
+)
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(
+        importlib.import_module(module),
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+    )
+    assert result.attempted > 0
+    assert result.failed == 0

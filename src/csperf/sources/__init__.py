@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from csperf.sources._base import MetricSource
 from csperf.sources._csv import CsvRows, CsvSource, read_csv_rows
-from csperf.sources._dialects import DIALECTS, Dialect, DuckDbDialect, SqliteDialect
+from csperf.sources._dialects import Dialect, DuckDbDialect, SqliteDialect
 from csperf.sources._duckdb import DuckDbSource
-from csperf.sources._measurements import LEVELS, Measurements
+from csperf.sources._measurements import Measurements
 from csperf.sources._period import Period, parse_period
 from csperf.sources._records import RecordsSource
 from csperf.sources._schema import COLUMNS
@@ -29,8 +29,6 @@ from csperf.sources._sql import SqlSource, write_tables
 __all__ = [
     "BUILTIN_SOURCES",
     "COLUMNS",
-    "DIALECTS",
-    "LEVELS",
     "CsvRows",
     "CsvSource",
     "Dialect",

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from csperf._frozen import FrozenDict
 from csperf.errors import ConfigError, ValidationError
 from csperf.sources._schema import NUMBER_PATTERN
 
@@ -387,7 +388,7 @@ class DuckDbDialect(Dialect):
 
 
 #: The built-in dialects by name.
-DIALECTS: Mapping[str, Dialect] = {"sqlite": SqliteDialect(), "duckdb": DuckDbDialect()}
+DIALECTS: Mapping[str, Dialect] = FrozenDict({"sqlite": SqliteDialect(), "duckdb": DuckDbDialect()})
 
 
 def dialect(value: Any) -> Dialect:

@@ -17,13 +17,10 @@ from csperf._frozen import FrozenDict
 from csperf._io import atomic_write_text
 from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
 from csperf.grading import check_key
-from csperf.metrics import CATALOG, MetricValue, RejectedRecords
+from csperf.metrics import CATALOG, LEVELS, MetricValue, RejectedRecords
 from csperf.sources._period import Period
 
-__all__ = ["LEVELS", "Measurements"]
-
-LEVELS = ("agent", "team", "manager")
-"""The roll-up levels: one row per agent, per team or per manager."""
+__all__ = ["Measurements"]
 
 FORMAT = "csperf.measurements"
 """The ``format`` tag of the JSON file."""
