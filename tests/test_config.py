@@ -895,3 +895,20 @@ def test_whatever_a_file_holds_only_config_errors_come_out(path, value, delete):
     except ConfigError as error:  # anything else (KeyError, TypeError...) fails the test
         outcome = error
     assert isinstance(outcome, Scorecard) or str(outcome).startswith("<string>")
+
+
+def test_a_strategy_on_a_template_starts_from_the_template_weights():
+    # rank_order given only the dimension ranking keeps the within-dimension weights of its
+    # base card: the template's 60/40 and 40/60, not equal weights.
+    card = loads_scorecard(
+        'template = "customer-service-manager"\n'
+        "[weighting]\n"
+        'strategy = "rank_order"\n'
+        'dimensions = ["service_quality", "efficiency", "capability", "teamwork"]\n',
+        "toml",
+    )
+    assert card.weighting.indicators["service_quality"] == {
+        "customer_satisfaction": 0.6,
+        "complaint_rate": 0.4,
+    }
+    assert round(card.weighting.dimensions["service_quality"], 4) == 0.5208

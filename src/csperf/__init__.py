@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from csperf.appraisal import Appraisal
+from csperf.config import dump_scorecard, dumps_scorecard, load_scorecard, loads_scorecard
 from csperf.dimensions import Dimension
 from csperf.errors import (
     ConfigError,
@@ -86,8 +87,12 @@ __all__ = [
     "Weighting",
     "WeightingError",
     "__version__",
+    "dump_scorecard",
+    "dumps_scorecard",
     "get_plugin_manager",
     "hookimpl",
+    "load_scorecard",
+    "loads_scorecard",
     "localize",
     "metric_source",
     "metric_sources",

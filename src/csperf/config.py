@@ -45,7 +45,14 @@ from csperf import registry
 from csperf._io import atomic_write_text
 from csperf._numbers import exact
 from csperf.dimensions import Dimension
-from csperf.errors import ConfigError, CsperfError, PluginError, UnknownNameError, ValidationError
+from csperf.errors import (
+    ConfigError,
+    CsperfError,
+    PluginError,
+    UnknownNameError,
+    ValidationError,
+    WeightingError,
+)
 from csperf.grading import GradeBand, GradeScale
 from csperf.hooks.manager import get_plugin_manager
 from csperf.indicators import Indicator, ScoringRule, Steps
@@ -842,7 +849,8 @@ class _Builder:
             name = self.string(data["template"], ("template",))
             self.template = name
             try:
-                base = _document(registry.template(name, self.pm), None)
+                template_card = registry.template(name, self.pm)
+                base = _document(template_card, None)
             except UnknownNameError as exc:
                 raise _Problem(
                     ("template",),
@@ -878,6 +886,11 @@ class _Builder:
         weighting = self.table(merged["weighting"], ("weighting",), optional=None)
         card = self.provisional(dimensions, indicators, fields)
         if "strategy" in weighting:
+            if "template" in data:
+                # A strategy on a template starts from the template's weights where they fit
+                # (a level the strategy does not set keeps them); otherwise from equal weights.
+                with contextlib.suppress(WeightingError):
+                    card = attrs.evolve(card, weighting=template_card.weighting)
             final = self.strategy(weighting, ("weighting",), card)
         else:
             final = self.percentages(weighting, ("weighting",), card)
