@@ -1,0 +1,328 @@
+"""The command line through its real entry point (click's runner, and one real process)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from csperf import load_scorecard
+from csperf.cli import EXIT_DATA, EXIT_USAGE, cli
+from csperf.templates import customer_service_manager
+
+TEMPLATE = (
+    Path(__file__).resolve().parent.parent / "src/csperf/templates/customer-service-manager.toml"
+)
+
+ROWS = [
+    # Li Wei worked by hand in test_scorecard.py: 90.48; Zhang Min: 83.01.
+    ["Li Wei", 0.92, 0.004, 45, 20000, 88, 0.93, 4.2, 0.97],
+    ["Zhang Min", 0.86, 0.009, 95, 26000, 82, 0.91, 4.0, 0.9],
+]
+HEADER = [
+    "subject",
+    "customer_satisfaction",
+    "complaint_rate",
+    "first_response_time",
+    "resolution_time",
+    "product_knowledge",
+    "script_compliance",
+    "collaboration_rating",
+    "information_sharing_rate",
+]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def measurements(tmp_path) -> Path:
+    path = tmp_path / "measurements.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(ROWS)
+    return path
+
+
+def test_console_script_runs_as_a_real_process():
+    out = subprocess.run(
+        [sys.executable, "-m", "csperf", "template"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.startswith("customer-service-manager: ")
+
+
+def test_demo_prints_the_table_and_writes_both_reports(runner, tmp_path):
+    result = runner.invoke(cli, ["demo", "--output", str(tmp_path / "out"), "--managers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Subject" in result.output and "Total" in result.output
+    assert "M01" in result.output and "M02" in result.output
+    assert "efficiency 30% → 35%: weakness, average response time too long" in result.output
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<svg" in html and "M02" in html
+    assert (tmp_path / "out" / "report.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_demo_in_chinese(runner):
+    result = runner.invoke(cli, ["demo", "--lang", "zh", "--managers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "服务质量" in result.output and "总分" in result.output
+
+
+def test_validate_summarises_a_card(runner):
+    result = runner.invoke(cli, ["validate", str(TEMPLATE)])
+    assert result.exit_code == 0, result.output
+    assert f"fingerprint: {customer_service_manager().fingerprint}" in result.output
+    assert "service_quality (Service quality): 40%" in result.output
+    assert "  complaint_rate: 40% (lower_is_better, piecewise)" in result.output
+
+
+def test_validate_reports_a_broken_card_in_one_line(runner, tmp_path):
+    bad = tmp_path / "card.toml"
+    bad.write_text(
+        TEMPLATE.read_text(encoding="utf-8").replace("service_quality = 40", "service_quality = 39")
+    )
+    result = runner.invoke(cli, ["validate", str(bad)])
+    assert result.exit_code == EXIT_USAGE
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"csperf: error: {bad}:")
+    assert "weights sum to 99 %, expected 100 %" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_debug_shows_the_traceback(runner, tmp_path):
+    bad = tmp_path / "card.toml"
+    bad.write_text("key = 3\n")
+    result = runner.invoke(cli, ["--debug", "validate", str(bad)])
+    assert result.exit_code != 0
+    assert result.exception is not None
+
+
+def test_score_measurements_in_every_text_format(runner, measurements):
+    table = runner.invoke(cli, ["score", str(TEMPLATE), "--measurements", str(measurements)])
+    assert table.exit_code == 0, table.output
+    assert "90.48" in table.output and "83.01" in table.output
+    data = json.loads(
+        runner.invoke(
+            cli, ["score", str(TEMPLATE), "--measurements", str(measurements), "--format", "json"]
+        ).stdout
+    )
+    assert data["schema"] == "csperf.report/1"
+    assert [s["total"] for s in data["subjects"]] == [90.48, 83.01]
+    rows = list(
+        csv.DictReader(
+            runner.invoke(
+                cli,
+                ["score", str(TEMPLATE), "--measurements", str(measurements), "--format", "csv"],
+            ).stdout.splitlines()
+        )
+    )
+    assert [r["total"] for r in rows] == ["90.48", "83.01"]
+    markdown = runner.invoke(
+        cli,
+        [
+            "score",
+            str(TEMPLATE),
+            "--measurements",
+            str(measurements),
+            "--format",
+            "markdown",
+            "--lang",
+            "zh",
+        ],
+    ).stdout
+    assert "优秀" in markdown and "良好" in markdown
+
+
+def test_score_writes_files_and_refuses_to_overwrite_its_input(runner, measurements, tmp_path):
+    out = tmp_path / "report.html"
+    result = runner.invoke(
+        cli,
+        [
+            "score",
+            str(TEMPLATE),
+            "--measurements",
+            str(measurements),
+            "--format",
+            "html",
+            "--output",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Li Wei" in out.read_text(encoding="utf-8")
+    before = measurements.read_bytes()
+    clobber = runner.invoke(
+        cli,
+        [
+            "score",
+            str(TEMPLATE),
+            "--measurements",
+            str(measurements),
+            "--format",
+            "csv",
+            "--output",
+            str(measurements),
+        ],
+    )
+    assert clobber.exit_code == EXIT_USAGE
+    assert "refusing to overwrite" in clobber.stderr
+    assert measurements.read_bytes() == before
+
+
+def test_score_from_a_csv_source(runner, tmp_path):
+    from csperf.datasets import contact_centre
+
+    data = contact_centre(seed=3, managers=1)
+    data.write_csv(tmp_path / "export")
+    result = runner.invoke(
+        cli,
+        [
+            "score",
+            str(TEMPLATE),
+            "--source",
+            "csv",
+            "-o",
+            f"path={tmp_path / 'export'}",
+            "--level",
+            "team",
+            "--period",
+            "2024-Q1",
+            "--tz",
+            "Asia/Shanghai",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    subjects = [s["subject"] for s in json.loads(result.stdout)["subjects"]]
+    assert len(subjects) == 2
+
+
+def test_score_exit_codes(runner, measurements, tmp_path):
+    both = runner.invoke(cli, ["score", str(TEMPLATE)])
+    assert both.exit_code == EXIT_USAGE
+    unknown = runner.invoke(cli, ["score", str(TEMPLATE), "--source", "nosuch"])
+    assert unknown.exit_code == EXIT_USAGE
+    assert "unknown metric source 'nosuch'; available:" in unknown.stderr
+    gap = tmp_path / "gap.csv"
+    gap.write_text(measurements.read_text().replace(",0.009,", ",,"))
+    missing = runner.invoke(cli, ["score", str(TEMPLATE), "--measurements", str(gap)])
+    assert missing.exit_code == EXIT_DATA
+    assert "Zhang Min" in missing.stderr and "complaint_rate" in missing.stderr
+    xlsx = runner.invoke(
+        cli, ["score", str(TEMPLATE), "--measurements", str(measurements), "--format", "xlsx"]
+    )
+    assert xlsx.exit_code == EXIT_USAGE
+
+
+def test_weights_ahp_from_a_judgements_file_and_write_back(runner, tmp_path):
+    judgements = tmp_path / "ahp.toml"
+    judgements.write_text(
+        "[dimensions.judgements]\n"
+        '"service_quality/efficiency" = 2\n'
+        '"service_quality/capability" = 3\n'
+        '"service_quality/teamwork" = 4\n'
+        '"efficiency/capability" = 2\n'
+        '"efficiency/teamwork" = 3\n'
+        '"capability/teamwork" = 2\n'
+    )
+    out = tmp_path / "card.toml"
+    result = runner.invoke(cli, ["weights", "ahp", "--input", str(judgements), "--write", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "CR = 0.0115" in result.output
+    assert "service_quality: 46.73%" in result.output
+    card = load_scorecard(out)
+    assert round(card.weighting.dimensions["service_quality"], 4) == 0.4673
+
+
+def test_weights_inconsistent_judgements_are_a_data_error(runner, tmp_path):
+    judgements = tmp_path / "ahp.json"
+    judgements.write_text(
+        json.dumps(
+            {
+                "dimensions": {
+                    "judgements": {
+                        "service_quality/efficiency": 2,
+                        "service_quality/capability": 3,
+                        "service_quality/teamwork": 4,
+                        "efficiency/capability": 2,
+                        "efficiency/teamwork": 3,
+                        "capability/teamwork": "1/4",
+                    }
+                }
+            }
+        )
+    )
+    result = runner.invoke(cli, ["weights", "ahp", "--input", str(judgements)])
+    assert result.exit_code == EXIT_DATA
+    assert "consistency ratio" in result.stderr
+
+
+def test_weights_entropy_from_a_data_csv(runner, tmp_path, measurements):
+    result = runner.invoke(cli, ["weights", "entropy", "--data", str(measurements), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["strategy"] == "entropy"
+    assert abs(sum(data["weighting"]["dimensions"].values()) - 1) < 1e-9
+    bad = tmp_path / "bad.csv"
+    bad.write_text("subject,customer_satisfaction\nann,high\n")
+    result = runner.invoke(cli, ["weights", "entropy", "--data", str(bad)])
+    assert result.exit_code == EXIT_USAGE
+    assert f"{bad}:2:" in result.stderr
+
+
+def test_weights_swot_with_factors(runner, tmp_path):
+    factors = tmp_path / "swot.yaml"
+    factors.write_text(
+        "factors:\n"
+        "  - kind: weakness\n"
+        "    target: efficiency\n"
+        "    reason: average response time too long\n"
+    )
+    result = runner.invoke(cli, ["weights", "swot", "--input", str(factors)])
+    assert result.exit_code == 0, result.output
+    assert "efficiency 30% → 40%: weakness, average response time too long" in result.output
+
+
+def test_form_writes_a_workbook(runner, tmp_path):
+    out = tmp_path / "form.xlsx"
+    result = runner.invoke(cli, ["form", str(TEMPLATE), "--output", str(out), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(out)
+    text = " ".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value)
+    assert "客户满意度" in text
+    refused = runner.invoke(cli, ["form", str(TEMPLATE), "--output", str(TEMPLATE)])
+    assert refused.exit_code == EXIT_USAGE
+
+
+def test_template_prints_the_shipped_file(runner):
+    result = runner.invoke(cli, ["template", "customer-service-manager"])
+    assert result.exit_code == 0
+    assert result.stdout == TEMPLATE.read_text(encoding="utf-8")
+    unknown = runner.invoke(cli, ["template", "nosuch"])
+    assert unknown.exit_code == EXIT_USAGE
+
+
+def test_plugins_lists_what_each_plugin_provides(runner):
+    result = runner.invoke(cli, ["plugins"])
+    assert result.exit_code == 0
+    assert "csperf.plugins.weights (csperf)" in result.output
+    assert "  weight strategy swot" in result.output
+    assert "  metric source csv" in result.output
+    assert "  scoring rule piecewise" in result.output
+
+
+def test_usage_errors_exit_2(runner):
+    assert runner.invoke(cli, ["nosuch"]).exit_code == 2
+    assert runner.invoke(cli, ["validate"]).exit_code == 2
+    assert runner.invoke(cli, ["validate", "/nonexistent/card.toml"]).exit_code == 2
