@@ -26,6 +26,7 @@ PUBLIC_MODULES = [
     "csperf.datasets",
     "csperf.report",
     "csperf.config",
+    "csperf.cli",
 ]
 DIRECTIVE = re.compile(
     r"^\.\. (?:auto(?:class|function|data|exception|method|attribute|module)|"

@@ -209,6 +209,7 @@ def _options(pairs: Sequence[str]) -> dict[str, str]:
 @click.option("--source", help="A metric source by name (see `csperf plugins`).")
 @click.option(
     "--option",
+    "--source-option",
     "-o",
     "source_options",
     multiple=True,
