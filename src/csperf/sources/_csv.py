@@ -6,7 +6,7 @@ import csv
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -284,7 +284,7 @@ class CsvSource(MetricSource):
 
     name = "csv"
     summary = "CSV files, one per record kind (tickets.csv, surveys.csv...), measured in Python."
-    options: Mapping[str, str] = {
+    options: ClassVar[Mapping[str, str]] = {
         "path": "Directory of <kind>.csv files and roster.csv.",
         **{kind: f"File of the {kind} (default <path>/{kind}.csv)." for kind in RECORD_KINDS},
         ROSTER: "File of the roster (default <path>/roster.csv).",
@@ -428,9 +428,9 @@ class CsvSource(MetricSource):
         try:
             return Roster([row for row in data.rows if row is not None])
         except ValidationError as exc:
-            position = getattr(exc, "position", None)
-            line = None if position is None else data.lines[position]
-            raise _config(data.path, line, exc.message, field=exc.field, value=exc.value) from exc
+            where = getattr(exc, "position", None)
+            at = None if where is None else data.lines[where]
+            raise _config(data.path, at, exc.message, field=exc.field, value=exc.value) from exc
 
     def measure(
         self,

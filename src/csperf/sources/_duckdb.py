@@ -6,7 +6,7 @@ import os
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from csperf.errors import ConfigError
 from csperf.metrics import RECORD_KINDS, Roster
@@ -81,7 +81,7 @@ class DuckDbSource(SqlSource):
 
     name = "duckdb"
     summary = "The catalog's metrics as SQL in DuckDB, over Parquet or CSV files or tables."
-    options: Mapping[str, str] = {
+    options: ClassVar[Mapping[str, str]] = {
         "path": "Directory of <kind>.parquet or <kind>.csv files (and roster).",
         "database": "A DuckDB database file (opened read-only).",
         **{

@@ -442,38 +442,53 @@ def _number(path: str, line: int, column: str, text: str, *, subject: str) -> fl
     return value
 
 
-def _sample_size(path: str, line: int, column: str, value: Any, *, subject: str) -> int:
+def _where(path: str, line: int | str | None) -> str:
+    """``file:line`` for CSV, ``file: rows[i]`` for JSON."""
+    if line is None:
+        return path
+    return f"{path}:{line}" if isinstance(line, int) else f"{path}: {line}"
+
+
+def _sample_size(
+    path: str, line: int | str | None, column: str, value: Any, *, subject: str
+) -> int:
     if isinstance(value, str):
         text = value.strip()
         value = int(text) if text.isdigit() else text
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise MeasurementError(
-            f"{path}:{line}: column {column!r} of subject {subject!r} must be a whole number "
-            f">= 0, got {value!r}",
+            f"{_where(path, line)}: column {column!r} of subject {subject!r} must be a whole "
+            f"number >= 0, got {value!r}",
             obj="Measurements",
             field=column,
             subject=subject,
             value=value,
             path=path,
-            line=line,
+            line=line if isinstance(line, int) else None,
         )
     return value
 
 
 def _metric_value(
-    path: str, line: int, subject: str, metric: str, value: float | None, size: Any, flags: Any
+    path: str,
+    line: int | str | None,
+    subject: str,
+    metric: str,
+    value: float | None,
+    size: Any,
+    flags: Any,
 ) -> MetricValue:
     try:
         return MetricValue(value, size, tuple(flags))
     except ValidationError as exc:
         raise MeasurementError(
-            f"{path}:{line}: subject {subject!r}, metric {metric!r}: {exc.message}",
+            f"{_where(path, line)}: subject {subject!r}, metric {metric!r}: {exc.message}",
             obj="Measurements",
             field=metric,
             subject=subject,
             value=value,
             path=path,
-            line=line,
+            line=line if isinstance(line, int) else None,
         ) from exc
 
 
@@ -661,14 +676,14 @@ def _read_json(
             size = (
                 _default_size(value, None)
                 if size is None
-                else _sample_size(path, 0, _SAMPLE + metric, size, subject=subject)
+                else _sample_size(path, where, _SAMPLE + metric, size, subject=subject)
             )
             flags = record.get(_FLAGS + metric) or []
             if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
                 raise _config_error(
                     path, None, f"{where}: flags of {metric!r} must be a list of strings"
                 )
-            out[metric] = _metric_value(path, 0, subject, metric, value, size, flags)
+            out[metric] = _metric_value(path, where, subject, metric, value, size, flags)
         values[subject] = out
     try:
         rejected = RejectedRecords.from_dict(data.get("rejected") or {})

@@ -86,7 +86,8 @@ def _aware(value: Any, tz: tzinfo | None, *, obj: str, field: str) -> datetime:
                 value=original,
             )
         value = value.replace(tzinfo=tz)
-    return value
+    result: datetime = value
+    return result
 
 
 @attrs.frozen
@@ -298,9 +299,9 @@ def parse_period(value: Any, *, tz: Any = None) -> Period:
         return Period(_at(year, 1 + 6 * (half - 1), 1, zone, text), end, label)
     if m := _QUARTER.match(text):
         year, quarter = int(m[1]), int(m[2])
-        first = 3 * (quarter - 1) + 1
-        ny, nm = _next_month(year, first + 2)
-        return Period(_at(year, first, 1, zone, text), _at(ny, nm, 1, zone, text), label)
+        opening = 3 * (quarter - 1) + 1
+        ny, nm = _next_month(year, opening + 2)
+        return Period(_at(year, opening, 1, zone, text), _at(ny, nm, 1, zone, text), label)
     if m := _MONTH.match(text):
         year, month = int(m[1]), int(m[2])
         start = _at(year, month, 1, zone, text)

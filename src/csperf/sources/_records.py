@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from csperf.errors import ConfigError, ValidationError
 from csperf.metrics import RECORD_KINDS, Roster, measure
@@ -46,7 +46,7 @@ class RecordsSource(MetricSource):
 
     name = "records"
     summary = "Records in memory (or the built-in sample contact centre), measured in Python."
-    options: Mapping[str, str] = {
+    options: ClassVar[Mapping[str, str]] = {
         "dataset": "The built-in sample data to measure: 'contact_centre'.",
         "seed": "Seed of the sample data (default 0).",
         "managers": "Managers in the sample data (default 2).",
@@ -95,7 +95,7 @@ class RecordsSource(MetricSource):
                 field="dataset",
                 value=options["dataset"],
             )
-        sizes = {key: option_int(cls.name, key, value) for key, value in given.items()}
+        sizes: dict[str, Any] = {k: option_int(cls.name, k, v) for k, v in given.items()}
         try:
             data = contact_centre(**sizes)
         except ValidationError as exc:

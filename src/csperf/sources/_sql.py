@@ -8,7 +8,7 @@ import sys
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Any
+from typing import Any, ClassVar
 
 from csperf.errors import ConfigError, MeasurementError, ValidationError
 from csperf.metrics import (
@@ -119,7 +119,7 @@ class SqlSource(MetricSource):
 
     name = "sql"
     summary = "The catalog's metrics as SQL in a DB-API 2.0 database (SQLite by default)."
-    options: Mapping[str, str] = {
+    options: ClassVar[Mapping[str, str]] = {
         "database": "Path of an SQLite database file (opened read-only).",
         **{kind: f"Table of the {kind} (default {kind!r})." for kind in RECORD_KINDS},
         ROSTER: "Table of the roster (default 'roster').",

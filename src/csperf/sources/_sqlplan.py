@@ -259,7 +259,7 @@ def roster_ctes(roster: Roster | None, params: Params) -> str:
         )
     rows = []
     for entry in roster.entries:
-        values = [entry.agent, entry.team, entry.manager]
+        values: list[Any] = [entry.agent, entry.team, entry.manager]
         for moment in (entry.valid_from, entry.valid_to):
             values.append(None if moment is None else micros(moment))
         rows.append("(" + ", ".join(params.add(v, "r") for v in values) + ")")
