@@ -624,3 +624,36 @@ def source_options(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
     for name in draw(st.lists(st.sampled_from(sorted(options)), max_size=3)):
         options[name]["min_sample"] = draw(st.integers(1, 4))
     return options
+
+
+@st.composite
+def measurement_tables(draw: st.DrawFn) -> Any:
+    """:class:`csperf.sources.Measurements` tables: catalog metrics, values, flags, no data."""
+    from csperf.metrics import CATALOG, FLAGS, MetricValue
+    from csperf.sources import Measurements, parse_period
+
+    metrics = draw(st.lists(st.sampled_from(sorted(CATALOG)), min_size=1, max_size=4, unique=True))
+    subjects = draw(
+        st.lists(
+            st.from_regex(r"[A-Za-z][A-Za-z0-9_ -]{0,10}", fullmatch=True), max_size=5, unique=True
+        )
+    )
+    flags = st.lists(st.sampled_from(sorted(set(FLAGS) - {"no_data"})), max_size=2, unique=True)
+    cells = st.one_of(
+        st.builds(
+            MetricValue,
+            st.floats(allow_nan=False, allow_infinity=False, width=64),
+            st.integers(0, 10**6),
+            flags,
+        ),
+        st.just(MetricValue(None, 0, ("no_data",))),
+    )
+    values = {s: {m: draw(cells) for m in metrics} for s in subjects}
+    period = draw(st.none() | st.sampled_from(["2026-Q3", "2026-07", "2026"]))
+    return Measurements(
+        period=None if period is None else parse_period(period, tz="Asia/Shanghai"),
+        level=draw(st.sampled_from(["agent", "team", "manager"])),
+        metrics=metrics,
+        values=values,
+        source=draw(st.none() | st.just("csv")),
+    )

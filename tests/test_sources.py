@@ -10,7 +10,9 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
+from hypothesis import given, settings
 
 from csperf.datasets import contact_centre
 from csperf.errors import (
@@ -33,6 +35,7 @@ from csperf.sources import (
     write_tables,
 )
 from csperf.templates import customer_service_manager
+from strategies import measurement_tables
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -735,3 +738,15 @@ def test_docstring_examples(module):
     )
     assert result.attempted > 0
     assert result.failed == 0
+
+
+# -- files round-trip ---------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(m=measurement_tables())
+def test_measurement_files_round_trip(m, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("m")
+    assert Measurements.read(m.write(folder / "m.json")) == m
+    back = Measurements.read(m.write(folder / "m.csv"), period=m.period, level=m.level)
+    assert back == attrs.evolve(m, source=None)

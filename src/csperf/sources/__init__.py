@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from csperf.sources._base import MetricSource
 from csperf.sources._csv import CsvRows, CsvSource, read_csv_rows
-from csperf.sources._dialects import Dialect, DuckDbDialect, SqliteDialect
+from csperf.sources._dialects import Column, Dialect, DuckDbDialect, Params, SqliteDialect
 from csperf.sources._duckdb import DuckDbSource
 from csperf.sources._measurements import Measurements
 from csperf.sources._period import Period, parse_period
@@ -29,6 +29,7 @@ from csperf.sources._sql import SqlSource, write_tables
 __all__ = [
     "BUILTIN_SOURCES",
     "COLUMNS",
+    "Column",
     "CsvRows",
     "CsvSource",
     "Dialect",
@@ -36,6 +37,7 @@ __all__ = [
     "DuckDbSource",
     "Measurements",
     "MetricSource",
+    "Params",
     "Period",
     "RecordsSource",
     "SqlSource",

@@ -541,8 +541,8 @@ def _read_csv(
                     value=row,
                 )
             cells = dict(zip(header, row))
-            subject = cells["subject"].strip()
-            if not subject:
+            subject = cells["subject"]
+            if not subject.strip():
                 raise _config_error(path, line, "empty subject", field="subject")
             if subject in values:
                 raise _config_error(
