@@ -59,7 +59,8 @@ class JsonLinesSource(MetricSource):
                 continue
             try:
                 row = json.loads(line)
-                rows[str(row.pop("subject"))] = {k: float(v) for k, v in row.items()}
+                subject = str(row.pop("subject"))
+                rows[subject] = {k: float(v) for k, v in row.items()}
             except (ValueError, KeyError, TypeError) as exc:
                 raise ConfigError(
                     f"{self.path}:{number}: not a measurement line ({exc})",
