@@ -310,3 +310,34 @@ def test_dialects():
     assert DuckDbDialect().temporary_tables
     assert "rowid" in SqliteDialect().position(None)
     assert '"seq"' in DuckDbDialect().position('"seq"')
+
+
+def test_duckdb_reads_registered_data_frames():
+    pytest.importorskip("pandas")
+    data = contact_centre(seed=2, managers=1, agents_per_team=3, days=14)
+    connection = duckdb.connect()
+    for name, frame in data.to_frames().items():
+        connection.register(name, frame)
+    found = SqlSource(connection, dialect="duckdb").measure(period=data.period, level="team")
+    want = RecordsSource(data.records_by_kind(), data.roster).measure(
+        period=data.period, level="team"
+    )
+    assert found.subjects == want.subjects == ("T01", "T02")
+    for subject in want.subjects:
+        for metric in want.metrics:
+            a, b = found.value(subject, metric), want.value(subject, metric)
+            assert (a.sample_size, a.flags) == (b.sample_size, b.flags)
+            assert a.value == b.value or math.isclose(a.value, b.value, rel_tol=1e-9)
+
+
+def test_only_the_tables_named_are_read():
+    connection = sqlite3.connect(":memory:")
+    write_tables(
+        connection,
+        {"tickets": tickets(("ann", 30, True)), "surveys": []},
+        roster=[{"agent": "ann", "team": "T1", "manager": "M1"}],
+    )
+    m = SqlSource(connection, tables={"tickets": "tickets"}).measure(period=JULY)
+    assert set(m.rejected) == {"tickets"}
+    with pytest.raises(ValidationError, match="needs a roster"):
+        SqlSource(connection, tables={"tickets": "tickets"}).measure(period=JULY, level="team")

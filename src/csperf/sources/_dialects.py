@@ -158,6 +158,10 @@ class Dialect:
     temporary_tables = False
     materialized = ""
 
+    def cursor(self, connection: Any) -> Any:
+        """The cursor every statement of one measurement runs on: ``connection.cursor()``."""
+        return connection.cursor()
+
     def position(self, order_by: str | None) -> str:
         """SQL for a row's 0-based position in the table (its input order).
 
@@ -297,6 +301,14 @@ class DuckDbDialect(Dialect):
     materialized = "MATERIALIZED "
 
     _WS = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
+
+    def cursor(self, connection: Any) -> Any:
+        """The connection itself.
+
+        A DuckDB cursor is a connection of its own, which does not see the DataFrames
+        registered on (or the temporary tables of) the connection it came from.
+        """
+        return connection
 
     def _local(self, expr: str, params: Params, tz: tzinfo | None) -> str:
         parts = _tz_parts(tz, params)

@@ -189,7 +189,9 @@ class DuckDbSource(SqlSource):
             if key in TABLES:
                 value = str(given.pop(key))
                 (files if _is_file(value) else tables)[key] = value
-        return cls(given.get("path"), files=files, tables=tables, database=given.get("database"))
+        return cls(
+            given.get("path"), files=files, tables=tables or None, database=given.get("database")
+        )
 
     def _find(self, table: str) -> Relation | None:
         file = self.files.get(table)

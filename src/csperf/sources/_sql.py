@@ -86,8 +86,10 @@ class SqlSource(MetricSource):
 
     Args:
         connection: An open DB-API 2.0 connection (``sqlite3.connect(...)``).
-        tables: Record kind (or ``"roster"``) → table name (``schema.table`` allowed).
-            Default: each kind's own name, where such a table exists.
+        tables: Record kind (or ``"roster"``) → table name (``schema.table`` allowed); only
+            these tables are read. Default: each kind's own name, where such a table exists
+            (csperf probes for it; on a server database, where a failed query may abort the
+            transaction, name the tables).
         columns: Record kind → field → column name, for tables whose columns are named
             otherwise.
         roster: A :class:`~csperf.metrics.Roster` to use instead of a roster table.
@@ -140,6 +142,7 @@ class SqlSource(MetricSource):
         self.dialect = _dialect(dialect)
         self._paramstyle = paramstyle or self.dialect.paramstyle
         self._tables = _names("tables", tables or {}, dotted=True)
+        self._explicit = tables is not None
         self._columns = _column_names(columns or {})
         self._order_by = _names("order_by", order_by or {}, dotted=False, tables=RECORD_KINDS)
         if roster is not None and not isinstance(roster, Roster):
@@ -181,7 +184,7 @@ class SqlSource(MetricSource):
                 path=str(path),
             )
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        return cls(connection, tables={k: str(v) for k, v in given.items()})
+        return cls(connection, tables={k: str(v) for k, v in given.items()} or None)
 
     # -- where the rows are -----------------------------------------------------------------
 
@@ -201,13 +204,13 @@ class SqlSource(MetricSource):
         if self._cursor is not None:
             yield
             return
-        self._cursor = self.connection.cursor()
+        self._cursor = self.dialect.cursor(self.connection)
         try:
             yield
         finally:
             cursor, self._cursor = self._cursor, None
             close = getattr(cursor, "close", None)
-            if close is not None:
+            if close is not None and cursor is not self.connection:
                 close()
 
     def _execute(self, sql: str, params: Params, label: str, what: str) -> Any:
@@ -240,16 +243,12 @@ class SqlSource(MetricSource):
         bound = Params()
         bound.values.update(params)
         text, values = bound.render(f"SELECT * FROM {sql} AS t WHERE 1 = 0", self._paramstyle)
-        cursor = self.connection.cursor()
-        try:
-            cursor.execute(text, values)
-            description = cursor.description or ()
-        except self._error_class():
-            return None
-        finally:
-            close = getattr(cursor, "close", None)
-            if close is not None:
-                close()
+        with self._session():
+            try:
+                self._cursor.execute(text, values)
+                description = self._cursor.description or ()
+            except self._error_class():
+                return None
         return {str(d[0]): (None if d[1] is None else str(d[1])) for d in description}
 
     def relation(self, table: str) -> Relation | None:
@@ -263,6 +262,9 @@ class SqlSource(MetricSource):
         return self._relations[table]
 
     def _find(self, table: str) -> Relation | None:
+        if self._explicit and table not in self._tables:
+            return None  # tables named: no probing for others (a failed probe may abort a
+            # transaction on a server database)
         name = self._tables.get(table, table)
         described = self._describe(quote(name), {})
         if described is None:
