@@ -48,8 +48,11 @@ class DuckDbSource(SqlSource):
     Millions of rows stay inside DuckDB: each metric is one query returning a row per subject.
     Files are read in place (``read_parquet``/``read_csv``, globs allowed); a CSV file is
     read as text and each cell parsed as :class:`CsvSource` parses it, so a bad cell rejects
-    its row instead of failing the file. Positions in reports count data rows from 0 in file
-    order. Needs the ``duckdb`` extra (``pip install 'csperf[duckdb]'``).
+    its row instead of failing the file, and a row whose cells do not match the header is
+    reported as ``malformed_row`` with its line. Positions in reports count data rows from 0 in
+    file order (a malformed row's position is taken from its line, so it is exact when no cell
+    before it spans lines). Columns other than the record's fields are ignored. Needs the
+    ``duckdb`` extra (``pip install 'csperf[duckdb]'``).
 
     Args:
         path: A directory holding ``<kind>.parquet`` or ``<kind>.csv`` files (and
