@@ -327,18 +327,7 @@ class Measurements:
             writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
             writer.writeheader()
             for record in records:
-                writer.writerow(
-                    {
-                        key: (
-                            ";".join(value)
-                            if isinstance(value, list)
-                            else ("" if value is None else repr(value))
-                            if not isinstance(value, str)
-                            else value
-                        )
-                        for key, value in record.items()
-                    }
-                )
+                writer.writerow({key: _csv_cell(value) for key, value in record.items()})
             return atomic_write_text(target, buffer.getvalue())
         raise ConfigError(
             f"Measurements: cannot write {os.fspath(path)!r}: use a .json or .csv file",
@@ -414,6 +403,15 @@ class Measurements:
             value=os.fspath(path),
             path=os.fspath(path),
         )
+
+
+def _csv_cell(value: Any) -> str:
+    """A CSV cell: text as it is, flags joined by ``;``, numbers in round-trip form."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ";".join(value)
+    return "" if value is None else repr(value)
 
 
 def _config_error(path: str, line: int | None, message: str, **context: Any) -> ConfigError:
