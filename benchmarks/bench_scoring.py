@@ -46,9 +46,7 @@ def main() -> None:
 
     card = customer_service_manager()
     table = population(args.rows)
-    rows = [
-        {k: float(v[i]) for k, v in table.items()} for i in range(min(args.sample, args.rows))
-    ]
+    rows = [{k: float(v[i]) for k, v in table.items()} for i in range(min(args.sample, args.rows))]
 
     one = best_of(args.repeat, lambda: [card.evaluate(r) for r in rows]) / len(rows)
     batch = best_of(args.repeat, lambda: card.evaluate_many(table)) / args.rows

@@ -255,7 +255,12 @@ def score(
     scorecard = _load(card)
     inputs: list[str] = [card]
     if measurements_file is not None:
-        measurements = Measurements.read(measurements_file)
+        from csperf.metrics import CATALOG
+
+        measurements = Measurements.read(
+            measurements_file,
+            metrics={i.measurement for i in scorecard.indicators} | set(CATALOG),
+        )
         inputs.append(measurements_file)
     else:
         assert source is not None
