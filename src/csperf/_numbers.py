@@ -8,7 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from csperf.errors import ValidationError
+from csperf.errors import CsperfError, ValidationError
 
 __all__ = ["as_real", "exact", "round_half_up"]
 
@@ -19,7 +19,7 @@ def as_real(
     obj: str,
     field: str,
     allow_infinite: bool = False,
-    error: type[ValidationError] = ValidationError,
+    error: type[CsperfError] = ValidationError,
 ) -> float:
     """Return ``value`` as a float, or raise ``error`` naming ``obj`` and ``field``.
 

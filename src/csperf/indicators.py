@@ -304,7 +304,7 @@ class Piecewise(ScoringRule):
         """See :meth:`ScoringRule.points_array`."""
         xs = np.array([x for x, _ in self.points])
         ps = np.array([p for _, p in self.points])
-        return np.interp(raw, xs, ps)
+        return np.asarray(np.interp(raw, xs, ps), dtype=float)
 
     def to_dict(self) -> dict[str, Any]:
         """See :meth:`ScoringRule.to_dict`."""

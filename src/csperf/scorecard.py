@@ -84,18 +84,23 @@ def _policy(value: Any) -> MissingPolicy:
         ) from None
 
 
-def _sequence(field: str) -> Any:
-    def convert(value: Any) -> tuple[Any, ...]:
-        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
-            raise ValidationError(
-                f"Scorecard: field {field!r} must be a sequence, got {type(value).__name__}",
-                obj="Scorecard",
-                field=field,
-                value=value,
-            )
-        return tuple(value)
+def _sequence(value: Any, field: str) -> tuple[Any, ...]:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+        raise ValidationError(
+            f"Scorecard: field {field!r} must be a sequence, got {type(value).__name__}",
+            obj="Scorecard",
+            field=field,
+            value=value,
+        )
+    return tuple(value)
 
-    return convert
+
+def _dimension_sequence(value: Sequence[Dimension]) -> tuple[Dimension, ...]:
+    return _sequence(value, "dimensions")
+
+
+def _indicator_sequence(value: Sequence[Indicator]) -> tuple[Indicator, ...]:
+    return _sequence(value, "indicators")
 
 
 def _default_scale() -> GradeScale:
@@ -128,8 +133,8 @@ class Scorecard:
 
     key: str
     title: Text
-    dimensions: tuple[Dimension, ...] = attrs.field(converter=_sequence("dimensions"))
-    indicators: tuple[Indicator, ...] = attrs.field(converter=_sequence("indicators"))
+    dimensions: tuple[Dimension, ...] = attrs.field(converter=_dimension_sequence)
+    indicators: tuple[Indicator, ...] = attrs.field(converter=_indicator_sequence)
     weighting: Weighting
     grade_scale: GradeScale = attrs.field(factory=_default_scale)
     version: str = "1"
@@ -396,8 +401,9 @@ class Scorecard:
             if raw is None:
                 raws[ind.key] = None
                 continue
-            raws[ind.key] = ind.check_raw(raw, subject=subject)
-            exact_points[ind.key] = ind.exact_points(raws[ind.key], subject=subject)
+            value = ind.check_raw(raw, subject=subject)
+            raws[ind.key] = value
+            exact_points[ind.key] = ind.exact_points(value, subject=subject)
         missing = [key for key, raw in raws.items() if raw is None]
         if missing and self.missing is MissingPolicy.ERROR:
             ind = self.indicator(missing[0])
@@ -587,8 +593,9 @@ class Scorecard:
         totals = _round_half_up(unrounded, self.precision)
         scaled = unrounded * 10.0**self.precision
         near_tie = np.abs(scaled - np.floor(scaled) - 0.5) < TIE_GUARD
-        for row in np.flatnonzero(near_tie):
-            result = self.evaluate(_row(self.indicators, raw, present, int(row)), subjects[row])
+        for index in np.flatnonzero(near_tie).tolist():
+            row = int(index)
+            result = self.evaluate(_row(self.indicators, raw, present, row), subjects[row])
             totals[row] = result.total
             unrounded[row] = result.unrounded_total
         grade_index = self.grade_scale.indices(totals)
@@ -693,7 +700,7 @@ def _column_values(
     else:
         if array.dtype.kind != "O":
             array = array.astype(object)
-        absent = np.equal(array, None)
+        absent = np.asarray([item is None for item in array], dtype=bool)
         present = ~absent if mask is None else (mask & ~absent)
         ok = _is_real_array(array).astype(bool) | ~present
         if not ok.all():

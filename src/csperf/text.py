@@ -32,8 +32,11 @@ class LocalizedText(FrozenDict[str, str]):
         return localize(self)
 
 
-Text = str | LocalizedText
-"""A display name: a plain string or a :class:`LocalizedText`."""
+Text = str | Mapping[str, str]
+"""A display name: a plain string or a mapping of language to text.
+
+Objects store a mapping as a :class:`LocalizedText`.
+"""
 
 
 def to_text(value: Any, *, obj: str = "object", field: str = "name") -> Text:
