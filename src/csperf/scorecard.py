@@ -316,17 +316,8 @@ class Scorecard:
         Raises:
             UnknownNameError: When there is none; the message lists the known keys.
         """
-        for ind in self.indicators:
-            if ind.key == key:
-                return ind
-        known = [i.key for i in self.indicators]
-        raise UnknownNameError(
-            f"Scorecard {self.key!r} has no indicator {key!r} (indicators: {', '.join(known)})",
-            obj=f"Scorecard {self.key!r}",
-            field="indicators",
-            value=key,
-            available=known,
-        )
+        found: Indicator = self._find(self.indicators, key, "indicator")
+        return found
 
     def dimension(self, key: str) -> Dimension:
         """The dimension with the given key.
@@ -334,14 +325,18 @@ class Scorecard:
         Raises:
             UnknownNameError: When there is none; the message lists the known keys.
         """
-        for dim in self.dimensions:
-            if dim.key == key:
-                return dim
-        known = [d.key for d in self.dimensions]
+        found: Dimension = self._find(self.dimensions, key, "dimension")
+        return found
+
+    def _find(self, items: Sequence[Any], key: str, what: str) -> Any:
+        for item in items:
+            if item.key == key:
+                return item
+        known = [item.key for item in items]
         raise UnknownNameError(
-            f"Scorecard {self.key!r} has no dimension {key!r} (dimensions: {', '.join(known)})",
+            f"Scorecard {self.key!r} has no {what} {key!r} ({what}s: {', '.join(known)})",
             obj=f"Scorecard {self.key!r}",
-            field="dimensions",
+            field=f"{what}s",
             value=key,
             available=known,
         )
