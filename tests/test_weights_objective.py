@@ -156,8 +156,12 @@ def test_data_shapes():
     assert dict(as_array.weights) == pytest.approx(dict(as_mapping.weights), abs=1e-15)
     reordered = entropy({"a": [1, 2, 3], "b": [4, 6, 5]}, HIGHER, keys=["b", "a"])
     assert list(reordered.weights) == ["b", "a"]
-    with pytest.raises(WeightingError, match="needs its keys"):
-        entropy(rows, HIGHER)
+    # Without keys the columns are c1, c2, ... (or the keys of a directions mapping).
+    assert list(entropy(rows, HIGHER).weights) == ["c1", "c2"]
+    assert dict(entropy(rows, [HIGHER, HIGHER]).weights) == pytest.approx(
+        {"c1": as_mapping.weights["a"], "c2": as_mapping.weights["b"]}, abs=1e-15
+    )
+    assert list(entropy(rows, {"x": HIGHER, "y": HIGHER}).weights) == ["x", "y"]
     with pytest.raises(WeightingError, match=r"3 columns, got shape \(3, 2\)"):
         entropy(rows, HIGHER, keys=["a", "b", "c"])
     with pytest.raises(WeightingError, match="one value per subject"):

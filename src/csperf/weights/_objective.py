@@ -65,7 +65,9 @@ def _column(values: Any, key: str, obj: str) -> NDArray[np.float64]:
     return column
 
 
-def _table(data: Any, keys: Any, obj: str) -> tuple[tuple[str, ...], NDArray[np.float64]]:
+def _table(
+    data: Any, keys: Any, obj: str, directions: Any = None
+) -> tuple[tuple[str, ...], NDArray[np.float64]]:
     """The indicator keys and the subjects × indicators matrix of a data argument."""
     if hasattr(data, "columns") and hasattr(data, "to_numpy") and not isinstance(data, Mapping):
         data = {str(c): data[c].to_numpy() for c in data.columns}
@@ -94,15 +96,22 @@ def _table(data: Any, keys: Any, obj: str) -> tuple[tuple[str, ...], NDArray[np.
             )
         matrix = np.column_stack(columns) if columns[0].size else np.zeros((0, len(names)))
         return names, matrix
-    if keys is None:
-        raise WeightingError(
-            f"{obj}: a 2-D array needs its keys (one per column)",
-            obj=obj,
-            field="keys",
-            value=None,
-        )
-    names = check_keys(keys, obj)
     array = np.asarray(data, dtype=object)
+    if keys is None:
+        # A 2-D array without keys: the keys of a directions mapping, else c1, c2, ...
+        if isinstance(directions, Mapping):
+            keys = list(directions)
+        elif array.ndim == 2:
+            keys = [f"c{j + 1}" for j in range(array.shape[1])]
+        else:
+            raise WeightingError(
+                f"{obj}: data must be a mapping of indicator to values or a subjects × "
+                f"indicators array, got shape {array.shape}",
+                obj=obj,
+                field="data",
+                value=array.shape,
+            )
+    names = check_keys(keys, obj)
     if array.ndim != 2 or array.shape[1] != len(names):
         raise WeightingError(
             f"{obj}: data must be a subjects × indicators array with {len(names)} columns, "
@@ -264,8 +273,8 @@ def entropy(
             with ``keys``; or a pandas DataFrame (columns are indicators).
         directions: Indicator key → :class:`~csperf.Direction` (or its value), a sequence
             aligned with the keys, or one direction for all. ``target_is_best`` is rejected.
-        keys: The indicator keys: the column order of a 2-D array, or the order wanted for a
-            mapping.
+        keys: The indicator keys: the column order of a 2-D array (default: the keys of a
+            ``directions`` mapping, else ``c1``, ``c2``...), or the order wanted for a mapping.
         normalization: ``"minmax"`` or ``"share"``.
 
     Returns:
@@ -284,7 +293,7 @@ def entropy(
         {'a': 0.2961, 'b': 0.7039}
     """
     obj = "entropy"
-    names, matrix = _table(data, keys, obj)
+    names, matrix = _table(data, keys, obj, directions)
     dirs = _directions(directions, names, obj)
     _enough_subjects(matrix, obj)
     m = matrix.shape[0]
@@ -397,7 +406,7 @@ def critic(data: Any, directions: Any, *, keys: Sequence[str] | None = None) -> 
         {'a': 0.5, 'b': 0.5}
     """
     obj = "critic"
-    names, matrix = _table(data, keys, obj)
+    names, matrix = _table(data, keys, obj, directions)
     dirs = _directions(directions, names, obj)
     _enough_subjects(matrix, obj)
     normal, constant = _min_max(matrix, dirs)
