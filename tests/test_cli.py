@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import subprocess
 import sys
@@ -326,3 +327,21 @@ def test_usage_errors_exit_2(runner):
     assert runner.invoke(cli, ["nosuch"]).exit_code == 2
     assert runner.invoke(cli, ["validate"]).exit_code == 2
     assert runner.invoke(cli, ["validate", "/nonexistent/card.toml"]).exit_code == 2
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_and_none_when_piped(monkeypatch):
+    from csperf import cli as cli_module
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert list(cli_module._progress(list(range(500)), "Scoring")) == list(range(500))
+    assert "Scoring" in terminal.getvalue()
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    assert list(cli_module._progress(list(range(500)), "Scoring")) == list(range(500))
+    assert piped.getvalue() == ""
