@@ -769,7 +769,8 @@ def small_reports(draw: st.DrawFn) -> Report:
         indicators=indicators,
         weighting=Weighting.from_effective({k: 1 / n for k in keys}, {d: groups[d] for d in dims}),
     )
-    subjects = draw(st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=4, unique=True))
+    names = st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=6)
+    subjects = draw(st.lists(names, min_size=1, max_size=4, unique=True))
     raw = st.decimals(0, 10, places=2).map(float)
     results = [card.evaluate({k: draw(raw) for k in keys}, s) for s in subjects]
     return Report(card, results, lang=draw(st.sampled_from(LANGUAGES)))
@@ -788,3 +789,14 @@ def test_text_renderers_keep_every_subject_and_total(report):
     assert len(table.splitlines()) == 5 + len(report.results) + 2
     summary = _table_after(render_markdown(report), f"## {report.label('summary')}")
     assert len(summary) == 2 + len(report.results)
+
+
+def test_a_subject_with_a_nul_character_is_refused():
+    from csperf.templates import customer_service_manager
+
+    card = customer_service_manager()
+    values = {i.measurement: 1.0 for i in card.indicators}
+    result = card.evaluate(values, "bad\x00name")
+    with pytest.raises(ValidationError, match="NUL character") as info:
+        Report(card, [result])
+    assert info.value.subject == "bad\x00name"

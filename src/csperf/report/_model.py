@@ -195,6 +195,16 @@ class Report:
                     field=f"results[{i}]",
                     value=result,
                 )
+            if result.subject is not None and "\x00" in result.subject:
+                # No report format can hold a NUL character (CSV, Excel and HTML refuse it).
+                raise ValidationError(
+                    f"Report: results[{i}] has a subject with a NUL character: "
+                    f"{result.subject!r}",
+                    obj="Report",
+                    field=f"results[{i}].subject",
+                    subject=result.subject,
+                    value=result.subject,
+                )
             if result.fingerprint != card.fingerprint:
                 raise ValidationError(
                     f"Report: results[{i}] (subject {result.subject!r}) was evaluated on "
