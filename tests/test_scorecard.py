@@ -561,3 +561,14 @@ def test_explain_in_chinese_translates_the_wording(manager_card, li_wei):
     )
     assert "等级：优秀（excellent，90–100）" in text
     assert "weight" not in text
+
+
+def test_decimal_measurements_are_read_at_their_decimal_value(manager_card, li_wei):
+    from decimal import Decimal
+
+    exact = {k: Decimal(str(v)) for k, v in li_wei.items()}
+    assert manager_card.evaluate(exact).total == 90.48
+    assert manager_card.evaluate_many({k: [v] for k, v in exact.items()}).totals[0] == 90.48
+    for bad in (Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"), 10**400):
+        with pytest.raises(MeasurementError, match="finite number"):
+            manager_card.evaluate({**exact, "complaint_rate": bad}, subject="x")

@@ -25,14 +25,22 @@ def as_real(
 
     Booleans, NaN and (unless ``allow_infinite``) infinities are rejected.
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, Decimal)):
         raise error(
             f"{obj}: field {field!r} must be a real number, got {type(value).__name__} {value!r}",
             obj=obj,
             field=field,
             value=value,
         )
-    result = float(value)
+    try:
+        result = float(value)
+    except (ValueError, OverflowError):  # a signalling NaN, an integer too large for a float
+        raise error(
+            f"{obj}: field {field!r} must be a finite number, got {value!r}",
+            obj=obj,
+            field=field,
+            value=value,
+        ) from None
     if math.isnan(result) or (math.isinf(result) and not allow_infinite):
         raise error(
             f"{obj}: field {field!r} must be a finite number, got {result!r}",

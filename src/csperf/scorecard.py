@@ -13,6 +13,7 @@ import enum
 import hashlib
 import json
 import numbers
+from decimal import Decimal
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -659,7 +660,7 @@ def _subjects(columns: Mapping[str, Any], n: int, card: str) -> tuple[str | None
 
 
 def _is_real(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, (numbers.Real, Decimal)) and not isinstance(value, (bool, np.bool_))
 
 
 _is_real_array = np.frompyfunc(_is_real, 1, 1)
