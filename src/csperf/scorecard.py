@@ -13,8 +13,8 @@ import enum
 import hashlib
 import json
 import numbers
-from decimal import Decimal
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
