@@ -484,7 +484,7 @@ class Scorecard:
                 continue
             recipients = tuple(k for k, w in kept.items() if w > 0)
             for key in weights:
-                if key in missing:
+                if key in missing and weights[key] > 0:
                     moved.append(Redistribution(key, "indicator", float(weights[key]), recipients))
             new_within[dim] = {k: (kept[k] / level if k in kept else Fraction(0)) for k in weights}
         remaining = {d: w for d, w in dim_w.items() if d not in emptied}
@@ -502,7 +502,8 @@ class Scorecard:
             )
         recipients = tuple(d for d, w in remaining.items() if w > 0)
         for dim in emptied:
-            moved.append(Redistribution(dim, "dimension", float(dim_w[dim]), recipients))
+            if dim_w[dim] > 0:
+                moved.append(Redistribution(dim, "dimension", float(dim_w[dim]), recipients))
         new_dims = {d: (remaining[d] / level if d in remaining else Fraction(0)) for d in dim_w}
         return new_dims, new_within, moved
 
