@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from csperf._time import parse_datetime
 from csperf.errors import MeasurementError, UnknownNameError, ValidationError
 from csperf.metrics._values import RecordIssue, RejectReport
 from csperf.metrics.records import RECORD_KINDS, RecordKind
@@ -91,7 +92,7 @@ def _bound(value: Any, zone: tzinfo | None, field: str) -> datetime | None:
         return None
     if isinstance(value, str):
         with contextlib.suppress(ValueError):
-            value = datetime.fromisoformat(value)
+            value = parse_datetime(value)
     if not isinstance(value, datetime):
         raise ValidationError(
             f"period: field {field!r} must be a datetime, got {value!r}",
@@ -205,7 +206,7 @@ def _field_getter(row: Any) -> Any:
 def _timestamp(value: Any, zone: tzinfo | None) -> Any:
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value.strip())
+            value = parse_datetime(value)
         except ValueError:
             return value
     if isinstance(value, datetime):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from csperf._time import parse_datetime
 from csperf.errors import ValidationError
 
 __all__ = ["Period", "as_timezone", "parse_period"]
@@ -59,7 +60,7 @@ def _aware(value: Any, tz: tzinfo | None, *, obj: str, field: str) -> datetime:
     if isinstance(value, str):
         text = value.strip()
         try:
-            value = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+            value = parse_datetime(text)
         except ValueError:
             raise ValidationError(
                 f"{obj}: field {field!r} must be an ISO-8601 date or timestamp, got {original!r}",
