@@ -114,6 +114,22 @@ def test_saaty_2005_random_index_goes_to_15():
     assert table.index(15) == 1.59
 
 
+def test_tummala_ling_random_index_goes_to_15():
+    # Tummala & Ling (1998), Theory and Decision 44(3) 221-230, as reproduced by pymcdm's AHP
+    # (RI_M = 0, 0, 0.5799, 0.8921, ..., 1.5831 for n = 1..15).
+    table = RANDOM_INDEX["tummala_ling1998"]
+    assert [table.index(n) for n in (3, 4, 7, 10, 15)] == [0.5799, 0.8921, 1.3322, 1.4882, 1.5831]
+    assert table.max_size == 15
+    assert "Tummala" in table.source
+    # The drinks: CR = CI / RI with the same λmax, so the ratio of two tables' CRs is the
+    # inverse ratio of their indexes for n = 7.
+    by_saaty = ahp(DRINKS_MATRIX, DRINKS, ri="saaty1980")
+    by_tl = ahp(DRINKS_MATRIX, DRINKS, ri="tummala_ling1998")
+    assert by_tl.random_index == 1.3322
+    assert by_tl.consistency_ratio == pytest.approx(by_saaty.consistency_index / 1.3322, rel=1e-12)
+    assert by_tl.weights == by_saaty.weights
+
+
 def test_a_size_beyond_the_table_is_an_error_naming_it():
     keys = [f"k{i}" for i in range(11)]
     matrix = np.ones((11, 11))

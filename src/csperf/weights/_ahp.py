@@ -138,6 +138,28 @@ RANDOM_INDEX: FrozenDict[str, RandomIndexTable] = FrozenDict(
                     15: 1.59,
                 },
             ),
+            RandomIndexTable(
+                "tummala_ling1998",
+                "Tummala, V. M. R. & Ling, H. (1998). A note on the computation of the mean "
+                "random consistency index of the analytic hierarchy process (AHP). Theory and "
+                "Decision 44(3), 221-230 (mean random consistency index for n = 3 to 15; the "
+                "values as reproduced by the pymcdm library).",
+                {
+                    3: 0.5799,
+                    4: 0.8921,
+                    5: 1.1159,
+                    6: 1.2358,
+                    7: 1.3322,
+                    8: 1.3952,
+                    9: 1.4537,
+                    10: 1.4882,
+                    11: 1.5117,
+                    12: 1.5356,
+                    13: 1.5571,
+                    14: 1.5714,
+                    15: 1.5831,
+                },
+            ),
         )
     }
 )
