@@ -800,3 +800,20 @@ def test_a_subject_with_a_nul_character_is_refused():
     with pytest.raises(ValidationError, match="NUL character") as info:
         Report(card, [result])
     assert info.value.subject == "bad\x00name"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.8146279949558638, "0.814628"),
+        (226.6801866342037, "226.68"),
+        (20000.0, "20000"),
+        (0.004, "0.004"),
+        (2_500_000.4, "2500000"),
+        (None, "—"),
+    ],
+)
+def test_measured_values_read_with_six_significant_digits(value, text):
+    from csperf.report._format import measured_text
+
+    assert measured_text(value) == text

@@ -27,6 +27,7 @@ __all__ = [
     "bound",
     "direction_text",
     "fixed",
+    "measured_text",
     "one_line",
     "percent",
     "raw_text",
@@ -54,6 +55,19 @@ def fixed(value: float | None, decimals: int) -> str:
     quantum = Decimal(1).scaleb(-decimals)
     text = f"{Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP):f}"
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
+def measured_text(value: float | None) -> str:
+    """A measured raw value for reading: six significant digits (``0.814628``, ``226.68``).
+
+    Measurements such as averages carry more digits than anyone reads; the exact value stays
+    in the JSON and CSV reports. Values of a million or more are shown as whole numbers.
+    """
+    if value is None:
+        return "—"
+    if math.isfinite(value) and abs(value) >= 1e6:
+        return f"{value:.0f}"
+    return f"{value:.6g}"
 
 
 def raw_text(value: float | None) -> str:

@@ -10,8 +10,8 @@ from csperf.report._format import (
     band_interval,
     direction_text,
     fixed,
+    measured_text,
     percent,
-    raw_text,
     rule_text,
     standards_text,
 )
@@ -144,7 +144,7 @@ def _subject(report: Report, index: int, result: ScorecardResult, hues: dict[str
         if item.missing:
             raw = f'<span class="missing">{_e(lab("missing"))}</span>'
         else:
-            raw = _e(raw_text(item.raw)) + (
+            raw = _e(measured_text(item.raw)) + (
                 f'<span class="unit">{_e(ind.unit)}</span>' if ind.unit else ""
             )
         if item.standard is None or ind.standards is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from csperf.report._format import band_interval, fixed, one_line, percent, raw_text
+from csperf.report._format import band_interval, fixed, measured_text, one_line, percent
 
 if TYPE_CHECKING:
     from csperf.report._model import Report
@@ -104,7 +104,7 @@ def render_markdown(report: Report) -> str:
             rows.append(
                 [
                     report.text(ind.name),
-                    lab("missing") if item.missing else raw_text(item.raw),
+                    lab("missing") if item.missing else measured_text(item.raw),
                     ind.unit,
                     "—" if item.standard is None else report.text(item.standard.label),
                     fixed(item.points, p),
