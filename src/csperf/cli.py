@@ -43,17 +43,17 @@ SAMPLE_SWOT: tuple[dict[str, Any], ...] = (
     {
         "kind": "weakness",
         "target": "efficiency",
-        "reason": "average response time too long",
+        "reason": {"en": "average response time too long", "zh": "平均响应时间过长"},
         "intensity": 0.5,
     },
     {
         "kind": "threat",
         "target": "service_quality",
-        "reason": "rivals' service improving",
+        "reason": {"en": "rivals' service improving", "zh": "竞争对手服务水平提升"},
         "intensity": 0.2,
     },
 )
-"""The SWOT factors ``csperf demo`` applies to the template's weights."""
+"""The SWOT factors ``csperf demo`` applies to the template's weights (reasons in en and zh)."""
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
@@ -143,7 +143,8 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
     source = RecordsSource(data.records_by_kind(), roster=data.roster)
     measurements = source.measure(period=data.period, level="manager")
     card = template("customer-service-manager")
-    adjusted = weight_strategy("swot").compute(card, factors=list(SAMPLE_SWOT))
+    factors = [{**f, "reason": f["reason"][lang]} for f in SAMPLE_SWOT]
+    adjusted = weight_strategy("swot").compute(card, factors=factors)
     card = adjusted.apply(card)
     results = _evaluate_all(card, measurements)
     start, end = data.period
