@@ -345,3 +345,18 @@ def test_progress_bar_on_a_terminal_and_none_when_piped(monkeypatch):
     monkeypatch.setattr(sys, "stderr", piped)
     assert list(cli_module._progress(list(range(500)), "Scoring")) == list(range(500))
     assert piped.getvalue() == ""
+
+
+def test_unreadable_data_files_give_one_line_errors(runner, tmp_path):
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\x00\x01\xff")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    for path in (binary, empty):
+        weights = runner.invoke(cli, ["weights", "entropy", "--data", str(path)])
+        assert weights.exit_code == EXIT_USAGE
+        assert weights.stderr.startswith(f"csperf: error: {path}")
+        score = runner.invoke(cli, ["score", str(TEMPLATE), "--measurements", str(path)])
+        assert score.exit_code == EXIT_USAGE
+        assert score.stderr.startswith(f"csperf: error: {path}")
+        assert "Traceback" not in score.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -378,25 +379,37 @@ def _read_columns(path: str) -> dict[str, list[float]]:
 
     from csperf.errors import ConfigError
 
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames:
-            raise ConfigError(f"{path}: no header row", obj="data", field="header", path=path)
-        columns: dict[str, list[float]] = {n: [] for n in reader.fieldnames if n != "subject"}
-        for line, row in enumerate(reader, start=2):
-            for name in columns:
-                text = (row.get(name) or "").strip()
-                try:
-                    columns[name].append(float(text))
-                except ValueError:
-                    raise ConfigError(
-                        f"{path}:{line}: column {name!r} holds {text!r}, not a number",
-                        obj="data",
-                        field=name,
-                        value=text,
-                        path=path,
-                        line=line,
-                    ) from None
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            fieldnames = list(reader.fieldnames or [])
+            rows = list(reader)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ConfigError(
+            f"{path}: not a readable UTF-8 CSV file ({exc})", obj="data", field="file", path=path
+        ) from None
+    if not fieldnames:
+        raise ConfigError(
+            f"{path}: no header row", obj="data", field="header", path=path
+        )
+    columns: dict[str, list[float]] = {n: [] for n in fieldnames if n != "subject"}
+    for line, row in enumerate(rows, start=2):
+        for name in columns:
+            text = (row.get(name) or "").strip()
+            try:
+                value = float(text)
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                raise ConfigError(
+                    f"{path}:{line}: column {name!r} holds {text!r}, not a finite number",
+                    obj="data",
+                    field=name,
+                    value=text,
+                    path=path,
+                    line=line,
+                )
+            columns[name].append(value)
     return columns
 
 

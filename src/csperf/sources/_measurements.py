@@ -390,6 +390,15 @@ class Measurements:
                 value=os.fspath(path),
                 path=os.fspath(path),
             ) from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{os.fspath(path)}: the measurements file is not UTF-8 text "
+                f"(byte {exc.start}: {exc.object[exc.start : exc.start + 1]!r})",
+                obj="Measurements",
+                field="path",
+                value=os.fspath(path),
+                path=os.fspath(path),
+            ) from None
         suffix = source.suffix.lower()
         if suffix == ".csv":
             return _read_csv(text, os.fspath(path), allowed, period, level or "agent")
