@@ -572,3 +572,17 @@ def test_decimal_measurements_are_read_at_their_decimal_value(manager_card, li_w
     for bad in (Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"), 10**400):
         with pytest.raises(MeasurementError, match="finite number"):
             manager_card.evaluate({**exact, "complaint_rate": bad}, subject="x")
+        columns = {k: [v, v] for k, v in exact.items()}
+        columns["complaint_rate"] = [Decimal("0.01"), bad]
+        columns["subject"] = ["ann", "bob"]
+        with pytest.raises(MeasurementError, match="finite number") as info:
+            manager_card.evaluate_many(columns)
+        assert info.value.subject == "bob"
+
+
+def test_batch_rejects_booleans_and_text_in_arrays(manager_card, li_wei):
+    for bad in (np.array([True, False]), np.array(["0.1", "0.2"])):
+        columns = {k: [v, v] for k, v in li_wei.items()}
+        columns["complaint_rate"] = bad
+        with pytest.raises(MeasurementError, match="real number"):
+            manager_card.evaluate_many(columns)

@@ -12,9 +12,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-import numbers
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -660,13 +658,6 @@ def _subjects(columns: Mapping[str, Any], n: int, card: str) -> tuple[str | None
     return tuple(values)
 
 
-def _is_real(value: Any) -> bool:
-    return isinstance(value, (numbers.Real, Decimal)) and not isinstance(value, (bool, np.bool_))
-
-
-_is_real_array = np.frompyfunc(_is_real, 1, 1)
-
-
 def _column_values(
     column: Any, n: int, ind: Indicator, subjects: tuple[str | None, ...]
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
@@ -694,20 +685,19 @@ def _column_values(
     if array.dtype.kind in "fiu":
         values = array.astype(float)
         present = np.ones(n, dtype=bool) if mask is None else mask
-    else:
-        if array.dtype.kind != "O":
-            array = array.astype(object)
-        absent = np.asarray([item is None for item in array], dtype=bool)
-        present = ~absent if mask is None else (mask & ~absent)
-        ok = _is_real_array(array).astype(bool) | ~present
-        if not ok.all():
-            row = int(np.argmin(ok))
-            ind.check_raw(array[row], subject=subjects[row])
-        values = np.where(present, array, np.nan).astype(float)
-    bad = present & ~np.isfinite(values)
-    if bad.any():
-        row = int(np.argmax(bad))
-        ind.check_raw(float(values[row]), subject=subjects[row])
+        bad = present & ~np.isfinite(values)
+        if bad.any():
+            row = int(np.argmax(bad))
+            ind.check_raw(float(values[row]), subject=subjects[row])
+        return values, present
+    # Mixed or object data: one pass that checks each value as evaluate() does.
+    values = np.full(n, np.nan)
+    present = np.zeros(n, dtype=bool)
+    for row, item in enumerate(array.tolist() if array.dtype.kind != "O" else array):
+        if item is None or (mask is not None and not mask[row]):
+            continue
+        values[row] = ind.check_raw(item, subject=subjects[row])
+        present[row] = True
     return values, present
 
 
