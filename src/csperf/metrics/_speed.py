@@ -33,6 +33,16 @@ def _handled(tickets: Sequence[Ticket], channels: frozenset[str] | None) -> list
     return [t for t in tickets if t.handled and (channels is None or t.channel in channels)]
 
 
+def _durations(
+    contacts: Sequence[Ticket], seconds: list[float], flag: str, summary: Any
+) -> Outcome:
+    """The summary of the durations found, flagging contacts that had none."""
+    flags = (flag,) if len(seconds) < len(contacts) else ()
+    if not seconds:
+        return None, 0, flags
+    return summary(seconds), len(seconds), flags
+
+
 def _first_response_time(
     selected: Sequence[Ticket],
     everything: Sequence[Ticket] = (),
@@ -43,10 +53,7 @@ def _first_response_time(
     summary = _statistic("first_response_time", statistic)
     contacts = _handled(selected, check_channels("first_response_time", channels))
     seconds = [s for t in contacts if (s := t.first_response_seconds) is not None]
-    flags = ("missing_first_response",) if len(seconds) < len(contacts) else ()
-    if not seconds:
-        return None, 0, flags
-    return summary(seconds), len(seconds), flags
+    return _durations(contacts, seconds, "missing_first_response", summary)
 
 
 def first_response_time(
@@ -130,10 +137,7 @@ def _resolution_time(
         seconds = [s for t in contacts if (s := t.resolution_seconds) is not None]
     else:
         seconds = [s for t in contacts if (s := t.final_resolution_seconds) is not None]
-    flags = ("unresolved",) if len(seconds) < len(contacts) else ()
-    if not seconds:
-        return None, 0, flags
-    return summary(seconds), len(seconds), flags
+    return _durations(contacts, seconds, "unresolved", summary)
 
 
 def resolution_time(
