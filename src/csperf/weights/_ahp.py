@@ -426,6 +426,10 @@ class AhpResult:
         )
 
 
+_EIGEN_NOISE = 1e-12
+"""Relative distance from n below which lambda_max is taken as exactly n."""
+
+
 def _principal(matrix: np.ndarray) -> tuple[list[float], float]:
     """The principal eigenvector (scaled to sum 1) and eigenvalue of a positive matrix."""
     values, vectors = np.linalg.eig(matrix)
@@ -505,7 +509,10 @@ def ahp(
         weights, lambda_max = [1.0], 1.0
     else:
         weights, lambda_max = _principal(floats)
-    lambda_max = max(lambda_max, float(n))  # rounding noise below n is reported as n
+    # lambda_max >= n in exact arithmetic, with equality for a consistent matrix; the
+    # eigensolver's rounding noise (a few ulps either side of n) is reported as n.
+    if lambda_max - n <= _EIGEN_NOISE * n:
+        lambda_max = float(n)
     ci = (lambda_max - n) / (n - 1) if n > 1 else 0.0
     cr = ci / random_index if n > 2 else 0.0
     pair = _most_inconsistent(names, floats, weights)
