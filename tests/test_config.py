@@ -122,7 +122,7 @@ def test_defaults_fill_the_keys_a_file_leaves_out(pm):
     assert card.missing.value == "error"
     assert card.max_points == 100
     assert card.grade_scale.keys == ("excellent", "good", "pass", "fail")
-    assert card.indicator("csat").measurement == "csat"
+    assert card.indicator("csat").metric == "csat"
     assert card.indicator("csat").standards is None
     assert card.dimension("quality").description == ""
 

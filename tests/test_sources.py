@@ -348,13 +348,13 @@ def test_manager_template_evaluates_one_by_one_and_in_batch(managers):
         assert result.total == batch.totals[i]
         assert result.grade.key == batch.grades[i]
         for ind in card.indicators:
-            assert result.indicators[ind.key].raw == managers.row(subject)[ind.measurement]
+            assert result.indicators[ind.key].raw == managers.row(subject)[ind.metric]
             assert not result.indicators[ind.key].missing
 
 
 def test_every_template_measurement_is_a_catalog_metric(managers):
     card = customer_service_manager()
-    assert {i.measurement for i in card.indicators} <= set(managers.metrics)
+    assert {i.metric for i in card.indicators} <= set(managers.metrics)
 
 
 # -- Measurements ---------------------------------------------------------------------------

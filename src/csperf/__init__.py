@@ -24,15 +24,7 @@ from csperf.errors import (
 )
 from csperf.grading import GradeBand, GradeScale
 from csperf.hooks import get_plugin_manager, hookimpl
-from csperf.indicators import (
-    Direction,
-    Indicator,
-    Piecewise,
-    RatioToTarget,
-    ScoringRule,
-    Steps,
-    TargetTolerance,
-)
+from csperf.indicators import Indicator
 from csperf.registry import (
     metric_source,
     metric_sources,
@@ -50,8 +42,10 @@ from csperf.results import (
     Redistribution,
     ScorecardResult,
 )
+from csperf.rules import Piecewise, RatioToTarget, ScoringRule, Steps, TargetTolerance
 from csperf.scorecard import MissingPolicy, Scorecard
 from csperf.text import LocalizedText, Text, localize
+from csperf.units import Direction
 from csperf.weighting import Weighting
 
 __all__ = [

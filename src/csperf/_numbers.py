@@ -4,13 +4,29 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import attrs
+
 from csperf.errors import CsperfError, ValidationError
 
-__all__ = ["as_real", "exact", "round_half_up"]
+__all__ = [
+    "CLASS_REAL",
+    "EXCEL_HUGE",
+    "KEYED_BOUND",
+    "KEYED_REAL",
+    "as_real",
+    "decimal_text",
+    "exact",
+    "excel_array",
+    "excel_number",
+    "non_negative",
+    "positive",
+    "round_half_up",
+]
 
 
 def as_real(
@@ -72,3 +88,112 @@ def round_half_up(value: Fraction, precision: int) -> Fraction:
     floor = scaled.numerator // scaled.denominator
     rounded = floor + 1 if scaled - floor >= Fraction(1, 2) else floor
     return Fraction(rounded, 10**precision)
+
+
+def decimal_text(value: float) -> str:
+    """The shortest decimal reading back as the same float (``20000``, ``0.92``, ``∞``)."""
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+EXCEL_HUGE = "1E+307"
+"""Stands for an infinite bound in an Excel formula (Excel has no infinity)."""
+
+
+def excel_number(value: float) -> str:
+    """A number as an Excel formula literal: shortest decimal, negatives in parentheses.
+
+    Examples:
+        >>> excel_number(60.0), excel_number(0.005), excel_number(-2.5), excel_number(1e-7)
+        ('60', '0.005', '(-2.5)', '1E-07')
+    """
+    if math.isinf(value):
+        return EXCEL_HUGE if value > 0 else f"(-{EXCEL_HUGE})"
+    if value == int(value) and abs(value) < 1e15:
+        text = str(int(value))
+    else:
+        text = repr(float(value)).upper()
+    return f"({text})" if text.startswith("-") else text
+
+
+def excel_array(values: Iterable[float]) -> str:
+    """An Excel array constant of numbers (``{0,60,80,90}``); infinities become ±1E+307."""
+    items = []
+    for value in values:
+        if math.isinf(value):
+            items.append(EXCEL_HUGE if value > 0 else f"-{EXCEL_HUGE}")
+        else:
+            items.append(excel_number(value).strip("()"))
+    return "{" + ",".join(items) + "}"
+
+
+# -- attrs converters ----------------------------------------------------------------------
+# They name the object in their messages the way the model always has: by class
+# (``RatioToTarget: field 'cap' ...``) or by class and key (``GradeBand 'good': field ...``).
+# mypy's attrs plugin does not understand ``attrs.Converter`` yet (python/mypy#21408), so
+# fields using them carry ``type: ignore[misc]`` and take ``Any`` in ``__init__``.
+
+
+def _class_real(value: Any, instance: Any, field: attrs.Attribute[Any]) -> float:
+    return as_real(value, obj=type(instance).__name__, field=field.name)
+
+
+def _keyed_real(value: Any, instance: Any, field: attrs.Attribute[Any]) -> float:
+    return as_real(value, obj=f"{type(instance).__name__} {instance.key!r}", field=field.name)
+
+
+def _keyed_bound(value: Any, instance: Any, field: attrs.Attribute[Any]) -> float:
+    return as_real(
+        value,
+        obj=f"{type(instance).__name__} {instance.key!r}",
+        field=field.name,
+        allow_infinite=True,
+    )
+
+
+CLASS_REAL: attrs.Converter[Any, float] = attrs.Converter(
+    _class_real, takes_self=True, takes_field=True
+)
+"""Converter: a finite real number; errors name the class (``TargetTolerance``)."""
+
+KEYED_REAL: attrs.Converter[Any, float] = attrs.Converter(
+    _keyed_real, takes_self=True, takes_field=True
+)
+"""Converter: a finite real number; errors name the class and key (``Scorecard 'cs'``)."""
+
+KEYED_BOUND: attrs.Converter[Any, float] = attrs.Converter(
+    _keyed_bound, takes_self=True, takes_field=True
+)
+"""Converter: a real number or an infinity; errors name the class and key."""
+
+
+def positive(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    """Validator: the number is above 0 (``RatioToTarget: field 'target' must be positive``)."""
+    if value <= 0:
+        obj = _name(instance)
+        raise ValidationError(
+            f"{obj}: field {attribute.name!r} must be positive, got {value:g}",
+            obj=obj,
+            field=attribute.name,
+            value=value,
+        )
+
+
+def non_negative(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    """Validator: the number is 0 or more."""
+    if value < 0:
+        obj = _name(instance)
+        raise ValidationError(
+            f"{obj}: field {attribute.name!r} must not be negative, got {value:g}",
+            obj=obj,
+            field=attribute.name,
+            value=value,
+        )
+
+
+def _name(instance: Any) -> str:
+    key = getattr(instance, "key", None)
+    return type(instance).__name__ if key is None else f"{type(instance).__name__} {key!r}"

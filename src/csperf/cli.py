@@ -261,7 +261,7 @@ def score(
 
         measurements = Measurements.read(
             measurements_file,
-            metrics={i.measurement for i in scorecard.indicators} | set(CATALOG),
+            metrics={i.metric for i in scorecard.indicators} | set(CATALOG),
         )
         inputs.append(measurements_file)
     else:

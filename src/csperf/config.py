@@ -55,7 +55,8 @@ from csperf.errors import (
 )
 from csperf.grading import GradeBand, GradeScale
 from csperf.hooks.manager import get_plugin_manager
-from csperf.indicators import Indicator, ScoringRule, Steps
+from csperf.indicators import Indicator
+from csperf.rules import ScoringRule, Steps
 from csperf.scorecard import Scorecard
 from csperf.text import plain_text
 from csperf.weighting import Weighting
@@ -1436,8 +1437,8 @@ def _document(card: Scorecard, fmt: str | None) -> dict[str, Any]:
         }
         if ind.unit:
             item["unit"] = ind.unit
-        if ind.measurement != ind.key:
-            item["metric"] = ind.measurement
+        if ind.metric != ind.key:
+            item["metric"] = ind.metric
         if ind.description != "":
             item["description"] = plain_text(ind.description)
         item["scoring"] = _rule_document(ind.scoring, fmt)

@@ -6,8 +6,8 @@ from typing import Any
 
 import attrs
 
-from csperf.grading import check_key
-from csperf.text import Text, localize, plain_text, to_text
+from csperf._keys import valid_key
+from csperf.text import KEYED_TEXT, Text, localize, plain_text, to_text
 
 __all__ = ["Dimension"]
 
@@ -32,15 +32,9 @@ class Dimension:
         '效率'
     """
 
-    key: str
-    name: Text
+    key: str = attrs.field(validator=valid_key)
+    name: Text = attrs.field(converter=KEYED_TEXT)  # type: ignore[misc]
     description: Text = attrs.field(default="", converter=_description)
-
-    def __attrs_post_init__(self) -> None:
-        check_key("Dimension", "key", self.key)
-        object.__setattr__(
-            self, "name", to_text(self.name, obj=f"Dimension {self.key!r}", field="name")
-        )
 
     def text(self, lang: str | None = None) -> str:
         """The display name in ``lang``."""

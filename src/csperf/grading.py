@@ -7,37 +7,23 @@ scorecard's total and, as an indicator's *standards*, the indicator's raw value.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
-import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import numpy as np
 
-from csperf._numbers import as_real
+from csperf._keys import valid_key
+from csperf._numbers import KEYED_BOUND
 from csperf.errors import GradeError, ValidationError
-from csperf.text import Text, localize, to_text
+from csperf.text import KEYED_TEXT, Text, localize
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["GradeBand", "GradeScale"]
-
-KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-def check_key(obj: str, field: str, value: Any) -> str:
-    """Check that ``value`` is an identifier key (``[a-z][a-z0-9_]*``)."""
-    if not isinstance(value, str) or not KEY_PATTERN.match(value):
-        raise ValidationError(
-            f"{obj}: field {field!r} must match [a-z][a-z0-9_]*, got {value!r}",
-            obj=obj,
-            field=field,
-            value=value,
-        )
-    return value
-
 
 def _format_bound(value: float) -> str:
     if math.isinf(value):
@@ -63,26 +49,21 @@ class GradeBand:
         '良好'
     """
 
-    key: str
-    label: Text
-    lower: float
-    upper: float
+    key: str = attrs.field(validator=valid_key)
+    label: Text = attrs.field(converter=KEYED_TEXT)  # type: ignore[misc]
+    lower: float = attrs.field(converter=KEYED_BOUND)  # type: ignore[misc]
+    upper: float = attrs.field(converter=KEYED_BOUND)  # type: ignore[misc]
 
-    def __attrs_post_init__(self) -> None:
-        obj = f"GradeBand {self.key!r}"
-        check_key("GradeBand", "key", self.key)
-        object.__setattr__(self, "label", to_text(self.label, obj=obj, field="label"))
-        lower = as_real(self.lower, obj=obj, field="lower", allow_infinite=True)
-        upper = as_real(self.upper, obj=obj, field="upper", allow_infinite=True)
-        if not lower < upper:
+    @upper.validator
+    def _check_order(self, attribute: attrs.Attribute[float], value: float) -> None:
+        if not self.lower < value:
+            obj = f"GradeBand {self.key!r}"
             raise ValidationError(
-                f"{obj}: lower bound {lower:g} must be below upper bound {upper:g}",
+                f"{obj}: lower bound {self.lower:g} must be below upper bound {value:g}",
                 obj=obj,
                 field="upper",
-                value=upper,
+                value=value,
             )
-        object.__setattr__(self, "lower", lower)
-        object.__setattr__(self, "upper", upper)
 
     def text(self, lang: str | None = None) -> str:
         """The label in ``lang`` (see :func:`csperf.localize`)."""
@@ -129,19 +110,21 @@ class GradeScale:
     """
 
     bands: tuple[GradeBand, ...] = attrs.field(converter=_bands)
-    closed: Literal["left", "right"] = "left"
-    _ordered: tuple[GradeBand, ...] = attrs.field(init=False, repr=False, eq=False)
-    _edges: NDArray[np.float64] = attrs.field(init=False, repr=False, eq=False)
+    closed: Literal["left", "right"] = attrs.field(default="left")
 
-    def __attrs_post_init__(self) -> None:
-        if self.closed not in ("left", "right"):
+    @closed.validator
+    def _check_closed(self, attribute: attrs.Attribute[str], value: Any) -> None:
+        if value not in ("left", "right"):
             raise ValidationError(
-                f"GradeScale: field 'closed' must be 'left' or 'right', got {self.closed!r}",
+                f"GradeScale: field 'closed' must be 'left' or 'right', got {value!r}",
                 obj="GradeScale",
                 field="closed",
-                value=self.closed,
+                value=value,
             )
-        if not self.bands:
+
+    @bands.validator
+    def _check_bands(self, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+        if not value:
             raise ValidationError(
                 "GradeScale: field 'bands' must hold at least one band",
                 obj="GradeScale",
@@ -149,7 +132,7 @@ class GradeScale:
                 value=(),
             )
         seen: set[str] = set()
-        for band in self.bands:
+        for band in value:
             if not isinstance(band, GradeBand):
                 raise ValidationError(
                     f"GradeScale: every band must be a GradeBand, got {band!r}",
@@ -165,7 +148,7 @@ class GradeScale:
                     value=band.key,
                 )
             seen.add(band.key)
-        ordered = tuple(sorted(self.bands, key=lambda b: b.lower))
+        ordered = sorted(value, key=lambda b: b.lower)
         for below, above in zip(ordered, ordered[1:]):
             if below.upper > above.lower:
                 raise ValidationError(
@@ -185,8 +168,17 @@ class GradeScale:
                     field="bands",
                     value=(below.key, above.key),
                 )
-        object.__setattr__(self, "_ordered", ordered)
-        object.__setattr__(self, "_edges", np.array([b.upper for b in ordered[:-1]], dtype=float))
+
+    # Derived once, on first use, from the validated bands. A cached property rather than an
+    # ``init=False`` field with a default: attrs computes defaults before it runs validators, so
+    # a default would sort bands that have not been checked yet.
+    @functools.cached_property
+    def _ordered(self) -> tuple[GradeBand, ...]:
+        return tuple(sorted(self.bands, key=lambda b: b.lower))
+
+    @functools.cached_property
+    def _edges(self) -> NDArray[np.float64]:
+        return np.array([b.upper for b in self._ordered[:-1]], dtype=float)
 
     @classmethod
     def default(cls) -> GradeScale:

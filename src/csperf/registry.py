@@ -15,7 +15,7 @@ from csperf.hooks.manager import get_plugin_manager, lookup, pick
 if TYPE_CHECKING:
     import pluggy
 
-    from csperf.indicators import ScoringRule
+    from csperf.rules import ScoringRule
     from csperf.scorecard import Scorecard
     from csperf.templates import Template
 

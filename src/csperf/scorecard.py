@@ -10,6 +10,7 @@ grade.
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -20,7 +21,8 @@ import attrs
 import numpy as np
 
 from csperf._frozen import FrozenDict
-from csperf._numbers import as_real, exact, round_half_up
+from csperf._keys import valid_key
+from csperf._numbers import KEYED_REAL, exact, positive, round_half_up
 from csperf.dimensions import Dimension
 from csperf.errors import (
     MeasurementError,
@@ -29,7 +31,7 @@ from csperf.errors import (
     ValidationError,
     WeightingError,
 )
-from csperf.grading import GradeScale, check_key
+from csperf.grading import GradeScale
 from csperf.indicators import Indicator
 from csperf.results import (
     BatchResult,
@@ -38,7 +40,7 @@ from csperf.results import (
     Redistribution,
     ScorecardResult,
 )
-from csperf.text import Text, localize, plain_text, to_text
+from csperf.text import KEYED_TEXT, Text, localize, plain_text
 from csperf.weighting import Weighting
 
 if TYPE_CHECKING:
@@ -130,58 +132,67 @@ class Scorecard:
             (:class:`~csperf.errors.WeightingError` for weights that do not match).
     """
 
-    key: str
-    title: Text
+    key: str = attrs.field(validator=valid_key)
+    title: Text = attrs.field(converter=KEYED_TEXT)  # type: ignore[misc]
     dimensions: tuple[Dimension, ...] = attrs.field(converter=_dimension_sequence)
     indicators: tuple[Indicator, ...] = attrs.field(converter=_indicator_sequence)
     weighting: Weighting
     grade_scale: GradeScale = attrs.field(factory=_default_scale)
-    version: str = "1"
-    precision: int = 2
+    version: str = attrs.field(default="1")
+    precision: int = attrs.field(default=2)
     missing: MissingPolicy = attrs.field(default=MissingPolicy.ERROR, converter=_policy)
-    max_points: float = 100.0
-    fingerprint: str = attrs.field(init=False, repr=False, eq=False)
-    _weights: tuple[dict[str, Fraction], dict[str, dict[str, Fraction]]] = attrs.field(
-        init=False, repr=False, eq=False
+    max_points: float = attrs.field(
+        default=100.0,
+        converter=KEYED_REAL,  # type: ignore[misc]
+        validator=positive,
     )
-    _label_map: FrozenDict[str, Any] = attrs.field(init=False, repr=False, eq=False)
 
-    def __attrs_post_init__(self) -> None:
-        check_key("Scorecard", "key", self.key)
-        obj = f"Scorecard {self.key!r}"
-        object.__setattr__(self, "title", to_text(self.title, obj=obj, field="title"))
-        if not isinstance(self.version, str) or not self.version:
+    @property
+    def _obj(self) -> str:
+        return f"Scorecard {self.key!r}"
+
+    @version.validator
+    def _check_version(self, attribute: attrs.Attribute[str], value: Any) -> None:
+        if not isinstance(value, str) or not value:
             raise ValidationError(
-                f"{obj}: field 'version' must be a non-empty string, got {self.version!r}",
-                obj=obj,
+                f"{self._obj}: field 'version' must be a non-empty string, got {value!r}",
+                obj=self._obj,
                 field="version",
-                value=self.version,
+                value=value,
             )
-        if (
-            isinstance(self.precision, bool)
-            or not isinstance(self.precision, int)
-            or not 0 <= self.precision <= 10
-        ):
+
+    @precision.validator
+    def _check_precision(self, attribute: attrs.Attribute[int], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
             raise ValidationError(
-                f"{obj}: field 'precision' must be a whole number from 0 to 10, "
-                f"got {self.precision!r}",
-                obj=obj,
+                f"{self._obj}: field 'precision' must be a whole number from 0 to 10, "
+                f"got {value!r}",
+                obj=self._obj,
                 field="precision",
-                value=self.precision,
+                value=value,
             )
-        max_points = as_real(self.max_points, obj=obj, field="max_points")
-        if max_points <= 0:
-            raise ValidationError(
-                f"{obj}: field 'max_points' must be positive, got {max_points:g}",
-                obj=obj,
-                field="max_points",
-                value=max_points,
-            )
-        object.__setattr__(self, "max_points", max_points)
-        self._check_parts(obj)
-        object.__setattr__(self, "fingerprint", self._fingerprint())
-        object.__setattr__(self, "_weights", self._exact_weights())
-        object.__setattr__(self, "_label_map", self._labels())
+
+    @max_points.validator
+    def _check_whole_card(self, attribute: attrs.Attribute[float], value: float) -> None:
+        """The parts agree with each other; runs last, after every field has been checked."""
+        self._check_parts(self._obj)
+
+    # Derived once, on first use, from the validated card. Cached properties rather than
+    # ``init=False`` fields with defaults: attrs computes defaults before it runs validators,
+    # so a default would hash or normalise a card that has not been checked yet.
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A stable SHA-256 hash of the card's canonical content (:meth:`to_dict`)."""
+        return self._fingerprint()
+
+    @functools.cached_property
+    def _weights(self) -> tuple[dict[str, Fraction], dict[str, dict[str, Fraction]]]:
+        return self._exact_weights()
+
+    @functools.cached_property
+    def _label_map(self) -> FrozenDict[str, Any]:
+        return self._labels()
 
     def _check_parts(self, obj: str) -> None:
         for field, items, kind in (
@@ -391,7 +402,7 @@ class Scorecard:
         raws: dict[str, float | None] = {}
         exact_points: dict[str, Fraction] = {}
         for ind in self.indicators:
-            raw = measurements.get(ind.measurement)
+            raw = measurements.get(ind.metric)
             if raw is None:
                 raws[ind.key] = None
                 continue
@@ -403,12 +414,12 @@ class Scorecard:
             ind = self.indicator(missing[0])
             who = f" for subject {subject!r}" if subject is not None else ""
             raise MissingMeasurementError(
-                f"Scorecard {self.key!r}: no measurement {ind.measurement!r}{who} "
+                f"Scorecard {self.key!r}: no measurement {ind.metric!r}{who} "
                 f"(indicator {ind.key!r}"
                 + (f"; also missing: {', '.join(missing[1:])}" if missing[1:] else "")
                 + ")",
                 obj=f"Indicator {ind.key!r}",
-                field=ind.measurement,
+                field=ind.metric,
                 subject=subject,
                 value=None,
                 missing=missing,
@@ -529,7 +540,7 @@ class Scorecard:
         raw: dict[str, NDArray[np.float64]] = {}
         present: dict[str, NDArray[np.bool_]] = {}
         for ind in self.indicators:
-            values, mask = _column_values(columns.get(ind.measurement), n, ind, subjects)
+            values, mask = _column_values(columns.get(ind.metric), n, ind, subjects)
             raw[ind.key], present[ind.key] = values, mask
         if self.missing is MissingPolicy.ERROR:
             for ind in self.indicators:
@@ -709,6 +720,6 @@ def _row(
 ) -> dict[str, float | None]:
     """One row of a batch as the mapping :meth:`Scorecard.evaluate` takes."""
     return {
-        ind.measurement: float(raw[ind.key][row]) if present[ind.key][row] else None
+        ind.metric: float(raw[ind.key][row]) if present[ind.key][row] else None
         for ind in indicators
     }

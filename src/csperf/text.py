@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from csperf._frozen import FrozenDict
 from csperf.errors import ValidationError
 
-__all__ = ["LocalizedText", "Text", "localize", "plain_text", "to_text"]
+__all__ = ["KEYED_TEXT", "LocalizedText", "Text", "localize", "plain_text", "to_text"]
 
 
 class LocalizedText(FrozenDict[str, str]):
@@ -91,6 +93,19 @@ def to_text(value: Any, *, obj: str = "object", field: str = "name") -> Text:
         field=field,
         value=value,
     )
+
+
+def _keyed_text(value: Any, instance: Any, field: attrs.Attribute[Any]) -> Text:
+    return to_text(value, obj=f"{type(instance).__name__} {instance.key!r}", field=field.name)
+
+
+KEYED_TEXT: attrs.Converter[Any, Text] = attrs.Converter(
+    _keyed_text, takes_self=True, takes_field=True
+)
+"""attrs converter of a display-name field; errors name the class and key (``Indicator 'csat'``).
+
+The key field must come before the display name in the class.
+"""
 
 
 def localize(text: Text, lang: str | None = None) -> str:

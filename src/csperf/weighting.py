@@ -117,7 +117,11 @@ class Weighting:
     dimensions: FrozenDict[str, float] = attrs.field(converter=_dimensions)
     indicators: FrozenDict[str, FrozenDict[str, float]] = attrs.field(converter=_indicators)
 
-    def __attrs_post_init__(self) -> None:
+    @indicators.validator
+    def _check_levels(
+        self, attribute: attrs.Attribute[Any], value: FrozenDict[str, FrozenDict[str, float]]
+    ) -> None:
+        """Both levels sum to 1 and name the same dimensions; no indicator is weighted twice."""
         _check_sum(self.dimensions, "dimensions")
         missing = [d for d in self.dimensions if d not in self.indicators]
         extra = [d for d in self.indicators if d not in self.dimensions]

@@ -15,8 +15,8 @@ import pluggy
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from csperf.indicators import ScoringRule
     from csperf.results import BatchResult, ScorecardResult
+    from csperf.rules import ScoringRule
     from csperf.templates import Template
 
 __all__ = [

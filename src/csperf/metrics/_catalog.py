@@ -10,11 +10,11 @@ import attrs
 
 from csperf._frozen import FrozenDict
 from csperf.errors import UnknownNameError, ValidationError
-from csperf.indicators import Direction
 from csperf.metrics import _calls, _people, _service, _speed
 from csperf.metrics._engine import Compute
 from csperf.metrics._values import MetricValue
 from csperf.metrics.records import RECORD_KINDS
+from csperf.units import Direction
 
 __all__ = ["CATALOG", "COMMON_PARAMETERS", "MetricSpec", "metric_spec"]
 

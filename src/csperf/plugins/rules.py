@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from csperf.hooks.hookspecs import hookimpl
-from csperf.indicators import Piecewise, RatioToTarget, ScoringRule, Steps, TargetTolerance
+from csperf.rules import Piecewise, RatioToTarget, ScoringRule, Steps, TargetTolerance
 
 __all__ = ["csperf_scoring_rules"]
 

@@ -9,24 +9,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from csperf._numbers import EXCEL_HUGE, excel_array, excel_number
 from csperf.errors import ValidationError
-from csperf.indicators import (
-    Direction,
-    Indicator,
-    Piecewise,
-    RatioToTarget,
-    ScoringRule,
-    Steps,
-    TargetTolerance,
-)
 from csperf.report._excel import _header, _Style, decimals_format, load_openpyxl, sheet_names
-from csperf.report._format import (
-    band_interval,
-    direction_text,
-    rule_text,
-    standards_text,
-    steps_in_order,
-)
+from csperf.report._format import band_interval, direction_text, rule_text, standards_text
 from csperf.report._labels import check_lang, label
 from csperf.report._table import display_width
 from csperf.scorecard import MissingPolicy
@@ -37,6 +23,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
+    from csperf.indicators import Indicator
+    from csperf.rules import ScoringRule
     from csperf.scorecard import Scorecard
 
 __all__ = [
@@ -69,37 +57,6 @@ FORM_COLUMNS: dict[str, str] = {
 }
 """What each column of the form's indicator rows holds; ``raw_value`` is the input."""
 
-_HUGE = "1E+307"
-"""Stands for an infinite bound in a formula (Excel has no infinity)."""
-
-
-def excel_number(value: float) -> str:
-    """A number as an Excel formula literal: shortest decimal, negatives in parentheses.
-
-    Examples:
-        >>> excel_number(60.0), excel_number(0.005), excel_number(-2.5), excel_number(1e-7)
-        ('60', '0.005', '(-2.5)', '1E-07')
-    """
-    if math.isinf(value):
-        return _HUGE if value > 0 else f"(-{_HUGE})"
-    if value == int(value) and abs(value) < 1e15:
-        text = str(int(value))
-    else:
-        text = repr(float(value)).upper()
-    return f"({text})" if text.startswith("-") else text
-
-
-def _array(values: list[float]) -> str:
-    """An Excel array constant of numbers (``{0,60,80,90}``); infinities become ±1E+307."""
-    items = []
-    for value in values:
-        if math.isinf(value):
-            items.append(_HUGE if value > 0 else f"-{_HUGE}")
-        else:
-            items.append(excel_number(value).strip("()"))
-    return "{" + ",".join(items) + "}"
-
-
 def _strings(values: list[str]) -> str:
     return "{" + ",".join('"' + v.replace('"', '""') + '"' for v in values) + "}"
 
@@ -107,22 +64,10 @@ def _strings(values: list[str]) -> str:
 def points_formula(rule: ScoringRule, x: str, *, obj: str = "scoring rule") -> str:
     """An Excel expression (without ``=``) of a scoring rule's points for the raw value in ``x``.
 
-    ==================== ===============================================================
-    rule                 expression
-    ==================== ===============================================================
-    Piecewise            ``IF(x<=x0,p0,IF(x<x1,p0+(x-x0)*(p1-p0)/(x1-x0),…,pn))``: the
-                         clamped linear interpolation, segment by segment
-    Steps (left-closed)  ``LOOKUP(x,{lowers},{points})``: the last range whose lower
-                         bound is at most ``x``
-    Steps (right-closed) ``LOOKUP(-x,{-uppers},{points})``: the first range whose upper
-                         bound is at least ``x``
-    RatioToTarget        ``MIN(cap,100*x/t)``, or ``IF(x=0,cap,MIN(cap,100*t/x))`` when
-                         lower is better
-    TargetTolerance      ``MAX(0,full-slope*MAX(0,ABS(x-t)-tolerance))``
-    ==================== ===============================================================
-
-    A raw value a rule cannot score (outside every step; negative for a ratio) gives
-    ``#N/A``, as csperf gives a :class:`~csperf.MeasurementError`.
+    The expression is the rule's own :meth:`~csperf.ScoringRule.excel_formula`; the formulas of
+    the built-in rules are written out in :doc:`/explanation/scoring`. A raw value a rule cannot
+    score (outside every step; negative for a ratio) gives ``#N/A``, as csperf gives a
+    :class:`~csperf.MeasurementError`.
 
     Args:
         rule: The scoring rule (bound to its indicator's direction).
@@ -130,61 +75,26 @@ def points_formula(rule: ScoringRule, x: str, *, obj: str = "scoring rule") -> s
         obj: What the rule belongs to, for the error message.
 
     Raises:
-        ValidationError: For a rule of another kind (a plugin's), which has no formula.
+        ValidationError: For a rule without a formula (a plugin rule that does not implement
+            ``excel_formula``): the message names the rule's kind and the module defining it.
 
     Examples:
+        >>> from csperf import Piecewise
         >>> points_formula(Piecewise([(0, 0), (100, 100)]), "L7")
         'IF(L7<=0,0,IF(L7<100,0+(L7-0)*(100-0)/(100-0),100))'
     """
-    n = excel_number
-    if isinstance(rule, Piecewise):
-        pts = rule.points
-        expr = n(pts[-1][1])
-        for (x0, p0), (x1, p1) in reversed(list(zip(pts, pts[1:]))):
-            segment = f"{n(p0)}+({x}-{n(x0)})*({n(p1)}-{n(p0)})/({n(x1)}-{n(x0)})"
-            expr = f"IF({x}<{n(x1)},{segment},{expr})"
-        return f"IF({x}<={n(pts[0][0])},{n(pts[0][1])},{expr})"
-    if isinstance(rule, Steps):
-        ordered = steps_in_order(rule)
-        lowest, highest = ordered[0][0], ordered[-1][1]
-        outside = []
-        if not math.isinf(lowest):
-            outside.append(f"{x}<{n(lowest)}")
-        if not math.isinf(highest):
-            outside.append(f"{x}>{n(highest)}")
-        if rule.closed == "left":
-            lookup = (
-                f"LOOKUP({x},{_array([lo for lo, _, _ in ordered])},"
-                f"{_array([p for _, _, p in ordered])})"
-            )
-        else:
-            backwards = ordered[::-1]
-            lookup = (
-                f"LOOKUP(-{x},{_array([-hi for _, hi, _ in backwards])},"
-                f"{_array([p for _, _, p in backwards])})"
-            )
-        if not outside:
-            return lookup
-        condition = outside[0] if len(outside) == 1 else f"OR({','.join(outside)})"
-        return f"IF({condition},NA(),{lookup})"
-    if isinstance(rule, RatioToTarget):
-        cap, target = n(rule.cap), n(rule.target)
-        if rule.direction is Direction.LOWER_IS_BETTER:
-            return f"IF({x}<0,NA(),IF({x}=0,{cap},MIN({cap},100*{target}/{x})))"
-        return f"IF({x}<0,NA(),MIN({cap},100*{x}/{target}))"
-    if isinstance(rule, TargetTolerance):
-        return (
-            f"MAX(0,{n(rule.full)}-{n(rule.slope)}*MAX(0,ABS({x}-{n(rule.target)})"
-            f"-{n(rule.tolerance)}))"
+    formula = rule.excel_formula(x)
+    if formula is None:
+        cls = type(rule)
+        raise ValidationError(
+            f"{obj}: scoring rule kind {rule.kind!r} has no Excel formula, so the form cannot "
+            f"compute its points (the rule {cls.__qualname__} from {cls.__module__!r} does not "
+            "implement excel_formula)",
+            obj=obj,
+            field="scoring",
+            value=rule.kind,
         )
-    raise ValidationError(
-        f"{obj}: scoring rule kind {rule.kind!r} has no Excel formula, so the form cannot "
-        "compute its points (kinds with formulas: piecewise, steps, ratio_to_target, "
-        "target_tolerance)",
-        obj=obj,
-        field="scoring",
-        value=rule.kind,
-    )
+    return formula
 
 
 def pre_round_digits(card: Scorecard) -> int | None:
@@ -209,12 +119,12 @@ def _grade_formula(card: Scorecard, total: str, lang: str) -> str:
     scale = card.grade_scale
     labels = [localize(b.label, lang) for b in scale.ordered]
     if scale.closed == "left":
-        lookup = f"LOOKUP({total},{_array([b.lower for b in scale.ordered])},{_strings(labels)})"
+        lowers = excel_array(b.lower for b in scale.ordered)
+        lookup = f"LOOKUP({total},{lowers},{_strings(labels)})"
     else:
         backwards = scale.ordered[::-1]
-        lookup = (
-            f"LOOKUP(-{total},{_array([-b.upper for b in backwards])},{_strings(labels[::-1])})"
-        )
+        uppers = excel_array(-b.upper for b in backwards)
+        lookup = f"LOOKUP(-{total},{uppers},{_strings(labels[::-1])})"
     return f'=IF({total}="","",{lookup})'
 
 
@@ -324,8 +234,8 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
     validation = DataValidation(
         type="decimal",
         operator="between",
-        formula1=f"-{_HUGE}",
-        formula2=_HUGE,
+        formula1=f"-{EXCEL_HUGE}",
+        formula2=EXCEL_HUGE,
         allow_blank=True,
         showErrorMessage=True,
     )

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import math
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from csperf.indicators import (
-    Direction,
-    Piecewise,
-    RatioToTarget,
-    ScoringRule,
-    Steps,
-    TargetTolerance,
-)
+from csperf._numbers import decimal_text
 from csperf.report._labels import label
 from csperf.text import localize
 
 if TYPE_CHECKING:
     from csperf.grading import GradeBand, GradeScale
+    from csperf.rules import ScoringRule
+    from csperf.units import Direction
 
 __all__ = [
     "band_interval",
@@ -33,7 +27,6 @@ __all__ = [
     "raw_text",
     "rule_text",
     "standards_text",
-    "steps_in_order",
 ]
 
 
@@ -72,13 +65,7 @@ def measured_text(value: float | None) -> str:
 
 def raw_text(value: float | None) -> str:
     """A raw value as the shortest decimal reading back as the same float (``20000``, ``0.92``)."""
-    if value is None:
-        return "—"
-    if math.isinf(value):
-        return "∞" if value > 0 else "-∞"
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
+    return "—" if value is None else decimal_text(value)
 
 
 def bound(value: float) -> str:
@@ -119,43 +106,6 @@ def direction_text(direction: Direction, lang: str) -> str:
     return label(f"direction.{direction.value}", lang)
 
 
-def steps_in_order(rule: Steps) -> list[tuple[float, float, float]]:
-    """The steps of a :class:`~csperf.Steps` rule, from the lowest range up."""
-    return sorted(rule.steps, key=lambda step: step[0])
-
-
 def rule_text(rule: ScoringRule, lang: str) -> str:
-    """A scoring rule written out for people, in ``lang``."""
-    if isinstance(rule, Piecewise):
-        points = ", ".join(f"{raw_text(x)}→{raw_text(p)}" for x, p in rule.points)
-        return label("rule.piecewise", lang, points=points)
-    if isinstance(rule, Steps):
-        ordered = steps_in_order(rule)
-        parts = []
-        for i, (lo, hi, p) in enumerate(ordered):
-            first, last = i == 0, i == len(ordered) - 1
-            if rule.closed == "left":
-                left, right = "[", "]" if last else ")"
-            else:
-                left, right = "[" if first else "(", "]"
-            left = "(" if math.isinf(lo) else left
-            right = ")" if math.isinf(hi) else right
-            parts.append(f"{left}{bound(lo)}, {bound(hi)}{right} → {raw_text(p)}")
-        return label("rule.steps", lang, steps="; ".join(parts))
-    if isinstance(rule, RatioToTarget):
-        key = (
-            "rule.ratio_lower"
-            if rule.direction is Direction.LOWER_IS_BETTER
-            else "rule.ratio_higher"
-        )
-        return label(key, lang, cap=raw_text(rule.cap), target=raw_text(rule.target))
-    if isinstance(rule, TargetTolerance):
-        return label(
-            "rule.target_tolerance",
-            lang,
-            full=raw_text(rule.full),
-            slope=raw_text(rule.slope),
-            target=raw_text(rule.target),
-            tolerance=raw_text(rule.tolerance),
-        )
-    return json.dumps(rule.to_dict(), ensure_ascii=False, sort_keys=True)
+    """A scoring rule written out for people, in ``lang`` (:meth:`~csperf.ScoringRule.describe`)."""
+    return one_line(rule.describe(lang))

@@ -121,7 +121,7 @@ def report_data(report: Report) -> dict[str, Any]:
                     "dimension": ind.dimension,
                     "direction": ind.direction.value,
                     "unit": ind.unit,
-                    "metric": ind.measurement,
+                    "metric": ind.metric,
                     "weight_in_dimension": card.weighting.indicators[ind.dimension][ind.key],
                     "weight": effective[ind.key],
                     "scoring": ind.scoring.to_dict(),

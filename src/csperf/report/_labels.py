@@ -72,23 +72,6 @@ LABELS: dict[str, dict[str, str]] = {
     "population": {"en": "Population", "zh": "整体情况"},
     "raw_value": {"en": "Raw value", "zh": "实际值"},
     "redistributed": {"en": "Weights redistributed", "zh": "权重重新分配"},
-    "rule.piecewise": {
-        "en": "Linear between the points {points}; flat beyond the end points",
-        "zh": "在 {points} 之间线性插值；超出两端取端点分值",
-    },
-    "rule.ratio_higher": {
-        "en": "min({cap}, 100 × actual / {target})",
-        "zh": "min({cap}, 100 × 实际值 / {target})",
-    },
-    "rule.ratio_lower": {
-        "en": "min({cap}, 100 × {target} / actual); {cap} when actual is 0",
-        "zh": "min({cap}, 100 × {target} / 实际值)；实际值为 0 时得 {cap}",
-    },
-    "rule.steps": {"en": "Steps: {steps}", "zh": "分档计分：{steps}"},
-    "rule.target_tolerance": {
-        "en": "max(0, {full} − {slope} × max(0, |actual − {target}| − {tolerance}))",
-        "zh": "max(0, {full} − {slope} × max(0, |实际值 − {target}| − {tolerance}))",
-    },
     "sample_size": {"en": "Sample", "zh": "样本量"},
     "scorecard": {"en": "Scorecard", "zh": "考核表"},
     "scoring_rule": {"en": "Scoring rule", "zh": "计分规则"},

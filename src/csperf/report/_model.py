@@ -304,7 +304,7 @@ def read_samples(
 
     Args:
         scorecard: The scorecard; each indicator's sample is read under its
-            :attr:`~csperf.Indicator.measurement` name.
+            :attr:`~csperf.Indicator.metric` name.
         measurements: An object with ``sample_size(subject, metric)`` and
             ``flags(subject, metric)`` methods, such as :class:`csperf.sources.Measurements`.
         subjects: The subjects to read.
@@ -318,8 +318,8 @@ def read_samples(
         row: dict[str, SampleInfo] = {}
         for ind in scorecard.indicators:
             try:
-                size = measurements.sample_size(subject, ind.measurement)
-                flags = measurements.flags(subject, ind.measurement)
+                size = measurements.sample_size(subject, ind.metric)
+                flags = measurements.flags(subject, ind.metric)
             except LookupError:
                 continue
             row[ind.key] = SampleInfo(size, flags)

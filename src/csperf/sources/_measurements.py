@@ -15,8 +15,8 @@ import attrs
 
 from csperf._frozen import FrozenDict
 from csperf._io import atomic_write_text
+from csperf._keys import check_key
 from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
-from csperf.grading import check_key
 from csperf.metrics import CATALOG, LEVELS, MetricValue, RejectedRecords
 from csperf.sources._period import Period
 
@@ -364,7 +364,7 @@ class Measurements:
             path: A ``.csv`` or ``.json`` file.
             metrics: The metric names a column may have; default: the names of
                 :data:`csperf.metrics.CATALOG`. A scorecard's own measurement names can be
-                passed here (``[i.measurement for i in card.indicators]``).
+                passed here (``[i.metric for i in card.indicators]``).
             period: The period of a CSV table (CSV files do not store it); for JSON, it
                 must agree with the file's when both are given.
             level: The level of a CSV table (default ``"agent"``); for JSON, as ``period``.

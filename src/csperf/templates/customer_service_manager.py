@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from csperf.dimensions import Dimension
 from csperf.grading import GradeBand, GradeScale
-from csperf.indicators import Direction, Indicator, Piecewise
+from csperf.indicators import Indicator
+from csperf.rules import Piecewise
 from csperf.scorecard import Scorecard
+from csperf.units import Direction
 from csperf.weighting import Weighting
 
 __all__ = ["customer_service_manager"]

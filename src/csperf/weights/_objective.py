@@ -12,7 +12,7 @@ import numpy as np
 
 from csperf._frozen import FrozenDict
 from csperf.errors import MeasurementError, WeightingError
-from csperf.indicators import Direction
+from csperf.units import Direction
 from csperf.weights._common import check_keys, normalised
 
 if TYPE_CHECKING:

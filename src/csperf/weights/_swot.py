@@ -16,9 +16,9 @@ from typing import Any
 import attrs
 
 from csperf._frozen import FrozenDict
+from csperf._keys import check_key
 from csperf._numbers import exact
 from csperf.errors import ValidationError, WeightingError
-from csperf.grading import check_key
 from csperf.weighting import Weighting
 from csperf.weights._common import exact_levels, percent, rebuild
 
