@@ -125,7 +125,8 @@ class Scorecard:
         missing: The :class:`MissingPolicy`.
         max_points: The most points any indicator may give: 100, or more for a card that
             rewards over-achievement (e.g. 120). Every scoring rule must stay within it.
-        fingerprint: A stable SHA-256 hash of the card's canonical content (computed).
+
+    The card's :attr:`fingerprint` is derived from these, once, on first use.
 
     Raises:
         ValidationError: When any of the rules above is broken
