@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 import pickle
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -133,3 +134,23 @@ def test_vectorised_grading_equals_scalar_grading(values):
 def test_errors_are_csperf_errors():
     with pytest.raises(CsperfError):
         GradeBand("x", "x", 1, 1)
+
+
+def test_band_fields_are_converted_and_checked_on_evolve():
+    band = GradeBand("good", {"zh": "良好", "en": "good"}, 80, 90)
+    assert isinstance(band.lower, float) and band.label["zh"] == "良好"
+    assert attrs.evolve(band, upper=95).upper == 95.0
+    with pytest.raises(ValidationError, match=r"^GradeBand 'good': lower bound 80 must be below"):
+        attrs.evolve(band, upper=70)
+    with pytest.raises(ValidationError, match=r"^GradeBand 'good': field 'lower' must be a real"):
+        attrs.evolve(band, lower="80")
+    with pytest.raises(ValidationError, match=r"^GradeBand: field 'key' must match"):
+        GradeBand("good\n", "good", 80, 90)
+
+
+def test_scale_order_is_derived_from_the_checked_bands():
+    scale = GradeScale.default()
+    assert [b.key for b in scale.ordered] == ["fail", "pass", "good", "excellent"]
+    assert scale.ordered is scale.ordered  # computed once
+    with pytest.raises(ValidationError, match="gap between band"):
+        attrs.evolve(scale, bands=scale.bands[:1] + scale.bands[2:])

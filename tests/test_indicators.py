@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -236,7 +237,7 @@ def test_indicator_defaults_metric_to_key_and_validates_fields():
         Piecewise([(0, 0), (1, 100)]),
     )
     assert ind.metric == "csat"
-    assert ind.metric == "csat"
+    assert attrs.evolve(ind, metric="customer_satisfaction").metric == "customer_satisfaction"
     assert ind.direction is HIGHER
     assert ind.text("zh") == "满意度"
     assert ind.text() == "CSAT"
@@ -343,3 +344,26 @@ def test_vectorised_points_equal_scalar_points(spec, raws):
     ind = Indicator("x", "x", "d", direction, rule)
     got = ind.scoring.points_array(np.array(raws))
     assert got == pytest.approx([ind.score(r) for r in raws], rel=1e-12, abs=1e-9)
+
+
+def test_evolve_checks_and_binds_again():
+    ind = Indicator("aht", "AHT", "speed", LOWER, RatioToTarget(300))
+    assert ind.scoring.direction is LOWER
+    assert attrs.evolve(ind, scoring=RatioToTarget(200)).scoring.direction is LOWER
+    with pytest.raises(ValidationError, match="disagrees with direction target_is_best"):
+        attrs.evolve(ind, direction=TARGET)
+    with pytest.raises(ValidationError, match=r"Indicator 'aht': field 'unit' must be a string"):
+        attrs.evolve(ind, unit=5)
+    with pytest.raises(ValidationError, match=r"Indicator 'aht': field 'dimension' must match"):
+        attrs.evolve(ind, dimension="speed\n")
+
+
+@pytest.mark.parametrize("key", ["csat\n", "csat ", "Csat"])
+def test_indicator_keys_are_matched_whole(key):
+    with pytest.raises(ValidationError, match=r"Indicator: field 'key' must match"):
+        Indicator(key, "CSAT", "q", HIGHER, Piecewise([(0, 0), (1, 100)]))
+
+
+def test_an_indicator_names_itself_in_a_bad_name_message():
+    with pytest.raises(ValidationError, match=r"^Indicator 'csat': field 'name' must not be empty"):
+        Indicator("csat", " ", "q", HIGHER, Piecewise([(0, 0), (1, 100)]))

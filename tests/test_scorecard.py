@@ -452,6 +452,20 @@ def test_fingerprint_hashes_the_canonical_content():
     assert attrs.evolve(card, version="2").fingerprint != card.fingerprint
 
 
+def test_fingerprint_is_derived_not_a_constructor_field():
+    card = identity_card({"x": 100})
+    assert "fingerprint" not in {a.name for a in attrs.fields(Scorecard)}
+    assert card.fingerprint is card.fingerprint  # computed once
+    with pytest.raises(TypeError):
+        Scorecard(**{**attrs.asdict(card, recurse=False), "fingerprint": "0" * 64})
+    with pytest.raises(ValidationError, match=r"^Scorecard 'identity': field 'version'"):
+        attrs.evolve(card, version="")
+    with pytest.raises(ValidationError, match=r"^Scorecard 'identity': field 'max_points' must be"):
+        attrs.evolve(card, max_points=0)
+    with pytest.raises(ValidationError, match=r"^Scorecard: field 'key' must match"):
+        attrs.evolve(card, key="identity\n")
+
+
 def test_scorecard_is_hashable_equal_and_picklable(manager_card):
     from csperf.templates import customer_service_manager
 

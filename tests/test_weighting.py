@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 import pickle
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -119,3 +120,11 @@ def test_effective_weights_are_non_negative_and_sum_to_one(dim_spec, data):
     eff = w.effective()
     assert all(v >= 0 for v in eff.values())
     assert math.fsum(eff.values()) == pytest.approx(1, abs=1e-9)
+
+
+def test_evolve_checks_both_levels_again():
+    w = Weighting({"a": 0.5, "b": 0.5}, {"a": {"x": 1.0}, "b": {"y": 1.0}})
+    with pytest.raises(WeightingError, match=r"Weighting for dimensions sums to 0\.9"):
+        attrs.evolve(w, dimensions={"a": 0.5, "b": 0.4})
+    with pytest.raises(WeightingError, match="no indicator weights for dimension"):
+        attrs.evolve(w, indicators={"a": {"x": 1.0}})

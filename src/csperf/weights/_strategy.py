@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import inspect
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
 import attrs
 
+from csperf._keys import valid_key
 from csperf._numbers import exact
 from csperf.errors import (
     ConfigError,
@@ -30,19 +30,6 @@ from csperf.weights._result import WeightResult
 from csperf.weights._swot import SwotFactor, SwotPolicy, swot
 
 __all__ = ["BUILTIN_STRATEGIES", "WeightStrategy"]
-
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-def _check_name(instance: Any, attribute: Any, value: Any) -> None:
-    if not isinstance(value, str) or not _NAME.match(value):
-        raise ValidationError(
-            f"WeightStrategy: field 'name' must match [a-z][a-z0-9_]*, got {value!r}",
-            obj="WeightStrategy",
-            field="name",
-            value=value,
-        )
-
 
 def _check_summary(instance: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, str) or not value.strip() or "\n" in value:
@@ -102,7 +89,7 @@ class WeightStrategy:
         0.5208
     """
 
-    name: str = attrs.field(validator=_check_name)
+    name: str = attrs.field(validator=valid_key)
     summary: str = attrs.field(validator=_check_summary)
     function: Callable[..., WeightResult] = attrs.field(validator=_check_function, repr=False)
 
