@@ -1,6 +1,10 @@
 """csperf: performance-appraisal scorecards for customer-service teams and their managers.
 
-The public API is re-exported here; see the API reference in the documentation.
+The public API is re-exported here; see the API reference in the documentation. The
+subpackages :mod:`csperf.weights`, :mod:`csperf.metrics`, :mod:`csperf.sources`,
+:mod:`csperf.report`, :mod:`csperf.templates`, the modules :mod:`csperf.datasets`,
+:mod:`csperf.text` and :mod:`csperf.errors` (every error class) are public too; every other
+module is an implementation detail.
 """
 
 from __future__ import annotations
@@ -13,17 +17,12 @@ from csperf.dimensions import Dimension
 from csperf.errors import (
     ConfigError,
     CsperfError,
-    GradeError,
-    InconsistentJudgementsError,
     MeasurementError,
-    MissingMeasurementError,
     PluginError,
-    UnknownNameError,
     ValidationError,
-    WeightingError,
 )
 from csperf.grading import GradeBand, GradeScale
-from csperf.hooks import get_plugin_manager, hookimpl
+from csperf.hooks import PluginManager, get_plugin_manager, hookimpl
 from csperf.indicators import (
     Direction,
     Indicator,
@@ -33,25 +32,13 @@ from csperf.indicators import (
     Steps,
     TargetTolerance,
 )
-from csperf.registry import (
-    metric_source,
-    metric_sources,
-    scorecard_templates,
-    scoring_rule,
-    scoring_rules,
-    template,
-    weight_strategies,
-    weight_strategy,
-)
 from csperf.results import (
     BatchResult,
     DimensionResult,
     IndicatorResult,
-    Redistribution,
     ScorecardResult,
 )
 from csperf.scorecard import MissingPolicy, Scorecard
-from csperf.text import LocalizedText, Text, localize
 from csperf.weighting import Weighting
 
 __all__ = [
@@ -63,29 +50,22 @@ __all__ = [
     "DimensionResult",
     "Direction",
     "GradeBand",
-    "GradeError",
     "GradeScale",
-    "InconsistentJudgementsError",
     "Indicator",
     "IndicatorResult",
-    "LocalizedText",
     "MeasurementError",
-    "MissingMeasurementError",
     "MissingPolicy",
     "Piecewise",
     "PluginError",
+    "PluginManager",
     "RatioToTarget",
-    "Redistribution",
     "Scorecard",
     "ScorecardResult",
     "ScoringRule",
     "Steps",
     "TargetTolerance",
-    "Text",
-    "UnknownNameError",
     "ValidationError",
     "Weighting",
-    "WeightingError",
     "__version__",
     "dump_scorecard",
     "dumps_scorecard",
@@ -93,15 +73,6 @@ __all__ = [
     "hookimpl",
     "load_scorecard",
     "loads_scorecard",
-    "localize",
-    "metric_source",
-    "metric_sources",
-    "scorecard_templates",
-    "scoring_rule",
-    "scoring_rules",
-    "template",
-    "weight_strategies",
-    "weight_strategy",
 ]
 
 

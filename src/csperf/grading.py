@@ -85,7 +85,7 @@ class GradeBand:
         object.__setattr__(self, "upper", upper)
 
     def text(self, lang: str | None = None) -> str:
-        """The label in ``lang`` (see :func:`csperf.localize`)."""
+        """The label in ``lang`` (see :func:`csperf.text.localize`)."""
         return localize(self.label, lang)
 
     def to_dict(self) -> dict[str, Any]:

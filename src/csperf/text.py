@@ -14,7 +14,7 @@ from typing import Any
 from csperf._frozen import FrozenDict
 from csperf.errors import ValidationError
 
-__all__ = ["LocalizedText", "Text", "localize", "plain_text", "to_text"]
+__all__ = ["LocalizedText", "Text", "localize"]
 
 
 class LocalizedText(FrozenDict[str, str]):

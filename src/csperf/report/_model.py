@@ -139,7 +139,7 @@ class Report:
         title: The report's title; None uses the scorecard's title.
         period: A label of the period appraised (``"2024-Q2"``), or None.
         lang: ``"en"`` or ``"zh"``: the language of every label, and of the names taken from
-            the scorecard (see :func:`csperf.localize`).
+            the scorecard (see :func:`csperf.text.localize`).
         notes: Lines printed under the summary, such as a weight strategy's explanation.
         samples: Subject → indicator key → :class:`SampleInfo`, for the subjects and
             indicators whose data sizes and flags are known (see :func:`read_samples`).
