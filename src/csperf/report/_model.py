@@ -247,7 +247,7 @@ class Report:
     # -- words ----------------------------------------------------------------------------
 
     def label(self, key: str, **values: object) -> str:
-        """A report label (see :data:`csperf.report.LABELS`) in the report's language."""
+        """A word reports print around the data (``"total"``...) in the report's language."""
         return label(key, self.lang, **values)
 
     def field(self, key: str, value: object) -> str:
