@@ -573,6 +573,16 @@ def test_catalog_names_kinds_and_directions():
         metric_spec("csat")
 
 
+def test_every_metric_has_one_name_for_function_and_catalog_entry():
+    import csperf.metrics
+
+    for key, spec in CATALOG.items():
+        assert spec.name == key
+        assert spec.function.__name__ == key
+        assert getattr(csperf.metrics, key) is spec.function
+        assert key in csperf.metrics.__all__
+
+
 def test_catalog_agrees_with_the_manager_template():
     from csperf.templates import customer_service_manager
 
