@@ -238,3 +238,20 @@ def test_public_api_is_sorted():
         names = importlib.import_module(module_name).__all__
         assert list(names) == sorted(names, key=_isort_key), module_name
     assert csperf.__version__
+
+
+def test_the_record_kinds_table_agrees_with_the_record_types():
+    from csperf.metrics._records import RECORD_KINDS
+
+    text = (DOCS / "reference" / "metrics.rst").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^``(\w+)``\s+:class:`(\w+)`\s+``(\w+)``\s+``(\w+)``\s+(.+?)\s*$", text, re.MULTILINE
+    )
+    documented = {
+        kind: (record, time, subject, tuple(re.findall(r"``(\w+)``", key)))
+        for kind, record, time, subject, key in rows
+    }
+    assert documented == {
+        kind: (k.record_type.__name__, k.time_field, k.subject_field, k.key_fields)
+        for kind, k in RECORD_KINDS.items()
+    }
