@@ -14,7 +14,6 @@ from csperf import (
     GradeBand,
     GradeScale,
     Indicator,
-    LocalizedText,
     MissingPolicy,
     Piecewise,
     RatioToTarget,
@@ -23,6 +22,7 @@ from csperf import (
     TargetTolerance,
     Weighting,
 )
+from csperf.text import LocalizedText
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 points_values = st.floats(min_value=0, max_value=100, allow_nan=False)

@@ -9,14 +9,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from csperf import ValidationError
-from csperf.datasets import CHINA_STANDARD_TIME, SampleData, contact_centre
-from csperf.metrics import (
-    RECORD_KINDS,
-    Roster,
-    csat,
-    measure,
-    validate_records,
-)
+from csperf.datasets import _CHINA_STANDARD_TIME, SampleData, contact_centre
+from csperf.metrics import Roster, customer_satisfaction, measure, validate_records
+from csperf.metrics._records import RECORD_KINDS
 
 SMALL = {"managers": 1, "teams_per_manager": 2, "agents_per_team": 4, "days": 28}
 
@@ -43,7 +38,7 @@ def test_shape_follows_the_arguments(small):
     assert small.roster.subjects("manager") == ("M01",)
     assert small.roster.subjects("team") == ("T01", "T02")
     assert len(small.roster.subjects("agent")) == 8
-    assert small.start == datetime(2024, 1, 1, tzinfo=CHINA_STANDARD_TIME)
+    assert small.start == datetime(2024, 1, 1, tzinfo=_CHINA_STANDARD_TIME)
     assert small.end - small.start == timedelta(days=28)
     assert small.period == (small.start, small.end)
     bigger = contact_centre(seed=7, managers=3, teams_per_manager=1, agents_per_team=2, days=7)
@@ -99,7 +94,7 @@ def test_distributions_are_realistic(quarter):
     scores = [a.csat for a in quarter.surveys]
     assert sum(s >= 4 for s in scores) / len(scores) > 0.7
     assert scores.count(5) > scores.count(4) > scores.count(3)
-    assert 0.7 < csat(quarter.surveys).value < 0.95
+    assert 0.7 < customer_satisfaction(quarter.surveys).value < 0.95
 
 
 def test_agents_and_managers_differ(quarter):

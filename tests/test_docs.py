@@ -18,6 +18,9 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 PUBLIC_MODULES = [
     "csperf",
     "csperf.errors",
+    "csperf.text",
+    "csperf.units",
+    "csperf.rules",
     "csperf.hooks",
     "csperf.templates",
     "csperf.weights",
@@ -28,9 +31,24 @@ PUBLIC_MODULES = [
     "csperf.config",
     "csperf.cli",
 ]
+#: Public packages whose namespace holds nothing public beyond ``__all__`` (and submodules).
+PUBLIC_PACKAGES = [
+    "csperf",
+    "csperf.templates",
+    "csperf.weights",
+    "csperf.metrics",
+    "csperf.sources",
+    "csperf.report",
+]
+#: Objects documented although no public ``__all__`` lists them, and why.
+NOT_EXPORTED = {
+    "csperf.results.Redistribution": "met only as the items of ScorecardResult.redistributed",
+    "csperf.hooks.hookspecs": "the hook specifications, documented hook by hook",
+    "csperf.hooks.manager.BUILTIN_PLUGINS": "the built-in plugin names one can block",
+}
 DIRECTIVE = re.compile(
-    r"^\.\. (?:auto(?:class|function|data|exception|method|attribute|module)|"
-    r"py:(?:class|function|data|exception))::\s+(\S+)"
+    r"^\.\. (?P<kind>auto(?:class|function|data|exception|method|attribute|module)|"
+    r"py:(?:class|function|data|exception))::\s+(?P<target>\S+)"
 )
 
 
@@ -46,23 +64,31 @@ def _resolve(name: str) -> Any:
     return obj
 
 
-def _documented() -> set[int]:
-    """ids of every object an autodoc directive in docs/ documents."""
-    found: list[Any] = []
-    for path in DOCS.rglob("*.rst"):
+def _entries() -> tuple[list[tuple[str, str, Any]], list[str]]:
+    """(where, dotted path, object) of everything an autodoc directive in docs/ documents.
+
+    A name without a dot is looked up in the current module, which ``currentmodule`` and, as
+    in Sphinx, ``automodule`` set; a dotted name is absolute. The second list holds the
+    directives whose target does not exist.
+    """
+    found: list[tuple[str, str, Any]] = []
+    broken: list[str] = []
+    for path in sorted(DOCS.rglob("*.rst")):
         current = "csperf"
         lines = path.read_text(encoding="utf-8").splitlines()
         for i, line in enumerate(lines):
-            if line.startswith(".. currentmodule::") or line.startswith(".. py:currentmodule::"):
+            where = f"{path.relative_to(DOCS)}:{i + 1}"
+            if line.startswith((".. currentmodule::", ".. py:currentmodule::")):
                 current = line.split("::", 1)[1].strip()
                 continue
             match = DIRECTIVE.match(line)
             if not match:
                 continue
-            target = match.group(1)
-            if line.startswith(".. automodule::"):
+            kind, target = match.group("kind"), match.group("target")
+            if kind == "automodule":
                 module = importlib.import_module(target)
-                found.append(module)
+                found.append((where, target, module))
+                current = target
                 options = []
                 for follow in lines[i + 1 :]:
                     if not follow.startswith("   "):
@@ -76,13 +102,23 @@ def _documented() -> set[int]:
                     )
                     names = [n.strip() for n in listed.split(",") if n.strip()]
                     names = names or list(getattr(module, "__all__", []))
-                    found.extend(getattr(module, n) for n in names)
+                    found.extend((where, f"{target}.{n}", getattr(module, n)) for n in names)
                 continue
+            dotted = (
+                target
+                if "." in target
+                and kind
+                not in (
+                    "automethod",
+                    "autoattribute",
+                )
+                else f"{current}.{target}"
+            )
             try:
-                found.append(_resolve(f"{current}.{target}"))
+                found.append((where, dotted, _resolve(dotted)))
             except (ImportError, AttributeError):
-                found.append(_resolve(target))
-    return {id(obj) for obj in found}
+                broken.append(f"{where}: {dotted}")
+    return found, broken
 
 
 def _public_names() -> list[tuple[str, str]]:
@@ -95,6 +131,13 @@ def _public_names() -> list[tuple[str, str]]:
     return names
 
 
+_ENTRIES, _BROKEN = _entries()
+_DOCUMENTED = {id(obj) for _, _, obj in _ENTRIES}
+_EXPORTED = {
+    id(getattr(importlib.import_module(module), name)) for module, name in _public_names()
+} | {id(importlib.import_module(m)) for m in PUBLIC_MODULES}
+
+
 @pytest.mark.parametrize(("module", "name"), _public_names())
 def test_every_public_name_is_documented(module, name):
     obj = getattr(importlib.import_module(module), name)
@@ -103,7 +146,52 @@ def test_every_public_name_is_documented(module, name):
         assert inspect.getdoc(obj), f"{module}.{name} has no docstring"
 
 
-_DOCUMENTED = _documented()
+def test_every_documented_name_exists():
+    assert _BROKEN == []
+
+
+def _is_private(dotted: str) -> bool:
+    return any(p.startswith("_") and not p.endswith("__") for p in dotted.split("."))
+
+
+@pytest.mark.parametrize(("where", "dotted"), [(w, d) for w, d, _ in _ENTRIES])
+def test_no_private_name_is_documented(where, dotted):
+    obj = next(o for w, d, o in _ENTRIES if (w, d) == (where, dotted))
+    assert not _is_private(dotted), f"{where}: {dotted} is private"
+    owner = dotted.rsplit(".", 1)[0]
+    if dotted in NOT_EXPORTED or owner in NOT_EXPORTED:
+        return
+    if not inspect.ismodule(obj) and inspect.isclass(_resolve(owner)):
+        obj = _resolve(owner)  # a member of a class: the class must be public
+    assert id(obj) in _EXPORTED, (
+        f"{where}: {dotted} is documented but no public __all__ lists it "
+        f"(public modules: {', '.join(PUBLIC_MODULES)})"
+    )
+
+
+def test_the_exceptions_are_still_documented():
+    for name in NOT_EXPORTED:
+        assert any(d == name or d.startswith(f"{name}.") for _, d, _ in _ENTRIES), name
+
+
+@pytest.mark.parametrize("package", PUBLIC_PACKAGES)
+def test_public_packages_expose_only_their_all(package):
+    module = importlib.import_module(package)
+    extra = [
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_")
+        and name not in module.__all__
+        and not inspect.ismodule(value)
+        and name != "annotations"  # from __future__ import annotations
+        and getattr(value, "__module__", None) != "typing"
+    ]
+    assert extra == [], f"{package} exposes {extra} outside its __all__"
+
+
+def test_no_public_module_exports_a_private_name():
+    for module, name in _public_names():
+        assert not name.startswith("_"), f"{module}.{name}"
 
 
 def _hook_headings() -> dict[str, str]:
@@ -152,3 +240,20 @@ def test_public_api_is_sorted():
         names = importlib.import_module(module_name).__all__
         assert list(names) == sorted(names, key=_isort_key), module_name
     assert csperf.__version__
+
+
+def test_the_record_kinds_table_agrees_with_the_record_types():
+    from csperf.metrics._records import RECORD_KINDS
+
+    text = (DOCS / "reference" / "metrics.rst").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^``(\w+)``\s+:class:`(\w+)`\s+``(\w+)``\s+``(\w+)``\s+(.+?)\s*$", text, re.MULTILINE
+    )
+    documented = {
+        kind: (record, time, subject, tuple(re.findall(r"``(\w+)``", key)))
+        for kind, record, time, subject, key in rows
+    }
+    assert documented == {
+        kind: (k.record_type.__name__, k.time_field, k.subject_field, k.key_fields)
+        for kind, k in RECORD_KINDS.items()
+    }

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import csperf
+from csperf import registry
 from csperf.hooks import DISABLED_ENV, get_plugin_manager
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "csperf-example-plugin"
@@ -45,12 +46,12 @@ def test_the_entry_point_plugin_is_found(installed):
     pm = get_plugin_manager()
     assert "example" in dict(pm.list_name_plugin())
     assert pm.distributions["example"] == "csperf-example-plugin 1.0.0"
-    assert "budget" in csperf.weight_strategies(pm)
-    assert "jsonl" in csperf.metric_sources(pm)
+    assert "budget" in registry.weight_strategies(pm)
+    assert "jsonl" in registry.metric_sources(pm)
 
 
 def test_the_weight_strategy_computes_a_weighting(installed, manager_card):
-    strategy = csperf.weight_strategy("budget", get_plugin_manager())
+    strategy = registry.weight_strategy("budget", get_plugin_manager())
     result = strategy.compute(
         manager_card,
         points={"service_quality": 500, "efficiency": 250, "capability": 150, "teamwork": 100},
@@ -66,7 +67,7 @@ def test_the_weight_strategy_computes_a_weighting(installed, manager_card):
         "resolution_time": 0.5,
     }
     assert result.lines[0] == "service_quality: 500 of 1000 points = 50.0%"
-    with pytest.raises(csperf.WeightingError, match="every dimension"):
+    with pytest.raises(csperf.errors.WeightingError, match="every dimension"):
         strategy.compute(manager_card, points={"service_quality": 1})
 
 
@@ -78,7 +79,7 @@ def test_the_metric_source_feeds_a_scorecard(installed, manager_card, li_wei, tm
         + json.dumps({"subject": "south", **{**li_wei, "complaint_rate": 0.02}})
         + "\n"
     )
-    source_type = csperf.metric_source("jsonl", get_plugin_manager())
+    source_type = registry.metric_source("jsonl", get_plugin_manager())
     measurements = source_type.from_options({"path": str(path)}).measure()
     assert measurements.subjects == ("north", "south")
     batch = manager_card.evaluate_many(measurements)
@@ -91,6 +92,6 @@ def test_the_metric_source_feeds_a_scorecard(installed, manager_card, li_wei, tm
 def test_the_plugin_can_be_blocked_by_name(installed, monkeypatch):
     monkeypatch.setenv(DISABLED_ENV, "example")
     pm = get_plugin_manager()
-    assert "budget" not in csperf.weight_strategies(pm)
-    with pytest.raises(csperf.UnknownNameError, match="unknown metric source 'jsonl'"):
-        csperf.metric_source("jsonl", pm)
+    assert "budget" not in registry.weight_strategies(pm)
+    with pytest.raises(csperf.errors.UnknownNameError, match="unknown metric source 'jsonl'"):
+        registry.metric_source("jsonl", pm)

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csperf import CsperfError, GradeBand, GradeError, GradeScale, ValidationError
+from csperf import CsperfError, GradeBand, GradeScale, ValidationError
+from csperf.errors import GradeError
 
 
 def test_default_scale_bands_and_labels():

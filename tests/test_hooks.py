@@ -8,7 +8,8 @@ import attrs
 import pytest
 
 import csperf
-from csperf import PluginError, UnknownNameError, hookimpl
+from csperf import PluginError, hookimpl, registry
+from csperf.errors import UnknownNameError
 from csperf.hooks import DISABLED_ENV, get_plugin_manager
 from csperf.hooks.manager import BUILTIN_PLUGINS, gather
 
@@ -30,14 +31,14 @@ def test_nothing_is_loaded_at_import():
 
 
 def test_builtin_rules_and_templates_are_looked_up_by_name(pm):
-    assert set(csperf.scoring_rules(pm)) == {
+    assert set(registry.scoring_rules(pm)) == {
         "piecewise",
         "steps",
         "ratio_to_target",
         "target_tolerance",
     }
-    assert csperf.scoring_rule("steps", pm) is csperf.Steps
-    card = csperf.template("customer-service-manager", pm)
+    assert registry.scoring_rule("steps", pm) is csperf.Steps
+    card = registry.template("customer-service-manager", pm)
     assert card.key == "customer_service_manager"
 
 
@@ -45,10 +46,10 @@ def test_unknown_names_list_the_available_ones(pm):
     with pytest.raises(
         UnknownNameError, match="unknown scoring rule 'linear'; available: piecewise"
     ) as info:
-        csperf.scoring_rule("linear", pm)
+        registry.scoring_rule("linear", pm)
     assert "steps" in info.value.available
     with pytest.raises(UnknownNameError, match="customer-service-manager"):
-        csperf.template("agent", pm)
+        registry.template("agent", pm)
 
 
 def test_a_third_party_rule_registers_like_a_builtin(pm):
@@ -62,7 +63,7 @@ def test_a_third_party_rule_registers_like_a_builtin(pm):
             return [Doubling]
 
     pm.register(Plugin(), name="doubling-plugin")
-    assert csperf.scoring_rule("doubling", pm) is Doubling
+    assert registry.scoring_rule("doubling", pm) is Doubling
 
 
 def test_two_plugins_giving_one_name_is_a_plugin_error_naming_both(pm):
@@ -76,7 +77,7 @@ def test_two_plugins_giving_one_name_is_a_plugin_error_naming_both(pm):
         PluginError,
         match=r"'steps' is given by both plugin 'csperf.plugins.rules' and plugin 'clash'",
     ):
-        csperf.scoring_rules(pm)
+        registry.scoring_rules(pm)
 
 
 def test_a_raising_hook_becomes_a_plugin_error_with_the_cause_chained(pm):
@@ -89,7 +90,7 @@ def test_a_raising_hook_becomes_a_plugin_error_with_the_cause_chained(pm):
     with pytest.raises(
         PluginError, match="plugin 'broken' raised in hook csperf_templates"
     ) as info:
-        csperf.scorecard_templates(pm)
+        registry.scorecard_templates(pm)
     assert info.value.plugin == "broken"
     assert info.value.hook == "csperf_templates"
     assert isinstance(info.value.__cause__, RuntimeError)
@@ -114,16 +115,16 @@ def test_items_without_a_name_are_reported(pm):
 
     pm.register(Nameless(), name="nameless")
     with pytest.raises(PluginError, match="without a name"):
-        csperf.scorecard_templates(pm)
+        registry.scorecard_templates(pm)
 
 
 def test_builtins_can_be_blocked_by_name(monkeypatch):
     monkeypatch.setenv(DISABLED_ENV, "csperf.plugins.templates, other")
     pm = get_plugin_manager(entry_points=False)
     with pytest.raises(UnknownNameError, match=r"available: \(none\)"):
-        csperf.template("customer-service-manager", pm)
+        registry.template("customer-service-manager", pm)
     pm = get_plugin_manager(entry_points=False, disabled=["csperf.plugins.rules"])
-    assert csperf.scoring_rules(pm) == {}
+    assert registry.scoring_rules(pm) == {}
 
 
 def test_appraisal_notifies_observers(pm, manager_card, li_wei):
@@ -182,10 +183,10 @@ def test_entry_point_plugins_load_and_can_be_blocked(tmp_path, monkeypatch):
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     pm = get_plugin_manager()
-    assert "fake-manager" in csperf.scorecard_templates(pm)
+    assert "fake-manager" in registry.scorecard_templates(pm)
     assert pm.distributions["fake"] == "csperf_fake_templates 1.0"
     monkeypatch.setenv(DISABLED_ENV, "fake")
-    assert "fake-manager" not in csperf.scorecard_templates(get_plugin_manager())
+    assert "fake-manager" not in registry.scorecard_templates(get_plugin_manager())
 
 
 def test_an_entry_point_with_an_unknown_hook_is_rejected(tmp_path, monkeypatch):

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from csperf import Direction, MeasurementError, UnknownNameError, ValidationError
+from csperf import Direction, MeasurementError, ValidationError
+from csperf.errors import UnknownNameError
 from csperf.metrics import (
     CATALOG,
     FLAGS,
@@ -25,17 +26,17 @@ from csperf.metrics import (
     aht,
     collaboration_rating,
     complaint_rate,
-    csat,
+    customer_satisfaction,
     fcr,
     first_response_time,
     information_sharing_rate,
-    metric_spec,
     nps,
     product_knowledge,
     resolution_time,
     script_compliance,
     service_level,
 )
+from csperf.metrics._catalog import metric_spec
 
 UTC = timezone.utc
 T0 = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
@@ -66,31 +67,31 @@ def call(i, wait, *, answered=True, agent="ann", at=T0, **extra):
 # ---------------------------------------------------------------- customer satisfaction
 
 
-def test_csat_top_two_box_share():
+def test_customer_satisfaction_top_two_box_share():
     # answers 5, 5, 4, 3, 2, 1, 4, 5: satisfied (4 or 5) = 5 of 8 = 0.625
-    result = csat(answers([5, 5, 4, 3, 2, 1, 4, 5]))
+    result = customer_satisfaction(answers([5, 5, 4, 3, 2, 1, 4, 5]))
     assert result == MetricValue(0.625, 8, ())
 
 
-def test_csat_mean_variant_and_threshold():
+def test_customer_satisfaction_mean_variant_and_threshold():
     scores = [5, 5, 4, 3, 2, 1, 4, 5]
     # mean = (5+5+4+3+2+1+4+5) / 8 = 29 / 8 = 3.625
-    assert csat(answers(scores), method="mean").value == 3.625
+    assert customer_satisfaction(answers(scores), method="mean").value == 3.625
     # top box (threshold 5): 5, 5, 5 = 3 of 8 = 0.375
-    assert csat(answers(scores), threshold=5).value == 0.375
+    assert customer_satisfaction(answers(scores), threshold=5).value == 0.375
 
 
-def test_csat_ignores_nps_only_answers():
+def test_customer_satisfaction_ignores_nps_only_answers():
     # 2 CSAT answers (5 and 2) and 3 NPS-only answers: 1 of 2 satisfied
-    result = csat(answers([5, 2], [10, 9, 0]))
+    result = customer_satisfaction(answers([5, 2], [10, 9, 0]))
     assert (result.value, result.sample_size) == (0.5, 2)
 
 
-def test_csat_bad_options():
+def test_customer_satisfaction_bad_options():
     with pytest.raises(ValidationError, match="method"):
-        csat([], method="median")
+        customer_satisfaction([], method="median")
     with pytest.raises(ValidationError, match="threshold"):
-        csat([], threshold=6)
+        customer_satisfaction([], threshold=6)
 
 
 # ---------------------------------------------------------------- NPS (Reichheld 2003)
@@ -430,7 +431,7 @@ def test_information_sharing_rate():
 
 
 EMPTY_CASES = [
-    (csat, []),
+    (customer_satisfaction, []),
     (nps, answers([5])),  # CSAT-only answers: no NPS data
     (complaint_rate, [call(1, 30, answered=False)]),  # only an abandoned call
     (first_response_time, []),
@@ -463,16 +464,16 @@ def test_every_catalog_function_has_an_empty_case():
 
 def test_min_sample_flags_a_small_sample():
     # CSAT from 3 answers with min_sample 30: a value, flagged
-    result = csat(answers([5, 4, 1]), min_sample=30)
+    result = customer_satisfaction(answers([5, 4, 1]), min_sample=30)
     assert result.value == pytest.approx(2 / 3)
     assert result.flags == ("small_sample",)
     # exactly min_sample records: not small
-    assert csat(answers([5, 4, 1]), min_sample=3).flags == ()
+    assert customer_satisfaction(answers([5, 4, 1]), min_sample=3).flags == ()
     # no data is not also a small sample
-    assert csat([], min_sample=30).flags == ("no_data",)
+    assert customer_satisfaction([], min_sample=30).flags == ("no_data",)
     for bad in (0, -1, 2.5, True):
         with pytest.raises(ValidationError, match="min_sample"):
-            csat([], min_sample=bad)
+            customer_satisfaction([], min_sample=bad)
 
 
 def test_period_is_half_open():
@@ -483,18 +484,20 @@ def test_period_is_half_open():
         SurveyAnswer("ann", 3, end - SEC, csat=4),  # in
         SurveyAnswer("ann", 4, end, csat=1),  # at end: out
     ]
-    assert csat(records, period=(start, end)) == MetricValue(1.0, 2, ())
+    assert customer_satisfaction(records, period=(start, end)) == MetricValue(1.0, 2, ())
     # an open end
-    assert csat(records, period=(start, None)).sample_size == 3
+    assert customer_satisfaction(records, period=(start, None)).sample_size == 3
     # an empty period
-    assert csat(records, period=(start, start)) == MetricValue(None, 0, ("no_data",))
+    assert customer_satisfaction(records, period=(start, start)) == MetricValue(
+        None, 0, ("no_data",)
+    )
 
     # an object with start and end attributes is a period too
     class Quarter:
         def __init__(self, start, end):
             self.start, self.end = start, end
 
-    assert csat(records, period=Quarter(start, end)) == MetricValue(1.0, 2, ())
+    assert customer_satisfaction(records, period=Quarter(start, end)) == MetricValue(1.0, 2, ())
 
 
 def test_period_in_another_zone_compares_instants():
@@ -502,34 +505,34 @@ def test_period_in_another_zone_compares_instants():
     # 2024-03-04 17:00 +08:00 is 09:00 UTC = T0
     start = datetime(2024, 3, 4, 17, 0, tzinfo=shanghai)
     records = [SurveyAnswer("ann", 1, T0 - SEC, csat=1), SurveyAnswer("ann", 2, T0, csat=5)]
-    assert csat(records, period=(start, start + DAY)).sample_size == 1
+    assert customer_satisfaction(records, period=(start, start + DAY)).sample_size == 1
 
 
 def test_naive_period_needs_tz():
     naive = datetime(2024, 3, 4)
     with pytest.raises(ValidationError, match="naive"):
-        csat([], period=(naive, naive + DAY))
-    assert csat([], period=(naive, naive + DAY), tz="UTC").flags == ("no_data",)
+        customer_satisfaction([], period=(naive, naive + DAY))
+    assert customer_satisfaction([], period=(naive, naive + DAY), tz="UTC").flags == ("no_data",)
     with pytest.raises(ValidationError, match="after end"):
-        csat([], period=(T0 + DAY, T0))
+        customer_satisfaction([], period=(T0 + DAY, T0))
     with pytest.raises(ValidationError, match="pair"):
-        csat([], period=T0)
+        customer_satisfaction([], period=T0)
     with pytest.raises(ValidationError, match="tz"):
-        csat([], tz="Mars/Olympus")
+        customer_satisfaction([], tz="Mars/Olympus")
 
 
 def test_naive_record_timestamps_are_rejected_unless_tz_is_given():
     rows = [{"agent": "ann", "contact_id": 1, "submitted_at": datetime(2024, 3, 4, 9), "csat": 5}]
-    result = csat(rows)
+    result = customer_satisfaction(rows)
     assert result.value is None
     assert result.rejected.by_reason == {"naive_timestamp": 1}
     assert set(result.flags) == {"no_data", "rejected_records"}
     with pytest.raises(MeasurementError, match="timezone-aware"):
-        csat(rows, strict=True)
+        customer_satisfaction(rows, strict=True)
     # with tz the wall time is read in that zone: 09:00 +08:00 = 01:00 UTC
     shanghai = timezone(timedelta(hours=8))
     period = (datetime(2024, 3, 4, 1, tzinfo=UTC), datetime(2024, 3, 4, 2, tzinfo=UTC))
-    assert csat(rows, tz=shanghai, period=period) == MetricValue(1.0, 1, ())
+    assert customer_satisfaction(rows, tz=shanghai, period=period) == MetricValue(1.0, 1, ())
 
 
 def test_record_constructors_refuse_naive_timestamps():
@@ -556,7 +559,7 @@ def test_catalog_names_kinds_and_directions():
         "collaboration_rating",
         "information_sharing_rate",
     ]
-    assert CATALOG["customer_satisfaction"].function is csat
+    assert CATALOG["customer_satisfaction"].function is customer_satisfaction
     assert CATALOG["customer_satisfaction"].unit == "fraction"
     assert CATALOG["complaint_rate"].direction is Direction.LOWER_IS_BETTER
     assert CATALOG["collaboration_rating"].record_kind == "peer_ratings"
@@ -568,6 +571,16 @@ def test_catalog_names_kinds_and_directions():
     }
     with pytest.raises(UnknownNameError, match="csat"):
         metric_spec("csat")
+
+
+def test_every_metric_has_one_name_for_function_and_catalog_entry():
+    import csperf.metrics
+
+    for key, spec in CATALOG.items():
+        assert spec.name == key
+        assert spec.function.__name__ == key
+        assert getattr(csperf.metrics, key) is spec.function
+        assert key in csperf.metrics.__all__
 
 
 def test_catalog_agrees_with_the_manager_template():
@@ -616,7 +629,7 @@ def test_metric_value_checks():
 @pytest.mark.parametrize(
     "module",
     [
-        "csperf.metrics.records",
+        "csperf.metrics._records",
         "csperf.metrics._values",
         "csperf.metrics._validate",
         "csperf.metrics._roster",

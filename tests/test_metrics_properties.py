@@ -12,7 +12,7 @@ from csperf.metrics import (
     RosterEntry,
     abandonment_rate,
     complaint_rate,
-    csat,
+    customer_satisfaction,
     fcr,
     first_response_time,
     measure,
@@ -38,7 +38,11 @@ TICKET_RATES = (complaint_rate, fcr, service_level, abandonment_rate)
 @FEW
 @given(survey_answer_lists())
 def test_survey_metrics_in_range(answers):
-    share, mean, score = csat(answers), csat(answers, method="mean"), nps(answers)
+    share, mean, score = (
+        customer_satisfaction(answers),
+        customer_satisfaction(answers, method="mean"),
+        nps(answers),
+    )
     with_csat = sum(a.csat is not None for a in answers)
     assert share.sample_size == mean.sample_size == with_csat
     assert (share.value is None) == (with_csat == 0)

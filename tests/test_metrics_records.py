@@ -10,9 +10,9 @@ from datetime import datetime, timedelta, timezone
 import attrs
 import pytest
 
-from csperf import MeasurementError, UnknownNameError, ValidationError
+from csperf import MeasurementError, ValidationError
+from csperf.errors import UnknownNameError
 from csperf.metrics import (
-    RECORD_KINDS,
     MetricValue,
     PeerRating,
     QaReview,
@@ -24,10 +24,11 @@ from csperf.metrics import (
     SurveyAnswer,
     Ticket,
     complaint_rate,
-    csat,
+    customer_satisfaction,
     first_response_time,
     validate_records,
 )
+from csperf.metrics._records import RECORD_KINDS
 
 UTC = timezone.utc
 T0 = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
@@ -198,7 +199,7 @@ def test_rows_of_every_shape_give_the_same_value():
         ],
     ]
     for rows in shapes:
-        assert csat(rows) == MetricValue(2 / 3, 3, ()), type(rows[0])
+        assert customer_satisfaction(rows) == MetricValue(2 / 3, 3, ()), type(rows[0])
 
 
 def test_dataframe_and_arrow_rows():

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from csperf import MeasurementError, UnknownNameError, ValidationError
+from csperf import MeasurementError, ValidationError
+from csperf.errors import UnknownNameError
 from csperf.metrics import (
     CATALOG,
     MetricValue,
@@ -17,7 +18,7 @@ from csperf.metrics import (
     RosterEntry,
     SurveyAnswer,
     Ticket,
-    csat,
+    customer_satisfaction,
     measure,
 )
 
@@ -103,7 +104,7 @@ def test_team_value_pools_records_not_averages():
     assert by_agent["ann"]["customer_satisfaction"].value == 1.0
     assert by_agent["bob"]["customer_satisfaction"].value == pytest.approx(1 / 9)
     # the same as calling the function on the pooled records
-    assert by_team["north"]["customer_satisfaction"] == csat(answers)
+    assert by_team["north"]["customer_satisfaction"] == customer_satisfaction(answers)
 
 
 def test_manager_pools_every_team():

@@ -28,19 +28,16 @@ from csperf import (
     Piecewise,
     Scorecard,
     Steps,
-    UnknownNameError,
     ValidationError,
     Weighting,
 )
+from csperf.errors import UnknownNameError
 from csperf.report import (
     FORMATS,
-    LABELS,
     LANGUAGES,
     SCHEMA,
     Report,
     SampleInfo,
-    csv_columns,
-    display_width,
     json_schema,
     read_samples,
     render,
@@ -51,6 +48,9 @@ from csperf.report import (
     report_data,
     write_report,
 )
+from csperf.report._csv import csv_columns
+from csperf.report._labels import LABELS
+from csperf.report._table import display_width
 from csperf.templates import customer_service_manager
 
 # -- shared data (imported by the other test_report_* modules) -------------------------------

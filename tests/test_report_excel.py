@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csperf.report import Report, SampleInfo, sheet_names, write_xlsx
+from csperf.report import Report, SampleInfo
+from csperf.report._excel import sheet_names, write_xlsx
 from csperf.templates import customer_service_manager
 from test_report import PEOPLE, population, redistributing_report
 

@@ -37,8 +37,14 @@ from csperf import (
 )
 from csperf._numbers import exact
 from csperf.errors import ConfigError
-from csperf.report import points_formula, pre_round_digits, write_form_xlsx
-from csperf.report._form import FORM_COLUMNS, FORM_FIRST_ROW, excel_number
+from csperf.report import write_form_xlsx
+from csperf.report._form import (
+    FORM_COLUMNS,
+    FORM_FIRST_ROW,
+    excel_number,
+    points_formula,
+    pre_round_digits,
+)
 from csperf.templates import customer_service_manager
 from csperf.text import localize
 from excel_formulas import DIV0, NA, VALUE, Sheet, column_index

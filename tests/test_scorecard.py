@@ -19,16 +19,14 @@ from csperf import (
     GradeScale,
     Indicator,
     MeasurementError,
-    MissingMeasurementError,
     MissingPolicy,
     Piecewise,
     RatioToTarget,
     Scorecard,
-    UnknownNameError,
     ValidationError,
     Weighting,
-    WeightingError,
 )
+from csperf.errors import MissingMeasurementError, UnknownNameError, WeightingError
 from strategies import core_scorecards, raw_values
 
 HIGHER = Direction.HIGHER_IS_BETTER

@@ -23,7 +23,6 @@ from csperf.errors import (
 )
 from csperf.metrics import MetricValue, RejectedRecords, RejectReport, Roster, RosterEntry
 from csperf.sources import (
-    BUILTIN_SOURCES,
     CsvSource,
     DuckDbSource,
     Measurements,
@@ -34,6 +33,7 @@ from csperf.sources import (
     parse_period,
     write_tables,
 )
+from csperf.sources._builtin import BUILTIN_SOURCES
 from csperf.templates import customer_service_manager
 from strategies import measurement_tables
 
@@ -170,7 +170,7 @@ def _csv_folder(tmp_path, rows, roster):
 
 
 def CsvSource_fields(kind):
-    from csperf.sources import COLUMNS
+    from csperf.sources._schema import COLUMNS
 
     return COLUMNS[kind]
 

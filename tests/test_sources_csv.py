@@ -9,7 +9,8 @@ import pytest
 from csperf.datasets import contact_centre
 from csperf.errors import ConfigError, MeasurementError, ValidationError
 from csperf.metrics import Roster, RosterEntry
-from csperf.sources import CsvSource, DuckDbSource, read_csv_rows
+from csperf.sources import CsvSource, DuckDbSource
+from csperf.sources._csv import read_csv_rows
 
 PERIOD = "2026-07-01T00:00+08:00..2026-08-01T00:00+08:00"
 HEADER = "id,agent,channel,created_at,first_response_at,complaint,wait_seconds,answered\n"

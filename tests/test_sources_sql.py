@@ -11,15 +11,8 @@ import pytest
 from csperf.datasets import contact_centre
 from csperf.errors import ConfigError, MeasurementError, ValidationError
 from csperf.metrics import Roster, RosterEntry, Ticket
-from csperf.sources import (
-    DuckDbDialect,
-    DuckDbSource,
-    RecordsSource,
-    SqliteDialect,
-    SqlSource,
-    write_tables,
-)
-from csperf.sources._dialects import Params
+from csperf.sources import DuckDbSource, RecordsSource, SqlSource, write_tables
+from csperf.sources._dialects import DuckDbDialect, Params, SqliteDialect
 
 duckdb = pytest.importorskip("duckdb")
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csperf import Weighting, WeightingError
+from csperf import Weighting
+from csperf.errors import WeightingError
 from strategies import weights
 
 

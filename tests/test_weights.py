@@ -12,18 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csperf import (
-    ConfigError,
-    InconsistentJudgementsError,
-    PluginError,
-    UnknownNameError,
-    ValidationError,
-    Weighting,
-    WeightingError,
-)
+from csperf import ConfigError, PluginError, ValidationError, Weighting
+from csperf.errors import InconsistentJudgementsError, UnknownNameError, WeightingError
 from csperf.templates import customer_service_manager
 from csperf.weights import (
-    BUILTIN_STRATEGIES,
     SwotFactor,
     WeightResult,
     WeightStrategy,
@@ -35,6 +27,7 @@ from csperf.weights import (
     rank_order,
     swot,
 )
+from csperf.weights._strategy import BUILTIN_STRATEGIES
 from strategies import core_scorecards, weights
 
 STRATEGIES = {s.name: s for s in BUILTIN_STRATEGIES}

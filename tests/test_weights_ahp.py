@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csperf import InconsistentJudgementsError, WeightingError
+from csperf.errors import InconsistentJudgementsError, WeightingError
 from csperf.weights import RANDOM_INDEX, AhpResult, RandomIndexTable, ahp
 
 # Saaty, T. L. (2008). Decision making with the analytic hierarchy process. Int. J. Services

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from csperf import Direction, MeasurementError, WeightingError
+from csperf import Direction, MeasurementError
+from csperf.errors import WeightingError
 from csperf.weights import critic, entropy
 
 HIGHER = Direction.HIGHER_IS_BETTER

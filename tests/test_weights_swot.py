@@ -9,7 +9,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from csperf import ValidationError, Weighting, WeightingError
+from csperf import ValidationError, Weighting
+from csperf.errors import WeightingError
 from csperf.templates import customer_service_manager
 from csperf.weights import SwotChange, SwotFactor, SwotKind, SwotPolicy, SwotResult, swot
 from strategies import core_scorecards

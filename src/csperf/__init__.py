@@ -1,6 +1,10 @@
 """csperf: performance-appraisal scorecards for customer-service teams and their managers.
 
-The public API is re-exported here; see the API reference in the documentation.
+The public API is re-exported here; see the API reference in the documentation. The
+subpackages :mod:`csperf.weights`, :mod:`csperf.metrics`, :mod:`csperf.sources`,
+:mod:`csperf.report`, :mod:`csperf.templates`, the modules :mod:`csperf.datasets`,
+:mod:`csperf.text` and :mod:`csperf.errors` (every error class) are public too; every other
+module is an implementation detail.
 """
 
 from __future__ import annotations
@@ -13,38 +17,21 @@ from csperf.dimensions import Dimension
 from csperf.errors import (
     ConfigError,
     CsperfError,
-    GradeError,
-    InconsistentJudgementsError,
     MeasurementError,
-    MissingMeasurementError,
     PluginError,
-    UnknownNameError,
     ValidationError,
-    WeightingError,
 )
 from csperf.grading import GradeBand, GradeScale
-from csperf.hooks import get_plugin_manager, hookimpl
+from csperf.hooks import PluginManager, get_plugin_manager, hookimpl
 from csperf.indicators import Indicator
-from csperf.registry import (
-    metric_source,
-    metric_sources,
-    scorecard_templates,
-    scoring_rule,
-    scoring_rules,
-    template,
-    weight_strategies,
-    weight_strategy,
-)
 from csperf.results import (
     BatchResult,
     DimensionResult,
     IndicatorResult,
-    Redistribution,
     ScorecardResult,
 )
 from csperf.rules import Piecewise, RatioToTarget, ScoringRule, Steps, TargetTolerance
 from csperf.scorecard import MissingPolicy, Scorecard
-from csperf.text import LocalizedText, Text, localize
 from csperf.units import Direction
 from csperf.weighting import Weighting
 
@@ -57,29 +44,22 @@ __all__ = [
     "DimensionResult",
     "Direction",
     "GradeBand",
-    "GradeError",
     "GradeScale",
-    "InconsistentJudgementsError",
     "Indicator",
     "IndicatorResult",
-    "LocalizedText",
     "MeasurementError",
-    "MissingMeasurementError",
     "MissingPolicy",
     "Piecewise",
     "PluginError",
+    "PluginManager",
     "RatioToTarget",
-    "Redistribution",
     "Scorecard",
     "ScorecardResult",
     "ScoringRule",
     "Steps",
     "TargetTolerance",
-    "Text",
-    "UnknownNameError",
     "ValidationError",
     "Weighting",
-    "WeightingError",
     "__version__",
     "dump_scorecard",
     "dumps_scorecard",
@@ -87,15 +67,6 @@ __all__ = [
     "hookimpl",
     "load_scorecard",
     "loads_scorecard",
-    "localize",
-    "metric_source",
-    "metric_sources",
-    "scorecard_templates",
-    "scoring_rule",
-    "scoring_rules",
-    "template",
-    "weight_strategies",
-    "weight_strategy",
 ]
 
 

@@ -59,7 +59,6 @@ import numpy as np
 
 from csperf.errors import ValidationError
 from csperf.metrics import (
-    RECORD_KINDS,
     KnowledgeTest,
     PeerRating,
     QaReview,
@@ -69,15 +68,16 @@ from csperf.metrics import (
     SurveyAnswer,
     Ticket,
 )
+from csperf.metrics._records import RECORD_KINDS
 
 if TYPE_CHECKING:
     import pandas as pd  # type: ignore[import-untyped]
     from numpy.typing import NDArray
 
-__all__ = ["CHINA_STANDARD_TIME", "SampleData", "contact_centre"]
+__all__ = ["SampleData", "contact_centre"]
 
 #: UTC+08:00, the default zone of the sample data.
-CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
+_CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 
 _KINDS = tuple(RECORD_KINDS)
 
@@ -284,7 +284,7 @@ def contact_centre(
             value=transfers,
         )
     if start is None:
-        start = datetime(2024, 1, 1, tzinfo=CHINA_STANDARD_TIME)
+        start = datetime(2024, 1, 1, tzinfo=_CHINA_STANDARD_TIME)
     if not isinstance(start, datetime) or start.tzinfo is None or start.utcoffset() is None:
         raise ValidationError(
             f"contact_centre: argument 'start' must be an aware datetime, got {start!r}",

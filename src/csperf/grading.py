@@ -66,7 +66,7 @@ class GradeBand:
             )
 
     def text(self, lang: str | None = None) -> str:
-        """The label in ``lang`` (see :func:`csperf.localize`)."""
+        """The label in ``lang`` (see :func:`csperf.text.localize`)."""
         return localize(self.label, lang)
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import attrs
 from csperf._frozen import FrozenDict
 from csperf.errors import ValidationError
 
-__all__ = ["KEYED_TEXT", "LocalizedText", "Text", "localize", "plain_text", "to_text"]
+__all__ = ["LocalizedText", "Text", "localize"]
 
 
 class LocalizedText(FrozenDict[str, str]):

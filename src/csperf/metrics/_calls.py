@@ -16,10 +16,10 @@ from csperf.metrics._engine import (
 )
 
 if TYPE_CHECKING:
+    from csperf.metrics._records import Ticket
     from csperf.metrics._roster import Roster
     from csperf.metrics._validate import Period
     from csperf.metrics._values import MetricValue
-    from csperf.metrics.records import Ticket
 
 __all__ = ["ABANDON_POLICIES", "abandonment_rate", "aht", "service_level"]
 

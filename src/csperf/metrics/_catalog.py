@@ -12,8 +12,8 @@ from csperf._frozen import FrozenDict
 from csperf.errors import UnknownNameError, ValidationError
 from csperf.metrics import _calls, _people, _service, _speed
 from csperf.metrics._engine import Compute
+from csperf.metrics._records import RECORD_KINDS
 from csperf.metrics._values import MetricValue
-from csperf.metrics.records import RECORD_KINDS
 from csperf.units import Direction
 
 __all__ = ["CATALOG", "COMMON_PARAMETERS", "MetricSpec", "metric_spec"]
@@ -42,7 +42,7 @@ class MetricSpec:
     Attributes:
         name: The metric's name, which is also the measurement name indicators read
             (``customer_satisfaction``, ``complaint_rate``...).
-        function: The catalog function (``csat``, ``complaint_rate``...):
+        function: The catalog function (``customer_satisfaction``, ``complaint_rate``...):
             ``function(records, *, period, tz, min_sample, strict, roster, **options)``.
         record_kind: The kind of records it reads (a key of ``RECORD_KINDS``).
         unit: The unit of its value (``"fraction"``, ``"s"``, ``"points"``...).
@@ -100,12 +100,12 @@ CATALOG: Mapping[str, MetricSpec] = FrozenDict(
         for spec in (
             MetricSpec(
                 "customer_satisfaction",
-                _service.csat,
+                _service.customer_satisfaction,
                 "surveys",
                 "fraction",
                 _HIGHER,
                 "Share of survey answers of 4 or 5 on the 1-5 scale (top-2-box CSAT).",
-                _service._csat,
+                _service._customer_satisfaction,
             ),
             MetricSpec(
                 "nps",

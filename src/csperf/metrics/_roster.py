@@ -10,7 +10,7 @@ import attrs
 
 from csperf._frozen import FrozenDict
 from csperf.errors import ValidationError
-from csperf.metrics.records import RosterEntry
+from csperf.metrics._records import RosterEntry
 
 __all__ = ["LEVELS", "Level", "Roster"]
 
@@ -34,8 +34,8 @@ def check_level(level: Any) -> str:
 
 
 def _entries(rows: Any) -> tuple[RosterEntry, ...]:
+    from csperf.metrics._records import RecordKind
     from csperf.metrics._validate import coerce_record, iter_rows
-    from csperf.metrics.records import RecordKind
 
     kind = RecordKind("roster", RosterEntry, "valid_from", "agent", ("agent",))
     entries = []

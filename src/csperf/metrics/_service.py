@@ -11,26 +11,27 @@ from csperf.errors import ValidationError
 from csperf.metrics._engine import Outcome, check_channels, check_choice, evaluate
 
 if TYPE_CHECKING:
+    from csperf.metrics._records import SurveyAnswer, Ticket
     from csperf.metrics._roster import Roster
     from csperf.metrics._validate import Period
     from csperf.metrics._values import MetricValue
-    from csperf.metrics.records import SurveyAnswer, Ticket
 
-__all__ = ["complaint_rate", "csat", "nps"]
+__all__ = ["complaint_rate", "customer_satisfaction", "nps"]
 
 
-def _csat(
+def _customer_satisfaction(
     selected: Sequence[SurveyAnswer],
     everything: Sequence[SurveyAnswer] = (),
     *,
     method: str = "share",
     threshold: int = 4,
 ) -> Outcome:
-    check_choice("csat", "method", method, ("share", "mean"))
+    check_choice("customer_satisfaction", "method", method, ("share", "mean"))
     if isinstance(threshold, bool) or threshold not in (1, 2, 3, 4, 5):
         raise ValidationError(
-            f"csat: option 'threshold' must be a whole number from 1 to 5, got {threshold!r}",
-            obj="csat",
+            f"customer_satisfaction: option 'threshold' must be a whole number from 1 to 5, "
+            f"got {threshold!r}",
+            obj="customer_satisfaction",
             field="threshold",
             value=threshold,
         )
@@ -42,7 +43,7 @@ def _csat(
     return sum(1 for s in scores if s >= threshold) / len(scores), len(scores), ()
 
 
-def csat(
+def customer_satisfaction(
     records: Iterable[Any] | Any,
     *,
     period: Period | None = None,
@@ -57,12 +58,12 @@ def csat(
 
     With ``method="share"`` (the default, the *top-2-box* score)::
 
-        csat = #{answers with csat ≥ threshold} / #{answers with csat}
+        customer_satisfaction = #{answers with csat ≥ threshold} / #{answers with csat}
 
     a fraction in ``[0, 1]``; ``threshold=4`` counts the answers 4 and 5 as satisfied,
     ``threshold=5`` gives the top-box score. With ``method="mean"`` it is the mean answer, in
     ``[1, 5]``. Answers without a ``csat`` score (NPS-only answers) are left out. The
-    catalog's ``customer_satisfaction`` is this function with its defaults.
+    catalog's ``customer_satisfaction`` metric is this function with its defaults.
 
     Source: the top-box/top-2-box convention for satisfaction scales (ACSI and most contact
     centre benchmarks report the share of satisfied answers rather than the mean, because the
@@ -83,18 +84,18 @@ def csat(
 
     Examples:
         >>> from datetime import datetime, timezone
-        >>> from csperf.metrics import SurveyAnswer, csat
+        >>> from csperf.metrics import SurveyAnswer, customer_satisfaction
         >>> day = datetime(2024, 1, 2, tzinfo=timezone.utc)
         >>> answers = [SurveyAnswer("ann", i, day, csat=s) for i, s in enumerate([5, 4, 3, 5])]
-        >>> csat(answers).value
+        >>> customer_satisfaction(answers).value
         0.75
-        >>> csat(answers, method="mean").value
+        >>> customer_satisfaction(answers, method="mean").value
         4.25
     """
     return evaluate(
         "surveys",
         records,
-        lambda s, e: _csat(s, e, method=method, threshold=threshold),
+        lambda s, e: _customer_satisfaction(s, e, method=method, threshold=threshold),
         period=period,
         tz=tz,
         min_sample=min_sample,

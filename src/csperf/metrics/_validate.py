@@ -12,8 +12,8 @@ import attrs
 
 from csperf._time import parse_datetime
 from csperf.errors import MeasurementError, UnknownNameError, ValidationError
+from csperf.metrics._records import RECORD_KINDS, RecordKind
 from csperf.metrics._values import RecordIssue, RejectReport
-from csperf.metrics.records import RECORD_KINDS, RecordKind
 
 if TYPE_CHECKING:
     from csperf.metrics._roster import Roster

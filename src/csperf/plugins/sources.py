@@ -12,6 +12,6 @@ __all__ = ["csperf_metric_sources"]
 @hookimpl
 def csperf_metric_sources() -> list[Any]:
     """The built-in metric sources."""
-    from csperf.sources import BUILTIN_SOURCES
+    from csperf.sources._builtin import BUILTIN_SOURCES
 
     return list(BUILTIN_SOURCES)

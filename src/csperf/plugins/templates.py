@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from csperf.hooks.hookspecs import hookimpl
-from csperf.templates import BUILTIN_TEMPLATES, Template
+from csperf.templates._template import BUILTIN_TEMPLATES, Template
 
 __all__ = ["csperf_templates"]
 

@@ -12,6 +12,6 @@ __all__ = ["csperf_weight_strategies"]
 @hookimpl
 def csperf_weight_strategies() -> list[Any]:
     """The built-in weight strategies."""
-    from csperf.weights import BUILTIN_STRATEGIES
+    from csperf.weights._strategy import BUILTIN_STRATEGIES
 
     return list(BUILTIN_STRATEGIES)

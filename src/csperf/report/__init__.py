@@ -2,8 +2,8 @@
 
 Every renderer takes a :class:`Report` (a scorecard and the results of the subjects appraised
 on it) and reads nothing else: renderers hold no scoring logic. :func:`write_report` writes any
-format to a file atomically; :func:`write_form_xlsx` writes the blank appraisal form of a
-scorecard, with live Excel formulas.
+format, Excel's ``xlsx`` too, to a file atomically; :func:`write_form_xlsx` writes the blank
+appraisal form of a scorecard, with live Excel formulas.
 
 Examples:
     >>> from csperf.report import Report, render_table
@@ -20,29 +20,23 @@ Examples:
 
 from __future__ import annotations
 
-from csperf.report._csv import csv_columns, render_csv
-from csperf.report._excel import sheet_names, write_xlsx
-from csperf.report._form import points_formula, pre_round_digits, write_form_xlsx
+from csperf.report._csv import render_csv
+from csperf.report._form import write_form_xlsx
 from csperf.report._html import render_html
 from csperf.report._json import SCHEMA, json_schema, render_json, report_data
-from csperf.report._labels import LABELS, LANGUAGES
+from csperf.report._labels import LANGUAGES
 from csperf.report._markdown import render_markdown
 from csperf.report._model import Report, SampleInfo, read_samples
-from csperf.report._table import display_width, render_table
+from csperf.report._table import render_table
 from csperf.report._write import FORMATS, render, write_report
 
 __all__ = [
     "FORMATS",
-    "LABELS",
     "LANGUAGES",
     "SCHEMA",
     "Report",
     "SampleInfo",
-    "csv_columns",
-    "display_width",
     "json_schema",
-    "points_formula",
-    "pre_round_digits",
     "read_samples",
     "render",
     "render_csv",
@@ -51,8 +45,6 @@ __all__ = [
     "render_markdown",
     "render_table",
     "report_data",
-    "sheet_names",
     "write_form_xlsx",
     "write_report",
-    "write_xlsx",
 ]

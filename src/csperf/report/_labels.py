@@ -1,7 +1,7 @@
 """The words reports print around the data, in English and Chinese.
 
 Names of dimensions, indicators and grades come from the scorecard (their
-:class:`~csperf.LocalizedText`); everything else a report prints comes from :data:`LABELS`.
+:class:`~csperf.text.LocalizedText`); everything else a report prints comes from ``LABELS``.
 """
 
 from __future__ import annotations

@@ -139,7 +139,7 @@ class Report:
         title: The report's title; None uses the scorecard's title.
         period: A label of the period appraised (``"2024-Q2"``), or None.
         lang: ``"en"`` or ``"zh"``: the language of every label, and of the names taken from
-            the scorecard (see :func:`csperf.localize`).
+            the scorecard (see :func:`csperf.text.localize`).
         notes: Lines printed under the summary, such as a weight strategy's explanation.
         samples: Subject → indicator key → :class:`SampleInfo`, for the subjects and
             indicators whose data sizes and flags are known (see :func:`read_samples`).
@@ -247,7 +247,7 @@ class Report:
     # -- words ----------------------------------------------------------------------------
 
     def label(self, key: str, **values: object) -> str:
-        """A report label (see :data:`csperf.report.LABELS`) in the report's language."""
+        """A word reports print around the data (``"total"``...) in the report's language."""
         return label(key, self.lang, **values)
 
     def field(self, key: str, value: object) -> str:

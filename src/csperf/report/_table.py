@@ -41,7 +41,8 @@ def render_table(report: Report) -> str:
     """The report as a plain-text table for a terminal.
 
     One line per subject: the subject, each dimension's points, the total and the grade, in
-    the report's language, with columns aligned by display width (see :func:`display_width`).
+    the report's language, with columns aligned by display width (汉字 and other wide
+    characters take two columns, combining marks none).
     Above the table: the title, the scorecard and the period; below it: the number of subjects,
     the mean total and the notes.
 

@@ -11,14 +11,14 @@ import attrs
 from csperf.errors import UnknownNameError, ValidationError
 from csperf.metrics import (
     CATALOG,
-    LEVELS,
     MetricSpec,
     MetricValue,
     RejectedRecords,
     RejectReport,
     RollUp,
-    metric_spec,
 )
+from csperf.metrics._catalog import metric_spec
+from csperf.metrics._roster import LEVELS
 from csperf.sources._measurements import Measurements
 from csperf.sources._period import Period, as_timezone, parse_period
 

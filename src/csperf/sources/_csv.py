@@ -11,8 +11,9 @@ from typing import Any, ClassVar
 import attrs
 
 from csperf.errors import ConfigError, MeasurementError, ValidationError
-from csperf.metrics import RECORD_KINDS, RecordIssue, RejectReport, Roster, measure
+from csperf.metrics import RecordIssue, RejectReport, Roster, measure
 from csperf.metrics import validate_records as _validate
+from csperf.metrics._records import RECORD_KINDS
 from csperf.sources._base import MetricSource, parse_options
 from csperf.sources._common import from_rollup, request
 from csperf.sources._measurements import Measurements
@@ -394,7 +395,7 @@ class CsvSource(MetricSource):
         )
 
     def rows(self, table: str) -> CsvRows:
-        """The rows of the file of ``table`` (see :func:`read_csv_rows`).
+        """The rows of the file of ``table``, read but not yet checked.
 
         Raises:
             ConfigError: For a table without a file, or an unreadable file.

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from csperf.errors import ConfigError
-from csperf.metrics import RECORD_KINDS, Roster
+from csperf.metrics import Roster
+from csperf.metrics._records import RECORD_KINDS
 from csperf.sources._base import parse_options
 from csperf.sources._schema import ROSTER, TABLES
 from csperf.sources._sql import SqlSource

@@ -17,7 +17,8 @@ from csperf._frozen import FrozenDict
 from csperf._io import atomic_write_text
 from csperf._keys import check_key
 from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
-from csperf.metrics import CATALOG, LEVELS, MetricValue, RejectedRecords
+from csperf.metrics import CATALOG, MetricValue, RejectedRecords
+from csperf.metrics._roster import LEVELS
 from csperf.sources._period import Period
 
 __all__ = ["Measurements"]

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from csperf.errors import ConfigError, ValidationError
-from csperf.metrics import RECORD_KINDS, Roster, measure
+from csperf.metrics import Roster, measure
+from csperf.metrics._records import RECORD_KINDS
 from csperf.sources._base import MetricSource, option_int, parse_options
 from csperf.sources._common import from_rollup, request
 from csperf.sources._measurements import Measurements

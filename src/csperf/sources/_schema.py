@@ -10,7 +10,8 @@ import attrs
 
 from csperf._frozen import FrozenDict
 from csperf.errors import ValidationError
-from csperf.metrics import RECORD_KINDS, RosterEntry
+from csperf.metrics import RosterEntry
+from csperf.metrics._records import RECORD_KINDS
 
 __all__ = [
     "COLUMNS",

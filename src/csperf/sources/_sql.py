@@ -11,13 +11,8 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, ClassVar
 
 from csperf.errors import ConfigError, MeasurementError, ValidationError
-from csperf.metrics import (
-    RECORD_KINDS,
-    RecordIssue,
-    RejectedRecords,
-    RejectReport,
-    Roster,
-)
+from csperf.metrics import RecordIssue, RejectedRecords, RejectReport, Roster
+from csperf.metrics._records import RECORD_KINDS
 from csperf.sources._base import MetricSource, parse_options
 from csperf.sources._common import Request, finish, request
 from csperf.sources._dialects import Dialect, Params, dialect
@@ -81,8 +76,8 @@ class SqlSource(MetricSource):
     ``qa_reviews``, ``knowledge_tests``, ``peer_ratings``, ``sharing_items``) and a
     ``roster`` table, each with the record's field names as columns, unless ``tables`` and
     ``columns`` say otherwise. Columns of optional fields may be absent. How timestamps and
-    flags are stored depends on the dialect: see :class:`SqliteDialect` and
-    :class:`DuckDbDialect`.
+    flags are stored depends on the dialect: see the storage conventions in
+    :doc:`/reference/sources`.
 
     Args:
         connection: An open DB-API 2.0 connection (``sqlite3.connect(...)``).
@@ -93,14 +88,14 @@ class SqlSource(MetricSource):
         columns: Record kind → field → column name, for tables whose columns are named
             otherwise.
         roster: A :class:`~csperf.metrics.Roster` to use instead of a roster table.
-        dialect: ``"sqlite"`` (default), ``"duckdb"`` or a :class:`Dialect`.
+        dialect: ``"sqlite"`` (default) or ``"duckdb"``.
         paramstyle: The driver's placeholder style; default the dialect's.
         order_by: Record kind → column giving the rows' input order (for duplicates and
             positions in reports); default the dialect's row order.
 
     Attributes:
         connection: The connection.
-        dialect: The :class:`Dialect`.
+        dialect: The SQL dialect in use (an internal object; its name is ``dialect.name``).
 
     Raises:
         ConfigError: For a bad table or column name, an unknown dialect, or a table that

@@ -28,7 +28,8 @@ from typing import Any
 
 import attrs
 
-from csperf.metrics import RECORD_KINDS, Roster
+from csperf.metrics import Roster
+from csperf.metrics._records import RECORD_KINDS
 from csperf.sources._dialects import Column, Dialect, Params
 from csperf.sources._schema import COLUMNS, quote, required_columns
 

@@ -1,7 +1,7 @@
 """Weight strategies: fixed, equal, rank-order, AHP, entropy, CRITIC, combinations and SWOT.
 
 Each method is a plain function here (``ahp(...)``, ``entropy(...)``, ``swot(...)``...) and a
-:class:`WeightStrategy` in :data:`BUILTIN_STRATEGIES`, which plugins, config files and the CLI
+built-in :class:`WeightStrategy` of the same name, which plugins, config files and the CLI
 use by name: ``strategy.compute(card, **params)`` returns a :class:`WeightResult`, the new
 :class:`~csperf.Weighting` with a readable report of how it was reached.
 """
@@ -13,7 +13,7 @@ from csperf.weights._basic import equal, fixed, rank_order
 from csperf.weights._combine import combine
 from csperf.weights._objective import CriticResult, EntropyResult, critic, entropy
 from csperf.weights._result import WeightResult
-from csperf.weights._strategy import BUILTIN_STRATEGIES, WeightStrategy
+from csperf.weights._strategy import WeightStrategy
 from csperf.weights._swot import (
     SwotChange,
     SwotFactor,
@@ -24,7 +24,6 @@ from csperf.weights._swot import (
 )
 
 __all__ = [
-    "BUILTIN_STRATEGIES",
     "RANDOM_INDEX",
     "AhpResult",
     "CriticResult",

@@ -50,14 +50,13 @@ class WeightResult:
             strategy documents its own keys.
 
     Examples:
-        >>> from csperf.templates import customer_service_manager
-        >>> from csperf.weights import BUILTIN_STRATEGIES
-        >>> equal = next(s for s in BUILTIN_STRATEGIES if s.name == "equal")
-        >>> result = equal.compute(customer_service_manager())
-        >>> result.weighting.dimensions["efficiency"]
-        0.25
+        >>> from csperf.weights import WeightResult, equal
+        >>> weighting = equal({"quality": ["csat", "complaints"], "speed": ["frt"]})
+        >>> result = WeightResult(weighting, ["dimensions: equal, 50% each"], "equal")
+        >>> result.weighting.dimensions["speed"]
+        0.5
         >>> result.lines[0]
-        'dimensions: equal, 25% each'
+        'dimensions: equal, 50% each'
     """
 
     weighting: Weighting = attrs.field(validator=attrs.validators.instance_of(Weighting))

@@ -11,7 +11,7 @@ into these records and reports the rows it rejects.
 Each record kind has a name (``"tickets"``, ``"surveys"``...), one timestamp that decides
 whether a record falls in a period, one field naming the agent the record is attributed to,
 and the fields that identify a record (two records with the same key are duplicates). They
-are listed in :data:`RECORD_KINDS`.
+are listed in ``RECORD_KINDS``.
 """
 
 from __future__ import annotations
