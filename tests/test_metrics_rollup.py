@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from csperf import MeasurementError, UnknownNameError, ValidationError
+from csperf.hooks import get_plugin_manager
 from csperf.metrics import (
-    CATALOG,
     MetricValue,
     PeerRating,
     QaReview,
@@ -21,6 +21,7 @@ from csperf.metrics import (
     measure,
 )
 
+CATALOG = get_plugin_manager(entry_points=False).metrics()
 UTC = timezone.utc
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 DAY = timedelta(days=1)

@@ -23,7 +23,7 @@ from csperf.errors import (
     WeightingError,
 )
 from csperf.grading import GradeBand, GradeScale
-from csperf.hooks import get_plugin_manager, hookimpl
+from csperf.hooks import PluginManager, get_plugin_manager, hookimpl
 from csperf.indicators import (
     Direction,
     Indicator,
@@ -32,16 +32,6 @@ from csperf.indicators import (
     ScoringRule,
     Steps,
     TargetTolerance,
-)
-from csperf.registry import (
-    metric_source,
-    metric_sources,
-    scorecard_templates,
-    scoring_rule,
-    scoring_rules,
-    template,
-    weight_strategies,
-    weight_strategy,
 )
 from csperf.results import (
     BatchResult,
@@ -74,6 +64,7 @@ __all__ = [
     "MissingPolicy",
     "Piecewise",
     "PluginError",
+    "PluginManager",
     "RatioToTarget",
     "Redistribution",
     "Scorecard",
@@ -94,14 +85,6 @@ __all__ = [
     "load_scorecard",
     "loads_scorecard",
     "localize",
-    "metric_source",
-    "metric_sources",
-    "scorecard_templates",
-    "scoring_rule",
-    "scoring_rules",
-    "template",
-    "weight_strategies",
-    "weight_strategy",
 ]
 
 

@@ -14,7 +14,7 @@ from the pooled records of its members. The definitions are in the docs
 from __future__ import annotations
 
 from csperf.metrics._calls import ABANDON_POLICIES, abandonment_rate, aht, service_level
-from csperf.metrics._catalog import CATALOG, COMMON_PARAMETERS, MetricSpec, metric_spec
+from csperf.metrics._catalog import COMMON_PARAMETERS, MetricSpec
 from csperf.metrics._people import (
     collaboration_rating,
     information_sharing_rate,
@@ -47,7 +47,6 @@ from csperf.metrics.records import (
 
 __all__ = [
     "ABANDON_POLICIES",
-    "CATALOG",
     "COMMON_PARAMETERS",
     "FLAGS",
     "LEVELS",
@@ -77,7 +76,6 @@ __all__ = [
     "first_response_time",
     "information_sharing_rate",
     "measure",
-    "metric_spec",
     "nps",
     "product_knowledge",
     "resolution_time",

@@ -29,14 +29,14 @@ from csperf.report._labels import LABELS, LANGUAGES
 from csperf.report._markdown import render_markdown
 from csperf.report._model import Report, SampleInfo, read_samples
 from csperf.report._table import display_width, render_table
-from csperf.report._write import FORMATS, render, write_report
+from csperf.report._write import ReportFormat, render, write_report
 
 __all__ = [
-    "FORMATS",
     "LABELS",
     "LANGUAGES",
     "SCHEMA",
     "Report",
+    "ReportFormat",
     "SampleInfo",
     "csv_columns",
     "display_width",

@@ -450,7 +450,8 @@ class SqlSource(MetricSource):
         self, name: str, req: Request, stage: _Stage
     ) -> dict[str, tuple[float | None, int, tuple[str, ...]]]:
         definition = SQL_METRICS[name]
-        options = normalise_options(name, req.options.get(name, {}))
+        spec = next(s for s in req.specs if s.name == name)
+        options = normalise_options(name, {**spec.options, **req.options.get(name, {})})
         label = stage.relation.label
         params = Params()
         prefix = stage.ctes(params)
