@@ -221,3 +221,19 @@ def test_the_cli_writes_the_report_format(installed, tmp_path, li_wei):
     )
     assert unknown.exit_code == 2
     assert "unknown report format 'nosuch'" in unknown.output
+
+
+def test_the_sql_sources_measure_the_builtins_and_refuse_the_plugin_metric(installed, tmp_path):
+    pytest.importorskip("duckdb")
+    from csperf.datasets import contact_centre
+    from csperf.sources import DuckDbSource
+
+    folder = tmp_path / "centre"
+    contact_centre(seed=1, managers=1, agents_per_team=3, days=14).write_csv(folder)
+    source = DuckDbSource(folder)
+    period = "2024-01-01..2024-01-15"
+    measured = source.measure(period=period, tz="Asia/Shanghai", level="manager")
+    assert "complaint_rate" in measured.metrics
+    assert "reopen_rate" not in measured.metrics
+    with pytest.raises(csperf.UnknownNameError, match="'reopen_rate' has no SQL definition"):
+        source.measure(period=period, tz="Asia/Shanghai", metrics=["reopen_rate"])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 import textwrap
@@ -10,7 +11,7 @@ import pytest
 
 import csperf
 from csperf import PluginError, PluginManager, UnknownNameError, hookimpl
-from csperf.hooks import BUILTIN_PLUGINS, DISABLED_ENV, get_plugin_manager
+from csperf.hooks import BUILTIN_PLUGINS, DISABLED_ENV, get_plugin_manager, hookspecs
 from csperf.metrics import MetricSpec, Ticket, measure
 from csperf.report import Report, ReportFormat, render, write_report
 from csperf.templates import Template
@@ -610,3 +611,48 @@ def test_an_entry_point_plugin_that_raises_in_a_hook_is_named(tmp_path, monkeypa
         pm.metrics()
     with pytest.raises(PluginError, match="plugin 'flaky'"):
         measure({"tickets": _tickets()})
+
+
+# -- the specs and the manager's methods agree -------------------------------------------------
+
+SPECS = sorted(n for n in dir(hookspecs) if n.startswith("csperf_"))
+
+
+@pytest.mark.parametrize("hook", SPECS)
+def test_every_spec_is_typed_and_documented(hook):
+    spec = getattr(hookspecs, hook)
+    assert "Any" not in str(spec.__annotations__), hook
+    doc = inspect.getdoc(spec) or ""
+    assert ":return:" in doc, hook
+    for param in inspect.signature(spec).parameters:
+        assert f":param {param}:" in doc, (hook, param)
+
+
+def test_every_hook_is_called_by_a_typed_method(pm, manager_card, li_wei):
+    called = []
+
+    class Spy:
+        pass
+
+    for hook in SPECS:
+        params = list(inspect.signature(getattr(hookspecs, hook)).parameters)
+
+        def wrapper(*args, _hook=hook):
+            called.append(_hook)
+            return (yield)
+
+        wrapper.__signature__ = inspect.Signature(  # pluggy reads the argument names
+            [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in params]
+        )
+        setattr(Spy, hook, staticmethod(hookimpl(wrapper=True)(wrapper)))
+    pm.register(Spy(), name="spy")
+    pm.weight_strategies()
+    pm.metric_sources()
+    pm.scoring_rules()
+    pm.templates()
+    pm.metrics()
+    pm.report_formats()
+    appraisal = csperf.Appraisal(manager_card, pm)
+    appraisal.evaluate(li_wei)
+    appraisal.evaluate_many({k: [v] for k, v in li_wei.items()})
+    assert sorted(called) == SPECS

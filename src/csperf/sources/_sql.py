@@ -10,7 +10,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, ClassVar
 
-from csperf.errors import ConfigError, MeasurementError, ValidationError
+import attrs
+
+from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
 from csperf.metrics import (
     RECORD_KINDS,
     RecordIssue,
@@ -394,6 +396,17 @@ class SqlSource(MetricSource):
             options=options,
             kinds=self._kinds(),
         )
+        without_sql = [spec.name for spec in req.specs if spec.name not in SQL_METRICS]
+        if without_sql and metrics is not None:
+            raise UnknownNameError(
+                f"source {self.name!r}: metric {without_sql[0]!r} has no SQL definition; "
+                "measure it with the records or csv source",
+                obj=f"source {self.name!r}",
+                field="metrics",
+                value=without_sql[0],
+                available=tuple(SQL_METRICS),
+            )
+        req = attrs.evolve(req, specs=tuple(s for s in req.specs if s.name in SQL_METRICS))
         roster = self.roster()
         if req.level != "agent" and roster is None:
             raise ValidationError(
