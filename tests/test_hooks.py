@@ -10,6 +10,7 @@ import attrs
 import pytest
 
 import csperf
+import csperf.templates
 from csperf import PluginError, PluginManager, UnknownNameError, hookimpl
 from csperf.hooks import BUILTIN_PLUGINS, DISABLED_ENV, get_plugin_manager, hookspecs
 from csperf.metrics import MetricSpec, Ticket, measure
@@ -271,6 +272,22 @@ def test_a_hook_wrapper_sees_every_call_and_can_change_the_answer(pm, manager_ca
     ]
 
 
+def test_items_a_wrapper_adds_are_used_but_not_attributed(pm):
+    extra = Template("extra", "Added by a wrapper", csperf.templates.customer_service_manager)
+
+    class Adder:
+        @hookimpl(wrapper=True)
+        def csperf_templates(self):
+            answers = yield
+            return [*answers, [extra]]
+
+    pm.register(Adder(), name="adder")
+    assert pm.template("extra") is extra
+    assert ("?", "template", "extra") in pm.offers()
+    assert ("?", "template", "customer-service-manager") in pm.offers()
+    assert ("csperf.plugins.rules", "scoring rule", "steps") in pm.offers()
+
+
 def test_an_old_style_hookwrapper_is_called_too(pm):
     seen = []
 
@@ -283,6 +300,30 @@ def test_an_old_style_hookwrapper_is_called_too(pm):
     pm.register(Old(), name="old")
     assert "equal" in pm.weight_strategies()
     assert seen == [1]
+
+
+def test_an_error_passing_through_wrappers_names_the_implementation(pm):
+    class Broken:
+        @hookimpl
+        def csperf_templates(self):
+            raise RuntimeError("database down")
+
+    class New:
+        @hookimpl(wrapper=True)
+        def csperf_templates(self):
+            return (yield)
+
+    class Old:
+        @hookimpl(hookwrapper=True)
+        def csperf_templates(self):
+            yield
+
+    pm.register(Broken(), name="broken")
+    pm.register(New(), name="new-wrapper")
+    pm.register(Old(), name="old-wrapper")
+    with pytest.raises(PluginError, match="plugin 'broken' raised") as info:
+        pm.templates()
+    assert info.value.plugin == "broken"
 
 
 def test_a_raising_wrapper_is_named(pm):

@@ -9,9 +9,10 @@ see every call.
 Two things pluggy does not do are added around that call, without replacing it:
 
 * **Naming the plugin that raised.** When the hook call raises, the traceback is walked for the
-  first frame that runs a hook implementation's function (the implementations come from
-  ``manager.hook.<name>.get_hookimpls()``, used for naming only); that implementation's plugin
-  is named in the :class:`~csperf.errors.PluginError`, with the original exception chained.
+  innermost frame that runs a hook implementation's function (the implementations come from
+  ``manager.hook.<name>.get_hookimpls()``, used for naming only; the hook wrappers an exception
+  passes through on its way out are outer frames); that implementation's plugin is named in the
+  :class:`~csperf.errors.PluginError`, with the original exception chained.
 * **Naming the plugin behind each item**, for duplicate names and ``csperf plugins``. pluggy
   returns one answer per implementation, in its calling order (the reverse of
   ``get_hookimpls()``, wrappers left out), so answers and plugins are paired by position. When
@@ -334,21 +335,26 @@ def _wraps(impl: pluggy.HookImpl) -> bool:
 
 
 def _raiser(caller: pluggy.HookCaller, tb: TracebackType | None) -> str:
-    """The plugin whose implementation is the outermost frame of ``tb`` that runs one."""
+    """The plugin whose implementation is the innermost frame of ``tb`` that runs one.
+
+    The innermost, not the outermost: an exception an implementation raises passes on its way
+    out through the hook wrappers around it, which then appear in the traceback too.
+    """
     by_code: dict[Any, list[pluggy.HookImpl]] = {}
     for impl in caller.get_hookimpls():
         code = getattr(impl.function, "__code__", None)
         if code is not None:
             by_code.setdefault(code, []).append(impl)
+    found = UNATTRIBUTED
     while tb is not None:
         impls = by_code.get(tb.tb_frame.f_code, [])
         if len(impls) > 1:  # one class, several instances: tell them apart by ``self``
             this = tb.tb_frame.f_locals.get("self")
             impls = [i for i in impls if getattr(i.function, "__self__", None) is this]
         if impls:
-            return impls[0].plugin_name
+            found = impls[0].plugin_name
         tb = tb.tb_next
-    return UNATTRIBUTED
+    return found
 
 
 def _pick(found: Mapping[str, T], name: str, what: str) -> T:
