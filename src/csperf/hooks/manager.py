@@ -115,7 +115,7 @@ class PluginManager:
 
     @property
     def hook(self) -> pluggy.HookRelay:
-        """The pluggy hook relay: ``pm.hook.csperf_metrics()`` calls a hook directly."""
+        """The hook relay of pluggy (``manager.hook``): ``pm.hook.csperf_metrics()`` calls a hook."""
         return self.manager.hook
 
     def register(self, plugin: object, name: str | None = None) -> str | None:
@@ -123,7 +123,7 @@ class PluginManager:
 
         Args:
             plugin: The plugin.
-            name: Its name (what :data:`DISABLED_ENV` blocks and errors name); by default
+            name: Its name (what ``CSPERF_DISABLED_PLUGINS`` blocks and errors name); by default
                 pluggy's canonical name.
 
         Returns:
@@ -399,11 +399,11 @@ def get_plugin_manager(
 ) -> PluginManager:
     """Build a fresh plugin manager.
 
-    The built-in plugins (:data:`BUILTIN_PLUGINS`) come first, registered exactly like
+    The built-in plugins (:data:`~csperf.hooks.BUILTIN_PLUGINS`) come first, registered exactly like
     third-party ones, then every entry point in the group ``csperf`` (pluggy's
-    :meth:`~pluggy.PluginManager.load_setuptools_entrypoints`); names listed in ``disabled``
+    ``load_setuptools_entrypoints``); names listed in ``disabled``
     or in the environment variable ``CSPERF_DISABLED_PLUGINS`` (comma-separated) are blocked,
-    built-ins included. Finally :meth:`~pluggy.PluginManager.check_pending` rejects hook
+    built-ins included. Finally pluggy's ``check_pending()`` rejects hook
     implementations that match no specification. Nothing is cached: each call imports (once
     per process) and registers the plugins anew.
 

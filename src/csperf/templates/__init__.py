@@ -3,7 +3,7 @@
 :func:`customer_service_manager` is the appraisal form of a customer-service manager
 (客服主管绩效考核表) that csperf starts from. Templates are offered to the plugin system as
 :class:`Template` objects (hook ``csperf_templates``) and looked up by name with
-:func:`csperf.template`.
+:meth:`csperf.PluginManager.template`.
 """
 
 from __future__ import annotations
