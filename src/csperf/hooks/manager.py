@@ -115,7 +115,7 @@ class PluginManager:
 
     @property
     def hook(self) -> pluggy.HookRelay:
-        """The hook relay of pluggy (``manager.hook``): ``pm.hook.csperf_metrics()`` calls a hook."""
+        """The hook relay of pluggy: ``pm.hook.csperf_metrics()`` calls a hook."""
         return self.manager.hook
 
     def register(self, plugin: object, name: str | None = None) -> str | None:
