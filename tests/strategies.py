@@ -629,10 +629,12 @@ def source_options(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
 @st.composite
 def measurement_tables(draw: st.DrawFn) -> Any:
     """:class:`csperf.sources.Measurements` tables: catalog metrics, values, flags, no data."""
-    from csperf.metrics import CATALOG, FLAGS, MetricValue
+    from csperf.hooks import get_plugin_manager
+    from csperf.metrics import FLAGS, MetricValue
     from csperf.sources import Measurements, parse_period
 
-    metrics = draw(st.lists(st.sampled_from(sorted(CATALOG)), min_size=1, max_size=4, unique=True))
+    names = sorted(get_plugin_manager(entry_points=False).metrics())
+    metrics = draw(st.lists(st.sampled_from(names), min_size=1, max_size=4, unique=True))
     subjects = draw(
         st.lists(
             st.from_regex(r"[A-Za-z][A-Za-z0-9_ -]{0,10}", fullmatch=True), max_size=5, unique=True

@@ -44,7 +44,6 @@ PUBLIC_PACKAGES = [
 NOT_EXPORTED = {
     "csperf.results.Redistribution": "met only as the items of ScorecardResult.redistributed",
     "csperf.hooks.hookspecs": "the hook specifications, documented hook by hook",
-    "csperf.hooks.manager.BUILTIN_PLUGINS": "the built-in plugin names one can block",
 }
 DIRECTIVE = re.compile(
     r"^\.\. (?P<kind>auto(?:class|function|data|exception|method|attribute|module)|"

@@ -12,8 +12,8 @@ import pytest
 
 from csperf import Direction, MeasurementError, ValidationError
 from csperf.errors import UnknownNameError
+from csperf.hooks import get_plugin_manager
 from csperf.metrics import (
-    CATALOG,
     FLAGS,
     KnowledgeTest,
     MetricValue,
@@ -36,8 +36,8 @@ from csperf.metrics import (
     script_compliance,
     service_level,
 )
-from csperf.metrics._catalog import metric_spec
 
+CATALOG = get_plugin_manager(entry_points=False).metrics()
 UTC = timezone.utc
 T0 = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
 SEC = timedelta(seconds=1)
@@ -570,7 +570,7 @@ def test_catalog_names_kinds_and_directions():
         "channels": None,
     }
     with pytest.raises(UnknownNameError, match="csat"):
-        metric_spec("csat")
+        get_plugin_manager(entry_points=False).metric("csat")
 
 
 def test_every_metric_has_one_name_for_function_and_catalog_entry():

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from csperf.hooks import get_plugin_manager
 from csperf.metrics import (
-    CATALOG,
     Roster,
     RosterEntry,
     abandonment_rate,
@@ -23,6 +23,7 @@ from csperf.metrics import (
 )
 from strategies import survey_answer_lists, ticket_lists
 
+CATALOG = get_plugin_manager(entry_points=False).metrics()
 FEW = settings(max_examples=40, deadline=None)
 ROSTER = Roster(
     [

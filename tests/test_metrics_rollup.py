@@ -8,8 +8,8 @@ import pytest
 
 from csperf import MeasurementError, ValidationError
 from csperf.errors import UnknownNameError
+from csperf.hooks import get_plugin_manager
 from csperf.metrics import (
-    CATALOG,
     MetricValue,
     PeerRating,
     QaReview,
@@ -22,6 +22,7 @@ from csperf.metrics import (
     measure,
 )
 
+CATALOG = get_plugin_manager(entry_points=False).metrics()
 UTC = timezone.utc
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 DAY = timedelta(days=1)

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from csperf.datasets import contact_centre
-from csperf.metrics import CATALOG, measure
+from csperf.hooks import get_plugin_manager
+from csperf.metrics import measure
 
+CATALOG = get_plugin_manager(entry_points=False).metrics()
 duckdb = pytest.importorskip("duckdb")
 pytest.importorskip("pandas")
 

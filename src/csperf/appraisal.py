@@ -6,11 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from csperf.hooks.manager import get_plugin_manager, notify
+from csperf.hooks.manager import PluginManager, get_plugin_manager
 
 if TYPE_CHECKING:
-    import pluggy
-
     from csperf.results import BatchResult, ScorecardResult
     from csperf.scorecard import Scorecard
 
@@ -27,7 +25,8 @@ class Appraisal:
 
     Attributes:
         scorecard: The scorecard to evaluate.
-        pm: The plugin manager (a fresh one from :func:`csperf.get_plugin_manager` by default).
+        pm: The :class:`~csperf.PluginManager` (a fresh one from
+            :func:`csperf.get_plugin_manager` by default).
 
     Examples:
         >>> from csperf.templates import customer_service_manager
@@ -37,7 +36,7 @@ class Appraisal:
     """
 
     scorecard: Scorecard
-    pm: pluggy.PluginManager = attrs.field(factory=get_plugin_manager)
+    pm: PluginManager = attrs.field(factory=get_plugin_manager)
 
     def evaluate(self, measurements: Any, subject: str | None = None) -> ScorecardResult:
         """Evaluate one subject and notify ``csperf_result_evaluated``.
@@ -46,7 +45,7 @@ class Appraisal:
             PluginError: When an observer raises.
         """
         result = self.scorecard.evaluate(measurements, subject)
-        notify(self.pm, "csperf_result_evaluated", result=result)
+        self.pm.result_evaluated(result)
         return result
 
     def evaluate_many(self, table: Any) -> BatchResult:
@@ -56,5 +55,5 @@ class Appraisal:
             PluginError: When an observer raises.
         """
         batch = self.scorecard.evaluate_many(table)
-        notify(self.pm, "csperf_batch_evaluated", batch=batch)
+        self.pm.batch_evaluated(batch)
         return batch

@@ -26,6 +26,7 @@ from csperf.errors import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
+    from csperf.hooks import PluginManager
     from csperf.results import ScorecardResult
     from csperf.scorecard import Scorecard
 
@@ -38,7 +39,6 @@ EXIT_USAGE = 2
 """Exit code for usage and configuration errors (bad options, bad scorecard files...)."""
 
 LANGS = click.Choice(["en", "zh"])
-FORMATS = ["table", "json", "csv", "markdown", "html", "xlsx"]
 
 SAMPLE_SWOT: tuple[dict[str, Any], ...] = (
     {
@@ -87,11 +87,11 @@ def _errors(fn: F) -> F:
 
 def _load(card: str | None, template: str | None = None) -> Scorecard:
     from csperf.config import load_scorecard
-    from csperf.registry import template as build_template
+    from csperf.hooks import get_plugin_manager
 
     if card is not None:
         return load_scorecard(card)
-    return build_template(template or "customer-service-manager")
+    return get_plugin_manager().template(template or "customer-service-manager").build()
 
 
 def _progress(items: Sequence[Any], label: str) -> Iterable[Any]:
@@ -103,10 +103,12 @@ def _progress(items: Sequence[Any], label: str) -> Iterable[Any]:
         yield from bar
 
 
-def _evaluate_all(card: Scorecard, measurements: Any) -> list[ScorecardResult]:
+def _evaluate_all(
+    card: Scorecard, measurements: Any, pm: PluginManager | None = None
+) -> list[ScorecardResult]:
     from csperf.appraisal import Appraisal
 
-    appraisal = Appraisal(card)
+    appraisal = Appraisal(card) if pm is None else Appraisal(card, pm)
     subjects = list(measurements.subjects)
     return [appraisal.evaluate(measurements, s) for s in _progress(subjects, "Scoring")]
 
@@ -136,18 +138,19 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
     Excel reports.
     """
     from csperf.datasets import contact_centre
-    from csperf.registry import template, weight_strategy
+    from csperf.hooks import get_plugin_manager
     from csperf.report import Report, read_samples, render_table, write_report
     from csperf.sources import RecordsSource
 
     data = contact_centre(seed=seed, managers=managers)
     source = RecordsSource(data.records_by_kind(), roster=data.roster)
     measurements = source.measure(period=data.period, level="manager")
-    card = template("customer-service-manager")
+    pm = get_plugin_manager()
+    card = pm.template("customer-service-manager").build()
     factors = [{**f, "reason": f["reason"][lang]} for f in SAMPLE_SWOT]
-    adjusted = weight_strategy("swot").compute(card, factors=factors)
+    adjusted = pm.weight_strategy("swot").compute(card, factors=factors)
     card = adjusted.apply(card)
-    results = _evaluate_all(card, measurements)
+    results = _evaluate_all(card, measurements, pm)
     start, end = data.period
     label = f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
     report = Report(
@@ -164,7 +167,7 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
     if output is not None:
         output.mkdir(parents=True, exist_ok=True)
         for name, fmt in (("report.html", "html"), ("report.xlsx", "xlsx")):
-            path = write_report(report, output / name, fmt)
+            path = write_report(report, output / name, fmt, plugins=pm)
             click.echo(f"wrote {path}")
 
 
@@ -227,7 +230,13 @@ def _options(pairs: Sequence[str]) -> dict[str, str]:
     help="What a subject is, with --source.",
 )
 @click.option("--tz", help="Time zone of naive timestamps and of the period (e.g. Asia/Shanghai).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    help="A report format: table, json, csv, markdown, html, xlsx or a plugin's.",
+)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
 @click.option("--lang", type=LANGS, default="en", show_default=True, help="Label language.")
 @_errors
@@ -244,7 +253,7 @@ def score(
     lang: str,
 ) -> None:
     """Score the subjects of a measurements table or a metric source on CARD."""
-    from csperf.registry import metric_source
+    from csperf.hooks import get_plugin_manager
     from csperf.report import Report, read_samples, render, write_report
     from csperf.sources import Measurements
 
@@ -252,23 +261,22 @@ def score(
         raise click.UsageError("give exactly one of --measurements FILE and --source NAME")
     if source_options and source is None:
         raise click.UsageError("--option goes with --source")
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx needs --output FILE")
+    pm = get_plugin_manager()
+    if pm.report_format(fmt).binary and output is None:
+        raise click.UsageError(f"--format {fmt} needs --output FILE")
     scorecard = _load(card)
     inputs: list[str] = [card]
     if measurements_file is not None:
-        from csperf.metrics import CATALOG
-
         measurements = Measurements.read(
             measurements_file,
-            metrics={i.metric for i in scorecard.indicators} | set(CATALOG),
+            metrics={i.metric for i in scorecard.indicators} | set(pm.metrics()),
         )
         inputs.append(measurements_file)
     else:
         assert source is not None
         options = _options(source_options)
         inputs.extend(v for k, v in options.items() if k in {"path", "database", "directory"})
-        chosen = metric_source(source).from_options(options)
+        chosen = pm.metric_source(source).from_options(options)
         measurements = chosen.measure(period=period, level=level, tz=tz)
     if not measurements.subjects:
         raise MeasurementError(
@@ -277,7 +285,7 @@ def score(
             field="subjects",
             value=0,
         )
-    results = _evaluate_all(scorecard, measurements)
+    results = _evaluate_all(scorecard, measurements, pm)
     label = None if measurements.period is None else str(measurements.period)
     report = Report(
         scorecard,
@@ -287,9 +295,10 @@ def score(
         samples=read_samples(scorecard, measurements, measurements.subjects),
     )
     if output is None:
-        click.echo(render(report, fmt), nl=fmt == "table")
+        click.echo(render(report, fmt, plugins=pm), nl=fmt == "table")
     else:
-        click.echo(f"wrote {write_report(report, output, fmt, inputs=inputs)}", err=True)
+        written = write_report(report, output, fmt, inputs=inputs, plugins=pm)
+        click.echo(f"wrote {written}", err=True)
 
 
 @cli.command()
@@ -332,13 +341,13 @@ def weights(
 ) -> None:
     """Compute weights with STRATEGY (ahp, entropy, critic, swot, ...) and explain them."""
     from csperf.config import dump_scorecard
-    from csperf.registry import weight_strategy
+    from csperf.hooks import get_plugin_manager
 
     scorecard = _load(card, template_name)
     params: dict[str, Any] = _read_params(input_file) if input_file else {}
     if data is not None:
         params["data"] = _read_columns(data)
-    result = weight_strategy(strategy).compute(scorecard, **params)
+    result = get_plugin_manager().weight_strategy(strategy).compute(scorecard, **params)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -439,14 +448,14 @@ def form(card: str, output: Path, lang: str) -> None:
 def template(name: str | None, fmt: str) -> None:
     """Print a ready-made scorecard as a file (or list the templates without NAME)."""
     from csperf.config import dumps_scorecard
-    from csperf.registry import scorecard_templates
-    from csperf.registry import template as build
+    from csperf.hooks import get_plugin_manager
 
+    pm = get_plugin_manager()
     if name is None:
-        for found in scorecard_templates().values():
+        for found in pm.templates().values():
             click.echo(f"{found.name}: {found.summary}")
         return
-    click.echo(dumps_scorecard(build(name), fmt), nl=False)
+    click.echo(dumps_scorecard(pm.template(name).build(), fmt), nl=False)
 
 
 @cli.command()
@@ -454,18 +463,11 @@ def template(name: str | None, fmt: str) -> None:
 def plugins() -> None:
     """List the installed plugins and what each provides."""
     from csperf.hooks import get_plugin_manager
-    from csperf.hooks.manager import gather
 
     pm = get_plugin_manager()
-    offered: dict[str, list[str]] = {name: [] for name, _ in pm.list_name_plugin()}
-    for hook, what, attribute in (
-        ("csperf_weight_strategies", "weight strategy", "name"),
-        ("csperf_metric_sources", "metric source", "name"),
-        ("csperf_scoring_rules", "scoring rule", "kind"),
-        ("csperf_templates", "template", "name"),
-    ):
-        for plugin, item in gather(pm, hook):
-            offered.setdefault(plugin, []).append(f"{what} {getattr(item, attribute, '?')}")
+    offered: dict[str, list[str]] = {name: [] for name in pm.names}
+    for plugin, what, item in pm.offers():
+        offered.setdefault(plugin, []).append(f"{what} {item}")
     for plugin, items in offered.items():
         click.echo(f"{plugin} ({pm.distributions.get(plugin, 'registered in code')})")
         for item in items:

@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import tomli_w
 
-from csperf import registry
 from csperf._io import atomic_write_text
 from csperf._numbers import exact
 from csperf.dimensions import Dimension
@@ -67,7 +66,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 if TYPE_CHECKING:
-    import pluggy
+    from csperf.hooks.manager import PluginManager
 
 __all__ = [
     "FORMATS",
@@ -685,14 +684,14 @@ _TOP_OPTIONAL = ("template", "version", "precision", "missing", "max_points", "g
 class _Builder:
     """Checks file data key by key and builds the scorecard from it."""
 
-    def __init__(self, fmt: str, pm: pluggy.PluginManager | None) -> None:
+    def __init__(self, fmt: str, pm: PluginManager | None) -> None:
         self.fmt = fmt
         self._pm = pm
         self.template: str | None = None
         self.inherited: set[str] = set()
 
     @property
-    def pm(self) -> pluggy.PluginManager:
+    def pm(self) -> PluginManager:
         if self._pm is None:
             self._pm = get_plugin_manager()
         return self._pm
@@ -850,7 +849,7 @@ class _Builder:
             name = self.string(data["template"], ("template",))
             self.template = name
             try:
-                template_card = registry.template(name, self.pm)
+                template_card = self.pm.template(name).build()
                 base = _document(template_card, None)
             except UnknownNameError as exc:
                 raise _Problem(
@@ -1020,7 +1019,7 @@ class _Builder:
         table = self.table(value, path, required=("kind",), optional=None)
         kind = self.string(table["kind"], (*path, "kind"))
         try:
-            cls = registry.scoring_rule(kind, self.pm)
+            cls = self.pm.scoring_rule(kind)
         except UnknownNameError as exc:
             raise _Problem(
                 (*path, "kind"),
@@ -1149,7 +1148,7 @@ class _Builder:
     def strategy(self, table: dict[str, Any], path: KeyPath, card: Scorecard) -> Weighting:
         name = self.string(table["strategy"], (*path, "strategy"))
         try:
-            strategy = registry.weight_strategy(name, self.pm)
+            strategy = self.pm.weight_strategy(name)
         except UnknownNameError as exc:
             raise _Problem(
                 (*path, "strategy"),
@@ -1222,7 +1221,7 @@ def _line_of(path: KeyPath, lines: Mapping[KeyPath, int]) -> int | None:
 
 
 def _load_text(
-    text: str, fmt: str, source: str, path: str | None, pm: pluggy.PluginManager | None
+    text: str, fmt: str, source: str, path: str | None, pm: PluginManager | None
 ) -> Scorecard:
     lines: dict[KeyPath, int] = {}
     builder = _Builder(fmt, pm)
@@ -1247,7 +1246,7 @@ def loads_scorecard(
     format: str,
     *,
     source: str = "<string>",
-    pm: pluggy.PluginManager | None = None,
+    pm: PluginManager | None = None,
 ) -> Scorecard:
     """Build a scorecard from the text of a scorecard file.
 
@@ -1290,7 +1289,7 @@ def load_scorecard(
     path: str | os.PathLike[str],
     *,
     format: str | None = None,
-    pm: pluggy.PluginManager | None = None,
+    pm: PluginManager | None = None,
 ) -> Scorecard:
     """Read a scorecard file.
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from csperf.hooks.hookspecs import hookimpl, hookspec
 from csperf.hooks.manager import (
+    BUILTIN_PLUGINS,
     DISABLED_ENV,
     ENTRY_POINT_GROUP,
     PluginManager,
@@ -14,6 +15,7 @@ from csperf.hooks.manager import (
 )
 
 __all__ = [
+    "BUILTIN_PLUGINS",
     "DISABLED_ENV",
     "ENTRY_POINT_GROUP",
     "PluginManager",

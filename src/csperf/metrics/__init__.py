@@ -20,7 +20,7 @@ reports the rows it rejects.
 from __future__ import annotations
 
 from csperf.metrics._calls import abandonment_rate, aht, service_level
-from csperf.metrics._catalog import CATALOG, MetricSpec
+from csperf.metrics._catalog import MetricSpec
 from csperf.metrics._people import (
     collaboration_rating,
     information_sharing_rate,
@@ -50,7 +50,6 @@ from csperf.metrics._values import (
 )
 
 __all__ = [
-    "CATALOG",
     "FLAGS",
     "KnowledgeTest",
     "MetricSpec",

@@ -1,22 +1,28 @@
-"""The catalog: every metric by name, with its record kind, unit and direction."""
+"""The metric specification and csperf's own metrics, offered by ``csperf.plugins.metrics``.
+
+Which metrics exist is not decided here: every plugin offers its :class:`MetricSpec` objects
+through the ``csperf_metrics`` hook and :meth:`csperf.PluginManager.metrics` gathers them, the
+built-in ones (:data:`BUILTIN_METRICS`) exactly like a third-party plugin's.
+"""
 
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
 from csperf._frozen import FrozenDict
-from csperf.errors import UnknownNameError, ValidationError
+from csperf.errors import ValidationError
 from csperf.metrics import _calls, _people, _service, _speed
-from csperf.metrics._engine import Compute
+from csperf.metrics._engine import Compute, evaluate
 from csperf.metrics._records import RECORD_KINDS
 from csperf.metrics._values import MetricValue
 from csperf.units import Direction
 
-__all__ = ["CATALOG", "COMMON_PARAMETERS", "MetricSpec", "metric_spec"]
+__all__ = ["BUILTIN_METRICS", "COMMON_PARAMETERS", "MetricSpec"]
 
 #: The keyword arguments every catalog function takes besides its own options.
 COMMON_PARAMETERS: tuple[str, ...] = ("period", "tz", "min_sample", "strict", "roster")
@@ -35,32 +41,115 @@ def _direction(value: Any) -> Direction:
         ) from None
 
 
+def _domain(value: Any) -> tuple[float, float]:
+    try:
+        low, high = (float(v) for v in value)
+    except (TypeError, ValueError):
+        low = high = math.nan
+    if not low < high:
+        raise ValidationError(
+            f"MetricSpec: field 'domain' must be (low, high) with low < high, got {value!r}",
+            obj="MetricSpec",
+            field="domain",
+            value=value,
+        )
+    return (low, high)
+
+
+def _function_of(spec: MetricSpec) -> Callable[..., MetricValue]:
+    """The metric function of a spec given only its ``compute``: read, select, compute, finish."""
+    compute = spec.compute
+    if compute is None:
+        raise ValidationError(
+            f"MetricSpec {spec.name!r}: give 'compute' or 'function' (or both)",
+            obj=f"MetricSpec {spec.name!r}",
+            field="function",
+            value=None,
+        )
+
+    def function(
+        records: Any,
+        *,
+        period: Any = None,
+        tz: Any = None,
+        min_sample: int | None = None,
+        strict: bool = False,
+        roster: Any = None,
+        **options: Any,
+    ) -> MetricValue:
+        return evaluate(
+            spec.record_kind,
+            records,
+            lambda selected, everything: compute(selected, everything, **options),
+            period=period,
+            tz=tz,
+            min_sample=min_sample,
+            strict=strict,
+            roster=roster,
+        )
+
+    function.__name__ = function.__qualname__ = spec.name
+    function.__doc__ = spec.description
+    function.__wrapped_compute__ = True  # type: ignore[attr-defined]
+    return function
+
+
 @attrs.frozen
 class MetricSpec:
-    """A metric of the catalog.
+    """A metric: what it measures, in which unit and domain, and how records become a value.
+
+    Plugins offer metrics through the ``csperf_metrics`` hook; the metric's name is the one key
+    by which indicators, sources, measurement tables and :func:`csperf.metrics.measure` refer
+    to it.
 
     Attributes:
         name: The metric's name, which is also the measurement name indicators read
             (``customer_satisfaction``, ``complaint_rate``...).
-        function: The catalog function (``customer_satisfaction``, ``complaint_rate``...):
-            ``function(records, *, period, tz, min_sample, strict, roster, **options)``.
         record_kind: The kind of records it reads (a key of ``RECORD_KINDS``).
         unit: The unit of its value (``"fraction"``, ``"s"``, ``"points"``...).
         direction: Which values are better.
-        description: One sentence saying what it measures.
+        domain: ``(low, high)``, the closed range of values it takes with its default
+            options: ``(0.0, 1.0)`` for a share, ``(0.0, inf)`` for a duration.
+        description: One sentence saying what it measures (its definition).
+        citation: Where the definition comes from ("" when it is plain arithmetic of the
+            records).
         compute: The computation on already validated records,
             ``compute(selected, everything, **options) -> (value, sample_size, flags)``,
-            used by :func:`measure` so that records are read once; None to have
-            :func:`measure` call ``function`` on each subject's records instead.
+            where ``selected`` are the valid records of the period (and of the subject, in a
+            roll-up) and ``everything`` all valid records of the kind; used by :func:`measure`
+            so that records are read once. None to have :func:`measure` call ``function`` on
+            each subject's records instead.
+        function: The metric function (``customer_satisfaction``, ``complaint_rate``...):
+            ``function(records, *, period, tz, min_sample, strict, roster, **options) ->
+            MetricValue``. By default it is made from ``compute``: it validates the records,
+            keeps those of the period, runs ``compute`` and flags small samples, exactly as
+            the built-in functions do. At least one of ``compute`` and ``function`` is given.
+
+    Examples:
+        >>> from csperf import Direction
+        >>> def reopen_rate(selected, everything=()):
+        ...     resolved = [t for t in selected if t.resolved_at is not None]
+        ...     share = sum(t.reopened for t in resolved) / len(resolved) if resolved else None
+        ...     return share, len(resolved), ()
+        >>> spec = MetricSpec("reopen_rate", "tickets", "fraction", Direction.LOWER_IS_BETTER,
+        ...                   (0, 1), "Share of resolved contacts reopened.", compute=reopen_rate)
+        >>> spec.domain
+        (0.0, 1.0)
+        >>> spec.function([]).flags
+        ('no_data',)
     """
 
     name: str
-    function: Callable[..., MetricValue]
     record_kind: str
     unit: str
     direction: Direction = attrs.field(converter=_direction)
+    domain: tuple[float, float] = attrs.field(converter=_domain)
     description: str
+    citation: str = ""
     compute: Compute | None = attrs.field(default=None, eq=False, repr=False)
+    function: Callable[..., MetricValue] = attrs.field(
+        default=attrs.Factory(_function_of, takes_self=True)
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.record_kind not in RECORD_KINDS:
@@ -81,9 +170,15 @@ class MetricSpec:
 
     @property
     def options(self) -> Mapping[str, Any]:
-        """The function's own options and their defaults (beyond the common keywords)."""
+        """The function's own options and their defaults (beyond the common keywords).
+
+        For a function made from ``compute``, the keyword-only parameters of ``compute``.
+        """
         found = {}
-        for parameter in list(inspect.signature(self.function).parameters.values())[1:]:
+        target: Callable[..., Any] = self.function
+        if self.compute is not None and getattr(target, "__wrapped_compute__", False):
+            target = self.compute
+        for parameter in list(inspect.signature(target).parameters.values())[1:]:
             if parameter.name in COMMON_PARAMETERS or parameter.kind is not parameter.KEYWORD_ONLY:
                 continue
             found[parameter.name] = parameter.default
@@ -92,146 +187,159 @@ class MetricSpec:
 
 _HIGHER = Direction.HIGHER_IS_BETTER
 _LOWER = Direction.LOWER_IS_BETTER
+_SHARE = (0.0, 1.0)
+_SECONDS = (0.0, math.inf)
 
-#: Every metric of the catalog, by name.
-CATALOG: Mapping[str, MetricSpec] = FrozenDict(
-    {
-        spec.name: spec
-        for spec in (
-            MetricSpec(
-                "customer_satisfaction",
-                _service.customer_satisfaction,
-                "surveys",
-                "fraction",
-                _HIGHER,
-                "Share of survey answers of 4 or 5 on the 1-5 scale (top-2-box CSAT).",
-                _service._customer_satisfaction,
-            ),
-            MetricSpec(
-                "nps",
-                _service.nps,
-                "surveys",
-                "NPS points (-100 to 100)",
-                _HIGHER,
-                "Percentage of promoters (9-10) minus percentage of detractors (0-6).",
-                _service._nps,
-            ),
-            MetricSpec(
-                "complaint_rate",
-                _service.complaint_rate,
-                "tickets",
-                "fraction",
-                _LOWER,
-                "Complaints divided by contacts handled.",
-                _service._complaint_rate,
-            ),
-            MetricSpec(
-                "first_response_time",
-                _speed.first_response_time,
-                "tickets",
-                "s",
-                _LOWER,
-                "Mean seconds from a contact's creation to the first human reply.",
-                _speed._first_response_time,
-            ),
-            MetricSpec(
-                "resolution_time",
-                _speed.resolution_time,
-                "tickets",
-                "s",
-                _LOWER,
-                "Mean seconds from a contact's creation to its first resolution.",
-                _speed._resolution_time,
-            ),
-            MetricSpec(
-                "fcr",
-                _speed.fcr,
-                "tickets",
-                "fraction",
-                _HIGHER,
-                "Share of contacts resolved without reopen or repeat contact within 7 days.",
-                _speed._fcr,
-            ),
-            MetricSpec(
-                "service_level",
-                _calls.service_level,
-                "tickets",
-                "fraction",
-                _HIGHER,
-                "Share of offered calls answered within 20 seconds.",
-                _calls._service_level,
-            ),
-            MetricSpec(
-                "abandonment_rate",
-                _calls.abandonment_rate,
-                "tickets",
-                "fraction",
-                _LOWER,
-                "Share of offered calls abandoned in the queue.",
-                _calls._abandonment_rate,
-            ),
-            MetricSpec(
-                "aht",
-                _calls.aht,
-                "tickets",
-                "s",
-                Direction.TARGET_IS_BEST,
-                "Average handle time: talk + hold + after-call work per contact.",
-                _calls._aht,
-            ),
-            MetricSpec(
-                "script_compliance",
-                _people.script_compliance,
-                "qa_reviews",
-                "fraction",
-                _HIGHER,
-                "QA checks passed divided by checks applicable; a critical failure scores 0.",
-                _people._script_compliance,
-            ),
-            MetricSpec(
-                "product_knowledge",
-                _people.product_knowledge,
-                "knowledge_tests",
-                "points",
-                _HIGHER,
-                "Mean product-knowledge test score (0-100).",
-                _people._product_knowledge,
-            ),
-            MetricSpec(
-                "collaboration_rating",
-                _people.collaboration_rating,
-                "peer_ratings",
-                "rating 1-5",
-                _HIGHER,
-                "Mean peer rating on the 1-5 scale, self-ratings excluded, 3 raters at least.",
-                _people._collaboration_rating,
-            ),
-            MetricSpec(
-                "information_sharing_rate",
-                _people.information_sharing_rate,
-                "sharing_items",
-                "fraction",
-                _HIGHER,
-                "Items shared by their due time divided by items due.",
-                _people._information_sharing_rate,
-            ),
-        )
-    }
+BUILTIN_METRICS: tuple[MetricSpec, ...] = (
+    MetricSpec(
+        name="customer_satisfaction",
+        function=_service.customer_satisfaction,
+        record_kind="surveys",
+        unit="fraction",
+        direction=_HIGHER,
+        domain=_SHARE,
+        description="Share of survey answers of 4 or 5 on the 1-5 scale (top-2-box CSAT).",
+        citation="The top-box/top-2-box convention for satisfaction scales (ACSI and most "
+        "contact-centre benchmarks report the share of satisfied answers).",
+        compute=_service._customer_satisfaction,
+    ),
+    MetricSpec(
+        name="nps",
+        function=_service.nps,
+        record_kind="surveys",
+        unit="NPS points (-100 to 100)",
+        direction=_HIGHER,
+        domain=(-100.0, 100.0),
+        description="Percentage of promoters (9-10) minus percentage of detractors (0-6).",
+        citation='F. F. Reichheld, "The One Number You Need to Grow", Harvard Business '
+        "Review 81(12), December 2003, pp. 46-54.",
+        compute=_service._nps,
+    ),
+    MetricSpec(
+        name="complaint_rate",
+        function=_service.complaint_rate,
+        record_kind="tickets",
+        unit="fraction",
+        direction=_LOWER,
+        domain=_SHARE,
+        description="Complaints divided by contacts handled.",
+        citation='The "complaints per contact" ratio of complaint-handling practice '
+        "(ISO 10002:2018).",
+        compute=_service._complaint_rate,
+    ),
+    MetricSpec(
+        name="first_response_time",
+        function=_speed.first_response_time,
+        record_kind="tickets",
+        unit="s",
+        direction=_LOWER,
+        domain=_SECONDS,
+        description="Mean seconds from a contact's creation to the first human reply.",
+        citation='"First response time" of help-desk practice (e.g. Zendesk\'s first reply time).',
+        compute=_speed._first_response_time,
+    ),
+    MetricSpec(
+        name="resolution_time",
+        function=_speed.resolution_time,
+        record_kind="tickets",
+        unit="s",
+        direction=_LOWER,
+        domain=_SECONDS,
+        description="Mean seconds from a contact's creation to its first resolution.",
+        citation='"Time to resolution" of help-desk practice (e.g. Zendesk\'s first and full '
+        "resolution time).",
+        compute=_speed._resolution_time,
+    ),
+    MetricSpec(
+        name="fcr",
+        function=_speed.fcr,
+        record_kind="tickets",
+        unit="fraction",
+        direction=_HIGHER,
+        domain=_SHARE,
+        description="Share of contacts resolved without reopen or repeat contact within 7 days.",
+        citation="SQM Group's operations-defined FCR; B. Cleveland, Call Center Management on "
+        "Fast Forward (ICMI Press, 4th ed. 2019) on the re-contact window.",
+        compute=_speed._fcr,
+    ),
+    MetricSpec(
+        name="service_level",
+        function=_calls.service_level,
+        record_kind="tickets",
+        unit="fraction",
+        direction=_HIGHER,
+        domain=_SHARE,
+        description="Share of offered calls answered within 20 seconds.",
+        citation='ICMI ("X percent of contacts answered in Y seconds"); "Service Level '
+        'Calculations", ICMI Queue Tips, 2002.',
+        compute=_calls._service_level,
+    ),
+    MetricSpec(
+        name="abandonment_rate",
+        function=_calls.abandonment_rate,
+        record_kind="tickets",
+        unit="fraction",
+        direction=_LOWER,
+        domain=_SHARE,
+        description="Share of offered calls abandoned in the queue.",
+        citation="The abandon rate of ICMI practice (calls abandoned / calls offered).",
+        compute=_calls._abandonment_rate,
+    ),
+    MetricSpec(
+        name="aht",
+        function=_calls.aht,
+        record_kind="tickets",
+        unit="s",
+        direction=Direction.TARGET_IS_BEST,
+        domain=_SECONDS,
+        description="Average handle time: talk + hold + after-call work per contact.",
+        citation="ICMI's glossary and the Genesys Cloud glossary (average handle time).",
+        compute=_calls._aht,
+    ),
+    MetricSpec(
+        name="script_compliance",
+        function=_people.script_compliance,
+        record_kind="qa_reviews",
+        unit="fraction",
+        direction=_HIGHER,
+        domain=_SHARE,
+        description="QA checks passed divided by checks applicable; a critical failure scores 0.",
+        citation="The critical-error accuracy of COPC's quality standard.",
+        compute=_people._script_compliance,
+    ),
+    MetricSpec(
+        name="product_knowledge",
+        function=_people.product_knowledge,
+        record_kind="knowledge_tests",
+        unit="points",
+        direction=_HIGHER,
+        domain=(0.0, 100.0),
+        description="Mean product-knowledge test score (0-100).",
+        citation='Knowledge-assessment scores of training practice (the "learning" level of '
+        "Kirkpatrick's four levels).",
+        compute=_people._product_knowledge,
+    ),
+    MetricSpec(
+        name="collaboration_rating",
+        function=_people.collaboration_rating,
+        record_kind="peer_ratings",
+        unit="rating 1-5",
+        direction=_HIGHER,
+        domain=(1.0, 5.0),
+        description="Mean peer rating on the 1-5 scale, self-ratings excluded, 3 raters at least.",
+        citation="360-degree feedback practice (self-ratings excluded, 3 raters at least).",
+        compute=_people._collaboration_rating,
+    ),
+    MetricSpec(
+        name="information_sharing_rate",
+        function=_people.information_sharing_rate,
+        record_kind="sharing_items",
+        unit="fraction",
+        direction=_HIGHER,
+        domain=_SHARE,
+        description="Items shared by their due time divided by items due.",
+        citation="The on-time delivery rate, applied to knowledge-sharing commitments.",
+        compute=_people._information_sharing_rate,
+    ),
 )
-
-
-def metric_spec(name: str) -> MetricSpec:
-    """The catalog entry called ``name``.
-
-    Raises:
-        UnknownNameError: For a name not in :data:`CATALOG`.
-    """
-    try:
-        return CATALOG[name]
-    except (KeyError, TypeError):
-        raise UnknownNameError(
-            f"unknown metric {name!r} (known: {', '.join(CATALOG)})",
-            obj="metric",
-            value=name,
-            available=tuple(CATALOG),
-        ) from None
+"""csperf's own metrics, offered by the built-in plugin ``csperf.plugins.metrics``."""

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from csperf._frozen import FrozenDict
 from csperf.errors import UnknownNameError, ValidationError
-from csperf.metrics._catalog import CATALOG, MetricSpec, metric_spec
+from csperf.metrics._catalog import MetricSpec
 from csperf.metrics._engine import check_min_sample, finish
 from csperf.metrics._roster import Level, Roster, check_level
 from csperf.metrics._validate import in_period, record_kind, resolve_period, validate_records
 from csperf.metrics._values import MetricValue, RejectedRecords, RejectReport
+
+if TYPE_CHECKING:
+    from csperf.hooks.manager import PluginManager
 
 __all__ = ["RollUp", "measure"]
 
@@ -67,13 +70,19 @@ class RollUp(Mapping[str, Mapping[str, MetricValue]]):
         ]
 
 
-def _specs(metrics: Iterable[str] | None, kinds: Iterable[str]) -> list[MetricSpec]:
+def _specs(
+    metrics: Iterable[str] | None, kinds: Iterable[str], plugins: PluginManager | None
+) -> list[MetricSpec]:
+    if plugins is None:
+        from csperf.hooks.manager import get_plugin_manager
+
+        plugins = get_plugin_manager()
     if metrics is None:
         present = set(kinds)
-        return [spec for spec in CATALOG.values() if spec.record_kind in present]
+        return [spec for spec in plugins.metrics().values() if spec.record_kind in present]
     if isinstance(metrics, str):
         metrics = (metrics,)
-    return [metric_spec(name) for name in metrics]
+    return [plugins.metric(name) for name in metrics]
 
 
 def measure(
@@ -86,6 +95,7 @@ def measure(
     metrics: Iterable[str] | None = None,
     options: Mapping[str, Mapping[str, Any]] | None = None,
     strict: bool = False,
+    plugins: PluginManager | None = None,
 ) -> RollUp:
     """Every metric for every subject at a level, from the pooled records of its members.
 
@@ -113,6 +123,8 @@ def measure(
         options: Metric name → keyword options of its function (``min_sample`` included),
             e.g. ``{"first_response_time": {"statistic": "median"}}``.
         strict: Raise on the first bad record instead of reporting it.
+        plugins: The :class:`~csperf.PluginManager` whose metrics are computed (a fresh one
+            from :func:`csperf.get_plugin_manager` by default).
 
     Returns:
         The :class:`RollUp`. A value whose record kind had rejected rows carries the kind's
@@ -156,7 +168,7 @@ def measure(
     for kind in records_by_kind:
         record_kind(kind)
     window = resolve_period(period, tz)
-    specs = _specs(metrics, records_by_kind)
+    specs = _specs(metrics, records_by_kind, plugins)
     chosen = {spec.name for spec in specs}
     settings: dict[str, dict[str, Any]] = {}
     for name, given in (options or {}).items():

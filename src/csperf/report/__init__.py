@@ -28,13 +28,13 @@ from csperf.report._labels import LANGUAGES
 from csperf.report._markdown import render_markdown
 from csperf.report._model import Report, SampleInfo, read_samples
 from csperf.report._table import render_table
-from csperf.report._write import FORMATS, render, write_report
+from csperf.report._write import ReportFormat, render, write_report
 
 __all__ = [
-    "FORMATS",
     "LANGUAGES",
     "SCHEMA",
     "Report",
+    "ReportFormat",
     "SampleInfo",
     "json_schema",
     "read_samples",

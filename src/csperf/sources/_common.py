@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from csperf.errors import UnknownNameError, ValidationError
 from csperf.metrics import (
-    CATALOG,
     MetricSpec,
     MetricValue,
     RejectedRecords,
     RejectReport,
     RollUp,
 )
-from csperf.metrics._catalog import metric_spec
 from csperf.metrics._roster import LEVELS
 from csperf.sources._measurements import Measurements
 from csperf.sources._period import Period, as_timezone, parse_period
+
+if TYPE_CHECKING:
+    from csperf.hooks.manager import PluginManager
 
 __all__ = ["Request", "finish", "from_rollup", "request"]
 
@@ -86,6 +87,7 @@ def request(
     tz: Any,
     options: Mapping[str, Any],
     kinds: Iterable[str],
+    plugins: PluginManager | None = None,
 ) -> Request:
     """Check the arguments of :meth:`MetricSource.measure`.
 
@@ -96,6 +98,8 @@ def request(
         tz: The zone of naive timestamps.
         options: Metric name → mapping of that metric's options.
         kinds: The record kinds the source has.
+        plugins: The plugin manager whose metrics are measured (a fresh one from
+            :func:`csperf.get_plugin_manager` by default).
 
     Raises:
         ValidationError: For a bad level, period, zone or option.
@@ -110,12 +114,16 @@ def request(
             field="level",
             value=level,
         )
+    if plugins is None:
+        from csperf.hooks.manager import get_plugin_manager
+
+        plugins = get_plugin_manager()
     if metrics is None:
         present = set(kinds)
-        specs = tuple(spec for spec in CATALOG.values() if spec.record_kind in present)
+        specs = tuple(s for s in plugins.metrics().values() if s.record_kind in present)
     else:
         names = (metrics,) if isinstance(metrics, str) else tuple(metrics)
-        specs = tuple(metric_spec(name) for name in names)
+        specs = tuple(plugins.metric(name) for name in names)
     chosen = {spec.name: spec for spec in specs}
     settings: dict[str, dict[str, Any]] = {}
     minimums: dict[str, int | None] = {}

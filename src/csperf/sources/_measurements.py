@@ -9,7 +9,7 @@ import math
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -17,9 +17,12 @@ from csperf._frozen import FrozenDict
 from csperf._io import atomic_write_text
 from csperf._keys import check_key
 from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
-from csperf.metrics import CATALOG, MetricValue, RejectedRecords
+from csperf.metrics import MetricValue, RejectedRecords
 from csperf.metrics._roster import LEVELS
 from csperf.sources._period import Period
+
+if TYPE_CHECKING:
+    from csperf.hooks.manager import PluginManager
 
 __all__ = ["Measurements"]
 
@@ -346,6 +349,7 @@ class Measurements:
         metrics: Iterable[str] | None = None,
         period: Period | None = None,
         level: str | None = None,
+        plugins: PluginManager | None = None,
     ) -> Measurements:
         """Read a table written by :meth:`write`, or typed by hand.
 
@@ -364,11 +368,13 @@ class Measurements:
         Args:
             path: A ``.csv`` or ``.json`` file.
             metrics: The metric names a column may have; default: the names of
-                :data:`csperf.metrics.CATALOG`. A scorecard's own measurement names can be
+                the metrics of ``plugins``. A scorecard's own measurement names can be
                 passed here (``[i.metric for i in card.indicators]``).
             period: The period of a CSV table (CSV files do not store it); for JSON, it
                 must agree with the file's when both are given.
             level: The level of a CSV table (default ``"agent"``); for JSON, as ``period``.
+            plugins: The plugin manager whose metrics are allowed (a fresh one from
+                :func:`csperf.get_plugin_manager` by default).
 
         Returns:
             The :class:`Measurements`.
@@ -380,7 +386,11 @@ class Measurements:
                 (attributes ``path`` and ``line``).
         """
         source = Path(path)
-        allowed = frozenset(CATALOG) if metrics is None else frozenset(metrics)
+        if metrics is None:
+            from csperf.hooks.manager import get_plugin_manager
+
+            metrics = (plugins or get_plugin_manager()).metrics()
+        allowed = frozenset(metrics)
         try:
             text = source.read_text(encoding="utf-8-sig")
         except OSError as exc:

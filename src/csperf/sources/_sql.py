@@ -10,7 +10,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, ClassVar
 
-from csperf.errors import ConfigError, MeasurementError, ValidationError
+import attrs
+
+from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
 from csperf.metrics import RecordIssue, RejectedRecords, RejectReport, Roster
 from csperf.metrics._records import RECORD_KINDS
 from csperf.sources._base import MetricSource, parse_options
@@ -389,6 +391,17 @@ class SqlSource(MetricSource):
             options=options,
             kinds=self._kinds(),
         )
+        without_sql = [spec.name for spec in req.specs if spec.name not in SQL_METRICS]
+        if without_sql and metrics is not None:
+            raise UnknownNameError(
+                f"source {self.name!r}: metric {without_sql[0]!r} has no SQL definition; "
+                "measure it with the records or csv source",
+                obj=f"source {self.name!r}",
+                field="metrics",
+                value=without_sql[0],
+                available=tuple(SQL_METRICS),
+            )
+        req = attrs.evolve(req, specs=tuple(s for s in req.specs if s.name in SQL_METRICS))
         roster = self.roster()
         if req.level != "agent" and roster is None:
             raise ValidationError(
@@ -445,7 +458,8 @@ class SqlSource(MetricSource):
         self, name: str, req: Request, stage: _Stage
     ) -> dict[str, tuple[float | None, int, tuple[str, ...]]]:
         definition = SQL_METRICS[name]
-        options = normalise_options(name, req.options.get(name, {}))
+        spec = next(s for s in req.specs if s.name == name)
+        options = normalise_options(name, {**spec.options, **req.options.get(name, {})})
         label = stage.relation.label
         params = Params()
         prefix = stage.ctes(params)

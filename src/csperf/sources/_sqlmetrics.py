@@ -21,7 +21,6 @@ from typing import Any
 
 import attrs
 
-from csperf.metrics import CATALOG
 from csperf.sources._dialects import Params
 from csperf.sources._sqlplan import micros
 
@@ -57,11 +56,12 @@ class SqlMetric:
 def normalise_options(name: str, options: Mapping[str, Any]) -> dict[str, Any]:
     """The options of metric ``name`` (already checked by the catalog) in the form SQL needs.
 
-    Defaults come from the catalog function's signature. Durations become seconds (floats)
-    or microseconds (``*_us``), ``channels`` a sorted tuple or None, ``statistic`` the
-    quantile ``q`` in ``[0, 1]`` (None for the mean), ``as_of`` microseconds.
+    ``options`` holds every option, defaults included (the spec's ``options``). Durations
+    become seconds (floats) or microseconds (``*_us``), ``channels`` a sorted tuple or None,
+    ``statistic`` the quantile ``q`` in ``[0, 1]`` (None for the mean), ``as_of``
+    microseconds.
     """
-    found = {**CATALOG[name].options, **options}
+    found = dict(options)
     out: dict[str, Any] = dict(found)
     if "channels" in found:
         channels = found["channels"]

@@ -2,8 +2,8 @@
 
 :func:`customer_service_manager` is the appraisal form of a customer-service manager
 (客服主管绩效考核表) that csperf starts from. Templates are offered to the plugin system as
-:class:`Template` objects (hook ``csperf_templates``), so that scorecard files
-(``template = "customer-service-manager"``) and ``csperf template NAME`` find them by name.
+:class:`Template` objects (hook ``csperf_templates``) and looked up by name with
+:meth:`csperf.PluginManager.template`.
 """
 
 from __future__ import annotations

@@ -1,15 +1,19 @@
-"""The example plugin: a metric source and a weight strategy, offered through csperf's hooks."""
+"""The example plugin: a metric source, a weight strategy, a metric and a report format.
+
+Each is offered through one of csperf's hooks, exactly as csperf offers its own.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 import csperf
 from csperf.errors import ConfigError, WeightingError
-from csperf.metrics import MetricValue
+from csperf.metrics import MetricSpec, MetricValue, Ticket
+from csperf.report import Report, ReportFormat
 from csperf.sources import Measurements, MetricSource
 from csperf.weights import WeightResult, WeightStrategy
 
@@ -111,6 +115,55 @@ def budget(card: csperf.Scorecard, *, points: Mapping[str, float]) -> WeightResu
 
 
 BUDGET = WeightStrategy("budget", "Dimension weights in proportion to a points budget", budget)
+
+
+def reopen_rate(
+    selected: Sequence[Ticket], everything: Sequence[Ticket] = ()
+) -> tuple[float | None, int, tuple[str, ...]]:
+    """Reopened contacts divided by resolved contacts: ``(value, sample_size, flags)``.
+
+    ``selected`` are the valid tickets of the period (and of the subject, in a roll-up).
+    """
+    resolved = [t for t in selected if t.resolved_at is not None]
+    if not resolved:
+        return None, 0, ()
+    return sum(t.reopened for t in resolved) / len(resolved), len(resolved), ()
+
+
+REOPEN_RATE = MetricSpec(
+    name="reopen_rate",
+    record_kind="tickets",
+    unit="fraction",
+    direction=csperf.Direction.LOWER_IS_BETTER,
+    domain=(0, 1),
+    description="Resolved contacts that were reopened, divided by resolved contacts.",
+    citation="Help-desk practice (e.g. Zendesk's reopens per ticket).",
+    compute=reopen_rate,
+)
+
+
+def render_ranking(report: Report) -> str:
+    """The subjects from the highest total to the lowest, one line each."""
+    ranked = sorted(report.results, key=lambda r: -r.total)
+    lines = [f"{n}. {r.subject}: {r.total:g} ({r.grade.key})" for n, r in enumerate(ranked, 1)]
+    return "\n".join(lines) + "\n"
+
+
+RANKING = ReportFormat(
+    "ranking", ".txt", render_ranking, summary="Subjects ranked by total, one per line"
+)
+
+
+@csperf.hookimpl
+def csperf_metrics() -> list[MetricSpec]:
+    """Offer the reopen rate."""
+    return [REOPEN_RATE]
+
+
+@csperf.hookimpl
+def csperf_report_formats() -> list[ReportFormat]:
+    """Offer the ranking."""
+    return [RANKING]
 
 
 @csperf.hookimpl
