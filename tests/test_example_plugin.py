@@ -15,6 +15,7 @@ import csperf
 from csperf.cli import cli
 from csperf.hooks import DISABLED_ENV, get_plugin_manager
 from csperf.metrics import Ticket, measure
+from csperf.units import ValueDomain
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "csperf-example-plugin"
 
@@ -151,7 +152,7 @@ def test_the_metric_is_measured_and_scored(installed):
     assert result.total == 50.0
     spec = get_plugin_manager().metric("reopen_rate")
     assert spec.direction is csperf.Direction.LOWER_IS_BETTER
-    assert spec.domain == (0.0, 1.0)
+    assert spec.domain == ValueDomain(0, 1)
 
 
 def test_the_cli_lists_the_metric_and_the_format(installed):

@@ -17,6 +17,7 @@ from csperf.hooks import BUILTIN_PLUGINS, DISABLED_ENV, get_plugin_manager, hook
 from csperf.metrics import MetricSpec, Ticket, measure
 from csperf.report import Report, ReportFormat, render, write_report
 from csperf.templates import Template
+from csperf.units import ValueDomain
 
 
 def test_a_fresh_manager_each_call_with_the_builtins_first(pm):
@@ -58,8 +59,8 @@ def test_builtin_metrics_and_report_formats_come_from_plugins(pm):
     metrics = pm.metrics()
     assert len(metrics) == 13
     assert all(isinstance(spec, MetricSpec) for spec in metrics.values())
-    assert metrics["nps"].domain == (-100.0, 100.0)
-    assert metrics["first_response_time"].domain == (0.0, float("inf"))
+    assert metrics["nps"].domain == ValueDomain(-100, 100)
+    assert metrics["first_response_time"].domain == ValueDomain(0, float("inf"))
     assert "Reichheld" in metrics["nps"].citation
     formats = pm.report_formats()
     assert list(formats) == ["table", "json", "csv", "markdown", "html", "xlsx"]

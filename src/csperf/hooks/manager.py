@@ -36,10 +36,10 @@ from csperf.hooks import hookspecs
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from csperf.rules import ScoringRule
     from csperf.metrics import MetricSpec
     from csperf.report import ReportFormat
     from csperf.results import BatchResult, ScorecardResult
+    from csperf.rules import ScoringRule
     from csperf.sources import MetricSource
     from csperf.templates import Template
     from csperf.weights import WeightStrategy

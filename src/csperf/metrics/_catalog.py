@@ -20,7 +20,7 @@ from csperf.metrics import _calls, _people, _service, _speed
 from csperf.metrics._engine import Compute, evaluate
 from csperf.metrics._records import RECORD_KINDS
 from csperf.metrics._values import MetricValue
-from csperf.units import Direction
+from csperf.units import FRACTION, NON_NEGATIVE, Direction, ValueDomain
 
 __all__ = ["BUILTIN_METRICS", "COMMON_PARAMETERS", "MetricSpec"]
 
@@ -41,11 +41,14 @@ def _direction(value: Any) -> Direction:
         ) from None
 
 
-def _domain(value: Any) -> tuple[float, float]:
-    try:
-        low, high = (float(v) for v in value)
-    except (TypeError, ValueError):
-        low = high = math.nan
+def _domain(value: Any) -> ValueDomain:
+    if isinstance(value, ValueDomain):
+        low, high = value.lower, value.upper
+    else:
+        try:
+            low, high = (float(v) for v in value)
+        except (TypeError, ValueError):
+            low = high = math.nan
     if not low < high:
         raise ValidationError(
             f"MetricSpec: field 'domain' must be (low, high) with low < high, got {value!r}",
@@ -53,7 +56,7 @@ def _domain(value: Any) -> tuple[float, float]:
             field="domain",
             value=value,
         )
-    return (low, high)
+    return value if isinstance(value, ValueDomain) else ValueDomain(low, high)
 
 
 def _function_of(spec: MetricSpec) -> Callable[..., MetricValue]:
@@ -108,8 +111,9 @@ class MetricSpec:
         record_kind: The kind of records it reads (a key of ``RECORD_KINDS``).
         unit: The unit of its value (``"fraction"``, ``"s"``, ``"points"``...).
         direction: Which values are better.
-        domain: ``(low, high)``, the closed range of values it takes with its default
-            options: ``(0.0, 1.0)`` for a share, ``(0.0, inf)`` for a duration.
+        domain: The closed range of values it takes with its default options, a
+            :class:`~csperf.units.ValueDomain` (a ``(low, high)`` pair is converted):
+            ``[0, 1]`` for a share, ``[0, ∞)`` for a duration.
         description: One sentence saying what it measures (its definition).
         citation: Where the definition comes from ("" when it is plain arithmetic of the
             records).
@@ -133,8 +137,8 @@ class MetricSpec:
         ...     return share, len(resolved), ()
         >>> spec = MetricSpec("reopen_rate", "tickets", "fraction", Direction.LOWER_IS_BETTER,
         ...                   (0, 1), "Share of resolved contacts reopened.", compute=reopen_rate)
-        >>> spec.domain
-        (0.0, 1.0)
+        >>> str(spec.domain)
+        '[0, 1]'
         >>> spec.function([]).flags
         ('no_data',)
     """
@@ -143,7 +147,7 @@ class MetricSpec:
     record_kind: str
     unit: str
     direction: Direction = attrs.field(converter=_direction)
-    domain: tuple[float, float] = attrs.field(converter=_domain)
+    domain: ValueDomain = attrs.field(converter=_domain)
     description: str
     citation: str = ""
     compute: Compute | None = attrs.field(default=None, eq=False, repr=False)
@@ -187,8 +191,8 @@ class MetricSpec:
 
 _HIGHER = Direction.HIGHER_IS_BETTER
 _LOWER = Direction.LOWER_IS_BETTER
-_SHARE = (0.0, 1.0)
-_SECONDS = (0.0, math.inf)
+_SHARE = FRACTION
+_SECONDS = NON_NEGATIVE
 
 BUILTIN_METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(
