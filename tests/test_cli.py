@@ -179,6 +179,7 @@ def test_score_writes_files_and_refuses_to_overwrite_its_input(runner, measureme
     assert measurements.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_score_from_a_csv_source(runner, tmp_path):
     from csperf.datasets import contact_centre
 

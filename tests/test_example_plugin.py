@@ -12,6 +12,8 @@ import pytest
 import csperf
 from csperf.hooks import DISABLED_ENV, get_plugin_manager
 
+pytestmark = pytest.mark.slow  # pip-installs the example package
+
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "csperf-example-plugin"
 
 

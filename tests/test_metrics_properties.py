@@ -21,9 +21,8 @@ from csperf.metrics import (
     service_level,
     validate_records,
 )
-from strategies import survey_answer_lists, ticket_lists
+from strategies import examples, survey_answer_lists, ticket_lists
 
-FEW = settings(max_examples=40, deadline=None)
 ROSTER = Roster(
     [
         RosterEntry("ann", "north", "mia"),
@@ -35,7 +34,6 @@ ROSTER = Roster(
 TICKET_RATES = (complaint_rate, fcr, service_level, abandonment_rate)
 
 
-@FEW
 @given(survey_answer_lists())
 def test_survey_metrics_in_range(answers):
     share, mean, score = csat(answers), csat(answers, method="mean"), nps(answers)
@@ -49,7 +47,6 @@ def test_survey_metrics_in_range(answers):
         assert -100 <= score.value <= 100
 
 
-@FEW
 @given(ticket_lists())
 def test_ticket_metrics_in_range(tickets):
     for function in TICKET_RATES:
@@ -64,7 +61,7 @@ def test_ticket_metrics_in_range(tickets):
         assert median is None or median <= p90
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25))
 @given(st.data())
 def test_record_order_is_irrelevant(data):
     tickets = data.draw(ticket_lists())
@@ -78,7 +75,6 @@ def test_record_order_is_irrelevant(data):
             assert spec.function(answers) == spec.function(shuffled_answers), spec.name
 
 
-@FEW
 @given(ticket_lists(), survey_answer_lists())
 def test_rollup_equals_the_function_over_pooled_records(tickets, answers):
     records = {"tickets": tickets, "surveys": answers}
@@ -97,7 +93,6 @@ def test_rollup_equals_the_function_over_pooled_records(tickets, answers):
                     assert value == spec.function(pool), (level, subject, name)
 
 
-@FEW
 @given(
     st.lists(
         st.fixed_dictionaries(

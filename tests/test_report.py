@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from csperf import (
@@ -776,7 +776,6 @@ def small_reports(draw: st.DrawFn) -> Report:
     return Report(card, results, lang=draw(st.sampled_from(LANGUAGES)))
 
 
-@settings(max_examples=40, deadline=None)
 @given(report=small_reports())
 def test_text_renderers_keep_every_subject_and_total(report):
     rows = list(csv.DictReader(io.StringIO(render_csv(report), newline="")))

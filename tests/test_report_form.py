@@ -43,6 +43,7 @@ from csperf.report import points_formula, pre_round_digits, write_form_xlsx
 from csperf.report._form import FORM_COLUMNS, FORM_FIRST_ROW, excel_number
 from csperf.templates import customer_service_manager
 from csperf.text import localize
+from strategies import examples
 
 # -- a small evaluator of Excel formulas ----------------------------------------------------
 
@@ -867,7 +868,7 @@ raw_values = {
 }
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120))
 @given(
     values=st.fixed_dictionaries({k: s.map(float) for k, s in raw_values.items()}),
     policy=st.sampled_from(list(MissingPolicy)),

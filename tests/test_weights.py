@@ -35,7 +35,7 @@ from csperf.weights import (
     rank_order,
     swot,
 )
-from strategies import core_scorecards, weights
+from strategies import core_scorecards, examples, weights
 
 STRATEGIES = {s.name: s for s in BUILTIN_STRATEGIES}
 DIMS = ["service_quality", "efficiency", "capability", "teamwork"]
@@ -87,7 +87,7 @@ def test_rank_order_centroid_for_four():
     assert [round(w, 4) for w in result.values()] == [0.5208, 0.2708, 0.1458, 0.0625]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30))
 @given(st.integers(1, 30))
 def test_rank_order_is_a_decreasing_distribution(n):
     result = list(rank_order([f"k{i}" for i in range(n)]).values())
@@ -175,7 +175,6 @@ def test_combine_errors():
         combine([a], "1")  # type: ignore[arg-type]
 
 
-@settings(max_examples=40, deadline=None)
 @given(core_scorecards(), st.data())
 def test_combine_is_order_free_and_idempotent(card, data):
     groups = {d: list(ws) for d, ws in card.weighting.indicators.items()}
