@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, settings
 
 from csperf.hooks import PluginManager, get_plugin_manager
 from csperf.templates import customer_service_manager
+from support import LI_WEI
 
 CI_EXAMPLES = 40
 settings.register_profile(
@@ -54,13 +55,4 @@ def manager_card():
 @pytest.fixture
 def li_wei() -> dict[str, float]:
     """Measurements of a sample manager, worked by hand in test_scorecard.py."""
-    return {
-        "customer_satisfaction": 0.92,
-        "complaint_rate": 0.004,
-        "first_response_time": 45,
-        "resolution_time": 20000,
-        "product_knowledge": 88,
-        "script_compliance": 0.93,
-        "collaboration_rating": 4.2,
-        "information_sharing_rate": 0.97,
-    }
+    return dict(LI_WEI)

@@ -15,10 +15,9 @@ from click.testing import CliRunner
 from csperf import load_scorecard
 from csperf.cli import EXIT_DATA, EXIT_USAGE, cli
 from csperf.templates import customer_service_manager
+from support import ROOT
 
-TEMPLATE = (
-    Path(__file__).resolve().parent.parent / "src/csperf/templates/customer-service-manager.toml"
-)
+TEMPLATE = ROOT / "src/csperf/templates/customer-service-manager.toml"
 
 ROWS = [
     # Li Wei worked by hand in test_scorecard.py: 90.48; Zhang Min: 83.01.

@@ -42,8 +42,9 @@ from csperf.config import (
 )
 from csperf.templates import customer_service_manager
 from strategies import examples, scorecards
+from support import ROOT
 
-DATA = Path(__file__).resolve().parent / "data" / "config"
+DATA = ROOT / "tests" / "data" / "config"
 SHIPPED = Path(str(resources.files("csperf.templates") / "customer-service-manager.toml"))
 SUFFIX = {"toml": ".toml", "yaml": ".yaml", "json": ".json"}
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 import csperf
 from csperf.hooks import DISABLED_ENV, get_plugin_manager
+from support import ROOT
 
 pytestmark = pytest.mark.slow  # pip-installs the example package
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "csperf-example-plugin"
+EXAMPLE = ROOT / "docs" / "examples" / "csperf-example-plugin"
 
 
 @pytest.fixture(scope="module")

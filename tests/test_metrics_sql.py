@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from csperf.datasets import contact_centre
 from csperf.metrics import CATALOG, measure
+from support import ROOT
 
 duckdb = pytest.importorskip("duckdb")
 pytest.importorskip("pandas")
 
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "explanation" / "metrics.rst"
+PAGE = ROOT / "docs" / "explanation" / "metrics.rst"
 BLOCK = re.compile(r"\.\. code-block:: postgresql\n\n((?:[ ]+.*\n|\n)+)")
 
 

@@ -52,20 +52,12 @@ from csperf.report import (
     write_report,
 )
 from csperf.templates import customer_service_manager
+from support import LI_WEI
 
 # -- shared data (imported by the other test_report_* modules) -------------------------------
 
 PEOPLE = {
-    "li_wei": {
-        "customer_satisfaction": 0.92,
-        "complaint_rate": 0.004,
-        "first_response_time": 45,
-        "resolution_time": 20000,
-        "product_knowledge": 88,
-        "script_compliance": 0.93,
-        "collaboration_rating": 4.2,
-        "information_sharing_rate": 0.97,
-    },
+    "li_wei": dict(LI_WEI),
     "王芳": {
         "customer_satisfaction": 0.81,
         "complaint_rate": 0.012,

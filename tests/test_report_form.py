@@ -44,6 +44,7 @@ from csperf.report._form import FORM_COLUMNS, FORM_FIRST_ROW, excel_number
 from csperf.templates import customer_service_manager
 from csperf.text import localize
 from strategies import examples
+from support import LI_WEI
 
 # -- a small evaluator of Excel formulas ----------------------------------------------------
 
@@ -706,16 +707,7 @@ def check_form(form: Form, values: dict[str, float | None]) -> None:
 # "good", 90.00 "excellent"); test_boundary_subjects_are_real_rounding_ties checks that they
 # are, and that the last one is summed a hair below the tie by the form's float arithmetic.
 MANAGER_SUBJECTS = [
-    {
-        "customer_satisfaction": 0.92,
-        "complaint_rate": 0.004,
-        "first_response_time": 45,
-        "resolution_time": 20000,
-        "product_knowledge": 88,
-        "script_compliance": 0.93,
-        "collaboration_rating": 4.2,
-        "information_sharing_rate": 0.97,
-    },
+    dict(LI_WEI),
     {
         "customer_satisfaction": 0.5,
         "complaint_rate": 0.05,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from fractions import Fraction
-from pathlib import Path
 
 import attrs
 import pytest
@@ -36,6 +35,7 @@ from csperf.weights import (
     swot,
 )
 from strategies import core_scorecards, examples, weights
+from support import ROOT
 
 STRATEGIES = {s.name: s for s in BUILTIN_STRATEGIES}
 DIMS = ["service_quality", "efficiency", "capability", "teamwork"]
@@ -571,9 +571,7 @@ def test_weight_result_checks(card):
 
 def test_every_strategy_parameter_is_documented():
     """docs/reference/weights.rst lists each strategy's parameters in a table of its own."""
-    text = (
-        Path(__file__).resolve().parent.parent / "docs" / "reference" / "weights.rst"
-    ).read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "reference" / "weights.rst").read_text(encoding="utf-8")
     for strategy in BUILTIN_STRATEGIES:
         heading = re.search(
             rf"^``{strategy.name}``\n~+\n(.*?)(?=^``\w+``\n~+|^\S[^\n]*\n[-=]+\n|\Z)",
