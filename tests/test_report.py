@@ -52,7 +52,7 @@ from csperf.report import (
     write_report,
 )
 from csperf.templates import customer_service_manager
-from support import LI_WEI
+from support import CHEN_JING, LI_WEI
 
 # -- shared data (imported by the other test_report_* modules) -------------------------------
 
@@ -79,16 +79,7 @@ PEOPLE = {
         "information_sharing_rate": 0.75,
     },
     # 79.995 exactly: rounds to 80.00, a "good" total on the band edge.
-    "陈静": {
-        "customer_satisfaction": 0.86,
-        "complaint_rate": 0.0135,
-        "first_response_time": 50,
-        "resolution_time": 20000,
-        "product_knowledge": 80.55,
-        "script_compliance": 0.734,
-        "collaboration_rating": 4.2,
-        "information_sharing_rate": 0.97,
-    },
+    "陈静": dict(CHEN_JING),
 }
 
 

@@ -44,7 +44,7 @@ from csperf.report._form import FORM_COLUMNS, FORM_FIRST_ROW, excel_number
 from csperf.templates import customer_service_manager
 from csperf.text import localize
 from strategies import examples
-from support import LI_WEI
+from support import CHEN_JING, LI_WEI
 
 # -- a small evaluator of Excel formulas ----------------------------------------------------
 
@@ -728,16 +728,7 @@ MANAGER_SUBJECTS = [
         "collaboration_rating": 5,
         "information_sharing_rate": 1.0,
     },
-    {
-        "customer_satisfaction": 0.86,
-        "complaint_rate": 0.0135,
-        "first_response_time": 50,
-        "resolution_time": 20000,
-        "product_knowledge": 80.55,
-        "script_compliance": 0.734,
-        "collaboration_rating": 4.2,
-        "information_sharing_rate": 0.97,
-    },
+    dict(CHEN_JING),
     {
         "customer_satisfaction": 0.88,
         "complaint_rate": 0.0061,
