@@ -1,11 +1,43 @@
-"""Shared fixtures."""
+"""Shared fixtures, and the hypothesis settings profiles.
+
+``HYPOTHESIS_PROFILE`` chooses the profile (``dev`` unless set; ``.ci/run`` sets ``ci``):
+
+- ``ci`` runs :data:`CI_EXAMPLES` examples per property test, the count most tests used before
+  profiles existed; a test that needs another count says so relative to the profile with
+  ``@settings(max_examples=examples(n))`` (``tests/strategies.py``): ``n`` examples under ``ci``,
+  as many in proportion under another profile.
+- ``dev`` runs a quarter of that, for quick local runs.
+
+Neither has a deadline: on a shared 2-core machine running ``pytest -n auto`` an example's time
+depends on the load, not on the code (a property test that hits DuckDB or writes a workbook varies
+tenfold), so a deadline would only make the suite flaky; the suite checks results, never timings.
+For the same reason ``ci`` suppresses the ``too_slow`` health check (``dev`` keeps it, so a slow
+new strategy is noticed where it is written). The ``ci`` profile also keeps no example database (a CI checkout is fresh, and nothing is written
+into the tree) and prints the blob that reproduces a failure.
+"""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from csperf.hooks import PluginManager, get_plugin_manager
 from csperf.templates import customer_service_manager
+from support import LI_WEI
+
+CI_EXAMPLES = 40
+settings.register_profile(
+    "ci",
+    max_examples=CI_EXAMPLES,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=CI_EXAMPLES // 4, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture
@@ -23,13 +55,4 @@ def manager_card():
 @pytest.fixture
 def li_wei() -> dict[str, float]:
     """Measurements of a sample manager, worked by hand in test_scorecard.py."""
-    return {
-        "customer_satisfaction": 0.92,
-        "complaint_rate": 0.004,
-        "first_response_time": 45,
-        "resolution_time": 20000,
-        "product_knowledge": 88,
-        "script_compliance": 0.93,
-        "collaboration_rating": 4.2,
-        "information_sharing_rate": 0.97,
-    }
+    return dict(LI_WEI)

@@ -6,6 +6,7 @@ import functools
 import math
 from typing import Any
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from csperf import (
@@ -27,6 +28,18 @@ from csperf.text import LocalizedText
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 points_values = st.floats(min_value=0, max_value=100, allow_nan=False)
 decimals = st.decimals(min_value=0, max_value=1, places=4, allow_nan=False, allow_infinity=False)
+
+
+def examples(ci: int) -> int:
+    """``max_examples`` for a test that runs ``ci`` examples under the ``ci`` profile.
+
+    Under another profile the count scales with that profile's default (``conftest.py``): a test
+    written ``@settings(max_examples=examples(150))`` runs 150 examples in CI, where the default
+    is 40, and 38 under ``dev``, where it is 10. Read when the test module is imported, that is
+    after ``conftest.py`` has loaded the profile.
+    """
+    scale = settings.default.max_examples / settings.get_profile("ci").max_examples
+    return max(1, round(ci * scale))
 
 
 @st.composite

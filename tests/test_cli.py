@@ -15,10 +15,9 @@ from click.testing import CliRunner
 from csperf import load_scorecard
 from csperf.cli import EXIT_DATA, EXIT_USAGE, cli
 from csperf.templates import customer_service_manager
+from support import ROOT
 
-TEMPLATE = (
-    Path(__file__).resolve().parent.parent / "src/csperf/templates/customer-service-manager.toml"
-)
+TEMPLATE = ROOT / "src/csperf/templates/customer-service-manager.toml"
 
 ROWS = [
     # Li Wei worked by hand in test_scorecard.py: 90.48; Zhang Min: 83.01.
@@ -179,6 +178,7 @@ def test_score_writes_files_and_refuses_to_overwrite_its_input(runner, measureme
     assert measurements.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_score_from_a_csv_source(runner, tmp_path):
     from csperf.datasets import contact_centre
 

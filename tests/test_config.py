@@ -41,9 +41,10 @@ from csperf.config import (
     loads_scorecard,
 )
 from csperf.templates import customer_service_manager
-from strategies import scorecards
+from strategies import examples, scorecards
+from support import ROOT
 
-DATA = Path(__file__).resolve().parent / "data" / "config"
+DATA = ROOT / "tests" / "data" / "config"
 SHIPPED = Path(str(resources.files("csperf.templates") / "customer-service-manager.toml"))
 SUFFIX = {"toml": ".toml", "yaml": ".yaml", "json": ".json"}
 
@@ -69,7 +70,8 @@ def test_manager_template_round_trips_through_a_file(fmt, tmp_path, pm, manager_
     assert back.fingerprint == manager_card.fingerprint
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.too_slow])
 @given(scorecards())
 def test_generated_cards_round_trip_in_every_format(card):
     for fmt in FORMATS:
@@ -90,7 +92,8 @@ def _paths(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=examples(25), suppress_health_check=[HealthCheck.too_slow])
 @given(scorecards())
 def test_every_key_path_of_a_written_file_has_the_line_that_holds_it(card):
     for fmt, read in (("toml", _read_toml), ("yaml", _read_yaml), ("json", _read_json)):
@@ -878,7 +881,7 @@ _json_values = st.recursive(
 _MINI = json.loads((DATA / "valid" / "mini.json").read_text(encoding="utf-8"))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(_paths(_MINI)), _json_values, st.booleans())
 def test_whatever_a_file_holds_only_config_errors_come_out(path, value, delete):
     data = json.loads(json.dumps(_MINI))

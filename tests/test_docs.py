@@ -6,15 +6,15 @@ import importlib
 import importlib.util
 import inspect
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 import csperf
 from csperf.hooks import hookspecs
+from support import ROOT
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = ROOT / "docs"
 PUBLIC_MODULES = [
     "csperf",
     "csperf.errors",

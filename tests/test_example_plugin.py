@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,8 +15,11 @@ from csperf.cli import cli
 from csperf.hooks import DISABLED_ENV, get_plugin_manager
 from csperf.metrics import Ticket, measure
 from csperf.units import ValueDomain
+from support import ROOT
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "csperf-example-plugin"
+pytestmark = pytest.mark.slow  # pip-installs the example package
+
+EXAMPLE = ROOT / "docs" / "examples" / "csperf-example-plugin"
 
 
 @pytest.fixture(scope="module")

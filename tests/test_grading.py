@@ -5,11 +5,12 @@ import pickle
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csperf import CsperfError, GradeBand, GradeScale, ValidationError
 from csperf.errors import GradeError
+from strategies import examples
 
 
 def test_default_scale_bands_and_labels():
@@ -117,6 +118,7 @@ def test_scale_is_hashable_equal_and_picklable():
     assert pickle.loads(pickle.dumps(a)) == a
 
 
+@settings(max_examples=examples(100))
 @given(st.floats(0, 100), st.floats(0, 100))
 def test_grade_is_monotone_in_the_value(x, y):
     scale = GradeScale.default()
@@ -125,6 +127,7 @@ def test_grade_is_monotone_in_the_value(x, y):
     assert rank[scale.grade(lo).key] <= rank[scale.grade(hi).key]
 
 
+@settings(max_examples=examples(100))
 @given(st.lists(st.floats(0, 100), min_size=1, max_size=20))
 def test_vectorised_grading_equals_scalar_grading(values):
     scale = GradeScale.default()

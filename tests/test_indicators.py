@@ -6,7 +6,7 @@ from fractions import Fraction
 import attrs
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csperf import (
@@ -22,7 +22,7 @@ from csperf import (
     TargetTolerance,
     ValidationError,
 )
-from strategies import indicator_specs, raw_values
+from strategies import examples, indicator_specs, raw_values
 
 HIGHER = Direction.HIGHER_IS_BETTER
 LOWER = Direction.LOWER_IS_BETTER
@@ -320,6 +320,7 @@ def test_custom_rule_subclass_works_with_default_array():
 # -- properties --------------------------------------------------------------------------------
 
 
+@settings(max_examples=examples(100))
 @given(indicator_specs(), raw_values(), raw_values())
 def test_better_raw_value_never_lowers_points(spec, a, b):
     direction, rule = spec
@@ -331,6 +332,7 @@ def test_better_raw_value_never_lowers_points(spec, a, b):
         assert ind.score(lo) >= ind.score(hi)
 
 
+@settings(max_examples=examples(100))
 @given(indicator_specs(), raw_values())
 def test_points_are_bounded_by_zero_and_the_cap(spec, raw):
     direction, rule = spec
@@ -338,6 +340,7 @@ def test_points_are_bounded_by_zero_and_the_cap(spec, raw):
     assert 0 <= ind.score(raw) <= rule.max_points
 
 
+@settings(max_examples=examples(100))
 @given(indicator_specs(), st.lists(raw_values(), min_size=1, max_size=30))
 def test_vectorised_points_equal_scalar_points(spec, raws):
     direction, rule = spec

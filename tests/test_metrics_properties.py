@@ -21,10 +21,9 @@ from csperf.metrics import (
     service_level,
     validate_records,
 )
-from strategies import survey_answer_lists, ticket_lists
+from strategies import examples, survey_answer_lists, ticket_lists
 
 CATALOG = get_plugin_manager(entry_points=False).metrics()
-FEW = settings(max_examples=40, deadline=None)
 ROSTER = Roster(
     [
         RosterEntry("ann", "north", "mia"),
@@ -36,7 +35,6 @@ ROSTER = Roster(
 TICKET_RATES = (complaint_rate, fcr, service_level, abandonment_rate)
 
 
-@FEW
 @given(survey_answer_lists())
 def test_survey_metrics_in_range(answers):
     share, mean, score = (
@@ -54,7 +52,6 @@ def test_survey_metrics_in_range(answers):
         assert -100 <= score.value <= 100
 
 
-@FEW
 @given(ticket_lists())
 def test_ticket_metrics_in_range(tickets):
     for function in TICKET_RATES:
@@ -69,7 +66,7 @@ def test_ticket_metrics_in_range(tickets):
         assert median is None or median <= p90
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25))
 @given(st.data())
 def test_record_order_is_irrelevant(data):
     tickets = data.draw(ticket_lists())
@@ -83,7 +80,6 @@ def test_record_order_is_irrelevant(data):
             assert spec.function(answers) == spec.function(shuffled_answers), spec.name
 
 
-@FEW
 @given(ticket_lists(), survey_answer_lists())
 def test_rollup_equals_the_function_over_pooled_records(tickets, answers):
     records = {"tickets": tickets, "surveys": answers}
@@ -102,7 +98,6 @@ def test_rollup_equals_the_function_over_pooled_records(tickets, answers):
                     assert value == spec.function(pool), (level, subject, name)
 
 
-@FEW
 @given(
     st.lists(
         st.fixed_dictionaries(

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from csperf.datasets import contact_centre
 from csperf.hooks import get_plugin_manager
 from csperf.metrics import measure
+from support import ROOT
 
 CATALOG = get_plugin_manager(entry_points=False).metrics()
 duckdb = pytest.importorskip("duckdb")
 pytest.importorskip("pandas")
 
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "explanation" / "metrics.rst"
+PAGE = ROOT / "docs" / "explanation" / "metrics.rst"
 BLOCK = re.compile(r"\.\. code-block:: postgresql\n\n((?:[ ]+.*\n|\n)+)")
 
 

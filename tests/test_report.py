@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from csperf import (
@@ -52,20 +52,12 @@ from csperf.report._csv import csv_columns
 from csperf.report._labels import LABELS
 from csperf.report._table import display_width
 from csperf.templates import customer_service_manager
+from support import CHEN_JING, LI_WEI
 
 # -- shared data (imported by the other test_report_* modules) -------------------------------
 
 PEOPLE = {
-    "li_wei": {
-        "customer_satisfaction": 0.92,
-        "complaint_rate": 0.004,
-        "first_response_time": 45,
-        "resolution_time": 20000,
-        "product_knowledge": 88,
-        "script_compliance": 0.93,
-        "collaboration_rating": 4.2,
-        "information_sharing_rate": 0.97,
-    },
+    "li_wei": dict(LI_WEI),
     "王芳": {
         "customer_satisfaction": 0.81,
         "complaint_rate": 0.012,
@@ -87,16 +79,7 @@ PEOPLE = {
         "information_sharing_rate": 0.75,
     },
     # 79.995 exactly: rounds to 80.00, a "good" total on the band edge.
-    "陈静": {
-        "customer_satisfaction": 0.86,
-        "complaint_rate": 0.0135,
-        "first_response_time": 50,
-        "resolution_time": 20000,
-        "product_knowledge": 80.55,
-        "script_compliance": 0.734,
-        "collaboration_rating": 4.2,
-        "information_sharing_rate": 0.97,
-    },
+    "陈静": dict(CHEN_JING),
 }
 
 
@@ -781,7 +764,6 @@ def small_reports(draw: st.DrawFn) -> Report:
     return Report(card, results, lang=draw(st.sampled_from(LANGUAGES)))
 
 
-@settings(max_examples=40, deadline=None)
 @given(report=small_reports())
 def test_text_renderers_keep_every_subject_and_total(report):
     rows = list(csv.DictReader(io.StringIO(render_csv(report), newline="")))

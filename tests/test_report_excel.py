@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from csperf.report import Report, SampleInfo
 from csperf.report._excel import sheet_names, write_xlsx
 from csperf.templates import customer_service_manager
+from strategies import examples
 from test_report import PEOPLE, population, redistributing_report
 
 BAD = set("[]:*?/\\")
@@ -124,7 +125,7 @@ def test_awkward_subject_names_become_valid_sheets(tmp_path):
     assert links == [f"'{name}'!A1".replace("O'B", "O''B") for name in wb.sheetnames[1:]]
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80))
 @given(st.lists(st.text(max_size=40), max_size=8), st.lists(st.text(max_size=10), max_size=2))
 def test_sheet_names_are_always_valid_and_unique(names, taken):
     taken = sheet_names(taken)

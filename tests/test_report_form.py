@@ -49,6 +49,8 @@ from csperf.templates import customer_service_manager
 from csperf.text import localize
 from excel_formulas import DIV0, NA, VALUE, Sheet, column_index
 from excel_formulas import formula_value as _formula
+from strategies import examples
+from support import CHEN_JING, LI_WEI
 
 # -- the evaluator against Excel's documented behaviour -------------------------------------
 
@@ -326,16 +328,7 @@ def check_form(form: Form, values: dict[str, float | None]) -> None:
 # "good", 90.00 "excellent"); test_boundary_subjects_are_real_rounding_ties checks that they
 # are, and that the last one is summed a hair below the tie by the form's float arithmetic.
 MANAGER_SUBJECTS = [
-    {
-        "customer_satisfaction": 0.92,
-        "complaint_rate": 0.004,
-        "first_response_time": 45,
-        "resolution_time": 20000,
-        "product_knowledge": 88,
-        "script_compliance": 0.93,
-        "collaboration_rating": 4.2,
-        "information_sharing_rate": 0.97,
-    },
+    dict(LI_WEI),
     {
         "customer_satisfaction": 0.5,
         "complaint_rate": 0.05,
@@ -356,16 +349,7 @@ MANAGER_SUBJECTS = [
         "collaboration_rating": 5,
         "information_sharing_rate": 1.0,
     },
-    {
-        "customer_satisfaction": 0.86,
-        "complaint_rate": 0.0135,
-        "first_response_time": 50,
-        "resolution_time": 20000,
-        "product_knowledge": 80.55,
-        "script_compliance": 0.734,
-        "collaboration_rating": 4.2,
-        "information_sharing_rate": 0.97,
-    },
+    dict(CHEN_JING),
     {
         "customer_satisfaction": 0.88,
         "complaint_rate": 0.0061,
@@ -488,7 +472,7 @@ raw_values = {
 }
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120))
 @given(
     values=st.fixed_dictionaries({k: s.map(float) for k, s in raw_values.items()}),
     policy=st.sampled_from(list(MissingPolicy)),

@@ -281,6 +281,7 @@ def _body(dom: str) -> dict[str, str]:
     return dict(re.findall(r'([\w-]+)="([^"]*)"', tag.group(1)))
 
 
+@pytest.mark.slow
 def test_charts_render_without_script_errors_in_a_browser(tmp_path):
     browser = _chromium()
     report = population("zh", period="2024-Q2")

@@ -27,7 +27,7 @@ from csperf import (
     Weighting,
 )
 from csperf.errors import MissingMeasurementError, UnknownNameError, WeightingError
-from strategies import core_scorecards, raw_values
+from strategies import core_scorecards, examples, raw_values
 
 HIGHER = Direction.HIGHER_IS_BETTER
 IDENTITY = Piecewise([(0, 0), (100, 100)])
@@ -160,7 +160,7 @@ def test_precision_zero_and_four():
     assert identity_card({"x": 100}, precision=4).evaluate({"x": 12.34565}).total == 12.3457
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(
     st.lists(st.integers(1, 100), min_size=1, max_size=5).filter(lambda w: sum(w) <= 100),
     st.data(),
@@ -337,7 +337,7 @@ def test_batch_missing_error_names_the_first_subject(manager_card, li_wei):
     assert info.value.subject == "bob"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60))
 @given(core_scorecards(), st.data())
 def test_batch_equals_one_by_one(card, data):
     n = data.draw(st.integers(1, 8))
@@ -374,7 +374,7 @@ def test_batch_equals_one_by_one(card, data):
             assert batch.weights[key][i] == pytest.approx(e.indicators[key].weight, abs=1e-12)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80))
 @given(core_scorecards(missing=MissingPolicy.ERROR), st.data())
 def test_total_is_bounded_and_the_sum_of_contributions(card, data):
     row = {i.key: data.draw(raw_values()) for i in card.indicators}
@@ -387,7 +387,7 @@ def test_total_is_bounded_and_the_sum_of_contributions(card, data):
     assert math.fsum(i.weight for i in r.indicators.values()) == pytest.approx(1)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80))
 @given(core_scorecards(missing=MissingPolicy.ERROR), st.data())
 def test_a_better_raw_value_never_lowers_the_total(card, data):
     row = {i.key: data.draw(raw_values()) for i in card.indicators}

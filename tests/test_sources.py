@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 
 from csperf.datasets import contact_centre
 from csperf.errors import (
@@ -743,7 +743,6 @@ def test_docstring_examples(module):
 # -- files round-trip ---------------------------------------------------------------------------
 
 
-@settings(max_examples=40, deadline=None)
 @given(m=measurement_tables())
 def test_measurement_files_round_trip(m, tmp_path_factory):
     folder = tmp_path_factory.mktemp("m")

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csperf.sources import Measurements, RecordsSource, SqlSource, write_tables
-from strategies import source_centres, source_options, source_roster
+from strategies import examples, source_centres, source_options, source_roster
 
 PERIOD = (datetime(2024, 1, 3, tzinfo=timezone.utc), datetime(2024, 1, 21, tzinfo=timezone.utc))
 LEVELS = [("agent", False), ("agent", True), ("team", True), ("manager", True)]
@@ -58,7 +58,8 @@ def measure_both(rows, options, level, with_roster, period, connection, dialect)
     return expected, found
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     rows=source_centres(),
     options=source_options(),
@@ -71,7 +72,8 @@ def test_sqlite_equals_python(rows, options, level, period):
     assert_same(expected, found)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=examples(12), suppress_health_check=[HealthCheck.too_slow])
 @given(
     rows=source_centres(max_rows=12),
     options=source_options(),

@@ -5,12 +5,12 @@ import pickle
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csperf import Weighting
 from csperf.errors import WeightingError
-from strategies import weights
+from strategies import examples, weights
 
 
 def test_effective_weight_is_the_product_of_levels():
@@ -110,6 +110,7 @@ def test_unknown_indicator_lookup():
         Weighting({"a": 1}, {"a": {"x": 1}}).dimension_of("zz")
 
 
+@settings(max_examples=examples(100))
 @given(st.integers(1, 6).flatmap(lambda n: st.tuples(weights(n), st.just(n))), st.data())
 def test_effective_weights_are_non_negative_and_sum_to_one(dim_spec, data):
     dim_weights, n = dim_spec

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from fractions import Fraction
-from pathlib import Path
 
 import attrs
 import pytest
@@ -28,7 +27,8 @@ from csperf.weights import (
     swot,
 )
 from csperf.weights._strategy import BUILTIN_STRATEGIES
-from strategies import core_scorecards, weights
+from strategies import core_scorecards, examples, weights
+from support import ROOT
 
 STRATEGIES = {s.name: s for s in BUILTIN_STRATEGIES}
 DIMS = ["service_quality", "efficiency", "capability", "teamwork"]
@@ -80,7 +80,7 @@ def test_rank_order_centroid_for_four():
     assert [round(w, 4) for w in result.values()] == [0.5208, 0.2708, 0.1458, 0.0625]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30))
 @given(st.integers(1, 30))
 def test_rank_order_is_a_decreasing_distribution(n):
     result = list(rank_order([f"k{i}" for i in range(n)]).values())
@@ -168,7 +168,6 @@ def test_combine_errors():
         combine([a], "1")  # type: ignore[arg-type]
 
 
-@settings(max_examples=40, deadline=None)
 @given(core_scorecards(), st.data())
 def test_combine_is_order_free_and_idempotent(card, data):
     groups = {d: list(ws) for d, ws in card.weighting.indicators.items()}
@@ -565,9 +564,7 @@ def test_weight_result_checks(card):
 
 def test_every_strategy_parameter_is_documented():
     """docs/reference/weights.rst lists each strategy's parameters in a table of its own."""
-    text = (
-        Path(__file__).resolve().parent.parent / "docs" / "reference" / "weights.rst"
-    ).read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "reference" / "weights.rst").read_text(encoding="utf-8")
     for strategy in BUILTIN_STRATEGIES:
         heading = re.search(
             rf"^``{strategy.name}``\n~+\n(.*?)(?=^``\w+``\n~+|^\S[^\n]*\n[-=]+\n|\Z)",

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from csperf.errors import InconsistentJudgementsError, WeightingError
 from csperf.weights import RANDOM_INDEX, AhpResult, RandomIndexTable, ahp
+from strategies import examples
 
 # Saaty, T. L. (2008). Decision making with the analytic hierarchy process. Int. J. Services
 # Sciences 1(1), 83-98, the drinks example: relative consumption of drinks in the United States.
@@ -312,7 +313,7 @@ def test_ahp_result_is_a_value():
 positive_weights = st.lists(st.integers(1, 50), min_size=1, max_size=8)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60))
 @given(positive_weights)
 def test_a_consistent_matrix_gives_back_its_weights(raw):
     keys = [f"k{i}" for i in range(len(raw))]
@@ -336,7 +337,7 @@ def judgement_sets(draw: st.DrawFn) -> tuple[list[str], dict[tuple[str, str], Fr
     return keys, judgements
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60))
 @given(judgement_sets(), st.randoms(use_true_random=False))
 def test_weights_are_a_distribution_and_follow_a_permutation(case, rnd):
     keys, judgements = case

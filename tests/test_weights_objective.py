@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from csperf import Direction, MeasurementError
 from csperf.errors import WeightingError
 from csperf.weights import critic, entropy
+from strategies import examples
 
 HIGHER = Direction.HIGHER_IS_BETTER
 LOWER = Direction.LOWER_IS_BETTER
@@ -276,7 +277,7 @@ def _run(method, keys, rows, directions):
 
 
 @pytest.mark.parametrize("method", [entropy, critic])
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50))
 @given(case=tables(), rnd=st.randoms(use_true_random=False))
 def test_weights_are_a_distribution_and_follow_permutations(method, case, rnd):
     keys, rows, directions = case
@@ -303,7 +304,6 @@ def test_weights_are_a_distribution_and_follow_permutations(method, case, rnd):
 
 
 @pytest.mark.parametrize("method", [entropy, critic])
-@settings(max_examples=40, deadline=None)
 @given(case=tables(), factor=st.integers(1, 100), shift=st.integers(-100, 100))
 def test_min_max_weights_ignore_the_unit_of_each_indicator(method, case, factor, shift):
     keys, rows, directions = case

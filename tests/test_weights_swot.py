@@ -13,7 +13,7 @@ from csperf import ValidationError, Weighting
 from csperf.errors import WeightingError
 from csperf.templates import customer_service_manager
 from csperf.weights import SwotChange, SwotFactor, SwotKind, SwotPolicy, SwotResult, swot
-from strategies import core_scorecards
+from strategies import core_scorecards, examples
 
 BASE = customer_service_manager().weighting  # 40 / 30 / 20 / 10, indicators as in the template
 
@@ -405,7 +405,8 @@ def _adjusted(base, factors, policy):
         raise
 
 
-@settings(max_examples=120, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=examples(120))
 @given(adjustments(), st.randoms(use_true_random=False))
 def test_targets_end_in_range_and_untargeted_ratios_hold(case, rnd):
     base, factors, policy = case

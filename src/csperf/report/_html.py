@@ -321,7 +321,7 @@ def render_html(report: Report) -> str:
     """
     from importlib import resources
 
-    from csperf import __version__
+    from csperf._version import __version__
 
     css = resources.files("csperf.report").joinpath(_CSS_FILE).read_text(encoding="utf-8")
     card = report.scorecard

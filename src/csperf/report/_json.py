@@ -39,7 +39,7 @@ def report_data(report: Report) -> dict[str, Any]:
         A dict following the schema ``csperf.report/1``
         (see :doc:`/explanation/report-json-schema`).
     """
-    from csperf import __version__
+    from csperf._version import __version__
 
     card = report.scorecard
     text = report.text
