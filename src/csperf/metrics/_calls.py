@@ -16,8 +16,8 @@ from csperf.metrics._engine import (
 )
 
 if TYPE_CHECKING:
+    from csperf._periods import Bounds as Period
     from csperf.metrics._roster import Roster
-    from csperf.metrics._validate import Period
     from csperf.metrics._values import MetricValue
     from csperf.metrics.records import Ticket
 

@@ -12,6 +12,12 @@ Each record kind has a name (``"tickets"``, ``"surveys"``...), one timestamp tha
 whether a record falls in a period, one field naming the agent the record is attributed to,
 and the fields that identify a record (two records with the same key are duplicates). They
 are listed in :data:`RECORD_KINDS`.
+
+These classes are the one statement of the record schema: each field's column type (``id``,
+``name``, ``ts``, ``bool`` or ``real``) is in its attrs metadata, whether it is required is
+whether it has a default, and its domain is checked by the class. The CSV columns, the SQL
+column reading and the row coercion of :func:`~csperf.metrics.coerce_record` are derived
+from them (:func:`column_types`).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from csperf._cells import COLUMN, ColumnType
 from csperf._frozen import FrozenDict
 from csperf.errors import ValidationError
 from csperf.metrics._checks import (
@@ -47,7 +54,14 @@ __all__ = [
     "SharingItem",
     "SurveyAnswer",
     "Ticket",
+    "column_types",
 ]
+
+_ID: Mapping[str, ColumnType] = FrozenDict({COLUMN: "id"})
+_NAME: Mapping[str, ColumnType] = FrozenDict({COLUMN: "name"})
+_TS: Mapping[str, ColumnType] = FrozenDict({COLUMN: "ts"})
+_BOOL: Mapping[str, ColumnType] = FrozenDict({COLUMN: "bool"})
+_REAL: Mapping[str, ColumnType] = FrozenDict({COLUMN: "real"})
 
 
 def _set(record: Any, field: str, value: Any) -> None:
@@ -98,22 +112,22 @@ class Ticket:
         60.0
     """
 
-    id: str | int
-    agent: str
-    channel: str
-    created_at: datetime
-    first_response_at: datetime | None = None
-    resolved_at: datetime | None = None
-    final_resolved_at: datetime | None = None
-    reopened: bool = False
-    complaint: bool = False
-    customer: str | int | None = None
-    wait_seconds: float | None = None
-    answered: bool | None = None
-    abandoned: bool | None = None
-    talk_seconds: float | None = None
-    hold_seconds: float | None = None
-    acw_seconds: float | None = None
+    id: str | int = attrs.field(metadata=_ID)
+    agent: str = attrs.field(metadata=_NAME)
+    channel: str = attrs.field(metadata=_NAME)
+    created_at: datetime = attrs.field(metadata=_TS)
+    first_response_at: datetime | None = attrs.field(default=None, metadata=_TS)
+    resolved_at: datetime | None = attrs.field(default=None, metadata=_TS)
+    final_resolved_at: datetime | None = attrs.field(default=None, metadata=_TS)
+    reopened: bool = attrs.field(default=False, metadata=_BOOL)
+    complaint: bool = attrs.field(default=False, metadata=_BOOL)
+    customer: str | int | None = attrs.field(default=None, metadata=_ID)
+    wait_seconds: float | None = attrs.field(default=None, metadata=_REAL)
+    answered: bool | None = attrs.field(default=None, metadata=_BOOL)
+    abandoned: bool | None = attrs.field(default=None, metadata=_BOOL)
+    talk_seconds: float | None = attrs.field(default=None, metadata=_REAL)
+    hold_seconds: float | None = attrs.field(default=None, metadata=_REAL)
+    acw_seconds: float | None = attrs.field(default=None, metadata=_REAL)
 
     def __attrs_post_init__(self) -> None:
         obj = "Ticket"
@@ -260,11 +274,11 @@ class SurveyAnswer:
         4
     """
 
-    agent: str
-    contact_id: str | int
-    submitted_at: datetime
-    csat: int | None = None
-    nps: int | None = None
+    agent: str = attrs.field(metadata=_NAME)
+    contact_id: str | int = attrs.field(metadata=_ID)
+    submitted_at: datetime = attrs.field(metadata=_TS)
+    csat: int | None = attrs.field(default=None, metadata=_REAL)
+    nps: int | None = attrs.field(default=None, metadata=_REAL)
 
     def __attrs_post_init__(self) -> None:
         obj = "SurveyAnswer"
@@ -297,12 +311,12 @@ class QaReview:
         0.9
     """
 
-    agent: str
-    reviewed_at: datetime
-    checks_passed: int
-    checks_applicable: int
-    critical_failed: bool = False
-    id: str | int | None = None
+    agent: str = attrs.field(metadata=_NAME)
+    reviewed_at: datetime = attrs.field(metadata=_TS)
+    checks_passed: int = attrs.field(metadata=_REAL)
+    checks_applicable: int = attrs.field(metadata=_REAL)
+    critical_failed: bool = attrs.field(default=False, metadata=_BOOL)
+    id: str | int | None = attrs.field(default=None, metadata=_ID)
 
     def __attrs_post_init__(self) -> None:
         obj = "QaReview"
@@ -407,9 +421,9 @@ class KnowledgeTest:
         score: The score, 0–100.
     """
 
-    agent: str
-    taken_at: datetime
-    score: float
+    agent: str = attrs.field(metadata=_NAME)
+    taken_at: datetime = attrs.field(metadata=_TS)
+    score: float = attrs.field(metadata=_REAL)
 
     def __attrs_post_init__(self) -> None:
         obj = "KnowledgeTest"
@@ -429,10 +443,10 @@ class PeerRating:
         score: The rating, 1–5 (fractions allowed).
     """
 
-    rater: str
-    ratee: str
-    rated_at: datetime
-    score: float
+    rater: str = attrs.field(metadata=_NAME)
+    ratee: str = attrs.field(metadata=_NAME)
+    rated_at: datetime = attrs.field(metadata=_TS)
+    score: float = attrs.field(metadata=_REAL)
 
     def __attrs_post_init__(self) -> None:
         obj = "PeerRating"
@@ -460,10 +474,10 @@ class SharingItem:
         id: Identifier of the item, unique among items when given, or None.
     """
 
-    agent: str
-    due_at: datetime
-    shared_at: datetime | None = None
-    id: str | int | None = None
+    agent: str = attrs.field(metadata=_NAME)
+    due_at: datetime = attrs.field(metadata=_TS)
+    shared_at: datetime | None = attrs.field(default=None, metadata=_TS)
+    id: str | int | None = attrs.field(default=None, metadata=_ID)
 
     def __attrs_post_init__(self) -> None:
         obj = "SharingItem"
@@ -490,11 +504,11 @@ class RosterEntry:
         valid_to: End of validity (exclusive), or None for "until further notice".
     """
 
-    agent: str
-    team: str
-    manager: str
-    valid_from: datetime | None = None
-    valid_to: datetime | None = None
+    agent: str = attrs.field(metadata=_NAME)
+    team: str = attrs.field(metadata=_NAME)
+    manager: str = attrs.field(metadata=_NAME)
+    valid_from: datetime | None = attrs.field(default=None, metadata=_TS)
+    valid_to: datetime | None = attrs.field(default=None, metadata=_TS)
 
     def __attrs_post_init__(self) -> None:
         obj = "RosterEntry"
@@ -525,6 +539,19 @@ class RosterEntry:
         return not (start is not None and self.valid_to is not None and self.valid_to <= start)
 
 
+def column_types(record_type: type) -> Mapping[str, ColumnType]:
+    """Field name → column type of a record class, in field order, from its attrs metadata.
+
+    Column types: ``id`` (text or whole number), ``name`` (text), ``ts`` (timestamp), ``bool``
+    (true/false), ``real`` (number).
+
+    Examples:
+        >>> dict(column_types(KnowledgeTest))
+        {'agent': 'name', 'taken_at': 'ts', 'score': 'real'}
+    """
+    return FrozenDict({a.name: a.metadata[COLUMN] for a in attrs.fields(record_type)})
+
+
 @attrs.frozen
 class RecordKind:
     """How the catalog treats one kind of record.
@@ -549,6 +576,16 @@ class RecordKind:
     def fields(self) -> tuple[str, ...]:
         """The record type's field names, in order (also the CSV column names)."""
         return tuple(a.name for a in attrs.fields(self.record_type))
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The fields without a default, in order: a row without one is rejected."""
+        return tuple(a.name for a in attrs.fields(self.record_type) if a.default is attrs.NOTHING)
+
+    @property
+    def columns(self) -> Mapping[str, ColumnType]:
+        """Field name → column type, in order (see :func:`column_types`)."""
+        return column_types(self.record_type)
 
     def key(self, record: Any) -> tuple[Any, ...] | None:
         """The record's key, or None when a key field is None."""

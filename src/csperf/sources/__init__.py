@@ -16,12 +16,12 @@ The built-in sources (:data:`BUILTIN_SOURCES`) are offered to the plugin system 
 
 from __future__ import annotations
 
+from csperf._periods import Period, parse_period
 from csperf.sources._base import MetricSource
 from csperf.sources._csv import CsvRows, CsvSource, read_csv_rows
 from csperf.sources._dialects import Column, Dialect, DuckDbDialect, Params, SqliteDialect
 from csperf.sources._duckdb import DuckDbSource
 from csperf.sources._measurements import Measurements
-from csperf.sources._period import Period, parse_period
 from csperf.sources._records import RecordsSource
 from csperf.sources._schema import COLUMNS
 from csperf.sources._sql import SqlSource, write_tables

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from csperf._periods import Period, as_timezone, parse_period
 from csperf.errors import UnknownNameError, ValidationError
 from csperf.metrics import (
     CATALOG,
@@ -20,7 +21,6 @@ from csperf.metrics import (
     metric_spec,
 )
 from csperf.sources._measurements import Measurements
-from csperf.sources._period import Period, as_timezone, parse_period
 
 __all__ = ["Request", "finish", "from_rollup", "request"]
 

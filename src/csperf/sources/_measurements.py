@@ -16,9 +16,9 @@ import attrs
 from csperf._frozen import FrozenDict
 from csperf._io import atomic_write_text
 from csperf._keys import check_key
+from csperf._periods import Period
 from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
 from csperf.metrics import CATALOG, LEVELS, MetricValue, RejectedRecords
-from csperf.sources._period import Period
 
 __all__ = ["Measurements"]
 
