@@ -44,7 +44,12 @@ def test_the_vocabulary_is_one_meaning_per_word():
 @pytest.mark.parametrize(("word", "meaning"), WORDS)
 def test_every_reader_of_flags_accepts_the_same_words(word, meaning):
     assert option_bool("csv", "flag", word.upper()) is meaning
-    row = {"id": 1, "agent": "ann", "channel": "chat", "created_at": datetime(2026, 7, 1, tzinfo=UTC)}
+    row = {
+        "id": 1,
+        "agent": "ann",
+        "channel": "chat",
+        "created_at": datetime(2026, 7, 1, tzinfo=UTC),
+    }
     record = coerce_record(RECORD_KINDS["tickets"], {**row, "complaint": f" {word} "})
     assert record.complaint is meaning
 

@@ -20,12 +20,12 @@ Examples:
 
 from __future__ import annotations
 
+from csperf._labels import LABELS, LANGUAGES
 from csperf.report._csv import csv_columns, render_csv
 from csperf.report._excel import sheet_names, write_xlsx
 from csperf.report._form import points_formula, pre_round_digits, write_form_xlsx
 from csperf.report._html import render_html
 from csperf.report._json import SCHEMA, json_schema, render_json, report_data
-from csperf.report._labels import LABELS, LANGUAGES
 from csperf.report._markdown import render_markdown
 from csperf.report._model import Report, SampleInfo, read_samples
 from csperf.report._table import display_width, render_table
