@@ -146,3 +146,27 @@ def test_a_field_is_read_by_its_column_type_not_its_name():
 )
 def test_coerce_cell(column, value, expected):
     assert coerce_cell(column, value) == expected
+
+
+def test_number_domains_are_stated_once_in_the_metadata():
+    from csperf._cells import DOMAIN, WHOLE
+    from csperf.metrics.records import limits
+    from csperf.sources._sqlplan import rules
+
+    found = 0
+    for name, kind in RECORD_KINDS.items():
+        checks = {(rule[0], rule[2]) for rule in rules(name)}
+        for field in attrs.fields(kind.record_type):
+            if DOMAIN not in field.metadata:
+                assert field.metadata[COLUMN] != "real", field.name
+                continue
+            found += 1
+            domain, bounds = field.metadata[DOMAIN], limits(kind.record_type, field.name)
+            assert bounds["low"] == domain.lower
+            if field.metadata[WHOLE]:
+                assert all(isinstance(b, int) for b in bounds.values())
+            [(condition, _)] = [c for c in checks if c[1] == field.name and "<" in c[0]]
+            assert f"{field.name} < {bounds['low']:g}" in condition
+            if "high" in bounds:
+                assert f"{field.name} > {bounds['high']:g}" in condition
+    assert found == 10  # 4 durations, csat, nps, 2 QA counts, 2 scores

@@ -23,8 +23,10 @@ from csperf._periods import parse_datetime
 __all__ = [
     "COLUMN",
     "COLUMN_TYPES",
+    "DOMAIN",
     "FALSE_WORDS",
     "TRUE_WORDS",
+    "WHOLE",
     "ColumnType",
     "coerce_cell",
     "parse_bool",
@@ -39,6 +41,12 @@ COLUMN_TYPES: tuple[ColumnType, ...] = ("id", "name", "ts", "bool", "real")
 
 COLUMN = "csperf.column"
 """The attrs metadata key holding a record field's :data:`ColumnType`."""
+
+DOMAIN = "csperf.domain"
+"""The attrs metadata key holding a number field's :class:`~csperf.units.ValueDomain`."""
+
+WHOLE = "csperf.whole"
+"""The attrs metadata key saying that a number field takes whole numbers only."""
 
 TRUE_WORDS: tuple[str, ...] = ("true", "t", "yes", "y", "1", "on", "是")
 """Text read as true in a boolean cell or option (compared trimmed and lower-cased)."""

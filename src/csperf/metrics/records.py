@@ -22,13 +22,15 @@ from them (:func:`column_types`).
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 import attrs
 
-from csperf._cells import COLUMN, ColumnType
+from csperf._cells import COLUMN, DOMAIN, WHOLE, ColumnType
 from csperf._frozen import FrozenDict
 from csperf.errors import ValidationError
 from csperf.metrics._checks import (
@@ -43,6 +45,7 @@ from csperf.metrics._checks import (
     check_real,
     fail,
 )
+from csperf.units import NON_NEGATIVE, ValueDomain
 
 __all__ = [
     "RECORD_KINDS",
@@ -61,7 +64,33 @@ _ID: Mapping[str, ColumnType] = FrozenDict({COLUMN: "id"})
 _NAME: Mapping[str, ColumnType] = FrozenDict({COLUMN: "name"})
 _TS: Mapping[str, ColumnType] = FrozenDict({COLUMN: "ts"})
 _BOOL: Mapping[str, ColumnType] = FrozenDict({COLUMN: "bool"})
-_REAL: Mapping[str, ColumnType] = FrozenDict({COLUMN: "real"})
+
+
+def _number(domain: ValueDomain, *, whole: bool = False) -> Mapping[str, Any]:
+    """The metadata of a number field: its column type, value domain and wholeness."""
+    return FrozenDict({COLUMN: "real", DOMAIN: domain, WHOLE: whole})
+
+
+_DURATION = _number(NON_NEGATIVE)
+
+
+@functools.cache
+def limits(record_type: type, field: str) -> Mapping[str, Any]:
+    """The finite bounds of a number field's domain, as ``low``/``high`` keyword arguments.
+
+    Bounds of a whole-number field are ints. Only bounds that exist are given.
+
+    Examples:
+        >>> dict(limits(SurveyAnswer, "csat")), dict(limits(Ticket, "wait_seconds"))
+        ({'low': 1, 'high': 5}, {'low': 0.0})
+    """
+    metadata = attrs.fields_dict(record_type)[field].metadata
+    domain: ValueDomain = metadata[DOMAIN]
+    found: dict[str, Any] = {}
+    for name, bound in (("low", domain.lower), ("high", domain.upper)):
+        if not math.isinf(bound):
+            found[name] = int(bound) if metadata[WHOLE] else bound
+    return FrozenDict(found)
 
 
 def _set(record: Any, field: str, value: Any) -> None:
@@ -122,12 +151,12 @@ class Ticket:
     reopened: bool = attrs.field(default=False, metadata=_BOOL)
     complaint: bool = attrs.field(default=False, metadata=_BOOL)
     customer: str | int | None = attrs.field(default=None, metadata=_ID)
-    wait_seconds: float | None = attrs.field(default=None, metadata=_REAL)
+    wait_seconds: float | None = attrs.field(default=None, metadata=_DURATION)
     answered: bool | None = attrs.field(default=None, metadata=_BOOL)
     abandoned: bool | None = attrs.field(default=None, metadata=_BOOL)
-    talk_seconds: float | None = attrs.field(default=None, metadata=_REAL)
-    hold_seconds: float | None = attrs.field(default=None, metadata=_REAL)
-    acw_seconds: float | None = attrs.field(default=None, metadata=_REAL)
+    talk_seconds: float | None = attrs.field(default=None, metadata=_DURATION)
+    hold_seconds: float | None = attrs.field(default=None, metadata=_DURATION)
+    acw_seconds: float | None = attrs.field(default=None, metadata=_DURATION)
 
     def __attrs_post_init__(self) -> None:
         obj = "Ticket"
@@ -186,7 +215,13 @@ class Ticket:
         for field in ("wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds"):
             value = getattr(self, field)
             if value is not None:
-                _set(self, field, check_real(obj, field, value, low=0, reason="negative_duration"))
+                _set(
+                    self,
+                    field,
+                    check_real(
+                        obj, field, value, **limits(Ticket, field), reason="negative_duration"
+                    ),
+                )
         answered = check_optional_bool(obj, "answered", self.answered)
         abandoned = check_optional_bool(obj, "abandoned", self.abandoned)
         if answered is not None and abandoned is None:
@@ -277,8 +312,8 @@ class SurveyAnswer:
     agent: str = attrs.field(metadata=_NAME)
     contact_id: str | int = attrs.field(metadata=_ID)
     submitted_at: datetime = attrs.field(metadata=_TS)
-    csat: int | None = attrs.field(default=None, metadata=_REAL)
-    nps: int | None = attrs.field(default=None, metadata=_REAL)
+    csat: int | None = attrs.field(default=None, metadata=_number(ValueDomain(1, 5), whole=True))
+    nps: int | None = attrs.field(default=None, metadata=_number(ValueDomain(0, 10), whole=True))
 
     def __attrs_post_init__(self) -> None:
         obj = "SurveyAnswer"
@@ -288,9 +323,11 @@ class SurveyAnswer:
         if self.csat is None and self.nps is None:
             raise fail(obj, "csat", None, "missing_field", "or nps must be given")
         if self.csat is not None:
-            _set(self, "csat", check_integer(obj, "csat", self.csat, low=1, high=5))
+            _set(
+                self, "csat", check_integer(obj, "csat", self.csat, **limits(SurveyAnswer, "csat"))
+            )
         if self.nps is not None:
-            _set(self, "nps", check_integer(obj, "nps", self.nps, low=0, high=10))
+            _set(self, "nps", check_integer(obj, "nps", self.nps, **limits(SurveyAnswer, "nps")))
 
 
 @attrs.frozen
@@ -313,8 +350,8 @@ class QaReview:
 
     agent: str = attrs.field(metadata=_NAME)
     reviewed_at: datetime = attrs.field(metadata=_TS)
-    checks_passed: int = attrs.field(metadata=_REAL)
-    checks_applicable: int = attrs.field(metadata=_REAL)
+    checks_passed: int = attrs.field(metadata=_number(NON_NEGATIVE, whole=True))
+    checks_applicable: int = attrs.field(metadata=_number(ValueDomain(1), whole=True))
     critical_failed: bool = attrs.field(default=False, metadata=_BOOL)
     id: str | int | None = attrs.field(default=None, metadata=_ID)
 
@@ -322,8 +359,15 @@ class QaReview:
         obj = "QaReview"
         _set(self, "agent", check_name(obj, "agent", self.agent))
         check_aware(obj, "reviewed_at", self.reviewed_at)
-        applicable = check_integer(obj, "checks_applicable", self.checks_applicable, low=1)
-        passed = check_integer(obj, "checks_passed", self.checks_passed, low=0)
+        applicable = check_integer(
+            obj,
+            "checks_applicable",
+            self.checks_applicable,
+            **limits(QaReview, "checks_applicable"),
+        )
+        passed = check_integer(
+            obj, "checks_passed", self.checks_passed, **limits(QaReview, "checks_passed")
+        )
         if passed > applicable:
             raise fail(
                 obj,
@@ -423,13 +467,13 @@ class KnowledgeTest:
 
     agent: str = attrs.field(metadata=_NAME)
     taken_at: datetime = attrs.field(metadata=_TS)
-    score: float = attrs.field(metadata=_REAL)
+    score: float = attrs.field(metadata=_number(ValueDomain(0, 100)))
 
     def __attrs_post_init__(self) -> None:
         obj = "KnowledgeTest"
         _set(self, "agent", check_name(obj, "agent", self.agent))
         check_aware(obj, "taken_at", self.taken_at)
-        _set(self, "score", check_real(obj, "score", self.score, low=0, high=100))
+        _set(self, "score", check_real(obj, "score", self.score, **limits(KnowledgeTest, "score")))
 
 
 @attrs.frozen
@@ -446,14 +490,14 @@ class PeerRating:
     rater: str = attrs.field(metadata=_NAME)
     ratee: str = attrs.field(metadata=_NAME)
     rated_at: datetime = attrs.field(metadata=_TS)
-    score: float = attrs.field(metadata=_REAL)
+    score: float = attrs.field(metadata=_number(ValueDomain(1, 5)))
 
     def __attrs_post_init__(self) -> None:
         obj = "PeerRating"
         _set(self, "rater", check_name(obj, "rater", self.rater))
         _set(self, "ratee", check_name(obj, "ratee", self.ratee))
         check_aware(obj, "rated_at", self.rated_at)
-        _set(self, "score", check_real(obj, "score", self.score, low=1, high=5))
+        _set(self, "score", check_real(obj, "score", self.score, **limits(PeerRating, "score")))
 
     @property
     def is_self_rating(self) -> bool:

@@ -28,7 +28,17 @@ from typing import Any
 
 import attrs
 
-from csperf.metrics import RECORD_KINDS, Roster
+from csperf._cells import WHOLE
+from csperf.metrics import (
+    RECORD_KINDS,
+    KnowledgeTest,
+    PeerRating,
+    QaReview,
+    Roster,
+    SurveyAnswer,
+    Ticket,
+)
+from csperf.metrics.records import limits
 from csperf.sources._dialects import Column, Dialect, Params
 from csperf.sources._schema import COLUMNS, quote, required_columns
 
@@ -82,15 +92,23 @@ def _timestamp(field: str) -> list[Rule]:
     return [_invalid(field), (f"{field}__n = 1", "naive_timestamp", field)]
 
 
-def _whole(field: str, low: int, high: int | None) -> list[Rule]:
-    out = f"{field} <> ROUND({field}) OR {field} < {low}"
-    if high is not None:
-        out += f" OR {field} > {high}"
-    return [_invalid(field), (f"{field} IS NOT NULL AND ({out})", "off_scale", field)]
+def _number(record_type: type, field: str, reason: str = "off_scale") -> list[Rule]:
+    """Checks of a number field: readable, then within its domain (whole if it must be).
 
-
-def _range(field: str, low: int, high: int) -> list[Rule]:
-    return [_invalid(field), (f"{field} < {low} OR {field} > {high}", "off_scale", field)]
+    The domain and wholeness come from the record class's field metadata
+    (:func:`csperf.metrics.records.limits`), as the record's own check takes them.
+    """
+    bounds = limits(record_type, field)
+    whole = bool(attrs.fields_dict(record_type)[field].metadata[WHOLE])
+    parts = [f"{field} <> ROUND({field})"] if whole else []
+    if "low" in bounds:
+        parts.append(f"{field} < {bounds['low']:g}")
+    if "high" in bounds:
+        parts.append(f"{field} > {bounds['high']:g}")
+    condition = " OR ".join(parts)
+    if whole:
+        condition = f"{field} IS NOT NULL AND ({condition})"
+    return [_invalid(field), (condition, reason, field)]
 
 
 def rules(kind: str) -> list[Rule]:
@@ -131,7 +149,7 @@ def rules(kind: str) -> list[Rule]:
             ),
         ]
         for field in ("wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds"):
-            found += [_invalid(field), (f"{field} < 0", "negative_duration", field)]
+            found += _number(Ticket, field, "negative_duration")
         found += [
             _invalid("answered"),
             _invalid("abandoned"),
@@ -149,20 +167,20 @@ def rules(kind: str) -> list[Rule]:
     elif kind == "surveys":
         found += [_invalid("agent"), _invalid("contact_id"), *_timestamp("submitted_at")]
         found.append(("csat__m = 1 AND nps__m = 1", "missing_field", "csat"))
-        found += _whole("csat", 1, 5) + _whole("nps", 0, 10)
+        found += _number(SurveyAnswer, "csat") + _number(SurveyAnswer, "nps")
     elif kind == "qa_reviews":
         found += [_invalid("agent"), *_timestamp("reviewed_at")]
-        found += _whole("checks_applicable", 1, None) + _whole("checks_passed", 0, None)
+        found += _number(QaReview, "checks_applicable") + _number(QaReview, "checks_passed")
         found += [
             ("checks_passed > checks_applicable", "off_scale", "checks_passed"),
             _invalid("critical_failed"),
             _invalid("id"),
         ]
     elif kind == "knowledge_tests":
-        found += [_invalid("agent"), *_timestamp("taken_at"), *_range("score", 0, 100)]
+        found += [_invalid("agent"), *_timestamp("taken_at"), *_number(KnowledgeTest, "score")]
     elif kind == "peer_ratings":
         found += [_invalid("rater"), _invalid("ratee"), *_timestamp("rated_at")]
-        found += _range("score", 1, 5)
+        found += _number(PeerRating, "score")
     elif kind == "sharing_items":
         found += [_invalid("agent"), *_timestamp("due_at"), *_timestamp("shared_at")]
         found.append(_invalid("id"))
