@@ -112,3 +112,16 @@ def test_metric_functions_and_sources_read_tz_alike():
     answer = SurveyAnswer("ann", 1, datetime(2024, 3, 4, 9, tzinfo=UTC), csat=5)
     assert csat([answer], period=(date(2024, 3, 4), date(2024, 3, 5)), tz="UTC").value == 1.0
     assert csat([answer], period=("2024-03-05", None), tz="UTC").value is None
+
+
+def test_a_period_is_checked_on_evolve_too():
+    import attrs
+
+    q3 = parse_period("2026-Q3", tz="UTC")
+    with pytest.raises(ValidationError, match="must be later than start"):
+        attrs.evolve(q3, end=q3.start)
+    with pytest.raises(ValidationError, match="field 'start' must be a timezone-aware"):
+        attrs.evolve(q3, start=datetime(2026, 7, 1))
+    with pytest.raises(ValidationError, match="field 'end' must be a timezone-aware"):
+        Period(q3.start, "2026-10-01")  # type: ignore[arg-type]
+    assert attrs.evolve(q3, label="Q3").label == "Q3"

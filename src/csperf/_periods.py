@@ -164,6 +164,16 @@ def aware_datetime(value: Any, tz: tzinfo | None, *, obj: str, field: str) -> da
     return result
 
 
+def _check_aware(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(
+            f"Period: field {attribute.name!r} must be a timezone-aware datetime, got {value!r}",
+            obj="Period",
+            field=attribute.name,
+            value=value,
+        )
+
+
 @attrs.frozen
 class Period:
     """An appraisal period: the half-open interval ``[start, end)``.
@@ -189,34 +199,30 @@ class Period:
         False
     """
 
-    start: datetime
-    end: datetime
-    label: str | None = None
+    start: datetime = attrs.field(validator=_check_aware)
+    end: datetime = attrs.field()
+    label: str | None = attrs.field(default=None)
 
-    def __attrs_post_init__(self) -> None:
-        for field in ("start", "end"):
-            value = getattr(self, field)
-            if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-                raise ValidationError(
-                    f"Period: field {field!r} must be a timezone-aware datetime, got {value!r}",
-                    obj="Period",
-                    field=field,
-                    value=value,
-                )
-        if self.end <= self.start:
+    @end.validator
+    def _check_end(self, attribute: attrs.Attribute[datetime], value: datetime) -> None:
+        _check_aware(self, attribute, value)
+        if value <= self.start:
             raise ValidationError(
-                f"Period: end {self.end.isoformat()} must be later than start "
+                f"Period: end {value.isoformat()} must be later than start "
                 f"{self.start.isoformat()}",
                 obj="Period",
                 field="end",
-                value=self.end,
+                value=value,
             )
-        if self.label is not None and (not isinstance(self.label, str) or not self.label.strip()):
+
+    @label.validator
+    def _check_label(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None and (not isinstance(value, str) or not value.strip()):
             raise ValidationError(
-                f"Period: field 'label' must be a non-empty string or None, got {self.label!r}",
+                f"Period: field 'label' must be a non-empty string or None, got {value!r}",
                 obj="Period",
                 field="label",
-                value=self.label,
+                value=value,
             )
 
     def __contains__(self, moment: object) -> bool:
