@@ -42,7 +42,9 @@ LAYERS: dict[str, int] = {
     "csperf._frozen": 0,
     "csperf._io": 0,
     "csperf._numbers": 0,
-    "csperf._time": 0,
+    "csperf._periods": 0,
+    "csperf._cells": 0,
+    "csperf._labels": 1,
     "csperf._version": 0,
     "csperf._keys": 0,
     # 1 -- the model, and beside it (another package, so neither imports the other) the metric

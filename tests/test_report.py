@@ -31,6 +31,7 @@ from csperf import (
     ValidationError,
     Weighting,
 )
+from csperf._labels import LABELS
 from csperf.errors import UnknownNameError
 from csperf.hooks import get_plugin_manager
 from csperf.report import (
@@ -49,7 +50,6 @@ from csperf.report import (
     write_report,
 )
 from csperf.report._csv import csv_columns
-from csperf.report._labels import LABELS
 from csperf.report._table import display_width
 from csperf.templates import customer_service_manager
 from support import CHEN_JING, LI_WEI

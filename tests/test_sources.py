@@ -720,7 +720,7 @@ def test_missing_duckdb_is_explained(monkeypatch):
 @pytest.mark.parametrize(
     "module",
     [
-        "csperf.sources._period",
+        "csperf._periods",
         "csperf.sources._measurements",
         "csperf.sources._records",
         "csperf.sources._csv",

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from csperf._time import parse_datetime
+from csperf._periods import parse_datetime
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 
 from csperf._frozen import FrozenDict
+from csperf._labels import label
 from csperf.grading import GradeBand
 from csperf.text import plain_text
 
@@ -26,46 +27,6 @@ __all__ = [
 
 def _pct(weight: float) -> str:
     return f"{weight * 100:.4g}%"
-
-
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "card": "Scorecard {card} v{version}{who}",
-        "for": " for {subject}",
-        "dimension": "{name}: weight {weight}",
-        "indicator": ("{name}: raw {raw}{standard} → {points} points × {weight} = {contribution}"),
-        "missing": "missing",
-        "emptied": "dimension empty: its weight was redistributed",
-        "subtotal": "dimension: {points} points × {weight} = {contribution}",
-        "total": (
-            "total = {parts} = {unrounded} → {total} (rounded half up to {precision} decimals)"
-        ),
-        "grade": "grade: {label} ({key}, {lower}–{upper})",
-        "moved_indicator": (
-            "indicator {source} missing: its weight {weight} within its dimension shared in "
-            "proportion among {recipients}"
-        ),
-        "moved_dimension": (
-            "dimension {source} missing: its weight {weight} across dimensions shared in "
-            "proportion among {recipients}"
-        ),
-        "list_sep": ", ",
-    },
-    "zh": {
-        "card": "考核表 {card} 第 {version} 版{who}",
-        "for": "，考核对象 {subject}",
-        "dimension": "{name}：权重 {weight}",
-        "indicator": "{name}：原始值 {raw}{standard} → {points} 分 × {weight} = {contribution}",
-        "missing": "缺失",
-        "emptied": "该维度无数据：其权重已重新分配",
-        "subtotal": "维度得分：{points} 分 × {weight} = {contribution}",
-        "total": "总分 = {parts} = {unrounded} → {total}（四舍五入保留 {precision} 位小数）",
-        "grade": "等级：{label}（{key}，{lower}–{upper}）",
-        "moved_indicator": "指标 {source} 缺失：其维度内权重 {weight} 按比例分配给 {recipients}",
-        "moved_dimension": "维度 {source} 缺失：其维度权重 {weight} 按比例分配给 {recipients}",
-        "list_sep": "、",
-    },
-}
 
 
 @attrs.frozen
@@ -146,11 +107,12 @@ class Redistribution:
 
     def describe(self, lang: str | None = None) -> str:
         """One readable line, in English (the default) or Chinese (``lang="zh"``)."""
-        words = _WORDS["zh"] if lang == "zh" else _WORDS["en"]
-        return words[f"moved_{self.level}"].format(
+        return label(
+            f"explain.moved_{self.level}",
+            lang,
             source=self.source,
             weight=_pct(self.weight),
-            recipients=words["list_sep"].join(self.recipients),
+            recipients=label("list_sep", lang).join(self.recipients),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -220,28 +182,30 @@ class ScorecardResult:
         """
         from csperf.text import localize
 
-        words = _WORDS["zh"] if lang == "zh" else _WORDS["en"]
-
         def name(key: str) -> str:
-            label = self.labels.get(key)
-            return f"{key} ({localize(label, lang)})" if label is not None else key
+            shown = self.labels.get(key)
+            return f"{key} ({localize(shown, lang)})" if shown is not None else key
 
         p = self.precision
-        who = words["for"].format(subject=self.subject) if self.subject is not None else ""
+        who = label("explain.for", lang, subject=self.subject) if self.subject is not None else ""
         lines = [
-            words["card"].format(card=self.scorecard, version=self.version, who=who)
+            label("explain.card", lang, card=self.scorecard, version=self.version, who=who)
             + f" [{self.fingerprint[:12]}]"
         ]
         for dim in self.dimensions.values():
-            lines.append(words["dimension"].format(name=name(dim.key), weight=_pct(dim.weight)))
+            lines.append(
+                label("explain.dimension", lang, name=name(dim.key), weight=_pct(dim.weight))
+            )
             for ind in self.indicators.values():
                 if ind.dimension != dim.key:
                     continue
-                raw = words["missing"] if ind.raw is None else f"{ind.raw:g}"
+                raw = label("missing", lang) if ind.raw is None else f"{ind.raw:g}"
                 standard = f" [{localize(ind.standard.label, lang)}]" if ind.standard else ""
                 lines.append(
                     "  "
-                    + words["indicator"].format(
+                    + label(
+                        "explain.indicator",
+                        lang,
                         name=name(ind.key),
                         raw=raw,
                         standard=standard,
@@ -251,11 +215,13 @@ class ScorecardResult:
                     )
                 )
             if dim.points is None:
-                lines.append("  " + words["emptied"])
+                lines.append("  " + label("explain.emptied", lang))
             else:
                 lines.append(
                     "  "
-                    + words["subtotal"].format(
+                    + label(
+                        "explain.subtotal",
+                        lang,
                         points=f"{dim.points:.{p + 2}f}",
                         weight=_pct(dim.weight),
                         contribution=f"{dim.contribution:.{p + 2}f}",
@@ -264,7 +230,9 @@ class ScorecardResult:
         lines.extend(r.describe(lang) for r in self.redistributed)
         parts = " + ".join(f"{d.contribution:.{p + 2}f}" for d in self.dimensions.values())
         lines.append(
-            words["total"].format(
+            label(
+                "explain.total",
+                lang,
                 parts=parts,
                 unrounded=f"{self.unrounded_total:.{p + 4}g}",
                 total=f"{self.total:.{p}f}",
@@ -272,7 +240,9 @@ class ScorecardResult:
             )
         )
         lines.append(
-            words["grade"].format(
+            label(
+                "explain.grade",
+                lang,
                 label=localize(self.grade.label, lang),
                 key=self.grade.key,
                 lower=f"{self.grade.lower:g}",

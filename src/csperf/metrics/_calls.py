@@ -16,9 +16,9 @@ from csperf.metrics._engine import (
 )
 
 if TYPE_CHECKING:
+    from csperf._periods import Bounds as Period
     from csperf.metrics._records import Ticket
     from csperf.metrics._roster import Roster
-    from csperf.metrics._validate import Period
     from csperf.metrics._values import MetricValue
 
 __all__ = ["ABANDON_POLICIES", "abandonment_rate", "aht", "service_level"]

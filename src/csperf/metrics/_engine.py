@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from csperf._periods import in_period, resolve_period
 from csperf.errors import ValidationError
-from csperf.metrics._validate import in_period, record_kind, resolve_period, validate_records
+from csperf.metrics._validate import record_kind, validate_records
 from csperf.metrics._values import MetricValue, RejectReport
 
 if TYPE_CHECKING:

@@ -14,9 +14,9 @@ from csperf.errors import ValidationError
 from csperf.metrics._engine import Outcome, check_choice, evaluate
 
 if TYPE_CHECKING:
+    from csperf._periods import Bounds as Period
     from csperf.metrics._records import KnowledgeTest, PeerRating, QaReview, SharingItem
     from csperf.metrics._roster import Roster
-    from csperf.metrics._validate import Period
     from csperf.metrics._values import MetricValue
 
 __all__ = [

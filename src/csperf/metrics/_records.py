@@ -12,16 +12,25 @@ Each record kind has a name (``"tickets"``, ``"surveys"``...), one timestamp tha
 whether a record falls in a period, one field naming the agent the record is attributed to,
 and the fields that identify a record (two records with the same key are duplicates). They
 are listed in ``RECORD_KINDS``.
+
+These classes are the one statement of the record schema: each field's column type (``id``,
+``name``, ``ts``, ``bool`` or ``real``) is in its attrs metadata, whether it is required is
+whether it has a default, and its domain is checked by the class. The CSV columns, the SQL
+column reading and the row coercion of ``coerce_record`` are derived from them
+(:func:`column_types`).
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 import attrs
 
+from csperf._cells import COLUMN, DOMAIN, WHOLE, ColumnType
 from csperf._frozen import FrozenDict
 from csperf.errors import ValidationError
 from csperf.metrics._checks import (
@@ -36,6 +45,7 @@ from csperf.metrics._checks import (
     check_real,
     fail,
 )
+from csperf.units import NON_NEGATIVE, ValueDomain
 
 __all__ = [
     "RECORD_KINDS",
@@ -47,7 +57,40 @@ __all__ = [
     "SharingItem",
     "SurveyAnswer",
     "Ticket",
+    "column_types",
 ]
+
+_ID: Mapping[str, ColumnType] = FrozenDict({COLUMN: "id"})
+_NAME: Mapping[str, ColumnType] = FrozenDict({COLUMN: "name"})
+_TS: Mapping[str, ColumnType] = FrozenDict({COLUMN: "ts"})
+_BOOL: Mapping[str, ColumnType] = FrozenDict({COLUMN: "bool"})
+
+
+def _number(domain: ValueDomain, *, whole: bool = False) -> Mapping[str, Any]:
+    """The metadata of a number field: its column type, value domain and wholeness."""
+    return FrozenDict({COLUMN: "real", DOMAIN: domain, WHOLE: whole})
+
+
+_DURATION = _number(NON_NEGATIVE)
+
+
+@functools.cache
+def limits(record_type: type, field: str) -> Mapping[str, Any]:
+    """The finite bounds of a number field's domain, as ``low``/``high`` keyword arguments.
+
+    Bounds of a whole-number field are ints. Only bounds that exist are given.
+
+    Examples:
+        >>> dict(limits(SurveyAnswer, "csat")), dict(limits(Ticket, "wait_seconds"))
+        ({'low': 1, 'high': 5}, {'low': 0.0})
+    """
+    metadata = attrs.fields_dict(record_type)[field].metadata
+    domain: ValueDomain = metadata[DOMAIN]
+    found: dict[str, Any] = {}
+    for name, bound in (("low", domain.lower), ("high", domain.upper)):
+        if not math.isinf(bound):
+            found[name] = int(bound) if metadata[WHOLE] else bound
+    return FrozenDict(found)
 
 
 def _set(record: Any, field: str, value: Any) -> None:
@@ -98,22 +141,22 @@ class Ticket:
         60.0
     """
 
-    id: str | int
-    agent: str
-    channel: str
-    created_at: datetime
-    first_response_at: datetime | None = None
-    resolved_at: datetime | None = None
-    final_resolved_at: datetime | None = None
-    reopened: bool = False
-    complaint: bool = False
-    customer: str | int | None = None
-    wait_seconds: float | None = None
-    answered: bool | None = None
-    abandoned: bool | None = None
-    talk_seconds: float | None = None
-    hold_seconds: float | None = None
-    acw_seconds: float | None = None
+    id: str | int = attrs.field(metadata=_ID)
+    agent: str = attrs.field(metadata=_NAME)
+    channel: str = attrs.field(metadata=_NAME)
+    created_at: datetime = attrs.field(metadata=_TS)
+    first_response_at: datetime | None = attrs.field(default=None, metadata=_TS)
+    resolved_at: datetime | None = attrs.field(default=None, metadata=_TS)
+    final_resolved_at: datetime | None = attrs.field(default=None, metadata=_TS)
+    reopened: bool = attrs.field(default=False, metadata=_BOOL)
+    complaint: bool = attrs.field(default=False, metadata=_BOOL)
+    customer: str | int | None = attrs.field(default=None, metadata=_ID)
+    wait_seconds: float | None = attrs.field(default=None, metadata=_DURATION)
+    answered: bool | None = attrs.field(default=None, metadata=_BOOL)
+    abandoned: bool | None = attrs.field(default=None, metadata=_BOOL)
+    talk_seconds: float | None = attrs.field(default=None, metadata=_DURATION)
+    hold_seconds: float | None = attrs.field(default=None, metadata=_DURATION)
+    acw_seconds: float | None = attrs.field(default=None, metadata=_DURATION)
 
     def __attrs_post_init__(self) -> None:
         obj = "Ticket"
@@ -172,7 +215,13 @@ class Ticket:
         for field in ("wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds"):
             value = getattr(self, field)
             if value is not None:
-                _set(self, field, check_real(obj, field, value, low=0, reason="negative_duration"))
+                _set(
+                    self,
+                    field,
+                    check_real(
+                        obj, field, value, **limits(Ticket, field), reason="negative_duration"
+                    ),
+                )
         answered = check_optional_bool(obj, "answered", self.answered)
         abandoned = check_optional_bool(obj, "abandoned", self.abandoned)
         if answered is not None and abandoned is None:
@@ -260,11 +309,11 @@ class SurveyAnswer:
         4
     """
 
-    agent: str
-    contact_id: str | int
-    submitted_at: datetime
-    csat: int | None = None
-    nps: int | None = None
+    agent: str = attrs.field(metadata=_NAME)
+    contact_id: str | int = attrs.field(metadata=_ID)
+    submitted_at: datetime = attrs.field(metadata=_TS)
+    csat: int | None = attrs.field(default=None, metadata=_number(ValueDomain(1, 5), whole=True))
+    nps: int | None = attrs.field(default=None, metadata=_number(ValueDomain(0, 10), whole=True))
 
     def __attrs_post_init__(self) -> None:
         obj = "SurveyAnswer"
@@ -274,9 +323,11 @@ class SurveyAnswer:
         if self.csat is None and self.nps is None:
             raise fail(obj, "csat", None, "missing_field", "or nps must be given")
         if self.csat is not None:
-            _set(self, "csat", check_integer(obj, "csat", self.csat, low=1, high=5))
+            _set(
+                self, "csat", check_integer(obj, "csat", self.csat, **limits(SurveyAnswer, "csat"))
+            )
         if self.nps is not None:
-            _set(self, "nps", check_integer(obj, "nps", self.nps, low=0, high=10))
+            _set(self, "nps", check_integer(obj, "nps", self.nps, **limits(SurveyAnswer, "nps")))
 
 
 @attrs.frozen
@@ -297,19 +348,26 @@ class QaReview:
         0.9
     """
 
-    agent: str
-    reviewed_at: datetime
-    checks_passed: int
-    checks_applicable: int
-    critical_failed: bool = False
-    id: str | int | None = None
+    agent: str = attrs.field(metadata=_NAME)
+    reviewed_at: datetime = attrs.field(metadata=_TS)
+    checks_passed: int = attrs.field(metadata=_number(NON_NEGATIVE, whole=True))
+    checks_applicable: int = attrs.field(metadata=_number(ValueDomain(1), whole=True))
+    critical_failed: bool = attrs.field(default=False, metadata=_BOOL)
+    id: str | int | None = attrs.field(default=None, metadata=_ID)
 
     def __attrs_post_init__(self) -> None:
         obj = "QaReview"
         _set(self, "agent", check_name(obj, "agent", self.agent))
         check_aware(obj, "reviewed_at", self.reviewed_at)
-        applicable = check_integer(obj, "checks_applicable", self.checks_applicable, low=1)
-        passed = check_integer(obj, "checks_passed", self.checks_passed, low=0)
+        applicable = check_integer(
+            obj,
+            "checks_applicable",
+            self.checks_applicable,
+            **limits(QaReview, "checks_applicable"),
+        )
+        passed = check_integer(
+            obj, "checks_passed", self.checks_passed, **limits(QaReview, "checks_passed")
+        )
         if passed > applicable:
             raise fail(
                 obj,
@@ -407,15 +465,15 @@ class KnowledgeTest:
         score: The score, 0–100.
     """
 
-    agent: str
-    taken_at: datetime
-    score: float
+    agent: str = attrs.field(metadata=_NAME)
+    taken_at: datetime = attrs.field(metadata=_TS)
+    score: float = attrs.field(metadata=_number(ValueDomain(0, 100)))
 
     def __attrs_post_init__(self) -> None:
         obj = "KnowledgeTest"
         _set(self, "agent", check_name(obj, "agent", self.agent))
         check_aware(obj, "taken_at", self.taken_at)
-        _set(self, "score", check_real(obj, "score", self.score, low=0, high=100))
+        _set(self, "score", check_real(obj, "score", self.score, **limits(KnowledgeTest, "score")))
 
 
 @attrs.frozen
@@ -429,17 +487,17 @@ class PeerRating:
         score: The rating, 1–5 (fractions allowed).
     """
 
-    rater: str
-    ratee: str
-    rated_at: datetime
-    score: float
+    rater: str = attrs.field(metadata=_NAME)
+    ratee: str = attrs.field(metadata=_NAME)
+    rated_at: datetime = attrs.field(metadata=_TS)
+    score: float = attrs.field(metadata=_number(ValueDomain(1, 5)))
 
     def __attrs_post_init__(self) -> None:
         obj = "PeerRating"
         _set(self, "rater", check_name(obj, "rater", self.rater))
         _set(self, "ratee", check_name(obj, "ratee", self.ratee))
         check_aware(obj, "rated_at", self.rated_at)
-        _set(self, "score", check_real(obj, "score", self.score, low=1, high=5))
+        _set(self, "score", check_real(obj, "score", self.score, **limits(PeerRating, "score")))
 
     @property
     def is_self_rating(self) -> bool:
@@ -460,10 +518,10 @@ class SharingItem:
         id: Identifier of the item, unique among items when given, or None.
     """
 
-    agent: str
-    due_at: datetime
-    shared_at: datetime | None = None
-    id: str | int | None = None
+    agent: str = attrs.field(metadata=_NAME)
+    due_at: datetime = attrs.field(metadata=_TS)
+    shared_at: datetime | None = attrs.field(default=None, metadata=_TS)
+    id: str | int | None = attrs.field(default=None, metadata=_ID)
 
     def __attrs_post_init__(self) -> None:
         obj = "SharingItem"
@@ -490,11 +548,11 @@ class RosterEntry:
         valid_to: End of validity (exclusive), or None for "until further notice".
     """
 
-    agent: str
-    team: str
-    manager: str
-    valid_from: datetime | None = None
-    valid_to: datetime | None = None
+    agent: str = attrs.field(metadata=_NAME)
+    team: str = attrs.field(metadata=_NAME)
+    manager: str = attrs.field(metadata=_NAME)
+    valid_from: datetime | None = attrs.field(default=None, metadata=_TS)
+    valid_to: datetime | None = attrs.field(default=None, metadata=_TS)
 
     def __attrs_post_init__(self) -> None:
         obj = "RosterEntry"
@@ -525,6 +583,19 @@ class RosterEntry:
         return not (start is not None and self.valid_to is not None and self.valid_to <= start)
 
 
+def column_types(record_type: type) -> Mapping[str, ColumnType]:
+    """Field name → column type of a record class, in field order, from its attrs metadata.
+
+    Column types: ``id`` (text or whole number), ``name`` (text), ``ts`` (timestamp), ``bool``
+    (true/false), ``real`` (number).
+
+    Examples:
+        >>> dict(column_types(KnowledgeTest))
+        {'agent': 'name', 'taken_at': 'ts', 'score': 'real'}
+    """
+    return FrozenDict({a.name: a.metadata[COLUMN] for a in attrs.fields(record_type)})
+
+
 @attrs.frozen
 class RecordKind:
     """How the catalog treats one kind of record.
@@ -549,6 +620,16 @@ class RecordKind:
     def fields(self) -> tuple[str, ...]:
         """The record type's field names, in order (also the CSV column names)."""
         return tuple(a.name for a in attrs.fields(self.record_type))
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The fields without a default, in order: a row without one is rejected."""
+        return tuple(a.name for a in attrs.fields(self.record_type) if a.default is attrs.NOTHING)
+
+    @property
+    def columns(self) -> Mapping[str, ColumnType]:
+        """Field name → column type, in order (see :func:`column_types`)."""
+        return column_types(self.record_type)
 
     def key(self, record: Any) -> tuple[Any, ...] | None:
         """The record's key, or None when a key field is None."""

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from csperf._frozen import FrozenDict
+from csperf._periods import in_period, resolve_period
 from csperf.errors import UnknownNameError, ValidationError
 from csperf.metrics._catalog import MetricSpec
 from csperf.metrics._engine import check_min_sample, finish
 from csperf.metrics._roster import Level, Roster, check_level
-from csperf.metrics._validate import in_period, record_kind, resolve_period, validate_records
+from csperf.metrics._validate import record_kind, validate_records
 from csperf.metrics._values import MetricValue, RejectedRecords, RejectReport
 
 if TYPE_CHECKING:

@@ -133,7 +133,7 @@ class Roster:
                 ``[start, end)``.
             tz: Attached to naive period bounds.
         """
-        from csperf.metrics._validate import resolve_period
+        from csperf._periods import resolve_period
 
         check_level(level)
         window = resolve_period(period, tz)
@@ -156,7 +156,7 @@ class Roster:
             period: ``(start, end)``, half-open; None for all time.
             tz: Attached to naive period bounds.
         """
-        from csperf.metrics._validate import resolve_period
+        from csperf._periods import resolve_period
 
         check_level(level)
         window = resolve_period(period, tz)

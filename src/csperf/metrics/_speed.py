@@ -17,9 +17,9 @@ from csperf.metrics._engine import (
 from csperf.metrics._engine import statistic as _statistic
 
 if TYPE_CHECKING:
+    from csperf._periods import Bounds as Period
     from csperf.metrics._records import Ticket
     from csperf.metrics._roster import Roster
-    from csperf.metrics._validate import Period
     from csperf.metrics._values import MetricValue
 
 __all__ = ["fcr", "first_response_time", "resolution_time"]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from csperf._time import parse_datetime
+from csperf._cells import COLUMN, coerce_cell
+from csperf._periods import as_timezone
 from csperf.errors import MeasurementError, UnknownNameError, ValidationError
 from csperf.metrics._records import RECORD_KINDS, RecordKind
 from csperf.metrics._values import RecordIssue, RejectReport
@@ -18,37 +18,9 @@ from csperf.metrics._values import RecordIssue, RejectReport
 if TYPE_CHECKING:
     from csperf.metrics._roster import Roster
 
-__all__ = [
-    "Period",
-    "coerce_record",
-    "in_period",
-    "iter_rows",
-    "record_kind",
-    "resolve_period",
-    "resolve_tz",
-    "validate_records",
-]
-
-#: A half-open interval ``[start, end)`` of aware datetimes; either bound may be None.
-Period = tuple[datetime | None, datetime | None]
+__all__ = ["coerce_record", "iter_rows", "record_kind", "validate_records"]
 
 _MISSING = object()
-_BOOL_FIELDS = frozenset({"reopened", "complaint", "answered", "abandoned", "critical_failed"})
-_NUMBER_FIELDS = frozenset(
-    {
-        "wait_seconds",
-        "talk_seconds",
-        "hold_seconds",
-        "acw_seconds",
-        "csat",
-        "nps",
-        "checks_passed",
-        "checks_applicable",
-        "score",
-    }
-)
-_TRUE = frozenset({"true", "t", "yes", "y", "1"})
-_FALSE = frozenset({"false", "f", "no", "n", "0"})
 
 
 def record_kind(kind: str) -> RecordKind:
@@ -66,98 +38,6 @@ def record_kind(kind: str) -> RecordKind:
             value=kind,
             available=tuple(RECORD_KINDS),
         ) from None
-
-
-def resolve_tz(tz: tzinfo | str | None) -> tzinfo | None:
-    """``tz`` as a tzinfo: a tzinfo is kept, a string is an IANA zone name."""
-    if tz is None or isinstance(tz, tzinfo):
-        return tz
-    if isinstance(tz, str):
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            return ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    raise ValidationError(
-        f"tz must be a tzinfo or an IANA time-zone name, got {tz!r}",
-        obj="tz",
-        field="tz",
-        value=tz,
-    )
-
-
-def _bound(value: Any, zone: tzinfo | None, field: str) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            value = parse_datetime(value)
-    if not isinstance(value, datetime):
-        raise ValidationError(
-            f"period: field {field!r} must be a datetime, got {value!r}",
-            obj="period",
-            field=field,
-            value=value,
-        )
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        if zone is None:
-            raise ValidationError(
-                f"period: field {field!r} is a naive datetime {value.isoformat()}; "
-                "give an aware datetime or tz=",
-                obj="period",
-                field=field,
-                value=value,
-            )
-        value = value.replace(tzinfo=zone)
-    moment: datetime = value
-    return moment
-
-
-def resolve_period(period: Any, tz: tzinfo | str | None = None) -> Period | None:
-    """Check a ``(start, end)`` period and attach ``tz`` to naive bounds.
-
-    An object with ``start`` and ``end`` attributes (such as a
-    :class:`csperf.sources.Period`) is read as ``(period.start, period.end)``.
-
-    Raises:
-        ValidationError: For a period that is not a pair, a naive bound without ``tz``, or
-            ``start > end``.
-    """
-    if period is None:
-        return None
-    zone = resolve_tz(tz)
-    if hasattr(period, "start") and hasattr(period, "end"):
-        period = (period.start, period.end)
-    try:
-        start, end = period
-    except (TypeError, ValueError):
-        raise ValidationError(
-            f"period must be a (start, end) pair, got {period!r}",
-            obj="period",
-            field="period",
-            value=period,
-        ) from None
-    start = _bound(start, zone, "start")
-    end = _bound(end, zone, "end")
-    if start is not None and end is not None and start > end:
-        raise ValidationError(
-            f"period: start {start.isoformat()} is after end {end.isoformat()}",
-            obj="period",
-            field="end",
-            value=end,
-        )
-    return (start, end)
-
-
-def in_period(moment: datetime, period: Period | None) -> bool:
-    """Whether ``start ≤ moment < end`` (a None period or bound is unbounded)."""
-    if period is None:
-        return True
-    start, end = period
-    if start is not None and moment < start:
-        return False
-    return end is None or moment < end
 
 
 def iter_rows(rows: Any) -> Iterator[Any]:
@@ -203,37 +83,6 @@ def _field_getter(row: Any) -> Any:
     return lambda name: getattr(row, name, _MISSING)
 
 
-def _timestamp(value: Any, zone: tzinfo | None) -> Any:
-    if isinstance(value, str):
-        try:
-            value = parse_datetime(value)
-        except ValueError:
-            return value
-    if isinstance(value, datetime):
-        if type(value) is not datetime and hasattr(value, "to_pydatetime"):
-            value = value.to_pydatetime()
-        if zone is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=zone)
-    return value
-
-
-def _boolean(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    if not isinstance(value, bool) and isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    return value
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            return value
-    return value
-
-
 def coerce_record(kind: RecordKind, row: Any, tz: tzinfo | None = None) -> Any:
     """Build one record of ``kind`` from a row.
 
@@ -241,8 +90,9 @@ def coerce_record(kind: RecordKind, row: Any, tz: tzinfo | None = None) -> Any:
     row (a mapping key, a named-tuple or pandas-row entry, or an attribute); missing values
     (absent, None, NaN, NaT, ``pd.NA``, an empty or blank string) take the field's default,
     ISO-8601 strings and pandas Timestamps become datetimes, naive datetimes get ``tz`` when
-    it is given, numeric text becomes a number in numeric fields, and
-    ``"true"``/``"false"``/``1``/``0`` become booleans in boolean fields. So the rows of
+    it is given, numeric text becomes a number in numeric fields, and the true/false words
+    (``true``/``false``, ``yes``/``no``, ``是``/``否``...) and ``1``/``0`` become booleans in
+    boolean fields; a field's type is the column type in its attrs metadata. So the rows of
     :class:`csv.DictReader` over a file written by :meth:`csperf.datasets.SampleData.write_csv`
     read back as the records written. Extra fields are ignored.
 
@@ -267,13 +117,7 @@ def coerce_record(kind: RecordKind, row: Any, tz: tzinfo | None = None) -> Any:
                     reason="missing_field",
                 )
             continue
-        if name.endswith("_at") or name in {"valid_from", "valid_to"}:
-            value = _timestamp(value, tz)
-        elif name in _BOOL_FIELDS:
-            value = _boolean(value)
-        elif name in _NUMBER_FIELDS:
-            value = _number(value)
-        data[name] = value
+        data[name] = coerce_cell(attribute.metadata[COLUMN], value, tz)
     return cls(**data)
 
 
@@ -325,7 +169,7 @@ def validate_records(
         (1, 1, 1, 'duplicate')
     """
     spec = record_kind(kind)
-    zone = resolve_tz(tz)
+    zone = None if tz is None else as_timezone(tz, obj=kind)
     accepted: list[Any] = []
     seen: set[tuple[Any, ...]] = set()
     reasons: dict[str, int] = {}

@@ -20,11 +20,11 @@ Examples:
 
 from __future__ import annotations
 
+from csperf._labels import LANGUAGES
 from csperf.report._csv import render_csv
 from csperf.report._form import write_form_xlsx
 from csperf.report._html import render_html
 from csperf.report._json import SCHEMA, json_schema, render_json, report_data
-from csperf.report._labels import LANGUAGES
 from csperf.report._markdown import render_markdown
 from csperf.report._model import Report, SampleInfo, read_samples
 from csperf.report._table import render_table

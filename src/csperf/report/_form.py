@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from csperf._labels import check_lang, label
 from csperf._numbers import EXCEL_HUGE, excel_array, excel_number
 from csperf.errors import ValidationError
 from csperf.report._excel import _header, _Style, decimals_format, load_openpyxl, sheet_names
 from csperf.report._format import band_interval, direction_text, rule_text, standards_text
-from csperf.report._labels import check_lang, label
 from csperf.report._table import display_width
 from csperf.scorecard import MissingPolicy
 from csperf.text import localize

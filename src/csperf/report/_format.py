@@ -7,8 +7,8 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from csperf._labels import label
 from csperf._numbers import decimal_text
-from csperf.report._labels import label
 from csperf.text import localize
 
 if TYPE_CHECKING:

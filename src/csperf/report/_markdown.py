@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from csperf.report._format import band_interval, fixed, measured_text, one_line, percent
+from csperf.report._format import (
+    band_interval,
+    direction_text,
+    fixed,
+    measured_text,
+    one_line,
+    percent,
+    rule_text,
+    standards_text,
+)
 
 if TYPE_CHECKING:
     from csperf.report._model import Report
@@ -24,13 +33,56 @@ def _table(header: list[str], rows: list[list[str]], numeric: list[bool]) -> lis
     return lines
 
 
+def _scorecard(report: Report) -> list[str]:
+    """The scorecard section: each indicator's direction, standards, scoring rule, weights."""
+    card = report.scorecard
+    lab = report.label
+    effective = card.weighting.effective()
+    rows = []
+    for ind in card.indicators:
+        dimension = card.dimension(ind.dimension)
+        name = report.text(ind.name)
+        if ind.description:
+            name += f" ({report.text(ind.description)})"
+        rows.append(
+            [
+                f"{report.text(dimension.name)} "
+                f"({percent(card.weighting.dimensions[ind.dimension])})",
+                name,
+                direction_text(ind.direction, report.lang),
+                standards_text(ind.standards, report.lang),
+                rule_text(ind.scoring, report.lang),
+                percent(card.weighting.indicators[ind.dimension][ind.key]),
+                percent(effective[ind.key]),
+            ]
+        )
+    header = [
+        lab("dimension"),
+        lab("indicator"),
+        lab("direction"),
+        lab("standards"),
+        lab("scoring_rule"),
+        lab("weight_in_dimension"),
+        lab("effective_weight"),
+    ]
+    return [
+        f"## {_cell(report.field('scorecard', report.text(card.title)))}",
+        "",
+        *_table(header, rows, [False] * 5 + [True, True]),
+    ]
+
+
 def render_markdown(report: Report) -> str:
     """The report as Markdown (GitHub-flavoured tables).
 
     Sections: the title and scorecard line; a summary table with one row per subject (subject,
     each dimension's points, total, grade); the population (count, mean, lowest, highest and
     the number of subjects per grade); the notes; then, per subject, the indicator table (raw
-    value, unit, standard, points, weight, contribution) and the explanation of the total.
+    value, unit, standard, points, weight, contribution) and the explanation of the total;
+    last the scorecard itself: per indicator its dimension (and the dimension's weight),
+    direction, standards, scoring rule (in the words of
+    :meth:`ScoringRule.describe <csperf.ScoringRule.describe>`, as the HTML report writes
+    it), weight in the dimension and effective weight.
 
     Args:
         report: The :class:`~csperf.report.Report`.
@@ -118,4 +170,5 @@ def render_markdown(report: Report) -> str:
         while fence in explanation:
             fence += "`"
         out += ["", fence + "text", *explanation.splitlines(), fence]
+    out += ["", *_scorecard(report)]
     return "\n".join(out) + "\n"

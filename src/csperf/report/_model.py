@@ -9,8 +9,8 @@ from typing import Any
 import attrs
 
 from csperf._frozen import FrozenDict
+from csperf._labels import check_lang, label
 from csperf.errors import ValidationError
-from csperf.report._labels import check_lang, label
 from csperf.results import ScorecardResult
 from csperf.scorecard import Scorecard
 from csperf.text import Text, localize, to_text

@@ -16,11 +16,11 @@ hook, exactly like a third-party source (a :class:`MetricSource` subclass).
 
 from __future__ import annotations
 
+from csperf._periods import Period, parse_period
 from csperf.sources._base import MetricSource
 from csperf.sources._csv import CsvSource
 from csperf.sources._duckdb import DuckDbSource
 from csperf.sources._measurements import Measurements
-from csperf.sources._period import Period, parse_period
 from csperf.sources._records import RecordsSource
 from csperf.sources._sql import SqlSource, write_tables
 

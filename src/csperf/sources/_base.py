@@ -6,6 +6,7 @@ import abc
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from csperf._cells import parse_bool
 from csperf.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -110,18 +111,19 @@ def parse_options(
 
 
 def option_bool(source: str, name: str, value: Any) -> bool:
-    """Read ``true/false/yes/no/1/0`` (any case), or a bool.
+    """Read a bool, or one of the true/false words in any case.
+
+    The words are ``true``/``false``, ``yes``/``no``, ``1``/``0``, ``on``/``off``, ``是``/``否``
+    and the others of :mod:`csperf._cells`.
 
     Raises:
         ConfigError: For anything else.
     """
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
-    if text in {"true", "yes", "1", "on"}:
-        return True
-    if text in {"false", "no", "0", "off"}:
-        return False
+    word = parse_bool(str(value))
+    if word is not None:
+        return word
     raise ConfigError(
         f"source {source!r}: option {name!r} must be true or false, got {value!r}",
         obj=f"source {source!r}",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from csperf._periods import Period, as_timezone, parse_period
 from csperf.errors import UnknownNameError, ValidationError
 from csperf.metrics import (
     MetricSpec,
@@ -18,7 +19,6 @@ from csperf.metrics import (
 )
 from csperf.metrics._roster import LEVELS
 from csperf.sources._measurements import Measurements
-from csperf.sources._period import Period, as_timezone, parse_period
 
 if TYPE_CHECKING:
     from csperf.hooks.manager import PluginManager

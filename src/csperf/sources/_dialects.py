@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from csperf._cells import FALSE_WORDS, TRUE_WORDS
 from csperf._frozen import FrozenDict
 from csperf.errors import ConfigError, ValidationError
 from csperf.sources._schema import NUMBER_PATTERN
@@ -24,8 +25,6 @@ from csperf.sources._schema import NUMBER_PATTERN
 __all__ = ["DIALECTS", "Column", "Dialect", "DuckDbDialect", "Params", "SqliteDialect", "dialect"]
 
 _MARKER = re.compile(r"(?<![:\w]):([A-Za-z_][A-Za-z0-9_]*)")
-_TRUE = ("true", "t", "yes", "y", "1")
-_FALSE = ("false", "f", "no", "n", "0")
 _OFFSET = (
     r"^.*[T ][0-9]{1,2}(:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?)?\s*(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"
 )
@@ -249,10 +248,10 @@ class SqliteDialect(Dialect):
             helpers["lowered"] = f"lower({self._trim('@base@')})"
             good = (
                 f"(({numeric}) AND @base@ IN (0, 1)) OR (@kind@ = 'text' AND "
-                f"@lowered@ IN {_in(_TRUE + _FALSE)})"
+                f"@lowered@ IN {_in(TRUE_WORDS + FALSE_WORDS)})"
             )
             value = (
-                f"CASE WHEN @kind@ = 'text' THEN (CASE WHEN @lowered@ IN {_in(_TRUE)} "
+                f"CASE WHEN @kind@ = 'text' THEN (CASE WHEN @lowered@ IN {_in(TRUE_WORDS)} "
                 "THEN 1 ELSE 0 END) ELSE CAST(@base@ AS INTEGER) END"
             )
             return Column(missing, f"NOT ({good})", value=value, helpers=helpers)
@@ -327,8 +326,8 @@ class DuckDbDialect(Dialect):
         if field_type == "bool":
             return Column(
                 missing,
-                f"lower(@base@) NOT IN {_in(_TRUE + _FALSE)}",
-                value=f"CASE WHEN lower(@base@) IN {_in(_TRUE)} THEN 1 ELSE 0 END",
+                f"lower(@base@) NOT IN {_in(TRUE_WORDS + FALSE_WORDS)}",
+                value=f"CASE WHEN lower(@base@) IN {_in(TRUE_WORDS)} THEN 1 ELSE 0 END",
                 base=base,
             )
         if field_type == "real":

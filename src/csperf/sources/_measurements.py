@@ -16,10 +16,10 @@ import attrs
 from csperf._frozen import FrozenDict
 from csperf._io import atomic_write_text
 from csperf._keys import check_key
+from csperf._periods import Period
 from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
 from csperf.metrics import MetricValue, RejectedRecords
 from csperf.metrics._roster import LEVELS
-from csperf.sources._period import Period
 
 if TYPE_CHECKING:
     from csperf.hooks.manager import PluginManager

@@ -11,7 +11,7 @@ import attrs
 from csperf._frozen import FrozenDict
 from csperf.errors import ValidationError
 from csperf.metrics import RosterEntry
-from csperf.metrics._records import RECORD_KINDS
+from csperf.metrics._records import RECORD_KINDS, column_types
 
 __all__ = [
     "COLUMNS",
@@ -28,65 +28,13 @@ __all__ = [
 ROSTER = "roster"
 """The name of the roster table or file (``roster.csv``)."""
 
-#: Column type of every field: ``id`` (text or whole number), ``name`` (text), ``ts``
-#: (timestamp), ``bool``, ``real`` (number).
+#: Column type of every field (``id``: text or whole number, ``name``: text, ``ts``: timestamp,
+#: ``bool``, ``real``: number), by table; derived from the record classes' attrs metadata
+#: (``csperf.metrics._records.column_types``).
 COLUMNS: Mapping[str, Mapping[str, str]] = FrozenDict(
     {
-        "tickets": FrozenDict(
-            {
-                "id": "id",
-                "agent": "name",
-                "channel": "name",
-                "created_at": "ts",
-                "first_response_at": "ts",
-                "resolved_at": "ts",
-                "final_resolved_at": "ts",
-                "reopened": "bool",
-                "complaint": "bool",
-                "customer": "id",
-                "wait_seconds": "real",
-                "answered": "bool",
-                "abandoned": "bool",
-                "talk_seconds": "real",
-                "hold_seconds": "real",
-                "acw_seconds": "real",
-            }
-        ),
-        "surveys": FrozenDict(
-            {
-                "agent": "name",
-                "contact_id": "id",
-                "submitted_at": "ts",
-                "csat": "real",
-                "nps": "real",
-            }
-        ),
-        "qa_reviews": FrozenDict(
-            {
-                "agent": "name",
-                "reviewed_at": "ts",
-                "checks_passed": "real",
-                "checks_applicable": "real",
-                "critical_failed": "bool",
-                "id": "id",
-            }
-        ),
-        "knowledge_tests": FrozenDict({"agent": "name", "taken_at": "ts", "score": "real"}),
-        "peer_ratings": FrozenDict(
-            {"rater": "name", "ratee": "name", "rated_at": "ts", "score": "real"}
-        ),
-        "sharing_items": FrozenDict(
-            {"agent": "name", "due_at": "ts", "shared_at": "ts", "id": "id"}
-        ),
-        ROSTER: FrozenDict(
-            {
-                "agent": "name",
-                "team": "name",
-                "manager": "name",
-                "valid_from": "ts",
-                "valid_to": "ts",
-            }
-        ),
+        **{name: kind.columns for name, kind in RECORD_KINDS.items()},
+        ROSTER: column_types(RosterEntry),
     }
 )
 

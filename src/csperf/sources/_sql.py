@@ -796,7 +796,7 @@ def write_tables(
         ValidationError: For an unknown kind, a bad table name, or (SQLite) a naive
             timestamp without ``tz``.
     """
-    from csperf.sources._period import as_timezone
+    from csperf._periods import as_timezone
 
     engine = dialect
     if engine not in ("sqlite", "duckdb"):

@@ -28,8 +28,9 @@ from typing import Any
 
 import attrs
 
+from csperf._cells import WHOLE
 from csperf.metrics import Roster
-from csperf.metrics._records import RECORD_KINDS
+from csperf.metrics._records import RECORD_KINDS, limits
 from csperf.sources._dialects import Column, Dialect, Params
 from csperf.sources._schema import COLUMNS, quote, required_columns
 
@@ -83,31 +84,68 @@ def _timestamp(field: str) -> list[Rule]:
     return [_invalid(field), (f"{field}__n = 1", "naive_timestamp", field)]
 
 
-def _whole(field: str, low: int, high: int | None) -> list[Rule]:
-    out = f"{field} <> ROUND({field}) OR {field} < {low}"
-    if high is not None:
-        out += f" OR {field} > {high}"
-    return [_invalid(field), (f"{field} IS NOT NULL AND ({out})", "off_scale", field)]
+def _number(record_type: type, field: str, reason: str = "off_scale") -> list[Rule]:
+    """Checks of a number field: readable, then within its domain (whole if it must be).
+
+    The domain and wholeness come from the record class's field metadata
+    (``csperf.metrics._records.limits``), as the record's own check takes them.
+    """
+    bounds = limits(record_type, field)
+    whole = bool(attrs.fields_dict(record_type)[field].metadata[WHOLE])
+    parts = [f"{field} <> ROUND({field})"] if whole else []
+    if "low" in bounds:
+        parts.append(f"{field} < {bounds['low']:g}")
+    if "high" in bounds:
+        parts.append(f"{field} > {bounds['high']:g}")
+    condition = " OR ".join(parts)
+    if whole:
+        condition = f"{field} IS NOT NULL AND ({condition})"
+    return [_invalid(field), (condition, reason, field)]
 
 
-def _range(field: str, low: int, high: int) -> list[Rule]:
-    return [_invalid(field), (f"{field} < {low} OR {field} > {high}", "off_scale", field)]
+def _fields(kind: str, *names: str, reason: str = "off_scale") -> list[Rule]:
+    """The checks of single fields, each by its column type in the record class's metadata.
+
+    Every field must be readable; a timestamp must not be naive without a zone; a number must
+    lie in its domain (failing with ``reason``).
+    """
+    record_type = RECORD_KINDS[kind].record_type
+    columns = RECORD_KINDS[kind].columns
+    found: list[Rule] = []
+    for name in names:
+        if columns[name] == "ts":
+            found += _timestamp(name)
+        elif columns[name] == "real":
+            found += _number(record_type, name, reason)
+        else:
+            found.append(_invalid(name))
+    return found
 
 
 def rules(kind: str) -> list[Rule]:
     """The checks of ``kind`` in the order the record type makes them.
 
     First every required field that is missing (``missing_field``, in field order, as
-    :func:`~csperf.metrics.coerce_record` does), then the record's own checks.
+    :func:`~csperf.metrics.coerce_record` does), then the record's own checks: single fields
+    by their column type (:func:`_fields`), and the checks across fields.
     """
     found: list[Rule] = [
         (f"{field}__m = 1", "missing_field", field) for field in required_columns(kind)
     ]
     if kind == "tickets":
-        found += [_invalid("id"), _invalid("agent"), _invalid("channel")]
-        for field in ("created_at", "first_response_at", "resolved_at", "final_resolved_at"):
-            found += _timestamp(field)
-        found += [_invalid("reopened"), _invalid("complaint"), _invalid("customer")]
+        found += _fields(
+            kind,
+            "id",
+            "agent",
+            "channel",
+            "created_at",
+            "first_response_at",
+            "resolved_at",
+            "final_resolved_at",
+            "reopened",
+            "complaint",
+            "customer",
+        )
         found += [
             (
                 "first_response_at < created_at",
@@ -131,11 +169,10 @@ def rules(kind: str) -> list[Rule]:
                 "final_resolved_at",
             ),
         ]
-        for field in ("wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds"):
-            found += [_invalid(field), (f"{field} < 0", "negative_duration", field)]
+        durations = ("wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds")
+        found += _fields(kind, *durations, reason="negative_duration")
+        found += _fields(kind, "answered", "abandoned")
         found += [
-            _invalid("answered"),
-            _invalid("abandoned"),
             (
                 "answered IS NOT NULL AND abandoned IS NOT NULL AND answered = abandoned",
                 "inconsistent",
@@ -148,25 +185,15 @@ def rules(kind: str) -> list[Rule]:
             ),
         ]
     elif kind == "surveys":
-        found += [_invalid("agent"), _invalid("contact_id"), *_timestamp("submitted_at")]
+        found += _fields(kind, "agent", "contact_id", "submitted_at")
         found.append(("csat__m = 1 AND nps__m = 1", "missing_field", "csat"))
-        found += _whole("csat", 1, 5) + _whole("nps", 0, 10)
+        found += _fields(kind, "csat", "nps")
     elif kind == "qa_reviews":
-        found += [_invalid("agent"), *_timestamp("reviewed_at")]
-        found += _whole("checks_applicable", 1, None) + _whole("checks_passed", 0, None)
-        found += [
-            ("checks_passed > checks_applicable", "off_scale", "checks_passed"),
-            _invalid("critical_failed"),
-            _invalid("id"),
-        ]
-    elif kind == "knowledge_tests":
-        found += [_invalid("agent"), *_timestamp("taken_at"), *_range("score", 0, 100)]
-    elif kind == "peer_ratings":
-        found += [_invalid("rater"), _invalid("ratee"), *_timestamp("rated_at")]
-        found += _range("score", 1, 5)
-    elif kind == "sharing_items":
-        found += [_invalid("agent"), *_timestamp("due_at"), *_timestamp("shared_at")]
-        found.append(_invalid("id"))
+        found += _fields(kind, "agent", "reviewed_at", "checks_applicable", "checks_passed")
+        found.append(("checks_passed > checks_applicable", "off_scale", "checks_passed"))
+        found += _fields(kind, "critical_failed", "id")
+    elif kind in ("knowledge_tests", "peer_ratings", "sharing_items"):
+        found += _fields(kind, *RECORD_KINDS[kind].fields)  # no checks across fields
     else:  # pragma: no cover - a bug in csperf
         raise ValueError(kind)
     return found

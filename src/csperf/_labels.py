@@ -1,7 +1,12 @@
-"""The words reports print around the data, in English and Chinese.
+"""The words csperf prints around the data, in English and Chinese: one table, one look-up.
 
 Names of dimensions, indicators and grades come from the scorecard (their
-:class:`~csperf.text.LocalizedText`); everything else a report prints comes from ``LABELS``.
+:class:`~csperf.text.LocalizedText`); every other word a report, the Excel form or
+:meth:`ScorecardResult.explain <csperf.ScorecardResult.explain>` prints comes from
+:data:`LABELS`, through :func:`label`. The ``explain.*`` entries are the lines of an
+explanation, with ``{name}`` fields.
+
+This module is part of the model: it imports only :mod:`csperf.errors`.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from csperf.errors import ValidationError
 __all__ = ["LABELS", "LANGUAGES", "check_lang", "label"]
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
-"""The languages every report label exists in."""
+"""The languages every label exists in."""
 
 LABELS: dict[str, dict[str, str]] = {
     "appraiser": {"en": "Appraiser", "zh": "考核人"},
@@ -85,12 +90,50 @@ LABELS: dict[str, dict[str, str]] = {
     "version": {"en": "Version", "zh": "版本"},
     "weight": {"en": "Weight", "zh": "权重"},
     "weight_in_dimension": {"en": "Weight in dimension", "zh": "维度内权重"},
+    # the lines of ScorecardResult.explain()
+    "explain.card": {
+        "en": "Scorecard {card} v{version}{who}",
+        "zh": "考核表 {card} 第 {version} 版{who}",
+    },
+    "explain.dimension": {"en": "{name}: weight {weight}", "zh": "{name}：权重 {weight}"},
+    "explain.emptied": {
+        "en": "dimension empty: its weight was redistributed",
+        "zh": "该维度无数据：其权重已重新分配",
+    },
+    "explain.for": {"en": " for {subject}", "zh": "，考核对象 {subject}"},
+    "explain.grade": {
+        "en": "grade: {label} ({key}, {lower}–{upper})",
+        "zh": "等级：{label}（{key}，{lower}–{upper}）",
+    },
+    "explain.indicator": {
+        "en": "{name}: raw {raw}{standard} → {points} points × {weight} = {contribution}",
+        "zh": "{name}：原始值 {raw}{standard} → {points} 分 × {weight} = {contribution}",
+    },
+    "explain.moved_dimension": {
+        "en": "dimension {source} missing: its weight {weight} across dimensions shared in "
+        "proportion among {recipients}",
+        "zh": "维度 {source} 缺失：其维度权重 {weight} 按比例分配给 {recipients}",
+    },
+    "explain.moved_indicator": {
+        "en": "indicator {source} missing: its weight {weight} within its dimension shared in "
+        "proportion among {recipients}",
+        "zh": "指标 {source} 缺失：其维度内权重 {weight} 按比例分配给 {recipients}",
+    },
+    "explain.subtotal": {
+        "en": "dimension: {points} points × {weight} = {contribution}",
+        "zh": "维度得分：{points} 分 × {weight} = {contribution}",
+    },
+    "explain.total": {
+        "en": "total = {parts} = {unrounded} → {total} (rounded half up to {precision} decimals)",
+        "zh": "总分 = {parts} = {unrounded} → {total}（四舍五入保留 {precision} 位小数）",
+    },
+    "list_sep": {"en": ", ", "zh": "、"},
 }
 """Label key → language → text."""
 
 
 def check_lang(lang: object) -> str:
-    """Check that ``lang`` is one of :data:`LANGUAGES`.
+    """Check that ``lang`` is one of :data:`LANGUAGES` (a report's language).
 
     Raises:
         ValidationError: For any other value.
@@ -105,7 +148,17 @@ def check_lang(lang: object) -> str:
     return lang
 
 
-def label(key: str, lang: str, **values: object) -> str:
-    """The label ``key`` in ``lang``, with ``{name}`` fields filled from ``values``."""
-    text = LABELS[key][lang]
+def label(key: str, lang: str | None = None, /, **values: object) -> str:
+    """The label ``key`` in ``lang``, with ``{name}`` fields filled from ``values``.
+
+    A language without labels (or None) gets the English text.
+
+    Examples:
+        >>> label("total", "zh"), label("total", "fr")
+        ('总分', 'Total')
+        >>> label("explain.for", "en", subject="ann")
+        ' for ann'
+    """
+    texts = LABELS[key]
+    text = texts.get(lang or "en", texts["en"])
     return text.format(**values) if values else text

@@ -1,8 +1,21 @@
-"""Appraisal periods: half-open ``[start, end)`` intervals of timezone-aware time."""
+"""Appraisal periods, time zones and timestamps: every reading of time in one place.
+
+* :func:`parse_datetime` reads ISO-8601 timestamps alike on every supported Python;
+* :func:`as_timezone` turns an IANA zone name or a ``tzinfo`` into a ``tzinfo``;
+* :func:`aware_datetime` turns a datetime, a date or ISO-8601 text into an aware datetime;
+* :class:`Period` is a named appraisal period, the half-open interval ``[start, end)``, and
+  :func:`parse_period` reads one from ``"2026-Q3"``, ``"2026-07"``, ``"START..END"``...;
+* :data:`Bounds`, :func:`resolve_period` and :func:`in_period` are the looser ``(start, end)``
+  windows the metric catalog takes (either bound may be open, the window may be empty).
+
+This module is a leaf: it imports only :mod:`csperf.errors`, so the metric catalog, the
+sources and the model may all use it.
+"""
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
@@ -10,10 +23,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from csperf._time import parse_datetime
 from csperf.errors import ValidationError
 
-__all__ = ["Period", "as_timezone", "parse_period"]
+__all__ = [
+    "Bounds",
+    "Period",
+    "as_timezone",
+    "aware_datetime",
+    "in_period",
+    "parse_datetime",
+    "parse_period",
+    "resolve_period",
+]
+
+#: A half-open window ``[start, end)`` of aware datetimes; either bound may be None (open).
+Bounds = tuple[datetime | None, datetime | None]
+
+_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
+_FRACTION = re.compile(r"\.(\d+)(?=$|[+-])")
 
 _YEAR = re.compile(r"^(\d{4})$")
 _HALF = re.compile(r"^(\d{4})-H([12])$", re.IGNORECASE)
@@ -22,8 +49,36 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
+def parse_datetime(text: str) -> datetime:
+    """Parse an ISO-8601 timestamp such as ``2026-07-01T09:30:00+08:00`` or ``...Z``.
+
+    Python 3.11's :meth:`datetime.fromisoformat` reads a trailing ``Z``, offsets without a
+    colon and fractions of any length; on 3.10 those forms are rewritten first, so both
+    versions read the same text alike.
+
+    Raises:
+        ValueError: When the text is not an ISO-8601 timestamp.
+
+    Examples:
+        >>> parse_datetime("2026-07-01T09:30Z").isoformat()
+        '2026-07-01T09:30:00+00:00'
+    """
+    text = text.strip()
+    if sys.version_info < (3, 11) and len(text) > 10 and text[10] in "Tt ":
+        day, time = text[:10], text[11:]
+        if time[-1:] in ("Z", "z"):
+            time = time[:-1] + "+00:00"
+        time = _OFFSET.sub(r"\1:\2", time)
+        time = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], time)
+        text = f"{day}T{time}"
+    return datetime.fromisoformat(text)
+
+
 def as_timezone(tz: Any, *, obj: str = "Period", field: str = "tz") -> tzinfo:
     """Turn an IANA zone name (``"Asia/Shanghai"``, ``"UTC"``) or a ``tzinfo`` into a ``tzinfo``.
+
+    Blanks around a name are ignored, and ``"UTC"`` (in any case) is
+    :data:`datetime.timezone.utc`.
 
     Args:
         tz: The zone name or ``tzinfo``.
@@ -35,6 +90,12 @@ def as_timezone(tz: Any, *, obj: str = "Period", field: str = "tz") -> tzinfo:
 
     Raises:
         ValidationError: When the name is not a known zone or the value is neither.
+
+    Examples:
+        >>> as_timezone("Asia/Shanghai")
+        zoneinfo.ZoneInfo(key='Asia/Shanghai')
+        >>> as_timezone("utc")
+        datetime.timezone.utc
     """
     if isinstance(tz, tzinfo):
         return tz
@@ -54,8 +115,20 @@ def as_timezone(tz: Any, *, obj: str = "Period", field: str = "tz") -> tzinfo:
     )
 
 
-def _aware(value: Any, tz: tzinfo | None, *, obj: str, field: str) -> datetime:
-    """A timezone-aware datetime from a datetime, a date or ISO-8601 text."""
+def aware_datetime(value: Any, tz: tzinfo | None, *, obj: str, field: str) -> datetime:
+    """A timezone-aware datetime from a datetime, a date (its midnight) or ISO-8601 text.
+
+    A naive value is read in ``tz``.
+
+    Args:
+        value: The datetime, date or text.
+        tz: The zone of a naive value, or None (a naive value is then refused).
+        obj: The object being built, for the error message.
+        field: The field being set, for the error message.
+
+    Raises:
+        ValidationError: For unreadable text, another type, or a naive value without ``tz``.
+    """
     original = value
     if isinstance(value, str):
         text = value.strip()
@@ -91,6 +164,16 @@ def _aware(value: Any, tz: tzinfo | None, *, obj: str, field: str) -> datetime:
     return result
 
 
+def _check_aware(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(
+            f"Period: field {attribute.name!r} must be a timezone-aware datetime, got {value!r}",
+            obj="Period",
+            field=attribute.name,
+            value=value,
+        )
+
+
 @attrs.frozen
 class Period:
     """An appraisal period: the half-open interval ``[start, end)``.
@@ -116,34 +199,30 @@ class Period:
         False
     """
 
-    start: datetime
-    end: datetime
-    label: str | None = None
+    start: datetime = attrs.field(validator=_check_aware)
+    end: datetime = attrs.field()
+    label: str | None = attrs.field(default=None)
 
-    def __attrs_post_init__(self) -> None:
-        for field in ("start", "end"):
-            value = getattr(self, field)
-            if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-                raise ValidationError(
-                    f"Period: field {field!r} must be a timezone-aware datetime, got {value!r}",
-                    obj="Period",
-                    field=field,
-                    value=value,
-                )
-        if self.end <= self.start:
+    @end.validator
+    def _check_end(self, attribute: attrs.Attribute[datetime], value: datetime) -> None:
+        _check_aware(self, attribute, value)
+        if value <= self.start:
             raise ValidationError(
-                f"Period: end {self.end.isoformat()} must be later than start "
+                f"Period: end {value.isoformat()} must be later than start "
                 f"{self.start.isoformat()}",
                 obj="Period",
                 field="end",
-                value=self.end,
+                value=value,
             )
-        if self.label is not None and (not isinstance(self.label, str) or not self.label.strip()):
+
+    @label.validator
+    def _check_label(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None and (not isinstance(value, str) or not value.strip()):
             raise ValidationError(
-                f"Period: field 'label' must be a non-empty string or None, got {self.label!r}",
+                f"Period: field 'label' must be a non-empty string or None, got {value!r}",
                 obj="Period",
                 field="label",
-                value=self.label,
+                value=value,
             )
 
     def __contains__(self, moment: object) -> bool:
@@ -196,8 +275,8 @@ class Period:
                 value=sorted(unknown),
             )
         return cls(
-            _aware(data["start"], None, obj="Period", field="start"),
-            _aware(data["end"], None, obj="Period", field="end"),
+            aware_datetime(data["start"], None, obj="Period", field="start"),
+            aware_datetime(data["end"], None, obj="Period", field="end"),
             data.get("label"),
         )
 
@@ -257,8 +336,8 @@ def parse_period(value: Any, *, tz: Any = None) -> Period:
     if isinstance(value, Period):
         return value
     if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2:
-        start = _aware(value[0], zone, obj="Period", field="start")
-        end = _aware(value[1], zone, obj="Period", field="end")
+        start = aware_datetime(value[0], zone, obj="Period", field="start")
+        end = aware_datetime(value[1], zone, obj="Period", field="end")
         return Period(start, end)
     if not isinstance(value, str):
         raise ValidationError(
@@ -271,8 +350,8 @@ def parse_period(value: Any, *, tz: Any = None) -> Period:
     if ".." in text:
         first, _, second = text.partition("..")
         return Period(
-            _aware(first, zone, obj="Period", field="start"),
-            _aware(second, zone, obj="Period", field="end"),
+            aware_datetime(first, zone, obj="Period", field="start"),
+            aware_datetime(second, zone, obj="Period", field="end"),
         )
     matchers = (_YEAR, _HALF, _QUARTER, _MONTH, _DAY)
     if not any(m.match(text) for m in matchers):
@@ -313,3 +392,58 @@ def parse_period(value: Any, *, tz: Any = None) -> Period:
     start = _at(int(m[1]), int(m[2]), int(m[3]), zone, text)
     following = start.date() + timedelta(days=1)
     return Period(start, _at(following.year, following.month, following.day, zone, text), label)
+
+
+def resolve_period(period: Any, tz: tzinfo | str | None = None) -> Bounds | None:
+    """Check a ``(start, end)`` window and attach ``tz`` to naive bounds.
+
+    This is the looser form the metric catalog takes as ``period``: either bound may be None
+    (open), and ``start == end`` is an empty window. An object with ``start`` and ``end``
+    attributes (such as a :class:`Period`) is read as ``(period.start, period.end)``; a bound
+    may be a datetime, a date or ISO-8601 text (see :func:`aware_datetime`).
+
+    Raises:
+        ValidationError: For a period that is not a pair, an unreadable or naive bound without
+            ``tz``, an unknown zone, or ``start > end``.
+
+    Examples:
+        >>> start, end = resolve_period(("2024-01-01", None), tz="UTC")
+        >>> start.isoformat(), end
+        ('2024-01-01T00:00:00+00:00', None)
+    """
+    if period is None:
+        return None
+    zone = None if tz is None else as_timezone(tz, obj="period")
+    if hasattr(period, "start") and hasattr(period, "end"):
+        period = (period.start, period.end)
+    try:
+        start, end = period
+    except (TypeError, ValueError):
+        raise ValidationError(
+            f"period must be a (start, end) pair, got {period!r}",
+            obj="period",
+            field="period",
+            value=period,
+        ) from None
+    if start is not None:
+        start = aware_datetime(start, zone, obj="period", field="start")
+    if end is not None:
+        end = aware_datetime(end, zone, obj="period", field="end")
+    if start is not None and end is not None and start > end:
+        raise ValidationError(
+            f"period: start {start.isoformat()} is after end {end.isoformat()}",
+            obj="period",
+            field="end",
+            value=end,
+        )
+    return (start, end)
+
+
+def in_period(moment: datetime, period: Bounds | None) -> bool:
+    """Whether ``start ≤ moment < end`` (a None period or bound is unbounded)."""
+    if period is None:
+        return True
+    start, end = period
+    if start is not None and moment < start:
+        return False
+    return end is None or moment < end
