@@ -28,7 +28,7 @@ from csperf import (
     get_plugin_manager,
     hookimpl,
 )
-from csperf._files import format_path, parse
+from csperf._files import Problem, format_path, parse
 from csperf.config import (
     FORMATS,
     dump_scorecard,
@@ -36,6 +36,7 @@ from csperf.config import (
     load_document,
     load_scorecard,
     loads_scorecard,
+    scorecard_schema,
 )
 from csperf.templates import customer_service_manager
 from strategies import scorecards
@@ -936,3 +937,116 @@ def test_a_strategy_on_a_template_starts_from_the_template_weights():
         "complaint_rate": 0.4,
     }
     assert round(card.weighting.dimensions["service_quality"], 4) == 0.5208
+
+
+# -- the JSON Schema -------------------------------------------------------------------------
+
+SCHEMA_FILE = Path(str(resources.files("csperf") / "scorecard.schema.json"))
+
+# The malformed files whose fault a JSON Schema cannot state, and why. The schema must accept
+# them (so this list stays true); every other malformed file that parses must fail it.
+BEYOND_THE_SCHEMA = {
+    "dimension_weights_99.toml": "a sum over the values of a level (weights sum to 100)",
+    "indicator_weights_101.yaml": "a sum over the values of a level (weights sum to 100)",
+    "dimension_without_indicators.toml": "a reference across sections (indicators per dimension)",
+    "unknown_dimension.json": "a reference across sections (an indicator's dimension)",
+    "weight_for_unknown_indicator.yaml": "a reference across sections (weights name indicators)",
+    "duplicate_indicator_keys.toml": "one field unique among the items of an array",
+    "overlapping_grade_bands.toml": "arithmetic between items (bands meet without overlap)",
+    "rule_disagrees_with_direction.toml": "the shape of a rule's points against a direction",
+    "strategy_unknown_parameter.toml": "a strategy's parameters come from its compute signature",
+}
+# The files the parser refuses before there is any data to check.
+UNPARSED = {
+    "broken_syntax.json",
+    "broken_syntax.toml",
+    "broken_syntax.yaml",
+    "duplicate_key.json",
+    "duplicate_key.yaml",
+    "infinity.json",
+    "nan.json",
+    "nan.toml",
+    "nan.yaml",
+    "not_utf8.toml",
+    "unsafe_tag.yaml",
+}
+
+
+@functools.cache
+def validator() -> Any:
+    import jsonschema
+
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _data(path: Path) -> Any:
+    return parse(path.read_bytes().decode("utf-8-sig"), SUFFIX_FORMAT[path.suffix])[0]
+
+
+SUFFIX_FORMAT = {suffix: fmt for fmt, suffix in SUFFIX.items()}
+
+
+def test_the_shipped_schema_is_the_generated_one():
+    expected = json.dumps(scorecard_schema(shared_pm()), indent=2, ensure_ascii=False) + "\n"
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == expected, (
+        "src/csperf/scorecard.schema.json is stale; rewrite it with "
+        "python -c 'import csperf.config as c; c._write_schema()'"
+    )
+
+
+def test_the_schema_describes_every_part_of_a_card():
+    schema = scorecard_schema(shared_pm())
+    assert set(schema["$defs"]) >= {"Dimension", "Indicator", "GradeBand", "GradeScale", "Text"}
+    indicator = schema["$defs"]["Indicator"]
+    assert indicator["required"] == ["key", "name", "dimension", "direction", "scoring"]
+    assert indicator["properties"]["direction"]["enum"] == [d.value for d in Direction]
+    assert schema["$defs"]["rule:steps"]["required"] == ["kind", "steps"]
+
+
+@pytest.mark.parametrize(
+    "path", [SHIPPED, *sorted((DATA / "valid").iterdir())], ids=lambda p: p.name
+)
+def test_valid_files_pass_the_schema(path):
+    assert list(validator().iter_errors(_data(path))) == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_written_files_pass_the_schema(fmt, manager_card):
+    data = parse(dumps_scorecard(manager_card, fmt), fmt)[0]
+    assert list(validator().iter_errors(data)) == []
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scorecards())
+def test_generated_cards_pass_the_schema(card):
+    for fmt in FORMATS:
+        data = parse(dumps_scorecard(card, fmt), fmt)[0]
+        assert list(validator().iter_errors(data)) == [], fmt
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_each_malformed_file_the_schema_can_state_fails_it(name):
+    path = DATA / name
+    if name in UNPARSED:
+        with pytest.raises((Problem, UnicodeDecodeError)):
+            _data(path)
+        return
+    errors = list(validator().iter_errors(_data(path)))
+    if name in BEYOND_THE_SCHEMA:
+        assert errors == [], f"the schema now catches {name}: take it off BEYOND_THE_SCHEMA"
+    else:
+        assert errors, name
+
+
+def test_a_plugin_rule_is_in_the_schema_of_its_plugin_manager(pm):
+    pm.register(RulePlugin())
+    schema = scorecard_schema(pm)
+    rule = schema["$defs"]["rule:capped_linear"]
+    assert rule["required"] == ["kind", "slope"]
+    assert rule["properties"]["cap"]["type"] == ["number", "null"]
+    card = loads_scorecard(PLUGIN_RULE_CARD, "toml", pm=pm)
+    import jsonschema
+
+    jsonschema.validate(parse(dumps_scorecard(card, "json"), "json")[0], schema)

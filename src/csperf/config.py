@@ -28,6 +28,7 @@ import difflib
 import enum
 import functools
 import inspect
+import json
 import math
 import os
 import re
@@ -35,6 +36,7 @@ import typing
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -78,6 +80,7 @@ __all__ = [
     "load_document",
     "load_scorecard",
     "loads_scorecard",
+    "scorecard_schema",
 ]
 
 FORMATS: tuple[str, ...] = ("toml", "yaml", "json")
@@ -986,6 +989,51 @@ def load_document(path: str | os.PathLike[str], *, format: str | None = None) ->
             name, name, problem.path, problem.line, problem.message, problem.value
         ) from None
     return plain(data)
+
+
+# -- the JSON Schema -----------------------------------------------------------------------
+
+
+def scorecard_schema(pm: pluggy.PluginManager | None = None) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of scorecard files.
+
+    Generated from the model: the attrs fields of each part of a card, the scoring rules of
+    the plugins by their ``kind`` and fields, the names of the weight strategies and templates.
+    It checks the shape of a file (keys, types, names) as an editor can, while you type; checks
+    that span several values (weights summing to 100, indicators naming a dimension of the
+    card, bands that meet) are left to :func:`load_scorecard`. The schema of the built-in
+    plugins ships as ``scorecard.schema.json`` in the package; ``csperf schema`` prints the one
+    of the installed plugins.
+
+    Args:
+        pm: The plugin manager that names scoring rules, weight strategies and templates
+            (a fresh one from :func:`csperf.get_plugin_manager` by default).
+
+    Returns:
+        The schema, as JSON-ready data.
+
+    Examples:
+        >>> schema = scorecard_schema()
+        >>> schema["$schema"]
+        'https://json-schema.org/draft/2020-12/schema'
+        >>> schema["$defs"]["ScoringRule"]["properties"]["kind"]["enum"]
+        ['piecewise', 'ratio_to_target', 'steps', 'target_tolerance']
+    """
+    from csperf import _schema
+
+    _converter()  # resolves the model's annotations
+    return _schema.build(get_plugin_manager() if pm is None else pm, _TYPING_ONLY)
+
+
+_SCHEMA_FILE = "scorecard.schema.json"
+"""The schema file in the package: the schema with the built-in plugins."""
+
+
+def _write_schema(path: str | os.PathLike[str] | None = None) -> Path:
+    """Write the schema of the built-in plugins, by default to the file the package ships."""
+    target = path if path is not None else Path(str(resources.files("csperf") / _SCHEMA_FILE))
+    schema = scorecard_schema(get_plugin_manager(entry_points=False))
+    return atomic_write_text(target, json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
 
 
 # -- writing --------------------------------------------------------------------------------
