@@ -33,7 +33,7 @@ import math
 import os
 import re
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from importlib import resources
@@ -271,6 +271,15 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__} ({_short(value)})"
 
 
+@contextlib.contextmanager
+def _at(*parts: str | int) -> Iterator[None]:
+    """Place a Problem raised inside at ``parts`` below the value being built."""
+    try:
+        yield
+    except Problem as problem:
+        raise problem.under(*parts) from None
+
+
 def _wrong(expected: str, value: Any) -> Problem:
     return Problem((), f"expected {expected}, got {_describe(value)}", value=value)
 
@@ -320,10 +329,8 @@ def _text(value: Any, _: Any) -> Any:
     """A display name: a string, or a table of language code to string."""
     if isinstance(value, dict):
         for lang, item in value.items():
-            try:
+            with _at(lang):
                 _string(item)
-            except Problem as problem:
-                raise problem.under(lang) from None
         return value
     if not isinstance(value, str):
         raise _wrong("a string or a table of language → text", value)
@@ -351,11 +358,10 @@ def _rule(value: Any, _: Any) -> ScoringRule:
     table = _table(value)
     if "kind" not in table:
         raise Problem(("kind",), "required key is missing")
-    try:
+    with _at("kind"):
         kind = _string(table["kind"])
+    try:
         cls = registry.scoring_rule(kind, _LOAD.get().plugins())
-    except Problem as problem:
-        raise problem.under("kind") from None
     except UnknownNameError as exc:
         raise Problem(
             ("kind",), f"unknown scoring rule {kind!r}; available: {_available(exc)}", value=kind
@@ -435,10 +441,8 @@ def _array(conv: cattrs.Converter, value: Any, cls: Any) -> tuple[Any, ...]:
     item = typing.get_args(cls)[0]
     out = []
     for i, element in enumerate(value):
-        try:
+        with _at(i):
             out.append(conv.structure(element, item))
-        except Problem as problem:
-            raise problem.under(i) from None
     return tuple(out)
 
 
@@ -613,11 +617,10 @@ def _card(data: Any, load: _Load) -> Scorecard:
     merged = dict(data)
     template_card = None
     if "template" in data:
-        try:
+        with _at("template"):
             load.template = name = _string(data["template"])
+        try:
             template_card = registry.template(name, load.plugins())
-        except Problem as problem:
-            raise problem.under("template") from None
         except UnknownNameError as exc:
             raise Problem(
                 ("template",),
@@ -633,12 +636,10 @@ def _card(data: Any, load: _Load) -> Scorecard:
     parts: dict[str, Any] = {}
     for name in fields:
         if name in merged and name != "weighting":
-            try:
+            with _at(name):
                 parts[name] = conv.structure(merged[name], hints[name])
-            except Problem as problem:
-                raise problem.under(name) from None
     card = _provisional(parts)
-    try:
+    with _at("weighting"):
         weighting = _table(merged["weighting"])
         if "strategy" not in weighting:
             final = _percentages(weighting, card)
@@ -649,8 +650,6 @@ def _card(data: Any, load: _Load) -> Scorecard:
                 with contextlib.suppress(WeightingError):
                     card = attrs.evolve(card, weighting=template_card.weighting)
             final = _strategy(weighting, card, load)
-    except Problem as problem:
-        raise problem.under("weighting") from None
     try:
         return attrs.evolve(card, weighting=final)
     except ValidationError as exc:
@@ -709,10 +708,8 @@ def _level(value: Any, expected: list[str], what: str) -> dict[str, float]:
                 f"{key!r} is not {article} {what} (expected: {', '.join(expected)})",
                 value=key,
             )
-        try:
+        with _at(key):
             found[key] = _weight(item)
-        except Problem as problem:
-            raise problem.under(key) from None
     missing = [key for key in expected if key not in found]
     if missing:
         raise Problem(
@@ -734,14 +731,10 @@ def _percentages(table: dict[str, Any], card: Scorecard) -> Weighting:
     _check_keys(table, ["dimensions", "indicators"], ["dimensions", "indicators"])
     dims = [d.key for d in card.dimensions]
     members = {key: [i.key for i in card.indicators if i.dimension == key] for key in dims}
-    try:
+    with _at("dimensions"):
         dimensions = _level(table["dimensions"], dims, "dimension")
-    except Problem as problem:
-        raise problem.under("dimensions") from None
-    try:
+    with _at("indicators"):
         inner = _table(table["indicators"])
-    except Problem as problem:
-        raise problem.under("indicators") from None
     for key in inner:
         if key not in members:
             raise Problem(
@@ -763,10 +756,8 @@ def _percentages(table: dict[str, Any], card: Scorecard) -> Weighting:
                     f"indicator {ind!r} belongs to dimension {owner!r}, not {key!r}",
                     value=ind,
                 )
-        try:
+        with _at("indicators", key):
             indicators[key] = _level(inner[key], members[key], f"indicator of dimension {key!r}")
-        except Problem as problem:
-            raise problem.under("indicators", key) from None
     try:
         return Weighting(dimensions, indicators)
     except ValidationError as exc:
@@ -775,11 +766,10 @@ def _percentages(table: dict[str, Any], card: Scorecard) -> Weighting:
 
 def _strategy(table: dict[str, Any], card: Scorecard, load: _Load) -> Weighting:
     """The weighting a weight strategy computes from the file's parameters."""
-    try:
+    with _at("strategy"):
         name = _string(table["strategy"])
+    try:
         strategy = registry.weight_strategy(name, load.plugins())
-    except Problem as problem:
-        raise problem.under("strategy") from None
     except UnknownNameError as exc:
         raise Problem(
             ("strategy",),
