@@ -424,9 +424,12 @@ def _model_hook(
         table = _table(value)
         try:
             return structure(table, cls)
-        except ClassValidationError as exc:
-            built = exc.exceptions[0]  # cattrs wraps an error of the constructor alone
-            if len(exc.exceptions) == 1 and isinstance(built, ValidationError) and locate:
+        except (ClassValidationError, ValidationError) as exc:
+            # cattrs >= 25 wraps an error of the constructor alone in a ClassValidationError
+            built: BaseException = exc
+            if isinstance(exc, ClassValidationError) and len(exc.exceptions) == 1:
+                built = exc.exceptions[0]
+            if isinstance(built, ValidationError) and locate:
                 where = locate(built, table)
                 if where is not None:
                     raise Problem(where, built.message, value=built.value, cause=built) from None
