@@ -1050,3 +1050,37 @@ def test_a_plugin_rule_is_in_the_schema_of_its_plugin_manager(pm):
     import jsonschema
 
     jsonschema.validate(parse(dumps_scorecard(card, "json"), "json")[0], schema)
+
+
+# -- the canonical form behind the fingerprint -------------------------------------------------
+
+
+def _canonical_oracle(card: Scorecard) -> dict[str, Any]:
+    """The canonical form spelt out by hand, as Scorecard.to_dict was written before cattrs."""
+    return {
+        "key": card.key,
+        "title": card.title if isinstance(card.title, str) else dict(card.title),
+        "version": card.version,
+        "precision": card.precision,
+        "missing": card.missing.value,
+        "max_points": card.max_points,
+        "grade_scale": card.grade_scale.to_dict(),
+        "dimensions": [d.to_dict() for d in card.dimensions],
+        "indicators": [i.to_dict() for i in card.indicators],
+        "weighting": card.weighting.to_dict(),
+    }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scorecards())
+def test_the_canonical_converter_gives_the_hand_written_canonical_form(card):
+    expected = _canonical_oracle(card)
+    assert card.to_dict() == expected
+    assert json.dumps(card.to_dict(), sort_keys=True) == json.dumps(expected, sort_keys=True)
+
+
+def test_a_plugin_rule_takes_part_in_the_canonical_form_by_its_to_dict(pm):
+    pm.register(RulePlugin())
+    card = loads_scorecard(PLUGIN_RULE_CARD, "toml", pm=pm)
+    assert card.to_dict()["indicators"][0]["scoring"] == CappedLinear(125.0).to_dict()
+    assert card.to_dict() == _canonical_oracle(card)

@@ -51,6 +51,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from csperf import _files, registry
+from csperf._canonical import TYPING_ONLY, resolve_types
 from csperf._files import KeyPath, Problem, format_path, plain
 from csperf._io import atomic_write_text
 from csperf._numbers import exact
@@ -503,22 +504,11 @@ def _unstructure_indicator(base: Callable[[Any], dict[str, Any]]) -> Callable[[A
     return unstructure
 
 
-class _Untyped:
-    """Stands for a generic imported for type checking only (``NDArray[np.float64]``)."""
-
-    def __class_getitem__(cls, item: Any) -> Any:
-        return Any
-
-
-_TYPING_ONLY = {"NDArray": _Untyped, "ArrayLike": Any}
-"""Names the model imports for type checking only, to resolve its annotations at run time."""
-
-
 @functools.cache
 def _converter() -> cattrs.Converter:
     """The one converter between file documents and model objects."""
     for cls in (GradeBand, GradeScale, Dimension, Indicator, Scorecard):
-        attrs.resolve_types(cls, localns=_TYPING_ONLY)
+        resolve_types(cls)
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _string)
     conv.register_structure_hook(int, _integer)
@@ -1015,7 +1005,7 @@ def scorecard_schema(pm: pluggy.PluginManager | None = None) -> dict[str, Any]:
     from csperf import _schema
 
     _converter()  # resolves the model's annotations
-    return _schema.build(get_plugin_manager() if pm is None else pm, _TYPING_ONLY)
+    return _schema.build(get_plugin_manager() if pm is None else pm, TYPING_ONLY)
 
 
 _SCHEMA_FILE = "scorecard.schema.json"
