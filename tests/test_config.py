@@ -954,7 +954,7 @@ BEYOND_THE_SCHEMA = {
     "duplicate_indicator_keys.toml": "one field unique among the items of an array",
     "overlapping_grade_bands.toml": "arithmetic between items (bands meet without overlap)",
     "rule_disagrees_with_direction.toml": "the shape of a rule's points against a direction",
-    "strategy_unknown_parameter.toml": "a strategy's parameters come from its compute signature",
+    "strategy_unknown_parameter.toml": "a strategy checks its own parameters (compute(**params))",
 }
 # The files the parser refuses before there is any data to check.
 UNPARSED = {
