@@ -314,6 +314,15 @@ def test_template_prints_the_shipped_file(runner):
     assert unknown.exit_code == EXIT_USAGE
 
 
+def test_schema_prints_the_json_schema_of_scorecard_files(runner):
+    result = runner.invoke(cli, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert "piecewise" in schema["$defs"]["ScoringRule"]["properties"]["kind"]["enum"]
+    assert schema["properties"]["template"]["enum"] == ["customer-service-manager"]
+
+
 def test_plugins_lists_what_each_plugin_provides(runner):
     result = runner.invoke(cli, ["plugins"])
     assert result.exit_code == 0

@@ -460,6 +460,15 @@ def template(name: str | None, fmt: str) -> None:
 
 @cli.command()
 @_errors
+def schema() -> None:
+    """Print the JSON Schema of scorecard files, with the installed plugins' rules."""
+    from csperf.config import scorecard_schema
+
+    click.echo(json.dumps(scorecard_schema(), indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@_errors
 def plugins() -> None:
     """List the installed plugins and what each provides."""
     from csperf.hooks import get_plugin_manager

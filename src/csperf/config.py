@@ -4,7 +4,7 @@ A scorecard file mirrors :meth:`Scorecard.to_dict() <csperf.Scorecard.to_dict>`,
 differences meant for people: weights are written in percent (each level sums to 100), and keys
 that hold their default may be left out. Scoring rules, weight strategies and templates are named
 by their plugin names, so a rule a plugin offers can be used in a file. The full schema is in the
-reference (:doc:`/reference/config`).
+reference (:doc:`/reference/config`), and as a JSON Schema in :func:`scorecard_schema`.
 
 Reading is strict. An unknown key, a value of the wrong type (never coerced: ``"0.5"`` is not a
 number), a missing key, and every :class:`~csperf.errors.ValidationError` raised while the
@@ -13,34 +13,46 @@ objects are built is raised as :class:`~csperf.errors.ConfigError` naming the fi
 
     card.toml:27: indicators[3].scoring.points[1]: ...
 
-Numbers are read as exact decimals, so a weight of ``33.3`` percent is 0.333 exactly, and a card
-written and read back is equal to the original, with the same fingerprint. Files are written
+The error carries the key path as a tuple, ``key_path == ("indicators", 3, "scoring", "points",
+1)``. Numbers are read as exact decimals, so a weight of ``33.3`` percent is 0.333 exactly, and a
+card written and read back is equal to the original, with the same fingerprint. Files are written
 atomically: a failed write leaves the target as it was. YAML is read with PyYAML's safe loader
 only (the optional extra ``csperf[yaml]``).
 """
 
 from __future__ import annotations
 
-import bisect
 import contextlib
+import contextvars
 import difflib
+import enum
 import functools
-import importlib
 import inspect
 import json
 import math
 import os
 import re
-import sys
+import typing
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
+from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
-import tomli_w
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from csperf import _files
+from csperf._canonical import TYPING_ONLY, resolve_types
+from csperf._files import KeyPath, Problem, format_path, plain
 from csperf._io import atomic_write_text
 from csperf._numbers import exact
 from csperf.dimensions import Dimension
@@ -55,15 +67,11 @@ from csperf.errors import (
 from csperf.grading import GradeBand, GradeScale
 from csperf.hooks.manager import get_plugin_manager
 from csperf.indicators import Indicator
-from csperf.rules import ScoringRule, Steps
-from csperf.scorecard import Scorecard
-from csperf.text import plain_text
+from csperf.rules import ScoringRule
+from csperf.scorecard import MissingPolicy, Scorecard
+from csperf.text import LocalizedText, Text, plain_text
+from csperf.units import Direction
 from csperf.weighting import Weighting
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 if TYPE_CHECKING:
     from csperf.hooks.manager import PluginManager
@@ -75,91 +83,22 @@ __all__ = [
     "load_document",
     "load_scorecard",
     "loads_scorecard",
+    "scorecard_schema",
 ]
 
 FORMATS: tuple[str, ...] = ("toml", "yaml", "json")
 """The file formats, by the names the ``format`` arguments take (``"yml"`` means ``"yaml"``)."""
 
 _SUFFIXES = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
-_WIDTH = 100
-"""Lines of written files stay within this width where the format allows."""
 _PERCENT_TOLERANCE = Fraction(1, 10**7)
 """How far a level of percentages may sum from 100 (1e-9 of 100, as for :class:`Weighting`)."""
+_NAMES = {
+    "toml": ("a table", "an array"),
+    "yaml": ("a mapping", "a sequence"),
+    "json": ("an object", "an array"),
+}
 
-KeyPath = tuple[str | int, ...]
-
-# -- key paths and errors -------------------------------------------------------------------
-
-_BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-def _format_path(path: KeyPath) -> str:
-    """``("indicators", 3, "scoring")`` → ``indicators[3].scoring``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _BARE.match(part):
-            out += f".{part}" if out else part
-        else:
-            out += f"[{json.dumps(part, ensure_ascii=False)}]"
-    return out
-
-
-_FIELD_PART = re.compile(
-    r"""(?P<dot>\.)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)"""
-    r"""|\[(?P<index>\d+)\]"""
-    r"""|\[(?P<quoted>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\]"""
-)
-_LEVEL = re.compile(r"""dimension (?P<quoted>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
-
-
-def _unquote(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text[1:-1])
-
-
-def _field_path(field: Any) -> KeyPath:
-    """The key path a model error's ``field`` names (``points[1][0]`` → ``points, 1, 0``).
-
-    Fields that are not key paths give the empty path.
-    """
-    if not isinstance(field, str) or not field:
-        return ()
-    parts: list[str | int] = []
-    pos = 0
-    level = _LEVEL.match(field)
-    if level:  # Weighting names a level "dimension 'efficiency'"
-        parts = ["indicators", _unquote(level["quoted"])]
-        pos = level.end()
-    while pos < len(field):
-        match = _FIELD_PART.match(field, pos)
-        if (
-            match is None
-            or (match["dot"] and not parts)
-            or (match["name"] and parts and not match["dot"])
-        ):
-            return ()
-        if match["name"]:
-            parts.append(match["name"])
-        elif match["index"]:
-            parts.append(int(match["index"]))
-        else:
-            parts.append(_unquote(match["quoted"]))
-        pos = match.end()
-    return tuple(parts)
-
-
-class _Problem(Exception):
-    """A problem found in a file, at a key path (converted to ConfigError at the surface)."""
-
-    def __init__(
-        self, path: KeyPath, message: str, *, value: Any = None, line: int | None = None
-    ) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
-        self.value = value
-        self.line = line
+# -- errors ---------------------------------------------------------------------------------
 
 
 def _config_error(
@@ -171,20 +110,17 @@ def _config_error(
     value: Any = None,
 ) -> ConfigError:
     where = source if line is None else f"{source}:{line}"
-    keys = _format_path(key_path) or None
+    keys = format_path(key_path)
     text = f"{where}: {keys}: {message}" if keys else f"{where}: {message}"
     return ConfigError(
         text,
         obj=f"scorecard file {source}",
-        field=keys,
+        field=keys or None,
         value=value,
         path=path,
-        key_path=keys,
+        key_path=key_path or None,
         line=line,
     )
-
-
-# -- formats --------------------------------------------------------------------------------
 
 
 def _format_name(format: str) -> str:
@@ -221,455 +157,98 @@ def _format_of(path: str | os.PathLike[str], format: str | None) -> str:
     return _SUFFIXES[suffix]
 
 
-def _import_yaml() -> Any:
-    """PyYAML, or a _Problem naming the extra that provides it."""
-    try:
-        return importlib.import_module("yaml")
-    except ImportError:
-        raise _Problem(
-            (), "YAML needs PyYAML, which is not installed: pip install 'csperf[yaml]'"
-        ) from None
+_FIELD_PART = re.compile(
+    r"""\.?(?P<name>[A-Za-z_]\w*)|\[(?P<index>\d+)\]"""
+    r"""|\[(?P<quoted>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\]"""
+)
 
 
-# -- reading --------------------------------------------------------------------------------
+def _field_path(field: Any) -> KeyPath:
+    """The key path below the object being built that a model error's ``field`` names.
 
-
-class _LineIndex:
-    """Line numbers (from 1) of positions in a text."""
-
-    def __init__(self, text: str) -> None:
-        self.newlines = [i for i, c in enumerate(text) if c == "\n"]
-
-    def __call__(self, pos: int) -> int:
-        return bisect.bisect_left(self.newlines, pos) + 1
-
-
-_TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*$")
-_TOML_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_TOML_SCALAR = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}[^\s,\]}#]*|[^\s,\]}#]+")
-
-
-class _TomlLines:
-    """A scanner over TOML source that finds the line of every key path.
-
-    :mod:`tomllib` gives no positions, so this walks the (already validated) source: table
-    headers ``[a.b]`` and ``[[a.b]]`` (counting the elements of arrays of tables), dotted and
-    quoted keys, strings of every kind, arrays and inline tables over several lines.
+    A tuple is a key path already. A string is the model's spelling of one (``points[1][0]``,
+    ``dimensions['speed']``, a weight strategy's ``dimensions.speed``); anything else gives the
+    object itself. (The string form goes when the model's errors carry key paths.)
     """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-        self.line = _LineIndex(text)
-        self.lines: dict[KeyPath, int] = {}
-        self.arrays: dict[KeyPath, int] = {}
-
-    def scan(self) -> dict[KeyPath, int]:
-        table: KeyPath = ()
-        with contextlib.suppress(Exception):  # a scanner failure only costs line numbers
-            while True:
-                self._blank(newlines=True)
-                if self.pos >= len(self.text):
-                    break
-                if self.text[self.pos] == "[":
-                    table = self._header()
-                else:
-                    self._keyval(table)
-        return self.lines
-
-    def _blank(self, *, newlines: bool) -> None:
-        text = self.text
-        while self.pos < len(text):
-            char = text[self.pos]
-            if char in " \t" or (newlines and char in "\r\n"):
-                self.pos += 1
-            elif char == "#":
-                end = text.find("\n", self.pos)
-                self.pos = len(text) if end < 0 else end
-            else:
-                break
-
-    def _expect(self, token: str) -> None:
-        if not self.text.startswith(token, self.pos):
-            raise ValueError(f"expected {token!r} at {self.pos}")
-        self.pos += len(token)
-
-    def _header(self) -> KeyPath:
-        line = self.line(self.pos)
-        many = self.text.startswith("[[", self.pos)
-        self.pos += 2 if many else 1
-        keys = self._key()
-        self._blank(newlines=False)
-        self._expect("]]" if many else "]")
-        path: KeyPath = ()
-        for i, key in enumerate(keys):
-            path = (*path, key)
-            self.lines.setdefault(path, line)
-            if many and i == len(keys) - 1:
-                count = self.arrays.get(path, 0)
-                self.arrays[path] = count + 1
-                path = (*path, count)
-            elif path in self.arrays:
-                path = (*path, self.arrays[path] - 1)
-        self.lines[path] = line
-        return path
-
-    def _key(self) -> list[str]:
-        parts: list[str] = []
-        text = self.text
-        while True:
-            self._blank(newlines=False)
-            if text[self.pos] == '"':
-                end = self._basic_end(self.pos)
-                parts.append(tomllib.loads(f"k = {text[self.pos : end]}")["k"])
-                self.pos = end
-            elif text[self.pos] == "'":
-                end = text.index("'", self.pos + 1)
-                parts.append(text[self.pos + 1 : end])
-                self.pos = end + 1
-            else:
-                match = _TOML_BARE_KEY.match(text, self.pos)
-                if match is None:
-                    raise ValueError(f"no key at {self.pos}")
-                parts.append(match.group())
-                self.pos = match.end()
-            self._blank(newlines=False)
-            if self.pos < len(text) and text[self.pos] == ".":
-                self.pos += 1
-                continue
-            return parts
-
-    def _keyval(self, table: KeyPath) -> None:
-        line = self.line(self.pos)
-        path = table
-        for key in self._key():
-            path = (*path, key)
-            self.lines.setdefault(path, line)
-        self.lines[path] = line
-        self._blank(newlines=False)
-        self._expect("=")
-        self._blank(newlines=False)
-        self._value(path)
-
-    def _value(self, path: KeyPath) -> None:
-        text = self.text
-        char = text[self.pos]
-        if char in "\"'":
-            self.pos = self._string_end(self.pos)
-        elif char == "[":
-            self.pos += 1
-            index = 0
-            while True:
-                self._blank(newlines=True)
-                if text[self.pos] == "]":
-                    self.pos += 1
-                    return
-                item = (*path, index)
-                self.lines[item] = self.line(self.pos)
-                self._value(item)
-                self._blank(newlines=True)
-                if text[self.pos] == ",":
-                    self.pos += 1
-                    index += 1
-                elif text[self.pos] != "]":
-                    raise ValueError(f"bad array at {self.pos}")
-        elif char == "{":
-            self.pos += 1
-            while True:
-                self._blank(newlines=True)
-                if text[self.pos] == "}":
-                    self.pos += 1
-                    return
-                self._keyval(path)
-                self._blank(newlines=True)
-                if text[self.pos] == ",":
-                    self.pos += 1
-                elif text[self.pos] != "}":
-                    raise ValueError(f"bad inline table at {self.pos}")
-        else:
-            match = _TOML_SCALAR.match(text, self.pos)
-            if match is None:
-                raise ValueError(f"no value at {self.pos}")
-            self.pos = match.end()
-
-    def _basic_end(self, start: int) -> int:
-        pos = start + 1
-        while self.text[pos] != '"':
-            pos += 2 if self.text[pos] == "\\" else 1
-        return pos + 1
-
-    def _string_end(self, start: int) -> int:
-        text = self.text
-        quote = text[start]
-        if text.startswith(quote * 3, start):
-            pos = start + 3
-            while True:
-                if quote == '"' and text[pos] == "\\":
-                    pos += 2
-                elif text.startswith(quote * 3, pos):
-                    run = 3
-                    while run < 5 and pos + run < len(text) and text[pos + run] == quote:
-                        run += 1
-                    return pos + run
-                else:
-                    pos += 1
-        if quote == '"':
-            return self._basic_end(start)
-        return text.index("'", start + 1) + 1
-
-
-def _read_toml(text: str) -> tuple[Any, dict[KeyPath, int]]:
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(getattr(exc, "msg", None) or exc)
-        line: int | None = getattr(exc, "lineno", None)
-        column: int | None = getattr(exc, "colno", None)
-        found = _TOML_POSITION.search(message)
-        if found:
-            message = message[: found.start()]
-            if found[1]:
-                line, column = int(found[1]), int(found[2])
-            else:
-                line = max(1, len(text.splitlines()))
-        where = f" (column {column})" if column else ""
-        raise _Problem((), f"TOML syntax error: {message}{where}", line=line) from None
-    return data, _TomlLines(text).scan()
-
-
-def _yaml_decimal(loader: Any, node: Any) -> Decimal:
-    """Construct a YAML float as the exact decimal written."""
-    value = str(loader.construct_scalar(node)).replace("_", "").lower()
-    if value in (".inf", "+.inf"):
-        return Decimal("Infinity")
-    if value == "-.inf":
-        return Decimal("-Infinity")
-    if value == ".nan":
-        return Decimal("NaN")
-    if ":" in value:  # YAML 1.1 base-60 float
-        yaml = _import_yaml()
-        return Decimal(repr(yaml.SafeLoader.construct_yaml_float(loader, node)))
-    return Decimal(value)
-
-
-@functools.cache
-def _yaml_loader(yaml: Any) -> Any:
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when there is one
-
-    class Loader(base):  # type: ignore[misc,valid-type]
-        """PyYAML's safe loader, reading floats as exact decimals."""
-
-    Loader.add_constructor("tag:yaml.org,2002:float", _yaml_decimal)
-    return Loader
-
-
-_YAML_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
-
-
-def _yaml_value(
-    yaml: Any, loader: Any, node: Any, path: KeyPath, lines: dict[KeyPath, int], above: set[int]
-) -> Any:
-    """Build the data of a composed node, recording the line of every key path below it.
-
-    ``above`` holds the ids of the enclosing collection nodes, to catch a recursive alias.
-    """
-    line = node.start_mark.line + 1
-    lines.setdefault(path, line)
-    if id(node) in above:
-        raise _Problem(path, "a recursive alias: the data contains itself", line=line)
-    if len(above) > 64:
-        raise _Problem(path, "the data nests too deeply", line=line)
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (
-        _YAML_COLLECTIONS
-    ):
-        raise _Problem(path, f"the YAML tag {node.tag} is not allowed here", line=line)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                raise _Problem(
-                    path,
-                    f"keys must be text, got {type(key).__name__} {key!r}",
-                    line=key_node.start_mark.line + 1,
-                )
-            if key in seen:
-                raise _Problem(
-                    (*path, key),
-                    f"the key {key!r} appears twice",
-                    line=key_node.start_mark.line + 1,
-                )
-            seen.add(key)
-        loader.flatten_mapping(node)  # merge keys ("<<"); the mapping's own keys win
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                raise _Problem(
-                    path,
-                    f"keys must be text, got {type(key).__name__} {key!r}",
-                    line=key_node.start_mark.line + 1,
-                )
-            child = (*path, key)
-            lines[child] = key_node.start_mark.line + 1
-            result[key] = _yaml_value(yaml, loader, value_node, child, lines, {*above, id(node)})
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for i, item in enumerate(node.value):
-            child = (*path, i)
-            lines[child] = item.start_mark.line + 1
-            items.append(_yaml_value(yaml, loader, item, child, lines, {*above, id(node)}))
-        return items
-    return loader.construct_object(node, deep=True)
-
-
-def _read_yaml(text: str) -> tuple[Any, dict[KeyPath, int]]:
-    yaml = _import_yaml()
-    loader = _yaml_loader(yaml)(text)
-    lines: dict[KeyPath, int] = {}
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise _Problem((), "the file holds no data; a scorecard file holds a mapping")
-        data = _yaml_value(yaml, loader, node, (), lines, set())
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        detail = exc.problem or str(exc)
-        if exc.context:
-            start = exc.context_mark
-            since = "" if start is None else f" that starts on line {start.line + 1}"
-            detail = f"{detail} ({exc.context}{since})"
-        raise _Problem(
-            (), f"YAML error: {detail}", line=None if mark is None else mark.line + 1
-        ) from None
-    except yaml.YAMLError as exc:
-        raise _Problem((), f"YAML error: {exc}") from None
-    finally:
-        loader.dispose()
-    return data, lines
-
-
-class _JsonConstant:
-    """A non-standard JSON constant (NaN, Infinity), kept to be reported with its key path."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return self.name
-
-
-class _JsonPairs(list[tuple[str, Any]]):
-    """The members of a JSON object in order, duplicates included."""
-
-
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.DOTALL)
-
-
-def _json_lines(text: str) -> dict[KeyPath, int]:
-    """The line of every key path of a (valid) JSON text."""
-    line = _LineIndex(text)
-    tokens = [(m.group(), m.start()) for m in _JSON_TOKEN.finditer(text)]
-    lines: dict[KeyPath, int] = {}
+    if isinstance(field, tuple):
+        return field
+    parts: list[str | int] = []
     pos = 0
-
-    def value(path: KeyPath) -> None:
-        nonlocal pos
-        token, start = tokens[pos]
-        lines.setdefault(path, line(start))
-        pos += 1
-        if token not in "{[" or not token:
-            return
-        close = "}" if token == "{" else "]"
-        if tokens[pos][0] == close:
-            pos += 1
-            return
-        index = 0
-        while True:
-            if token == "{":
-                key, start = tokens[pos]
-                child: KeyPath = (*path, json.loads(key))
-                lines[child] = line(start)
-                pos += 2  # the key and ":"
-            else:
-                child = (*path, index)
-                lines[child] = line(tokens[pos][1])
-            value(child)
-            sep = tokens[pos][0]
-            pos += 1
-            if sep == close:
-                return
-            index += 1
-
-    with contextlib.suppress(Exception):  # a scanner failure only costs line numbers
-        value(())
-    return lines
+    while isinstance(field, str) and pos < len(field):
+        match = _FIELD_PART.match(field, pos)
+        if match is None:
+            return ()
+        quoted = match["quoted"]
+        parts.append(match["name"] or (int(match["index"]) if match["index"] else quoted[1:-1]))
+        pos = match.end()
+    return tuple(parts)
 
 
-def _json_tidy(value: Any, path: KeyPath) -> Any:
-    if isinstance(value, _JsonPairs):
-        result: dict[str, Any] = {}
-        for key, item in value:
-            if key in result:
-                raise _Problem((*path, key), f"the key {key!r} appears twice")
-            result[key] = _json_tidy(item, (*path, key))
-        return result
-    if isinstance(value, list):
-        return [_json_tidy(item, (*path, i)) for i, item in enumerate(value)]
-    return value
+def _model_problem(exc: ValidationError) -> Problem:
+    """A model error as a Problem at the key path its field names."""
+    message, field = exc.message, exc.field
+    if isinstance(exc, ConfigError):  # weight strategies check their parameters this way
+        if getattr(exc, "path", None) is not None:
+            raise exc  # it names its own file
+        field = getattr(exc, "key_path", None) or field
+        if isinstance(field, str) and f": {field}: " in message:  # the key path is shown once
+            head, _, tail = message.partition(f": {field}: ")
+            message = f"{head}: {tail}"
+    return Problem(_field_path(field), message, value=exc.value, cause=exc)
 
 
-def _read_json(text: str) -> tuple[Any, dict[KeyPath, int]]:
-    try:
-        raw = json.loads(
-            text,
-            parse_float=Decimal,
-            parse_constant=_JsonConstant,
-            object_pairs_hook=_JsonPairs,
-        )
-    except json.JSONDecodeError as exc:
-        raise _Problem(
-            (), f"JSON syntax error: {exc.msg} (column {exc.colno})", line=exc.lineno
-        ) from None
-    lines = _json_lines(text)
-    try:
-        return _json_tidy(raw, ()), lines
-    except _Problem as problem:
-        problem.line = lines.get(problem.path)
-        raise
+def _problem(exc: BaseException) -> Problem:
+    """The first error cattrs collected, as a Problem at its key path; others are re-raised."""
+    path: list[str | int] = []
+    while isinstance(exc, (ClassValidationError, IterableValidationError)):
+        noted, others = exc.group_exceptions()
+        if noted:
+            exc, note = noted[0]
+            path.append(note.name if isinstance(note, AttributeValidationNote) else note.index)
+        else:
+            exc = others[0]
+    if isinstance(exc, Problem):
+        return exc.under(*path)
+    if isinstance(exc, ForbiddenExtraKeysError):
+        known = [a.alias or a.name for a in attrs.fields(exc.cl) if a.init]
+        return _unknown_key(sorted(exc.extra_fields)[0], known).under(*path)
+    if isinstance(exc, KeyError) and path:  # cattrs: a required attribute is missing
+        return Problem((), "required key is missing").under(*path)
+    if isinstance(exc, ValidationError):
+        return _model_problem(exc).under(*path)
+    raise exc
 
 
-_READERS: dict[str, Callable[[str], tuple[Any, dict[KeyPath, int]]]] = {
-    "toml": _read_toml,
-    "yaml": _read_yaml,
-    "json": _read_json,
-}
-
-# -- building the card ----------------------------------------------------------------------
-
-_NAMES = {
-    "toml": ("a table", "an array"),
-    "yaml": ("a mapping", "a sequence"),
-    "json": ("an object", "an array"),
-}
+def _unknown_key(key: str, known: list[str]) -> Problem:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return Problem((key,), f"unknown key {key!r}{hint} (known keys: {', '.join(known)})", value=key)
 
 
-def _plain(value: Any) -> Any:
-    """File data as plain Python: decimals become floats, recursively."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+# -- the converter: file documents <-> model objects -----------------------------------------
 
 
-def _available(exc: UnknownNameError) -> str:
-    return ", ".join(getattr(exc, "available", None) or ()) or "(none)"
+@attrs.define
+class _Load:
+    """What a load needs beyond the data: the format (for wording) and the plugins."""
+
+    fmt: str
+    pm: PluginManager | None
+    template: str | None = None
+    inherited: set[str] = attrs.Factory(set)
+
+    def plugins(self) -> PluginManager:
+        if self.pm is None:
+            self.pm = get_plugin_manager()
+        return self.pm
+
+
+_LOAD: contextvars.ContextVar[_Load] = contextvars.ContextVar("csperf_config_load")
+
+
+def _names() -> tuple[str, str]:
+    load = _LOAD.get(None)
+    return _NAMES[load.fmt if load else "json"]
 
 
 def _short(value: Any) -> str:
@@ -677,568 +256,598 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-_TOP_REQUIRED = ("key", "title", "dimensions", "indicators", "weighting")
-_TOP_OPTIONAL = ("template", "version", "precision", "missing", "max_points", "grade_scale")
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({'true' if value else 'false'})"
+    if isinstance(value, int):
+        return f"an integer ({value})"
+    if isinstance(value, (float, Decimal)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"a string ({_short(value)})"
+    if isinstance(value, dict):
+        return _names()[0]
+    if isinstance(value, list):
+        return _names()[1]
+    return f"a {type(value).__name__} ({_short(value)})"
 
 
-class _Builder:
-    """Checks file data key by key and builds the scorecard from it."""
+@contextlib.contextmanager
+def _at(*parts: str | int) -> Iterator[None]:
+    """Place a Problem raised inside at ``parts`` below the value being built."""
+    try:
+        yield
+    except Problem as problem:
+        raise problem.under(*parts) from None
 
-    def __init__(self, fmt: str, pm: PluginManager | None) -> None:
-        self.fmt = fmt
-        self._pm = pm
-        self.template: str | None = None
-        self.inherited: set[str] = set()
 
-    @property
-    def pm(self) -> PluginManager:
-        if self._pm is None:
-            self._pm = get_plugin_manager()
-        return self._pm
+def _wrong(expected: str, value: Any) -> Problem:
+    return Problem((), f"expected {expected}, got {_describe(value)}", value=value)
 
-    # -- types --------------------------------------------------------------------------
 
-    def describe(self, value: Any) -> str:
-        table, array = _NAMES[self.fmt]
-        if value is None:
-            return "null"
-        if isinstance(value, bool):
-            return f"a boolean ({'true' if value else 'false'})"
-        if isinstance(value, int):
-            return f"an integer ({value})"
-        if isinstance(value, (float, Decimal)):
-            return f"a number ({value})"
-        if isinstance(value, str):
-            return f"a string ({_short(value)})"
-        if isinstance(value, dict):
-            return table
-        if isinstance(value, list):
-            return array
-        return f"a {type(value).__name__} ({_short(value)})"
+def _table(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _wrong(_names()[0], value)
+    return value
 
-    def wrong(self, path: KeyPath, expected: str, value: Any) -> _Problem:
-        return _Problem(path, f"expected {expected}, got {self.describe(value)}", value=value)
 
-    def keys(self, table: dict[str, Any], path: KeyPath, known: tuple[str, ...]) -> None:
-        for key in table:
-            if key not in known:
-                close = difflib.get_close_matches(key, known, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise _Problem(
-                    (*path, key),
-                    f"unknown key {key!r}{hint} (known keys: {', '.join(known)})",
-                    value=key,
-                )
+def _string(value: Any, _: Any = None) -> str:
+    if not isinstance(value, str):
+        raise _wrong("a string", value)
+    return value
 
-    def require(self, table: dict[str, Any], path: KeyPath, required: tuple[str, ...]) -> None:
-        for key in required:
-            if key not in table:
-                raise _Problem((*path, key), "required key is missing")
 
-    def table(
-        self,
-        value: Any,
-        path: KeyPath,
-        required: tuple[str, ...] = (),
-        optional: tuple[str, ...] | None = (),
-    ) -> dict[str, Any]:
-        """Check a table; ``optional=None`` allows any other key."""
-        if not isinstance(value, dict):
-            raise self.wrong(path, _NAMES[self.fmt][0], value)
-        if optional is not None:
-            self.keys(value, path, (*required, *optional))
-        self.require(value, path, required)
-        return value
+def _integer(value: Any, _: Any = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _wrong("an integer", value)
+    return value
 
-    def array(self, value: Any, path: KeyPath) -> list[Any]:
-        if not isinstance(value, list):
-            raise self.wrong(path, _NAMES[self.fmt][1], value)
-        return value
 
-    def string(self, value: Any, path: KeyPath) -> str:
-        if not isinstance(value, str):
-            raise self.wrong(path, "a string", value)
-        return value
+def _number(value: Any, _: Any = None, *, finite: bool = True) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise _wrong("a number", value)
+    try:
+        result = float(value)
+    except OverflowError:
+        raise Problem((), f"the number {value} is too large", value=value) from None
+    if finite and math.isinf(result):
+        raise Problem((), f"expected a finite number, got {value}", value=value)
+    return result
 
-    def integer(self, value: Any, path: KeyPath) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.wrong(path, "an integer", value)
-        return value
 
-    def number(self, value: Any, path: KeyPath, *, finite: bool = True) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-            raise self.wrong(path, "a number", value)
-        try:
-            result = float(value)
-        except OverflowError:
-            raise _Problem(path, f"the number {value} is too large", value=value) from None
-        if finite and math.isinf(result):
-            raise _Problem(path, f"expected a finite number, got {value}", value=value)
-        return result
+def _bound(open_end: float) -> Callable[[Any, Any], float]:
+    """A bound that may be open: ±inf, or null in YAML and JSON."""
 
-    def text(self, value: Any, path: KeyPath) -> Any:
-        """A display name: a string, or a table of language code to string."""
-        if isinstance(value, str):
-            return value
-        if isinstance(value, dict):
-            for lang, item in value.items():
-                self.string(item, (*path, lang))
-            return value
-        raise self.wrong(path, "a string or a table of language → text", value)
-
-    def bound(self, value: Any, path: KeyPath, open_end: float) -> float:
-        """A bound that may be open: ±inf, or null in YAML and JSON."""
-        if value is None and self.fmt != "toml":
+    def structure(value: Any, _: Any) -> float:
+        if value is None and _LOAD.get().fmt != "toml":
             return open_end
-        return self.number(value, path, finite=False)
+        return _number(value, finite=False)
 
-    def reject_nan(self, value: Any, path: KeyPath) -> None:
-        if isinstance(value, _JsonConstant):
-            raise _Problem(
-                path,
-                f"{value.name} is not valid JSON: give a number, or null for an open end",
-                value=value.name,
-            )
-        if (isinstance(value, Decimal) and value.is_nan()) or (
-            isinstance(value, float) and math.isnan(value)
-        ):
-            raise _Problem(path, "NaN is not a number csperf accepts: give a number", value=value)
-        if isinstance(value, dict):
-            for key, item in value.items():
-                self.reject_nan(item, (*path, key))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                self.reject_nan(item, (*path, i))
+    return structure
 
-    @contextlib.contextmanager
-    def at(self, path: KeyPath) -> Iterator[None]:
-        """Re-raise a ValidationError at ``path`` plus the key path of its field.
 
-        A :class:`ConfigError` without a file (as weight strategies raise for their parameters)
-        is placed by its ``key_path``, relative to ``path``; one that names a file already is
-        re-raised as it is.
-        """
+def _text(value: Any, _: Any) -> Any:
+    """A display name: a string, or a table of language code to string."""
+    if isinstance(value, dict):
+        for lang, item in value.items():
+            with _at(lang):
+                _string(item)
+        return value
+    if not isinstance(value, str):
+        raise _wrong("a string or a table of language → text", value)
+    return value
+
+
+def _is_choice(cls: Any) -> bool:
+    """Enums and literals: files hold their string, which the model's converters check."""
+    return typing.get_origin(cls) is Literal or (
+        isinstance(cls, type) and issubclass(cls, enum.Enum)
+    )
+
+
+def _is_array(cls: Any) -> bool:
+    args = typing.get_args(cls)
+    return typing.get_origin(cls) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _available(exc: UnknownNameError) -> str:
+    return ", ".join(getattr(exc, "available", None) or ()) or "(none)"
+
+
+def _rule(value: Any, _: Any) -> ScoringRule:
+    """A scoring rule, by the ``kind`` its plugin gives it, built by its ``from_dict``."""
+    table = _table(value)
+    if "kind" not in table:
+        raise Problem(("kind",), "required key is missing")
+    with _at("kind"):
+        kind = _string(table["kind"])
+    try:
+        cls = _LOAD.get().plugins().scoring_rule(kind)
+    except UnknownNameError as exc:
+        raise Problem(
+            ("kind",), f"unknown scoring rule {kind!r}; available: {_available(exc)}", value=kind
+        ) from None
+    if attrs.has(cls):
+        for field in attrs.fields(cls):
+            name = field.alias or field.name
+            if field.init and field.default is attrs.NOTHING and name not in table:
+                raise Problem((name,), f"required key is missing (scoring rule {kind!r})")
+    try:
+        rule = cls.from_dict(plain(table))
+    except ValidationError as exc:
+        raise (
+            Problem((), exc.message, value=exc.value, cause=exc)
+            if exc.field == "kind"
+            else _model_problem(exc)
+        ) from None
+    except CsperfError:
+        raise
+    except (TypeError, ValueError, KeyError) as exc:
+        raise Problem(
+            (), f"scoring rule {kind!r}: {type(exc).__name__}: {exc}", value=kind
+        ) from exc
+    if not isinstance(rule, ScoringRule):
+        raise PluginError(
+            f"scoring rule {kind!r}: from_dict returned {type(rule).__name__}, not a ScoringRule",
+            obj="scoring rule",
+            field="from_dict",
+            value=kind,
+            plugin=kind,
+            hook="csperf_scoring_rules",
+        )
+    return rule
+
+
+def _band_at(exc: ValidationError, table: dict[str, Any]) -> KeyPath | None:
+    """Where a GradeScale error points: the band that overlaps or repeats a key."""
+    bands = table.get("bands")
+    keys = [b.get("key") for b in bands if isinstance(b, dict)] if isinstance(bands, list) else []
+    if isinstance(exc.value, tuple) and exc.value and exc.value[0] in keys:
+        return ("bands", keys.index(exc.value[0]), "upper")  # does not meet the next band
+    if isinstance(exc.value, str) and keys.count(exc.value) > 1:
+        return ("bands", [i for i, k in enumerate(keys) if k == exc.value][1], "key")
+    return None
+
+
+def _model_hook(
+    conv: cattrs.Converter,
+    cls: type[Any],
+    locate: Callable[[ValidationError, dict[str, Any]], KeyPath | None] | None = None,
+    **overrides: Any,
+) -> Callable[[Any, Any], Any]:
+    """Cattrs' structure function for a model class; its errors become Problems.
+
+    ``locate`` may place an error of the class's own checks more precisely than its field.
+    """
+    structure = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **overrides)
+
+    def hook(value: Any, _: Any) -> Any:
+        table = _table(value)
         try:
-            yield
-        except ValidationError as exc:
-            message = exc.message
-            field = exc.field
-            if isinstance(exc, ConfigError):
-                if getattr(exc, "path", None) is not None:
-                    raise
-                field = getattr(exc, "key_path", None) or field
-                # "ahp: dimensions.x: message" → "ahp: message": the key path is shown once.
-                if isinstance(field, str) and f": {field}: " in message:
-                    head, _, tail = message.partition(f": {field}: ")
-                    message = f"{head}: {tail}"
-            raise _Problem((*path, *_field_path(field)), message, value=exc.value) from exc
+            return structure(table, cls)
+        except (ClassValidationError, ValidationError) as exc:
+            # cattrs >= 25 wraps an error of the constructor alone in a ClassValidationError
+            built: BaseException = exc
+            if isinstance(exc, ClassValidationError) and len(exc.exceptions) == 1:
+                built = exc.exceptions[0]
+            if isinstance(built, ValidationError) and locate:
+                where = locate(built, table)
+                if where is not None:
+                    raise Problem(where, built.message, value=built.value, cause=built) from None
+            raise _problem(exc) from None
 
-    # -- the card -------------------------------------------------------------------------
+    return hook
 
-    def build(self, data: Any) -> Scorecard:
-        if not isinstance(data, dict):
-            raise _Problem(
-                (),
-                f"a scorecard file holds {_NAMES[self.fmt][0]} at the top, "
-                f"got {self.describe(data)}",
-            )
-        self.reject_nan(data, ())
-        self.keys(data, (), (*_TOP_REQUIRED, *_TOP_OPTIONAL))
-        merged = dict(data)
-        if "template" in data:
-            name = self.string(data["template"], ("template",))
-            self.template = name
+
+def _array(conv: cattrs.Converter, value: Any, cls: Any) -> tuple[Any, ...]:
+    if not isinstance(value, list):
+        raise _wrong(_names()[1], value)
+    item = typing.get_args(cls)[0]
+    out = []
+    for i, element in enumerate(value):
+        with _at(i):
+            out.append(conv.structure(element, item))
+    return tuple(out)
+
+
+def _listify(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _listify(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_listify(v) for v in value]
+    return value
+
+
+def _rule_document(rule: ScoringRule) -> dict[str, Any]:
+    """A rule's ``to_dict``, ``kind`` first, an open end (None) as the infinity it stands for.
+
+    TOML has no null: each None the rule's ``from_dict`` reads back as ``-inf`` or ``inf``
+    (the same rule again) is written as that; any other None stays (and TOML refuses it).
+    """
+    doc = _listify(rule.to_dict())
+    doc = {"kind": doc.pop("kind", rule.kind), **doc}
+
+    def holes(value: Any, path: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        if value is None:
+            return [path]
+        items = (
+            value.items()
+            if isinstance(value, dict)
+            else enumerate(value)
+            if isinstance(value, list)
+            else ()
+        )
+        return [hole for key, item in items for hole in holes(item, (*path, key))]
+
+    for path in holes(doc, ()):
+        parent = functools.reduce(lambda node, key: node[key], path[:-1], doc)
+        for end in (-math.inf, math.inf):
+            parent[path[-1]] = end
             try:
-                template_card = self.pm.template(name).build()
-                base = _document(template_card, None)
-            except UnknownNameError as exc:
-                raise _Problem(
-                    ("template",),
-                    f"unknown template {name!r}; available: {_available(exc)}",
-                    value=name,
-                ) from None
-            self.inherited = {key for key in base if key not in data}
-            merged = {**base, **{k: v for k, v in data.items() if k != "template"}}
-        self.require(merged, (), _TOP_REQUIRED)
+                if type(rule).from_dict(plain(doc)) == rule:
+                    break
+            except Exception:
+                pass
+        else:
+            parent[path[-1]] = None
+    return doc
 
-        fields: dict[str, Any] = {
-            "key": self.string(merged["key"], ("key",)),
-            "title": self.text(merged["title"], ("title",)),
-        }
-        if "version" in merged:
-            fields["version"] = self.string(merged["version"], ("version",))
-        if "precision" in merged:
-            fields["precision"] = self.integer(merged["precision"], ("precision",))
-        if "missing" in merged:
-            fields["missing"] = self.string(merged["missing"], ("missing",))
-        if "max_points" in merged:
-            fields["max_points"] = self.number(merged["max_points"], ("max_points",))
-        if "grade_scale" in merged:
-            fields["grade_scale"] = self.scale(merged["grade_scale"], ("grade_scale",))
-        dimensions = [
-            self.dimension(item, ("dimensions", i))
-            for i, item in enumerate(self.array(merged["dimensions"], ("dimensions",)))
-        ]
-        indicators = [
-            self.indicator(item, ("indicators", i))
-            for i, item in enumerate(self.array(merged["indicators"], ("indicators",)))
-        ]
-        weighting = self.table(merged["weighting"], ("weighting",), optional=None)
-        card = self.provisional(dimensions, indicators, fields)
-        if "strategy" in weighting:
-            if "template" in data:
+
+def _unstructure_indicator(base: Callable[[Any], dict[str, Any]]) -> Callable[[Any], Any]:
+    def unstructure(ind: Indicator) -> dict[str, Any]:
+        doc = base(ind)
+        if doc.get("metric") == ind.key:
+            del doc["metric"]
+        tables: dict[str, Any] = {k: doc.pop(k) for k in ("scoring", "standards") if k in doc}
+        return {**doc, **tables}  # plain values first, then the tables
+
+    return unstructure
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """The one converter between file documents and model objects."""
+    for cls in (GradeBand, GradeScale, Dimension, Indicator, Scorecard):
+        resolve_types(cls)
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _string)
+    conv.register_structure_hook(int, _integer)
+    conv.register_structure_hook(float, _number)
+    conv.register_structure_hook_func(lambda t: t == Text, _text)
+    conv.register_structure_hook_func(_is_choice, lambda value, _: _string(value))
+    conv.register_structure_hook_func(_is_array, functools.partial(_array, conv))
+    conv.register_structure_hook(ScoringRule, _rule)
+    lower, upper = override(struct_hook=_bound(-math.inf)), override(struct_hook=_bound(math.inf))
+    conv.register_structure_hook(GradeBand, _model_hook(conv, GradeBand, lower=lower, upper=upper))
+    conv.register_structure_hook(GradeScale, _model_hook(conv, GradeScale, _band_at))
+    conv.register_structure_hook(Dimension, _model_hook(conv, Dimension))
+    conv.register_structure_hook(Indicator, _model_hook(conv, Indicator))
+
+    conv.register_unstructure_hook_func(lambda t: t == Text, plain_text)
+    for choice in (Direction, MissingPolicy):  # str enums: a file holds their value
+        conv.register_unstructure_hook(choice, lambda member: member.value)
+    conv.register_unstructure_hook(LocalizedText, dict)
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, ScoringRule), _rule_document
+    )
+    conv.register_unstructure_hook(
+        GradeScale,
+        lambda s: {"closed": s.closed, "bands": [conv.unstructure(b, GradeBand) for b in s.bands]},
+    )
+    conv.register_unstructure_hook(
+        Dimension, make_dict_unstructure_fn(Dimension, conv, _cattrs_omit_if_default=True)
+    )
+    base = make_dict_unstructure_fn(Indicator, conv, _cattrs_omit_if_default=True)
+    conv.register_unstructure_hook(Indicator, _unstructure_indicator(base))
+    return conv
+
+
+_CARD_ORDER = (
+    "key",
+    "title",
+    "version",
+    "precision",
+    "missing",
+    "max_points",
+    "grade_scale",
+    "dimensions",
+    "indicators",
+)
+"""The order of a card's keys in files: plain values first, then the sections."""
+
+
+def _percent(weight: float) -> int | Decimal:
+    """A weight as the exact decimal percentage of its shortest decimal form."""
+    value = Decimal(repr(weight)).scaleb(2)
+    return int(value) if value == value.to_integral_value() else value
+
+
+def _document(card: Scorecard) -> dict[str, Any]:
+    """The file document of a card (open ends as ±inf; the JSON writer spells them null)."""
+    conv = _converter()
+    hints = _card_types()
+    doc = {name: conv.unstructure(getattr(card, name), hints[name]) for name in _CARD_ORDER}
+    weights = card.weighting
+    doc["weighting"] = {  # in the card's display order, whatever the weighting's own order
+        "dimensions": {d.key: _percent(weights.dimensions[d.key]) for d in card.dimensions},
+        "indicators": {
+            d.key: {
+                i.key: _percent(weights.indicators[d.key][i.key])
+                for i in card.indicators
+                if i.dimension == d.key
+            }
+            for d in card.dimensions
+        },
+    }
+    return doc
+
+
+@functools.cache
+def _card_types() -> dict[str, Any]:
+    _converter()  # resolves the model's annotations
+    return {f.name: f.type for f in attrs.fields(Scorecard) if f.init}
+
+
+# -- building the card ----------------------------------------------------------------------
+
+
+def _check_keys(table: dict[str, Any], known: list[str], required: list[str]) -> None:
+    for key in table:
+        if key not in known:
+            raise _unknown_key(key, known)
+    for key in required:
+        if key not in table:
+            raise Problem((key,), "required key is missing")
+
+
+def _card(data: Any, load: _Load) -> Scorecard:
+    """Build the card of a document: its parts by the converter, then its weights."""
+    if not isinstance(data, dict):
+        raise Problem((), f"a scorecard file holds {_names()[0]} at the top, got {_describe(data)}")
+    fields = {f.name: f for f in attrs.fields(Scorecard) if f.init}
+    required = [name for name, f in fields.items() if f.default is attrs.NOTHING]
+    _check_keys(data, [*fields, "template"], [])
+    merged = dict(data)
+    template_card = None
+    if "template" in data:
+        with _at("template"):
+            load.template = name = _string(data["template"])
+        try:
+            template_card = load.plugins().template(name).build()
+        except UnknownNameError as exc:
+            raise Problem(
+                ("template",),
+                f"unknown template {name!r}; available: {_available(exc)}",
+                value=name,
+            ) from None
+        base = _document(template_card)
+        load.inherited = {key for key in base if key not in data}
+        merged = {**base, **{k: v for k, v in data.items() if k != "template"}}
+    _check_keys(merged, [*fields, "template"], required)
+
+    conv, hints = _converter(), _card_types()
+    parts: dict[str, Any] = {}
+    for name in fields:
+        if name in merged and name != "weighting":
+            with _at(name):
+                parts[name] = conv.structure(merged[name], hints[name])
+    card = _provisional(parts)
+    with _at("weighting"):
+        weighting = _table(merged["weighting"])
+        if "strategy" not in weighting:
+            final = _percentages(weighting, card)
+        else:
+            if template_card is not None:
                 # A strategy on a template starts from the template's weights where they fit
                 # (a level the strategy does not set keeps them); otherwise from equal weights.
                 with contextlib.suppress(WeightingError):
                     card = attrs.evolve(card, weighting=template_card.weighting)
-            final = self.strategy(weighting, ("weighting",), card)
-        else:
-            final = self.percentages(weighting, ("weighting",), card)
-        with self.at(()):
-            return attrs.evolve(card, weighting=final)
+            final = _strategy(weighting, card, load)
+    try:
+        return attrs.evolve(card, weighting=final)
+    except ValidationError as exc:
+        raise _model_problem(exc) from None
 
-    def provisional(
-        self, dimensions: list[Dimension], indicators: list[Indicator], fields: dict[str, Any]
-    ) -> Scorecard:
-        """The card with equal weights: checks all but the weights, and feeds strategies."""
-        sections: tuple[tuple[str, list[Any]], ...] = (
-            ("dimensions", dimensions),
-            ("indicators", indicators),
-        )
-        for section, items in sections:
-            if not items:
-                raise _Problem((section,), f"{section} must not be empty", value=[])
-            seen: set[str] = set()
-            for i, item in enumerate(items):
-                if item.key in seen:
-                    raise _Problem(
-                        (section, i, "key"),
-                        f"{section}[{i}] repeats the key {item.key!r}",
-                        value=item.key,
-                    )
-                seen.add(item.key)
-        dims = [d.key for d in dimensions]
-        for i, ind in enumerate(indicators):
-            if ind.dimension not in dims:
-                raise _Problem(
-                    ("indicators", i, "dimension"),
-                    f"indicator {ind.key!r} belongs to unknown dimension {ind.dimension!r} "
-                    f"(dimensions: {', '.join(dims)})",
-                    value=ind.dimension,
-                )
-        groups: dict[str, dict[str, None]] = {key: {} for key in dims}
-        for ind in indicators:
-            groups[ind.dimension][ind.key] = None
-        for i, dim in enumerate(dimensions):
-            if not groups[dim.key]:
-                raise _Problem(
-                    ("dimensions", i),
-                    f"dimension {dim.key!r} has no indicators",
-                    value=dim.key,
-                )
+
+def _provisional(parts: dict[str, Any]) -> Scorecard:
+    """The card with equal weights: the model checks all but the weights; strategies start here."""
+    for section in ("dimensions", "indicators"):
+        if not parts[section]:
+            raise Problem((section,), f"{section} must not be empty", value=[])
+    groups: dict[str, dict[str, None]] = {}
+    for ind in parts["indicators"]:
+        if all(ind.key not in inner for inner in groups.values()):  # a repeated key: the model
+            groups.setdefault(ind.dimension, {})[ind.key] = None
+    try:
         equal = Weighting(
             {key: 1 / len(groups) for key in groups},
-            {key: {k: 1 / len(keys) for k in keys} for key, keys in groups.items()},
+            {key: dict.fromkeys(keys, 1 / len(keys)) for key, keys in groups.items()},
         )
-        with self.at(()):
-            return Scorecard(
-                dimensions=dimensions, indicators=indicators, weighting=equal, **fields
+        return Scorecard(**parts, weighting=equal)
+    except WeightingError as exc:
+        for i, dim in enumerate(parts["dimensions"]):
+            if dim.key not in groups:
+                raise Problem(
+                    ("dimensions", i), f"dimension {dim.key!r} has no indicators", value=dim.key
+                ) from None
+        raise _model_problem(exc) from None
+    except ValidationError as exc:
+        raise _model_problem(exc) from None
+
+
+def _weight(value: Any) -> Fraction:
+    """A weight in percent, exactly as written."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise _wrong("a number (a weight in percent)", value)
+    if not math.isfinite(value):
+        raise Problem((), f"expected a finite weight, got {value}", value=value)
+    result = exact(value)
+    if result < 0:
+        raise Problem((), f"a weight must not be negative, got {value}", value=value)
+    return result
+
+
+def _level(value: Any, expected: list[str], what: str) -> dict[str, float]:
+    """One level of percentages: exactly the keys ``expected``, summing to 100 exactly.
+
+    ``what`` names the keys in messages ("dimension", "indicator of dimension 'speed'").
+    """
+    found: dict[str, Fraction] = {}
+    for key, item in _table(value).items():
+        if key not in expected:
+            article = "an" if what[0] in "aeiou" else "a"
+            raise Problem(
+                (key,),
+                f"{key!r} is not {article} {what} (expected: {', '.join(expected)})",
+                value=key,
             )
-
-    def scale(self, value: Any, path: KeyPath) -> GradeScale:
-        table = self.table(value, path, required=("bands",), optional=("closed",))
-        closed = self.string(table.get("closed", "left"), (*path, "closed"))
-        bands = [
-            self.band(item, (*path, "bands", i))
-            for i, item in enumerate(self.array(table["bands"], (*path, "bands")))
-        ]
-        try:
-            return GradeScale(bands, closed=closed)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            keys = [b.key for b in bands]
-            where = (*path, *_field_path(exc.field))
-            if exc.field == "bands" and isinstance(exc.value, tuple) and exc.value[0] in keys:
-                # Overlap or gap: the band whose upper bound does not meet the next band.
-                where = (*path, "bands", keys.index(exc.value[0]), "upper")
-            elif exc.field == "bands" and isinstance(exc.value, str) and keys.count(exc.value) > 1:
-                second = [i for i, k in enumerate(keys) if k == exc.value][1]
-                where = (*path, "bands", second, "key")
-            raise _Problem(where, exc.message, value=exc.value) from exc
-
-    def band(self, value: Any, path: KeyPath) -> GradeBand:
-        table = self.table(value, path, required=("key", "label", "lower", "upper"))
-        key = self.string(table["key"], (*path, "key"))
-        label = self.text(table["label"], (*path, "label"))
-        lower = self.bound(table["lower"], (*path, "lower"), -math.inf)
-        upper = self.bound(table["upper"], (*path, "upper"), math.inf)
-        with self.at(path):
-            return GradeBand(key, label, lower, upper)
-
-    def dimension(self, value: Any, path: KeyPath) -> Dimension:
-        table = self.table(value, path, required=("key", "name"), optional=("description",))
-        key = self.string(table["key"], (*path, "key"))
-        name = self.text(table["name"], (*path, "name"))
-        description = self.text(table.get("description", ""), (*path, "description"))
-        with self.at(path):
-            return Dimension(key, name, description)
-
-    def indicator(self, value: Any, path: KeyPath) -> Indicator:
-        table = self.table(
-            value,
-            path,
-            required=("key", "name", "dimension", "direction", "scoring"),
-            optional=("unit", "metric", "description", "standards"),
+        with _at(key):
+            found[key] = _weight(item)
+    missing = [key for key in expected if key not in found]
+    if missing:
+        raise Problem(
+            (), f"no weight for the {what} {', '.join(map(repr, missing))}", value=missing
         )
-        key = self.string(table["key"], (*path, "key"))
-        name = self.text(table["name"], (*path, "name"))
-        dimension = self.string(table["dimension"], (*path, "dimension"))
-        direction = self.string(table["direction"], (*path, "direction"))
-        unit = self.string(table.get("unit", ""), (*path, "unit"))
-        metric = table.get("metric")
-        if metric is not None:
-            metric = self.string(metric, (*path, "metric"))
-        description = self.text(table.get("description", ""), (*path, "description"))
-        standards = table.get("standards")
-        if standards is not None:
-            standards = self.scale(standards, (*path, "standards"))
-        rule = self.rule(table["scoring"], (*path, "scoring"))
-        with self.at(path):
-            return Indicator(
-                key,
-                name,
-                dimension,
-                direction,
-                rule,
-                unit=unit,
-                standards=standards,
-                metric=metric,
-                description=description,
+    total = sum(found.values(), Fraction(0))
+    if abs(total - 100) > _PERCENT_TOLERANCE:
+        entries = ", ".join(f"{k}={float(v):g}" for k, v in found.items())
+        raise Problem(
+            (),
+            f"weights sum to {float(total):.10g} %, expected 100 % ({entries})",
+            value=float(total),
+        )
+    return {key: float(weight / 100) for key, weight in found.items()}
+
+
+def _percentages(table: dict[str, Any], card: Scorecard) -> Weighting:
+    """The weighting a file writes in percent, checked against the card's parts."""
+    _check_keys(table, ["dimensions", "indicators"], ["dimensions", "indicators"])
+    dims = [d.key for d in card.dimensions]
+    members = {key: [i.key for i in card.indicators if i.dimension == key] for key in dims}
+    with _at("dimensions"):
+        dimensions = _level(table["dimensions"], dims, "dimension")
+    with _at("indicators"):
+        inner = _table(table["indicators"])
+    for key in inner:
+        if key not in members:
+            raise Problem(
+                ("indicators", key),
+                f"unknown dimension {key!r} (dimensions: {', '.join(dims)})",
+                value=key,
             )
-
-    def rule(self, value: Any, path: KeyPath) -> ScoringRule:
-        table = self.table(value, path, required=("kind",), optional=None)
-        kind = self.string(table["kind"], (*path, "kind"))
-        try:
-            cls = self.pm.scoring_rule(kind)
-        except UnknownNameError as exc:
-            raise _Problem(
-                (*path, "kind"),
-                f"unknown scoring rule {kind!r}; available: {_available(exc)}",
-                value=kind,
-            ) from None
-        if attrs.has(cls):
-            for field in attrs.fields(cls):
-                name = field.alias or field.name
-                if field.init and field.default is attrs.NOTHING and name not in table:
-                    raise _Problem(
-                        (*path, name), f"required key is missing (scoring rule {kind!r})"
-                    )
-        try:
-            rule = cls.from_dict(_plain(table))
-        except ConfigError:
-            raise
-        except ValidationError as exc:
-            sub = () if exc.field == "kind" else _field_path(exc.field)
-            raise _Problem((*path, *sub), exc.message, value=exc.value) from exc
-        except CsperfError:
-            raise
-        except (TypeError, ValueError, KeyError) as exc:
-            raise _Problem(
-                path, f"scoring rule {kind!r}: {type(exc).__name__}: {exc}", value=kind
-            ) from exc
-        if not isinstance(rule, ScoringRule):
-            raise PluginError(
-                f"scoring rule {kind!r}: from_dict returned {type(rule).__name__}, "
-                "not a ScoringRule",
-                obj="scoring rule",
-                field="from_dict",
-                value=kind,
-                plugin=kind,
-                hook="csperf_scoring_rules",
+    indicators: dict[str, dict[str, float]] = {}
+    for key in dims:
+        if key not in inner:
+            raise Problem(
+                ("indicators",), f"no weights for the indicators of dimension {key!r}", value=key
             )
-        return rule
-
-    # -- weights --------------------------------------------------------------------------
-
-    def weight(self, value: Any, path: KeyPath) -> Fraction:
-        """A weight in percent, exactly as written."""
-        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-            raise self.wrong(path, "a number (a weight in percent)", value)
-        if isinstance(value, Decimal):
-            if not value.is_finite():
-                raise _Problem(path, f"expected a finite weight, got {value}", value=value)
-            result = Fraction(value)
-        elif isinstance(value, float):
-            if not math.isfinite(value):
-                raise _Problem(path, f"expected a finite weight, got {value}", value=value)
-            result = exact(value)
-        else:
-            result = Fraction(value)
-        if result < 0:
-            raise _Problem(path, f"a weight must not be negative, got {value}", value=value)
-        return result
-
-    def level(self, value: Any, path: KeyPath, expected: list[str], what: str) -> dict[str, float]:
-        """One level of percentages: exactly the keys ``expected``, summing to 100.
-
-        ``what`` names the keys in messages ("dimension", "indicator of dimension 'speed'").
-        """
-        table = self.table(value, path, optional=None)
-        found: dict[str, Fraction] = {}
-        for key, item in table.items():
-            if key not in expected:
-                raise _Problem(
-                    (*path, key),
-                    f"{key!r} is not {'an' if what[0] in 'aeiou' else 'a'} {what} "
-                    f"(expected: {', '.join(expected)})",
-                    value=key,
+        for ind in inner[key] if isinstance(inner[key], dict) else ():
+            owner = next((i.dimension for i in card.indicators if i.key == ind), key)
+            if owner != key:
+                raise Problem(
+                    ("indicators", key, ind),
+                    f"indicator {ind!r} belongs to dimension {owner!r}, not {key!r}",
+                    value=ind,
                 )
-            found[key] = self.weight(item, (*path, key))
-        missing = [key for key in expected if key not in found]
-        if missing:
-            raise _Problem(
-                path, f"no weight for the {what} {', '.join(map(repr, missing))}", value=missing
+        with _at("indicators", key):
+            indicators[key] = _level(inner[key], members[key], f"indicator of dimension {key!r}")
+    try:
+        return Weighting(dimensions, indicators)
+    except ValidationError as exc:
+        raise _model_problem(exc) from None
+
+
+def _strategy(table: dict[str, Any], card: Scorecard, load: _Load) -> Weighting:
+    """The weighting a weight strategy computes from the file's parameters."""
+    with _at("strategy"):
+        name = _string(table["strategy"])
+    try:
+        strategy = load.plugins().weight_strategy(name)
+    except UnknownNameError as exc:
+        raise Problem(
+            ("strategy",),
+            f"unknown weight strategy {name!r}; available: {_available(exc)}",
+            value=name,
+        ) from None
+    params = {k: plain(v) for k, v in table.items() if k != "strategy"}
+    _parameters(strategy, name, params)
+    try:
+        result = strategy.compute(card, **params)
+    except ValidationError as exc:
+        raise _model_problem(exc) from None
+    except CsperfError:
+        raise
+    except (TypeError, ValueError, KeyError) as exc:
+        raise Problem((), f"weight strategy {name!r} failed: {type(exc).__name__}: {exc}") from exc
+    weighting = getattr(result, "weighting", None)
+    if not isinstance(weighting, Weighting):
+        raise PluginError(
+            f"weight strategy {name!r} returned {type(result).__name__}, which has no "
+            "Weighting in .weighting",
+            obj="weight strategy",
+            field="compute",
+            value=name,
+            plugin=name,
+            hook="csperf_weight_strategies",
+        )
+    return weighting
+
+
+def _parameters(strategy: Any, name: str, params: dict[str, Any]) -> None:
+    """Check the file's parameters against the signature of ``strategy.compute``."""
+    try:
+        signature = inspect.signature(strategy.compute)
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    found = list(signature.parameters.values())
+    if found and found[0].kind in (
+        inspect.Parameter.POSITIONAL_ONLY,
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    ):
+        found = found[1:]  # the card
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in found):
+        return
+    names = [p.name for p in found if p.kind in kinds]
+    for key in params:
+        if key not in names:
+            known = ", ".join(names) if names else "none"
+            raise Problem(
+                (key,),
+                f"weight strategy {name!r} takes no parameter {key!r} (parameters: {known})",
+                value=key,
             )
-        total = sum(found.values(), Fraction(0))
-        if abs(total - 100) > _PERCENT_TOLERANCE:
-            entries = ", ".join(f"{k}={float(v):g}" for k, v in found.items())
-            raise _Problem(
-                path,
-                f"weights sum to {float(total):.10g} %, expected 100 % ({entries})",
-                value=float(total),
-            )
-        return {key: float(weight / 100) for key, weight in found.items()}
-
-    def percentages(self, table: dict[str, Any], path: KeyPath, card: Scorecard) -> Weighting:
-        self.table(table, path, required=("dimensions", "indicators"))
-        dims = [d.key for d in card.dimensions]
-        members = {key: [i.key for i in card.indicators if i.dimension == key] for key in dims}
-        dimensions = self.level(table["dimensions"], (*path, "dimensions"), dims, "dimension")
-        inner = self.table(table["indicators"], (*path, "indicators"), optional=None)
-        for key in inner:
-            if key not in members:
-                raise _Problem(
-                    (*path, "indicators", key),
-                    f"unknown dimension {key!r} (dimensions: {', '.join(dims)})",
-                    value=key,
-                )
-        indicators: dict[str, dict[str, float]] = {}
-        for key in dims:
-            if key not in inner:
-                raise _Problem(
-                    (*path, "indicators"),
-                    f"no weights for the indicators of dimension {key!r}",
-                    value=key,
-                )
-            where = (*path, "indicators", key)
-            for ind in self.table(inner[key], where, optional=None):
-                owner = next((i.dimension for i in card.indicators if i.key == ind), None)
-                if owner is not None and owner != key:
-                    raise _Problem(
-                        (*where, ind),
-                        f"indicator {ind!r} belongs to dimension {owner!r}, not {key!r}",
-                        value=ind,
-                    )
-            indicators[key] = self.level(
-                inner[key], where, members[key], f"indicator of dimension {key!r}"
-            )
-        with self.at(path):
-            return Weighting(dimensions, indicators)
-
-    def strategy(self, table: dict[str, Any], path: KeyPath, card: Scorecard) -> Weighting:
-        name = self.string(table["strategy"], (*path, "strategy"))
-        try:
-            strategy = self.pm.weight_strategy(name)
-        except UnknownNameError as exc:
-            raise _Problem(
-                (*path, "strategy"),
-                f"unknown weight strategy {name!r}; available: {_available(exc)}",
-                value=name,
-            ) from None
-        params = {k: _plain(v) for k, v in table.items() if k != "strategy"}
-        self.parameters(strategy, name, params, path)
-        try:
-            with self.at(path):
-                result = strategy.compute(card, **params)
-        except _Problem:
-            raise
-        except CsperfError:
-            raise
-        except (TypeError, ValueError, KeyError) as exc:
-            raise _Problem(
-                path, f"weight strategy {name!r} failed: {type(exc).__name__}: {exc}"
-            ) from exc
-        weighting = getattr(result, "weighting", None)
-        if not isinstance(weighting, Weighting):
-            raise PluginError(
-                f"weight strategy {name!r} returned {type(result).__name__}, which has no "
-                "Weighting in .weighting",
-                obj="weight strategy",
-                field="compute",
-                value=name,
-                plugin=name,
-                hook="csperf_weight_strategies",
-            )
-        return weighting
-
-    def parameters(self, strategy: Any, name: str, params: dict[str, Any], path: KeyPath) -> None:
-        """Check the file's parameters against the signature of ``strategy.compute``."""
-        try:
-            signature = inspect.signature(strategy.compute)
-        except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
-            return
-        kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-        found = list(signature.parameters.values())
-        if found and found[0].kind in (
-            inspect.Parameter.POSITIONAL_ONLY,
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-        ):
-            found = found[1:]  # the card
-        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in found):
-            return
-        names = [p.name for p in found if p.kind in kinds]
-        for key in params:
-            if key not in names:
-                known = ", ".join(names) if names else "none"
-                raise _Problem(
-                    (*path, key),
-                    f"weight strategy {name!r} takes no parameter {key!r} (parameters: {known})",
-                    value=key,
-                )
-        for p in found:
-            if p.kind in kinds and p.default is inspect.Parameter.empty and p.name not in params:
-                raise _Problem(
-                    (*path, p.name), f"required key is missing (weight strategy {name!r})"
-                )
+    for p in found:
+        if p.kind in kinds and p.default is inspect.Parameter.empty and p.name not in params:
+            raise Problem((p.name,), f"required key is missing (weight strategy {name!r})")
 
 
-def _line_of(path: KeyPath, lines: Mapping[KeyPath, int]) -> int | None:
-    """The line of the nearest key path at or above ``path`` (the root has no line)."""
-    for n in range(len(path), 0, -1):
-        if path[:n] in lines:
-            return lines[path[:n]]
-    return None
+# -- reading --------------------------------------------------------------------------------
 
 
 def _load_text(
     text: str, fmt: str, source: str, path: str | None, pm: PluginManager | None
 ) -> Scorecard:
-    lines: dict[KeyPath, int] = {}
-    builder = _Builder(fmt, pm)
+    load = _Load(fmt, pm)
+    token = _LOAD.set(load)
+    lines: _files.Lines = lambda key_path: None  # noqa: E731 - until the text is parsed
     try:
-        data, lines = _READERS[fmt](text.removeprefix("\ufeff"))
-        return builder.build(data)
-    except _Problem as problem:
-        message = problem.message
-        line = problem.line
-        if line is None and problem.path and problem.path[0] in builder.inherited:
-            line = lines.get(("template",))
-            message = f"{message} (from template {builder.template!r})"
+        data, lines = _files.parse(text.removeprefix("\ufeff"), fmt)
+        return _card(data, load)
+    except Problem as problem:
+        message, line = problem.message, problem.line
+        if line is None and problem.path and problem.path[0] in load.inherited:
+            line = lines(("template",))
+            message = f"{message} (from template {load.template!r})"
         elif line is None:
-            line = _line_of(problem.path, lines)
+            line = lines(problem.path)
         raise _config_error(
             source, path, problem.path, line, message, problem.value
-        ) from problem.__cause__
+        ) from problem.cause
+    finally:
+        _LOAD.reset(token)
 
 
 def loads_scorecard(
@@ -1307,7 +916,8 @@ def load_scorecard(
         ConfigError: When the file cannot be read, is not UTF-8, has a syntax error, an unknown
             key, a value of the wrong type or a missing key, or describes an invalid card. The
             message reads ``card.toml:27: indicators[3].scoring.points[1]: ...``, and the error
-            carries ``path``, ``key_path`` and ``line``.
+            carries ``path``, ``key_path`` (a tuple such as ``("indicators", 3, "scoring",
+            "points", 1)``) and ``line``.
     """
     fmt = _format_of(path, format)
     name = os.fspath(path)
@@ -1330,13 +940,12 @@ def _read_text(path: str | os.PathLike[str]) -> str:
             line=None,
         ) from exc
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise _config_error(
             name, name, (), line, f"the file is not UTF-8 text (byte {exc.start})"
         ) from None
-    return text
 
 
 def load_document(path: str | os.PathLike[str], *, format: str | None = None) -> Any:
@@ -1358,125 +967,61 @@ def load_document(path: str | os.PathLike[str], *, format: str | None = None) ->
     """
     fmt = _format_of(path, format)
     name = os.fspath(path)
-    text = _read_text(path)
-    lines: dict[KeyPath, int] = {}
     try:
-        data, lines = _READERS[fmt](text.removeprefix("\ufeff"))
-        _Builder(fmt, None).reject_nan(data, ())
-    except _Problem as problem:
-        line = problem.line if problem.line is not None else _line_of(problem.path, lines)
+        data, _ = _files.parse(_read_text(path).removeprefix("\ufeff"), fmt)
+    except Problem as problem:
         raise _config_error(
-            name, name, problem.path, line, problem.message, problem.value
+            name, name, problem.path, problem.line, problem.message, problem.value
         ) from None
-    return _plain(data)
+    return plain(data)
+
+
+# -- the JSON Schema -----------------------------------------------------------------------
+
+
+def scorecard_schema(pm: PluginManager | None = None) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of scorecard files.
+
+    Generated from the model: the attrs fields of each part of a card, the scoring rules of
+    the plugins by their ``kind`` and fields, the names of the weight strategies and templates.
+    It checks the shape of a file (keys, types, names) as an editor can, while you type; checks
+    that span several values (weights summing to 100, indicators naming a dimension of the
+    card, bands that meet) are left to :func:`load_scorecard`. The schema of the built-in
+    plugins ships as ``scorecard.schema.json`` in the package; ``csperf schema`` prints the one
+    of the installed plugins.
+
+    Args:
+        pm: The plugin manager that names scoring rules, weight strategies and templates
+            (a fresh one from :func:`csperf.get_plugin_manager` by default).
+
+    Returns:
+        The schema, as JSON-ready data.
+
+    Examples:
+        >>> schema = scorecard_schema()
+        >>> schema["$schema"]
+        'https://json-schema.org/draft/2020-12/schema'
+        >>> schema["$defs"]["ScoringRule"]["properties"]["kind"]["enum"]
+        ['piecewise', 'ratio_to_target', 'steps', 'target_tolerance']
+    """
+    from csperf import _schema
+
+    _converter()  # resolves the model's annotations
+    return _schema.build(get_plugin_manager() if pm is None else pm, TYPING_ONLY)
+
+
+_SCHEMA_FILE = "scorecard.schema.json"
+"""The schema file in the package: the schema with the built-in plugins."""
+
+
+def _write_schema(path: str | os.PathLike[str] | None = None) -> Path:
+    """Write the schema of the built-in plugins, by default to the file the package ships."""
+    target = path if path is not None else Path(str(resources.files("csperf") / _SCHEMA_FILE))
+    schema = scorecard_schema(get_plugin_manager(entry_points=False))
+    return atomic_write_text(target, json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
 
 
 # -- writing --------------------------------------------------------------------------------
-
-
-def _percent(weight: float) -> int | Decimal:
-    """A weight as the exact decimal percentage of its shortest decimal form."""
-    value = Decimal(repr(weight)).scaleb(2)
-    return int(value) if value == value.to_integral_value() else value
-
-
-def _listify(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _listify(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_listify(v) for v in value]
-    return value
-
-
-def _rule_document(rule: ScoringRule, fmt: str | None) -> dict[str, Any]:
-    data = _listify(rule.to_dict())
-    doc = {"kind": data.pop("kind", rule.kind), **data}
-    if isinstance(rule, Steps) and fmt in ("toml", "yaml"):
-        doc["steps"] = [
-            [-math.inf if lo is None else lo, math.inf if hi is None else hi, points]
-            for lo, hi, points in doc["steps"]
-        ]
-    return doc
-
-
-def _document(card: Scorecard, fmt: str | None) -> dict[str, Any]:
-    """The file data of a card; ``fmt`` picks the spelling of open ends (None: as in memory)."""
-
-    def bound(value: float) -> float | None:
-        return None if fmt == "json" and math.isinf(value) else value
-
-    def scale(grades: GradeScale) -> dict[str, Any]:
-        return {
-            "closed": grades.closed,
-            "bands": [
-                {
-                    "key": b.key,
-                    "label": plain_text(b.label),
-                    "lower": bound(b.lower),
-                    "upper": bound(b.upper),
-                }
-                for b in grades.bands
-            ],
-        }
-
-    weights = card.weighting
-    dimensions = []
-    for dim in card.dimensions:
-        item: dict[str, Any] = {"key": dim.key, "name": plain_text(dim.name)}
-        if dim.description != "":
-            item["description"] = plain_text(dim.description)
-        dimensions.append(item)
-    indicators = []
-    for ind in card.indicators:
-        item = {
-            "key": ind.key,
-            "name": plain_text(ind.name),
-            "dimension": ind.dimension,
-            "direction": ind.direction.value,
-        }
-        if ind.unit:
-            item["unit"] = ind.unit
-        if ind.metric != ind.key:
-            item["metric"] = ind.metric
-        if ind.description != "":
-            item["description"] = plain_text(ind.description)
-        item["scoring"] = _rule_document(ind.scoring, fmt)
-        if ind.standards is not None:
-            item["standards"] = scale(ind.standards)
-        indicators.append(item)
-    return {
-        "key": card.key,
-        "title": plain_text(card.title),
-        "version": card.version,
-        "precision": card.precision,
-        "missing": card.missing.value,
-        "max_points": card.max_points,
-        "grade_scale": scale(card.grade_scale),
-        "dimensions": dimensions,
-        "indicators": indicators,
-        "weighting": {  # in the card's display order, whatever the weighting's own order
-            "dimensions": {d.key: _percent(weights.dimensions[d.key]) for d in card.dimensions},
-            "indicators": {
-                d.key: {
-                    i.key: _percent(weights.indicators[d.key][i.key])
-                    for i in card.indicators
-                    if i.dimension == d.key
-                }
-                for d in card.dimensions
-            },
-        },
-    }
-
-
-def _decimal_literal(value: Decimal) -> str:
-    """A finite decimal as a float literal all three formats read back exactly: ``12.5``."""
-    text = format(value, "f")
-    if len(text) > 40:
-        mantissa, exponent = format(value, "e").split("e")
-        if "." not in mantissa:
-            mantissa += ".0"
-        return f"{mantissa}e{int(exponent):+d}"
-    return text if "." in text else text + ".0"
 
 
 def _header(card: Scorecard) -> list[str]:
@@ -1487,44 +1032,7 @@ def _header(card: Scorecard) -> list[str]:
     ]
 
 
-def _toml_scalar(value: Any, path: KeyPath) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            raise _Problem(path, "cannot write NaN")
-        return repr(value)
-    if isinstance(value, Decimal):
-        return _decimal_literal(value)
-    if isinstance(value, str):
-        return tomli_w.dumps({"k": value})[4:-1]
-    if value is None:
-        raise _Problem(path, "TOML has no null; write the card as YAML or JSON")
-    raise _Problem(path, f"cannot write a {type(value).__name__} value ({_short(value)})")
-
-
-def _toml_key(key: Any, path: KeyPath) -> str:
-    if not isinstance(key, str):
-        raise _Problem(path, f"keys must be text, got {type(key).__name__} {key!r}")
-    return tomli_w.dumps({key: 0})[: -len(" = 0\n")]
-
-
-def _toml_inline(value: Any, path: KeyPath) -> str:
-    if isinstance(value, Mapping):
-        if not value:
-            return "{}"
-        items = (
-            f"{_toml_key(k, (*path, k))} = {_toml_inline(v, (*path, k))}" for k, v in value.items()
-        )
-        return "{ " + ", ".join(items) + " }"
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_inline(v, (*path, i)) for i, v in enumerate(value)) + "]"
-    return _toml_scalar(value, path)
-
-
-def _subtables(path: KeyPath) -> tuple[str, ...]:
+def _toml_tables(path: KeyPath) -> tuple[str, ...]:
     """The keys written as ``[sub.tables]`` below ``path``; every other value is inline."""
     if path == ():
         return ("grade_scale", "dimensions", "indicators", "weighting")
@@ -1535,136 +1043,10 @@ def _subtables(path: KeyPath) -> tuple[str, ...]:
     return ()
 
 
-def _toml_table(
-    out: list[str], table: Mapping[str, Any], path: KeyPath, names: tuple[str, ...]
-) -> None:
-    """Write a table's keys: values inline (long arrays one item a line), then sub-tables."""
-    later: list[tuple[str, Any]] = []
-    for key, value in table.items():
-        name = _toml_key(key, (*path, key))
-        if key in _subtables(path) and isinstance(value, (Mapping, list)):
-            later.append((key, value))
-            continue
-        inline = f"{name} = {_toml_inline(value, (*path, key))}"
-        if isinstance(value, list) and value and len(inline) > _WIDTH:
-            out.append(f"{name} = [")
-            out.extend(
-                f"    {_toml_inline(item, (*path, key, i))}," for i, item in enumerate(value)
-            )
-            out.append("]")
-        else:
-            out.append(inline)
-    for key, value in later:
-        sub = (*names, _toml_key(key, (*path, key)))
-        if isinstance(value, Mapping):
-            out.extend(["", f"[{'.'.join(sub)}]"])
-            _toml_table(out, value, (*path, key), sub)
-        else:
-            for i, item in enumerate(value):
-                out.extend(["", f"[[{'.'.join(sub)}]]"])
-                _toml_table(out, item, (*path, key, i), sub)
-
-
-def _toml_text(card: Scorecard) -> str:
-    out = [*_header(card), ""]
-    _toml_table(out, _document(card, "toml"), (), ())
-    return "\n".join(out) + "\n"
-
-
-@functools.cache
-def _yaml_dumper(yaml: Any) -> Any:
-    class Dumper(yaml.SafeDumper):  # type: ignore[misc]
-        """PyYAML's safe dumper, writing decimals as floats and never using aliases."""
-
-        def ignore_aliases(self, data: Any) -> bool:
-            return True
-
-    def decimal(dumper: Any, value: Decimal) -> Any:
-        return dumper.represent_scalar("tag:yaml.org,2002:float", _decimal_literal(value))
-
-    def text(dumper: Any, value: str) -> Any:
-        # PyYAML folds NEL and the Unicode line separators of a plain or single-quoted scalar
-        # into spaces when it reads them back; double quotes escape them (\N, \L, \P).
-        style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-    Dumper.add_representer(Decimal, decimal)
-    Dumper.add_representer(str, text)
-    return Dumper
-
-
-def _yaml_text(card: Scorecard) -> str:
-    yaml = _import_yaml()
-    try:
-        body = yaml.dump(
-            _document(card, "yaml"),
-            Dumper=_yaml_dumper(yaml),
-            sort_keys=False,
-            allow_unicode=True,
-            default_flow_style=None,
-            width=_WIDTH,
-        )
-    except yaml.YAMLError as exc:
-        raise _Problem((), f"cannot write YAML: {exc}") from None
-    return "\n".join(_header(card)) + "\n\n" + str(body)
-
-
-def _json_scalar(value: Any, path: KeyPath) -> str:
-    if value is None or isinstance(value, (bool, int, str)):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise _Problem(path, f"JSON has no {value!r}")
-        return repr(value)
-    if isinstance(value, Decimal):
-        return _decimal_literal(value)
-    raise _Problem(path, f"cannot write a {type(value).__name__} value ({_short(value)})")
-
-
-def _json_inline(value: Any, path: KeyPath) -> str:
-    if isinstance(value, Mapping):
-        for key in value:
-            if not isinstance(key, str):
-                raise _Problem(path, f"keys must be text, got {type(key).__name__} {key!r}")
-        items = (
-            f"{json.dumps(k, ensure_ascii=False)}: {_json_inline(v, (*path, k))}"
-            for k, v in value.items()
-        )
-        return "{" + ", ".join(items) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_json_inline(v, (*path, i)) for i, v in enumerate(value)) + "]"
-    return _json_scalar(value, path)
-
-
-def _json_block(value: Any, path: KeyPath, indent: int, used: int = 0) -> str:
-    """Indented JSON, with every value that fits in the line width on one line.
-
-    ``used`` is how much of the line the value's key already takes.
-    """
-    inline = _json_inline(value, path)
-    if indent + used + len(inline) <= _WIDTH or not isinstance(value, (Mapping, list)) or not value:
-        return inline
-    pad = " " * (indent + 2)
-    if isinstance(value, Mapping):
-        items = []
-        for k, v in value.items():
-            key = f"{json.dumps(k, ensure_ascii=False)}: "
-            items.append(f"{pad}{key}{_json_block(v, (*path, k), indent + 2, len(key))}")
-        opening, closing = "{", "}"
-    else:
-        items = [f"{pad}{_json_block(v, (*path, i), indent + 2)}" for i, v in enumerate(value)]
-        opening, closing = "[", "]"
-    return opening + "\n" + ",\n".join(items) + "\n" + " " * indent + closing
-
-
-def _json_text(card: Scorecard) -> str:
-    return _json_block(_document(card, "json"), (), 0) + "\n"
-
-
 _WRITERS: dict[str, Callable[[Scorecard], str]] = {
-    "toml": _toml_text,
-    "yaml": _yaml_text,
-    "json": _json_text,
+    "toml": lambda card: _files.toml_text(_document(card), _header(card), _toml_tables),
+    "yaml": lambda card: _files.yaml_text(_document(card), _header(card)),
+    "json": lambda card: _files.json_text(_document(card)),
 }
 
 
@@ -1714,8 +1096,8 @@ def dumps_scorecard(card: Scorecard, format: str = "toml") -> str:
     try:
         text = _WRITERS[fmt](card)
         text.encode("utf-8")
-    except _Problem as problem:
-        keys = _format_path(problem.path)
+    except Problem as problem:
+        keys = format_path(problem.path)
         where = f"{keys}: " if keys else ""
         raise ConfigError(
             f"cannot write scorecard {card.key!r} as {fmt.upper()}: {where}{problem.message}",
@@ -1723,7 +1105,7 @@ def dumps_scorecard(card: Scorecard, format: str = "toml") -> str:
             field=keys or None,
             value=problem.value,
             path=None,
-            key_path=keys or None,
+            key_path=problem.path or None,
             line=None,
         ) from None
     except UnicodeEncodeError as exc:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from csperf._canonical import canonical
 from csperf._frozen import FrozenDict
 from csperf._keys import valid_key
 from csperf._numbers import KEYED_REAL, exact, positive, round_half_up
@@ -40,7 +41,7 @@ from csperf.results import (
     Redistribution,
     ScorecardResult,
 )
-from csperf.text import KEYED_TEXT, Text, localize, plain_text
+from csperf.text import KEYED_TEXT, Text, localize
 from csperf.weighting import Weighting
 
 if TYPE_CHECKING:
@@ -298,18 +299,8 @@ class Scorecard:
 
     def to_dict(self) -> dict[str, Any]:
         """The card's canonical content as JSON-ready data (what :attr:`fingerprint` hashes)."""
-        return {
-            "key": self.key,
-            "title": plain_text(self.title),
-            "version": self.version,
-            "precision": self.precision,
-            "missing": self.missing.value,
-            "max_points": self.max_points,
-            "grade_scale": self.grade_scale.to_dict(),
-            "dimensions": [d.to_dict() for d in self.dimensions],
-            "indicators": [i.to_dict() for i in self.indicators],
-            "weighting": self.weighting.to_dict(),
-        }
+        result: dict[str, Any] = canonical(self)
+        return result
 
     def _fingerprint(self) -> str:
         canonical = json.dumps(
