@@ -284,7 +284,7 @@ def test_each_malformed_file_gives_its_error(name, pm):
         load_scorecard(path, pm=pm)
     error = info.value
     assert error.path == str(path)
-    assert error.key_path == key_path
+    assert error.field == (key_path or ())
     assert error.line == line
     where = str(path) if line is None else f"{path}:{line}"
     prefix = f"{where}: {format_path(key_path)}: " if key_path else f"{where}: "
@@ -307,7 +307,7 @@ def test_config_error_survives_pickling(pm):
     with pytest.raises(ConfigError) as info:
         load_scorecard(DATA / "wrong_type.toml", pm=pm)
     copy = pickle.loads(pickle.dumps(info.value))
-    assert (copy.path, copy.key_path, copy.line) == (
+    assert (copy.path, copy.field, copy.line) == (
         info.value.path,
         ("indicators", 0, "scoring", "points", 1, 1),
         20,
@@ -319,7 +319,7 @@ def test_model_errors_keep_their_cause(pm):
     with pytest.raises(ConfigError) as info:
         load_scorecard(DATA / "rule_disagrees_with_direction.toml", pm=pm)
     assert info.value.__cause__ is not None
-    assert info.value.__cause__.field == "scoring"
+    assert info.value.__cause__.key_path == "scoring"
 
 
 @pytest.mark.parametrize(
@@ -364,7 +364,7 @@ def test_values_of_the_wrong_type_are_never_coerced(old, new, key_path, part, pm
     assert text != mini_toml()
     with pytest.raises(ConfigError) as info:
         loads_scorecard(text, "toml", source="card.toml", pm=pm)
-    assert info.value.key_path == key_path
+    assert info.value.field == key_path
     assert part in info.value.message
 
 
@@ -372,7 +372,7 @@ def test_an_error_from_building_a_rule_points_into_the_rule(pm):
     text = mini_toml().replace("[[0.5, 0], [0.95, 100]]", "[[0.5, 0], [0.4, 100]]")
     with pytest.raises(ConfigError) as info:
         loads_scorecard(text, "toml", source="card.toml", pm=pm)
-    assert info.value.key_path == ("indicators", 0, "scoring", "points", 1, 0)
+    assert info.value.field == ("indicators", 0, "scoring", "points", 1, 0)
     assert info.value.line == 20
     assert info.value.message.startswith("card.toml:20: indicators[0].scoring.points[1][0]: ")
 
@@ -381,7 +381,7 @@ def test_a_weight_for_an_indicator_of_another_dimension_is_named(pm):
     text = mini_toml().replace("speed = { frt = 100 }", "speed = { frt = 100, csat = 0 }")
     with pytest.raises(ConfigError) as info:
         loads_scorecard(text, "toml", pm=pm)
-    assert info.value.key_path == ("weighting", "indicators", "speed", "csat")
+    assert info.value.field == ("weighting", "indicators", "speed", "csat")
     assert "belongs to dimension 'quality', not 'speed'" in info.value.message
 
 
@@ -492,7 +492,7 @@ def test_an_error_in_a_section_from_the_template_points_at_the_template_line(pm)
     )
     with pytest.raises(ConfigError) as info:
         loads_scorecard(text, "toml", source="card.toml", pm=pm)
-    assert info.value.key_path == ("indicators", 0, "dimension")
+    assert info.value.field == ("indicators", 0, "dimension")
     assert info.value.line == 2
     assert info.value.message.endswith("(from template 'customer-service-manager')")
 
@@ -568,7 +568,7 @@ def test_a_plugin_rule_missing_a_required_key_is_named(pm):
     text = PLUGIN_RULE_CARD.replace('kind = "capped_linear", slope = 125', 'kind = "capped_linear"')
     with pytest.raises(ConfigError) as info:
         loads_scorecard(text, "toml", pm=pm)
-    assert info.value.key_path == ("indicators", 0, "scoring", "slope")
+    assert info.value.field == ("indicators", 0, "scoring", "slope")
     assert info.value.line == 11
 
 
@@ -646,7 +646,7 @@ def test_a_plugin_strategy_parameter_error_is_placed(params, key_path, line, par
     text = STRATEGY_CARD + f'[weighting]\nstrategy = "favour_first"\n{params}'
     with pytest.raises(ConfigError) as info:
         loads_scorecard(text, "toml", pm=pm)
-    assert info.value.key_path == key_path
+    assert info.value.field == key_path
     assert info.value.line == line
     assert part in info.value.message
 
@@ -699,7 +699,7 @@ def unwritable_card() -> Scorecard:
 def test_a_value_the_format_cannot_spell_is_a_config_error():
     with pytest.raises(ConfigError) as info:
         dumps_scorecard(unwritable_card(), "toml")
-    assert info.value.key_path == ("indicators", 0, "scoring", "note")
+    assert info.value.field == ("indicators", 0, "scoring", "note")
     assert "TOML has no null" in info.value.message
     assert '"note": null' in dumps_scorecard(unwritable_card(), "json")
 
@@ -825,7 +825,7 @@ def test_a_number_too_large_for_a_float_is_refused(pm):
     )
     with pytest.raises(ConfigError, match="too large") as info:
         loads_scorecard(text, "toml", pm=pm)
-    assert info.value.key_path == ("max_points",)
+    assert info.value.field == ("max_points",)
 
 
 def test_infinite_max_points_is_refused(pm):
@@ -868,7 +868,7 @@ def test_load_document_refuses_what_scorecard_files_refuse(suffix, text, key_pat
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         load_document(path)
-    assert (info.value.path, info.value.key_path, info.value.line) == (str(path), key_path, line)
+    assert (info.value.path, info.value.field, info.value.line) == (str(path), key_path or (), line)
 
 
 def test_a_file_that_only_names_a_template_is_the_template(pm, manager_card):
@@ -882,7 +882,7 @@ def test_empty_dimensions_or_indicators_are_named(section, pm):
     text = f'template = "customer-service-manager"\n{section} = []\n'
     with pytest.raises(ConfigError) as info:
         loads_scorecard(text, "toml", pm=pm)
-    assert (info.value.key_path, info.value.line) == ((section,), 2)
+    assert (info.value.field, info.value.line) == ((section,), 2)
     assert f"{section} must not be empty" in info.value.message
 
 

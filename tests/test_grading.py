@@ -99,7 +99,7 @@ def test_invalid_band_raises_validation_error_naming_the_field(kwargs, field):
     args = {"key": "good", "label": "good", "lower": 80, "upper": 90, **kwargs}
     with pytest.raises(ValidationError) as info:
         GradeBand(**args)
-    assert info.value.field == field
+    assert info.value.key_path == field
 
 
 def test_empty_scale_and_bad_closed_are_rejected():

@@ -88,7 +88,7 @@ def test_piecewise_must_agree_with_direction():
     with pytest.raises(ValidationError, match="disagrees with direction lower_is_better") as info:
         Indicator("frt", "First response", "d", LOWER, rising)
     assert info.value.obj == "Indicator 'frt'"
-    assert info.value.field == "scoring"
+    assert info.value.key_path == "scoring"
     with pytest.raises(ValidationError, match="higher_is_better"):
         Indicator("a", "a", "d", HIGHER, peaked)
     with pytest.raises(ValidationError, match="target_is_best"):
@@ -259,7 +259,7 @@ def test_indicator_never_scores_bad_raw_values(raw):
     with pytest.raises(MeasurementError) as info:
         ind.score(raw, subject="ann")
     assert info.value.subject == "ann"
-    assert info.value.field == "csat"
+    assert info.value.key_path == "csat"
     assert "ann" in str(info.value)
 
 

@@ -121,7 +121,7 @@ def test_invalid_records_cannot_exist(build, reason, field):
     with pytest.raises(ValidationError) as info:
         build()
     assert info.value.reason == reason
-    assert info.value.field == field
+    assert info.value.key_path == field
 
 
 def test_call_flags_complete_each_other():
@@ -320,7 +320,7 @@ def test_strict_raises_naming_position_field_and_value():
         first_response_time(bad_ticket_rows(), strict=True)
     error = info.value
     assert error.position == 1
-    assert error.field == "first_response_at"
+    assert error.key_path == "first_response_at"
     assert error.reason == "response_before_creation"
     assert error.value == datetime(2024, 3, 4, 8, 59, tzinfo=UTC)
     assert "tickets row 1" in str(error)

@@ -56,7 +56,7 @@ def test_zones_are_read_one_way(given, expected):
 def test_unknown_zones_are_refused_naming_the_object(given):
     with pytest.raises(ValidationError, match=r"^measure: field 'tz' must be an IANA") as info:
         as_timezone(given, obj="measure")
-    assert (info.value.obj, info.value.field, info.value.value) == ("measure", "tz", given)
+    assert (info.value.obj, info.value.field, info.value.value) == ("measure", ("tz",), given)
 
 
 def test_aware_datetime_reads_datetimes_dates_and_text():

@@ -721,7 +721,7 @@ def test_excel_without_openpyxl(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     with pytest.raises(CsperfError, match=r"pip install 'csperf\[excel\]'") as info:
         write_report(population(), tmp_path / "r.xlsx", "xlsx")
-    assert info.value.extra == "excel"
+    assert "csperf[excel]" in str(info.value)
     with pytest.raises(CsperfError, match="openpyxl"):
         write_form_xlsx(customer_service_manager(), tmp_path / "f.xlsx")
     assert list(tmp_path.iterdir()) == []

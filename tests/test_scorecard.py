@@ -185,7 +185,7 @@ def test_missing_measurement_is_an_error_by_default(manager_card, li_wei):
     with pytest.raises(MissingMeasurementError) as info:
         manager_card.evaluate(li_wei, subject="Li Wei")
     assert info.value.subject == "Li Wei"
-    assert info.value.field == "complaint_rate"
+    assert info.value.key_path == "complaint_rate"
     assert "Li Wei" in str(info.value)
     assert "complaint_rate" in str(info.value)
     assert isinstance(info.value, KeyError)
@@ -260,7 +260,7 @@ def test_bad_raw_values_are_never_scored(manager_card, li_wei, bad):
     with pytest.raises(MeasurementError) as info:
         manager_card.evaluate({**li_wei, "complaint_rate": bad}, subject="Li Wei")
     assert info.value.subject == "Li Wei"
-    assert info.value.field == "complaint_rate"
+    assert info.value.key_path == "complaint_rate"
     card = attrs.evolve(manager_card, missing=MissingPolicy.ZERO)
     columns = {k: [v, v] for k, v in li_wei.items()}
     columns["complaint_rate"] = [0.01, bad]

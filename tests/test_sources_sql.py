@@ -291,7 +291,7 @@ def test_strict_sql_error_names_the_row():
     )
     with pytest.raises(MeasurementError, match="table 'surveys', row 1") as caught:
         SqlSource(connection).measure(period=JULY, strict=True)
-    assert (caught.value.position, caught.value.reason, caught.value.field) == (
+    assert (caught.value.position, caught.value.reason, caught.value.key_path) == (
         1,
         "missing_field",
         "csat",

@@ -226,7 +226,7 @@ def test_not_reciprocal_names_the_cell():
         WeightingError, match=r"not reciprocal at matrix\[2\]\[1\] \(c over b\)"
     ) as e:
         ahp(matrix, ["a", "b", "c"])
-    assert e.value.field == "matrix[2][1]"
+    assert e.value.key_path == "matrix[2][1]"
 
 
 def test_rounded_reciprocals_are_not_accepted():

@@ -75,8 +75,7 @@ def check_not_input(
     for item in inputs:
         if Path(item).resolve() == out:
             raise ConfigError(
-                f"refusing to overwrite the input file {os.fspath(item)!r} with output",
-                obj="output",
+                msg=f"refusing to overwrite the input file {os.fspath(item)!r} with output",
                 field="path",
                 value=os.fspath(output),
                 path=os.fspath(output),

@@ -23,7 +23,7 @@ def check_key(obj: str, field: str, value: Any) -> str:
     """
     if not isinstance(value, str) or KEY_PATTERN.fullmatch(value) is None:
         raise ValidationError(
-            f"{obj}: field {field!r} must match [a-z][a-z0-9_]*, got {value!r}",
+            msg=f"field {field!r} must match [a-z][a-z0-9_]*, got {value!r}",
             obj=obj,
             field=field,
             value=value,

@@ -140,7 +140,7 @@ def check_lang(lang: object) -> str:
     """
     if not isinstance(lang, str) or lang not in LANGUAGES:
         raise ValidationError(
-            f"Report: field 'lang' must be one of {', '.join(LANGUAGES)}, got {lang!r}",
+            msg=f"field 'lang' must be one of {', '.join(LANGUAGES)}, got {lang!r}",
             obj="Report",
             field="lang",
             value=lang,

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from csperf.errors import CsperfError, ValidationError
+from csperf.errors import CsperfError, FieldLike, ValidationError, format_key_path
 
 __all__ = [
     "CLASS_REAL",
@@ -33,17 +33,20 @@ def as_real(
     value: Any,
     *,
     obj: str,
-    field: str,
+    field: FieldLike,
+    name: str | None = None,
     allow_infinite: bool = False,
     error: type[CsperfError] = ValidationError,
 ) -> float:
     """Return ``value`` as a float, or raise ``error`` naming ``obj`` and ``field``.
 
-    Booleans, NaN and (unless ``allow_infinite``) infinities are rejected.
+    Booleans, NaN and (unless ``allow_infinite``) infinities are rejected. ``field`` is the key
+    path the error carries; the message shows ``name``, by default the key path's text.
     """
+    shown = format_key_path(field) if name is None else name
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, Decimal)):
         raise error(
-            f"{obj}: field {field!r} must be a real number, got {type(value).__name__} {value!r}",
+            msg=f"field {shown!r} must be a real number, got {type(value).__name__} {value!r}",
             obj=obj,
             field=field,
             value=value,
@@ -52,14 +55,14 @@ def as_real(
         result = float(value)
     except (ValueError, OverflowError):  # a signalling NaN, an integer too large for a float
         raise error(
-            f"{obj}: field {field!r} must be a finite number, got {value!r}",
+            msg=f"field {shown!r} must be a finite number, got {value!r}",
             obj=obj,
             field=field,
             value=value,
         ) from None
     if math.isnan(result) or (math.isinf(result) and not allow_infinite):
         raise error(
-            f"{obj}: field {field!r} must be a finite number, got {result!r}",
+            msg=f"field {shown!r} must be a finite number, got {result!r}",
             obj=obj,
             field=field,
             value=result,
@@ -175,7 +178,7 @@ def positive(instance: Any, attribute: attrs.Attribute[Any], value: float) -> No
     if value <= 0:
         obj = _name(instance)
         raise ValidationError(
-            f"{obj}: field {attribute.name!r} must be positive, got {value:g}",
+            msg=f"field {attribute.name!r} must be positive, got {value:g}",
             obj=obj,
             field=attribute.name,
             value=value,
@@ -187,7 +190,7 @@ def non_negative(instance: Any, attribute: attrs.Attribute[Any], value: float) -
     if value < 0:
         obj = _name(instance)
         raise ValidationError(
-            f"{obj}: field {attribute.name!r} must not be negative, got {value:g}",
+            msg=f"field {attribute.name!r} must not be negative, got {value:g}",
             obj=obj,
             field=attribute.name,
             value=value,

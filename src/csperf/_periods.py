@@ -107,7 +107,7 @@ def as_timezone(tz: Any, *, obj: str = "Period", field: str = "tz") -> tzinfo:
         except (ZoneInfoNotFoundError, ValueError):
             pass
     raise ValidationError(
-        f"{obj}: field {field!r} must be an IANA time-zone name such as 'Asia/Shanghai' or a "
+        msg=f"field {field!r} must be an IANA time-zone name such as 'Asia/Shanghai' or a "
         f"tzinfo, got {tz!r}",
         obj=obj,
         field=field,
@@ -136,7 +136,7 @@ def aware_datetime(value: Any, tz: tzinfo | None, *, obj: str, field: str) -> da
             value = parse_datetime(text)
         except ValueError:
             raise ValidationError(
-                f"{obj}: field {field!r} must be an ISO-8601 date or timestamp, got {original!r}",
+                msg=f"field {field!r} must be an ISO-8601 date or timestamp, got {original!r}",
                 obj=obj,
                 field=field,
                 value=original,
@@ -145,7 +145,7 @@ def aware_datetime(value: Any, tz: tzinfo | None, *, obj: str, field: str) -> da
         value = datetime(value.year, value.month, value.day)
     if not isinstance(value, datetime):
         raise ValidationError(
-            f"{obj}: field {field!r} must be a datetime, got {type(value).__name__} {value!r}",
+            msg=f"field {field!r} must be a datetime, got {type(value).__name__} {value!r}",
             obj=obj,
             field=field,
             value=original,
@@ -153,7 +153,7 @@ def aware_datetime(value: Any, tz: tzinfo | None, *, obj: str, field: str) -> da
     if value.tzinfo is None or value.utcoffset() is None:
         if tz is None:
             raise ValidationError(
-                f"{obj}: field {field!r} is a naive timestamp {original!r}; give it an offset "
+                msg=f"field {field!r} is a naive timestamp {original!r}; give it an offset "
                 "or pass tz (e.g. tz='Asia/Shanghai')",
                 obj=obj,
                 field=field,
@@ -167,7 +167,7 @@ def aware_datetime(value: Any, tz: tzinfo | None, *, obj: str, field: str) -> da
 def _check_aware(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(
-            f"Period: field {attribute.name!r} must be a timezone-aware datetime, got {value!r}",
+            msg=f"field {attribute.name!r} must be a timezone-aware datetime, got {value!r}",
             obj="Period",
             field=attribute.name,
             value=value,
@@ -208,8 +208,7 @@ class Period:
         _check_aware(self, attribute, value)
         if value <= self.start:
             raise ValidationError(
-                f"Period: end {value.isoformat()} must be later than start "
-                f"{self.start.isoformat()}",
+                msg=f"end {value.isoformat()} must be later than start {self.start.isoformat()}",
                 obj="Period",
                 field="end",
                 value=value,
@@ -219,7 +218,7 @@ class Period:
     def _check_label(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise ValidationError(
-                f"Period: field 'label' must be a non-empty string or None, got {value!r}",
+                msg=f"field 'label' must be a non-empty string or None, got {value!r}",
                 obj="Period",
                 field="label",
                 value=value,
@@ -229,7 +228,7 @@ class Period:
         """Whether an aware datetime lies in ``[start, end)``."""
         if not isinstance(moment, datetime) or moment.utcoffset() is None:
             raise ValidationError(
-                f"Period {self}: membership needs a timezone-aware datetime, got {moment!r}",
+                msg=f"membership needs a timezone-aware datetime, got {moment!r}",
                 obj=f"Period {self}",
                 field="moment",
                 value=moment,
@@ -261,7 +260,7 @@ class Period:
         """
         if not isinstance(data, dict) or not {"start", "end"} <= set(data):
             raise ValidationError(
-                f"Period: expected a mapping with 'start' and 'end', got {data!r}",
+                msg=f"expected a mapping with 'start' and 'end', got {data!r}",
                 obj="Period",
                 field="period",
                 value=data,
@@ -269,7 +268,7 @@ class Period:
         unknown = set(data) - {"start", "end", "label"}
         if unknown:
             raise ValidationError(
-                f"Period: unknown keys {sorted(unknown)} (known: start, end, label)",
+                msg=f"unknown keys {sorted(unknown)} (known: start, end, label)",
                 obj="Period",
                 field="period",
                 value=sorted(unknown),
@@ -286,7 +285,7 @@ def _at(year: int, month: int, day: int, tz: tzinfo, text: str) -> datetime:
         return datetime(year, month, day, tzinfo=tz)
     except ValueError:
         raise ValidationError(
-            f"Period: {text!r} is not a valid date", obj="Period", field="period", value=text
+            msg=f"{text!r} is not a valid date", obj="Period", field="period", value=text
         ) from None
 
 
@@ -341,7 +340,7 @@ def parse_period(value: Any, *, tz: Any = None) -> Period:
         return Period(start, end)
     if not isinstance(value, str):
         raise ValidationError(
-            f"Period: expected text such as '2026-Q3' or a (start, end) pair, got {value!r}",
+            msg=f"expected text such as '2026-Q3' or a (start, end) pair, got {value!r}",
             obj="Period",
             field="period",
             value=value,
@@ -356,7 +355,7 @@ def parse_period(value: Any, *, tz: Any = None) -> Period:
     matchers = (_YEAR, _HALF, _QUARTER, _MONTH, _DAY)
     if not any(m.match(text) for m in matchers):
         raise ValidationError(
-            f"Period: cannot read {value!r}; use '2026', '2026-H1', '2026-Q3', '2026-07', "
+            msg=f"cannot read {value!r}; use '2026', '2026-H1', '2026-Q3', '2026-07', "
             "'2026-07-15' or 'START..END'",
             obj="Period",
             field="period",
@@ -364,7 +363,7 @@ def parse_period(value: Any, *, tz: Any = None) -> Period:
         )
     if zone is None:
         raise ValidationError(
-            f"Period: {text!r} has no time zone; pass tz (e.g. tz='Asia/Shanghai' or tz='UTC')",
+            msg=f"{text!r} has no time zone; pass tz (e.g. tz='Asia/Shanghai' or tz='UTC')",
             obj="Period",
             field="tz",
             value=text,
@@ -420,10 +419,7 @@ def resolve_period(period: Any, tz: tzinfo | str | None = None) -> Bounds | None
         start, end = period
     except (TypeError, ValueError):
         raise ValidationError(
-            f"period must be a (start, end) pair, got {period!r}",
-            obj="period",
-            field="period",
-            value=period,
+            msg=f"period must be a (start, end) pair, got {period!r}", field="period", value=period
         ) from None
     if start is not None:
         start = aware_datetime(start, zone, obj="period", field="start")
@@ -431,7 +427,7 @@ def resolve_period(period: Any, tz: tzinfo | str | None = None) -> Bounds | None
         end = aware_datetime(end, zone, obj="period", field="end")
     if start is not None and end is not None and start > end:
         raise ValidationError(
-            f"period: start {start.isoformat()} is after end {end.isoformat()}",
+            msg=f"start {start.isoformat()} is after end {end.isoformat()}",
             obj="period",
             field="end",
             value=end,

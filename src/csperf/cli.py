@@ -280,10 +280,7 @@ def score(
         measurements = chosen.measure(period=period, level=level, tz=tz)
     if not measurements.subjects:
         raise MeasurementError(
-            "no subjects to score: the measurements are empty",
-            obj="measurements",
-            field="subjects",
-            value=0,
+            msg="no subjects to score: the measurements are empty", field="subjects", value=0
         )
     results = _evaluate_all(scorecard, measurements, pm)
     label = None if measurements.period is None else str(measurements.period)
@@ -373,11 +370,11 @@ def _read_params(path: str) -> dict[str, Any]:
         from csperf.errors import ConfigError
 
         raise ConfigError(
-            f"{path}: the parameters must be a table of name to value",
+            msg="the parameters must be a table of name to value",
             obj="parameters",
-            field="",
             value=type(document).__name__,
             path=path,
+            source=path,
         )
     return document
 
@@ -395,12 +392,10 @@ def _read_columns(path: str) -> dict[str, list[float]]:
             rows = list(reader)
     except (UnicodeDecodeError, csv.Error) as exc:
         raise ConfigError(
-            f"{path}: not a readable UTF-8 CSV file ({exc})", obj="data", field="file", path=path
+            msg=f"not a readable UTF-8 CSV file ({exc})", obj="data", path=path, source=path
         ) from None
     if not fieldnames:
-        raise ConfigError(
-            f"{path}: no header row", obj="data", field="header", path=path
-        )
+        raise ConfigError(msg="no header row", obj="data", path=path, source=path)
     columns: dict[str, list[float]] = {n: [] for n in fieldnames if n != "subject"}
     for line, row in enumerate(rows, start=2):
         for name in columns:
@@ -411,12 +406,12 @@ def _read_columns(path: str) -> dict[str, list[float]]:
                 value = math.nan
             if not math.isfinite(value):
                 raise ConfigError(
-                    f"{path}:{line}: column {name!r} holds {text!r}, not a finite number",
+                    msg=f"column {name!r} holds {text!r}, not a finite number",
                     obj="data",
-                    field=name,
                     value=text,
                     path=path,
                     line=line,
+                    source=path,
                 )
             columns[name].append(value)
     return columns

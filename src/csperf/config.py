@@ -13,11 +13,12 @@ objects are built is raised as :class:`~csperf.errors.ConfigError` naming the fi
 
     card.toml:27: indicators[3].scoring.points[1]: ...
 
-The error carries the key path as a tuple, ``key_path == ("indicators", 3, "scoring", "points",
-1)``. Numbers are read as exact decimals, so a weight of ``33.3`` percent is 0.333 exactly, and a
-card written and read back is equal to the original, with the same fingerprint. Files are written
-atomically: a failed write leaves the target as it was. YAML is read with PyYAML's safe loader
-only (the optional extra ``csperf[yaml]``).
+The error carries the key path as a tuple, ``field == ("indicators", 3, "scoring", "points",
+1)`` (and as text, ``key_path == "indicators[3].scoring.points[1]"``). Numbers are read as exact
+decimals, so a weight of ``33.3`` percent is 0.333 exactly, and a card written and read back is
+equal to the original, with the same fingerprint. Files are written atomically: a failed write
+leaves the target as it was. YAML is read with PyYAML's safe loader only (the optional extra
+``csperf[yaml]``).
 """
 
 from __future__ import annotations
@@ -109,17 +110,14 @@ def _config_error(
     message: str,
     value: Any = None,
 ) -> ConfigError:
-    where = source if line is None else f"{source}:{line}"
-    keys = format_path(key_path)
-    text = f"{where}: {keys}: {message}" if keys else f"{where}: {message}"
     return ConfigError(
-        text,
+        msg=message,
         obj=f"scorecard file {source}",
-        field=keys or None,
+        field=key_path,
         value=value,
         path=path,
-        key_path=key_path or None,
         line=line,
+        source=source,
     )
 
 
@@ -128,13 +126,9 @@ def _format_name(format: str) -> str:
     name = "yaml" if name == "yml" else name
     if name not in FORMATS:
         raise ConfigError(
-            f"unknown scorecard file format {format!r}; use one of {', '.join(FORMATS)}",
-            obj="scorecard file",
+            msg=f"unknown scorecard file format {format!r}; use one of {', '.join(FORMATS)}",
             field="format",
             value=format,
-            path=None,
-            key_path=None,
-            line=None,
         )
     return str(name)
 
@@ -145,14 +139,12 @@ def _format_of(path: str | os.PathLike[str], format: str | None) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in _SUFFIXES:
         raise ConfigError(
-            f"{os.fspath(path)}: cannot tell the format from the suffix {suffix or '(none)'!r}; "
+            msg=f"cannot tell the format from the suffix {suffix or '(none)'!r}; "
             "name the file .toml, .yaml, .yml or .json, or pass format=",
             obj="scorecard file",
-            field="format",
             value=suffix,
             path=os.fspath(path),
-            key_path=None,
-            line=None,
+            source=os.fspath(path),
         )
     return _SUFFIXES[suffix]
 
@@ -190,9 +182,9 @@ def _model_problem(exc: ValidationError) -> Problem:
     if isinstance(exc, ConfigError):  # weight strategies check their parameters this way
         if getattr(exc, "path", None) is not None:
             raise exc  # it names its own file
-        field = getattr(exc, "key_path", None) or field
-        if isinstance(field, str) and f": {field}: " in message:  # the key path is shown once
-            head, _, tail = message.partition(f": {field}: ")
+        keys = exc.key_path
+        if keys and f": {keys}: " in message:  # the key path is shown once
+            head, _, tail = message.partition(f": {keys}: ")
             message = f"{head}: {tail}"
     return Problem(_field_path(field), message, value=exc.value, cause=exc)
 
@@ -379,7 +371,7 @@ def _rule(value: Any, _: Any) -> ScoringRule:
     except ValidationError as exc:
         raise (
             Problem((), exc.message, value=exc.value, cause=exc)
-            if exc.field == "kind"
+            if exc.field == ("kind",)
             else _model_problem(exc)
         ) from None
     except CsperfError:
@@ -390,8 +382,8 @@ def _rule(value: Any, _: Any) -> ScoringRule:
         ) from exc
     if not isinstance(rule, ScoringRule):
         raise PluginError(
-            f"scoring rule {kind!r}: from_dict returned {type(rule).__name__}, not a ScoringRule",
-            obj="scoring rule",
+            msg=f"from_dict returned {type(rule).__name__}, not a ScoringRule",
+            obj=f"scoring rule {kind!r}",
             field="from_dict",
             value=kind,
             plugin=kind,
@@ -784,9 +776,8 @@ def _strategy(table: dict[str, Any], card: Scorecard, load: _Load) -> Weighting:
     weighting = getattr(result, "weighting", None)
     if not isinstance(weighting, Weighting):
         raise PluginError(
-            f"weight strategy {name!r} returned {type(result).__name__}, which has no "
+            msg=f"weight strategy {name!r} returned {type(result).__name__}, which has no "
             "Weighting in .weighting",
-            obj="weight strategy",
             field="compute",
             value=name,
             plugin=name,
@@ -916,8 +907,8 @@ def load_scorecard(
         ConfigError: When the file cannot be read, is not UTF-8, has a syntax error, an unknown
             key, a value of the wrong type or a missing key, or describes an invalid card. The
             message reads ``card.toml:27: indicators[3].scoring.points[1]: ...``, and the error
-            carries ``path``, ``key_path`` (a tuple such as ``("indicators", 3, "scoring",
-            "points", 1)``) and ``line``.
+            carries ``path``, ``field`` (the key path, a tuple such as ``("indicators", 3,
+            "scoring", "points", 1)``; ``key_path`` is its text) and ``line``.
     """
     fmt = _format_of(path, format)
     name = os.fspath(path)
@@ -931,13 +922,11 @@ def _read_text(path: str | os.PathLike[str]) -> str:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise ConfigError(
-            f"{name}: cannot read the file: {exc.strerror or exc}",
+            msg=f"cannot read the file: {exc.strerror or exc}",
             obj=f"scorecard file {name}",
-            field=None,
             value=name,
             path=name,
-            key_path=None,
-            line=None,
+            source=name,
         ) from exc
     try:
         return raw.decode("utf-8-sig")
@@ -1085,13 +1074,9 @@ def dumps_scorecard(card: Scorecard, format: str = "toml") -> str:
     fmt = _format_name(format)
     if not isinstance(card, Scorecard):
         raise ConfigError(
-            f"dumps_scorecard: expected a Scorecard, got {type(card).__name__}",
-            obj="scorecard file",
+            msg=f"dumps_scorecard: expected a Scorecard, got {type(card).__name__}",
             field="card",
             value=card,
-            path=None,
-            key_path=None,
-            line=None,
         )
     try:
         text = _WRITERS[fmt](card)
@@ -1100,24 +1085,15 @@ def dumps_scorecard(card: Scorecard, format: str = "toml") -> str:
         keys = format_path(problem.path)
         where = f"{keys}: " if keys else ""
         raise ConfigError(
-            f"cannot write scorecard {card.key!r} as {fmt.upper()}: {where}{problem.message}",
-            obj=f"Scorecard {card.key!r}",
-            field=keys or None,
+            msg=f"cannot write scorecard {card.key!r} as {fmt.upper()}: {where}{problem.message}",
+            field=problem.path or None,
             value=problem.value,
-            path=None,
-            key_path=problem.path or None,
-            line=None,
         ) from None
     except UnicodeEncodeError as exc:
         raise ConfigError(
-            f"cannot write scorecard {card.key!r}: its text holds {exc.object[exc.start]!r}, "
+            msg=f"cannot write scorecard {card.key!r}: its text holds {exc.object[exc.start]!r}, "
             "which is not valid Unicode",
-            obj=f"Scorecard {card.key!r}",
-            field=None,
             value=exc.object[exc.start],
-            path=None,
-            key_path=None,
-            line=None,
         ) from None
     return text
 
@@ -1147,7 +1123,5 @@ def dump_scorecard(
         text = dumps_scorecard(card, fmt)
     except ConfigError as exc:
         name = os.fspath(path)
-        raise ConfigError(
-            f"{name}: {exc.message}", **{**exc.context, "path": name}
-        ) from exc.__cause__
+        raise exc.inside(f"{name}").evolve(path=name) from exc.__cause__
     return atomic_write_text(path, text)

@@ -180,7 +180,7 @@ def _cell(value: Any) -> str:
 def _count(name: str, value: Any, low: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         raise ValidationError(
-            f"contact_centre: argument {name!r} must be a whole number ≥ {low}, got {value!r}",
+            msg=f"argument {name!r} must be a whole number ≥ {low}, got {value!r}",
             obj="contact_centre",
             field=name,
             value=value,
@@ -196,7 +196,7 @@ def _rate(name: str, value: Any, high: float = 1.0) -> float:
         or not 0 <= value <= high
     ):
         raise ValidationError(
-            f"contact_centre: argument {name!r} must be a number from 0 to {high:g}, got {value!r}",
+            msg=f"argument {name!r} must be a number from 0 to {high:g}, got {value!r}",
             obj="contact_centre",
             field=name,
             value=value,
@@ -264,7 +264,7 @@ def contact_centre(
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValidationError(
-            f"contact_centre: argument 'seed' must be a whole number ≥ 0, got {seed!r}",
+            msg=f"argument 'seed' must be a whole number ≥ 0, got {seed!r}",
             obj="contact_centre",
             field="seed",
             value=seed,
@@ -278,7 +278,7 @@ def contact_centre(
     moves = _count("transfers", transfers, low=0)
     if moves > 1:
         raise ValidationError(
-            f"contact_centre: argument 'transfers' must be 0 or 1, got {transfers!r}",
+            msg=f"argument 'transfers' must be 0 or 1, got {transfers!r}",
             obj="contact_centre",
             field="transfers",
             value=transfers,
@@ -287,7 +287,7 @@ def contact_centre(
         start = datetime(2024, 1, 1, tzinfo=_CHINA_STANDARD_TIME)
     if not isinstance(start, datetime) or start.tzinfo is None or start.utcoffset() is None:
         raise ValidationError(
-            f"contact_centre: argument 'start' must be an aware datetime, got {start!r}",
+            msg=f"argument 'start' must be an aware datetime, got {start!r}",
             obj="contact_centre",
             field="start",
             value=start,

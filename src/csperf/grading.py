@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["GradeBand", "GradeScale"]
 
+
 def _format_bound(value: float) -> str:
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
@@ -59,7 +60,7 @@ class GradeBand:
         if not self.lower < value:
             obj = f"GradeBand {self.key!r}"
             raise ValidationError(
-                f"{obj}: lower bound {self.lower:g} must be below upper bound {value:g}",
+                msg=f"lower bound {self.lower:g} must be below upper bound {value:g}",
                 obj=obj,
                 field="upper",
                 value=value,
@@ -78,7 +79,7 @@ class GradeBand:
 def _bands(value: Iterable[GradeBand]) -> tuple[GradeBand, ...]:
     if isinstance(value, (str, bytes, Mapping)):
         raise ValidationError(
-            "GradeScale: field 'bands' must be a sequence of GradeBand",
+            msg="field 'bands' must be a sequence of GradeBand",
             obj="GradeScale",
             field="bands",
             value=value,
@@ -116,7 +117,7 @@ class GradeScale:
     def _check_closed(self, attribute: attrs.Attribute[str], value: Any) -> None:
         if value not in ("left", "right"):
             raise ValidationError(
-                f"GradeScale: field 'closed' must be 'left' or 'right', got {value!r}",
+                msg=f"field 'closed' must be 'left' or 'right', got {value!r}",
                 obj="GradeScale",
                 field="closed",
                 value=value,
@@ -126,7 +127,7 @@ class GradeScale:
     def _check_bands(self, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
         if not value:
             raise ValidationError(
-                "GradeScale: field 'bands' must hold at least one band",
+                msg="field 'bands' must hold at least one band",
                 obj="GradeScale",
                 field="bands",
                 value=(),
@@ -135,14 +136,14 @@ class GradeScale:
         for band in value:
             if not isinstance(band, GradeBand):
                 raise ValidationError(
-                    f"GradeScale: every band must be a GradeBand, got {band!r}",
+                    msg=f"every band must be a GradeBand, got {band!r}",
                     obj="GradeScale",
                     field="bands",
                     value=band,
                 )
             if band.key in seen:
                 raise ValidationError(
-                    f"GradeScale: band key {band.key!r} appears twice",
+                    msg=f"band key {band.key!r} appears twice",
                     obj="GradeScale",
                     field="bands",
                     value=band.key,
@@ -152,7 +153,7 @@ class GradeScale:
         for below, above in zip(ordered, ordered[1:]):
             if below.upper > above.lower:
                 raise ValidationError(
-                    f"GradeScale: bands {below.key!r} [{_format_bound(below.lower)}, "
+                    msg=f"bands {below.key!r} [{_format_bound(below.lower)}, "
                     f"{_format_bound(below.upper)}] and {above.key!r} "
                     f"[{_format_bound(above.lower)}, {_format_bound(above.upper)}] overlap",
                     obj="GradeScale",
@@ -161,7 +162,7 @@ class GradeScale:
                 )
             if below.upper < above.lower:
                 raise ValidationError(
-                    f"GradeScale: gap between band {below.key!r} (up to "
+                    msg=f"gap between band {below.key!r} (up to "
                     f"{_format_bound(below.upper)}) and band {above.key!r} (from "
                     f"{_format_bound(above.lower)})",
                     obj="GradeScale",
@@ -227,8 +228,7 @@ class GradeScale:
             if band.key == key:
                 return band
         raise GradeError(
-            f"GradeScale has no band {key!r} (bands: {', '.join(self.keys)})",
-            obj="GradeScale",
+            msg=f"GradeScale has no band {key!r} (bands: {', '.join(self.keys)})",
             field="bands",
             value=key,
         )
@@ -274,7 +274,7 @@ class GradeScale:
             first = float(array[np.argmax(bad)])
             who = f" for subject {subject!r}" if subject is not None else ""
             raise GradeError(
-                f"GradeScale: value {first!r}{who} lies outside the scale "
+                msg=f"value {first!r}{who} lies outside the scale "
                 f"[{_format_bound(self.lower)}, {_format_bound(self.upper)}]",
                 obj="GradeScale",
                 field="value",

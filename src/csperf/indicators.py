@@ -33,7 +33,7 @@ def _scoring(value: Any, self: Any) -> ScoringRule:
     obj = f"Indicator {self.key!r}"
     if not isinstance(value, ScoringRule):
         raise ValidationError(
-            f"{obj}: field 'scoring' must be a ScoringRule, got {value!r}",
+            msg=f"field 'scoring' must be a ScoringRule, got {value!r}",
             obj=obj,
             field="scoring",
             value=value,
@@ -47,7 +47,7 @@ def _metric(value: Any, self: Any) -> str:
     if not isinstance(value, str) or not value:
         obj = f"Indicator {self.key!r}"
         raise ValidationError(
-            f"{obj}: field 'metric' must be a non-empty string, got {value!r}",
+            msg=f"field 'metric' must be a non-empty string, got {value!r}",
             obj=obj,
             field="metric",
             value=value,
@@ -107,7 +107,7 @@ class Indicator:
     def _check_unit(self, attribute: attrs.Attribute[str], value: Any) -> None:
         if not isinstance(value, str):
             raise ValidationError(
-                f"{self._obj}: field 'unit' must be a string, got {value!r}",
+                msg=f"field 'unit' must be a string, got {value!r}",
                 obj=self._obj,
                 field="unit",
                 value=value,
@@ -117,7 +117,7 @@ class Indicator:
     def _check_standards(self, attribute: attrs.Attribute[GradeScale | None], value: Any) -> None:
         if value is not None and not isinstance(value, GradeScale):
             raise ValidationError(
-                f"{self._obj}: field 'standards' must be a GradeScale or None, got {value!r}",
+                msg=f"field 'standards' must be a GradeScale or None, got {value!r}",
                 obj=self._obj,
                 field="standards",
                 value=value,
@@ -140,11 +140,7 @@ class Indicator:
             )
         except MeasurementError as exc:
             raise MeasurementError(
-                f"{exc.message}{who}",
-                obj=f"Indicator {self.key!r}",
-                field=self.metric,
-                subject=subject,
-                value=raw,
+                msg=f"{exc.message}{who}", field=self.metric, subject=subject, value=raw
             ) from None
 
     def exact_points(self, raw: float, *, subject: str | None = None) -> Fraction:
@@ -160,7 +156,7 @@ class Indicator:
         except MeasurementError as exc:
             who = f" for subject {subject!r}" if subject is not None else ""
             raise MeasurementError(
-                f"Indicator {self.key!r}: {exc.message}{who}",
+                msg=f"{exc.message}{who}",
                 obj=f"Indicator {self.key!r}",
                 field=self.metric,
                 subject=subject,

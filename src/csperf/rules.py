@@ -68,7 +68,7 @@ def _shape(values: Sequence[float]) -> set[Direction]:
 
 def _direction_error(rule: str, direction: Direction, obj: str, detail: str) -> ValidationError:
     return ValidationError(
-        f"{obj}: scoring rule {rule} disagrees with direction {direction.value}: {detail}",
+        msg=f"scoring rule {rule} disagrees with direction {direction.value}: {detail}",
         obj=obj,
         field="scoring",
         value=rule,
@@ -138,7 +138,7 @@ class ScoringRule(abc.ABC):
             unknown = sorted(set(params) - fields)
             if unknown:
                 raise ValidationError(
-                    f"{cls.__name__}: unknown field(s) {', '.join(unknown)} "
+                    msg=f"unknown field(s) {', '.join(unknown)} "
                     f"(known: {', '.join(sorted(fields))})",
                     obj=cls.__name__,
                     field=unknown[0],
@@ -148,7 +148,7 @@ class ScoringRule(abc.ABC):
             return cls(**params)
         except TypeError as exc:
             raise ValidationError(
-                f"{cls.__name__}: {exc}", obj=cls.__name__, field="kind", value=dict(data)
+                msg=f"{exc}", obj=cls.__name__, field="kind", value=dict(data)
             ) from None
 
     def describe(self, lang: str) -> str:
@@ -207,7 +207,7 @@ class ScoringRule(abc.ABC):
 def _pairs(value: Iterable[Any]) -> tuple[tuple[float, float], ...]:
     if isinstance(value, (str, bytes)):
         raise ValidationError(
-            "Piecewise: field 'points' must be a sequence of (raw, points) pairs",
+            msg="field 'points' must be a sequence of (raw, points) pairs",
             obj="Piecewise",
             field="points",
             value=value,
@@ -218,15 +218,15 @@ def _pairs(value: Iterable[Any]) -> tuple[tuple[float, float], ...]:
             raw, pts = pair
         except (TypeError, ValueError):
             raise ValidationError(
-                f"Piecewise: points[{i}] must be a (raw, points) pair, got {pair!r}",
+                msg=f"points[{i}] must be a (raw, points) pair, got {pair!r}",
                 obj="Piecewise",
-                field=f"points[{i}]",
+                field=("points", i),
                 value=pair,
             ) from None
         result.append(
             (
-                as_real(raw, obj="Piecewise", field=f"points[{i}][0]"),
-                as_real(pts, obj="Piecewise", field=f"points[{i}][1]"),
+                as_real(raw, obj="Piecewise", field=("points", i, 0)),
+                as_real(pts, obj="Piecewise", field=("points", i, 1)),
             )
         )
     return tuple(result)
@@ -274,7 +274,7 @@ class Piecewise(ScoringRule):
     ) -> None:
         if len(value) < 2:
             raise ValidationError(
-                f"Piecewise: needs at least two breakpoints, got {len(value)}",
+                msg=f"needs at least two breakpoints, got {len(value)}",
                 obj="Piecewise",
                 field="points",
                 value=value,
@@ -282,18 +282,18 @@ class Piecewise(ScoringRule):
         for i, ((x0, _), (x1, _)) in enumerate(zip(value, value[1:])):
             if not x0 < x1:
                 raise ValidationError(
-                    f"Piecewise: raw values must be strictly increasing, but points[{i + 1}] "
+                    msg=f"raw values must be strictly increasing, but points[{i + 1}] "
                     f"has {x1:g} after {x0:g}",
                     obj="Piecewise",
-                    field=f"points[{i + 1}][0]",
+                    field=("points", i + 1, 0),
                     value=x1,
                 )
         for i, (_, p) in enumerate(value):
             if p < 0:
                 raise ValidationError(
-                    f"Piecewise: points must not be negative, but points[{i}] gives {p:g}",
+                    msg=f"points must not be negative, but points[{i}] gives {p:g}",
                     obj="Piecewise",
-                    field=f"points[{i}][1]",
+                    field=("points", i, 1),
                     value=p,
                 )
 
@@ -364,7 +364,7 @@ class Piecewise(ScoringRule):
 def _steps(value: Iterable[Any]) -> tuple[tuple[float, float, float], ...]:
     if isinstance(value, (str, bytes)):
         raise ValidationError(
-            "Steps: field 'steps' must be a sequence of (lower, upper, points) triples",
+            msg="field 'steps' must be a sequence of (lower, upper, points) triples",
             obj="Steps",
             field="steps",
             value=value,
@@ -375,22 +375,22 @@ def _steps(value: Iterable[Any]) -> tuple[tuple[float, float, float], ...]:
             lower, upper, pts = item
         except (TypeError, ValueError):
             raise ValidationError(
-                f"Steps: steps[{i}] must be a (lower, upper, points) triple, got {item!r}",
+                msg=f"steps[{i}] must be a (lower, upper, points) triple, got {item!r}",
                 obj="Steps",
-                field=f"steps[{i}]",
+                field=("steps", i),
                 value=item,
             ) from None
         lo = (
             -math.inf
             if lower is None
-            else as_real(lower, obj="Steps", field=f"steps[{i}][0]", allow_infinite=True)
+            else as_real(lower, obj="Steps", field=("steps", i, 0), allow_infinite=True)
         )
         hi = (
             math.inf
             if upper is None
-            else as_real(upper, obj="Steps", field=f"steps[{i}][1]", allow_infinite=True)
+            else as_real(upper, obj="Steps", field=("steps", i, 1), allow_infinite=True)
         )
-        result.append((lo, hi, as_real(pts, obj="Steps", field=f"steps[{i}][2]")))
+        result.append((lo, hi, as_real(pts, obj="Steps", field=("steps", i, 2))))
     return tuple(result)
 
 
@@ -432,9 +432,9 @@ class Steps(ScoringRule):
         for i, (_, _, p) in enumerate(value):
             if p < 0:
                 raise ValidationError(
-                    f"Steps: points must not be negative, but steps[{i}] gives {p:g}",
+                    msg=f"points must not be negative, but steps[{i}] gives {p:g}",
                     obj="Steps",
-                    field=f"steps[{i}][2]",
+                    field=("steps", i, 2),
                     value=p,
                 )
         self._build_scale()  # the ranges, and ``closed``, are checked as a grade scale's bands
@@ -450,7 +450,7 @@ class Steps(ScoringRule):
             )
         except ValidationError as exc:
             raise ValidationError(
-                f"Steps: {exc.message.removeprefix('GradeScale: ').replace('band', 'step')}",
+                msg=f"{exc.message.removeprefix('GradeScale: ').replace('band', 'step')}",
                 obj="Steps",
                 field="steps",
                 value=exc.value,
@@ -488,7 +488,7 @@ class Steps(ScoringRule):
     def _index(self, raw: float) -> int:
         if not self._scale.covers(raw):
             raise MeasurementError(
-                f"Steps: raw value {raw!r} lies outside every step "
+                msg=f"raw value {raw!r} lies outside every step "
                 f"[{self._scale.lower:g}, {self._scale.upper:g}]",
                 obj="Steps",
                 field="raw",
@@ -653,10 +653,9 @@ class RatioToTarget(ScoringRule):
     def _direction(self) -> Direction:
         if self.direction is None:
             raise ValidationError(
-                "RatioToTarget: the rule has no direction; give one or use it in an Indicator",
+                msg="the rule has no direction; give one or use it in an Indicator",
                 obj="RatioToTarget",
                 field="direction",
-                value=None,
             )
         return self.direction
 
@@ -664,7 +663,7 @@ class RatioToTarget(ScoringRule):
         """See :meth:`ScoringRule.exact_points`."""
         if raw < 0:
             raise MeasurementError(
-                f"RatioToTarget: raw value {float(raw)!r} is negative",
+                msg=f"raw value {float(raw)!r} is negative",
                 obj="RatioToTarget",
                 field="raw",
                 value=float(raw),

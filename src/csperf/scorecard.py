@@ -78,7 +78,7 @@ def _policy(value: Any) -> MissingPolicy:
         return MissingPolicy(value)
     except ValueError:
         raise ValidationError(
-            f"Scorecard: field 'missing' must be one of "
+            msg="field 'missing' must be one of "
             f"{', '.join(p.value for p in MissingPolicy)}, got {value!r}",
             obj="Scorecard",
             field="missing",
@@ -89,7 +89,7 @@ def _policy(value: Any) -> MissingPolicy:
 def _sequence(value: Any, field: str) -> tuple[Any, ...]:
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
         raise ValidationError(
-            f"Scorecard: field {field!r} must be a sequence, got {type(value).__name__}",
+            msg=f"field {field!r} must be a sequence, got {type(value).__name__}",
             obj="Scorecard",
             field=field,
             value=value,
@@ -157,7 +157,7 @@ class Scorecard:
     def _check_version(self, attribute: attrs.Attribute[str], value: Any) -> None:
         if not isinstance(value, str) or not value:
             raise ValidationError(
-                f"{self._obj}: field 'version' must be a non-empty string, got {value!r}",
+                msg=f"field 'version' must be a non-empty string, got {value!r}",
                 obj=self._obj,
                 field="version",
                 value=value,
@@ -167,8 +167,7 @@ class Scorecard:
     def _check_precision(self, attribute: attrs.Attribute[int], value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
             raise ValidationError(
-                f"{self._obj}: field 'precision' must be a whole number from 0 to 10, "
-                f"got {value!r}",
+                msg=f"field 'precision' must be a whole number from 0 to 10, got {value!r}",
                 obj=self._obj,
                 field="precision",
                 value=value,
@@ -203,22 +202,22 @@ class Scorecard:
         ):
             if not items:
                 raise ValidationError(
-                    f"{obj}: field {field!r} must not be empty", obj=obj, field=field, value=()
+                    msg=f"field {field!r} must not be empty", obj=obj, field=field, value=()
                 )
             seen: set[str] = set()
             for i, item in enumerate(items):
                 if not isinstance(item, kind):
                     raise ValidationError(
-                        f"{obj}: {field}[{i}] must be a {kind.__name__}, got {item!r}",
+                        msg=f"{field}[{i}] must be a {kind.__name__}, got {item!r}",
                         obj=obj,
-                        field=f"{field}[{i}]",
+                        field=(field, i),
                         value=item,
                     )
                 if item.key in seen:
                     raise ValidationError(
-                        f"{obj}: {field}[{i}] repeats the key {item.key!r}",
+                        msg=f"{field}[{i}] repeats the key {item.key!r}",
                         obj=obj,
-                        field=f"{field}[{i}].key",
+                        field=(field, i, "key"),
                         value=item.key,
                     )
                 seen.add(item.key)
@@ -226,31 +225,31 @@ class Scorecard:
         for i, ind in enumerate(self.indicators):
             if ind.dimension not in dims:
                 raise ValidationError(
-                    f"{obj}: indicator {ind.key!r} belongs to unknown dimension "
+                    msg=f"indicator {ind.key!r} belongs to unknown dimension "
                     f"{ind.dimension!r} (dimensions: {', '.join(dims)})",
                     obj=obj,
-                    field=f"indicators[{i}].dimension",
+                    field=("indicators", i, "dimension"),
                     value=ind.dimension,
                 )
             if ind.scoring.max_points > self.max_points:
                 raise ValidationError(
-                    f"{obj}: indicator {ind.key!r} can score {ind.scoring.max_points:g} points, "
+                    msg=f"indicator {ind.key!r} can score {ind.scoring.max_points:g} points, "
                     f"more than the card's max_points {self.max_points:g}",
                     obj=obj,
-                    field=f"indicators[{i}].scoring",
+                    field=("indicators", i, "scoring"),
                     value=ind.scoring.max_points,
                 )
         self._check_weighting(obj, dims)
         if not isinstance(self.grade_scale, GradeScale):
             raise ValidationError(
-                f"{obj}: field 'grade_scale' must be a GradeScale, got {self.grade_scale!r}",
+                msg=f"field 'grade_scale' must be a GradeScale, got {self.grade_scale!r}",
                 obj=obj,
                 field="grade_scale",
                 value=self.grade_scale,
             )
         if self.grade_scale.lower > 0 or self.grade_scale.upper < self.max_points:
             raise ValidationError(
-                f"{obj}: the grade scale covers [{self.grade_scale.lower:g}, "
+                msg=f"the grade scale covers [{self.grade_scale.lower:g}, "
                 f"{self.grade_scale.upper:g}] but totals range over [0, {self.max_points:g}]",
                 obj=obj,
                 field="grade_scale",
@@ -261,17 +260,17 @@ class Scorecard:
         weighting = self.weighting
         if not isinstance(weighting, Weighting):
             raise WeightingError(
-                f"{obj}: field 'weighting' must be a Weighting, got {weighting!r}",
+                msg=f"field 'weighting' must be a Weighting, got {weighting!r}",
                 obj=obj,
                 field="weighting",
                 value=weighting,
             )
         if set(weighting.dimensions) != set(dims):
             raise WeightingError(
-                f"{obj}: weighted dimensions {sorted(weighting.dimensions)} differ from the "
+                msg=f"weighted dimensions {sorted(weighting.dimensions)} differ from the "
                 f"card's dimensions {sorted(dims)}",
                 obj=obj,
-                field="weighting.dimensions",
+                field=("weighting", "dimensions"),
                 value=sorted(set(weighting.dimensions) ^ set(dims)),
             )
         keys = {ind.key for ind in self.indicators}
@@ -279,19 +278,19 @@ class Scorecard:
             inner = weighting.indicators[ind.dimension]
             if ind.key not in inner:
                 raise WeightingError(
-                    f"{obj}: indicator {ind.key!r} has no weight in dimension {ind.dimension!r}",
+                    msg=f"indicator {ind.key!r} has no weight in dimension {ind.dimension!r}",
                     obj=obj,
-                    field=f"weighting.indicators[{ind.dimension!r}]",
+                    field=("weighting", "indicators", ind.dimension),
                     value=ind.key,
                 )
         for dim, inner in weighting.indicators.items():
             for key in inner:
                 if key not in keys:
                     raise WeightingError(
-                        f"{obj}: weighting has a weight for unknown indicator {key!r} in "
+                        msg=f"weighting has a weight for unknown indicator {key!r} in "
                         f"dimension {dim!r}",
                         obj=obj,
-                        field=f"weighting.indicators[{dim!r}]",
+                        field=("weighting", "indicators", dim),
                         value=key,
                     )
 
@@ -336,11 +335,11 @@ class Scorecard:
                 return item
         known = [item.key for item in items]
         raise UnknownNameError(
-            f"Scorecard {self.key!r} has no {what} {key!r} ({what}s: {', '.join(known)})",
-            obj=f"Scorecard {self.key!r}",
-            field=f"{what}s",
-            value=key,
-            available=known,
+            "name",
+            key,
+            known,
+            msg=f"Scorecard {self.key!r} has no {what} {key!r} ({what}s: {', '.join(known)})",
+            field=(what, "s"),
         )
 
     def _labels(self) -> FrozenDict[str, Any]:
@@ -384,7 +383,7 @@ class Scorecard:
             measurements = measurements.row(subject)
         if not isinstance(measurements, Mapping):
             raise MeasurementError(
-                f"Scorecard {self.key!r}: measurements must be a mapping of measurement name to "
+                msg="measurements must be a mapping of measurement name to "
                 f"value, got {type(measurements).__name__}",
                 obj=f"Scorecard {self.key!r}",
                 field="measurements",
@@ -406,14 +405,12 @@ class Scorecard:
             ind = self.indicator(missing[0])
             who = f" for subject {subject!r}" if subject is not None else ""
             raise MissingMeasurementError(
-                f"Scorecard {self.key!r}: no measurement {ind.metric!r}{who} "
+                msg=f"Scorecard {self.key!r}: no measurement {ind.metric!r}{who} "
                 f"(indicator {ind.key!r}"
                 + (f"; also missing: {', '.join(missing[1:])}" if missing[1:] else "")
                 + ")",
-                obj=f"Indicator {ind.key!r}",
                 field=ind.metric,
                 subject=subject,
-                value=None,
                 missing=missing,
             )
         dim_w, within = self._weights
@@ -493,12 +490,11 @@ class Scorecard:
         if level == 0:
             who = f" for subject {subject!r}" if subject is not None else ""
             raise MissingMeasurementError(
-                f"Scorecard {self.key!r}: nothing left to score{who}: every weighted indicator "
+                msg=f"nothing left to score{who}: every weighted indicator "
                 f"is missing ({', '.join(sorted(missing))})",
                 obj=f"Scorecard {self.key!r}",
                 field="measurements",
                 subject=subject,
-                value=None,
                 missing=sorted(missing),
             )
         recipients = tuple(d for d, w in remaining.items() if w > 0)
@@ -625,7 +621,7 @@ def _columns(table: Any, card: str) -> Mapping[str, Any]:
         return {str(c): table[c] for c in table.columns}
     if not isinstance(table, Mapping):
         raise MeasurementError(
-            f"Scorecard {card!r}: evaluate_many needs a mapping of column name to values or a "
+            msg="evaluate_many needs a mapping of column name to values or a "
             f"DataFrame, got {type(table).__name__}",
             obj=f"Scorecard {card!r}",
             field="table",
@@ -638,7 +634,7 @@ def _row_count(columns: Mapping[str, Any], card: str) -> int:
     lengths = {name: len(values) for name, values in columns.items()}
     if len(set(lengths.values())) > 1:
         raise MeasurementError(
-            f"Scorecard {card!r}: columns have different lengths ({lengths})",
+            msg=f"columns have different lengths ({lengths})",
             obj=f"Scorecard {card!r}",
             field="table",
             value=lengths,
@@ -653,7 +649,7 @@ def _subjects(columns: Mapping[str, Any], n: int, card: str) -> tuple[str | None
     for i, value in enumerate(values):
         if not isinstance(value, str):
             raise MeasurementError(
-                f"Scorecard {card!r}: subject[{i}] must be a string, got {value!r}",
+                msg=f"subject[{i}] must be a string, got {value!r}",
                 obj=f"Scorecard {card!r}",
                 field="subject",
                 value=value,

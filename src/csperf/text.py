@@ -59,13 +59,13 @@ def to_text(value: Any, *, obj: str = "object", field: str = "name") -> Text:
     if isinstance(value, str):
         if not value.strip():
             raise ValidationError(
-                f"{obj}: field {field!r} must not be empty", obj=obj, field=field, value=value
+                msg=f"field {field!r} must not be empty", obj=obj, field=field, value=value
             )
         return value
     if isinstance(value, Mapping):
         if not value:
             raise ValidationError(
-                f"{obj}: field {field!r} must name at least one language",
+                msg=f"field {field!r} must name at least one language",
                 obj=obj,
                 field=field,
                 value=dict(value),
@@ -73,21 +73,21 @@ def to_text(value: Any, *, obj: str = "object", field: str = "name") -> Text:
         for lang, text in value.items():
             if not isinstance(lang, str) or not lang.strip():
                 raise ValidationError(
-                    f"{obj}: field {field!r} has a bad language code {lang!r}",
+                    msg=f"field {field!r} has a bad language code {lang!r}",
                     obj=obj,
                     field=field,
                     value=lang,
                 )
             if not isinstance(text, str) or not text.strip():
                 raise ValidationError(
-                    f"{obj}: field {field!r} has an empty or non-text {lang!r} entry: {text!r}",
+                    msg=f"field {field!r} has an empty or non-text {lang!r} entry: {text!r}",
                     obj=obj,
                     field=field,
                     value=text,
                 )
         return value if isinstance(value, LocalizedText) else LocalizedText(value)
     raise ValidationError(
-        f"{obj}: field {field!r} must be a string or a mapping of language to text, "
+        msg=f"field {field!r} must be a string or a mapping of language to text, "
         f"got {type(value).__name__} {value!r}",
         obj=obj,
         field=field,

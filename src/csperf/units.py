@@ -51,7 +51,7 @@ def to_direction(value: Any, *, obj: str) -> Direction:
         return Direction(value)
     except ValueError:
         raise ValidationError(
-            f"{obj}: field 'direction' must be one of "
+            msg="field 'direction' must be one of "
             f"{', '.join(d.value for d in Direction)}, got {value!r}",
             obj=obj,
             field="direction",
@@ -62,7 +62,7 @@ def to_direction(value: Any, *, obj: str) -> Direction:
 def _bound(value: Any, field: attrs.Attribute[Any]) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
         raise ValidationError(
-            f"ValueDomain: field {field.name!r} must be a number or an infinity, got {value!r}",
+            msg=f"field {field.name!r} must be a number or an infinity, got {value!r}",
             obj="ValueDomain",
             field=field.name,
             value=value,
@@ -98,7 +98,7 @@ class ValueDomain:
     def _check_order(self, attribute: attrs.Attribute[float], value: float) -> None:
         if value < self.lower:
             raise ValidationError(
-                f"ValueDomain: upper bound {value:g} is below lower bound {self.lower:g}",
+                msg=f"upper bound {value:g} is below lower bound {self.lower:g}",
                 obj="ValueDomain",
                 field="upper",
                 value=value,

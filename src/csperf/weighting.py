@@ -26,7 +26,7 @@ def _entries(entries: Mapping[str, float]) -> str:
 def _level(value: Any, level: str) -> FrozenDict[str, float]:
     if not isinstance(value, Mapping):
         raise WeightingError(
-            f"Weighting: {level} must be a mapping of key to weight, got {type(value).__name__}",
+            msg=f"{level} must be a mapping of key to weight, got {type(value).__name__}",
             obj="Weighting",
             field=level,
             value=value,
@@ -35,23 +35,26 @@ def _level(value: Any, level: str) -> FrozenDict[str, float]:
     for key, weight in value.items():
         if not isinstance(key, str):
             raise WeightingError(
-                f"Weighting: {level} has a non-text key {key!r}",
-                obj="Weighting",
-                field=level,
-                value=key,
+                msg=f"{level} has a non-text key {key!r}", obj="Weighting", field=level, value=key
             )
-        number = as_real(weight, obj="Weighting", field=f"{level}[{key!r}]", error=WeightingError)
+        number = as_real(
+            weight,
+            obj="Weighting",
+            field=(level, key),
+            name=f"{level}[{key!r}]",
+            error=WeightingError,
+        )
         if number < 0:
             raise WeightingError(
-                f"Weighting: {level} weight {key}={number:g} is negative",
+                msg=f"{level} weight {key}={number:g} is negative",
                 obj="Weighting",
-                field=f"{level}[{key!r}]",
+                field=(level, key),
                 value=number,
             )
         result[key] = number
     if not result:
         raise WeightingError(
-            f"Weighting: {level} holds no weights", obj="Weighting", field=level, value={}
+            msg=f"{level} holds no weights", obj="Weighting", field=level, value={}
         )
     return FrozenDict(result)
 
@@ -60,8 +63,8 @@ def _check_sum(entries: Mapping[str, float], level: str, total: float = 1.0) -> 
     found = math.fsum(entries.values())
     if abs(found - total) > TOLERANCE * total:
         raise WeightingError(
-            f"Weighting for {level} sums to {found:.10g}, expected {total:g} ({_entries(entries)})",
-            obj="Weighting",
+            msg=f"Weighting for {level} sums to {found:.10g}, expected {total:g} "
+            f"({_entries(entries)})",
             field=level,
             value=found,
         )
@@ -74,7 +77,7 @@ def _dimensions(value: Any) -> FrozenDict[str, float]:
 def _indicators(value: Any) -> FrozenDict[str, FrozenDict[str, float]]:
     if not isinstance(value, Mapping):
         raise WeightingError(
-            "Weighting: indicators must map dimension key to {indicator key: weight}, "
+            msg="indicators must map dimension key to {indicator key: weight}, "
             f"got {type(value).__name__}",
             obj="Weighting",
             field="indicators",
@@ -132,7 +135,7 @@ class Weighting:
             if extra:
                 parts.append(f"indicator weights for unknown dimension(s) {', '.join(extra)}")
             raise WeightingError(
-                f"Weighting: {'; '.join(parts)}",
+                msg=f"{'; '.join(parts)}",
                 obj="Weighting",
                 field="indicators",
                 value=missing or extra,
@@ -143,10 +146,10 @@ class Weighting:
             for key in inner:
                 if key in seen:
                     raise WeightingError(
-                        f"Weighting: indicator {key!r} is weighted in both dimension "
+                        msg=f"indicator {key!r} is weighted in both dimension "
                         f"{seen[key]!r} and dimension {dim!r}",
                         obj="Weighting",
-                        field=f"indicators[{dim!r}]",
+                        field=("indicators", dim),
                         value=key,
                     )
                 seen[key] = dim
@@ -203,7 +206,7 @@ class Weighting:
         listed = [k for keys in grouped.values() for k in keys]
         if sorted(listed) != sorted(flat):
             raise WeightingError(
-                "Weighting: the groups list indicators "
+                msg="the groups list indicators "
                 f"{sorted(set(listed) ^ set(flat))} that the effective weights do not "
                 "(or the other way round)",
                 obj="Weighting",
@@ -231,7 +234,7 @@ class Weighting:
             if indicator in inner:
                 return dim
         raise WeightingError(
-            f"Weighting: no weight for indicator {indicator!r}",
+            msg=f"no weight for indicator {indicator!r}",
             obj="Weighting",
             field="indicators",
             value=indicator,

@@ -138,7 +138,7 @@ class PluginManager:
         except (ValueError, pluggy.PluginValidationError) as exc:
             shown = name or self.manager.get_canonical_name(plugin)
             raise PluginError(
-                f"plugin {shown!r}: {exc}", obj="plugin", field="hook", value=shown, plugin=shown
+                msg=f"{exc}", obj=f"plugin {shown!r}", field="hook", value=shown, plugin=shown
             ) from exc
 
     @property
@@ -202,10 +202,10 @@ class PluginManager:
         found = self.metrics()
         if not isinstance(name, str) or name not in found:
             raise UnknownNameError(
-                f"unknown metric {name!r} (known: {', '.join(found)})",
-                obj="metric",
-                value=name,
-                available=tuple(found),
+                "metric",
+                name,
+                tuple(found),
+                msg=f"unknown metric {name!r} (known: {', '.join(found)})",
             )
         return found[name]
 
@@ -218,11 +218,11 @@ class PluginManager:
         found = self.report_formats()
         if name not in found:
             raise UnknownNameError(
-                f"unknown report format {name!r} (formats: {', '.join(sorted(found))})",
-                obj="report",
+                "format",
+                name,
+                sorted(found),
+                msg=f"unknown report format {name!r} (formats: {', '.join(sorted(found))})",
                 field="format",
-                value=name,
-                available=sorted(found),
             )
         return found[name]
 
@@ -260,8 +260,7 @@ class PluginManager:
         except Exception as exc:
             plugin = _raiser(caller, exc.__traceback__)
             raise PluginError(
-                f"plugin {plugin!r} raised in hook {hook}: {type(exc).__name__}: {exc}",
-                obj="plugin",
+                msg=f"plugin {plugin!r} raised in hook {hook}: {type(exc).__name__}: {exc}",
                 field=hook,
                 value=type(exc).__name__,
                 plugin=plugin,
@@ -279,9 +278,8 @@ class PluginManager:
         for plugin, answer in reversed(list(zip(owners, answers))):
             if not isinstance(answer, (list, tuple)):
                 raise PluginError(
-                    f"plugin {plugin!r}: hook {hook} returned {type(answer).__name__}, "
-                    "expected a list",
-                    obj="plugin",
+                    msg=f"hook {hook} returned {type(answer).__name__}, expected a list",
+                    obj=f"plugin {plugin!r}",
                     field=hook,
                     value=answer,
                     plugin=plugin,
@@ -298,8 +296,7 @@ class PluginManager:
             name = getattr(item, attribute, None)
             if not isinstance(name, str) or not name:
                 raise PluginError(
-                    f"plugin {plugin!r} gave a {what} without a {attribute}: {item!r}",
-                    obj="plugin",
+                    msg=f"plugin {plugin!r} gave a {what} without a {attribute}: {item!r}",
                     field=hook,
                     value=item,
                     plugin=plugin,
@@ -307,9 +304,8 @@ class PluginManager:
                 )
             if name in found:
                 raise PluginError(
-                    f"{what} {name!r} is given by both plugin {owners[name]!r} "
+                    msg=f"{what} {name!r} is given by both plugin {owners[name]!r} "
                     f"and plugin {plugin!r}",
-                    obj="plugin",
                     field=hook,
                     value=name,
                     plugin=(owners[name], plugin),
@@ -361,13 +357,7 @@ def _pick(found: Mapping[str, T], name: str, what: str) -> T:
     """``found[name]``, or UnknownNameError listing the names that are available."""
     if name not in found:
         available = sorted(found)
-        raise UnknownNameError(
-            f"unknown {what} {name!r}; available: {', '.join(available) or '(none)'}",
-            obj=what,
-            field="name",
-            value=name,
-            available=available,
-        )
+        raise UnknownNameError(what, name, available, field="name")
     return found[name]
 
 
@@ -437,18 +427,16 @@ def get_plugin_manager(
         except Exception as exc:
             name, value = _failed_entry_point(pm.manager)
             raise PluginError(
-                f"plugin {name!r} ({value}) failed to load: {exc}",
-                obj="plugin",
+                msg=f"plugin {name!r} ({value}) failed to load: {exc}",
                 field="entry point",
                 value=value,
                 plugin=name,
-                hook=None,
             ) from exc
     try:
         pm.manager.check_pending()
     except pluggy.PluginValidationError as exc:
         name = pm.manager.get_name(exc.plugin) or repr(exc.plugin)
         raise PluginError(
-            f"plugin {name!r}: {exc}", obj="plugin", field="hook", value=name, plugin=name
+            msg=f"{exc}", obj=f"plugin {name!r}", field="hook", value=name, plugin=name
         ) from exc
     return pm

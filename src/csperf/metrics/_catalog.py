@@ -33,7 +33,7 @@ def _direction(value: Any) -> Direction:
         return Direction(value)
     except ValueError:
         raise ValidationError(
-            f"MetricSpec: field 'direction' must be one of "
+            msg="field 'direction' must be one of "
             f"{', '.join(d.value for d in Direction)}, got {value!r}",
             obj="MetricSpec",
             field="direction",
@@ -51,7 +51,7 @@ def _domain(value: Any) -> ValueDomain:
             low = high = math.nan
     if not low < high:
         raise ValidationError(
-            f"MetricSpec: field 'domain' must be (low, high) with low < high, got {value!r}",
+            msg=f"field 'domain' must be (low, high) with low < high, got {value!r}",
             obj="MetricSpec",
             field="domain",
             value=value,
@@ -64,10 +64,9 @@ def _function_of(spec: MetricSpec) -> Callable[..., MetricValue]:
     compute = spec.compute
     if compute is None:
         raise ValidationError(
-            f"MetricSpec {spec.name!r}: give 'compute' or 'function' (or both)",
+            msg="give 'compute' or 'function' (or both)",
             obj=f"MetricSpec {spec.name!r}",
             field="function",
-            value=None,
         )
 
     def function(
@@ -158,7 +157,7 @@ class MetricSpec:
     def __attrs_post_init__(self) -> None:
         if self.record_kind not in RECORD_KINDS:
             raise ValidationError(
-                f"MetricSpec {self.name!r}: field 'record_kind' must be one of "
+                msg="field 'record_kind' must be one of "
                 f"{', '.join(RECORD_KINDS)}, got {self.record_kind!r}",
                 obj=f"MetricSpec {self.name!r}",
                 field="record_kind",
@@ -166,7 +165,7 @@ class MetricSpec:
             )
         if not callable(self.function):
             raise ValidationError(
-                f"MetricSpec {self.name!r}: field 'function' must be callable",
+                msg="field 'function' must be callable",
                 obj=f"MetricSpec {self.name!r}",
                 field="function",
                 value=self.function,

@@ -1,7 +1,8 @@
 """Field checks shared by the record types: each raises a ValidationError with a reason code.
 
-The *reason* is a short code (``"negative_duration"``, ``"off_scale"``...) stored on the error
-as ``error.reason``; :func:`csperf.metrics.validate_records` reports it per rejected row.
+The *reason* is a :class:`~csperf.errors.Reason` (``Reason.NEGATIVE_DURATION``,
+``Reason.OFF_SCALE``...) stored on the error as ``error.reason``;
+:func:`csperf.metrics.validate_records` reports it per rejected row.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import numbers
 from datetime import datetime
 from typing import Any
 
-from csperf.errors import ValidationError
+from csperf.errors import Reason, ValidationError
 
 __all__ = [
     "check_aware",
@@ -27,10 +28,10 @@ __all__ = [
 ]
 
 
-def fail(obj: str, field: str, value: Any, reason: str, detail: str) -> ValidationError:
+def fail(obj: str, field: str, value: Any, reason: Reason | str, detail: str) -> ValidationError:
     """A ValidationError naming the record type, the field, the value and a reason code."""
     return ValidationError(
-        f"{obj}: field {field!r} {detail}, got {value!r}",
+        msg=f"field {field!r} {detail}, got {value!r}",
         obj=obj,
         field=field,
         value=value,
@@ -41,16 +42,16 @@ def fail(obj: str, field: str, value: Any, reason: str, detail: str) -> Validati
 def check_name(obj: str, field: str, value: Any) -> str:
     """A non-empty string: an agent, team, manager or channel name."""
     if not isinstance(value, str) or not value.strip():
-        raise fail(obj, field, value, "invalid_field", "must be a non-empty string")
+        raise fail(obj, field, value, Reason.INVALID_FIELD, "must be a non-empty string")
     return value
 
 
 def check_id(obj: str, field: str, value: Any) -> str | int:
     """An identifier: a non-empty string or an integer (not a boolean)."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise fail(obj, field, value, "invalid_field", "must be a string or an integer")
+        raise fail(obj, field, value, Reason.INVALID_FIELD, "must be a string or an integer")
     if isinstance(value, str) and not value.strip():
-        raise fail(obj, field, value, "invalid_field", "must not be empty")
+        raise fail(obj, field, value, Reason.INVALID_FIELD, "must not be empty")
     return value if isinstance(value, str) else int(value)
 
 
@@ -62,13 +63,13 @@ def check_optional_id(obj: str, field: str, value: Any) -> str | int | None:
 def check_aware(obj: str, field: str, value: Any) -> datetime:
     """A timezone-aware datetime."""
     if not isinstance(value, datetime):
-        raise fail(obj, field, value, "invalid_field", "must be a datetime")
+        raise fail(obj, field, value, Reason.INVALID_FIELD, "must be a datetime")
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         raise fail(
             obj,
             field,
             value,
-            "naive_timestamp",
+            Reason.NAIVE_TIMESTAMP,
             "must be timezone-aware (give tz= to attach a zone to naive timestamps)",
         )
     return value
@@ -84,7 +85,7 @@ def check_bool(obj: str, field: str, value: Any) -> bool:
     if type(value).__name__ == "bool_":
         return bool(value)
     if not isinstance(value, bool):
-        raise fail(obj, field, value, "invalid_field", "must be a boolean")
+        raise fail(obj, field, value, Reason.INVALID_FIELD, "must be a boolean")
     return value
 
 
@@ -100,14 +101,14 @@ def check_real(
     *,
     low: float | None = None,
     high: float | None = None,
-    reason: str = "off_scale",
+    reason: Reason | str = Reason.OFF_SCALE,
 ) -> float:
     """A finite real number within ``[low, high]`` (booleans are refused)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise fail(obj, field, value, "invalid_field", "must be a real number")
+        raise fail(obj, field, value, Reason.INVALID_FIELD, "must be a real number")
     result = float(value)
     if math.isnan(result) or math.isinf(result):
-        raise fail(obj, field, value, "invalid_field", "must be a finite number")
+        raise fail(obj, field, value, Reason.INVALID_FIELD, "must be a finite number")
     if low is not None and result < low:
         raise fail(obj, field, value, reason, f"must be at least {low:g}")
     if high is not None and result > high:
@@ -122,7 +123,7 @@ def check_integer(
     *,
     low: int | None = None,
     high: int | None = None,
-    reason: str = "off_scale",
+    reason: Reason | str = Reason.OFF_SCALE,
 ) -> int:
     """A whole number within ``[low, high]``; an integral float such as ``4.0`` is accepted."""
     number = check_real(obj, field, value)

@@ -47,8 +47,7 @@ def check_min_sample(min_sample: Any) -> int | None:
         return None
     if isinstance(min_sample, bool) or not isinstance(min_sample, int) or min_sample < 1:
         raise ValidationError(
-            f"min_sample must be None or a whole number ≥ 1, got {min_sample!r}",
-            obj="metric",
+            msg=f"min_sample must be None or a whole number ≥ 1, got {min_sample!r}",
             field="min_sample",
             value=min_sample,
         )
@@ -60,7 +59,7 @@ def check_choice(metric: str, option: str, value: Any, choices: Iterable[str]) -
     allowed = tuple(choices)
     if value not in allowed:
         raise ValidationError(
-            f"{metric}: option {option!r} must be one of {', '.join(allowed)}, got {value!r}",
+            msg=f"option {option!r} must be one of {', '.join(allowed)}, got {value!r}",
             obj=metric,
             field=option,
             value=value,
@@ -78,8 +77,7 @@ def check_seconds(
         value = value.total_seconds()
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValidationError(
-            f"{metric}: option {option!r} must be a number of seconds or a timedelta, "
-            f"got {value!r}",
+            msg=f"option {option!r} must be a number of seconds or a timedelta, got {value!r}",
             obj=metric,
             field=option,
             value=value,
@@ -88,7 +86,7 @@ def check_seconds(
     if not math.isfinite(seconds) or seconds < 0 or (positive and seconds == 0):
         bound = "> 0" if positive else "≥ 0"
         raise ValidationError(
-            f"{metric}: option {option!r} must be finite and {bound}, got {value!r}",
+            msg=f"option {option!r} must be finite and {bound}, got {value!r}",
             obj=metric,
             field=option,
             value=value,
@@ -108,7 +106,7 @@ def check_channels(metric: str, channels: Any) -> frozenset[str] | None:
         result = frozenset()
     if not result or not all(isinstance(c, str) and c for c in result):
         raise ValidationError(
-            f"{metric}: option 'channels' must be None or a non-empty collection of channel "
+            msg="option 'channels' must be None or a non-empty collection of channel "
             f"names, got {channels!r}",
             obj=metric,
             field="channels",
@@ -136,7 +134,7 @@ def statistic(metric: str, name: Any) -> Callable[[Sequence[float]], float]:
         if 0 <= q <= 100:
             return lambda values: float(np.percentile(np.asarray(values, dtype=float), q))
     raise ValidationError(
-        f"{metric}: option 'statistic' must be 'mean', 'median' or 'p<q>' with 0 ≤ q ≤ 100 "
+        msg="option 'statistic' must be 'mean', 'median' or 'p<q>' with 0 ≤ q ≤ 100 "
         f"(such as 'p90'), got {name!r}",
         obj=metric,
         field="statistic",

@@ -191,8 +191,7 @@ def _collaboration_rating(
 ) -> Outcome:
     if isinstance(min_raters, bool) or not isinstance(min_raters, int) or min_raters < 1:
         raise ValidationError(
-            f"collaboration_rating: option 'min_raters' must be a whole number ≥ 1, "
-            f"got {min_raters!r}",
+            msg=f"option 'min_raters' must be a whole number ≥ 1, got {min_raters!r}",
             obj="collaboration_rating",
             field="min_raters",
             value=min_raters,
@@ -277,8 +276,7 @@ def _information_sharing_rate(
         not isinstance(as_of, datetime) or as_of.tzinfo is None or as_of.utcoffset() is None
     ):
         raise ValidationError(
-            f"information_sharing_rate: option 'as_of' must be an aware datetime or None, "
-            f"got {as_of!r}",
+            msg=f"option 'as_of' must be an aware datetime or None, got {as_of!r}",
             obj="information_sharing_rate",
             field="as_of",
             value=as_of,

@@ -428,7 +428,7 @@ class QaReview:
         unknown = sorted(set(critical) - set(categories))
         if unknown:
             raise ValidationError(
-                f"{obj}: critical category {unknown[0]!r} is not among the categories "
+                msg=f"critical category {unknown[0]!r} is not among the categories "
                 f"({', '.join(sorted(categories))})",
                 obj=obj,
                 field="critical",

@@ -152,15 +152,10 @@ def measure(
     """
     level = check_level(level)
     if level != "agent" and roster is None:
-        raise ValidationError(
-            f"measure: level {level!r} needs a roster",
-            obj="measure",
-            field="roster",
-            value=None,
-        )
+        raise ValidationError(msg=f"level {level!r} needs a roster", obj="measure", field="roster")
     if not isinstance(records_by_kind, Mapping):
         raise ValidationError(
-            "measure: records_by_kind must be a mapping of record kind to records, "
+            msg="records_by_kind must be a mapping of record kind to records, "
             f"got {type(records_by_kind).__name__}",
             obj="measure",
             field="records_by_kind",
@@ -175,12 +170,13 @@ def measure(
     for name, given in (options or {}).items():
         if name not in chosen:
             raise UnknownNameError(
-                f"measure: options given for {name!r}, which is not measured "
+                "options",
+                name,
+                tuple(sorted(chosen)),
+                msg=f"options given for {name!r}, which is not measured "
                 f"(measured: {', '.join(sorted(chosen))})",
                 obj="measure",
                 field="options",
-                value=name,
-                available=tuple(sorted(chosen)),
             )
         settings[name] = dict(given)
     minimums = {name: check_min_sample(o.pop("min_sample", None)) for name, o in settings.items()}

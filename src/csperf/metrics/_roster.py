@@ -25,8 +25,7 @@ def check_level(level: Any) -> str:
     """Check that ``level`` is one of :data:`LEVELS`."""
     if level not in LEVELS:
         raise ValidationError(
-            f"level must be one of {', '.join(LEVELS)}, got {level!r}",
-            obj="level",
+            msg=f"level must be one of {', '.join(LEVELS)}, got {level!r}",
             field="level",
             value=level,
         )
@@ -44,7 +43,7 @@ def _entries(rows: Any) -> tuple[RosterEntry, ...]:
             entries.append(coerce_record(kind, row))
         except ValidationError as exc:
             raise ValidationError(
-                f"Roster: row {position}: {exc.message}",
+                msg=f"row {position}: {exc.message}",
                 obj="Roster",
                 field=exc.field,
                 value=exc.value,
@@ -107,7 +106,7 @@ class Roster:
                     or after.valid_from is None
                 ):
                     raise ValidationError(
-                        f"Roster: entries of agent {agent!r} overlap: "
+                        msg=f"entries of agent {agent!r} overlap: "
                         f"{before.team!r} from {before.valid_from} to {before.valid_to} and "
                         f"{after.team!r} from {after.valid_from} to {after.valid_to}",
                         obj="Roster",

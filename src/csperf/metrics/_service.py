@@ -29,8 +29,7 @@ def _customer_satisfaction(
     check_choice("customer_satisfaction", "method", method, ("share", "mean"))
     if isinstance(threshold, bool) or threshold not in (1, 2, 3, 4, 5):
         raise ValidationError(
-            f"customer_satisfaction: option 'threshold' must be a whole number from 1 to 5, "
-            f"got {threshold!r}",
+            msg=f"option 'threshold' must be a whole number from 1 to 5, got {threshold!r}",
             obj="customer_satisfaction",
             field="threshold",
             value=threshold,

@@ -11,7 +11,13 @@ import attrs
 
 from csperf._cells import COLUMN, coerce_cell
 from csperf._periods import as_timezone
-from csperf.errors import MeasurementError, UnknownNameError, ValidationError
+from csperf.errors import (
+    MeasurementError,
+    Reason,
+    UnknownNameError,
+    ValidationError,
+    format_key_path,
+)
 from csperf.metrics._records import RECORD_KINDS, RecordKind
 from csperf.metrics._values import RecordIssue, RejectReport
 
@@ -33,10 +39,10 @@ def record_kind(kind: str) -> RecordKind:
         return RECORD_KINDS[kind]
     except (KeyError, TypeError):
         raise UnknownNameError(
-            f"unknown record kind {kind!r} (known: {', '.join(RECORD_KINDS)})",
-            obj="record kind",
-            value=kind,
-            available=tuple(RECORD_KINDS),
+            "record kind",
+            kind,
+            tuple(RECORD_KINDS),
+            msg=f"unknown record kind {kind!r} (known: {', '.join(RECORD_KINDS)})",
         ) from None
 
 
@@ -52,9 +58,8 @@ def iter_rows(rows: Any) -> Iterator[Any]:
         return iter(rows.to_dict("records"))
     if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
         raise ValidationError(
-            f"records must be an iterable of rows, a DataFrame or an Arrow table, "
+            msg=f"records must be an iterable of rows, a DataFrame or an Arrow table, "
             f"got {type(rows).__name__}",
-            obj="records",
             field="records",
             value=type(rows).__name__,
         )
@@ -110,11 +115,10 @@ def coerce_record(kind: RecordKind, row: Any, tz: tzinfo | None = None) -> Any:
         if value is _MISSING or _is_missing(value):
             if attribute.default is attrs.NOTHING:
                 raise ValidationError(
-                    f"{cls.__name__}: field {name!r} is missing",
+                    msg=f"field {name!r} is missing",
                     obj=cls.__name__,
                     field=name,
-                    value=None,
-                    reason="missing_field",
+                    reason=Reason.MISSING_FIELD,
                 )
             continue
         data[name] = coerce_cell(attribute.metadata[COLUMN], value, tz)
@@ -166,7 +170,7 @@ def validate_records(
         ... ]
         >>> records, report = validate_records("tickets", rows)
         >>> len(records), report.count, report.examples[0].position, report.examples[0].reason
-        (1, 1, 1, 'duplicate')
+        (1, 1, 1, <Reason.DUPLICATE: 'duplicate'>)
     """
     spec = record_kind(kind)
     zone = None if tz is None else as_timezone(tz, obj=kind)
@@ -176,11 +180,10 @@ def validate_records(
     examples: list[RecordIssue] = []
     total = 0
 
-    def reject(position: int, reason: str, field: str, value: Any, message: str) -> None:
+    def reject(position: int, reason: Reason, field: str, value: Any, message: str) -> None:
         if strict:
             raise MeasurementError(
-                f"{kind} row {position}: {message}",
-                obj=spec.record_type.__name__,
+                msg=f"{kind} row {position}: {message}",
                 field=field,
                 value=value,
                 position=position,
@@ -197,8 +200,8 @@ def validate_records(
         except ValidationError as exc:
             reject(
                 position,
-                str(getattr(exc, "reason", None) or "invalid_field"),
-                str(exc.field),
+                exc.reason or Reason.INVALID_FIELD,
+                format_key_path(exc.field),
                 exc.value,
                 exc.message,
             )
@@ -209,7 +212,7 @@ def validate_records(
                 shown = key[0] if len(key) == 1 else key
                 reject(
                     position,
-                    "duplicate",
+                    Reason.DUPLICATE,
                     ", ".join(spec.key_fields),
                     shown,
                     f"{spec.record_type.__name__}: duplicate {'/'.join(spec.key_fields)} {shown!r}",
@@ -222,7 +225,7 @@ def validate_records(
             if agent not in roster.agents:
                 reject(
                     position,
-                    "unknown_agent",
+                    Reason.UNKNOWN_AGENT,
                     spec.subject_field,
                     agent,
                     f"{spec.record_type.__name__}: {spec.subject_field} {agent!r} "
@@ -232,7 +235,7 @@ def validate_records(
             if roster.entry_at(agent, moment) is None:
                 reject(
                     position,
-                    "not_on_roster",
+                    Reason.NOT_ON_ROSTER,
                     spec.time_field,
                     moment,
                     f"{spec.record_type.__name__}: {spec.subject_field} {agent!r} has no "

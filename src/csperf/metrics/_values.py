@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from csperf._frozen import FrozenDict
-from csperf.errors import ValidationError
+from csperf.errors import Reason, ValidationError
 
 __all__ = ["FLAGS", "MetricValue", "RecordIssue", "RejectReport", "RejectedRecords"]
 
@@ -44,7 +44,7 @@ def _flags(value: Iterable[str]) -> tuple[str, ...]:
     unknown = [f for f in flags if f not in FLAGS]
     if unknown:
         raise ValidationError(
-            f"MetricValue: unknown flag {unknown[0]!r} (known: {', '.join(FLAGS)})",
+            msg=f"unknown flag {unknown[0]!r} (known: {', '.join(FLAGS)})",
             obj="MetricValue",
             field="flags",
             value=unknown[0],
@@ -58,17 +58,18 @@ class RecordIssue:
 
     Attributes:
         position: The row's 0-based position in the input as given (before any period filter).
-        reason: A short code: ``invalid_field``, ``missing_field``, ``naive_timestamp``,
+        reason: Why the row was rejected, a :class:`~csperf.errors.Reason` (equal to its
+            code: ``invalid_field``, ``missing_field``, ``naive_timestamp``,
             ``response_before_creation``, ``resolution_before_creation``,
             ``negative_duration``, ``off_scale``, ``inconsistent``, ``duplicate``,
-            ``unknown_agent`` or ``not_on_roster``.
+            ``unknown_agent``, ``not_on_roster`` or ``malformed_row``).
         field: The field at fault.
         value: The offending value.
         message: A sentence saying what is wrong.
     """
 
     position: int
-    reason: str
+    reason: Reason = attrs.field(converter=Reason)
     field: str
     value: Any
     message: str
@@ -80,7 +81,7 @@ class RecordIssue:
         """
         return {
             "position": self.position,
-            "reason": self.reason,
+            "reason": self.reason.value,
             "field": self.field,
             "value": _json_ready(self.value),
             "message": self.message,
@@ -103,6 +104,10 @@ def _issues(value: Iterable[RecordIssue]) -> tuple[RecordIssue, ...]:
     return tuple(value)
 
 
+def _by_reason(value: Mapping[str, int]) -> FrozenDict[str, int]:
+    return FrozenDict({Reason(reason): n for reason, n in value.items()})
+
+
 @attrs.frozen
 class RejectReport:
     """The rows of one record kind that were rejected, and why.
@@ -111,7 +116,8 @@ class RejectReport:
         kind: The record kind (``"tickets"``...), or ``""`` for an empty report.
         total: How many rows were read.
         count: How many were rejected.
-        by_reason: Reason code → number of rows rejected for it.
+        by_reason: Reason (a :class:`~csperf.errors.Reason`, given as one or as its code) →
+            number of rows rejected for it.
         examples: The first rejected rows (at most ``max_examples``, 20 by default), in
             input order.
 
@@ -123,7 +129,7 @@ class RejectReport:
     kind: str = ""
     total: int = 0
     count: int = 0
-    by_reason: Mapping[str, int] = attrs.field(factory=FrozenDict, converter=FrozenDict)
+    by_reason: Mapping[str, int] = attrs.field(factory=FrozenDict, converter=_by_reason)
     examples: tuple[RecordIssue, ...] = attrs.field(default=(), converter=_issues)
 
     def __bool__(self) -> bool:
@@ -153,7 +159,7 @@ class RejectReport:
             "kind": self.kind,
             "total": self.total,
             "count": self.count,
-            "by_reason": dict(self.by_reason),
+            "by_reason": {str(reason): n for reason, n in self.by_reason.items()},
             "examples": [issue.to_dict() for issue in self.examples],
         }
 
@@ -191,17 +197,14 @@ def _json_ready(value: Any) -> Any:
 def _check_keys(obj: str, data: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         raise ValidationError(
-            f"{obj}: expected a mapping, got {type(data).__name__}",
-            obj=obj,
-            field=None,
-            value=data,
+            msg=f"expected a mapping, got {type(data).__name__}", obj=obj, value=data
         )
     unknown = sorted(set(data) - set(keys))
     missing = [k for k in keys if k not in data]
     if unknown or missing:
         field = unknown[0] if unknown else missing[0]
         raise ValidationError(
-            f"{obj}: unknown keys {unknown} / missing keys {missing} (expected: {', '.join(keys)})",
+            msg=f"unknown keys {unknown} / missing keys {missing} (expected: {', '.join(keys)})",
             obj=obj,
             field=field,
             value=dict(data),
@@ -227,8 +230,7 @@ class RejectedRecords(Mapping[str, RejectReport]):
         for kind, report in self.reports.items():
             if not isinstance(report, RejectReport):
                 raise ValidationError(
-                    f"RejectedRecords: the report of {kind!r} must be a RejectReport, "
-                    f"got {report!r}",
+                    msg=f"the report of {kind!r} must be a RejectReport, got {report!r}",
                     obj="RejectedRecords",
                     field=str(kind),
                     value=report,
@@ -270,9 +272,8 @@ class RejectedRecords(Mapping[str, RejectReport]):
         """
         if not isinstance(data, Mapping):
             raise ValidationError(
-                f"RejectedRecords: expected a mapping, got {type(data).__name__}",
+                msg=f"expected a mapping, got {type(data).__name__}",
                 obj="RejectedRecords",
-                field=None,
                 value=data,
             )
         return cls({kind: RejectReport.from_dict(report) for kind, report in data.items()})
@@ -283,7 +284,7 @@ def _value(value: Any) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValidationError(
-            f"MetricValue: field 'value' must be a float or None, got {value!r}",
+            msg=f"field 'value' must be a float or None, got {value!r}",
             obj="MetricValue",
             field="value",
             value=value,
@@ -291,7 +292,7 @@ def _value(value: Any) -> float | None:
     result = float(value)
     if not math.isfinite(result):
         raise ValidationError(
-            f"MetricValue: field 'value' must be finite, got {result!r}",
+            msg=f"field 'value' must be finite, got {result!r}",
             obj="MetricValue",
             field="value",
             value=result,
@@ -332,15 +333,14 @@ class MetricValue:
             or self.sample_size < 0
         ):
             raise ValidationError(
-                f"MetricValue: field 'sample_size' must be a whole number ≥ 0, "
-                f"got {self.sample_size!r}",
+                msg=f"field 'sample_size' must be a whole number ≥ 0, got {self.sample_size!r}",
                 obj="MetricValue",
                 field="sample_size",
                 value=self.sample_size,
             )
         if not isinstance(self.rejected, RejectReport):
             raise ValidationError(
-                f"MetricValue: field 'rejected' must be a RejectReport, got {self.rejected!r}",
+                msg=f"field 'rejected' must be a RejectReport, got {self.rejected!r}",
                 obj="MetricValue",
                 field="rejected",
                 value=self.rejected,

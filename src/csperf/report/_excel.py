@@ -34,11 +34,9 @@ def load_openpyxl() -> Any:
         import openpyxl  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
         raise CsperfError(
-            "Excel output needs openpyxl, which is not installed: pip install 'csperf[excel]'",
-            obj="report",
+            msg="Excel output needs openpyxl, which is not installed: pip install 'csperf[excel]'",
             field="format",
             value="xlsx",
-            extra="excel",
         ) from None
     return openpyxl
 

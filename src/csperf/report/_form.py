@@ -57,6 +57,7 @@ FORM_COLUMNS: dict[str, str] = {
 }
 """What each column of the form's indicator rows holds; ``raw_value`` is the input."""
 
+
 def _strings(values: list[str]) -> str:
     return "{" + ",".join('"' + v.replace('"', '""') + '"' for v in values) + "}"
 
@@ -87,7 +88,7 @@ def points_formula(rule: ScoringRule, x: str, *, obj: str = "scoring rule") -> s
     if formula is None:
         cls = type(rule)
         raise ValidationError(
-            f"{obj}: scoring rule kind {rule.kind!r} has no Excel formula, so the form cannot "
+            msg=f"scoring rule kind {rule.kind!r} has no Excel formula, so the form cannot "
             f"compute its points (the rule {cls.__qualname__} from {cls.__module__!r} does not "
             "implement excel_formula)",
             obj=obj,

@@ -21,7 +21,7 @@ __all__ = ["Report", "SampleInfo", "read_samples"]
 def _flags(value: Any) -> tuple[str, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise ValidationError(
-            f"SampleInfo: field 'flags' must be a sequence of strings, got {value!r}",
+            msg=f"field 'flags' must be a sequence of strings, got {value!r}",
             obj="SampleInfo",
             field="flags",
             value=value,
@@ -30,7 +30,7 @@ def _flags(value: Any) -> tuple[str, ...]:
     for flag in flags:
         if not isinstance(flag, str) or not flag:
             raise ValidationError(
-                f"SampleInfo: every flag must be a non-empty string, got {flag!r}",
+                msg=f"every flag must be a non-empty string, got {flag!r}",
                 obj="SampleInfo",
                 field="flags",
                 value=flag,
@@ -59,8 +59,7 @@ class SampleInfo:
         size = self.sample_size
         if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
             raise ValidationError(
-                f"SampleInfo: field 'sample_size' must be a whole number >= 0 or None, "
-                f"got {size!r}",
+                msg=f"field 'sample_size' must be a whole number >= 0 or None, got {size!r}",
                 obj="SampleInfo",
                 field="sample_size",
                 value=size,
@@ -70,7 +69,7 @@ class SampleInfo:
 def _results(value: Any) -> tuple[ScorecardResult, ...]:
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         raise ValidationError(
-            f"Report: field 'results' must be a sequence of ScorecardResult, got {value!r}",
+            msg=f"field 'results' must be a sequence of ScorecardResult, got {value!r}",
             obj="Report",
             field="results",
             value=value,
@@ -85,7 +84,7 @@ def _title(value: Any) -> Text | None:
 def _notes(value: Any) -> tuple[Text, ...]:
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         raise ValidationError(
-            f"Report: field 'notes' must be a sequence of lines, got {value!r}",
+            msg=f"field 'notes' must be a sequence of lines, got {value!r}",
             obj="Report",
             field="notes",
             value=value,
@@ -96,7 +95,7 @@ def _notes(value: Any) -> tuple[Text, ...]:
 def _samples(value: Any) -> FrozenDict[str, FrozenDict[str, SampleInfo]]:
     if not isinstance(value, Mapping):
         raise ValidationError(
-            f"Report: field 'samples' must map subject to {{indicator: SampleInfo}}, got {value!r}",
+            msg=f"field 'samples' must map subject to {{indicator: SampleInfo}}, got {value!r}",
             obj="Report",
             field="samples",
             value=value,
@@ -105,7 +104,7 @@ def _samples(value: Any) -> FrozenDict[str, FrozenDict[str, SampleInfo]]:
     for subject, row in value.items():
         if not isinstance(row, Mapping):
             raise ValidationError(
-                f"Report: samples of subject {subject!r} must map indicator key to SampleInfo, "
+                msg=f"samples of subject {subject!r} must map indicator key to SampleInfo, "
                 f"got {row!r}",
                 obj="Report",
                 field="samples",
@@ -115,7 +114,7 @@ def _samples(value: Any) -> FrozenDict[str, FrozenDict[str, SampleInfo]]:
         for key, info in row.items():
             if not isinstance(info, SampleInfo):
                 raise ValidationError(
-                    f"Report: samples[{subject!r}][{key!r}] must be a SampleInfo, got {info!r}",
+                    msg=f"samples[{subject!r}][{key!r}] must be a SampleInfo, got {info!r}",
                     obj="Report",
                     field="samples",
                     subject=subject,
@@ -175,14 +174,14 @@ class Report:
         card = self.scorecard
         if not isinstance(card, Scorecard):
             raise ValidationError(
-                f"Report: field 'scorecard' must be a Scorecard, got {card!r}",
+                msg=f"field 'scorecard' must be a Scorecard, got {card!r}",
                 obj="Report",
                 field="scorecard",
                 value=card,
             )
         if not self.results:
             raise ValidationError(
-                "Report: field 'results' must hold at least one result",
+                msg="field 'results' must hold at least one result",
                 obj="Report",
                 field="results",
                 value=(),
@@ -190,35 +189,34 @@ class Report:
         for i, result in enumerate(self.results):
             if not isinstance(result, ScorecardResult):
                 raise ValidationError(
-                    f"Report: results[{i}] must be a ScorecardResult, got {result!r}",
+                    msg=f"results[{i}] must be a ScorecardResult, got {result!r}",
                     obj="Report",
-                    field=f"results[{i}]",
+                    field=("results", i),
                     value=result,
                 )
             if result.subject is not None and "\x00" in result.subject:
                 # No report format can hold a NUL character (CSV, Excel and HTML refuse it).
                 raise ValidationError(
-                    f"Report: results[{i}] has a subject with a NUL character: "
-                    f"{result.subject!r}",
+                    msg=f"results[{i}] has a subject with a NUL character: {result.subject!r}",
                     obj="Report",
-                    field=f"results[{i}].subject",
+                    field=("results", i, "subject"),
                     subject=result.subject,
                     value=result.subject,
                 )
             if result.fingerprint != card.fingerprint:
                 raise ValidationError(
-                    f"Report: results[{i}] (subject {result.subject!r}) was evaluated on "
+                    msg=f"results[{i}] (subject {result.subject!r}) was evaluated on "
                     f"scorecard {result.scorecard!r} v{result.version} "
                     f"[{result.fingerprint[:12]}], not on {card.key!r} v{card.version} "
                     f"[{card.fingerprint[:12]}]",
                     obj="Report",
-                    field=f"results[{i}]",
+                    field=("results", i),
                     subject=result.subject,
                     value=result.fingerprint,
                 )
         if self.period is not None and (not isinstance(self.period, str) or not self.period):
             raise ValidationError(
-                f"Report: field 'period' must be a non-empty string or None, got {self.period!r}",
+                msg=f"field 'period' must be a non-empty string or None, got {self.period!r}",
                 obj="Report",
                 field="period",
                 value=self.period,
@@ -228,7 +226,7 @@ class Report:
         for subject, row in self.samples.items():
             if subject not in subjects:
                 raise ValidationError(
-                    f"Report: samples name subject {subject!r}, which has no result",
+                    msg=f"samples name subject {subject!r}, which has no result",
                     obj="Report",
                     field="samples",
                     subject=subject,
@@ -237,7 +235,7 @@ class Report:
             for key in row:
                 if key not in keys:
                     raise ValidationError(
-                        f"Report: samples of subject {subject!r} name unknown indicator {key!r}",
+                        msg=f"samples of subject {subject!r} name unknown indicator {key!r}",
                         obj="Report",
                         field="samples",
                         subject=subject,

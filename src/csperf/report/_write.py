@@ -37,7 +37,7 @@ _SUFFIX = re.compile(r"\.[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 def _check_name(instance: Any, attribute: attrs.Attribute[str], value: Any) -> None:
     if not isinstance(value, str) or not _NAME.match(value):
         raise ValidationError(
-            f"ReportFormat: field 'name' must match [a-z][a-z0-9_-]*, got {value!r}",
+            msg=f"field 'name' must match [a-z][a-z0-9_-]*, got {value!r}",
             obj="ReportFormat",
             field="name",
             value=value,
@@ -48,8 +48,7 @@ def _check_suffixes(instance: Any, attribute: attrs.Attribute[Any], value: Any) 
     bad = [s for s in value if not isinstance(s, str) or not _SUFFIX.match(s)]
     if not value or bad:
         raise ValidationError(
-            f"ReportFormat {instance.name!r}: field 'suffixes' must hold file suffixes "
-            f"such as '.html', got {value!r}",
+            msg=f"field 'suffixes' must hold file suffixes such as '.html', got {value!r}",
             obj=f"ReportFormat {instance.name!r}",
             field="suffixes",
             value=value,
@@ -59,7 +58,7 @@ def _check_suffixes(instance: Any, attribute: attrs.Attribute[Any], value: Any) 
 def _check_render(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not callable(value):
         raise ValidationError(
-            f"ReportFormat {instance.name!r}: field 'render' must be callable",
+            msg="field 'render' must be callable",
             obj=f"ReportFormat {instance.name!r}",
             field="render",
             value=value,
@@ -143,11 +142,11 @@ def render(report: Report, format: str, *, plugins: PluginManager | None = None)
     if found.binary:
         text = [f.name for f in plugins.report_formats().values() if not f.binary]
         raise UnknownNameError(
-            f"report format {format!r} is not text; write it with write_report",
-            obj="report",
+            "format",
+            format,
+            sorted(text),
+            msg=f"report format {format!r} is not text; write it with write_report",
             field="format",
-            value=format,
-            available=sorted(text),
         )
     return _text(found, found.render(report))
 
@@ -155,7 +154,7 @@ def render(report: Report, format: str, *, plugins: PluginManager | None = None)
 def _text(found: ReportFormat, rendered: str | bytes) -> str:
     if not isinstance(rendered, str):
         raise ValidationError(
-            f"report format {found.name!r}: render returned {type(rendered).__name__}, "
+            msg=f"render returned {type(rendered).__name__}, "
             "expected str (set binary=True for a binary format)",
             obj=f"report format {found.name!r}",
             field="render",
@@ -202,8 +201,7 @@ def write_report(
     if found.binary:
         if not isinstance(rendered, bytes):
             raise ValidationError(
-                f"report format {found.name!r}: render returned {type(rendered).__name__}, "
-                "expected bytes (binary=True)",
+                msg=f"render returned {type(rendered).__name__}, expected bytes (binary=True)",
                 obj=f"report format {found.name!r}",
                 field="render",
                 value=type(rendered).__name__,

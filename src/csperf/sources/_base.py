@@ -85,8 +85,7 @@ def parse_options(
     """
     if not isinstance(options, Mapping):
         raise ConfigError(
-            f"source {source!r}: options must be a mapping of name to string, got "
-            f"{type(options).__name__}",
+            msg=f"options must be a mapping of name to string, got {type(options).__name__}",
             obj=f"source {source!r}",
             field="options",
             value=options,
@@ -94,7 +93,7 @@ def parse_options(
     unknown = sorted(set(options) - set(known))
     if unknown:
         raise ConfigError(
-            f"source {source!r}: unknown option {unknown[0]!r} (options: {', '.join(known)})",
+            msg=f"unknown option {unknown[0]!r} (options: {', '.join(known)})",
             obj=f"source {source!r}",
             field=unknown[0],
             value=options[unknown[0]],
@@ -102,10 +101,9 @@ def parse_options(
     for name in required:
         if name not in options or not str(options[name]).strip():
             raise ConfigError(
-                f"source {source!r}: option {name!r} is required ({known[name]})",
+                msg=f"option {name!r} is required ({known[name]})",
                 obj=f"source {source!r}",
                 field=name,
-                value=None,
             )
     return dict(options)
 
@@ -125,7 +123,7 @@ def option_bool(source: str, name: str, value: Any) -> bool:
     if word is not None:
         return word
     raise ConfigError(
-        f"source {source!r}: option {name!r} must be true or false, got {value!r}",
+        msg=f"option {name!r} must be true or false, got {value!r}",
         obj=f"source {source!r}",
         field=name,
         value=value,
@@ -145,7 +143,7 @@ def option_int(source: str, name: str, value: Any) -> int:
         return int(text)
     except ValueError:
         raise ConfigError(
-            f"source {source!r}: option {name!r} must be a whole number, got {value!r}",
+            msg=f"option {name!r} must be a whole number, got {value!r}",
             obj=f"source {source!r}",
             field=name,
             value=value,

@@ -71,7 +71,7 @@ def _min_sample(name: str, value: Any) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValidationError(
-            f"{name}: min_sample must be None or a whole number ≥ 1, got {value!r}",
+            msg=f"min_sample must be None or a whole number ≥ 1, got {value!r}",
             obj=name,
             field="min_sample",
             value=value,
@@ -109,7 +109,7 @@ def request(
     window = None if period is None else parse_period(period, tz=zone)
     if level not in LEVELS:
         raise ValidationError(
-            f"measure: level must be one of {', '.join(LEVELS)}, got {level!r}",
+            msg=f"level must be one of {', '.join(LEVELS)}, got {level!r}",
             obj="measure",
             field="level",
             value=level,
@@ -130,17 +130,17 @@ def request(
     for name, values in options.items():
         if name not in chosen:
             raise UnknownNameError(
-                f"measure: options given for {name!r}, which is not measured "
+                "options",
+                name,
+                tuple(sorted(chosen)),
+                msg=f"options given for {name!r}, which is not measured "
                 f"(measured: {', '.join(sorted(chosen))})",
                 obj="measure",
                 field="options",
-                value=name,
-                available=tuple(sorted(chosen)),
             )
         if not isinstance(values, Mapping):
             raise ValidationError(
-                f"measure: the options of {name!r} must be a mapping of option to value, "
-                f"got {values!r}",
+                msg=f"the options of {name!r} must be a mapping of option to value, got {values!r}",
                 obj="measure",
                 field=name,
                 value=values,
@@ -151,8 +151,7 @@ def request(
         unknown = sorted(set(given) - set(known))
         if unknown:
             raise ValidationError(
-                f"{name}: unknown option {unknown[0]!r} (options: "
-                f"{', '.join(['min_sample', *known])})",
+                msg=f"unknown option {unknown[0]!r} (options: {', '.join(['min_sample', *known])})",
                 obj=name,
                 field=unknown[0],
                 value=given[unknown[0]],

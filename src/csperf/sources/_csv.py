@@ -45,9 +45,25 @@ class CsvRows:
     problems: Mapping[int, str]
 
 
-def _config(path: str, line: int | None, message: str, **context: Any) -> ConfigError:
-    where = f"{path}:{line}" if line is not None else path
-    return ConfigError(f"{where}: {message}", obj="CsvSource", path=path, line=line, **context)
+def _config(
+    path: str,
+    line: int | None,
+    message: str,
+    *,
+    field: object = None,
+    subject: object = None,
+    value: object = None,
+) -> ConfigError:
+    # ``field`` (a column or key of a data file) is not kept: the message names it.
+    return ConfigError(
+        msg=message,
+        obj="CsvSource",
+        subject=subject,
+        value=value,
+        path=path,
+        line=line,
+        source=path,
+    )
 
 
 def read_csv_rows(
@@ -98,7 +114,7 @@ def read_csv_rows(
         )
     if extra_columns not in _EXTRA:
         raise ConfigError(
-            f"CsvSource: extra_columns must be 'error' or 'ignore', got {extra_columns!r}",
+            msg=f"extra_columns must be 'error' or 'ignore', got {extra_columns!r}",
             obj="CsvSource",
             field="extra_columns",
             value=extra_columns,
@@ -218,14 +234,13 @@ def check_rows(
         first = issues[0]
         line = data.lines[first.position]
         raise MeasurementError(
-            first.message,
-            obj=kind,
+            msg=first.message,
             field=first.field,
             value=first.value,
-            position=first.position,
-            reason=first.reason,
             path=data.path,
             line=line,
+            position=first.position,
+            reason=first.reason,
         )
     merged = RejectReport(kind, len(data.rows), len(issues), reasons, issues[:MAX_EXAMPLES])
     return records, merged
@@ -234,10 +249,7 @@ def check_rows(
 def _path(value: Any, what: str) -> Path:
     if not isinstance(value, (str, os.PathLike)):
         raise ConfigError(
-            f"CsvSource: {what} must be a path, got {value!r}",
-            obj="CsvSource",
-            field=what,
-            value=value,
+            msg=f"{what} must be a path, got {value!r}", obj="CsvSource", field=what, value=value
         )
     return Path(value)
 
@@ -310,7 +322,7 @@ class CsvSource(MetricSource):
             folder = _path(path, "path")
             if not folder.is_dir():
                 raise ConfigError(
-                    f"CsvSource: {os.fspath(folder)!r} is not a directory",
+                    msg=f"{os.fspath(folder)!r} is not a directory",
                     obj="CsvSource",
                     field="path",
                     value=os.fspath(folder),
@@ -323,8 +335,7 @@ class CsvSource(MetricSource):
         for table, file in (files or {}).items():
             if table not in TABLES:
                 raise ConfigError(
-                    f"CsvSource: files names unknown record kind {table!r} "
-                    f"(known: {', '.join(TABLES)})",
+                    msg=f"files names unknown record kind {table!r} (known: {', '.join(TABLES)})",
                     obj="CsvSource",
                     field="files",
                     value=table,
@@ -339,7 +350,7 @@ class CsvSource(MetricSource):
         for table, file in found.items():
             if not file.is_file():
                 raise ConfigError(
-                    f"CsvSource: the {table} file {os.fspath(file)!r} does not exist",
+                    msg=f"the {table} file {os.fspath(file)!r} does not exist",
                     obj="CsvSource",
                     field=table,
                     value=os.fspath(file),
@@ -348,14 +359,14 @@ class CsvSource(MetricSource):
         for table in columns or {}:
             if table not in TABLES:
                 raise ConfigError(
-                    f"CsvSource: columns names unknown record kind {table!r}",
+                    msg=f"columns names unknown record kind {table!r}",
                     obj="CsvSource",
                     field="columns",
                     value=table,
                 )
         if extra_columns not in _EXTRA:
             raise ConfigError(
-                f"CsvSource: extra_columns must be 'error' or 'ignore', got {extra_columns!r}",
+                msg=f"extra_columns must be 'error' or 'ignore', got {extra_columns!r}",
                 obj="CsvSource",
                 field="extra_columns",
                 value=extra_columns,
@@ -379,10 +390,9 @@ class CsvSource(MetricSource):
         files = {k: str(given.pop(k)) for k in list(given) if k in TABLES}
         if "path" not in given and not files:
             raise ConfigError(
-                "source 'csv': give path=DIRECTORY or a file per record kind (tickets=FILE...)",
+                msg="give path=DIRECTORY or a file per record kind (tickets=FILE...)",
                 obj="source 'csv'",
                 field="path",
-                value=None,
             )
         roster = files.pop(ROSTER, None)
         return cls(
@@ -401,9 +411,7 @@ class CsvSource(MetricSource):
             ConfigError: For a table without a file, or an unreadable file.
         """
         if table not in self.files:
-            raise ConfigError(
-                f"CsvSource: no file for {table}", obj="CsvSource", field=table, value=None
-            )
+            raise ConfigError(msg=f"no file for {table}", obj="CsvSource", field=table)
         return read_csv_rows(
             self.files[table],
             table,
@@ -464,10 +472,9 @@ class CsvSource(MetricSource):
         roster = self.roster()
         if req.level != "agent" and roster is None:
             raise ValidationError(
-                f"measure: level {req.level!r} needs a roster (roster.csv or roster=)",
+                msg=f"level {req.level!r} needs a roster (roster.csv or roster=)",
                 obj="measure",
                 field="roster",
-                value=None,
             )
         records: dict[str, tuple[Any, ...]] = {}
         reports: dict[str, RejectReport] = {}

@@ -70,9 +70,8 @@ class Params:
             if paramstyle == "pyformat":
                 return f"%({name})s"
             raise ConfigError(
-                f"unknown DB-API paramstyle {paramstyle!r} (known: qmark, numeric, named, "
+                msg=f"unknown DB-API paramstyle {paramstyle!r} (known: qmark, numeric, named, "
                 "format, pyformat)",
-                obj="SqlSource",
                 field="paramstyle",
                 value=paramstyle,
             )
@@ -124,8 +123,8 @@ def _tz_parts(tz: tzinfo | None, params: Params) -> tuple[str, str] | None:
     if isinstance(offset, timedelta):
         return ("offset", params.add(offset // timedelta(microseconds=1), "tz"))
     probe = tz.utcoffset(datetime(2000, 1, 1))  # pragma: no cover - exotic tzinfo
-    raise ValidationError(  # pragma: no cover
-        f"SqlSource: time zone {tz!r} has no IANA name and no fixed offset ({probe}); "
+    raise ValidationError(
+        msg=f"time zone {tz!r} has no IANA name and no fixed offset ({probe}); "
         "give tz as a name such as 'Asia/Shanghai'",
         obj="SqlSource",
         field="tz",
@@ -413,8 +412,7 @@ def dialect(value: Any) -> Dialect:
     if isinstance(value, str) and value in DIALECTS:
         return DIALECTS[value]
     raise ConfigError(
-        f"SqlSource: unknown dialect {value!r} (known: {', '.join(DIALECTS)}; or pass a "
-        "Dialect instance)",
+        msg=f"unknown dialect {value!r} (known: {', '.join(DIALECTS)}; or pass a Dialect instance)",
         obj="SqlSource",
         field="dialect",
         value=value,

@@ -31,10 +31,8 @@ def import_duckdb() -> Any:
         import duckdb
     except ImportError as exc:
         raise ConfigError(
-            "the duckdb metric source needs the duckdb package: pip install 'csperf[duckdb]'",
-            obj="DuckDbSource",
+            msg="the duckdb metric source needs the duckdb package: pip install 'csperf[duckdb]'",
             field="duckdb",
-            value=None,
         ) from exc
     return duckdb
 
@@ -112,7 +110,7 @@ class DuckDbSource(SqlSource):
                 target = Path(database)
                 if not target.is_file():
                     raise ConfigError(
-                        f"DuckDbSource: database file {os.fspath(target)!r} does not exist",
+                        msg=f"database file {os.fspath(target)!r} does not exist",
                         obj="DuckDbSource",
                         field="database",
                         value=os.fspath(target),
@@ -126,7 +124,7 @@ class DuckDbSource(SqlSource):
             folder = Path(path)
             if not folder.is_dir():
                 raise ConfigError(
-                    f"DuckDbSource: {os.fspath(folder)!r} is not a directory",
+                    msg=f"{os.fspath(folder)!r} is not a directory",
                     obj="DuckDbSource",
                     field="path",
                     value=os.fspath(folder),
@@ -137,7 +135,7 @@ class DuckDbSource(SqlSource):
                 present = [c for c in candidates if c.is_file()]
                 if len(present) > 1:
                     raise ConfigError(
-                        f"DuckDbSource: {os.fspath(folder)!r} holds both "
+                        msg=f"{os.fspath(folder)!r} holds both "
                         f"{present[0].name} and {present[1].name}; keep one",
                         obj="DuckDbSource",
                         field="path",
@@ -148,8 +146,7 @@ class DuckDbSource(SqlSource):
         for table, file in (files or {}).items():
             if table not in TABLES:
                 raise ConfigError(
-                    f"DuckDbSource: files names unknown record kind {table!r} "
-                    f"(known: {', '.join(TABLES)})",
+                    msg=f"files names unknown record kind {table!r} (known: {', '.join(TABLES)})",
                     obj="DuckDbSource",
                     field="files",
                     value=table,
@@ -157,7 +154,7 @@ class DuckDbSource(SqlSource):
             text = os.fspath(file)
             if "*" not in text and not Path(text).is_file():
                 raise ConfigError(
-                    f"DuckDbSource: the {table} file {text!r} does not exist",
+                    msg=f"the {table} file {text!r} does not exist",
                     obj="DuckDbSource",
                     field=table,
                     value=text,
@@ -221,7 +218,7 @@ class DuckDbSource(SqlSource):
         described = self._describe(sql, params)
         if described is None:
             raise ConfigError(
-                f"DuckDbSource: cannot read {file!r} (for {table})",
+                msg=f"cannot read {file!r} (for {table})",
                 obj="DuckDbSource",
                 field=table,
                 value=file,

@@ -39,7 +39,7 @@ _FLAGS = "flags."
 def _values(value: Any) -> FrozenDict[str, FrozenDict[str, MetricValue]]:
     if not isinstance(value, Mapping):
         raise ValidationError(
-            f"Measurements: field 'values' must be a mapping of subject to "
+            msg="field 'values' must be a mapping of subject to "
             f"{{metric: MetricValue}}, got {type(value).__name__}",
             obj="Measurements",
             field="values",
@@ -49,14 +49,14 @@ def _values(value: Any) -> FrozenDict[str, FrozenDict[str, MetricValue]]:
     for subject, row in value.items():
         if not isinstance(subject, str) or not subject:
             raise ValidationError(
-                f"Measurements: subjects must be non-empty strings, got {subject!r}",
+                msg=f"subjects must be non-empty strings, got {subject!r}",
                 obj="Measurements",
                 field="values",
                 value=subject,
             )
         if not isinstance(row, Mapping):
             raise ValidationError(
-                f"Measurements: the row of subject {subject!r} must be a mapping of metric to "
+                msg=f"the row of subject {subject!r} must be a mapping of metric to "
                 f"MetricValue, got {type(row).__name__}",
                 obj="Measurements",
                 field="values",
@@ -66,9 +66,9 @@ def _values(value: Any) -> FrozenDict[str, FrozenDict[str, MetricValue]]:
         for metric, item in row.items():
             if not isinstance(item, MetricValue):
                 raise ValidationError(
-                    f"Measurements: {subject!r} × {metric!r} must be a MetricValue, got {item!r}",
+                    msg=f"{subject!r} × {metric!r} must be a MetricValue, got {item!r}",
                     obj="Measurements",
-                    field=f"values[{subject!r}][{metric!r}]",
+                    field=("values", subject, metric),
                     subject=subject,
                     value=item,
                 )
@@ -79,7 +79,7 @@ def _values(value: Any) -> FrozenDict[str, FrozenDict[str, MetricValue]]:
 def _metrics(value: Any) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise ValidationError(
-            f"Measurements: field 'metrics' must be a sequence of metric names, got {value!r}",
+            msg=f"field 'metrics' must be a sequence of metric names, got {value!r}",
             obj="Measurements",
             field="metrics",
             value=value,
@@ -90,7 +90,7 @@ def _metrics(value: Any) -> tuple[str, ...]:
     if len(set(metrics)) != len(metrics):
         repeated = sorted({m for m in metrics if metrics.count(m) > 1})
         raise ValidationError(
-            f"Measurements: field 'metrics' repeats {', '.join(repeated)}",
+            msg=f"field 'metrics' repeats {', '.join(repeated)}",
             obj="Measurements",
             field="metrics",
             value=repeated,
@@ -152,31 +152,28 @@ class Measurements:
     def __attrs_post_init__(self) -> None:
         if self.period is not None and not isinstance(self.period, Period):
             raise ValidationError(
-                f"Measurements: field 'period' must be a Period or None, got {self.period!r}",
+                msg=f"field 'period' must be a Period or None, got {self.period!r}",
                 obj="Measurements",
                 field="period",
                 value=self.period,
             )
         if self.level not in LEVELS:
             raise ValidationError(
-                f"Measurements: field 'level' must be one of {', '.join(LEVELS)}, "
-                f"got {self.level!r}",
+                msg=f"field 'level' must be one of {', '.join(LEVELS)}, got {self.level!r}",
                 obj="Measurements",
                 field="level",
                 value=self.level,
             )
         if not isinstance(self.rejected, RejectedRecords):
             raise ValidationError(
-                f"Measurements: field 'rejected' must be a RejectedRecords report, "
-                f"got {self.rejected!r}",
+                msg=f"field 'rejected' must be a RejectedRecords report, got {self.rejected!r}",
                 obj="Measurements",
                 field="rejected",
                 value=self.rejected,
             )
         if self.source is not None and (not isinstance(self.source, str) or not self.source):
             raise ValidationError(
-                f"Measurements: field 'source' must be a non-empty string or None, "
-                f"got {self.source!r}",
+                msg=f"field 'source' must be a non-empty string or None, got {self.source!r}",
                 obj="Measurements",
                 field="source",
                 value=self.source,
@@ -195,7 +192,7 @@ class Measurements:
                     if part
                 )
                 raise ValidationError(
-                    f"Measurements: the row of subject {subject!r} does not match the metrics "
+                    msg=f"the row of subject {subject!r} does not match the metrics "
                     f"({detail}); give MetricValue(None, 0) for no data",
                     obj="Measurements",
                     field="values",
@@ -212,13 +209,13 @@ class Measurements:
         except (KeyError, TypeError):
             shown = ", ".join(self.subjects[:10]) + (" ..." if len(self.subjects) > 10 else "")
             raise UnknownNameError(
-                f"Measurements ({self.level} level): no subject {subject!r} "
+                "subjects",
+                subject,
+                list(self.subjects),
+                msg=f"Measurements ({self.level} level): no subject {subject!r} "
                 f"(subjects: {shown or 'none'})",
-                obj="Measurements",
                 field="subjects",
                 subject=subject,
-                value=subject,
-                available=list(self.subjects),
             ) from None
 
     def value(self, subject: str, metric: str) -> MetricValue:
@@ -230,12 +227,13 @@ class Measurements:
         row = self._row(subject)
         if metric not in row:
             raise UnknownNameError(
-                f"Measurements: no metric {metric!r} (metrics: {', '.join(self.metrics)})",
+                "metrics",
+                metric,
+                list(self.metrics),
+                msg=f"no metric {metric!r} (metrics: {', '.join(self.metrics)})",
                 obj="Measurements",
                 field="metrics",
                 subject=subject,
-                value=metric,
-                available=list(self.metrics),
             )
         return row[metric]
 
@@ -334,7 +332,7 @@ class Measurements:
                 writer.writerow({key: _csv_cell(value) for key, value in record.items()})
             return atomic_write_text(target, buffer.getvalue())
         raise ConfigError(
-            f"Measurements: cannot write {os.fspath(path)!r}: use a .json or .csv file",
+            msg=f"cannot write {os.fspath(path)!r}: use a .json or .csv file",
             obj="Measurements",
             field="path",
             value=os.fspath(path),
@@ -395,20 +393,20 @@ class Measurements:
             text = source.read_text(encoding="utf-8-sig")
         except OSError as exc:
             raise ConfigError(
-                f"{os.fspath(path)}: cannot read the measurements file ({exc.strerror})",
+                msg=f"cannot read the measurements file ({exc.strerror})",
                 obj="Measurements",
-                field="path",
                 value=os.fspath(path),
                 path=os.fspath(path),
+                source=os.fspath(path),
             ) from exc
         except UnicodeDecodeError as exc:
             raise ConfigError(
-                f"{os.fspath(path)}: the measurements file is not UTF-8 text "
+                msg="the measurements file is not UTF-8 text "
                 f"(byte {exc.start}: {exc.object[exc.start : exc.start + 1]!r})",
                 obj="Measurements",
-                field="path",
                 value=os.fspath(path),
                 path=os.fspath(path),
+                source=os.fspath(path),
             ) from None
         suffix = source.suffix.lower()
         if suffix == ".csv":
@@ -416,12 +414,12 @@ class Measurements:
         if suffix == ".json":
             return _read_json(text, os.fspath(path), allowed, period, level)
         raise ConfigError(
-            f"{os.fspath(path)}: cannot read measurements from a {suffix or 'suffix-less'} file; "
+            msg=f"cannot read measurements from a {suffix or 'suffix-less'} file; "
             "use .csv or .json",
             obj="Measurements",
-            field="path",
             value=os.fspath(path),
             path=os.fspath(path),
+            source=os.fspath(path),
         )
 
 
@@ -434,9 +432,25 @@ def _csv_cell(value: Any) -> str:
     return "" if value is None else repr(value)
 
 
-def _config_error(path: str, line: int | None, message: str, **context: Any) -> ConfigError:
-    where = f"{path}:{line}" if line is not None else path
-    return ConfigError(f"{where}: {message}", obj="Measurements", path=path, line=line, **context)
+def _config_error(
+    path: str,
+    line: int | None,
+    message: str,
+    *,
+    field: object = None,
+    subject: object = None,
+    value: object = None,
+) -> ConfigError:
+    # ``field`` (a column or key of a data file) is not kept: the message names it.
+    return ConfigError(
+        msg=message,
+        obj="Measurements",
+        subject=subject,
+        value=value,
+        path=path,
+        line=line,
+        source=path,
+    )
 
 
 def _number(path: str, line: int, column: str, text: str, *, subject: str) -> float | None:
@@ -448,7 +462,7 @@ def _number(path: str, line: int, column: str, text: str, *, subject: str) -> fl
         value = None
     if value is None or not math.isfinite(value):
         raise MeasurementError(
-            f"{path}:{line}: column {column!r} of subject {subject!r} must be a finite number "
+            msg=f"column {column!r} of subject {subject!r} must be a finite number "
             f"or empty (no data), got {text!r}",
             obj="Measurements",
             field=column,
@@ -456,6 +470,7 @@ def _number(path: str, line: int, column: str, text: str, *, subject: str) -> fl
             value=text,
             path=path,
             line=line,
+            source=path,
         )
     return value
 
@@ -475,9 +490,8 @@ def _sample_size(
         value = int(text) if text.isdigit() else text
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise MeasurementError(
-            f"{_where(path, line)}: column {column!r} of subject {subject!r} must be a whole "
+            msg=f"{_where(path, line)}: column {column!r} of subject {subject!r} must be a whole "
             f"number >= 0, got {value!r}",
-            obj="Measurements",
             field=column,
             subject=subject,
             value=value,
@@ -500,8 +514,7 @@ def _metric_value(
         return MetricValue(value, size, tuple(flags))
     except ValidationError as exc:
         raise MeasurementError(
-            f"{_where(path, line)}: subject {subject!r}, metric {metric!r}: {exc.message}",
-            obj="Measurements",
+            msg=f"{_where(path, line)}: subject {subject!r}, metric {metric!r}: {exc.message}",
             field=metric,
             subject=subject,
             value=value,
@@ -680,14 +693,14 @@ def _read_json(
             raw = record.get(metric)
             if raw is not None and (isinstance(raw, bool) or not isinstance(raw, (int, float))):
                 raise MeasurementError(
-                    f"{path}: {where}: metric {metric!r} of subject {subject!r} must be a "
+                    msg=f"{where}: metric {metric!r} of subject {subject!r} must be a "
                     f"number or null, got {raw!r}",
                     obj="Measurements",
                     field=metric,
                     subject=subject,
                     value=raw,
                     path=path,
-                    line=None,
+                    source=path,
                 )
             value = None if raw is None else float(raw)
             size = record.get(_SAMPLE + metric)

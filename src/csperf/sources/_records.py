@@ -61,7 +61,7 @@ class RecordsSource(MetricSource):
     ) -> None:
         if not isinstance(records_by_kind, Mapping):
             raise ValidationError(
-                "RecordsSource: records_by_kind must be a mapping of record kind to records, "
+                msg="records_by_kind must be a mapping of record kind to records, "
                 f"got {type(records_by_kind).__name__}",
                 obj="RecordsSource",
                 field="records_by_kind",
@@ -70,8 +70,7 @@ class RecordsSource(MetricSource):
         unknown = sorted(set(records_by_kind) - set(RECORD_KINDS))
         if unknown:
             raise ValidationError(
-                f"RecordsSource: unknown record kind {unknown[0]!r} "
-                f"(known: {', '.join(RECORD_KINDS)})",
+                msg=f"unknown record kind {unknown[0]!r} (known: {', '.join(RECORD_KINDS)})",
                 obj="RecordsSource",
                 field="records_by_kind",
                 value=unknown[0],
@@ -91,7 +90,7 @@ class RecordsSource(MetricSource):
         given = parse_options(cls.name, options, cls.options, ("dataset",))
         if given.pop("dataset") != "contact_centre":
             raise ConfigError(
-                f"source 'records': unknown dataset {options['dataset']!r} (known: contact_centre)",
+                msg=f"unknown dataset {options['dataset']!r} (known: contact_centre)",
                 obj="source 'records'",
                 field="dataset",
                 value=options["dataset"],
@@ -101,7 +100,7 @@ class RecordsSource(MetricSource):
             data = contact_centre(**sizes)
         except ValidationError as exc:
             raise ConfigError(
-                f"source 'records': {exc.message}", obj="source 'records'", field=exc.field
+                msg=f"{exc.message}", obj="source 'records'", field=exc.field
             ) from exc
         return cls(data.records_by_kind(), data.roster)
 

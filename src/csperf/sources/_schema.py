@@ -67,7 +67,7 @@ def check_identifier(value: Any, *, obj: str, field: str, dotted: bool = False) 
     parts = value.split(".") if isinstance(value, str) and dotted else [value]
     if not all(isinstance(p, str) and IDENTIFIER.match(p) for p in parts):
         raise ValidationError(
-            f"{obj}: {field} must be an SQL identifier ([A-Za-z_][A-Za-z0-9_]*"
+            msg=f"{field} must be an SQL identifier ([A-Za-z_][A-Za-z0-9_]*"
             + (", parts separated by dots" if dotted else "")
             + f"), got {value!r}",
             obj=obj,

@@ -144,14 +144,14 @@ class SqlSource(MetricSource):
         self._order_by = _names("order_by", order_by or {}, dotted=False, tables=RECORD_KINDS)
         if roster is not None and not isinstance(roster, Roster):
             raise ConfigError(
-                f"{type(self).__name__}: roster must be a Roster, got {type(roster).__name__}",
+                msg=f"roster must be a Roster, got {type(roster).__name__}",
                 obj=type(self).__name__,
                 field="roster",
                 value=roster,
             )
         if roster is not None and ROSTER in self._tables:
             raise ConfigError(
-                f"{type(self).__name__}: give the roster as a Roster or as a table, not both",
+                msg="give the roster as a Roster or as a table, not both",
                 obj=type(self).__name__,
                 field="roster",
                 value=self._tables[ROSTER],
@@ -174,7 +174,7 @@ class SqlSource(MetricSource):
         path = Path(str(given.pop("database")))
         if not path.is_file():
             raise ConfigError(
-                f"source 'sql': database file {str(path)!r} does not exist",
+                msg=f"database file {str(path)!r} does not exist",
                 obj="source 'sql'",
                 field="database",
                 value=str(path),
@@ -222,7 +222,7 @@ class SqlSource(MetricSource):
                 return [dict(zip(names, row)) for row in cursor.fetchall()]
             except self._error_class() as exc:
                 raise ConfigError(
-                    f"{type(self).__name__}: the {what} on {label} failed: {exc}",
+                    msg=f"the {what} on {label} failed: {exc}",
                     obj=type(self).__name__,
                     field="query",
                     value=label,
@@ -267,9 +267,9 @@ class SqlSource(MetricSource):
         if described is None:
             if table in self._tables:
                 raise ConfigError(
-                    f"{type(self).__name__}: table {name!r} (for {table}) does not exist",
+                    msg=f"table {name!r} (for {table}) does not exist",
                     obj=type(self).__name__,
-                    field=f"tables[{table!r}]",
+                    field=("tables", table),
                     value=name,
                 )
             return None
@@ -291,10 +291,10 @@ class SqlSource(MetricSource):
                 out[field] = stored
             elif field in self._columns.get(table, {}) or field in required_columns(table):
                 raise ConfigError(
-                    f"{type(self).__name__}: {relation.label} has no column {stored!r} "
+                    msg=f"{relation.label} has no column {stored!r} "
                     f"for field {field!r} (columns: {', '.join(relation.columns)})",
                     obj=type(self).__name__,
-                    field=f"columns[{table!r}][{field!r}]",
+                    field=("columns", table, field),
                     value=stored,
                 )
         return out
@@ -327,7 +327,7 @@ class SqlSource(MetricSource):
             for field in fields:
                 if row[f"{field}__i"] or row[f"{field}__n"]:
                     raise ConfigError(
-                        f"{type(self).__name__}: {relation.label} row {row['pos']}: field "
+                        msg=f"{relation.label} row {row['pos']}: field "
                         f"{field!r} cannot be read, got {row[f'{field}__raw']!r}",
                         obj=type(self).__name__,
                         field=field,
@@ -341,7 +341,7 @@ class SqlSource(MetricSource):
             return Roster(entries)
         except ValidationError as exc:
             raise ConfigError(
-                f"{type(self).__name__}: {relation.label}: {exc.message}",
+                msg=f"{relation.label}: {exc.message}",
                 obj=type(self).__name__,
                 field=exc.field,
                 value=exc.value,
@@ -394,21 +394,19 @@ class SqlSource(MetricSource):
         without_sql = [spec.name for spec in req.specs if spec.name not in SQL_METRICS]
         if without_sql and metrics is not None:
             raise UnknownNameError(
-                f"source {self.name!r}: metric {without_sql[0]!r} has no SQL definition; "
+                "metrics",
+                without_sql[0],
+                tuple(SQL_METRICS),
+                msg=f"metric {without_sql[0]!r} has no SQL definition; "
                 "measure it with the records or csv source",
                 obj=f"source {self.name!r}",
                 field="metrics",
-                value=without_sql[0],
-                available=tuple(SQL_METRICS),
             )
         req = attrs.evolve(req, specs=tuple(s for s in req.specs if s.name in SQL_METRICS))
         roster = self.roster()
         if req.level != "agent" and roster is None:
             raise ValidationError(
-                f"measure: level {req.level!r} needs a roster",
-                obj="measure",
-                field="roster",
-                value=None,
+                msg=f"level {req.level!r} needs a roster", obj="measure", field="roster"
             )
         window = None if req.period is None else (micros(req.period.start), micros(req.period.end))
         subjects: set[str] = set()
@@ -519,8 +517,7 @@ class SqlSource(MetricSource):
         if strict and examples:
             issue = examples[0]
             raise MeasurementError(
-                issue.message,
-                obj=_record_name(kind),
+                msg=issue.message,
                 field=issue.field,
                 value=issue.value,
                 position=issue.position,
@@ -663,7 +660,7 @@ def _names(
     known = tuple(tables)
     if not isinstance(mapping, Mapping):
         raise ConfigError(
-            f"SqlSource: {what} must be a mapping of record kind to name, got {mapping!r}",
+            msg=f"{what} must be a mapping of record kind to name, got {mapping!r}",
             obj="SqlSource",
             field=what,
             value=mapping,
@@ -672,7 +669,7 @@ def _names(
     for table, name in mapping.items():
         if table not in known:
             raise ConfigError(
-                f"SqlSource: {what} names unknown table {table!r} (known: {', '.join(known)})",
+                msg=f"{what} names unknown table {table!r} (known: {', '.join(known)})",
                 obj="SqlSource",
                 field=what,
                 value=table,
@@ -682,15 +679,14 @@ def _names(
                 name, obj="SqlSource", field=f"{what}[{table!r}]", dotted=dotted
             )
         except ValidationError as exc:
-            raise ConfigError(exc.message, obj="SqlSource", field=exc.field, value=name) from None
+            raise ConfigError(msg=exc.message, field=exc.field, value=name) from None
     return out
 
 
 def _column_names(mapping: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
     if not isinstance(mapping, Mapping):
         raise ConfigError(
-            f"SqlSource: columns must be a mapping of record kind to {{field: column}}, "
-            f"got {mapping!r}",
+            msg=f"columns must be a mapping of record kind to {{field: column}}, got {mapping!r}",
             obj="SqlSource",
             field="columns",
             value=mapping,
@@ -699,7 +695,7 @@ def _column_names(mapping: Mapping[str, Mapping[str, str]]) -> dict[str, dict[st
     for table, fields in mapping.items():
         if table not in TABLES or not isinstance(fields, Mapping):
             raise ConfigError(
-                f"SqlSource: columns[{table!r}] must name a known table (known: "
+                msg=f"columns[{table!r}] must name a known table (known: "
                 f"{', '.join(TABLES)}) and map fields to columns",
                 obj="SqlSource",
                 field="columns",
@@ -708,10 +704,10 @@ def _column_names(mapping: Mapping[str, Mapping[str, str]]) -> dict[str, dict[st
         unknown = sorted(set(fields) - set(COLUMNS[table]))
         if unknown:
             raise ConfigError(
-                f"SqlSource: columns[{table!r}] names unknown field {unknown[0]!r} "
+                msg=f"columns[{table!r}] names unknown field {unknown[0]!r} "
                 f"(fields: {', '.join(COLUMNS[table])})",
                 obj="SqlSource",
-                field=f"columns[{table!r}]",
+                field=("columns", table),
                 value=unknown[0],
             )
         out[table] = _names(f"columns[{table!r}]", fields, dotted=False, tables=COLUMNS[table])
@@ -726,10 +722,10 @@ def _epoch(value: Any, table: str, field: str, tz: tzinfo | None) -> Any:
         if value.tzinfo is None or value.utcoffset() is None:
             if tz is None:
                 raise ValidationError(
-                    f"write_tables: {table}.{field} holds a naive timestamp {value.isoformat()}; "
+                    msg=f"{table}.{field} holds a naive timestamp {value.isoformat()}; "
                     "SQLite stores UTC epoch seconds, so give aware timestamps or tz=",
                     obj="write_tables",
-                    field=f"{table}.{field}",
+                    field=(table, field),
                     value=value,
                 )
             value = value.replace(tzinfo=tz)
@@ -801,7 +797,7 @@ def write_tables(
     engine = dialect
     if engine not in ("sqlite", "duckdb"):
         raise ValidationError(
-            f"write_tables: dialect must be 'sqlite' or 'duckdb', got {engine!r}",
+            msg=f"dialect must be 'sqlite' or 'duckdb', got {engine!r}",
             obj="write_tables",
             field="dialect",
             value=engine,
@@ -812,7 +808,7 @@ def write_tables(
     for kind, rows in records_by_kind.items():
         if kind not in RECORD_KINDS:
             raise ValidationError(
-                f"write_tables: unknown record kind {kind!r} (known: {', '.join(RECORD_KINDS)})",
+                msg=f"unknown record kind {kind!r} (known: {', '.join(RECORD_KINDS)})",
                 obj="write_tables",
                 field="records_by_kind",
                 value=kind,

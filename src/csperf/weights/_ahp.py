@@ -28,7 +28,7 @@ _OBJ = "AHP"
 def _ri_values(value: Any) -> FrozenDict[int, float]:
     if not isinstance(value, Mapping) or not value:
         raise WeightingError(
-            "RandomIndexTable: values must be a non-empty mapping of matrix size to random index",
+            msg="values must be a non-empty mapping of matrix size to random index",
             obj="RandomIndexTable",
             field="values",
             value=value,
@@ -37,23 +37,23 @@ def _ri_values(value: Any) -> FrozenDict[int, float]:
     for n, ri in sorted(value.items()):
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise WeightingError(
-                f"RandomIndexTable: matrix size {n!r} is not a whole number ≥ 1",
+                msg=f"matrix size {n!r} is not a whole number ≥ 1",
                 obj="RandomIndexTable",
                 field="values",
                 value=n,
             )
         if isinstance(ri, bool) or not isinstance(ri, numbers.Real) or not math.isfinite(ri):
             raise WeightingError(
-                f"RandomIndexTable: random index for n = {n} must be a finite number, got {ri!r}",
+                msg=f"random index for n = {n} must be a finite number, got {ri!r}",
                 obj="RandomIndexTable",
-                field=f"values[{n}]",
+                field=("values", n),
                 value=ri,
             )
         if (n >= 3 and ri <= 0) or ri < 0:
             raise WeightingError(
-                f"RandomIndexTable: random index for n = {n} must be positive, got {ri!r}",
+                msg=f"random index for n = {n} must be positive, got {ri!r}",
                 obj="RandomIndexTable",
-                field=f"values[{n}]",
+                field=("values", n),
                 value=ri,
             )
         result[n] = float(ri)
@@ -97,7 +97,7 @@ class RandomIndexTable:
             return 0.0
         if n not in self.values:
             raise WeightingError(
-                f"AHP: the random index table {self.key!r} covers matrices up to "
+                msg=f"the random index table {self.key!r} covers matrices up to "
                 f"{self.max_size} × {self.max_size}, not {n} × {n}; choose another table "
                 f"({', '.join(RANDOM_INDEX)}) or give your own",
                 obj=_OBJ,
@@ -172,7 +172,7 @@ def _table(ri: Any) -> RandomIndexTable:
     if isinstance(ri, str):
         if ri not in RANDOM_INDEX:
             raise WeightingError(
-                f"AHP: unknown random index table {ri!r} (known: {', '.join(RANDOM_INDEX)})",
+                msg=f"unknown random index table {ri!r} (known: {', '.join(RANDOM_INDEX)})",
                 obj=_OBJ,
                 field="ri",
                 value=ri,
@@ -181,7 +181,7 @@ def _table(ri: Any) -> RandomIndexTable:
     if isinstance(ri, Mapping):
         return RandomIndexTable("custom", "given by the caller", dict(ri))
     raise WeightingError(
-        "AHP: ri must be a table name, a RandomIndexTable or a mapping of size to index, "
+        msg="ri must be a table name, a RandomIndexTable or a mapping of size to index, "
         f"got {type(ri).__name__}",
         obj=_OBJ,
         field="ri",
@@ -196,14 +196,14 @@ def _number(value: Any, field: str) -> Fraction:
             result = Fraction(value.strip())
         except (ValueError, ZeroDivisionError):
             raise WeightingError(
-                f"AHP: {field} = {value!r} is not a number (write e.g. 3, 0.5 or '1/3')",
+                msg=f"{field} = {value!r} is not a number (write e.g. 3, 0.5 or '1/3')",
                 obj=_OBJ,
                 field=field,
                 value=value,
             ) from None
     elif isinstance(value, bool) or not isinstance(value, (numbers.Real, Decimal)):
         raise WeightingError(
-            f"AHP: {field} must be a number, got {type(value).__name__} {value!r}",
+            msg=f"{field} must be a number, got {type(value).__name__} {value!r}",
             obj=_OBJ,
             field=field,
             value=value,
@@ -211,7 +211,7 @@ def _number(value: Any, field: str) -> Fraction:
     else:
         if isinstance(value, float) and not math.isfinite(value):
             raise WeightingError(
-                f"AHP: {field} must be a finite number, got {value!r}",
+                msg=f"{field} must be a finite number, got {value!r}",
                 obj=_OBJ,
                 field=field,
                 value=value,
@@ -219,7 +219,7 @@ def _number(value: Any, field: str) -> Fraction:
         result = value if isinstance(value, Fraction) else exact(value)  # type: ignore[arg-type]
     if result <= 0:
         raise WeightingError(
-            f"AHP: {field} = {value!r} must be positive", obj=_OBJ, field=field, value=value
+            msg=f"{field} = {value!r} must be positive", obj=_OBJ, field=field, value=value
         )
     return result
 
@@ -231,7 +231,7 @@ def _pair(key: Any) -> tuple[str, str]:
         a, b = key.split("/")
         return a.strip(), b.strip()
     raise WeightingError(
-        f"AHP: judgement key {key!r} must be a pair (a, b) or a text 'a/b'",
+        msg=f"judgement key {key!r} must be a pair (a, b) or a text 'a/b'",
         obj=_OBJ,
         field="judgements",
         value=key,
@@ -248,11 +248,11 @@ def _from_judgements(
         where = f"judgements[{a}/{b}]"
         if a == b:
             raise WeightingError(
-                f"AHP: {where} compares {a!r} with itself", obj=_OBJ, field=where, value=raw_key
+                msg=f"{where} compares {a!r} with itself", obj=_OBJ, field=where, value=raw_key
             )
         if (a, b) in pairs or (b, a) in pairs:
             raise WeightingError(
-                f"AHP: the pair {a}/{b} is judged twice (give each pair once)",
+                msg=f"the pair {a}/{b} is judged twice (give each pair once)",
                 obj=_OBJ,
                 field=where,
                 value=raw_key,
@@ -260,7 +260,7 @@ def _from_judgements(
         value = _number(raw_value, where)
         if not Fraction(1, 9) <= value <= 9:
             raise WeightingError(
-                f"AHP: {where} = {raw_value!r} is off Saaty's scale (1/9 to 9)",
+                msg=f"{where} = {raw_value!r} is off Saaty's scale (1/9 to 9)",
                 obj=_OBJ,
                 field=where,
                 value=raw_value,
@@ -271,7 +271,7 @@ def _from_judgements(
     unknown = [k for k in order if k not in names]
     if unknown:
         raise WeightingError(
-            f"AHP: judgements name {', '.join(map(repr, unknown))}, which are not among the "
+            msg=f"judgements name {', '.join(map(repr, unknown))}, which are not among the "
             f"keys {', '.join(names)}",
             obj=_OBJ,
             field="judgements",
@@ -293,7 +293,7 @@ def _from_judgements(
             matrix[j][i] = 1 / matrix[i][j]
     if missing:
         raise WeightingError(
-            f"AHP: no judgement for the pair(s) {', '.join(missing)} (every pair of "
+            msg=f"no judgement for the pair(s) {', '.join(missing)} (every pair of "
             f"{', '.join(names)} needs one)",
             obj=_OBJ,
             field="judgements",
@@ -305,10 +305,9 @@ def _from_judgements(
 def _from_matrix(matrix: Any, keys: Any) -> tuple[tuple[str, ...], list[list[Fraction]]]:
     if keys is None:
         raise WeightingError(
-            "AHP: a matrix needs its keys (the order of its rows and columns)",
+            msg="a matrix needs its keys (the order of its rows and columns)",
             obj=_OBJ,
             field="keys",
-            value=None,
         )
     names = check_keys(keys, _OBJ)
     n = len(names)
@@ -316,7 +315,7 @@ def _from_matrix(matrix: Any, keys: Any) -> tuple[tuple[str, ...], list[list[Fra
     if len(rows) != n or any(len(row) != n for row in rows):
         shape = f"{len(rows)} rows of lengths {[len(r) for r in rows]}"
         raise WeightingError(
-            f"AHP: the matrix must be square, {n} × {n} for the keys {', '.join(names)}; "
+            msg=f"the matrix must be square, {n} × {n} for the keys {', '.join(names)}; "
             f"got {shape}",
             obj=_OBJ,
             field="matrix",
@@ -326,10 +325,10 @@ def _from_matrix(matrix: Any, keys: Any) -> tuple[tuple[str, ...], list[list[Fra
     for i in range(n):
         if abs(cells[i][i] - 1) > RECIPROCAL_TOLERANCE:
             raise WeightingError(
-                f"AHP: the diagonal must be 1, but matrix[{i}][{i}] ({names[i]} over itself) is "
+                msg=f"the diagonal must be 1, but matrix[{i}][{i}] ({names[i]} over itself) is "
                 f"{rows[i][i]!r}",
                 obj=_OBJ,
-                field=f"matrix[{i}][{i}]",
+                field=("matrix", i, i),
                 value=rows[i][i],
             )
         cells[i][i] = Fraction(1)
@@ -337,11 +336,11 @@ def _from_matrix(matrix: Any, keys: Any) -> tuple[tuple[str, ...], list[list[Fra
         for j in range(i + 1, n):
             if abs(cells[i][j] * cells[j][i] - 1) > RECIPROCAL_TOLERANCE:
                 raise WeightingError(
-                    f"AHP: the matrix is not reciprocal at matrix[{j}][{i}] ({names[j]} over "
+                    msg=f"the matrix is not reciprocal at matrix[{j}][{i}] ({names[j]} over "
                     f"{names[i]}) = {rows[j][i]!r}: it must be 1/matrix[{i}][{j}] = "
                     f"1/{rows[i][j]!r}",
                     obj=_OBJ,
-                    field=f"matrix[{j}][{i}]",
+                    field=("matrix", j, i),
                     value=rows[j][i],
                 )
     return names, cells
@@ -352,7 +351,7 @@ def _rows(matrix: Any) -> list[list[Any]]:
         return [list(row) for row in matrix.tolist()] if matrix.ndim == 2 else [[]]
     if isinstance(matrix, (str, bytes)) or not isinstance(matrix, Sequence):
         raise WeightingError(
-            f"AHP: the matrix must be a sequence of rows, got {type(matrix).__name__}",
+            msg=f"the matrix must be a sequence of rows, got {type(matrix).__name__}",
             obj=_OBJ,
             field="matrix",
             value=matrix,
@@ -361,9 +360,9 @@ def _rows(matrix: Any) -> list[list[Any]]:
     for i, row in enumerate(matrix):
         if isinstance(row, (str, bytes)) or not isinstance(row, (Sequence, np.ndarray)):
             raise WeightingError(
-                f"AHP: matrix row {i} must be a sequence of numbers, got {row!r}",
+                msg=f"matrix row {i} must be a sequence of numbers, got {row!r}",
                 obj=_OBJ,
-                field=f"matrix[{i}]",
+                field=("matrix", i),
                 value=row,
             )
         rows.append(list(row))
@@ -493,7 +492,7 @@ def ahp(
         isinstance(max_cr, bool) or not isinstance(max_cr, numbers.Real) or not max_cr >= 0
     ):
         raise WeightingError(
-            f"AHP: max_cr must be a non-negative number or None, got {max_cr!r}",
+            msg=f"max_cr must be a non-negative number or None, got {max_cr!r}",
             obj=_OBJ,
             field="max_cr",
             value=max_cr,
@@ -536,7 +535,7 @@ def ahp(
                 f"{floats[i][j]:.4g} given, the weights imply {weights[i] / weights[j]:.4g}"
             )
         raise InconsistentJudgementsError(
-            f"AHP: consistency ratio {cr:.4f} exceeds the accepted {float(max_cr):g} "
+            msg=f"consistency ratio {cr:.4f} exceeds the accepted {float(max_cr):g} "
             f"({result.summary()}){worst}",
             obj=_OBJ,
             field="judgements",

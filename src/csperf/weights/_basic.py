@@ -45,7 +45,7 @@ def fixed(
     if unit == "fraction":
         return Weighting(dimensions, indicators)
     raise WeightingError(
-        f"fixed: unit must be 'percent' or 'fraction', got {unit!r}",
+        msg=f"unit must be 'percent' or 'fraction', got {unit!r}",
         obj="fixed",
         field="unit",
         value=unit,
@@ -80,14 +80,14 @@ def equal(
     """
     if mode not in ("levels", "indicators"):
         raise WeightingError(
-            f"equal: mode must be 'levels' or 'indicators', got {mode!r}",
+            msg=f"mode must be 'levels' or 'indicators', got {mode!r}",
             obj="equal",
             field="mode",
             value=mode,
         )
     if not isinstance(groups, Mapping) or not groups:
         raise WeightingError(
-            "equal: groups must be a non-empty mapping of dimension key to indicator keys",
+            msg="groups must be a non-empty mapping of dimension key to indicator keys",
             obj="equal",
             field="groups",
             value=groups,

@@ -22,10 +22,9 @@ def _weighting(value: Any, i: int) -> Weighting:
     if isinstance(value, Weighting):
         return value
     raise WeightingError(
-        f"combine: weightings[{i}] must be a Weighting or a WeightResult, "
-        f"got {type(value).__name__}",
+        msg=f"weightings[{i}] must be a Weighting or a WeightResult, got {type(value).__name__}",
         obj="combine",
-        field=f"weightings[{i}]",
+        field=("weightings", i),
         value=value,
     )
 
@@ -33,18 +32,18 @@ def _weighting(value: Any, i: int) -> Weighting:
 def _coefficient(value: Any, i: int) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value) >= 0:
         raise WeightingError(
-            f"combine: coefficients[{i}] must be a non-negative number, got {value!r}",
+            msg=f"coefficients[{i}] must be a non-negative number, got {value!r}",
             obj="combine",
-            field=f"coefficients[{i}]",
+            field=("coefficients", i),
             value=value,
         )
     try:
         return exact(value)  # type: ignore[arg-type]
     except (ValueError, OverflowError):
         raise WeightingError(
-            f"combine: coefficients[{i}] must be finite, got {value!r}",
+            msg=f"coefficients[{i}] must be finite, got {value!r}",
             obj="combine",
-            field=f"coefficients[{i}]",
+            field=("coefficients", i),
             value=value,
         ) from None
 
@@ -89,21 +88,21 @@ def combine(
     """
     if isinstance(weightings, (Weighting, WeightResult)) or not isinstance(weightings, Sequence):
         raise WeightingError(
-            "combine: weightings must be a sequence of weightings",
+            msg="weightings must be a sequence of weightings",
             obj="combine",
             field="weightings",
             value=weightings,
         )
     if not isinstance(coefficients, Sequence) or isinstance(coefficients, str):
         raise WeightingError(
-            "combine: coefficients must be a sequence of numbers",
+            msg="coefficients must be a sequence of numbers",
             obj="combine",
             field="coefficients",
             value=coefficients,
         )
     if not weightings or len(weightings) != len(coefficients):
         raise WeightingError(
-            f"combine: needs one coefficient per weighting, got {len(weightings)} weighting(s) "
+            msg=f"needs one coefficient per weighting, got {len(weightings)} weighting(s) "
             f"and {len(coefficients)} coefficient(s)",
             obj="combine",
             field="coefficients",
@@ -114,7 +113,7 @@ def combine(
     total = sum(coefs, Fraction(0))
     if total == 0:
         raise WeightingError(
-            "combine: the coefficients are all 0",
+            msg="the coefficients are all 0",
             obj="combine",
             field="coefficients",
             value=list(coefficients),
@@ -125,10 +124,10 @@ def combine(
         other = {d: sorted(ks) for d, ks in groups_of(part).items()}
         if other != shape:
             raise WeightingError(
-                f"combine: weightings[{i}] groups its indicators differently from "
+                msg=f"weightings[{i}] groups its indicators differently from "
                 f"weightings[0] ({other} against {shape})",
                 obj="combine",
-                field=f"weightings[{i}]",
+                field=("weightings", i),
                 value=other,
             )
     shares = [c / total for c in coefs]

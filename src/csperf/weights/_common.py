@@ -44,26 +44,23 @@ def check_keys(keys: Any, obj: str, field: str = "keys") -> tuple[str, ...]:
     """
     if isinstance(keys, (str, bytes, Mapping)) or not isinstance(keys, Iterable):
         raise WeightingError(
-            f"{obj}: {field} must be a sequence of keys, got {type(keys).__name__}",
+            msg=f"{field} must be a sequence of keys, got {type(keys).__name__}",
             obj=obj,
             field=field,
             value=keys,
         )
     result = tuple(keys)
     if not result:
-        raise WeightingError(f"{obj}: {field} is empty", obj=obj, field=field, value=result)
+        raise WeightingError(msg=f"{field} is empty", obj=obj, field=field, value=result)
     seen: set[str] = set()
     for key in result:
         if not isinstance(key, str) or not key:
             raise WeightingError(
-                f"{obj}: {field} holds {key!r}, which is not a key",
-                obj=obj,
-                field=field,
-                value=key,
+                msg=f"{field} holds {key!r}, which is not a key", obj=obj, field=field, value=key
             )
         if key in seen:
             raise WeightingError(
-                f"{obj}: {field} repeats the key {key!r}", obj=obj, field=field, value=key
+                msg=f"{field} repeats the key {key!r}", obj=obj, field=field, value=key
             )
         seen.add(key)
     return result

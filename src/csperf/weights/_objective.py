@@ -34,7 +34,7 @@ def _column(values: Any, key: str, obj: str) -> NDArray[np.float64]:
             values, (Sequence, np.ndarray)
         ):
             raise WeightingError(
-                f"{obj}: the values of {key!r} must be a sequence of numbers, "
+                msg=f"the values of {key!r} must be a sequence of numbers, "
                 f"got {type(values).__name__}",
                 obj=obj,
                 field=key,
@@ -44,7 +44,7 @@ def _column(values: Any, key: str, obj: str) -> NDArray[np.float64]:
         for i, item in enumerate(items):
             if isinstance(item, bool) or not isinstance(item, (numbers.Real, np.number)):
                 raise MeasurementError(
-                    f"{obj}: value {i} of {key!r} must be a number, got {item!r}",
+                    msg=f"value {i} of {key!r} must be a number, got {item!r}",
                     obj=obj,
                     field=key,
                     subject=i,
@@ -55,7 +55,7 @@ def _column(values: Any, key: str, obj: str) -> NDArray[np.float64]:
     if bad.size:
         i = int(bad[0])
         raise MeasurementError(
-            f"{obj}: value {i} of {key!r} is {float(column[i])!r}; NaN and infinite values cannot "
+            msg=f"value {i} of {key!r} is {float(column[i])!r}; NaN and infinite values cannot "
             "be weighted (drop or fix the subject first)",
             obj=obj,
             field=key,
@@ -77,7 +77,7 @@ def _table(
             wanted = check_keys(keys, obj)
             if set(wanted) != set(names):
                 raise WeightingError(
-                    f"{obj}: keys {', '.join(wanted)} differ from the data's indicators "
+                    msg=f"keys {', '.join(wanted)} differ from the data's indicators "
                     f"{', '.join(names)}",
                     obj=obj,
                     field="keys",
@@ -89,7 +89,7 @@ def _table(
         if len(lengths) > 1:
             sizes = ", ".join(f"{k}: {len(c)}" for k, c in zip(names, columns))
             raise WeightingError(
-                f"{obj}: every indicator needs one value per subject, got {sizes}",
+                msg=f"every indicator needs one value per subject, got {sizes}",
                 obj=obj,
                 field="data",
                 value=sizes,
@@ -105,7 +105,7 @@ def _table(
             keys = [f"c{j + 1}" for j in range(array.shape[1])]
         else:
             raise WeightingError(
-                f"{obj}: data must be a mapping of indicator to values or a subjects × "
+                msg="data must be a mapping of indicator to values or a subjects × "
                 f"indicators array, got shape {array.shape}",
                 obj=obj,
                 field="data",
@@ -114,7 +114,7 @@ def _table(
     names = check_keys(keys, obj)
     if array.ndim != 2 or array.shape[1] != len(names):
         raise WeightingError(
-            f"{obj}: data must be a subjects × indicators array with {len(names)} columns, "
+            msg=f"data must be a subjects × indicators array with {len(names)} columns, "
             f"got shape {array.shape}",
             obj=obj,
             field="data",
@@ -137,17 +137,14 @@ def _directions(directions: Any, names: tuple[str, ...], obj: str) -> list[Direc
             if extra:
                 parts.append(f"directions for unknown indicator(s) {', '.join(map(str, extra))}")
             raise WeightingError(
-                f"{obj}: {'; '.join(parts)}",
-                obj=obj,
-                field="directions",
-                value=missing or extra,
+                msg=f"{'; '.join(parts)}", obj=obj, field="directions", value=missing or extra
             )
         given = [directions[k] for k in names]
     elif isinstance(directions, Sequence) and len(directions) == len(names):
         given = list(directions)
     else:
         raise WeightingError(
-            f"{obj}: directions must be a mapping of indicator key to direction, or one "
+            msg="directions must be a mapping of indicator key to direction, or one "
             f"direction per indicator ({len(names)})",
             obj=obj,
             field="directions",
@@ -159,19 +156,19 @@ def _directions(directions: Any, names: tuple[str, ...], obj: str) -> list[Direc
             direction = Direction(value)
         except ValueError:
             raise WeightingError(
-                f"{obj}: direction of {key!r} must be one of "
+                msg=f"direction of {key!r} must be one of "
                 f"{', '.join(d.value for d in Direction)}, got {value!r}",
                 obj=obj,
-                field=f"directions[{key!r}]",
+                field=("directions", key),
                 value=value,
             ) from None
         if direction is Direction.TARGET_IS_BEST:
             raise WeightingError(
-                f"{obj}: indicator {key!r} is target_is_best; the method needs to know whether "
+                msg=f"indicator {key!r} is target_is_best; the method needs to know whether "
                 "more or less is better (min–max normalisation has no documented treatment of "
                 "a target value); weight it with another strategy",
                 obj=obj,
-                field=f"directions[{key!r}]",
+                field=("directions", key),
                 value=direction.value,
             )
         result.append(direction)
@@ -197,7 +194,7 @@ def _min_max(
 def _enough_subjects(matrix: NDArray[np.float64], obj: str) -> None:
     if matrix.shape[0] < 2:
         raise WeightingError(
-            f"{obj}: needs values for at least two subjects, got {matrix.shape[0]}",
+            msg=f"needs values for at least two subjects, got {matrix.shape[0]}",
             obj=obj,
             field="data",
             value=matrix.shape[0],
@@ -206,7 +203,7 @@ def _enough_subjects(matrix: NDArray[np.float64], obj: str) -> None:
 
 def _all_constant(names: Sequence[str], obj: str) -> WeightingError:
     return WeightingError(
-        f"{obj}: every indicator ({', '.join(names)}) has the same value for every subject, "
+        msg=f"every indicator ({', '.join(names)}) has the same value for every subject, "
         "so the data carry no information to weight them by",
         obj=obj,
         field="data",
@@ -304,7 +301,7 @@ def entropy(
         if negative.size:
             i, j = (int(v) for v in negative[0])
             raise WeightingError(
-                f"{obj}: the 'share' normalisation needs non-negative values, but value {i} of "
+                msg=f"the 'share' normalisation needs non-negative values, but value {i} of "
                 f"{names[j]!r} is {matrix[i, j]:g}",
                 obj=obj,
                 field=names[j],
@@ -315,7 +312,7 @@ def entropy(
         constant = matrix.max(axis=0) == matrix.min(axis=0)
     else:
         raise WeightingError(
-            f"{obj}: normalization must be 'minmax' or 'share', got {normalization!r}",
+            msg=f"normalization must be 'minmax' or 'share', got {normalization!r}",
             obj=obj,
             field="normalization",
             value=normalization,
@@ -427,7 +424,7 @@ def critic(data: Any, directions: Any, *, keys: Sequence[str] | None = None) -> 
         if (discord <= PERFECT_CORRELATION).all():
             live_names = [names[j] for j in live]
             raise WeightingError(
-                f"{obj}: the indicators {', '.join(live_names)} are perfectly correlated, so "
+                msg=f"the indicators {', '.join(live_names)} are perfectly correlated, so "
                 "each carries no information the others lack (every C_j is 0)",
                 obj=obj,
                 field="data",

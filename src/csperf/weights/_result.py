@@ -18,7 +18,7 @@ __all__ = ["WeightResult"]
 def _lines(value: Any) -> tuple[str, ...]:
     if isinstance(value, str) or not all(isinstance(line, str) for line in value):
         raise ValidationError(
-            "WeightResult: field 'lines' must be a sequence of strings",
+            msg="field 'lines' must be a sequence of strings",
             obj="WeightResult",
             field="lines",
             value=value,
@@ -29,7 +29,7 @@ def _lines(value: Any) -> tuple[str, ...]:
 def _details(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValidationError(
-            f"WeightResult: field 'details' must be a dict, got {type(value).__name__}",
+            msg=f"field 'details' must be a dict, got {type(value).__name__}",
             obj="WeightResult",
             field="details",
             value=value,

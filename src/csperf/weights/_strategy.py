@@ -31,11 +31,12 @@ from csperf.weights._swot import SwotFactor, SwotPolicy, swot
 
 __all__ = ["BUILTIN_STRATEGIES", "WeightStrategy"]
 
+
 def _check_summary(instance: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, str) or not value.strip() or "\n" in value:
         raise ValidationError(
-            f"WeightStrategy {instance.name!r}: field 'summary' must be one non-empty line",
-            obj="WeightStrategy",
+            msg="field 'summary' must be one non-empty line",
+            obj=f"WeightStrategy {instance.name!r}",
             field="summary",
             value=value,
         )
@@ -44,8 +45,8 @@ def _check_summary(instance: Any, attribute: Any, value: Any) -> None:
 def _check_function(instance: Any, attribute: Any, value: Any) -> None:
     if not callable(value):
         raise ValidationError(
-            f"WeightStrategy {instance.name!r}: field 'function' must be callable",
-            obj="WeightStrategy",
+            msg="field 'function' must be callable",
+            obj=f"WeightStrategy {instance.name!r}",
             field="function",
             value=value,
         )
@@ -56,9 +57,9 @@ def _check_function(instance: Any, attribute: Any, value: Any) -> None:
     ]
     if len(positional) != 1:
         raise ValidationError(
-            f"WeightStrategy {instance.name!r}: the function must take the scorecard as its "
+            msg="the function must take the scorecard as its "
             "only positional parameter and everything else as keyword-only parameters",
-            obj="WeightStrategy",
+            obj=f"WeightStrategy {instance.name!r}",
             field="function",
             value=value,
         )
@@ -130,7 +131,7 @@ class WeightStrategy:
         obj = f"weight strategy {self.name!r}"
         if not isinstance(card, Scorecard):
             raise ConfigError(
-                f"{obj}: needs a Scorecard, got {type(card).__name__}",
+                msg=f"needs a Scorecard, got {type(card).__name__}",
                 obj=obj,
                 field="card",
                 value=card,
@@ -138,35 +139,29 @@ class WeightStrategy:
         unknown = sorted(set(params) - set(self.params))
         if unknown:
             raise ConfigError(
-                f"{obj}: unknown parameter(s) {', '.join(unknown)} "
+                msg=f"unknown parameter(s) {', '.join(unknown)} "
                 f"(parameters: {', '.join(self.params) or 'none'})",
                 obj=obj,
                 field=unknown[0],
                 value=params[unknown[0]],
-                key_path=unknown[0],
             )
         missing = [p for p in self.required if p not in params]
         if missing:
             raise ConfigError(
-                f"{obj}: missing parameter(s) {', '.join(missing)}",
-                obj=obj,
-                field=missing[0],
-                value=None,
-                key_path=missing[0],
+                msg=f"missing parameter(s) {', '.join(missing)}", obj=obj, field=missing[0]
             )
         result = self.function(card, **params)
         if not isinstance(result, WeightResult):
             raise PluginError(
-                f"{obj} returned {type(result).__name__}, not a WeightResult",
-                obj=obj,
-                plugin=self.name,
+                msg=f"{obj} returned {type(result).__name__}, not a WeightResult",
                 value=result,
+                plugin=self.name,
             )
         try:
             _check_fits(card, result.weighting, "the result")
         except WeightingError as exc:
             raise PluginError(
-                f"{obj}: {exc.message}", obj=obj, plugin=self.name, value=result
+                msg=f"{exc.message}", obj=obj, value=result, plugin=self.name
             ) from None
         return result
 
@@ -175,18 +170,12 @@ class WeightStrategy:
 
 
 def _config(strategy: str, key_path: str, message: str, value: Any) -> ConfigError:
-    return ConfigError(
-        f"{strategy}: {key_path}: {message}",
-        obj=f"weight strategy {strategy!r}",
-        field=key_path,
-        value=value,
-        key_path=key_path,
-    )
+    return ConfigError(msg=f"{strategy}: {key_path}: {message}", field=key_path, value=value)
 
 
 def _within(exc: CsperfError, prefix: str) -> CsperfError:
     """The same error with ``prefix`` before its message."""
-    return type(exc)(f"{prefix}: {exc.message}", **exc.context)
+    return exc.inside(f"{prefix}")
 
 
 def _groups(card: Scorecard) -> dict[str, list[str]]:
@@ -209,8 +198,7 @@ def _check_fits(card: Scorecard, weighting: Weighting, what: str) -> None:
     wanted = {d: sorted(ks) for d, ks in groups.items()}
     if found != wanted:
         raise WeightingError(
-            f"{what} weights {found} but the card {card.key!r} has {wanted}",
-            obj=f"Scorecard {card.key!r}",
+            msg=f"{what} weights {found} but the card {card.key!r} has {wanted}",
             field="weighting",
             value=found,
         )
@@ -333,12 +321,12 @@ def _strategy_named(strategy: str, key_path: str, name: Any, strategies: Any) ->
     known = {s.name: s for s in pool if isinstance(s, WeightStrategy)}
     if name not in known:
         raise UnknownNameError(
-            f"{strategy}: {key_path}: no weight strategy named {name!r} "
+            "name",
+            name,
+            list(known),
+            msg=f"{strategy}: {key_path}: no weight strategy named {name!r} "
             f"(strategies: {', '.join(known)})",
-            obj=f"weight strategy {strategy!r}",
             field=key_path,
-            value=name,
-            available=list(known),
         )
     return known[name]
 
@@ -391,9 +379,7 @@ def _weighting_param(
     try:
         _check_fits(card, weighting, f"{strategy}: {key_path}")
     except WeightingError as exc:
-        raise ConfigError(
-            exc.message, obj=exc.obj, field=key_path, value=exc.value, key_path=key_path
-        ) from None
+        raise ConfigError(msg=exc.message, field=key_path, value=exc.value) from None
     return _ordered(weighting, card), label, sub
 
 
@@ -640,8 +626,7 @@ def _objective(
             try:
                 result = method({k: columns[k] for k in ks}, {k: directions[k] for k in ks})
             except CsperfError as exc:
-                message = exc.message.removeprefix(f"{name}: ")
-                raise type(exc)(f"{name} within {d}: {message}", **exc.context) from None
+                raise exc.evolve(obj=f"{name} within {d}") from None
             inner[d] = {k: result.weights[k] for k in ks}
             results[d] = result.to_dict()
             parts = ", ".join(describe(result, k) for k in ks)

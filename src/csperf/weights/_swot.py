@@ -59,7 +59,7 @@ def _kind(value: Any) -> SwotKind:
         return SwotKind(value)
     except ValueError:
         raise ValidationError(
-            f"SwotFactor: field 'kind' must be one of {', '.join(k.value for k in SwotKind)}, "
+            msg=f"field 'kind' must be one of {', '.join(k.value for k in SwotKind)}, "
             f"got {value!r}",
             obj="SwotFactor",
             field="kind",
@@ -72,7 +72,7 @@ def _date(value: Any) -> datetime.date | None:
         return None
     if isinstance(value, datetime.datetime):
         raise ValidationError(
-            f"SwotFactor: field 'expires' must be a date, not a date and time ({value!r})",
+            msg=f"field 'expires' must be a date, not a date and time ({value!r})",
             obj="SwotFactor",
             field="expires",
             value=value,
@@ -85,7 +85,7 @@ def _date(value: Any) -> datetime.date | None:
         except ValueError:
             pass
     raise ValidationError(
-        f"SwotFactor: field 'expires' must be a date or an ISO date text such as '2026-12-31', "
+        msg="field 'expires' must be a date or an ISO date text such as '2026-12-31', "
         f"got {value!r}",
         obj="SwotFactor",
         field="expires",
@@ -123,8 +123,8 @@ class SwotFactor:
         check_key("SwotFactor", "target", self.target)
         if not isinstance(self.reason, str) or not self.reason.strip():
             raise ValidationError(
-                f"SwotFactor {self.target!r}: field 'reason' must be a non-empty text",
-                obj="SwotFactor",
+                msg="field 'reason' must be a non-empty text",
+                obj=f"SwotFactor {self.target!r}",
                 field="reason",
                 value=self.reason,
             )
@@ -135,9 +135,8 @@ class SwotFactor:
             or not 0 <= intensity <= 1
         ):
             raise ValidationError(
-                f"SwotFactor {self.target!r}: field 'intensity' must be a number from 0 to 1, "
-                f"got {intensity!r}",
-                obj="SwotFactor",
+                msg=f"field 'intensity' must be a number from 0 to 1, got {intensity!r}",
+                obj=f"SwotFactor {self.target!r}",
                 field="intensity",
                 value=intensity,
             )
@@ -152,7 +151,7 @@ class SwotFactor:
         """
         if not isinstance(data, Mapping):
             raise ValidationError(
-                f"SwotFactor: expected a mapping, got {type(data).__name__}",
+                msg=f"expected a mapping, got {type(data).__name__}",
                 obj="SwotFactor",
                 field="kind",
                 value=data,
@@ -167,7 +166,7 @@ class SwotFactor:
                 else f"missing key(s) {', '.join(missing)}"
             )
             raise ValidationError(
-                f"SwotFactor: {problem} (keys: {', '.join(known)})",
+                msg=f"{problem} (keys: {', '.join(known)})",
                 obj="SwotFactor",
                 field=(unknown or missing)[0],
                 value=dict(data),
@@ -188,7 +187,7 @@ class SwotFactor:
 def _ranges(value: Any) -> FrozenDict[str, tuple[float, float]]:
     if not isinstance(value, Mapping):
         raise ValidationError(
-            "SwotPolicy: ranges must map target key to (lo, hi)",
+            msg="ranges must map target key to (lo, hi)",
             obj="SwotPolicy",
             field="ranges",
             value=value,
@@ -201,7 +200,7 @@ def _ranges(value: Any) -> FrozenDict[str, tuple[float, float]]:
             lo, hi = pair
         except (TypeError, ValueError):
             raise ValidationError(
-                f"SwotPolicy: {where} must be a pair (lo, hi), got {pair!r}",
+                msg=f"{where} must be a pair (lo, hi), got {pair!r}",
                 obj="SwotPolicy",
                 field=where,
                 value=pair,
@@ -209,14 +208,14 @@ def _ranges(value: Any) -> FrozenDict[str, tuple[float, float]]:
         for bound in (lo, hi):
             if isinstance(bound, bool) or not isinstance(bound, numbers.Real):
                 raise ValidationError(
-                    f"SwotPolicy: {where} must hold numbers, got {pair!r}",
+                    msg=f"{where} must hold numbers, got {pair!r}",
                     obj="SwotPolicy",
                     field=where,
                     value=pair,
                 )
         if not 0 <= lo <= hi <= 1:
             raise ValidationError(
-                f"SwotPolicy: {where} = ({lo:g}, {hi:g}) must satisfy 0 ≤ lo ≤ hi ≤ 1 "
+                msg=f"{where} = ({lo:g}, {hi:g}) must satisfy 0 ≤ lo ≤ hi ≤ 1 "
                 "(weights are fractions; use SwotPolicy.from_percentages for percent)",
                 obj="SwotPolicy",
                 field=where,
@@ -280,7 +279,7 @@ class SwotPolicy:
         """
         if not isinstance(ranges, Mapping):
             raise ValidationError(
-                "SwotPolicy: ranges must map target key to (lo, hi) in percent",
+                msg="ranges must map target key to (lo, hi) in percent",
                 obj="SwotPolicy",
                 field="ranges",
                 value=ranges,
@@ -292,9 +291,9 @@ class SwotPolicy:
                 converted[target] = (float(exact(lo) / 100), float(exact(hi) / 100))
             except (TypeError, ValueError):
                 raise ValidationError(
-                    f"SwotPolicy: ranges[{target!r}] must be a pair of percentages, got {pair!r}",
+                    msg=f"ranges[{target!r}] must be a pair of percentages, got {pair!r}",
                     obj="SwotPolicy",
-                    field=f"ranges[{target!r}]",
+                    field=("ranges", target),
                     value=pair,
                 ) from None
         return cls(converted)
@@ -312,7 +311,7 @@ class SwotPolicy:
         """
         if target not in self.ranges:
             raise WeightingError(
-                f"SwotPolicy: no range for target {target!r} (ranges for: "
+                msg=f"no range for target {target!r} (ranges for: "
                 f"{', '.join(self.ranges) or 'none'}); add one to the policy",
                 obj="SwotPolicy",
                 field="ranges",
@@ -533,7 +532,7 @@ def swot(
     """
     if not isinstance(base, Weighting):
         raise WeightingError(
-            f"swot: base must be a Weighting, got {type(base).__name__}",
+            msg=f"base must be a Weighting, got {type(base).__name__}",
             obj="swot",
             field="base",
             value=base,
@@ -541,14 +540,14 @@ def swot(
     policy = SwotPolicy.default() if policy is None else policy
     if not isinstance(policy, SwotPolicy):
         raise WeightingError(
-            f"swot: policy must be a SwotPolicy, got {type(policy).__name__}",
+            msg=f"policy must be a SwotPolicy, got {type(policy).__name__}",
             obj="swot",
             field="policy",
             value=policy,
         )
     if isinstance(factors, (SwotFactor, Mapping, str)):
         raise WeightingError(
-            "swot: factors must be a sequence of SwotFactor objects (or mappings)",
+            msg="factors must be a sequence of SwotFactor objects (or mappings)",
             obj="swot",
             field="factors",
             value=factors,
@@ -561,14 +560,14 @@ def swot(
     for f in items:
         if f.target in dims and f.target in dim_of:
             raise WeightingError(
-                f"swot: target {f.target!r} names both a dimension and an indicator",
+                msg=f"target {f.target!r} names both a dimension and an indicator",
                 obj="swot",
                 field="factors",
                 value=f.target,
             )
         if f.target not in dims and f.target not in dim_of:
             raise WeightingError(
-                f"swot: target {f.target!r} ({f.kind.value}, {f.reason}) is neither a "
+                msg=f"target {f.target!r} ({f.kind.value}, {f.reason}) is neither a "
                 f"dimension ({', '.join(dims)}) nor an indicator of the weighting",
                 obj="swot",
                 field="factors",
@@ -594,7 +593,7 @@ def swot(
             if lo > hi:
                 involved = [f for t in (d, *inside) for f in by_target[t]]
                 raise WeightingError(
-                    f"swot: the factors on dimension {d!r} and on its indicators cannot all "
+                    msg=f"the factors on dimension {d!r} and on its indicators cannot all "
                     f"hold: {d} must end within {percent(bounds[d][0])}–{percent(bounds[d][1])} "
                     f"while its targeted indicators ({', '.join(inside)}) need at least "
                     f"{percent(sum((bounds[k][0] for k in inside), Fraction(0)))}"
@@ -707,7 +706,7 @@ def _bounds(
     kinds = {f.kind for f in factors}
     if SwotKind.STRENGTH in kinds and SwotKind.WEAKNESS in kinds:
         raise WeightingError(
-            f"swot: target {target!r} has both a strength and a weakness, which contradict "
+            msg=f"target {target!r} has both a strength and a weakness, which contradict "
             f"each other ({_why(factors)})",
             obj="swot",
             field="factors",
@@ -724,7 +723,7 @@ def _bounds(
             upper = min(upper, hi - step)
     if lower > upper:
         raise WeightingError(
-            f"swot: the factors on {target!r} cannot all hold: they need at least "
+            msg=f"the factors on {target!r} cannot all hold: they need at least "
             f"{percent(lower)} and at most {percent(upper)} ({_why(factors)})",
             obj="swot",
             field="factors",
@@ -757,7 +756,7 @@ def _infeasible_error(
         for t, limits in targets.items()
     )
     return WeightingError(
-        f"swot: the SWOT factors cannot all hold: {what} ({detail})",
+        msg=f"the SWOT factors cannot all hold: {what} ({detail})",
         obj="swot",
         field="factors",
         value=list(targets),
