@@ -85,13 +85,17 @@ def _errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _load(card: str | None, template: str | None = None) -> Scorecard:
+def _load(
+    card: str | None, template: str | None = None, pm: PluginManager | None = None
+) -> Scorecard:
+    """The card file, or else the template, looked up in ``pm`` (built once per command)."""
     from csperf.config import load_scorecard
     from csperf.hooks import get_plugin_manager
 
+    pm = get_plugin_manager() if pm is None else pm
     if card is not None:
-        return load_scorecard(card)
-    return get_plugin_manager().template(template or "customer-service-manager").build()
+        return load_scorecard(card, pm=pm)
+    return pm.template(template or "customer-service-manager").build()
 
 
 def _progress(items: Sequence[Any], label: str) -> Iterable[Any]:
@@ -264,7 +268,7 @@ def score(
     pm = get_plugin_manager()
     if pm.report_format(fmt).binary and output is None:
         raise click.UsageError(f"--format {fmt} needs --output FILE")
-    scorecard = _load(card)
+    scorecard = _load(card, pm=pm)
     inputs: list[str] = [card]
     if measurements_file is not None:
         measurements = Measurements.read(
@@ -340,11 +344,12 @@ def weights(
     from csperf.config import dump_scorecard
     from csperf.hooks import get_plugin_manager
 
-    scorecard = _load(card, template_name)
+    pm = get_plugin_manager()
+    scorecard = _load(card, template_name, pm)
     params: dict[str, Any] = _read_params(input_file) if input_file else {}
     if data is not None:
         params["data"] = _read_columns(data)
-    result = get_plugin_manager().weight_strategy(strategy).compute(scorecard, **params)
+    result = pm.weight_strategy(strategy).compute(scorecard, **params)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

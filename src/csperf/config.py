@@ -66,7 +66,6 @@ from csperf.errors import (
     WeightingError,
 )
 from csperf.grading import GradeBand, GradeScale
-from csperf.hooks.manager import get_plugin_manager
 from csperf.indicators import Indicator
 from csperf.rules import ScoringRule
 from csperf.scorecard import MissingPolicy, Scorecard
@@ -231,6 +230,8 @@ class _Load:
 
     def plugins(self) -> PluginManager:
         if self.pm is None:
+            from csperf.hooks.manager import get_plugin_manager
+
             self.pm = get_plugin_manager()
         return self.pm
 
@@ -994,6 +995,7 @@ def scorecard_schema(pm: PluginManager | None = None) -> dict[str, Any]:
         ['piecewise', 'ratio_to_target', 'steps', 'target_tolerance']
     """
     from csperf import _schema
+    from csperf.hooks.manager import get_plugin_manager
 
     _converter()  # resolves the model's annotations
     return _schema.build(get_plugin_manager() if pm is None else pm, TYPING_ONLY)
@@ -1005,6 +1007,8 @@ _SCHEMA_FILE = "scorecard.schema.json"
 
 def _write_schema(path: str | os.PathLike[str] | None = None) -> Path:
     """Write the schema of the built-in plugins, by default to the file the package ships."""
+    from csperf.hooks.manager import get_plugin_manager
+
     target = path if path is not None else Path(str(resources.files("csperf") / _SCHEMA_FILE))
     schema = scorecard_schema(get_plugin_manager(entry_points=False))
     return atomic_write_text(target, json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
