@@ -458,7 +458,9 @@ def test_only_the_default_plugin_manager_is_allowed_below_the_hooks(tmp_path: Pa
         ("pkg.config", 5): True,
     }
     # From the leaf, refused too.
-    leaf = Import("pkg.units", "pkg.hooks.manager", tmp_path, 1, "in a function", "get_plugin_manager")
+    leaf = Import(
+        "pkg.units", "pkg.hooks.manager", tmp_path, 1, "in a function", "get_plugin_manager"
+    )
     assert not is_default_plugins(leaf, 0, known, "pkg", "pkg.hooks.manager")
 
 
