@@ -143,7 +143,7 @@ class MetricSpec:
     """
 
     name: str
-    record_kind: str
+    record_kind: str = attrs.field()
     unit: str
     direction: Direction = attrs.field(converter=_direction)
     domain: ValueDomain = attrs.field(converter=_domain)
@@ -154,21 +154,24 @@ class MetricSpec:
         default=attrs.Factory(_function_of, takes_self=True)
     )
 
-    def __attrs_post_init__(self) -> None:
-        if self.record_kind not in RECORD_KINDS:
+    @record_kind.validator
+    def _check_record_kind(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value not in RECORD_KINDS:
             raise ValidationError(
-                msg="field 'record_kind' must be one of "
-                f"{', '.join(RECORD_KINDS)}, got {self.record_kind!r}",
+                msg=f"field 'record_kind' must be one of {', '.join(RECORD_KINDS)}, got {value!r}",
                 obj=f"MetricSpec {self.name!r}",
                 field="record_kind",
-                value=self.record_kind,
+                value=value,
             )
-        if not callable(self.function):
+
+    @function.validator
+    def _check_function(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not callable(value):
             raise ValidationError(
                 msg="field 'function' must be callable",
                 obj=f"MetricSpec {self.name!r}",
                 field="function",
-                value=self.function,
+                value=value,
             )
 
     @property

@@ -57,6 +57,19 @@ def _sort_key(entry: RosterEntry) -> tuple[Any, ...]:
     return (entry.agent, start is not None, start.timestamp() if start is not None else 0.0)
 
 
+def _sorted_entries(rows: Any) -> tuple[RosterEntry, ...]:
+    """The entries, each checked, by agent and then start (an open start first)."""
+    return tuple(sorted(_entries(rows), key=_sort_key))
+
+
+def _group(roster: Roster) -> FrozenDict[str, tuple[RosterEntry, ...]]:
+    """Agent → that agent's entries, in order."""
+    grouped: dict[str, list[RosterEntry]] = {}
+    for entry in roster.entries:
+        grouped.setdefault(entry.agent, []).append(entry)
+    return FrozenDict({agent: tuple(entries) for agent, entries in grouped.items()})
+
+
 @attrs.frozen
 class Roster:
     """Agent → team and manager, with half-open validity ``[valid_from, valid_to)``.
@@ -89,16 +102,15 @@ class Roster:
         ['ann', 'bob', 'cy']
     """
 
-    entries: tuple[RosterEntry, ...] = attrs.field(converter=_entries)
-    _by_agent: Mapping[str, tuple[RosterEntry, ...]] = attrs.field(init=False, repr=False, eq=False)
+    entries: tuple[RosterEntry, ...] = attrs.field(converter=_sorted_entries)
+    _by_agent: Mapping[str, tuple[RosterEntry, ...]] = attrs.field(
+        init=False, repr=False, eq=False, default=attrs.Factory(_group, takes_self=True)
+    )
 
-    def __attrs_post_init__(self) -> None:
-        ordered = tuple(sorted(self.entries, key=_sort_key))
-        object.__setattr__(self, "entries", ordered)
-        grouped: dict[str, list[RosterEntry]] = {}
-        for entry in ordered:
-            grouped.setdefault(entry.agent, []).append(entry)
-        for agent, entries in grouped.items():
+    @entries.validator
+    def _check_overlaps(self, _attribute: attrs.Attribute[Any], _value: object) -> None:
+        """No two entries of one agent overlap."""
+        for agent, entries in self._by_agent.items():
             for before, after in zip(entries, entries[1:]):
                 if (
                     before.valid_to is None
@@ -114,7 +126,6 @@ class Roster:
                         subject=agent,
                         value=(before, after),
                     )
-        object.__setattr__(self, "_by_agent", FrozenDict({a: tuple(e) for a, e in grouped.items()}))
 
     @property
     def agents(self) -> frozenset[str]:

@@ -226,8 +226,9 @@ class RejectedRecords(Mapping[str, RejectReport]):
 
     reports: Mapping[str, RejectReport] = attrs.field(factory=FrozenDict, converter=FrozenDict)
 
-    def __attrs_post_init__(self) -> None:
-        for kind, report in self.reports.items():
+    @reports.validator
+    def _check_reports(self, _attribute: attrs.Attribute[Any], value: Mapping[str, Any]) -> None:
+        for kind, report in value.items():
             if not isinstance(report, RejectReport):
                 raise ValidationError(
                     msg=f"the report of {kind!r} must be a RejectReport, got {report!r}",
@@ -322,25 +323,25 @@ class MetricValue:
     """
 
     value: float | None = attrs.field(converter=_value)
-    sample_size: int
+    sample_size: int = attrs.field()
     flags: tuple[str, ...] = attrs.field(default=(), converter=_flags)
     rejected: RejectReport = attrs.field(factory=RejectReport, eq=False)
 
-    def __attrs_post_init__(self) -> None:
-        if (
-            isinstance(self.sample_size, bool)
-            or not isinstance(self.sample_size, int)
-            or self.sample_size < 0
-        ):
+    @sample_size.validator
+    def _check_sample_size(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValidationError(
-                msg=f"field 'sample_size' must be a whole number ≥ 0, got {self.sample_size!r}",
+                msg=f"field 'sample_size' must be a whole number ≥ 0, got {value!r}",
                 obj="MetricValue",
                 field="sample_size",
-                value=self.sample_size,
+                value=value,
             )
-        if not isinstance(self.rejected, RejectReport):
+
+    @rejected.validator
+    def _check_rejected(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, RejectReport):
             raise ValidationError(
-                msg=f"field 'rejected' must be a RejectReport, got {self.rejected!r}",
+                msg=f"field 'rejected' must be a RejectReport, got {value!r}",
                 obj="MetricValue",
                 field="rejected",
                 value=self.rejected,

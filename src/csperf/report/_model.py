@@ -52,11 +52,11 @@ class SampleInfo:
         SampleInfo(sample_size=12, flags=('small_sample',))
     """
 
-    sample_size: int | None = None
+    sample_size: int | None = attrs.field(default=None)
     flags: tuple[str, ...] = attrs.field(default=(), converter=_flags)
 
-    def __attrs_post_init__(self) -> None:
-        size = self.sample_size
+    @sample_size.validator
+    def _check_sample_size(self, _attribute: attrs.Attribute[Any], size: Any) -> None:
         if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
             raise ValidationError(
                 msg=f"field 'sample_size' must be a whole number >= 0 or None, got {size!r}",
@@ -159,19 +159,18 @@ class Report:
         '客服主管绩效考核表'
     """
 
-    scorecard: Scorecard
+    scorecard: Scorecard = attrs.field()
     results: tuple[ScorecardResult, ...] = attrs.field(converter=_results)
     title: Text | None = attrs.field(default=None, converter=_title)
-    period: str | None = None
-    lang: str = "en"
+    period: str | None = attrs.field(default=None)
+    lang: str = attrs.field(default="en")
     notes: tuple[Text, ...] = attrs.field(default=(), converter=_notes)
     samples: FrozenDict[str, FrozenDict[str, SampleInfo]] = attrs.field(
         factory=FrozenDict, converter=_samples
     )
 
-    def __attrs_post_init__(self) -> None:
-        check_lang(self.lang)
-        card = self.scorecard
+    @scorecard.validator
+    def _check_scorecard(self, _attribute: attrs.Attribute[Any], card: Any) -> None:
         if not isinstance(card, Scorecard):
             raise ValidationError(
                 msg=f"field 'scorecard' must be a Scorecard, got {card!r}",
@@ -179,14 +178,18 @@ class Report:
                 field="scorecard",
                 value=card,
             )
-        if not self.results:
+
+    @results.validator
+    def _check_results(self, _attribute: attrs.Attribute[Any], results: Any) -> None:
+        card = self.scorecard
+        if not results:
             raise ValidationError(
                 msg="field 'results' must hold at least one result",
                 obj="Report",
                 field="results",
                 value=(),
             )
-        for i, result in enumerate(self.results):
+        for i, result in enumerate(results):
             if not isinstance(result, ScorecardResult):
                 raise ValidationError(
                     msg=f"results[{i}] must be a ScorecardResult, got {result!r}",
@@ -214,16 +217,27 @@ class Report:
                     subject=result.subject,
                     value=result.fingerprint,
                 )
-        if self.period is not None and (not isinstance(self.period, str) or not self.period):
+
+    @period.validator
+    def _check_period(self, _attribute: attrs.Attribute[Any], period: Any) -> None:
+        if period is not None and (not isinstance(period, str) or not period):
             raise ValidationError(
-                msg=f"field 'period' must be a non-empty string or None, got {self.period!r}",
+                msg=f"field 'period' must be a non-empty string or None, got {period!r}",
                 obj="Report",
                 field="period",
-                value=self.period,
+                value=period,
             )
+
+    @lang.validator
+    def _check_lang(self, _attribute: attrs.Attribute[Any], lang: Any) -> None:
+        check_lang(lang)
+
+    @samples.validator
+    def _check_samples(self, _attribute: attrs.Attribute[Any], samples: Any) -> None:
+        card = self.scorecard
         subjects = {r.subject for r in self.results}
         keys = {i.key for i in card.indicators}
-        for subject, row in self.samples.items():
+        for subject, row in samples.items():
             if subject not in subjects:
                 raise ValidationError(
                     msg=f"samples name subject {subject!r}, which has no result",

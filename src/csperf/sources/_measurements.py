@@ -102,6 +102,10 @@ def _empty_rejected() -> RejectedRecords:
     return RejectedRecords()
 
 
+def _subjects(measurements: Measurements) -> tuple[str, ...]:
+    return tuple(measurements.values)
+
+
 @attrs.frozen(kw_only=True)
 class Measurements:
     """A subject × metric table for one period: what a scorecard reads.
@@ -141,43 +145,59 @@ class Measurements:
         ({'customer_satisfaction': 0.92}, {'subject': ['north', 'south'], 'customer_satisfaction': [0.92, None]})
     """  # noqa: E501
 
-    period: Period | None = None
-    level: str = "agent"
+    period: Period | None = attrs.field(default=None)
+    level: str = attrs.field(default="agent")
     metrics: tuple[str, ...] = attrs.field(converter=_metrics)
     values: FrozenDict[str, FrozenDict[str, MetricValue]] = attrs.field(converter=_values)
     rejected: RejectedRecords = attrs.field(factory=_empty_rejected)
-    source: str | None = None
-    subjects: tuple[str, ...] = attrs.field(init=False)
+    source: str | None = attrs.field(default=None)
+    subjects: tuple[str, ...] = attrs.field(
+        init=False, default=attrs.Factory(_subjects, takes_self=True)
+    )
 
-    def __attrs_post_init__(self) -> None:
-        if self.period is not None and not isinstance(self.period, Period):
+    @period.validator
+    def _check_period(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and not isinstance(value, Period):
             raise ValidationError(
-                msg=f"field 'period' must be a Period or None, got {self.period!r}",
+                msg=f"field 'period' must be a Period or None, got {value!r}",
                 obj="Measurements",
                 field="period",
-                value=self.period,
+                value=value,
             )
-        if self.level not in LEVELS:
+
+    @level.validator
+    def _check_level(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value not in LEVELS:
             raise ValidationError(
-                msg=f"field 'level' must be one of {', '.join(LEVELS)}, got {self.level!r}",
+                msg=f"field 'level' must be one of {', '.join(LEVELS)}, got {value!r}",
                 obj="Measurements",
                 field="level",
-                value=self.level,
+                value=value,
             )
-        if not isinstance(self.rejected, RejectedRecords):
+
+    @rejected.validator
+    def _check_rejected(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, RejectedRecords):
             raise ValidationError(
-                msg=f"field 'rejected' must be a RejectedRecords report, got {self.rejected!r}",
+                msg=f"field 'rejected' must be a RejectedRecords report, got {value!r}",
                 obj="Measurements",
                 field="rejected",
-                value=self.rejected,
+                value=value,
             )
-        if self.source is not None and (not isinstance(self.source, str) or not self.source):
+
+    @source.validator
+    def _check_source(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and (not isinstance(value, str) or not value):
             raise ValidationError(
-                msg=f"field 'source' must be a non-empty string or None, got {self.source!r}",
+                msg=f"field 'source' must be a non-empty string or None, got {value!r}",
                 obj="Measurements",
                 field="source",
-                value=self.source,
+                value=value,
             )
+
+    @subjects.validator
+    def _check_rows(self, _attribute: attrs.Attribute[Any], _value: object) -> None:
+        """Every subject's row has exactly the metrics."""
         expected = set(self.metrics)
         for subject, row in self.values.items():
             if set(row) != expected:
@@ -199,7 +219,6 @@ class Measurements:
                     subject=subject,
                     value=missing or extra,
                 )
-        object.__setattr__(self, "subjects", tuple(self.values))
 
     # -- reading --------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import enum
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -93,6 +93,18 @@ def _date(value: Any) -> datetime.date | None:
     )
 
 
+def _is_intensity(value: Any) -> bool:
+    """A real number (not a boolean) from 0 to 1."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    return bool(0 <= cast(float, value) <= 1)  # an int, Fraction... compares as it is
+
+
+def _intensity(value: Any) -> Any:
+    """An intensity as a float; anything else as given, for the validator to name."""
+    return float(value) if _is_intensity(value) else value
+
+
 @attrs.frozen
 class SwotFactor:
     """One finding of a SWOT analysis and the weight it bears on.
@@ -114,33 +126,34 @@ class SwotFactor:
     """
 
     kind: SwotKind = attrs.field(converter=_kind)
-    target: str
-    reason: str
-    intensity: float = 1.0
+    target: str = attrs.field()
+    reason: str = attrs.field()
+    intensity: float = attrs.field(default=1.0, converter=_intensity)
     expires: datetime.date | None = attrs.field(default=None, converter=_date)
 
-    def __attrs_post_init__(self) -> None:
-        check_key("SwotFactor", "target", self.target)
-        if not isinstance(self.reason, str) or not self.reason.strip():
+    @target.validator
+    def _check_target(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        check_key("SwotFactor", "target", value)
+
+    @reason.validator
+    def _check_reason(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or not value.strip():
             raise ValidationError(
                 msg="field 'reason' must be a non-empty text",
                 obj=f"SwotFactor {self.target!r}",
                 field="reason",
-                value=self.reason,
+                value=value,
             )
-        intensity = self.intensity
-        if (
-            isinstance(intensity, bool)
-            or not isinstance(intensity, numbers.Real)
-            or not 0 <= intensity <= 1
-        ):
+
+    @intensity.validator
+    def _check_intensity(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not _is_intensity(value):
             raise ValidationError(
-                msg=f"field 'intensity' must be a number from 0 to 1, got {intensity!r}",
+                msg=f"field 'intensity' must be a number from 0 to 1, got {value!r}",
                 obj=f"SwotFactor {self.target!r}",
                 field="intensity",
-                value=intensity,
+                value=value,
             )
-        object.__setattr__(self, "intensity", float(intensity))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SwotFactor:
