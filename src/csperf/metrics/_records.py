@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -32,16 +32,13 @@ import attrs
 
 from csperf._cells import COLUMN, DOMAIN, WHOLE, ColumnType
 from csperf._frozen import FrozenDict
-from csperf.errors import ValidationError
+from csperf.errors import Reason, ValidationError
 from csperf.metrics._checks import (
     check_aware,
     check_bool,
     check_id,
     check_integer,
     check_name,
-    check_optional_aware,
-    check_optional_bool,
-    check_optional_id,
     check_real,
     fail,
 )
@@ -66,12 +63,18 @@ _TS: Mapping[str, ColumnType] = FrozenDict({COLUMN: "ts"})
 _BOOL: Mapping[str, ColumnType] = FrozenDict({COLUMN: "bool"})
 
 
-def _number(domain: ValueDomain, *, whole: bool = False) -> Mapping[str, Any]:
-    """The metadata of a number field: its column type, value domain and wholeness."""
-    return FrozenDict({COLUMN: "real", DOMAIN: domain, WHOLE: whole})
+_REASON = "csperf.reason"
+"""Metadata key: the :class:`~csperf.errors.Reason` of a number outside its domain."""
 
 
-_DURATION = _number(NON_NEGATIVE)
+def _number(
+    domain: ValueDomain, *, whole: bool = False, reason: Reason = Reason.OFF_SCALE
+) -> Mapping[str, Any]:
+    """The metadata of a number field: its column type, value domain, wholeness, reason."""
+    return FrozenDict({COLUMN: "real", DOMAIN: domain, WHOLE: whole, _REASON: reason})
+
+
+_DURATION = _number(NON_NEGATIVE, reason=Reason.NEGATIVE_DURATION)
 
 
 @functools.cache
@@ -93,8 +96,44 @@ def limits(record_type: type, field: str) -> Mapping[str, Any]:
     return FrozenDict(found)
 
 
-def _set(record: Any, field: str, value: Any) -> None:
-    object.__setattr__(record, field, value)
+def _check_field(record_type: type, field: attrs.Attribute[Any], value: Any) -> Any:
+    """One field's value checked against its metadata (column type, domain), normalised.
+
+    A field whose default is None may be None. The checks are those of
+    :mod:`csperf.metrics._checks`; the error names the record type and the field.
+    """
+    if value is None and field.default is None:
+        return None
+    obj, name = record_type.__name__, field.name
+    column = field.metadata[COLUMN]
+    if column == "name":
+        return check_name(obj, name, value)
+    if column == "id":
+        return check_id(obj, name, value)
+    if column == "ts":
+        return check_aware(obj, name, value)
+    if column == "bool":
+        return check_bool(obj, name, value)
+    reason = field.metadata[_REASON]
+    if field.metadata[WHOLE]:
+        return check_integer(obj, name, value, **limits(record_type, name), reason=reason)
+    return check_real(obj, name, value, **limits(record_type, name), reason=reason)
+
+
+def _checked_field(value: Any, record: Any, field: attrs.Attribute[Any]) -> Any:
+    return _check_field(type(record), field, value)
+
+
+_CHECKED: attrs.Converter[Any, Any] = attrs.Converter(
+    _checked_field, takes_self=True, takes_field=True
+)
+"""The converter of a record field: :func:`_check_field`, so fields are checked in order."""
+
+
+def _checker(record_type: type) -> Callable[[str, Any], Any]:
+    """``check(name, value)``: :func:`_check_field` by field name, for a record's own order."""
+    fields = attrs.fields_dict(record_type)
+    return lambda name, value: _check_field(record_type, fields[name], value)
 
 
 def _seconds(start: datetime, end: datetime) -> float:
@@ -102,7 +141,7 @@ def _seconds(start: datetime, end: datetime) -> float:
     return (end.astimezone(timezone.utc) - start.astimezone(timezone.utc)).total_seconds()
 
 
-@attrs.frozen
+@attrs.frozen(init=False)
 class Ticket:
     """One customer contact: a ticket, chat, e-mail or call.
 
@@ -158,19 +197,40 @@ class Ticket:
     hold_seconds: float | None = attrs.field(default=None, metadata=_DURATION)
     acw_seconds: float | None = attrs.field(default=None, metadata=_DURATION)
 
-    def __attrs_post_init__(self) -> None:
+    def __init__(
+        self,
+        id: str | int,
+        agent: str,
+        channel: str,
+        created_at: datetime,
+        first_response_at: datetime | None = None,
+        resolved_at: datetime | None = None,
+        final_resolved_at: datetime | None = None,
+        reopened: bool = False,
+        complaint: bool = False,
+        customer: str | int | None = None,
+        wait_seconds: float | None = None,
+        answered: bool | None = None,
+        abandoned: bool | None = None,
+        talk_seconds: float | None = None,
+        hold_seconds: float | None = None,
+        acw_seconds: float | None = None,
+    ) -> None:
+        # The checks run in this order, not the fields': the first fault found is the row's
+        # reason, and the SQL checks of csperf.sources report the same one. ``answered`` and
+        # ``abandoned`` complete each other, so neither is known before both are read.
         obj = "Ticket"
-        _set(self, "id", check_id(obj, "id", self.id))
-        _set(self, "agent", check_name(obj, "agent", self.agent))
-        _set(self, "channel", check_name(obj, "channel", self.channel))
-        created = check_aware(obj, "created_at", self.created_at)
-        first = check_optional_aware(obj, "first_response_at", self.first_response_at)
-        resolved = check_optional_aware(obj, "resolved_at", self.resolved_at)
-        final = check_optional_aware(obj, "final_resolved_at", self.final_resolved_at)
-        reopened = check_bool(obj, "reopened", self.reopened)
-        _set(self, "reopened", reopened)
-        _set(self, "complaint", check_bool(obj, "complaint", self.complaint))
-        _set(self, "customer", check_optional_id(obj, "customer", self.customer))
+        check = _checker(type(self))
+        id = check("id", id)
+        agent = check("agent", agent)
+        channel = check("channel", channel)
+        created = check("created_at", created_at)
+        first = check("first_response_at", first_response_at)
+        resolved = check("resolved_at", resolved_at)
+        final = check("final_resolved_at", final_resolved_at)
+        reopened = check("reopened", reopened)
+        complaint = check("complaint", complaint)
+        customer = check("customer", customer)
         if first is not None and first < created:
             raise fail(
                 obj,
@@ -212,18 +272,12 @@ class Ticket:
                     "inconsistent",
                     "may differ from resolved_at only for a reopened contact",
                 )
-        for field in ("wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds"):
-            value = getattr(self, field)
-            if value is not None:
-                _set(
-                    self,
-                    field,
-                    check_real(
-                        obj, field, value, **limits(Ticket, field), reason="negative_duration"
-                    ),
-                )
-        answered = check_optional_bool(obj, "answered", self.answered)
-        abandoned = check_optional_bool(obj, "abandoned", self.abandoned)
+        wait_seconds = check("wait_seconds", wait_seconds)
+        talk_seconds = check("talk_seconds", talk_seconds)
+        hold_seconds = check("hold_seconds", hold_seconds)
+        acw_seconds = check("acw_seconds", acw_seconds)
+        answered = check("answered", answered)
+        abandoned = check("abandoned", abandoned)
         if answered is not None and abandoned is None:
             abandoned = not answered
         elif abandoned is not None and answered is None:
@@ -237,7 +291,7 @@ class Ticket:
                     "inconsistent",
                     f"must be the opposite of answered={answered} for a call",
                 )
-            if self.wait_seconds is None:
+            if wait_seconds is None:
                 raise fail(
                     obj,
                     "wait_seconds",
@@ -245,8 +299,24 @@ class Ticket:
                     "missing_field",
                     "is required for a call (answered or abandoned given)",
                 )
-        _set(self, "answered", answered)
-        _set(self, "abandoned", abandoned)
+        self.__attrs_init__(
+            id,
+            agent,
+            channel,
+            created,
+            first,
+            resolved,
+            final,
+            reopened,
+            complaint,
+            customer,
+            wait_seconds,
+            answered,
+            abandoned,
+            talk_seconds,
+            hold_seconds,
+            acw_seconds,
+        )
 
     @property
     def is_call(self) -> bool:
@@ -309,28 +379,28 @@ class SurveyAnswer:
         4
     """
 
-    agent: str = attrs.field(metadata=_NAME)
-    contact_id: str | int = attrs.field(metadata=_ID)
-    submitted_at: datetime = attrs.field(metadata=_TS)
-    csat: int | None = attrs.field(default=None, metadata=_number(ValueDomain(1, 5), whole=True))
-    nps: int | None = attrs.field(default=None, metadata=_number(ValueDomain(0, 10), whole=True))
+    agent: str = attrs.field(converter=_CHECKED, metadata=_NAME)  # type: ignore[misc]
+    contact_id: str | int = attrs.field(converter=_CHECKED, metadata=_ID)  # type: ignore[misc]
+    submitted_at: datetime = attrs.field(converter=_CHECKED, metadata=_TS)  # type: ignore[misc]
+    csat: int | None = attrs.field(
+        default=None,
+        converter=_CHECKED,  # type: ignore[misc]
+        metadata=_number(ValueDomain(1, 5), whole=True),
+    )
+    nps: int | None = attrs.field(
+        default=None,
+        converter=_CHECKED,  # type: ignore[misc]
+        metadata=_number(ValueDomain(0, 10), whole=True),
+    )
 
-    def __attrs_post_init__(self) -> None:
-        obj = "SurveyAnswer"
-        _set(self, "agent", check_name(obj, "agent", self.agent))
-        _set(self, "contact_id", check_id(obj, "contact_id", self.contact_id))
-        check_aware(obj, "submitted_at", self.submitted_at)
-        if self.csat is None and self.nps is None:
-            raise fail(obj, "csat", None, "missing_field", "or nps must be given")
-        if self.csat is not None:
-            _set(
-                self, "csat", check_integer(obj, "csat", self.csat, **limits(SurveyAnswer, "csat"))
-            )
-        if self.nps is not None:
-            _set(self, "nps", check_integer(obj, "nps", self.nps, **limits(SurveyAnswer, "nps")))
+    @nps.validator
+    def _check_answer(self, _attribute: attrs.Attribute[Any], nps: int | None) -> None:
+        """At least one of csat and nps is given."""
+        if self.csat is None and nps is None:
+            raise fail("SurveyAnswer", "csat", None, "missing_field", "or nps must be given")
 
 
-@attrs.frozen
+@attrs.frozen(init=False)
 class QaReview:
     """A quality-assurance review of one contact against the script's checklist.
 
@@ -355,19 +425,24 @@ class QaReview:
     critical_failed: bool = attrs.field(default=False, metadata=_BOOL)
     id: str | int | None = attrs.field(default=None, metadata=_ID)
 
-    def __attrs_post_init__(self) -> None:
+    def __init__(
+        self,
+        agent: str,
+        reviewed_at: datetime,
+        checks_passed: int,
+        checks_applicable: int,
+        critical_failed: bool = False,
+        id: str | int | None = None,
+    ) -> None:
+        # The checks run in this order, not the fields' (checks_applicable before
+        # checks_passed): the first fault found is the row's reason, and the SQL checks of
+        # csperf.sources report the same one.
         obj = "QaReview"
-        _set(self, "agent", check_name(obj, "agent", self.agent))
-        check_aware(obj, "reviewed_at", self.reviewed_at)
-        applicable = check_integer(
-            obj,
-            "checks_applicable",
-            self.checks_applicable,
-            **limits(QaReview, "checks_applicable"),
-        )
-        passed = check_integer(
-            obj, "checks_passed", self.checks_passed, **limits(QaReview, "checks_passed")
-        )
+        check = _checker(type(self))
+        agent = check("agent", agent)
+        reviewed_at = check("reviewed_at", reviewed_at)
+        applicable = check("checks_applicable", checks_applicable)
+        passed = check("checks_passed", checks_passed)
         if passed > applicable:
             raise fail(
                 obj,
@@ -376,10 +451,9 @@ class QaReview:
                 "off_scale",
                 f"must not exceed checks_applicable {applicable}",
             )
-        _set(self, "checks_applicable", applicable)
-        _set(self, "checks_passed", passed)
-        _set(self, "critical_failed", check_bool(obj, "critical_failed", self.critical_failed))
-        _set(self, "id", check_optional_id(obj, "id", self.id))
+        critical_failed = check("critical_failed", critical_failed)
+        id = check("id", id)
+        self.__attrs_init__(agent, reviewed_at, passed, applicable, critical_failed, id)
 
     @property
     def score(self) -> float:
@@ -465,15 +539,9 @@ class KnowledgeTest:
         score: The score, 0–100.
     """
 
-    agent: str = attrs.field(metadata=_NAME)
-    taken_at: datetime = attrs.field(metadata=_TS)
-    score: float = attrs.field(metadata=_number(ValueDomain(0, 100)))
-
-    def __attrs_post_init__(self) -> None:
-        obj = "KnowledgeTest"
-        _set(self, "agent", check_name(obj, "agent", self.agent))
-        check_aware(obj, "taken_at", self.taken_at)
-        _set(self, "score", check_real(obj, "score", self.score, **limits(KnowledgeTest, "score")))
+    agent: str = attrs.field(converter=_CHECKED, metadata=_NAME)  # type: ignore[misc]
+    taken_at: datetime = attrs.field(converter=_CHECKED, metadata=_TS)  # type: ignore[misc]
+    score: float = attrs.field(converter=_CHECKED, metadata=_number(ValueDomain(0, 100)))  # type: ignore[misc]
 
 
 @attrs.frozen
@@ -487,17 +555,10 @@ class PeerRating:
         score: The rating, 1–5 (fractions allowed).
     """
 
-    rater: str = attrs.field(metadata=_NAME)
-    ratee: str = attrs.field(metadata=_NAME)
-    rated_at: datetime = attrs.field(metadata=_TS)
-    score: float = attrs.field(metadata=_number(ValueDomain(1, 5)))
-
-    def __attrs_post_init__(self) -> None:
-        obj = "PeerRating"
-        _set(self, "rater", check_name(obj, "rater", self.rater))
-        _set(self, "ratee", check_name(obj, "ratee", self.ratee))
-        check_aware(obj, "rated_at", self.rated_at)
-        _set(self, "score", check_real(obj, "score", self.score, **limits(PeerRating, "score")))
+    rater: str = attrs.field(converter=_CHECKED, metadata=_NAME)  # type: ignore[misc]
+    ratee: str = attrs.field(converter=_CHECKED, metadata=_NAME)  # type: ignore[misc]
+    rated_at: datetime = attrs.field(converter=_CHECKED, metadata=_TS)  # type: ignore[misc]
+    score: float = attrs.field(converter=_CHECKED, metadata=_number(ValueDomain(1, 5)))  # type: ignore[misc]
 
     @property
     def is_self_rating(self) -> bool:
@@ -518,17 +579,10 @@ class SharingItem:
         id: Identifier of the item, unique among items when given, or None.
     """
 
-    agent: str = attrs.field(metadata=_NAME)
-    due_at: datetime = attrs.field(metadata=_TS)
-    shared_at: datetime | None = attrs.field(default=None, metadata=_TS)
-    id: str | int | None = attrs.field(default=None, metadata=_ID)
-
-    def __attrs_post_init__(self) -> None:
-        obj = "SharingItem"
-        _set(self, "agent", check_name(obj, "agent", self.agent))
-        check_aware(obj, "due_at", self.due_at)
-        check_optional_aware(obj, "shared_at", self.shared_at)
-        _set(self, "id", check_optional_id(obj, "id", self.id))
+    agent: str = attrs.field(converter=_CHECKED, metadata=_NAME)  # type: ignore[misc]
+    due_at: datetime = attrs.field(converter=_CHECKED, metadata=_TS)  # type: ignore[misc]
+    shared_at: datetime | None = attrs.field(default=None, converter=_CHECKED, metadata=_TS)  # type: ignore[misc]
+    id: str | int | None = attrs.field(default=None, converter=_CHECKED, metadata=_ID)  # type: ignore[misc]
 
     @property
     def on_time(self) -> bool:
@@ -548,22 +602,19 @@ class RosterEntry:
         valid_to: End of validity (exclusive), or None for "until further notice".
     """
 
-    agent: str = attrs.field(metadata=_NAME)
-    team: str = attrs.field(metadata=_NAME)
-    manager: str = attrs.field(metadata=_NAME)
-    valid_from: datetime | None = attrs.field(default=None, metadata=_TS)
-    valid_to: datetime | None = attrs.field(default=None, metadata=_TS)
+    agent: str = attrs.field(converter=_CHECKED, metadata=_NAME)  # type: ignore[misc]
+    team: str = attrs.field(converter=_CHECKED, metadata=_NAME)  # type: ignore[misc]
+    manager: str = attrs.field(converter=_CHECKED, metadata=_NAME)  # type: ignore[misc]
+    valid_from: datetime | None = attrs.field(default=None, converter=_CHECKED, metadata=_TS)  # type: ignore[misc]
+    valid_to: datetime | None = attrs.field(default=None, converter=_CHECKED, metadata=_TS)  # type: ignore[misc]
 
-    def __attrs_post_init__(self) -> None:
-        obj = "RosterEntry"
-        _set(self, "agent", check_name(obj, "agent", self.agent))
-        _set(self, "team", check_name(obj, "team", self.team))
-        _set(self, "manager", check_name(obj, "manager", self.manager))
-        start = check_optional_aware(obj, "valid_from", self.valid_from)
-        end = check_optional_aware(obj, "valid_to", self.valid_to)
+    @valid_to.validator
+    def _check_validity(self, _attribute: attrs.Attribute[Any], end: datetime | None) -> None:
+        """The validity ends after it starts."""
+        start = self.valid_from
         if start is not None and end is not None and not start < end:
             raise fail(
-                obj,
+                "RosterEntry",
                 "valid_to",
                 end,
                 "inconsistent",
