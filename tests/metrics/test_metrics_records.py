@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import pickle
 from collections import namedtuple
 from datetime import datetime, timedelta, timezone
@@ -380,3 +381,15 @@ def test_merge_reports():
         3,
         {"duplicate": 2, "off_scale": 1},
     )
+
+
+@pytest.mark.parametrize("record_type", [Ticket, QaReview])
+def test_a_record_with_its_own_init_takes_its_fields_in_order_with_their_defaults(record_type):
+    # Ticket and QaReview check in their own order in __init__ (then __attrs_init__): its
+    # parameters must stay the attrs fields, in field order, with the same defaults.
+    parameters = list(inspect.signature(record_type.__init__).parameters.values())[1:]
+    fields = attrs.fields(record_type)
+    assert [p.name for p in parameters] == [f.name for f in fields]
+    for parameter, field in zip(parameters, fields):
+        expected = inspect.Parameter.empty if field.default is attrs.NOTHING else field.default
+        assert parameter.default == expected, field.name
