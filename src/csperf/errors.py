@@ -29,7 +29,10 @@ import enum
 import json
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, TypeVar
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = [
     "ConfigError",
@@ -157,6 +160,36 @@ class Reason(str, enum.Enum):
 
     def __format__(self, spec: str) -> str:
         return format(str(self.value), spec)
+
+
+class _Common(TypedDict, total=False):
+    """The keyword arguments every error takes besides ``msg`` (see :class:`CsperfError`)."""
+
+    obj: str | None
+    field: FieldLike
+    subject: object
+    value: object
+    outer: Iterable[str]
+
+
+class _RecordArgs(_Common, total=False):
+    """The arguments of :class:`ValidationError`: the common ones and a record check's."""
+
+    position: int | None
+    reason: Reason | str | None
+
+
+class _FileArgs(_RecordArgs, total=False):
+    """The arguments of :class:`MeasurementError`: a record's and the file it was read from."""
+
+    path: str | None
+    line: int | None
+    source: str | None
+
+
+def _where(source: str, line: int | None) -> str:
+    """``source`` or ``source:line``: where in a file an error is."""
+    return source if line is None else f"{source}:{line}"
 
 
 def _rebuild(cls: type[_E], arguments: dict[str, Any]) -> _E:
@@ -299,15 +332,11 @@ class ValidationError(CsperfError, ValueError):
         self,
         msg: str,
         *,
-        obj: str | None = None,
-        field: FieldLike = None,
-        subject: object = None,
-        value: object = None,
-        outer: Iterable[str] = (),
         position: int | None = None,
         reason: Reason | str | None = None,
+        **common: Unpack[_Common],
     ) -> None:
-        super().__init__(msg, obj=obj, field=field, subject=subject, value=value, outer=outer)
+        super().__init__(msg, **common)
         self.position = position
         self.reason = None if reason is None else Reason(reason)
 
@@ -360,24 +389,9 @@ class InconsistentJudgementsError(WeightingError):
         pair: tuple[str, str] | None = None,
         lambda_max: float | None = None,
         keys: Iterable[str] = (),
-        obj: str | None = None,
-        field: FieldLike = None,
-        subject: object = None,
-        value: object = None,
-        outer: Iterable[str] = (),
-        position: int | None = None,
-        reason: Reason | str | None = None,
+        **rest: Unpack[_RecordArgs],
     ) -> None:
-        super().__init__(
-            msg,
-            obj=obj,
-            field=field,
-            subject=subject,
-            value=value,
-            outer=outer,
-            position=position,
-            reason=reason,
-        )
+        super().__init__(msg, **rest)
         self.consistency_ratio = consistency_ratio
         self.max_cr = max_cr
         self.pair = None if pair is None else (pair[0], pair[1])
@@ -426,24 +440,9 @@ class ConfigError(ValidationError):
         path: str | None = None,
         line: int | None = None,
         source: str | None = None,
-        obj: str | None = None,
-        field: FieldLike = None,
-        subject: object = None,
-        value: object = None,
-        outer: Iterable[str] = (),
-        position: int | None = None,
-        reason: Reason | str | None = None,
+        **rest: Unpack[_RecordArgs],
     ) -> None:
-        super().__init__(
-            msg,
-            obj=obj,
-            field=field,
-            subject=subject,
-            value=value,
-            outer=outer,
-            position=position,
-            reason=reason,
-        )
+        super().__init__(msg, **rest)
         self.path = path
         self.line = line
         self.source = source
@@ -451,7 +450,7 @@ class ConfigError(ValidationError):
     def _location(self) -> list[str]:
         if self.source is None:
             return super()._location()
-        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        where = _where(self.source, self.line)
         return [where, format_key_path(self.field)] if self.field else [where]
 
 
@@ -496,13 +495,9 @@ class MeasurementError(CsperfError, ValueError):
         source: str | None = None,
         position: int | None = None,
         reason: Reason | str | None = None,
-        obj: str | None = None,
-        field: FieldLike = None,
-        subject: object = None,
-        value: object = None,
-        outer: Iterable[str] = (),
+        **common: Unpack[_Common],
     ) -> None:
-        super().__init__(msg, obj=obj, field=field, subject=subject, value=value, outer=outer)
+        super().__init__(msg, **common)
         self.path = path
         self.line = line
         self.source = source
@@ -512,7 +507,7 @@ class MeasurementError(CsperfError, ValueError):
     def _location(self) -> list[str]:
         if self.source is None:
             return super()._location()
-        return [self.source if self.line is None else f"{self.source}:{self.line}"]
+        return [_where(self.source, self.line)]
 
 
 class MissingMeasurementError(MeasurementError, KeyError):
@@ -543,30 +538,9 @@ class MissingMeasurementError(MeasurementError, KeyError):
         msg: str,
         *,
         missing: Iterable[str] = (),
-        path: str | None = None,
-        line: int | None = None,
-        source: str | None = None,
-        position: int | None = None,
-        reason: Reason | str | None = None,
-        obj: str | None = None,
-        field: FieldLike = None,
-        subject: object = None,
-        value: object = None,
-        outer: Iterable[str] = (),
+        **rest: Unpack[_FileArgs],
     ) -> None:
-        super().__init__(
-            msg,
-            path=path,
-            line=line,
-            source=source,
-            position=position,
-            reason=reason,
-            obj=obj,
-            field=field,
-            subject=subject,
-            value=value,
-            outer=outer,
-        )
+        super().__init__(msg, **rest)
         self.missing = tuple(missing)
 
 
@@ -655,12 +629,8 @@ class PluginError(CsperfError, RuntimeError):
         *,
         plugin: object = None,
         hook: str | None = None,
-        obj: str | None = None,
-        field: FieldLike = None,
-        subject: object = None,
-        value: object = None,
-        outer: Iterable[str] = (),
+        **common: Unpack[_Common],
     ) -> None:
-        super().__init__(msg, obj=obj, field=field, subject=subject, value=value, outer=outer)
+        super().__init__(msg, **common)
         self.plugin = plugin
         self.hook = hook
