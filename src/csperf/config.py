@@ -53,7 +53,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from csperf import _files
 from csperf._canonical import TYPING_ONLY, resolve_types
-from csperf._files import KeyPath, Problem, format_path, plain
+from csperf._files import KeyPath, Problem, plain
 from csperf._io import atomic_write_text
 from csperf._numbers import exact
 from csperf.dimensions import Dimension
@@ -64,6 +64,7 @@ from csperf.errors import (
     UnknownNameError,
     ValidationError,
     WeightingError,
+    format_key_path,
 )
 from csperf.grading import GradeBand, GradeScale
 from csperf.hooks.manager import get_plugin_manager
@@ -1082,7 +1083,7 @@ def dumps_scorecard(card: Scorecard, format: str = "toml") -> str:
         text = _WRITERS[fmt](card)
         text.encode("utf-8")
     except Problem as problem:
-        keys = format_path(problem.path)
+        keys = format_key_path(problem.path)
         where = f"{keys}: " if keys else ""
         raise ConfigError(
             msg=f"cannot write scorecard {card.key!r} as {fmt.upper()}: {where}{problem.message}",
