@@ -18,7 +18,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-__all__ = ["TYPING_ONLY", "canonical", "resolve_types"]
+__all__ = ["TYPING_ONLY", "CanonicalForm", "canonical", "resolve_types"]
 
 
 class _Untyped:
@@ -76,3 +76,14 @@ def _converter() -> cattrs.Converter:
 def canonical(obj: Any) -> Any:
     """The canonical, JSON-ready form of a model object (a card, an indicator, a weighting...)."""
     return _converter().unstructure(obj, type(obj))
+
+
+class CanonicalForm:
+    """Gives a model class its :meth:`to_dict`: the canonical form, from the one converter."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object's canonical content as JSON-ready data (the form a fingerprint hashes)."""
+        form: dict[str, Any] = canonical(self)
+        return form

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import numpy as np
 
+from csperf._canonical import CanonicalForm
 from csperf._keys import valid_key
 from csperf._numbers import KEYED_BOUND
 from csperf.errors import GradeError, ValidationError
@@ -33,7 +34,7 @@ def _format_bound(value: float) -> str:
 
 
 @attrs.frozen
-class GradeBand:
+class GradeBand(CanonicalForm):
     """One grade: a key, a display label and the interval of values it covers.
 
     Which end of the interval is closed is decided by the :class:`GradeScale` that holds the band.
@@ -70,10 +71,6 @@ class GradeBand:
         """The label in ``lang`` (see :func:`csperf.text.localize`)."""
         return localize(self.label, lang)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description of the band."""
-        label: Any = self.label if isinstance(self.label, str) else dict(self.label)
-        return {"key": self.key, "label": label, "lower": self.lower, "upper": self.upper}
 
 
 def _bands(value: Iterable[GradeBand]) -> tuple[GradeBand, ...]:
@@ -88,7 +85,7 @@ def _bands(value: Iterable[GradeBand]) -> tuple[GradeBand, ...]:
 
 
 @attrs.frozen
-class GradeScale:
+class GradeScale(CanonicalForm):
     """Contiguous grade bands without gaps or overlaps.
 
     With ``closed="left"`` (the default) every band is the half-open interval ``[lower, upper)``,
@@ -288,7 +285,3 @@ class GradeScale:
     def ordered(self) -> tuple[GradeBand, ...]:
         """The bands from the lowest interval to the highest."""
         return self._ordered
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description of the scale."""
-        return {"closed": self.closed, "bands": [b.to_dict() for b in self.bands]}

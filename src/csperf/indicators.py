@@ -7,12 +7,13 @@ from typing import Any
 
 import attrs
 
+from csperf._canonical import CanonicalForm
 from csperf._keys import check_key, valid_key
 from csperf._numbers import as_real, exact
 from csperf.errors import MeasurementError, ValidationError
 from csperf.grading import GradeBand, GradeScale
 from csperf.rules import ScoringRule
-from csperf.text import KEYED_TEXT, Text, localize, plain_text, to_text
+from csperf.text import KEYED_TEXT, Text, localize, to_text
 from csperf.units import Direction, to_direction
 
 __all__ = ["Indicator"]
@@ -56,7 +57,7 @@ def _metric(value: Any, self: Any) -> str:
 
 
 @attrs.frozen
-class Indicator:
+class Indicator(CanonicalForm):
     """One appraisal indicator: what is measured, which way is better and how it scores.
 
     Attributes:
@@ -176,16 +177,3 @@ class Indicator:
             return None
         return self.standards.grade(value, subject=subject)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description of the indicator."""
-        return {
-            "key": self.key,
-            "name": plain_text(self.name),
-            "dimension": self.dimension,
-            "direction": self.direction.value,
-            "scoring": self.scoring.to_dict(),
-            "unit": self.unit,
-            "standards": None if self.standards is None else self.standards.to_dict(),
-            "metric": self.metric,
-            "description": plain_text(self.description),
-        }

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from csperf._canonical import canonical
+from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf._keys import valid_key
 from csperf._numbers import KEYED_REAL, exact, positive, round_half_up
@@ -110,7 +110,7 @@ def _default_scale() -> GradeScale:
 
 
 @attrs.frozen
-class Scorecard:
+class Scorecard(CanonicalForm):
     """An appraisal form: dimensions, indicators, weights, grades and scoring policy.
 
     Attributes:
@@ -295,11 +295,6 @@ class Scorecard:
                     )
 
     # -- identity -------------------------------------------------------------------------
-
-    def to_dict(self) -> dict[str, Any]:
-        """The card's canonical content as JSON-ready data (what :attr:`fingerprint` hashes)."""
-        result: dict[str, Any] = canonical(self)
-        return result
 
     def _fingerprint(self) -> str:
         canonical = json.dumps(

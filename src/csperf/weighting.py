@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf._numbers import as_real, exact
 from csperf.errors import WeightingError
@@ -87,7 +88,7 @@ def _indicators(value: Any) -> FrozenDict[str, FrozenDict[str, float]]:
 
 
 @attrs.frozen
-class Weighting:
+class Weighting(CanonicalForm):
     r"""Weights on two levels.
 
     ``dimensions`` maps each dimension key to its weight; ``indicators`` maps each dimension key
@@ -260,11 +261,4 @@ class Weighting:
                 d: {k: float(exact(v) * 100) for k, v in inner.items()}
                 for d, inner in self.indicators.items()
             },
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description: ``{"dimensions": {...}, "indicators": {...}}``."""
-        return {
-            "dimensions": dict(self.dimensions),
-            "indicators": {d: dict(inner) for d, inner in self.indicators.items()},
         }
