@@ -32,7 +32,6 @@ import inspect
 import json
 import math
 import os
-import re
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -150,33 +149,6 @@ def _format_of(path: str | os.PathLike[str], format: str | None) -> str:
     return _SUFFIXES[suffix]
 
 
-_FIELD_PART = re.compile(
-    r"""\.?(?P<name>[A-Za-z_]\w*)|\[(?P<index>\d+)\]"""
-    r"""|\[(?P<quoted>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\]"""
-)
-
-
-def _field_path(field: Any) -> KeyPath:
-    """The key path below the object being built that a model error's ``field`` names.
-
-    A tuple is a key path already. A string is the model's spelling of one (``points[1][0]``,
-    ``dimensions['speed']``, a weight strategy's ``dimensions.speed``); anything else gives the
-    object itself. (The string form goes when the model's errors carry key paths.)
-    """
-    if isinstance(field, tuple):
-        return field
-    parts: list[str | int] = []
-    pos = 0
-    while isinstance(field, str) and pos < len(field):
-        match = _FIELD_PART.match(field, pos)
-        if match is None:
-            return ()
-        quoted = match["quoted"]
-        parts.append(match["name"] or (int(match["index"]) if match["index"] else quoted[1:-1]))
-        pos = match.end()
-    return tuple(parts)
-
-
 def _model_problem(exc: ValidationError) -> Problem:
     """A model error as a Problem at the key path its field names."""
     message, field = exc.message, exc.field
@@ -187,7 +159,7 @@ def _model_problem(exc: ValidationError) -> Problem:
         if keys and f": {keys}: " in message:  # the key path is shown once
             head, _, tail = message.partition(f": {keys}: ")
             message = f"{head}: {tail}"
-    return Problem(_field_path(field), message, value=exc.value, cause=exc)
+    return Problem(field, message, value=exc.value, cause=exc)
 
 
 def _problem(exc: BaseException) -> Problem:
