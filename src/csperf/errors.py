@@ -313,11 +313,7 @@ class ValidationError(CsperfError, ValueError):
 
     Args:
         msg: What is wrong.
-        obj: The object at fault.
-        field: The key path of the field at fault.
-        subject: The appraised subject concerned.
-        value: The offending value.
-        outer: The enclosing objects.
+        **common: ``obj``, ``field``, ``subject``, ``value``, ``outer`` (see :class:`CsperfError`).
         position: The 0-based position of the input row, for a record check.
         reason: Why a record check refused the row (a :class:`Reason` or its code).
 
@@ -355,13 +351,8 @@ class InconsistentJudgementsError(WeightingError):
         pair: The most inconsistent pair of keys ``(a, b)``.
         lambda_max: The principal eigenvalue of the matrix.
         keys: The keys of the matrix rows, in order.
-        obj: The object at fault.
-        field: The key path of the part at fault.
-        subject: The appraised subject concerned.
-        value: The offending value.
-        outer: The enclosing objects.
-        position: The 0-based position of the input row, for a record check.
-        reason: Why a record check refused the row (a :class:`Reason` or its code).
+        **rest: ``position``, ``reason`` and the arguments every error takes, as for
+            :class:`ValidationError`.
 
     Attributes:
         consistency_ratio: The consistency ratio found.
@@ -410,13 +401,8 @@ class ConfigError(ValidationError):
         path: The file concerned, when there is one.
         line: The 1-based line in the file, when known.
         source: What the message calls the file or text (its name, or ``"<string>"``).
-        obj: The object at fault.
-        field: The key path of the part at fault.
-        subject: The appraised subject concerned.
-        value: The offending value.
-        outer: The enclosing objects.
-        position: The 0-based position of the input row, for a record check.
-        reason: Why a record check refused the row (a :class:`Reason` or its code).
+        **rest: ``position``, ``reason`` and the arguments every error takes, as for
+            :class:`ValidationError`.
 
     Attributes:
         path: The file concerned, or None.
@@ -470,11 +456,7 @@ class MeasurementError(CsperfError, ValueError):
         source: What the message calls that file.
         position: The 0-based position of the input row, for a record check.
         reason: Why a record check refused the row (a :class:`Reason` or its code).
-        obj: The object at fault.
-        field: The key path of the part at fault.
-        subject: The appraised subject concerned.
-        value: The offending value.
-        outer: The enclosing objects.
+        **common: ``obj``, ``field``, ``subject``, ``value``, ``outer`` (see :class:`CsperfError`).
 
     Attributes:
         path: The file concerned, or None.
@@ -516,16 +498,8 @@ class MissingMeasurementError(MeasurementError, KeyError):
     Args:
         msg: What is wrong.
         missing: The names of the missing measurements.
-        path: The file the measurement was read from, when there is one.
-        line: The 1-based line in the file.
-        source: What the message calls the file.
-        position: The 0-based position of the input row.
-        reason: Why a record check refused the row.
-        obj: The object at fault.
-        field: The key path of the part at fault.
-        subject: The appraised subject concerned.
-        value: The offending value.
-        outer: The enclosing objects.
+        **rest: ``path``, ``line``, ``source``, ``position``, ``reason`` and the arguments every
+            error takes, as for :class:`MeasurementError`.
 
     Attributes:
         missing: The names of the missing measurements.
@@ -610,11 +584,7 @@ class PluginError(CsperfError, RuntimeError):
         msg: What is wrong.
         plugin: The plugin at fault: its name (the names, for a clash) or the plugin object.
         hook: The hook concerned, when there is one.
-        obj: The object at fault.
-        field: The key path of the part at fault.
-        subject: The appraised subject concerned.
-        value: The offending value.
-        outer: The enclosing objects.
+        **common: ``obj``, ``field``, ``subject``, ``value``, ``outer`` (see :class:`CsperfError`).
 
     Attributes:
         plugin: The plugin at fault, or None.
