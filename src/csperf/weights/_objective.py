@@ -13,6 +13,7 @@ import numpy as np
 from csperf._frozen import FrozenDict
 from csperf.errors import MeasurementError, WeightingError
 from csperf.units import Direction
+from csperf.weighting import key_mismatch
 from csperf.weights._common import check_keys, normalised
 
 if TYPE_CHECKING:
@@ -128,17 +129,11 @@ def _directions(directions: Any, names: tuple[str, ...], obj: str) -> list[Direc
     if isinstance(directions, (Direction, str)):
         given: list[Any] = [directions] * len(names)
     elif isinstance(directions, Mapping):
-        missing = [k for k in names if k not in directions]
-        extra = [k for k in directions if k not in names]
-        if missing or extra:
-            parts = []
-            if missing:
-                parts.append(f"no direction for {', '.join(missing)}")
-            if extra:
-                parts.append(f"directions for unknown indicator(s) {', '.join(map(str, extra))}")
-            raise WeightingError(
-                msg=f"{'; '.join(parts)}", obj=obj, field="directions", value=missing or extra
-            )
+        text, missing, extra = key_mismatch(
+            directions, names, "no direction for", "directions for unknown indicator(s)"
+        )
+        if text:
+            raise WeightingError(msg=text, obj=obj, field="directions", value=missing or extra)
         given = [directions[k] for k in names]
     elif isinstance(directions, Sequence) and len(directions) == len(names):
         given = list(directions)
