@@ -17,7 +17,7 @@ import numpy as np
 
 from csperf._canonical import CanonicalForm
 from csperf._keys import valid_key
-from csperf._numbers import KEYED_BOUND
+from csperf._numbers import KEYED_BOUND, must
 from csperf.errors import GradeError, ValidationError
 from csperf.text import KEYED_TEXT, Text, localize
 
@@ -72,7 +72,6 @@ class GradeBand(CanonicalForm):
         return localize(self.label, lang)
 
 
-
 def _bands(value: Iterable[GradeBand]) -> tuple[GradeBand, ...]:
     if isinstance(value, (str, bytes, Mapping)):
         raise ValidationError(
@@ -108,17 +107,9 @@ class GradeScale(CanonicalForm):
     """
 
     bands: tuple[GradeBand, ...] = attrs.field(converter=_bands)
-    closed: Literal["left", "right"] = attrs.field(default="left")
-
-    @closed.validator
-    def _check_closed(self, attribute: attrs.Attribute[str], value: Any) -> None:
-        if value not in ("left", "right"):
-            raise ValidationError(
-                msg=f"field 'closed' must be 'left' or 'right', got {value!r}",
-                obj="GradeScale",
-                field="closed",
-                value=value,
-            )
+    closed: Literal["left", "right"] = attrs.field(
+        default="left", validator=must("be 'left' or 'right'", lambda v: v in ("left", "right"))
+    )
 
     @bands.validator
     def _check_bands(self, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
