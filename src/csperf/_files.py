@@ -46,6 +46,7 @@ Lines = Callable[[KeyPath], "int | None"]
 WIDTH = 100
 """Lines of written files stay within this width where the format allows."""
 
+
 class Problem(Exception):
     """A problem found in a document at a key path (turned into ConfigError at the surface).
 

@@ -87,7 +87,6 @@ def _indicators(value: Any) -> FrozenDict[str, FrozenDict[str, float]]:
     return FrozenDict({dim: _level(inner, f"dimension {dim!r}") for dim, inner in value.items()})
 
 
-
 def key_mismatch(
     given: Iterable[Any], expected: Iterable[Any], missing: str, unknown: str
 ) -> tuple[str, list[Any], list[Any]]:
@@ -102,6 +101,7 @@ def key_mismatch(
     parts = [f"{missing} {', '.join(map(str, lost))}"] if lost else []
     parts += [f"{unknown} {', '.join(map(str, extra))}"] if extra else []
     return "; ".join(parts), lost, extra
+
 
 @attrs.frozen
 class Weighting(CanonicalForm):
