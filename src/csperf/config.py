@@ -538,12 +538,8 @@ def _document(card: Scorecard) -> dict[str, Any]:
     doc["weighting"] = {  # in the card's display order, whatever the weighting's own order
         "dimensions": {d.key: _percent(weights.dimensions[d.key]) for d in card.dimensions},
         "indicators": {
-            d.key: {
-                i.key: _percent(weights.indicators[d.key][i.key])
-                for i in card.indicators
-                if i.dimension == d.key
-            }
-            for d in card.dimensions
+            d: {i.key: _percent(weights.indicators[d][i.key]) for i in inds}
+            for d, inds in card.groups().items()
         },
     }
     return doc
@@ -690,7 +686,7 @@ def _percentages(table: dict[str, Any], card: Scorecard) -> Weighting:
     """The weighting a file writes in percent, checked against the card's parts."""
     _check_keys(table, ["dimensions", "indicators"], ["dimensions", "indicators"])
     dims = [d.key for d in card.dimensions]
-    members = {key: [i.key for i in card.indicators if i.dimension == key] for key in dims}
+    members = {d: [i.key for i in inds] for d, inds in card.groups().items()}
     with _at("dimensions"):
         dimensions = _level(table["dimensions"], dims, "dimension")
     with _at("indicators"):

@@ -313,6 +313,19 @@ class Scorecard(CanonicalForm):
         found: Dimension = self._find(self.dimensions, key, "dimension")
         return found
 
+    def groups(self) -> dict[str, tuple[Indicator, ...]]:
+        """Dimension key → the indicators of that dimension, both in the card's order.
+
+        Example:
+            >>> from csperf.templates import customer_service_manager
+            >>> [i.key for i in customer_service_manager().groups()["efficiency"]]
+            ['first_response_time', 'resolution_time']
+        """
+        return {
+            d.key: tuple(i for i in self.indicators if i.dimension == d.key)
+            for d in self.dimensions
+        }
+
     def _find(self, items: Sequence[Any], key: str, what: str) -> Any:
         for item in items:
             if item.key == key:

@@ -179,9 +179,7 @@ def _within(exc: CsperfError, prefix: str) -> CsperfError:
 
 
 def _groups(card: Scorecard) -> dict[str, list[str]]:
-    return {
-        d.key: [i.key for i in card.indicators if i.dimension == d.key] for d in card.dimensions
-    }
+    return {d: [i.key for i in inds] for d, inds in card.groups().items()}
 
 
 def _card_levels(card: Scorecard) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
