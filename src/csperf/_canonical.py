@@ -1,14 +1,17 @@
 """The canonical form of the model: JSON-ready data that a card's fingerprint hashes.
 
 One cattrs converter unstructures every model class the same way: each init field of an attrs
-class under its name, display names as strings or plain dicts, enums as their values, frozen
-mappings as dicts, tuples as lists, and a scoring rule as its own document form
+class under its name, display names as strings or plain dicts, enums as their values, dates as
+ISO text, frozen mappings as dicts, tuples as lists, and a scoring rule as its own document form
 (:meth:`ScoringRule.to_dict <csperf.ScoringRule.to_dict>`), so a plugin rule takes part like a
-built-in one. This module stands on the model's ground floor: it imports no other layer.
+built-in one. The model classes, and the results of the weight methods, get their ``to_dict``
+from it (:class:`CanonicalForm`). This module stands on the model's ground floor: it imports no
+other layer.
 """
 
 from __future__ import annotations
 
+import datetime
 import enum
 import functools
 from collections.abc import Mapping
@@ -64,6 +67,7 @@ def _converter() -> cattrs.Converter:
         lambda cls: isinstance(cls, type) and issubclass(cls, Mapping), mapping
     )
     conv.register_unstructure_hook_func(_is_enum, lambda member: member.value)
+    conv.register_unstructure_hook(datetime.date, lambda day: day.isoformat())
     for choice in (Direction, MissingPolicy):  # str enums: their value, not the member
         conv.register_unstructure_hook(choice, lambda member: member.value)
     conv.register_unstructure_hook_func(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import numpy as np
 
+from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf.errors import MeasurementError, WeightingError
 from csperf.units import Direction
@@ -207,7 +208,7 @@ def _all_constant(names: Sequence[str], obj: str) -> WeightingError:
 
 
 @attrs.frozen
-class EntropyResult:
+class EntropyResult(CanonicalForm):
     """Weights from the entropy weight method, with the figures behind them.
 
     Attributes:
@@ -224,16 +225,6 @@ class EntropyResult:
     divergence: FrozenDict[str, float]
     normalization: str
     subjects: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description of the result."""
-        return {
-            "weights": dict(self.weights),
-            "entropy": dict(self.entropy),
-            "divergence": dict(self.divergence),
-            "normalization": self.normalization,
-            "subjects": self.subjects,
-        }
 
 
 def entropy(
@@ -332,7 +323,7 @@ def entropy(
 
 
 @attrs.frozen
-class CriticResult:
+class CriticResult(CanonicalForm):
     r"""Weights from the CRITIC method, with the figures behind them.
 
     Attributes:
@@ -349,16 +340,6 @@ class CriticResult:
     correlation: FrozenDict[str, FrozenDict[str, float]]
     information: FrozenDict[str, float]
     subjects: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description of the result."""
-        return {
-            "weights": dict(self.weights),
-            "std": dict(self.std),
-            "correlation": {k: dict(v) for k, v in self.correlation.items()},
-            "information": dict(self.information),
-            "subjects": self.subjects,
-        }
 
 
 def critic(data: Any, directions: Any, *, keys: Sequence[str] | None = None) -> CriticResult:

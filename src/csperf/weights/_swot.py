@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf._keys import check_key
 from csperf._numbers import exact
@@ -94,7 +95,7 @@ def _date(value: Any) -> datetime.date | None:
 
 
 @attrs.frozen
-class SwotFactor:
+class SwotFactor(CanonicalForm):
     """One finding of a SWOT analysis and the weight it bears on.
 
     Attributes:
@@ -172,16 +173,6 @@ class SwotFactor:
                 value=dict(data),
             )
         return cls(**data)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description (the expiry as an ISO text)."""
-        return {
-            "kind": self.kind.value,
-            "target": self.target,
-            "reason": self.reason,
-            "intensity": self.intensity,
-            "expires": None if self.expires is None else self.expires.isoformat(),
-        }
 
 
 def _ranges(value: Any) -> FrozenDict[str, tuple[float, float]]:
@@ -328,7 +319,7 @@ class SwotPolicy:
 
 
 @attrs.frozen
-class SwotChange:
+class SwotChange(CanonicalForm):
     """What the SWOT adjuster did to one target.
 
     Attributes:
@@ -366,22 +357,9 @@ class SwotChange:
             return f"{self.target} {percent(self.before)} → {percent(self.after)}: {why}"
         return f"{self.target} stays at {percent(self.before)}: {why}"
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description."""
-        return {
-            "target": self.target,
-            "level": self.level,
-            "before": self.before,
-            "after": self.after,
-            "range": list(self.range),
-            "bounds": list(self.bounds),
-            "factors": [f.to_dict() for f in self.factors],
-            "note": self.note,
-        }
-
 
 @attrs.frozen
-class SwotResult:
+class SwotResult(CanonicalForm):
     """The outcome of the SWOT adjuster.
 
     Attributes:
@@ -400,16 +378,6 @@ class SwotResult:
     lines: tuple[str, ...]
     expires: datetime.date | None
     scale: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description."""
-        return {
-            "weighting": self.weighting.to_dict(),
-            "changes": [c.to_dict() for c in self.changes],
-            "lines": list(self.lines),
-            "expires": None if self.expires is None else self.expires.isoformat(),
-            "scale": self.scale,
-        }
 
 
 class _Infeasible(Exception):
