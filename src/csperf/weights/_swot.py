@@ -157,9 +157,10 @@ class SwotFactor(CanonicalForm):
                 field="kind",
                 value=data,
             )
-        known = ("kind", "target", "reason", "intensity", "expires")
+        fields = [f for f in attrs.fields(cls) if f.init]
+        known = [f.name for f in fields]
         unknown = sorted(set(data) - set(known))
-        missing = [k for k in ("kind", "target", "reason") if k not in data]
+        missing = [f.name for f in fields if f.default is attrs.NOTHING and f.name not in data]
         if unknown or missing:
             problem = (
                 f"unknown key(s) {', '.join(map(str, unknown))}"
