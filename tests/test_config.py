@@ -28,7 +28,7 @@ from csperf import (
     get_plugin_manager,
     hookimpl,
 )
-from csperf._files import Problem, format_path, parse
+from csperf._files import Problem, parse
 from csperf.config import (
     FORMATS,
     dump_scorecard,
@@ -38,6 +38,7 @@ from csperf.config import (
     loads_scorecard,
     scorecard_schema,
 )
+from csperf.errors import format_key_path
 from csperf.templates import customer_service_manager
 from strategies import examples, scorecards
 from support import ROOT
@@ -287,7 +288,7 @@ def test_each_malformed_file_gives_its_error(name, pm):
     assert error.field == (key_path or ())
     assert error.line == line
     where = str(path) if line is None else f"{path}:{line}"
-    prefix = f"{where}: {format_path(key_path)}: " if key_path else f"{where}: "
+    prefix = f"{where}: {format_key_path(key_path)}: " if key_path else f"{where}: "
     assert error.message.startswith(prefix), error.message
     assert part in error.message
 
@@ -428,10 +429,10 @@ def test_the_json_line_look_up_counts_the_items_of_arrays():
 
 def test_key_paths_are_shown_as_people_write_them():
     assert (
-        format_path(("indicators", 3, "scoring", "points", 1)) == "indicators[3].scoring.points[1]"
+        format_key_path(("indicators", 3, "scoring", "points", 1)) == "indicators[3].scoring.points[1]"
     )
-    assert format_path(("weighting", "indicators", "a b")) == 'weighting.indicators["a b"]'
-    assert format_path(()) == ""
+    assert format_key_path(("weighting", "indicators", "a b")) == 'weighting.indicators["a b"]'
+    assert format_key_path(()) == ""
 
 
 # -- templates in files ----------------------------------------------------------------------

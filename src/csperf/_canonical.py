@@ -1,14 +1,17 @@
 """The canonical form of the model: JSON-ready data that a card's fingerprint hashes.
 
 One cattrs converter unstructures every model class the same way: each init field of an attrs
-class under its name, display names as strings or plain dicts, enums as their values, frozen
-mappings as dicts, tuples as lists, and a scoring rule as its own document form
+class under its name, display names as strings or plain dicts, enums as their values, dates as
+ISO text, frozen mappings as dicts, tuples as lists, and a scoring rule as its own document form
 (:meth:`ScoringRule.to_dict <csperf.ScoringRule.to_dict>`), so a plugin rule takes part like a
-built-in one. This module stands on the model's ground floor: it imports no other layer.
+built-in one. The model classes, and the results of the weight methods, get their ``to_dict``
+from it (:class:`CanonicalForm`). This module stands on the model's ground floor: it imports no
+other layer.
 """
 
 from __future__ import annotations
 
+import datetime
 import enum
 import functools
 from collections.abc import Mapping
@@ -18,7 +21,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-__all__ = ["TYPING_ONLY", "canonical", "resolve_types"]
+__all__ = ["TYPING_ONLY", "CanonicalForm", "canonical", "resolve_types"]
 
 
 class _Untyped:
@@ -64,6 +67,7 @@ def _converter() -> cattrs.Converter:
         lambda cls: isinstance(cls, type) and issubclass(cls, Mapping), mapping
     )
     conv.register_unstructure_hook_func(_is_enum, lambda member: member.value)
+    conv.register_unstructure_hook(datetime.date, lambda day: day.isoformat())
     for choice in (Direction, MissingPolicy):  # str enums: their value, not the member
         conv.register_unstructure_hook(choice, lambda member: member.value)
     conv.register_unstructure_hook_func(
@@ -76,3 +80,14 @@ def _converter() -> cattrs.Converter:
 def canonical(obj: Any) -> Any:
     """The canonical, JSON-ready form of a model object (a card, an indicator, a weighting...)."""
     return _converter().unstructure(obj, type(obj))
+
+
+class CanonicalForm:
+    """Gives a model class its :meth:`to_dict`: the canonical form, from the one converter."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object's canonical content as JSON-ready data (the form a fingerprint hashes)."""
+        form: dict[str, Any] = canonical(self)
+        return form

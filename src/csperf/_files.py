@@ -22,6 +22,8 @@ from typing import Any
 
 import tomli_w
 
+from csperf.errors import KeyPath
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -31,7 +33,6 @@ __all__ = [
     "KeyPath",
     "Lines",
     "Problem",
-    "format_path",
     "json_text",
     "parse",
     "plain",
@@ -39,29 +40,11 @@ __all__ = [
     "yaml_text",
 ]
 
-KeyPath = tuple[str | int, ...]
-"""Where a value sits in a document: ``("indicators", 3, "scoring", "points", 1)``."""
-
 Lines = Callable[[KeyPath], "int | None"]
 """The line (from 1) of a key path, or of the nearest of its ancestors that has one."""
 
 WIDTH = 100
 """Lines of written files stay within this width where the format allows."""
-
-_BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-def format_path(path: KeyPath) -> str:
-    """``("indicators", 3, "scoring")`` → ``indicators[3].scoring``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _BARE.match(part):
-            out += f".{part}" if out else part
-        else:
-            out += f"[{json.dumps(part, ensure_ascii=False)}]"
-    return out
 
 
 class Problem(Exception):

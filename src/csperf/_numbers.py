@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -173,28 +173,39 @@ KEYED_BOUND: attrs.Converter[Any, float] = attrs.Converter(
 """Converter: a real number or an infinity; errors name the class and key."""
 
 
-def positive(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
-    """Validator: the number is above 0 (``RatioToTarget: field 'target' must be positive``)."""
-    if value <= 0:
-        obj = _name(instance)
-        raise ValidationError(
-            msg=f"field {attribute.name!r} must be positive, got {value:g}",
-            obj=obj,
-            field=attribute.name,
-            value=value,
-        )
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
-def non_negative(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
-    """Validator: the number is 0 or more."""
-    if value < 0:
-        obj = _name(instance)
-        raise ValidationError(
-            msg=f"field {attribute.name!r} must not be negative, got {value:g}",
-            obj=obj,
-            field=attribute.name,
-            value=value,
-        )
+def must(
+    expected: str, test: Callable[[Any], bool], shown: Callable[[Any], str] = repr
+) -> Validator:
+    """An attrs validator: ``test(value)`` holds, else ``field 'x' must {expected}, got v``.
+
+    The error names the instance (``Indicator 'aht'``, or the class alone when it has no key)
+    and the field; ``shown`` writes the value in the message.
+    """
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not test(value):
+            raise ValidationError(
+                msg=f"field {attribute.name!r} must {expected}, got {shown(value)}",
+                obj=_name(instance),
+                field=attribute.name,
+                value=value,
+            )
+
+    return check
+
+
+def _g(value: float) -> str:
+    return f"{value:g}"
+
+
+positive = must("be positive", lambda value: value > 0, _g)
+"""Validator: the number is above 0 (``RatioToTarget: field 'target' must be positive``)."""
+
+non_negative = must("not be negative", lambda value: value >= 0, _g)
+"""Validator: the number is 0 or more."""
 
 
 def _name(instance: Any) -> str:

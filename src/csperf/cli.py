@@ -189,12 +189,12 @@ def validate(card: str) -> None:
         f"grades: {', '.join(b.key for b in scorecard.grade_scale.bands)}; "
         f"precision {scorecard.precision}; missing values: {scorecard.missing.value}"
     )
+    groups = scorecard.groups()
     for dim in scorecard.dimensions:
         click.echo(f"{dim.key} ({dim.text()}): {weights['dimensions'][dim.key]:g}%")
-        for ind in scorecard.indicators:
-            if ind.dimension == dim.key:
-                share = weights["indicators"][dim.key][ind.key]
-                click.echo(f"  {ind.key}: {share:g}% ({ind.direction.value}, {ind.scoring.kind})")
+        for ind in groups[dim.key]:
+            share = weights["indicators"][dim.key][ind.key]
+            click.echo(f"  {ind.key}: {share:g}% ({ind.direction.value}, {ind.scoring.kind})")
 
 
 def _options(pairs: Sequence[str]) -> dict[str, str]:

@@ -32,7 +32,6 @@ import inspect
 import json
 import math
 import os
-import re
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -53,7 +52,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from csperf import _files
 from csperf._canonical import TYPING_ONLY, resolve_types
-from csperf._files import KeyPath, Problem, format_path, plain
+from csperf._files import KeyPath, Problem, plain
 from csperf._io import atomic_write_text
 from csperf._numbers import exact
 from csperf.dimensions import Dimension
@@ -64,6 +63,7 @@ from csperf.errors import (
     UnknownNameError,
     ValidationError,
     WeightingError,
+    format_key_path,
 )
 from csperf.grading import GradeBand, GradeScale
 from csperf.indicators import Indicator
@@ -148,33 +148,6 @@ def _format_of(path: str | os.PathLike[str], format: str | None) -> str:
     return _SUFFIXES[suffix]
 
 
-_FIELD_PART = re.compile(
-    r"""\.?(?P<name>[A-Za-z_]\w*)|\[(?P<index>\d+)\]"""
-    r"""|\[(?P<quoted>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\]"""
-)
-
-
-def _field_path(field: Any) -> KeyPath:
-    """The key path below the object being built that a model error's ``field`` names.
-
-    A tuple is a key path already. A string is the model's spelling of one (``points[1][0]``,
-    ``dimensions['speed']``, a weight strategy's ``dimensions.speed``); anything else gives the
-    object itself. (The string form goes when the model's errors carry key paths.)
-    """
-    if isinstance(field, tuple):
-        return field
-    parts: list[str | int] = []
-    pos = 0
-    while isinstance(field, str) and pos < len(field):
-        match = _FIELD_PART.match(field, pos)
-        if match is None:
-            return ()
-        quoted = match["quoted"]
-        parts.append(match["name"] or (int(match["index"]) if match["index"] else quoted[1:-1]))
-        pos = match.end()
-    return tuple(parts)
-
-
 def _model_problem(exc: ValidationError) -> Problem:
     """A model error as a Problem at the key path its field names."""
     message, field = exc.message, exc.field
@@ -185,7 +158,7 @@ def _model_problem(exc: ValidationError) -> Problem:
         if keys and f": {keys}: " in message:  # the key path is shown once
             head, _, tail = message.partition(f": {keys}: ")
             message = f"{head}: {tail}"
-    return Problem(_field_path(field), message, value=exc.value, cause=exc)
+    return Problem(field, message, value=exc.value, cause=exc)
 
 
 def _problem(exc: BaseException) -> Problem:
@@ -566,12 +539,8 @@ def _document(card: Scorecard) -> dict[str, Any]:
     doc["weighting"] = {  # in the card's display order, whatever the weighting's own order
         "dimensions": {d.key: _percent(weights.dimensions[d.key]) for d in card.dimensions},
         "indicators": {
-            d.key: {
-                i.key: _percent(weights.indicators[d.key][i.key])
-                for i in card.indicators
-                if i.dimension == d.key
-            }
-            for d in card.dimensions
+            d: {i.key: _percent(weights.indicators[d][i.key]) for i in inds}
+            for d, inds in card.groups().items()
         },
     }
     return doc
@@ -718,7 +687,7 @@ def _percentages(table: dict[str, Any], card: Scorecard) -> Weighting:
     """The weighting a file writes in percent, checked against the card's parts."""
     _check_keys(table, ["dimensions", "indicators"], ["dimensions", "indicators"])
     dims = [d.key for d in card.dimensions]
-    members = {key: [i.key for i in card.indicators if i.dimension == key] for key in dims}
+    members = {d: [i.key for i in inds] for d, inds in card.groups().items()}
     with _at("dimensions"):
         dimensions = _level(table["dimensions"], dims, "dimension")
     with _at("indicators"):
@@ -1086,7 +1055,7 @@ def dumps_scorecard(card: Scorecard, format: str = "toml") -> str:
         text = _WRITERS[fmt](card)
         text.encode("utf-8")
     except Problem as problem:
-        keys = format_path(problem.path)
+        keys = format_key_path(problem.path)
         where = f"{keys}: " if keys else ""
         raise ConfigError(
             msg=f"cannot write scorecard {card.key!r} as {fmt.upper()}: {where}{problem.message}",

@@ -6,8 +6,9 @@ from typing import Any
 
 import attrs
 
+from csperf._canonical import CanonicalForm
 from csperf._keys import valid_key
-from csperf.text import KEYED_TEXT, Text, localize, plain_text, to_text
+from csperf.text import KEYED_TEXT, Text, localize, to_text
 
 __all__ = ["Dimension"]
 
@@ -19,7 +20,7 @@ def _description(value: Any) -> Text:
 
 
 @attrs.frozen
-class Dimension:
+class Dimension(CanonicalForm):
     """A group of indicators that carries one weight in the scorecard.
 
     Attributes:
@@ -39,11 +40,3 @@ class Dimension:
     def text(self, lang: str | None = None) -> str:
         """The display name in ``lang``."""
         return localize(self.name, lang)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description of the dimension."""
-        return {
-            "key": self.key,
-            "name": plain_text(self.name),
-            "description": plain_text(self.description),
-        }

@@ -29,7 +29,10 @@ import enum
 import json
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, TypeVar
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = [
     "ConfigError",
@@ -159,6 +162,36 @@ class Reason(str, enum.Enum):
         return format(str(self.value), spec)
 
 
+class _Common(TypedDict, total=False):
+    """The keyword arguments every error takes besides ``msg`` (see :class:`CsperfError`)."""
+
+    obj: str | None
+    field: FieldLike
+    subject: object
+    value: object
+    outer: Iterable[str]
+
+
+class _RecordArgs(_Common, total=False):
+    """The arguments of :class:`ValidationError`: the common ones and a record check's."""
+
+    position: int | None
+    reason: Reason | str | None
+
+
+class _FileArgs(_RecordArgs, total=False):
+    """The arguments of :class:`MeasurementError`: a record's and the file it was read from."""
+
+    path: str | None
+    line: int | None
+    source: str | None
+
+
+def _where(source: str, line: int | None) -> str:
+    """``source`` or ``source:line``: where in a file an error is."""
+    return source if line is None else f"{source}:{line}"
+
+
 def _rebuild(cls: type[_E], arguments: dict[str, Any]) -> _E:
     return cls(**arguments)
 
@@ -280,11 +313,7 @@ class ValidationError(CsperfError, ValueError):
 
     Args:
         msg: What is wrong.
-        obj: The object at fault.
-        field: The key path of the field at fault.
-        subject: The appraised subject concerned.
-        value: The offending value.
-        outer: The enclosing objects.
+        **common: ``obj``, ``field``, ``subject``, ``value``, ``outer`` (see :class:`CsperfError`).
         position: The 0-based position of the input row, for a record check.
         reason: Why a record check refused the row (a :class:`Reason` or its code).
 
@@ -299,15 +328,11 @@ class ValidationError(CsperfError, ValueError):
         self,
         msg: str,
         *,
-        obj: str | None = None,
-        field: FieldLike = None,
-        subject: object = None,
-        value: object = None,
-        outer: Iterable[str] = (),
         position: int | None = None,
         reason: Reason | str | None = None,
+        **common: Unpack[_Common],
     ) -> None:
-        super().__init__(msg, obj=obj, field=field, subject=subject, value=value, outer=outer)
+        super().__init__(msg, **common)
         self.position = position
         self.reason = None if reason is None else Reason(reason)
 
@@ -326,13 +351,8 @@ class InconsistentJudgementsError(WeightingError):
         pair: The most inconsistent pair of keys ``(a, b)``.
         lambda_max: The principal eigenvalue of the matrix.
         keys: The keys of the matrix rows, in order.
-        obj: The object at fault.
-        field: The key path of the part at fault.
-        subject: The appraised subject concerned.
-        value: The offending value.
-        outer: The enclosing objects.
-        position: The 0-based position of the input row, for a record check.
-        reason: Why a record check refused the row (a :class:`Reason` or its code).
+        **rest: ``position``, ``reason`` and the arguments every error takes, as for
+            :class:`ValidationError`.
 
     Attributes:
         consistency_ratio: The consistency ratio found.
@@ -360,24 +380,9 @@ class InconsistentJudgementsError(WeightingError):
         pair: tuple[str, str] | None = None,
         lambda_max: float | None = None,
         keys: Iterable[str] = (),
-        obj: str | None = None,
-        field: FieldLike = None,
-        subject: object = None,
-        value: object = None,
-        outer: Iterable[str] = (),
-        position: int | None = None,
-        reason: Reason | str | None = None,
+        **rest: Unpack[_RecordArgs],
     ) -> None:
-        super().__init__(
-            msg,
-            obj=obj,
-            field=field,
-            subject=subject,
-            value=value,
-            outer=outer,
-            position=position,
-            reason=reason,
-        )
+        super().__init__(msg, **rest)
         self.consistency_ratio = consistency_ratio
         self.max_cr = max_cr
         self.pair = None if pair is None else (pair[0], pair[1])
@@ -396,13 +401,8 @@ class ConfigError(ValidationError):
         path: The file concerned, when there is one.
         line: The 1-based line in the file, when known.
         source: What the message calls the file or text (its name, or ``"<string>"``).
-        obj: The object at fault.
-        field: The key path of the part at fault.
-        subject: The appraised subject concerned.
-        value: The offending value.
-        outer: The enclosing objects.
-        position: The 0-based position of the input row, for a record check.
-        reason: Why a record check refused the row (a :class:`Reason` or its code).
+        **rest: ``position``, ``reason`` and the arguments every error takes, as for
+            :class:`ValidationError`.
 
     Attributes:
         path: The file concerned, or None.
@@ -426,24 +426,9 @@ class ConfigError(ValidationError):
         path: str | None = None,
         line: int | None = None,
         source: str | None = None,
-        obj: str | None = None,
-        field: FieldLike = None,
-        subject: object = None,
-        value: object = None,
-        outer: Iterable[str] = (),
-        position: int | None = None,
-        reason: Reason | str | None = None,
+        **rest: Unpack[_RecordArgs],
     ) -> None:
-        super().__init__(
-            msg,
-            obj=obj,
-            field=field,
-            subject=subject,
-            value=value,
-            outer=outer,
-            position=position,
-            reason=reason,
-        )
+        super().__init__(msg, **rest)
         self.path = path
         self.line = line
         self.source = source
@@ -451,7 +436,7 @@ class ConfigError(ValidationError):
     def _location(self) -> list[str]:
         if self.source is None:
             return super()._location()
-        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        where = _where(self.source, self.line)
         return [where, format_key_path(self.field)] if self.field else [where]
 
 
@@ -471,11 +456,7 @@ class MeasurementError(CsperfError, ValueError):
         source: What the message calls that file.
         position: The 0-based position of the input row, for a record check.
         reason: Why a record check refused the row (a :class:`Reason` or its code).
-        obj: The object at fault.
-        field: The key path of the part at fault.
-        subject: The appraised subject concerned.
-        value: The offending value.
-        outer: The enclosing objects.
+        **common: ``obj``, ``field``, ``subject``, ``value``, ``outer`` (see :class:`CsperfError`).
 
     Attributes:
         path: The file concerned, or None.
@@ -496,13 +477,9 @@ class MeasurementError(CsperfError, ValueError):
         source: str | None = None,
         position: int | None = None,
         reason: Reason | str | None = None,
-        obj: str | None = None,
-        field: FieldLike = None,
-        subject: object = None,
-        value: object = None,
-        outer: Iterable[str] = (),
+        **common: Unpack[_Common],
     ) -> None:
-        super().__init__(msg, obj=obj, field=field, subject=subject, value=value, outer=outer)
+        super().__init__(msg, **common)
         self.path = path
         self.line = line
         self.source = source
@@ -512,7 +489,7 @@ class MeasurementError(CsperfError, ValueError):
     def _location(self) -> list[str]:
         if self.source is None:
             return super()._location()
-        return [self.source if self.line is None else f"{self.source}:{self.line}"]
+        return [_where(self.source, self.line)]
 
 
 class MissingMeasurementError(MeasurementError, KeyError):
@@ -521,16 +498,8 @@ class MissingMeasurementError(MeasurementError, KeyError):
     Args:
         msg: What is wrong.
         missing: The names of the missing measurements.
-        path: The file the measurement was read from, when there is one.
-        line: The 1-based line in the file.
-        source: What the message calls the file.
-        position: The 0-based position of the input row.
-        reason: Why a record check refused the row.
-        obj: The object at fault.
-        field: The key path of the part at fault.
-        subject: The appraised subject concerned.
-        value: The offending value.
-        outer: The enclosing objects.
+        **rest: ``path``, ``line``, ``source``, ``position``, ``reason`` and the arguments every
+            error takes, as for :class:`MeasurementError`.
 
     Attributes:
         missing: The names of the missing measurements.
@@ -543,30 +512,9 @@ class MissingMeasurementError(MeasurementError, KeyError):
         msg: str,
         *,
         missing: Iterable[str] = (),
-        path: str | None = None,
-        line: int | None = None,
-        source: str | None = None,
-        position: int | None = None,
-        reason: Reason | str | None = None,
-        obj: str | None = None,
-        field: FieldLike = None,
-        subject: object = None,
-        value: object = None,
-        outer: Iterable[str] = (),
+        **rest: Unpack[_FileArgs],
     ) -> None:
-        super().__init__(
-            msg,
-            path=path,
-            line=line,
-            source=source,
-            position=position,
-            reason=reason,
-            obj=obj,
-            field=field,
-            subject=subject,
-            value=value,
-            outer=outer,
-        )
+        super().__init__(msg, **rest)
         self.missing = tuple(missing)
 
 
@@ -636,11 +584,7 @@ class PluginError(CsperfError, RuntimeError):
         msg: What is wrong.
         plugin: The plugin at fault: its name (the names, for a clash) or the plugin object.
         hook: The hook concerned, when there is one.
-        obj: The object at fault.
-        field: The key path of the part at fault.
-        subject: The appraised subject concerned.
-        value: The offending value.
-        outer: The enclosing objects.
+        **common: ``obj``, ``field``, ``subject``, ``value``, ``outer`` (see :class:`CsperfError`).
 
     Attributes:
         plugin: The plugin at fault, or None.
@@ -655,12 +599,8 @@ class PluginError(CsperfError, RuntimeError):
         *,
         plugin: object = None,
         hook: str | None = None,
-        obj: str | None = None,
-        field: FieldLike = None,
-        subject: object = None,
-        value: object = None,
-        outer: Iterable[str] = (),
+        **common: Unpack[_Common],
     ) -> None:
-        super().__init__(msg, obj=obj, field=field, subject=subject, value=value, outer=outer)
+        super().__init__(msg, **common)
         self.plugin = plugin
         self.hook = hook

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import numpy as np
 
+from csperf._canonical import CanonicalForm
 from csperf._keys import valid_key
-from csperf._numbers import KEYED_BOUND
+from csperf._numbers import KEYED_BOUND, must
 from csperf.errors import GradeError, ValidationError
 from csperf.text import KEYED_TEXT, Text, localize
 
@@ -33,7 +34,7 @@ def _format_bound(value: float) -> str:
 
 
 @attrs.frozen
-class GradeBand:
+class GradeBand(CanonicalForm):
     """One grade: a key, a display label and the interval of values it covers.
 
     Which end of the interval is closed is decided by the :class:`GradeScale` that holds the band.
@@ -70,11 +71,6 @@ class GradeBand:
         """The label in ``lang`` (see :func:`csperf.text.localize`)."""
         return localize(self.label, lang)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description of the band."""
-        label: Any = self.label if isinstance(self.label, str) else dict(self.label)
-        return {"key": self.key, "label": label, "lower": self.lower, "upper": self.upper}
-
 
 def _bands(value: Iterable[GradeBand]) -> tuple[GradeBand, ...]:
     if isinstance(value, (str, bytes, Mapping)):
@@ -88,7 +84,7 @@ def _bands(value: Iterable[GradeBand]) -> tuple[GradeBand, ...]:
 
 
 @attrs.frozen
-class GradeScale:
+class GradeScale(CanonicalForm):
     """Contiguous grade bands without gaps or overlaps.
 
     With ``closed="left"`` (the default) every band is the half-open interval ``[lower, upper)``,
@@ -111,17 +107,9 @@ class GradeScale:
     """
 
     bands: tuple[GradeBand, ...] = attrs.field(converter=_bands)
-    closed: Literal["left", "right"] = attrs.field(default="left")
-
-    @closed.validator
-    def _check_closed(self, attribute: attrs.Attribute[str], value: Any) -> None:
-        if value not in ("left", "right"):
-            raise ValidationError(
-                msg=f"field 'closed' must be 'left' or 'right', got {value!r}",
-                obj="GradeScale",
-                field="closed",
-                value=value,
-            )
+    closed: Literal["left", "right"] = attrs.field(
+        default="left", validator=must("be 'left' or 'right'", lambda v: v in ("left", "right"))
+    )
 
     @bands.validator
     def _check_bands(self, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
@@ -288,7 +276,3 @@ class GradeScale:
     def ordered(self) -> tuple[GradeBand, ...]:
         """The bands from the lowest interval to the highest."""
         return self._ordered
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description of the scale."""
-        return {"closed": self.closed, "bands": [b.to_dict() for b in self.bands]}

@@ -7,12 +7,13 @@ from typing import Any
 
 import attrs
 
+from csperf._canonical import CanonicalForm
 from csperf._keys import check_key, valid_key
-from csperf._numbers import as_real, exact
+from csperf._numbers import as_real, exact, must
 from csperf.errors import MeasurementError, ValidationError
 from csperf.grading import GradeBand, GradeScale
 from csperf.rules import ScoringRule
-from csperf.text import KEYED_TEXT, Text, localize, plain_text, to_text
+from csperf.text import KEYED_TEXT, Text, localize, to_text
 from csperf.units import Direction, to_direction
 
 __all__ = ["Indicator"]
@@ -56,7 +57,7 @@ def _metric(value: Any, self: Any) -> str:
 
 
 @attrs.frozen
-class Indicator:
+class Indicator(CanonicalForm):
     """One appraisal indicator: what is measured, which way is better and how it scores.
 
     Attributes:
@@ -87,8 +88,11 @@ class Indicator:
     scoring: ScoringRule = attrs.field(
         converter=attrs.Converter(_scoring, takes_self=True)  # type: ignore[misc]
     )
-    unit: str = attrs.field(default="")
-    standards: GradeScale | None = attrs.field(default=None)
+    unit: str = attrs.field(default="", validator=must("be a string", lambda v: isinstance(v, str)))
+    standards: GradeScale | None = attrs.field(
+        default=None,
+        validator=must("be a GradeScale or None", lambda v: v is None or isinstance(v, GradeScale)),
+    )
     metric: str = attrs.field(
         default=None,
         converter=attrs.Converter(_metric, takes_self=True),  # type: ignore[misc]
@@ -102,26 +106,6 @@ class Indicator:
     @dimension.validator
     def _check_dimension(self, attribute: attrs.Attribute[str], value: Any) -> None:
         check_key(self._obj, "dimension", value)
-
-    @unit.validator
-    def _check_unit(self, attribute: attrs.Attribute[str], value: Any) -> None:
-        if not isinstance(value, str):
-            raise ValidationError(
-                msg=f"field 'unit' must be a string, got {value!r}",
-                obj=self._obj,
-                field="unit",
-                value=value,
-            )
-
-    @standards.validator
-    def _check_standards(self, attribute: attrs.Attribute[GradeScale | None], value: Any) -> None:
-        if value is not None and not isinstance(value, GradeScale):
-            raise ValidationError(
-                msg=f"field 'standards' must be a GradeScale or None, got {value!r}",
-                obj=self._obj,
-                field="standards",
-                value=value,
-            )
 
     def text(self, lang: str | None = None) -> str:
         """The display name in ``lang``."""
@@ -175,17 +159,3 @@ class Indicator:
         if not self.standards.covers(value):
             return None
         return self.standards.grade(value, subject=subject)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description of the indicator."""
-        return {
-            "key": self.key,
-            "name": plain_text(self.name),
-            "dimension": self.dimension,
-            "direction": self.direction.value,
-            "scoring": self.scoring.to_dict(),
-            "unit": self.unit,
-            "standards": None if self.standards is None else self.standards.to_dict(),
-            "metric": self.metric,
-            "description": plain_text(self.description),
-        }

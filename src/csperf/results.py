@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf._labels import label
 from csperf.grading import GradeBand
@@ -90,7 +91,7 @@ class DimensionResult:
 
 
 @attrs.frozen
-class Redistribution:
+class Redistribution(CanonicalForm):
     """A weight moved away from a missing indicator or an empty dimension.
 
     Attributes:
@@ -114,15 +115,6 @@ class Redistribution:
             weight=_pct(self.weight),
             recipients=label("list_sep", lang).join(self.recipients),
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description."""
-        return {
-            "source": self.source,
-            "level": self.level,
-            "weight": self.weight,
-            "recipients": list(self.recipients),
-        }
 
 
 @attrs.frozen

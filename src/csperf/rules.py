@@ -17,7 +17,7 @@ from __future__ import annotations
 import abc
 import functools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -204,32 +204,37 @@ class ScoringRule(abc.ABC):
         return out
 
 
-def _pairs(value: Iterable[Any]) -> tuple[tuple[float, float], ...]:
+def _items(
+    value: Iterable[Any], obj: str, name: str, shape: str, size: int
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The index and parts of each item of a field holding a sequence of ``size``-tuples."""
     if isinstance(value, (str, bytes)):
         raise ValidationError(
-            msg="field 'points' must be a sequence of (raw, points) pairs",
-            obj="Piecewise",
-            field="points",
-            value=value,
+            msg=f"field {name!r} must be a sequence of {shape}s", obj=obj, field=name, value=value
         )
-    result = []
-    for i, pair in enumerate(value):
+    for i, item in enumerate(value):
         try:
-            raw, pts = pair
-        except (TypeError, ValueError):
+            parts = tuple(item)
+        except TypeError:
+            parts = ()
+        if len(parts) != size:
             raise ValidationError(
-                msg=f"points[{i}] must be a (raw, points) pair, got {pair!r}",
-                obj="Piecewise",
-                field=("points", i),
-                value=pair,
-            ) from None
-        result.append(
-            (
-                as_real(raw, obj="Piecewise", field=("points", i, 0)),
-                as_real(pts, obj="Piecewise", field=("points", i, 1)),
+                msg=f"{name}[{i}] must be a {shape}, got {item!r}",
+                obj=obj,
+                field=(name, i),
+                value=item,
             )
+        yield i, parts
+
+
+def _pairs(value: Iterable[Any]) -> tuple[tuple[float, float], ...]:
+    return tuple(
+        (
+            as_real(raw, obj="Piecewise", field=("points", i, 0)),
+            as_real(pts, obj="Piecewise", field=("points", i, 1)),
         )
-    return tuple(result)
+        for i, (raw, pts) in _items(value, "Piecewise", "points", "(raw, points) pair", 2)
+    )
 
 
 @attrs.frozen
@@ -362,24 +367,9 @@ class Piecewise(ScoringRule):
 
 
 def _steps(value: Iterable[Any]) -> tuple[tuple[float, float, float], ...]:
-    if isinstance(value, (str, bytes)):
-        raise ValidationError(
-            msg="field 'steps' must be a sequence of (lower, upper, points) triples",
-            obj="Steps",
-            field="steps",
-            value=value,
-        )
     result = []
-    for i, item in enumerate(value):
-        try:
-            lower, upper, pts = item
-        except (TypeError, ValueError):
-            raise ValidationError(
-                msg=f"steps[{i}] must be a (lower, upper, points) triple, got {item!r}",
-                obj="Steps",
-                field=("steps", i),
-                value=item,
-            ) from None
+    shape = "(lower, upper, points) triple"
+    for i, (lower, upper, pts) in _items(value, "Steps", "steps", shape, 3):
         lo = (
             -math.inf
             if lower is None

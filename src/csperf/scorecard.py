@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from csperf._canonical import canonical
+from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf._keys import valid_key
-from csperf._numbers import KEYED_REAL, exact, positive, round_half_up
+from csperf._numbers import KEYED_REAL, exact, must, positive, round_half_up
 from csperf.dimensions import Dimension
 from csperf.errors import (
     MeasurementError,
@@ -110,7 +110,7 @@ def _default_scale() -> GradeScale:
 
 
 @attrs.frozen
-class Scorecard:
+class Scorecard(CanonicalForm):
     """An appraisal form: dimensions, indicators, weights, grades and scoring policy.
 
     Attributes:
@@ -140,8 +140,17 @@ class Scorecard:
     indicators: tuple[Indicator, ...] = attrs.field(converter=_indicator_sequence)
     weighting: Weighting
     grade_scale: GradeScale = attrs.field(factory=_default_scale)
-    version: str = attrs.field(default="1")
-    precision: int = attrs.field(default=2)
+    version: str = attrs.field(
+        default="1",
+        validator=must("be a non-empty string", lambda v: isinstance(v, str) and v != ""),
+    )
+    precision: int = attrs.field(
+        default=2,
+        validator=must(
+            "be a whole number from 0 to 10",
+            lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10,
+        ),
+    )
     missing: MissingPolicy = attrs.field(default=MissingPolicy.ERROR, converter=_policy)
     max_points: float = attrs.field(
         default=100.0,
@@ -152,26 +161,6 @@ class Scorecard:
     @property
     def _obj(self) -> str:
         return f"Scorecard {self.key!r}"
-
-    @version.validator
-    def _check_version(self, attribute: attrs.Attribute[str], value: Any) -> None:
-        if not isinstance(value, str) or not value:
-            raise ValidationError(
-                msg=f"field 'version' must be a non-empty string, got {value!r}",
-                obj=self._obj,
-                field="version",
-                value=value,
-            )
-
-    @precision.validator
-    def _check_precision(self, attribute: attrs.Attribute[int], value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-            raise ValidationError(
-                msg=f"field 'precision' must be a whole number from 0 to 10, got {value!r}",
-                obj=self._obj,
-                field="precision",
-                value=value,
-            )
 
     @max_points.validator
     def _check_whole_card(self, attribute: attrs.Attribute[float], value: float) -> None:
@@ -296,11 +285,6 @@ class Scorecard:
 
     # -- identity -------------------------------------------------------------------------
 
-    def to_dict(self) -> dict[str, Any]:
-        """The card's canonical content as JSON-ready data (what :attr:`fingerprint` hashes)."""
-        result: dict[str, Any] = canonical(self)
-        return result
-
     def _fingerprint(self) -> str:
         canonical = json.dumps(
             self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
@@ -328,6 +312,19 @@ class Scorecard:
         """
         found: Dimension = self._find(self.dimensions, key, "dimension")
         return found
+
+    def groups(self) -> dict[str, tuple[Indicator, ...]]:
+        """Dimension key → the indicators of that dimension, both in the card's order.
+
+        Example:
+            >>> from csperf.templates import customer_service_manager
+            >>> [i.key for i in customer_service_manager().groups()["efficiency"]]
+            ['first_response_time', 'resolution_time']
+        """
+        return {
+            d.key: tuple(i for i in self.indicators if i.dimension == d.key)
+            for d in self.dimensions
+        }
 
     def _find(self, items: Sequence[Any], key: str, what: str) -> Any:
         for item in items:

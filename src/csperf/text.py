@@ -56,42 +56,26 @@ def to_text(value: Any, *, obj: str = "object", field: str = "name") -> Text:
     Raises:
         ValidationError: When the value is empty or not text.
     """
+
+    def bad(what: str, offending: Any) -> ValidationError:
+        return ValidationError(msg=f"field {field!r} {what}", obj=obj, field=field, value=offending)
+
     if isinstance(value, str):
         if not value.strip():
-            raise ValidationError(
-                msg=f"field {field!r} must not be empty", obj=obj, field=field, value=value
-            )
+            raise bad("must not be empty", value)
         return value
     if isinstance(value, Mapping):
         if not value:
-            raise ValidationError(
-                msg=f"field {field!r} must name at least one language",
-                obj=obj,
-                field=field,
-                value=dict(value),
-            )
+            raise bad("must name at least one language", dict(value))
         for lang, text in value.items():
             if not isinstance(lang, str) or not lang.strip():
-                raise ValidationError(
-                    msg=f"field {field!r} has a bad language code {lang!r}",
-                    obj=obj,
-                    field=field,
-                    value=lang,
-                )
+                raise bad(f"has a bad language code {lang!r}", lang)
             if not isinstance(text, str) or not text.strip():
-                raise ValidationError(
-                    msg=f"field {field!r} has an empty or non-text {lang!r} entry: {text!r}",
-                    obj=obj,
-                    field=field,
-                    value=text,
-                )
+                raise bad(f"has an empty or non-text {lang!r} entry: {text!r}", text)
         return value if isinstance(value, LocalizedText) else LocalizedText(value)
-    raise ValidationError(
-        msg=f"field {field!r} must be a string or a mapping of language to text, "
-        f"got {type(value).__name__} {value!r}",
-        obj=obj,
-        field=field,
-        value=value,
+    raise bad(
+        f"must be a string or a mapping of language to text, got {type(value).__name__} {value!r}",
+        value,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf._numbers import as_real, exact
 from csperf.errors import WeightingError
@@ -86,8 +87,24 @@ def _indicators(value: Any) -> FrozenDict[str, FrozenDict[str, float]]:
     return FrozenDict({dim: _level(inner, f"dimension {dim!r}") for dim, inner in value.items()})
 
 
+def key_mismatch(
+    given: Iterable[Any], expected: Iterable[Any], missing: str, unknown: str
+) -> tuple[str, list[Any], list[Any]]:
+    """How ``given`` keys differ from ``expected``: ``"{missing} a, b; {unknown} c"``.
+
+    Returns:
+        The text ("" when they agree), the expected keys not given, the given keys not expected.
+    """
+    given, expected = list(given), list(expected)
+    lost = [k for k in expected if k not in given]
+    extra = [k for k in given if k not in expected]
+    parts = [f"{missing} {', '.join(map(str, lost))}"] if lost else []
+    parts += [f"{unknown} {', '.join(map(str, extra))}"] if extra else []
+    return "; ".join(parts), lost, extra
+
+
 @attrs.frozen
-class Weighting:
+class Weighting(CanonicalForm):
     r"""Weights on two levels.
 
     ``dimensions`` maps each dimension key to its weight; ``indicators`` maps each dimension key
@@ -126,16 +143,15 @@ class Weighting:
     ) -> None:
         """Both levels sum to 1 and name the same dimensions; no indicator is weighted twice."""
         _check_sum(self.dimensions, "dimensions")
-        missing = [d for d in self.dimensions if d not in self.indicators]
-        extra = [d for d in self.indicators if d not in self.dimensions]
-        if missing or extra:
-            parts = []
-            if missing:
-                parts.append(f"no indicator weights for dimension(s) {', '.join(missing)}")
-            if extra:
-                parts.append(f"indicator weights for unknown dimension(s) {', '.join(extra)}")
+        text, missing, extra = key_mismatch(
+            self.indicators,
+            self.dimensions,
+            "no indicator weights for dimension(s)",
+            "indicator weights for unknown dimension(s)",
+        )
+        if text:
             raise WeightingError(
-                msg=f"{'; '.join(parts)}",
+                msg=text,
                 obj="Weighting",
                 field="indicators",
                 value=missing or extra,
@@ -260,11 +276,4 @@ class Weighting:
                 d: {k: float(exact(v) * 100) for k, v in inner.items()}
                 for d, inner in self.indicators.items()
             },
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description: ``{"dimensions": {...}, "indicators": {...}}``."""
-        return {
-            "dimensions": dict(self.dimensions),
-            "indicators": {d: dict(inner) for d, inner in self.indicators.items()},
         }

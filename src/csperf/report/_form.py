@@ -130,7 +130,7 @@ def _grade_formula(card: Scorecard, total: str, lang: str) -> str:
 
 
 def _groups(card: Scorecard) -> list[tuple[str, list[Indicator]]]:
-    return [(d.key, [i for i in card.indicators if i.dimension == d.key]) for d in card.dimensions]
+    return [(d, list(inds)) for d, inds in card.groups().items()]
 
 
 def _row_height(texts: list[tuple[str, float]]) -> float:

@@ -12,11 +12,15 @@ from csperf._numbers import decimal_text
 from csperf.text import localize
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from csperf.grading import GradeBand, GradeScale
+    from csperf.report._model import Report
     from csperf.rules import ScoringRule
     from csperf.units import Direction
 
 __all__ = [
+    "SCORECARD_COLUMNS",
     "band_interval",
     "bound",
     "direction_text",
@@ -26,6 +30,7 @@ __all__ = [
     "percent",
     "raw_text",
     "rule_text",
+    "scorecard_rows",
     "standards_text",
 ]
 
@@ -109,3 +114,42 @@ def direction_text(direction: Direction, lang: str) -> str:
 def rule_text(rule: ScoringRule, lang: str) -> str:
     """A scoring rule written out for people, in ``lang`` (:meth:`~csperf.ScoringRule.describe`)."""
     return one_line(rule.describe(lang))
+
+
+SCORECARD_COLUMNS = (
+    "dimension",
+    "indicator",
+    "direction",
+    "standards",
+    "scoring_rule",
+    "weight_in_dimension",
+    "effective_weight",
+)
+"""The label keys of the scorecard section's columns; the last two hold numbers."""
+
+
+def scorecard_rows(report: Report) -> Iterator[tuple[str, str, str, str, list[str]]]:
+    """The scorecard section, one row per indicator, for every renderer to lay out.
+
+    Yields:
+        The dimension's name and weight, the indicator's name and description ("" when it has
+        none), then the cells of the other columns: direction, standards, scoring rule, weight
+        in the dimension and effective weight.
+    """
+    card, lang = report.scorecard, report.lang
+    weights = card.weighting
+    effective = weights.effective()
+    for ind in card.indicators:
+        yield (
+            report.text(card.dimension(ind.dimension).name),
+            percent(weights.dimensions[ind.dimension]),
+            report.text(ind.name),
+            report.text(ind.description) if ind.description else "",
+            [
+                direction_text(ind.direction, lang),
+                standards_text(ind.standards, lang),
+                rule_text(ind.scoring, lang),
+                percent(weights.indicators[ind.dimension][ind.key]),
+                percent(effective[ind.key]),
+            ],
+        )

@@ -7,13 +7,12 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from csperf.report._format import (
+    SCORECARD_COLUMNS,
     band_interval,
-    direction_text,
     fixed,
     measured_text,
     percent,
-    rule_text,
-    standards_text,
+    scorecard_rows,
 )
 from csperf.report._svg import band_colours, bar_chart, histogram, radar
 
@@ -265,32 +264,23 @@ def _summary(report: Report, hues: dict[str, float]) -> str:
 
 def _scorecard(report: Report) -> str:
     card = report.scorecard
-    lab = report.label
-    effective = card.weighting.effective()
-    rows = []
-    for ind in card.indicators:
-        rows.append(
-            f"<tr><td>{_e(report.text(card.dimension(ind.dimension).name))}"
-            f'<span class="key">{_e(percent(card.weighting.dimensions[ind.dimension]))}</span></td>'
-            f"<td>{_e(report.text(ind.name))}"
-            + (
-                f'<span class="key">{_e(report.text(ind.description))}</span>'
-                if ind.description
-                else ""
-            )
-            + f"</td><td>{_e(direction_text(ind.direction, report.lang))}</td>"
-            f"<td>{_e(standards_text(ind.standards, report.lang))}</td>"
-            f"<td>{_e(rule_text(ind.scoring, report.lang))}</td>"
-            f'<td class="num">{_e(percent(card.weighting.indicators[ind.dimension][ind.key]))}</td>'
-            f'<td class="num">{_e(percent(effective[ind.key]))}</td></tr>'
-        )
+
+    def cells(tag: str, texts: list[str]) -> str:  # the last two columns hold numbers
+        plain = "".join(f"<{tag}>{_e(t)}</{tag}>" for t in texts[:-2])
+        return plain + "".join(f'<{tag} class="num">{_e(t)}</{tag}>' for t in texts[-2:])
+
+    rows = [
+        f'<tr><td>{_e(dimension)}<span class="key">{_e(weight)}</span></td><td>{_e(name)}'
+        + (f'<span class="key">{_e(about)}</span>' if about else "")
+        + "</td>"
+        + cells("td", values)
+        + "</tr>"
+        for dimension, weight, name, about, values in scorecard_rows(report)
+    ]
+    header = cells("th", [report.label(key) for key in SCORECARD_COLUMNS])
     return (
         f'<section id="scorecard"><h2>{_e(report.field("scorecard", report.text(card.title)))}</h2>'
-        f"<table><thead><tr><th>{_e(lab('dimension'))}</th><th>{_e(lab('indicator'))}</th>"
-        f"<th>{_e(lab('direction'))}</th><th>{_e(lab('standards'))}</th>"
-        f"<th>{_e(lab('scoring_rule'))}</th>"
-        f'<th class="num">{_e(lab("weight_in_dimension"))}</th>'
-        f'<th class="num">{_e(lab("effective_weight"))}</th></tr></thead><tbody>'
+        f"<table><thead><tr>{header}</tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table></section>"
     )

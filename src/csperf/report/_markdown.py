@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from csperf.report._format import (
+    SCORECARD_COLUMNS,
     band_interval,
-    direction_text,
     fixed,
     measured_text,
     one_line,
     percent,
-    rule_text,
-    standards_text,
+    scorecard_rows,
 )
 
 if TYPE_CHECKING:
@@ -36,35 +35,11 @@ def _table(header: list[str], rows: list[list[str]], numeric: list[bool]) -> lis
 def _scorecard(report: Report) -> list[str]:
     """The scorecard section: each indicator's direction, standards, scoring rule, weights."""
     card = report.scorecard
-    lab = report.label
-    effective = card.weighting.effective()
-    rows = []
-    for ind in card.indicators:
-        dimension = card.dimension(ind.dimension)
-        name = report.text(ind.name)
-        if ind.description:
-            name += f" ({report.text(ind.description)})"
-        rows.append(
-            [
-                f"{report.text(dimension.name)} "
-                f"({percent(card.weighting.dimensions[ind.dimension])})",
-                name,
-                direction_text(ind.direction, report.lang),
-                standards_text(ind.standards, report.lang),
-                rule_text(ind.scoring, report.lang),
-                percent(card.weighting.indicators[ind.dimension][ind.key]),
-                percent(effective[ind.key]),
-            ]
-        )
-    header = [
-        lab("dimension"),
-        lab("indicator"),
-        lab("direction"),
-        lab("standards"),
-        lab("scoring_rule"),
-        lab("weight_in_dimension"),
-        lab("effective_weight"),
+    rows = [
+        [f"{dimension} ({weight})", f"{name} ({about})" if about else name, *cells]
+        for dimension, weight, name, about, cells in scorecard_rows(report)
     ]
+    header = [report.label(key) for key in SCORECARD_COLUMNS]
     return [
         f"## {_cell(report.field('scorecard', report.text(card.title)))}",
         "",

@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf._numbers import exact
 from csperf.errors import InconsistentJudgementsError, WeightingError
@@ -370,7 +371,7 @@ def _rows(matrix: Any) -> list[list[Any]]:
 
 
 @attrs.frozen
-class AhpResult:
+class AhpResult(CanonicalForm):
     r"""Weights from a pairwise comparison matrix, with their consistency.
 
     Attributes:
@@ -396,22 +397,6 @@ class AhpResult:
     consistency_ratio: float
     ri: str
     most_inconsistent: tuple[str, str] | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description of the result."""
-        return {
-            "keys": list(self.keys),
-            "matrix": [list(row) for row in self.matrix],
-            "weights": dict(self.weights),
-            "lambda_max": self.lambda_max,
-            "consistency_index": self.consistency_index,
-            "random_index": self.random_index,
-            "consistency_ratio": self.consistency_ratio,
-            "ri": self.ri,
-            "most_inconsistent": (
-                list(self.most_inconsistent) if self.most_inconsistent is not None else None
-            ),
-        }
 
     def summary(self) -> str:
         """One line: λmax, CI and CR with the random index used."""

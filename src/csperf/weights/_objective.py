@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import numpy as np
 
+from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf.errors import MeasurementError, WeightingError
 from csperf.units import Direction
+from csperf.weighting import key_mismatch
 from csperf.weights._common import check_keys, normalised
 
 if TYPE_CHECKING:
@@ -128,17 +130,11 @@ def _directions(directions: Any, names: tuple[str, ...], obj: str) -> list[Direc
     if isinstance(directions, (Direction, str)):
         given: list[Any] = [directions] * len(names)
     elif isinstance(directions, Mapping):
-        missing = [k for k in names if k not in directions]
-        extra = [k for k in directions if k not in names]
-        if missing or extra:
-            parts = []
-            if missing:
-                parts.append(f"no direction for {', '.join(missing)}")
-            if extra:
-                parts.append(f"directions for unknown indicator(s) {', '.join(map(str, extra))}")
-            raise WeightingError(
-                msg=f"{'; '.join(parts)}", obj=obj, field="directions", value=missing or extra
-            )
+        text, missing, extra = key_mismatch(
+            directions, names, "no direction for", "directions for unknown indicator(s)"
+        )
+        if text:
+            raise WeightingError(msg=text, obj=obj, field="directions", value=missing or extra)
         given = [directions[k] for k in names]
     elif isinstance(directions, Sequence) and len(directions) == len(names):
         given = list(directions)
@@ -212,7 +208,7 @@ def _all_constant(names: Sequence[str], obj: str) -> WeightingError:
 
 
 @attrs.frozen
-class EntropyResult:
+class EntropyResult(CanonicalForm):
     """Weights from the entropy weight method, with the figures behind them.
 
     Attributes:
@@ -229,16 +225,6 @@ class EntropyResult:
     divergence: FrozenDict[str, float]
     normalization: str
     subjects: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description of the result."""
-        return {
-            "weights": dict(self.weights),
-            "entropy": dict(self.entropy),
-            "divergence": dict(self.divergence),
-            "normalization": self.normalization,
-            "subjects": self.subjects,
-        }
 
 
 def entropy(
@@ -337,7 +323,7 @@ def entropy(
 
 
 @attrs.frozen
-class CriticResult:
+class CriticResult(CanonicalForm):
     r"""Weights from the CRITIC method, with the figures behind them.
 
     Attributes:
@@ -354,16 +340,6 @@ class CriticResult:
     correlation: FrozenDict[str, FrozenDict[str, float]]
     information: FrozenDict[str, float]
     subjects: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description of the result."""
-        return {
-            "weights": dict(self.weights),
-            "std": dict(self.std),
-            "correlation": {k: dict(v) for k, v in self.correlation.items()},
-            "information": dict(self.information),
-            "subjects": self.subjects,
-        }
 
 
 def critic(data: Any, directions: Any, *, keys: Sequence[str] | None = None) -> CriticResult:

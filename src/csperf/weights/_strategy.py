@@ -20,7 +20,7 @@ from csperf.errors import (
     WeightingError,
 )
 from csperf.scorecard import Scorecard
-from csperf.weighting import Weighting
+from csperf.weighting import Weighting, key_mismatch
 from csperf.weights._ahp import AhpResult, RandomIndexTable, ahp
 from csperf.weights._basic import equal, fixed, rank_order
 from csperf.weights._combine import combine
@@ -179,9 +179,7 @@ def _within(exc: CsperfError, prefix: str) -> CsperfError:
 
 
 def _groups(card: Scorecard) -> dict[str, list[str]]:
-    return {
-        d.key: [i.key for i in card.indicators if i.dimension == d.key] for d in card.dimensions
-    }
+    return {d: [i.key for i in inds] for d, inds in card.groups().items()}
 
 
 def _card_levels(card: Scorecard) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
@@ -248,20 +246,9 @@ def _ranking(strategy: str, key_path: str, value: Any, keys: Sequence[str]) -> l
 
 
 def _same_keys(strategy: str, key_path: str, given: Sequence[Any], keys: Sequence[str]) -> None:
-    missing = [k for k in keys if k not in given]
-    extra = [str(k) for k in given if k not in keys]
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"missing {', '.join(missing)}")
-        if extra:
-            parts.append(f"unknown {', '.join(extra)}")
-        raise _config(
-            strategy,
-            key_path,
-            f"{'; '.join(parts)} (expected {', '.join(keys)})",
-            list(given),
-        )
+    text, _, _ = key_mismatch(given, keys, "missing", "unknown")
+    if text:
+        raise _config(strategy, key_path, f"{text} (expected {', '.join(keys)})", list(given))
 
 
 def _per_dimension(

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import attrs
 
+from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf._keys import check_key
 from csperf._numbers import exact
@@ -106,7 +107,7 @@ def _intensity(value: Any) -> Any:
 
 
 @attrs.frozen
-class SwotFactor:
+class SwotFactor(CanonicalForm):
     """One finding of a SWOT analysis and the weight it bears on.
 
     Attributes:
@@ -169,9 +170,10 @@ class SwotFactor:
                 field="kind",
                 value=data,
             )
-        known = ("kind", "target", "reason", "intensity", "expires")
+        fields = [f for f in attrs.fields(cls) if f.init]
+        known = [f.name for f in fields]
         unknown = sorted(set(data) - set(known))
-        missing = [k for k in ("kind", "target", "reason") if k not in data]
+        missing = [f.name for f in fields if f.default is attrs.NOTHING and f.name not in data]
         if unknown or missing:
             problem = (
                 f"unknown key(s) {', '.join(map(str, unknown))}"
@@ -185,16 +187,6 @@ class SwotFactor:
                 value=dict(data),
             )
         return cls(**data)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description (the expiry as an ISO text)."""
-        return {
-            "kind": self.kind.value,
-            "target": self.target,
-            "reason": self.reason,
-            "intensity": self.intensity,
-            "expires": None if self.expires is None else self.expires.isoformat(),
-        }
 
 
 def _ranges(value: Any) -> FrozenDict[str, tuple[float, float]]:
@@ -341,7 +333,7 @@ class SwotPolicy:
 
 
 @attrs.frozen
-class SwotChange:
+class SwotChange(CanonicalForm):
     """What the SWOT adjuster did to one target.
 
     Attributes:
@@ -379,22 +371,9 @@ class SwotChange:
             return f"{self.target} {percent(self.before)} → {percent(self.after)}: {why}"
         return f"{self.target} stays at {percent(self.before)}: {why}"
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description."""
-        return {
-            "target": self.target,
-            "level": self.level,
-            "before": self.before,
-            "after": self.after,
-            "range": list(self.range),
-            "bounds": list(self.bounds),
-            "factors": [f.to_dict() for f in self.factors],
-            "note": self.note,
-        }
-
 
 @attrs.frozen
-class SwotResult:
+class SwotResult(CanonicalForm):
     """The outcome of the SWOT adjuster.
 
     Attributes:
@@ -413,16 +392,6 @@ class SwotResult:
     lines: tuple[str, ...]
     expires: datetime.date | None
     scale: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description."""
-        return {
-            "weighting": self.weighting.to_dict(),
-            "changes": [c.to_dict() for c in self.changes],
-            "lines": list(self.lines),
-            "expires": None if self.expires is None else self.expires.isoformat(),
-            "scale": self.scale,
-        }
 
 
 class _Infeasible(Exception):
