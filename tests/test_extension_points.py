@@ -46,8 +46,9 @@ from csperf import (
 )
 from csperf.cli import cli
 from csperf.config import dumps_scorecard, loads_scorecard, scorecard_schema
+from csperf.hooks import PluginManager
 from csperf.metrics import Ticket, measure
-from csperf.report import Report, write_form_xlsx, write_report
+from csperf.report import Report, json_schema, write_form_xlsx, write_report
 from csperf.sources import RecordsSource
 
 try:
@@ -454,6 +455,21 @@ def test_the_records_source_measures_the_metric(acme, metric):
 
 
 @pytest.mark.parametrize("metric", METRICS)
+def test_the_records_source_measures_a_metric_registered_in_code(plugged, metric):
+    source = RecordsSource({"tickets": _tickets()}, plugins=plugged)
+    measured = source.measure(period=None, metrics=[metric])
+    assert measured.row("bob")[metric] == pytest.approx(_by_hand(metric, "bob"))
+    everything = source.measure(period=None)
+    assert metric in everything.metrics
+
+
+def test_the_records_source_refuses_a_metric_its_manager_lacks(plugged):
+    source = RecordsSource({"tickets": _tickets()}, plugins=PluginManager())
+    with pytest.raises(csperf.errors.UnknownNameError, match="unknown metric 'acme_resolved"):
+        source.measure(period=None, metrics=["acme_resolved_share"])
+
+
+@pytest.mark.parametrize("metric", METRICS)
 def test_a_card_naming_the_metric_scores_its_measurement(plugged, metric):
     spec = plugged.metric(metric)
     ends = (
@@ -465,6 +481,55 @@ def test_a_card_naming_the_metric_scores_its_measurement(plugged, metric):
     assert result.indicators["x"].raw == pytest.approx(_by_hand(metric, "ann"))
     again = loads_scorecard(dumps_scorecard(card), "toml", pm=plugged)
     assert again.indicators[0].metric == metric
+
+
+ALL_METRICS = [
+    "customer_satisfaction",
+    "nps",
+    "complaint_rate",
+    "first_response_time",
+    "resolution_time",
+    "fcr",
+    "service_level",
+    "abandonment_rate",
+    "aht",
+    "script_compliance",
+    "product_knowledge",
+    "collaboration_rating",
+    "information_sharing_rate",
+    "acme_resolved_share",
+]
+
+
+def test_every_metric_is_covered(plugged):
+    assert list(plugged.metrics()) == ALL_METRICS
+
+
+@pytest.fixture(scope="module")
+def centre():
+    """A small sample contact centre: records of every kind, and a roster."""
+    from csperf.datasets import contact_centre
+
+    return contact_centre(seed=1, managers=1, teams_per_manager=2, agents_per_team=4, days=35)
+
+
+@pytest.mark.parametrize("metric", ALL_METRICS)
+def test_every_metric_measures_teams_within_its_domain_and_the_source_agrees(
+    plugged, acme, centre, metric
+):
+    spec = plugged.metric(metric)
+    records = centre.records_by_kind()
+    rollup = measure(records, level="team", roster=centre.roster, metrics=[metric], plugins=plugged)
+    values = {team: rollup[team][metric].value for team in rollup}
+    assert len(values) == 2
+    assert all(
+        v is not None and spec.domain.lower <= v <= spec.domain.upper for v in values.values()
+    )
+    # the records source builds its own manager, which finds the plugin by its entry point
+    measured = RecordsSource(records, centre.roster).measure(
+        period=None, level="team", metrics=[metric]
+    )
+    assert {team: measured.row(team)[metric] for team in measured.subjects} == values
 
 
 # -- reports -----------------------------------------------------------------------------------
@@ -501,6 +566,7 @@ def test_reports_describe_the_rule(plugged, acme, tmp_path, kind, fmt, lang):
     text = _report_text(path, fmt)
     if fmt == "json":
         data = json.loads(text)
+        jsonschema.validate(data, json_schema())
         assert data["scorecard"]["indicators"][0]["scoring"] == json.loads(
             json.dumps(rule.to_dict())
         )
