@@ -470,6 +470,23 @@ def test_the_records_source_refuses_a_metric_its_manager_lacks(plugged):
         source.measure(period=None, metrics=["acme_resolved_share"])
 
 
+def test_the_sql_source_refuses_the_plugin_metric_by_name(acme, centre, tmp_path):
+    # SQL cannot express a metric defined in Python: the DuckDB source says which one
+    pytest.importorskip("duckdb")
+    from csperf.sources import DuckDbSource
+
+    folder = tmp_path / "centre"
+    centre.write_csv(folder)
+    source = DuckDbSource(folder)
+    measured = source.measure(period=None, level="team")
+    assert "complaint_rate" in measured.metrics
+    assert "acme_resolved_share" not in measured.metrics
+    with pytest.raises(
+        csperf.errors.UnknownNameError, match="'acme_resolved_share' has no SQL definition"
+    ):
+        source.measure(period=None, metrics=["acme_resolved_share"])
+
+
 @pytest.mark.parametrize("metric", METRICS)
 def test_a_card_naming_the_metric_scores_its_measurement(plugged, metric):
     spec = plugged.metric(metric)
