@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from csperf.errors import ConfigError, ValidationError
 from csperf.metrics import Roster, measure
@@ -11,6 +11,9 @@ from csperf.metrics._records import RECORD_KINDS
 from csperf.sources._base import MetricSource, option_int, parse_options
 from csperf.sources._common import from_rollup, request
 from csperf.sources._measurements import Measurements
+
+if TYPE_CHECKING:
+    from csperf.hooks.manager import PluginManager
 
 __all__ = ["RecordsSource"]
 
@@ -26,10 +29,14 @@ class RecordsSource(MetricSource):
             or a pyarrow Table (see :func:`csperf.metrics.validate_records`).
         roster: The :class:`~csperf.metrics.Roster` (or its rows), needed for the team and
             manager levels; records of agents not on it are rejected.
+        plugins: The :class:`~csperf.PluginManager` whose metrics are measured (a fresh one
+            from :func:`csperf.get_plugin_manager` by default), so that a metric registered in
+            code is measured as a built-in one is.
 
     Attributes:
         records_by_kind: Record kind → records, as given.
         roster: The roster, or None.
+        plugins: The plugin manager given, or None.
 
     Raises:
         ValidationError: For an unknown record kind or a bad roster.
@@ -57,7 +64,11 @@ class RecordsSource(MetricSource):
     }
 
     def __init__(
-        self, records_by_kind: Mapping[str, Iterable[Any] | Any], roster: Roster | Any = None
+        self,
+        records_by_kind: Mapping[str, Iterable[Any] | Any],
+        roster: Roster | Any = None,
+        *,
+        plugins: PluginManager | None = None,
     ) -> None:
         if not isinstance(records_by_kind, Mapping):
             raise ValidationError(
@@ -77,6 +88,7 @@ class RecordsSource(MetricSource):
             )
         self.records_by_kind = dict(records_by_kind)
         self.roster = roster if roster is None or isinstance(roster, Roster) else Roster(roster)
+        self.plugins = plugins
 
     @classmethod
     def from_options(cls, options: Mapping[str, str]) -> RecordsSource:
@@ -129,6 +141,7 @@ class RecordsSource(MetricSource):
             tz=tz,
             options=options,
             kinds=self.records_by_kind,
+            plugins=self.plugins,
         )
         rollup = measure(
             self.records_by_kind,
@@ -139,5 +152,6 @@ class RecordsSource(MetricSource):
             metrics=[spec.name for spec in req.specs],
             options=req.catalog_options(),
             strict=strict,
+            plugins=self.plugins,
         )
         return from_rollup(rollup, req, source=self.name)
