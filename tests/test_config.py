@@ -64,7 +64,7 @@ def mini_toml() -> str:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_manager_template_round_trips_through_a_file(fmt, tmp_path, pm, manager_card):
     path = dump_scorecard(manager_card, tmp_path / f"card{SUFFIX[fmt]}")
-    back = load_scorecard(path, pm=pm)
+    back = load_scorecard(path, plugins=pm)
     assert back == manager_card
     assert back.fingerprint == manager_card.fingerprint
 
@@ -75,7 +75,7 @@ def test_manager_template_round_trips_through_a_file(fmt, tmp_path, pm, manager_
 def test_generated_cards_round_trip_in_every_format(card):
     for fmt in FORMATS:
         text = dumps_scorecard(card, fmt)
-        back = loads_scorecard(text, fmt, pm=shared_pm())
+        back = loads_scorecard(text, fmt, plugins=shared_pm())
         assert back == card, fmt
         assert back.fingerprint == card.fingerprint, fmt
 
@@ -109,7 +109,7 @@ def test_every_key_path_of_a_written_file_has_the_line_that_holds_it(card):
 
 
 def test_hand_written_yaml_and_json_give_the_toml_card(pm):
-    cards = [load_scorecard(DATA / "valid" / f"mini{SUFFIX[fmt]}", pm=pm) for fmt in FORMATS]
+    cards = [load_scorecard(DATA / "valid" / f"mini{SUFFIX[fmt]}", plugins=pm) for fmt in FORMATS]
     assert cards[0] == cards[1] == cards[2]
     assert len({c.fingerprint for c in cards}) == 1
     frt = cards[0].indicator("frt")
@@ -120,7 +120,7 @@ def test_hand_written_yaml_and_json_give_the_toml_card(pm):
 
 
 def test_defaults_fill_the_keys_a_file_leaves_out(pm):
-    card = loads_scorecard(mini_toml(), "toml", pm=pm)
+    card = loads_scorecard(mini_toml(), "toml", plugins=pm)
     assert card.precision == 2
     assert card.missing.value == "error"
     assert card.max_points == 100
@@ -137,7 +137,7 @@ def test_percentages_are_read_exactly(pm):
         .replace("quality = 60, speed = 40 }", "quality = 33.3, speed = 66.7 }")
         .replace("csat = 60, complaints = 40", "csat = 33.3, complaints = 66.7")
     )
-    card = loads_scorecard(text, "toml", pm=pm)
+    card = loads_scorecard(text, "toml", plugins=pm)
     assert card.weighting.dimensions == {"quality": 0.333, "speed": 0.667}
     assert card.weighting.indicators["quality"] == {"csat": 0.333, "complaints": 0.667}
 
@@ -151,7 +151,7 @@ def test_awkward_weights_are_written_as_exact_percentages(pm):
     card = attrs.evolve(card, weighting=thirds)
     text = dumps_scorecard(card)
     assert "service_quality = 33.33333333333333," in text  # repr(1/3) moved two places
-    assert loads_scorecard(text, "toml", pm=pm).weighting == thirds
+    assert loads_scorecard(text, "toml", plugins=pm).weighting == thirds
 
 
 def test_open_ends_are_spelled_per_format(manager_card):
@@ -183,7 +183,7 @@ def test_json_has_no_comment_and_is_standard_json(manager_card):
 
 
 def test_shipped_template_file_is_the_template(pm):
-    card = load_scorecard(SHIPPED, pm=pm)
+    card = load_scorecard(SHIPPED, plugins=pm)
     assert card == customer_service_manager()
     assert card.fingerprint == customer_service_manager().fingerprint
 
@@ -282,7 +282,7 @@ def test_each_malformed_file_gives_its_error(name, pm):
     key_path, line, part = CORPUS[name]
     path = DATA / name
     with pytest.raises(ConfigError) as info:
-        load_scorecard(path, pm=pm)
+        load_scorecard(path, plugins=pm)
     error = info.value
     assert error.path == str(path)
     assert error.field == (key_path or ())
@@ -297,16 +297,16 @@ def test_an_unsafe_yaml_tag_is_never_constructed(pm, tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr("os.system", lambda *a: calls.append(a))
     with pytest.raises(ConfigError):
-        load_scorecard(DATA / "unsafe_tag.yaml", pm=pm)
+        load_scorecard(DATA / "unsafe_tag.yaml", plugins=pm)
     text = "key: x\nversion: !!python/object/apply:os.system ['echo owned']\n"
     with pytest.raises(ConfigError, match="python/object/apply"):
-        loads_scorecard(text, "yaml", pm=pm)
+        loads_scorecard(text, "yaml", plugins=pm)
     assert calls == []
 
 
 def test_config_error_survives_pickling(pm):
     with pytest.raises(ConfigError) as info:
-        load_scorecard(DATA / "wrong_type.toml", pm=pm)
+        load_scorecard(DATA / "wrong_type.toml", plugins=pm)
     copy = pickle.loads(pickle.dumps(info.value))
     assert (copy.path, copy.field, copy.line) == (
         info.value.path,
@@ -318,7 +318,7 @@ def test_config_error_survives_pickling(pm):
 
 def test_model_errors_keep_their_cause(pm):
     with pytest.raises(ConfigError) as info:
-        load_scorecard(DATA / "rule_disagrees_with_direction.toml", pm=pm)
+        load_scorecard(DATA / "rule_disagrees_with_direction.toml", plugins=pm)
     assert info.value.__cause__ is not None
     assert info.value.__cause__.key_path == "scoring"
 
@@ -364,7 +364,7 @@ def test_values_of_the_wrong_type_are_never_coerced(old, new, key_path, part, pm
     text = mini_toml().replace(old, new, 1)
     assert text != mini_toml()
     with pytest.raises(ConfigError) as info:
-        loads_scorecard(text, "toml", source="card.toml", pm=pm)
+        loads_scorecard(text, "toml", source="card.toml", plugins=pm)
     assert info.value.field == key_path
     assert part in info.value.message
 
@@ -372,7 +372,7 @@ def test_values_of_the_wrong_type_are_never_coerced(old, new, key_path, part, pm
 def test_an_error_from_building_a_rule_points_into_the_rule(pm):
     text = mini_toml().replace("[[0.5, 0], [0.95, 100]]", "[[0.5, 0], [0.4, 100]]")
     with pytest.raises(ConfigError) as info:
-        loads_scorecard(text, "toml", source="card.toml", pm=pm)
+        loads_scorecard(text, "toml", source="card.toml", plugins=pm)
     assert info.value.field == ("indicators", 0, "scoring", "points", 1, 0)
     assert info.value.line == 20
     assert info.value.message.startswith("card.toml:20: indicators[0].scoring.points[1][0]: ")
@@ -381,7 +381,7 @@ def test_an_error_from_building_a_rule_points_into_the_rule(pm):
 def test_a_weight_for_an_indicator_of_another_dimension_is_named(pm):
     text = mini_toml().replace("speed = { frt = 100 }", "speed = { frt = 100, csat = 0 }")
     with pytest.raises(ConfigError) as info:
-        loads_scorecard(text, "toml", pm=pm)
+        loads_scorecard(text, "toml", plugins=pm)
     assert info.value.field == ("weighting", "indicators", "speed", "csat")
     assert "belongs to dimension 'quality', not 'speed'" in info.value.message
 
@@ -453,7 +453,7 @@ efficiency = { first_response_time = 50, resolution_time = 50 }
 capability = { product_knowledge = 50, script_compliance = 50 }
 teamwork = { collaboration_rating = 50, information_sharing_rate = 50 }
 """
-    card = loads_scorecard(text, "toml", pm=pm)
+    card = loads_scorecard(text, "toml", plugins=pm)
     manager = customer_service_manager()
     assert card.key == "night_shift"
     assert card.title == "Night-shift manager"
@@ -481,7 +481,7 @@ scoring = { kind = "piecewise", points = [[0.5, 0], [0.95, 100]] }
 dimensions = { service_quality = 100 }
 indicators = { service_quality = { customer_satisfaction = 100 } }
 """
-    card = loads_scorecard(text, "toml", pm=pm)
+    card = loads_scorecard(text, "toml", plugins=pm)
     assert [i.key for i in card.indicators] == ["customer_satisfaction"]
     assert card.indicators[0].standards is None  # not taken from the template's indicator
     assert card.key == "customer_service_manager"
@@ -492,7 +492,7 @@ def test_an_error_in_a_section_from_the_template_points_at_the_template_line(pm)
         'key = "x"\ntemplate = "customer-service-manager"\n[[dimensions]]\nkey = "a"\nname = "A"\n'
     )
     with pytest.raises(ConfigError) as info:
-        loads_scorecard(text, "toml", source="card.toml", pm=pm)
+        loads_scorecard(text, "toml", source="card.toml", plugins=pm)
     assert info.value.field == ("indicators", 0, "dimension")
     assert info.value.line == 2
     assert info.value.message.endswith("(from template 'customer-service-manager')")
@@ -552,23 +552,23 @@ indicators = { q = { csat = 100 } }
 
 def test_a_plugin_rule_can_be_used_in_a_file(pm):
     pm.register(RulePlugin())
-    card = loads_scorecard(PLUGIN_RULE_CARD, "toml", pm=pm)
+    card = loads_scorecard(PLUGIN_RULE_CARD, "toml", plugins=pm)
     assert card.indicators[0].scoring == CappedLinear(125.0)
     assert card.evaluate({"csat": 0.6}).total == 75
     for fmt in FORMATS:
-        assert loads_scorecard(dumps_scorecard(card, fmt), fmt, pm=pm) == card
+        assert loads_scorecard(dumps_scorecard(card, fmt), fmt, plugins=pm) == card
 
 
 def test_a_plugin_rule_is_unknown_without_its_plugin(pm):
     with pytest.raises(ConfigError, match="unknown scoring rule 'capped_linear'"):
-        loads_scorecard(PLUGIN_RULE_CARD, "toml", pm=pm)
+        loads_scorecard(PLUGIN_RULE_CARD, "toml", plugins=pm)
 
 
 def test_a_plugin_rule_missing_a_required_key_is_named(pm):
     pm.register(RulePlugin())
     text = PLUGIN_RULE_CARD.replace('kind = "capped_linear", slope = 125', 'kind = "capped_linear"')
     with pytest.raises(ConfigError) as info:
-        loads_scorecard(text, "toml", pm=pm)
+        loads_scorecard(text, "toml", plugins=pm)
     assert info.value.field == ("indicators", 0, "scoring", "slope")
     assert info.value.line == 11
 
@@ -583,7 +583,7 @@ def test_a_built_in_weight_strategy_can_be_used_in_a_file(pm):
         'dimensions = ["speed", "quality"]\n'
         'indicators = { quality = ["complaints", "csat"] }\n'
     )
-    card = loads_scorecard(text, "toml", pm=pm)
+    card = loads_scorecard(text, "toml", plugins=pm)
     # rank-order centroid weights of 2 items: 3/4 and 1/4
     assert card.weighting.dimensions == {"quality": 0.25, "speed": 0.75}
     assert card.weighting.indicators["quality"] == {"csat": 0.25, "complaints": 0.75}
@@ -626,7 +626,7 @@ def test_a_plugin_weight_strategy_gets_its_parameters_and_an_equally_weighted_ca
     strategy = FavourFirst()
     pm.register(StrategyPlugin(strategy))
     text = STRATEGY_CARD + '[weighting]\nstrategy = "favour_first"\nshare = 70\n'
-    card = loads_scorecard(text, "toml", pm=pm)
+    card = loads_scorecard(text, "toml", plugins=pm)
     assert card.weighting.dimensions == {"quality": 0.7, "speed": 0.3}
     (seen,) = strategy.seen
     assert seen.weighting.dimensions == {"quality": 0.5, "speed": 0.5}
@@ -646,7 +646,7 @@ def test_a_plugin_strategy_parameter_error_is_placed(params, key_path, line, par
     pm.register(StrategyPlugin(FavourFirst()))
     text = STRATEGY_CARD + f'[weighting]\nstrategy = "favour_first"\n{params}'
     with pytest.raises(ConfigError) as info:
-        loads_scorecard(text, "toml", pm=pm)
+        loads_scorecard(text, "toml", plugins=pm)
     assert info.value.field == key_path
     assert info.value.line == line
     assert part in info.value.message
@@ -661,7 +661,7 @@ def test_a_strategy_that_returns_no_weighting_is_a_plugin_error(pm):
 
     pm.register(StrategyPlugin(Broken()))
     with pytest.raises(PluginError, match="'broken'"):
-        loads_scorecard(STRATEGY_CARD + '[weighting]\nstrategy = "broken"\n', "toml", pm=pm)
+        loads_scorecard(STRATEGY_CARD + '[weighting]\nstrategy = "broken"\n', "toml", plugins=pm)
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -740,11 +740,11 @@ def test_a_failure_while_writing_leaves_the_old_file(tmp_path, manager_card, mon
 def test_the_format_comes_from_the_suffix_or_the_argument(tmp_path, manager_card, pm):
     path = dump_scorecard(manager_card, tmp_path / "card.txt", format="json")
     assert json.loads(path.read_text(encoding="utf-8"))["key"] == "customer_service_manager"
-    assert load_scorecard(path, format="json", pm=pm) == manager_card
+    assert load_scorecard(path, format="json", plugins=pm) == manager_card
     yml = dump_scorecard(manager_card, tmp_path / "card.yml")
-    assert load_scorecard(yml, pm=pm) == manager_card
+    assert load_scorecard(yml, plugins=pm) == manager_card
     with pytest.raises(ConfigError, match=r"cannot tell the format from the suffix '\.txt'"):
-        load_scorecard(path, pm=pm)
+        load_scorecard(path, plugins=pm)
     with pytest.raises(ConfigError, match="unknown scorecard file format 'ini'"):
         dump_scorecard(manager_card, tmp_path / "card.ini", format="ini")
     assert not (tmp_path / "card.ini").exists()
@@ -769,7 +769,7 @@ def test_a_missing_file_is_a_config_error(tmp_path):
 def test_a_byte_order_mark_is_accepted(tmp_path, pm):
     path = tmp_path / "card.toml"
     path.write_bytes(b"\xef\xbb\xbf" + mini_toml().encode("utf-8"))
-    assert load_scorecard(path, pm=pm).key == "mini"
+    assert load_scorecard(path, plugins=pm).key == "mini"
 
 
 def test_yaml_without_pyyaml_names_the_extra(monkeypatch, manager_card, tmp_path):
@@ -790,7 +790,7 @@ dimensions: [{key: q, name: Q}]
 defaults: &rule {kind: piecewise, points: [[0, 0], [1, 100]]}
 """
     with pytest.raises(ConfigError, match="unknown key 'defaults'"):
-        loads_scorecard(text, "yaml", pm=pm)
+        loads_scorecard(text, "yaml", plugins=pm)
     text = """
 key: merged
 title: Merged
@@ -802,20 +802,20 @@ indicators:
     key: b
 weighting: {dimensions: {q: 100}, indicators: {q: {a: 50, b: 50}}}
 """
-    card = loads_scorecard(text, "yaml", pm=pm)
+    card = loads_scorecard(text, "yaml", plugins=pm)
     assert [i.key for i in card.indicators] == ["a", "b"]
     assert card.indicators[1].scoring == card.indicators[0].scoring
 
 
 def test_a_recursive_yaml_alias_is_refused(pm):
     with pytest.raises(ConfigError, match="recursive alias") as info:
-        loads_scorecard("key: x\nmissing: &a [*a]\n", "yaml", source="card.yaml", pm=pm)
+        loads_scorecard("key: x\nmissing: &a [*a]\n", "yaml", source="card.yaml", plugins=pm)
     assert info.value.line == 2
 
 
 def test_loads_names_its_source(pm):
     with pytest.raises(ConfigError) as info:
-        loads_scorecard('key = "x"\n', "toml", pm=pm)
+        loads_scorecard('key = "x"\n', "toml", plugins=pm)
     assert str(info.value) == "<string>: title: required key is missing"
     assert info.value.path is None
 
@@ -825,15 +825,15 @@ def test_a_number_too_large_for_a_float_is_refused(pm):
         'version = "2024-1"', 'version = "2024-1"\nmax_points = ' + "9" * 400
     )
     with pytest.raises(ConfigError, match="too large") as info:
-        loads_scorecard(text, "toml", pm=pm)
+        loads_scorecard(text, "toml", plugins=pm)
     assert info.value.field == ("max_points",)
 
 
 def test_infinite_max_points_is_refused(pm):
     text = mini_toml().replace('version = "2024-1"', 'version = "2024-1"\nmax_points = inf')
     with pytest.raises(ConfigError, match="expected a finite number, got Infinity"):
-        loads_scorecard(text, "toml", pm=pm)
-    assert math.isinf(loads_scorecard(mini_toml(), "toml", pm=pm).indicators[2].scoring.steps[2][1])
+        loads_scorecard(text, "toml", plugins=pm)
+    assert math.isinf(loads_scorecard(mini_toml(), "toml", plugins=pm).indicators[2].scoring.steps[2][1])
 
 
 # -- other documents -----------------------------------------------------------------------
@@ -873,7 +873,7 @@ def test_load_document_refuses_what_scorecard_files_refuse(suffix, text, key_pat
 
 
 def test_a_file_that_only_names_a_template_is_the_template(pm, manager_card):
-    card = loads_scorecard('template = "customer-service-manager"\n', "toml", pm=pm)
+    card = loads_scorecard('template = "customer-service-manager"\n', "toml", plugins=pm)
     assert card == manager_card
     assert card.fingerprint == manager_card.fingerprint
 
@@ -882,7 +882,7 @@ def test_a_file_that_only_names_a_template_is_the_template(pm, manager_card):
 def test_empty_dimensions_or_indicators_are_named(section, pm):
     text = f'template = "customer-service-manager"\n{section} = []\n'
     with pytest.raises(ConfigError) as info:
-        loads_scorecard(text, "toml", pm=pm)
+        loads_scorecard(text, "toml", plugins=pm)
     assert (info.value.field, info.value.line) == ((section,), 2)
     assert f"{section} must not be empty" in info.value.message
 
@@ -920,7 +920,7 @@ def test_whatever_a_file_holds_only_config_errors_come_out(path, value, delete):
         parent[path[-1]] = value
     outcome: Any
     try:
-        outcome = loads_scorecard(json.dumps(data), "json", pm=shared_pm())
+        outcome = loads_scorecard(json.dumps(data), "json", plugins=shared_pm())
     except ConfigError as error:  # anything else (KeyError, TypeError...) fails the test
         outcome = error
     assert isinstance(outcome, Scorecard) or str(outcome).startswith("<string>")
@@ -1050,7 +1050,7 @@ def test_a_plugin_rule_is_in_the_schema_of_its_plugin_manager(pm):
     rule = schema["$defs"]["rule:capped_linear"]
     assert rule["required"] == ["kind", "slope"]
     assert rule["properties"]["cap"]["type"] == ["number", "null"]
-    card = loads_scorecard(PLUGIN_RULE_CARD, "toml", pm=pm)
+    card = loads_scorecard(PLUGIN_RULE_CARD, "toml", plugins=pm)
     import jsonschema
 
     jsonschema.validate(parse(dumps_scorecard(card, "json"), "json")[0], schema)
@@ -1085,6 +1085,6 @@ def test_the_canonical_converter_gives_the_hand_written_canonical_form(card):
 
 def test_a_plugin_rule_takes_part_in_the_canonical_form_by_its_to_dict(pm):
     pm.register(RulePlugin())
-    card = loads_scorecard(PLUGIN_RULE_CARD, "toml", pm=pm)
+    card = loads_scorecard(PLUGIN_RULE_CARD, "toml", plugins=pm)
     assert card.to_dict()["indicators"][0]["scoring"] == CappedLinear(125.0).to_dict()
     assert card.to_dict() == _canonical_oracle(card)

@@ -290,12 +290,12 @@ def _parse(text: str, fmt: str) -> Any:
 def test_a_card_round_trips_through_its_file(plugged, acme, kind, fmt):
     card, rule, _ = _case(acme, kind)
     text = dumps_scorecard(card, fmt)
-    again = loads_scorecard(text, fmt, pm=plugged)
+    again = loads_scorecard(text, fmt, plugins=plugged)
     assert again == card
     assert again.fingerprint == card.fingerprint
     assert type(again.indicators[0].scoring) is type(rule)
     assert _parse(text, fmt)["indicators"][0]["scoring"]["kind"] == kind
-    assert loads_scorecard(dumps_scorecard(again, fmt), fmt, pm=plugged) == card
+    assert loads_scorecard(dumps_scorecard(again, fmt), fmt, plugins=plugged) == card
 
 
 @pytest.mark.parametrize("fmt", FILE_FORMATS)
@@ -354,10 +354,10 @@ indicators = { quality = { resolved = 60, complaints = 40 } }
 
 @pytest.mark.parametrize("fmt", FILE_FORMATS)
 def test_a_hand_written_card_naming_the_plugin_loads_in_every_format(plugged, acme, fmt):
-    card = loads_scorecard(ACME_CARD, "toml", pm=plugged)
+    card = loads_scorecard(ACME_CARD, "toml", plugins=plugged)
     assert isinstance(card.indicators[0].scoring, acme.CappedXl)
     assert card.indicators[0].metric == "acme_resolved_share"
-    again = loads_scorecard(dumps_scorecard(card, fmt), fmt, pm=plugged)
+    again = loads_scorecard(dumps_scorecard(card, fmt), fmt, plugins=plugged)
     assert again == card and again.fingerprint == card.fingerprint
     jsonschema.validate(tomllib.loads(ACME_CARD), scorecard_schema(plugged))
 
@@ -365,13 +365,13 @@ def test_a_hand_written_card_naming_the_plugin_loads_in_every_format(plugged, ac
 def test_a_card_naming_the_rule_is_refused_without_the_plugin(acme):
     builtins_only = csperf.get_plugin_manager(entry_points=False)
     with pytest.raises(csperf.ConfigError, match="unknown scoring rule 'acme_capped_xl'"):
-        loads_scorecard(ACME_CARD, "toml", pm=builtins_only)
+        loads_scorecard(ACME_CARD, "toml", plugins=builtins_only)
 
 
 def test_a_bad_value_of_the_plugin_rule_is_located(plugged):
     bad = ACME_CARD.replace("slope = 100", "slope = 100, speed = 3")
     with pytest.raises(csperf.ConfigError, match=r"indicators\[0\]\.scoring") as info:
-        loads_scorecard(bad, "toml", pm=plugged)
+        loads_scorecard(bad, "toml", plugins=plugged)
     assert "speed" in str(info.value)
 
 
@@ -497,7 +497,7 @@ def test_a_card_naming_the_metric_scores_its_measurement(plugged, metric):
     rollup = measure({"tickets": _tickets()}, metrics=[metric], plugins=plugged)
     result = csperf.Appraisal(card, plugged).evaluate(rollup.raw("ann"), "ann")
     assert result.indicators["x"].raw == pytest.approx(_by_hand(metric, "ann"))
-    again = loads_scorecard(dumps_scorecard(card), "toml", pm=plugged)
+    again = loads_scorecard(dumps_scorecard(card), "toml", plugins=plugged)
     assert again.indicators[0].metric == metric
 
 

@@ -246,7 +246,7 @@ indicators = { q = { csat = 50, qa = 50 } }
 def plugged():
     pm = csperf.get_plugin_manager(entry_points=False)
     pm.register(ShapesPlugin(), name="shapes")
-    return loads_scorecard(PLUGIN_CARD, "toml", pm=pm)
+    return loads_scorecard(PLUGIN_CARD, "toml", plugins=pm)
 
 
 def test_the_default_description_names_the_kind_and_parameters():

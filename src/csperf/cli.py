@@ -94,7 +94,7 @@ def _load(
 
     pm = get_plugin_manager() if pm is None else pm
     if card is not None:
-        return load_scorecard(card, pm=pm)
+        return load_scorecard(card, plugins=pm)
     return pm.template(template or "customer-service-manager").build()
 
 

@@ -816,7 +816,7 @@ def loads_scorecard(
     format: str,
     *,
     source: str = "<string>",
-    pm: PluginManager | None = None,
+    plugins: PluginManager | None = None,
 ) -> Scorecard:
     """Build a scorecard from the text of a scorecard file.
 
@@ -824,7 +824,7 @@ def loads_scorecard(
         text: The file's content.
         format: ``"toml"``, ``"yaml"`` (or ``"yml"``) or ``"json"``.
         source: What to call the text in error messages.
-        pm: The plugin manager that names scoring rules, weight strategies and templates
+        plugins: The plugin manager that names scoring rules, weight strategies and templates
             (a fresh one from :func:`csperf.get_plugin_manager` by default).
 
     Returns:
@@ -852,14 +852,14 @@ def loads_scorecard(
         >>> card.evaluate({"csat": 0.9}).total
         88.89
     """
-    return _load_text(text, _format_name(format), source, None, pm)
+    return _load_text(text, _format_name(format), source, None, plugins)
 
 
 def load_scorecard(
     path: str | os.PathLike[str],
     *,
     format: str | None = None,
-    pm: PluginManager | None = None,
+    plugins: PluginManager | None = None,
 ) -> Scorecard:
     """Read a scorecard file.
 
@@ -867,7 +867,7 @@ def load_scorecard(
         path: The file, UTF-8 text.
         format: ``"toml"``, ``"yaml"`` or ``"json"``; by default taken from the suffix
             (``.toml``, ``.yaml``, ``.yml``, ``.json``).
-        pm: The plugin manager that names scoring rules, weight strategies and templates
+        plugins: The plugin manager that names scoring rules, weight strategies and templates
             (a fresh one from :func:`csperf.get_plugin_manager` by default).
 
     Returns:
@@ -882,7 +882,7 @@ def load_scorecard(
     """
     fmt = _format_of(path, format)
     name = os.fspath(path)
-    return _load_text(_read_text(path), fmt, name, name, pm)
+    return _load_text(_read_text(path), fmt, name, name, plugins)
 
 
 def _read_text(path: str | os.PathLike[str]) -> str:
@@ -938,7 +938,7 @@ def load_document(path: str | os.PathLike[str], *, format: str | None = None) ->
 # -- the JSON Schema -----------------------------------------------------------------------
 
 
-def scorecard_schema(pm: PluginManager | None = None) -> dict[str, Any]:
+def scorecard_schema(plugins: PluginManager | None = None) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of scorecard files.
 
     Generated from the model: the attrs fields of each part of a card, the scoring rules of
@@ -950,7 +950,7 @@ def scorecard_schema(pm: PluginManager | None = None) -> dict[str, Any]:
     of the installed plugins.
 
     Args:
-        pm: The plugin manager that names scoring rules, weight strategies and templates
+        plugins: The plugin manager that names scoring rules, weight strategies and templates
             (a fresh one from :func:`csperf.get_plugin_manager` by default).
 
     Returns:
@@ -967,7 +967,7 @@ def scorecard_schema(pm: PluginManager | None = None) -> dict[str, Any]:
     from csperf.hooks.manager import get_plugin_manager
 
     _converter()  # resolves the model's annotations
-    return _schema.build(get_plugin_manager() if pm is None else pm, TYPING_ONLY)
+    return _schema.build(get_plugin_manager() if plugins is None else plugins, TYPING_ONLY)
 
 
 _SCHEMA_FILE = "scorecard.schema.json"

@@ -97,7 +97,7 @@ def test_a_plugin_rule_is_described_in_its_own_words(lang):
 
     pm = csperf.get_plugin_manager(entry_points=False)
     pm.register(FoldedPlugin(), name="folded")
-    card = loads_scorecard(CARD, "toml", pm=pm)
+    card = loads_scorecard(CARD, "toml", plugins=pm)
     text = render_markdown(Report(card, [card.evaluate({"csat": -40}, "ann")], lang=lang))
     [row] = _scorecard_rows(text, lang)[2:]
     wanted = " ".join(Folded().describe(lang).split())
