@@ -26,6 +26,7 @@ from csperf.weights import (
     rank_order,
     swot,
 )
+from csperf.weights._basic import exact_rank_order
 from csperf.weights._strategy import BUILTIN_STRATEGIES
 from strategies import core_scorecards, examples, weights
 from support import ROOT
@@ -94,6 +95,126 @@ def test_rank_order_is_a_decreasing_distribution(n):
 def test_rank_order_bad_keys(keys, message):
     with pytest.raises(WeightingError, match=message):
         rank_order(keys)
+
+
+def test_rank_sum_and_reciprocal_for_four():
+    # Rank sum (Stillwell, Seaver & Edwards 1981): w_i = 2(n + 1 - i) / (n(n + 1)); n = 4 by
+    # hand: 8/20, 6/20, 4/20, 2/20. Rank reciprocal: (1/i) / (1 + 1/2 + 1/3 + 1/4) = (1/i) /
+    # (25/12): 12/25, 6/25, 4/25, 3/25.
+    keys = ["a", "b", "c", "d"]
+    assert rank_order(keys, method="rs") == {"a": 0.4, "b": 0.3, "c": 0.2, "d": 0.1}
+    assert rank_order(keys, method="rr") == {
+        "a": float(Fraction(12, 25)),
+        "b": float(Fraction(6, 25)),
+        "c": float(Fraction(4, 25)),
+        "d": float(Fraction(3, 25)),
+    }
+    assert rank_order(keys, method="roc") == rank_order(keys)
+
+
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [
+        # positions' weights by hand (n = 4), the two keys ranked 2 sharing positions 2 and 3
+        ("roc", [Fraction(25, 48), Fraction(10, 48), Fraction(10, 48), Fraction(3, 48)]),
+        ("rs", [Fraction(8, 20), Fraction(5, 20), Fraction(5, 20), Fraction(2, 20)]),
+        ("rr", [Fraction(12, 25), Fraction(5, 25), Fraction(5, 25), Fraction(3, 25)]),
+    ],
+)
+def test_rank_order_ties_share_their_positions(method, expected):
+    ranking = {"a": 1, "b": 2, "c": 2, "d": 4}
+    exact = exact_rank_order(ranking, method=method)
+    assert list(exact.values()) == expected
+    assert sum(exact.values()) == 1
+    assert rank_order(ranking, method=method) == {
+        k: float(w) for k, w in zip(ranking, expected)
+    }
+    # the order of the mapping does not matter, and no ties is the same as a list
+    assert rank_order(dict(reversed(ranking.items())), method=method) == rank_order(
+        ranking, method=method
+    )
+    assert rank_order({"a": 1, "b": 2, "c": 3}, method=method) == rank_order(
+        ["a", "b", "c"], method=method
+    )
+
+
+def test_rank_order_all_tied_is_equal():
+    for method in ("roc", "rs", "rr"):
+        assert exact_rank_order({"a": 1, "b": 1, "c": 1}, method=method) == {
+            k: Fraction(1, 3) for k in "abc"
+        }
+
+
+@settings(max_examples=examples(30))
+@given(st.integers(1, 12), st.sampled_from(["roc", "rs", "rr"]), st.data())
+def test_rank_order_exact_with_ties(n, method, data):
+    # competition ranks from random tie groups: the weights sum to exactly 1, never increase
+    # with the rank, and tied keys weigh the same
+    cuts = sorted(data.draw(st.sets(st.integers(1, n - 1), max_size=n - 1)) if n > 1 else [])
+    bounds = [0, *cuts, n]
+    ranking = {}
+    for lo, hi in zip(bounds, bounds[1:]):
+        for p in range(lo, hi):
+            ranking[f"k{p}"] = lo + 1
+    exact = exact_rank_order(ranking, method=method)
+    assert sum(exact.values()) == 1
+    values = list(exact.values())
+    assert all(a >= b for a, b in zip(values, values[1:]))
+    for a in ranking:
+        for b in ranking:
+            assert (exact[a] == exact[b]) == (ranking[a] == ranking[b])
+
+
+@pytest.mark.parametrize(
+    ("ranking", "method", "message"),
+    [
+        ({"a": 1, "b": 2, "c": 2, "d": 3}, "roc", r"rank of 'd' is 3, but 3 key\(s\)"),
+        ({"a": 2, "b": 3}, "roc", "rank of 'a' is 2"),
+        ({"a": 1, "b": 0}, "roc", "whole number from 1"),
+        ({"a": 1, "b": 1.5}, "roc", "whole number from 1"),
+        ({"a": 1, "b": True}, "roc", "whole number from 1"),
+        (["a", "b"], "centroid", "method must be one of roc, rs, rr"),
+    ],
+)
+def test_rank_order_bad_ranks(ranking, method, message):
+    with pytest.raises(WeightingError, match=message) as info:
+        rank_order(ranking, method=method)
+    assert info.value.obj == "rank_order"
+
+
+def test_rank_order_strategy_methods_and_ties(card):
+    result = STRATEGIES["rank_order"].compute(
+        card,
+        dimensions={"service_quality": 1, "efficiency": 2, "capability": 2, "teamwork": 4},
+        indicators={"efficiency": ["resolution_time", "first_response_time"]},
+        method="rs",
+    )
+    assert result.weighting.dimensions == {
+        "service_quality": 0.4,
+        "efficiency": 0.25,
+        "capability": 0.25,
+        "teamwork": 0.1,
+    }
+    assert result.weighting.indicators["efficiency"] == {
+        "first_response_time": float(Fraction(1, 3)),
+        "resolution_time": float(Fraction(2, 3)),
+    }
+    assert result.lines[0] == (
+        "dimensions ranked service_quality > efficiency = capability > teamwork (rs): "
+        "service_quality 40%, efficiency 25%, capability 25%, teamwork 10%"
+    )
+    assert result.details["method"] == "rs"
+    with pytest.raises(ConfigError, match="method: must be one of roc, rs, rr"):
+        STRATEGIES["rank_order"].compute(card, dimensions=DIMS, method="sum")
+    with pytest.raises(WeightingError, match=r"rank_order: dimensions: .*rank of 'teamwork'"):
+        STRATEGIES["rank_order"].compute(
+            card,
+            dimensions={"service_quality": 1, "efficiency": 2, "capability": 2, "teamwork": 3},
+        )
+    with pytest.raises(ConfigError, match="missing teamwork"):
+        STRATEGIES["rank_order"].compute(
+            card, dimensions={"service_quality": 1, "efficiency": 2, "capability": 3}
+        )
 
 
 def test_equal_by_level_and_by_indicator():

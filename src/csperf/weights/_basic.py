@@ -1,10 +1,11 @@
-"""Weights that need no data: fixed, equal and rank-order centroid weights."""
+"""Weights that need no data: fixed, equal and rank-order (ROC, rank-sum, rank-reciprocal)."""
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 from csperf.errors import WeightingError
 from csperf.weighting import Weighting
@@ -102,35 +103,131 @@ def equal(
     return to_weighting(dims, inner)
 
 
-def rank_order(keys: Iterable[str]) -> dict[str, float]:
-    r"""Rank-order centroid weights (Barron & Barrett 1996).
+RANK_METHODS = ("roc", "rs", "rr")
+"""The rank-order weighting methods :func:`rank_order` knows: centroid, sum and reciprocal."""
 
-    With the :math:`n` keys ranked from most to least important, the key ranked :math:`i` gets
 
-    .. math::
+def _position_weights(n: int, method: str) -> list[Fraction]:
+    """The exact weights of positions 1..n (most important first) under ``method``."""
+    if method == "roc":
+        tails = [Fraction(0)] * (n + 1)
+        for k in range(n, 0, -1):
+            tails[k - 1] = tails[k] + Fraction(1, k)
+        return [tails[i] / n for i in range(n)]
+    if method == "rs":
+        return [Fraction(2 * (n + 1 - i), n * (n + 1)) for i in range(1, n + 1)]
+    harmonic = sum((Fraction(1, j) for j in range(1, n + 1)), Fraction(0))
+    return [Fraction(1, i) / harmonic for i in range(1, n + 1)]
 
-        w_i = \frac{1}{n} \sum_{k=i}^{n} \frac{1}{k}
 
-    which is the centroid of all weight vectors that agree with the ranking. The sums are taken
-    exactly, then rounded once to floats.
+def _ranks(ranking: Any) -> dict[str, int]:
+    """Key → rank (1 = most important), checked to be standard competition ranks."""
+    if not isinstance(ranking, Mapping):
+        return {key: i for i, key in enumerate(check_keys(ranking, "rank_order"), start=1)}
+    keys = check_keys(list(ranking), "rank_order", "ranking")
+    ranks: dict[str, int] = {}
+    for key in keys:
+        rank = ranking[key]
+        if isinstance(rank, bool) or not isinstance(rank, numbers.Integral) or rank < 1:
+            raise WeightingError(
+                msg=f"the rank of {key!r} must be a whole number from 1, got {rank!r}",
+                obj="rank_order",
+                field=("ranking", key),
+                value=rank,
+            )
+        ranks[key] = int(rank)
+    for key, rank in ranks.items():
+        before = sum(1 for r in ranks.values() if r < rank)
+        if rank != before + 1:
+            raise WeightingError(
+                msg=f"the rank of {key!r} is {rank}, but {before} key(s) rank before it, so it "
+                f"should be {before + 1} (tied keys share a rank and the next rank skips: "
+                "1, 2, 2, 4)",
+                obj="rank_order",
+                field=("ranking", key),
+                value=rank,
+            )
+    return ranks
+
+
+def exact_rank_order(
+    ranking: Iterable[str] | Mapping[str, int], *, method: str = "roc"
+) -> dict[str, Fraction]:
+    """The weights of :func:`rank_order` as exact fractions, summing to exactly 1.
 
     Args:
-        keys: The keys, most important first.
+        ranking: As for :func:`rank_order`.
+        method: As for :func:`rank_order`.
+
+    Returns:
+        Key → exact weight, in the order given.
+
+    Raises:
+        WeightingError: As for :func:`rank_order`.
+
+    Examples:
+        >>> w = exact_rank_order({"a": 1, "b": 2, "c": 2, "d": 4}, method="rs")
+        >>> [str(v) for v in w.values()], sum(w.values())
+        (['2/5', '1/4', '1/4', '1/10'], Fraction(1, 1))
+    """
+    if method not in RANK_METHODS:
+        raise WeightingError(
+            msg=f"method must be one of {', '.join(RANK_METHODS)}, got {method!r}",
+            obj="rank_order",
+            field="method",
+            value=method,
+        )
+    ranks = _ranks(ranking)
+    positions = _position_weights(len(ranks), method)
+    weights: dict[str, Fraction] = {}
+    for key, rank in ranks.items():
+        tied = sum(1 for r in ranks.values() if r == rank)
+        shared = positions[rank - 1 : rank - 1 + tied]
+        weights[key] = sum(shared, Fraction(0)) / tied
+    return weights
+
+
+def rank_order(
+    ranking: Iterable[str] | Mapping[str, int], *, method: str = "roc"
+) -> dict[str, float]:
+    r"""Rank-order weights: centroid (ROC), rank-sum (RS) or rank-reciprocal (RR).
+
+    With the :math:`n` keys ranked from most (rank 1) to least important (rank :math:`n`), the
+    key ranked :math:`i` gets
+
+    * ``method="roc"`` (the default), the rank-order centroid (Barron & Barrett 1996), the
+      centroid of all weight vectors that agree with the ranking:
+      :math:`w_i = rac{1}{n} \sum_{k=i}^{n} rac{1}{k}`;
+    * ``method="rs"``, rank-sum weights (Stillwell, Seaver & Edwards 1981; Barron & Barrett
+      1996): :math:`w_i = rac{2(n + 1 - i)}{n(n + 1)}`;
+    * ``method="rr"``, rank-reciprocal weights (same sources):
+      :math:`w_i = rac{1/i}{\sum_{j=1}^{n} 1/j}`.
+
+    Tied keys share a rank, and the next rank skips the places they take (standard
+    competition ranks: 1, 2, 2, 4). Tied keys share equally the weights of the positions they
+    occupy: with ranks 1, 2, 2, 4 the two keys ranked 2 each get the mean of the weights of
+    positions 2 and 3. The weights are computed exactly (they sum to exactly 1 as fractions,
+    see :func:`exact_rank_order`), then rounded once to floats.
+
+    Args:
+        ranking: The keys, most important first; or key → rank (a whole number from 1),
+            where tied keys share a rank.
+        method: ``"roc"``, ``"rs"`` or ``"rr"``.
 
     Returns:
         Key → weight, in the order given.
 
     Raises:
-        WeightingError: When ``keys`` is empty or repeats a key.
+        WeightingError: When the ranking is empty, repeats a key, a rank is not a whole
+            number from 1 or does not follow competition ranking, or the method is unknown.
 
     Examples:
         >>> w = rank_order(["quality", "speed", "skill", "team"])
         >>> {k: round(v, 4) for k, v in w.items()}
         {'quality': 0.5208, 'speed': 0.2708, 'skill': 0.1458, 'team': 0.0625}
+        >>> rank_order(["quality", "speed", "skill", "team"], method="rs")
+        {'quality': 0.4, 'speed': 0.3, 'skill': 0.2, 'team': 0.1}
+        >>> rank_order({"quality": 1, "speed": 2, "skill": 2, "team": 4}, method="rs")
+        {'quality': 0.4, 'speed': 0.25, 'skill': 0.25, 'team': 0.1}
     """
-    ranked = check_keys(keys, "rank_order")
-    n = len(ranked)
-    weights = [
-        sum((Fraction(1, k) for k in range(i, n + 1)), Fraction(0)) / n for i in range(1, n + 1)
-    ]
-    return {key: float(w) for key, w in zip(ranked, weights)}
+    return {key: float(w) for key, w in exact_rank_order(ranking, method=method).items()}

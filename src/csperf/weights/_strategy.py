@@ -22,7 +22,7 @@ from csperf.errors import (
 from csperf.scorecard import Scorecard
 from csperf.weighting import Weighting, key_mismatch
 from csperf.weights._ahp import AhpResult, RandomIndexTable, ahp
-from csperf.weights._basic import equal, fixed, rank_order
+from csperf.weights._basic import RANK_METHODS, equal, fixed, rank_order
 from csperf.weights._combine import combine
 from csperf.weights._common import exact_levels, percent, percent_list, rebuild
 from csperf.weights._objective import critic, entropy
@@ -83,7 +83,7 @@ class WeightStrategy:
         >>> from csperf.templates import customer_service_manager
         >>> rank = next(s for s in BUILTIN_STRATEGIES if s.name == "rank_order")
         >>> rank.params
-        ('dimensions', 'indicators')
+        ('dimensions', 'indicators', 'method')
         >>> result = rank.compute(customer_service_manager(), dimensions=[
         ...     "service_quality", "efficiency", "capability", "teamwork"])
         >>> round(result.weighting.dimensions["service_quality"], 4)
@@ -432,33 +432,62 @@ def _equal(card: Scorecard, *, mode: str = "levels") -> WeightResult:
     return WeightResult(weighting, lines, name, {"mode": mode})
 
 
+def _rank_param(name: str, key_path: str, value: Any, keys: Sequence[str]) -> Any:
+    """A ranking: a list of ``keys`` (most important first), or key → rank with ties."""
+    if isinstance(value, Mapping):
+        _keyed(name, key_path, value, keys)
+        return dict(value)
+    return _ranking(name, key_path, value, keys)
+
+
+def _ranked_text(ranking: Any) -> str:
+    if isinstance(ranking, Mapping):
+        by_rank: dict[int, list[str]] = {}
+        for key, rank in sorted(ranking.items(), key=lambda kv: kv[1]):
+            by_rank.setdefault(rank, []).append(key)
+        return " > ".join(" = ".join(keys) for keys in by_rank.values())
+    return " > ".join(ranking)
+
+
 def _rank_order(
     card: Scorecard,
     *,
-    dimensions: Sequence[str] | None = None,
-    indicators: Mapping[str, Sequence[str]] | None = None,
+    dimensions: Sequence[str] | Mapping[str, int] | None = None,
+    indicators: Mapping[str, Sequence[str] | Mapping[str, int]] | None = None,
+    method: str = "roc",
 ) -> WeightResult:
     name = "rank_order"
+    method = _choice(name, "method", method, RANK_METHODS)
     groups = _groups(card)
     card_dims, card_inner = _card_levels(card)
     dims = card_dims
-    details: dict[str, Any] = {"dimensions": None, "indicators": {}}
+    details: dict[str, Any] = {"dimensions": None, "indicators": {}, "method": method}
+    label = "" if method == "roc" else f" ({method})"
     lines = []
+
+    def weights(key_path: str, ranking: Any) -> dict[str, float]:
+        try:
+            return rank_order(ranking, method=method)
+        except WeightingError as exc:
+            raise _within(exc, f"{name}: {key_path}") from None
+
     if dimensions is not None:
-        ranked = _ranking(name, "dimensions", dimensions, list(groups))
-        dims = rank_order(ranked)
+        ranked = _rank_param(name, "dimensions", dimensions, list(groups))
+        dims = weights("dimensions", ranked)
         details["dimensions"] = ranked
-        lines.append(f"dimensions ranked {' > '.join(ranked)}: {percent_list(dims)}")
+        lines.append(f"dimensions ranked {_ranked_text(ranked)}{label}: {percent_list(dims)}")
     else:
         lines.append(_level_line("dimensions", dims, " (kept from the card)"))
     given = _per_dimension(name, indicators, groups)
     inner = {}
     for d, ks in groups.items():
         if d in given:
-            ranked = _ranking(name, f"indicators.{d}", given[d], ks)
-            inner[d] = rank_order(ranked)
+            ranked = _rank_param(name, f"indicators.{d}", given[d], ks)
+            inner[d] = weights(f"indicators.{d}", ranked)
             details["indicators"][d] = ranked
-            lines.append(f"within {d} ranked {' > '.join(ranked)}: {percent_list(inner[d])}")
+            lines.append(
+                f"within {d} ranked {_ranked_text(ranked)}{label}: {percent_list(inner[d])}"
+            )
         else:
             inner[d] = card_inner[d]
             lines.append(_level_line(f"within {d}", inner[d], " (kept from the card)"))
