@@ -126,9 +126,7 @@ def test_rank_order_ties_share_their_positions(method, expected):
     exact = exact_rank_order(ranking, method=method)
     assert list(exact.values()) == expected
     assert sum(exact.values()) == 1
-    assert rank_order(ranking, method=method) == {
-        k: float(w) for k, w in zip(ranking, expected)
-    }
+    assert rank_order(ranking, method=method) == {k: float(w) for k, w in zip(ranking, expected)}
     # the order of the mapping does not matter, and no ties is the same as a list
     assert rank_order(dict(reversed(ranking.items())), method=method) == rank_order(
         ranking, method=method

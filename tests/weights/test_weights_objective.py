@@ -158,18 +158,157 @@ def test_data_shapes():
     assert dict(as_array.weights) == pytest.approx(dict(as_mapping.weights), abs=1e-15)
     reordered = entropy({"a": [1, 2, 3], "b": [4, 6, 5]}, HIGHER, keys=["b", "a"])
     assert list(reordered.weights) == ["b", "a"]
-    # Without keys the columns are c1, c2, ... (or the keys of a directions mapping).
+    # Without columns= the columns are c1, c2, ... (never the keys of a directions mapping).
     assert list(entropy(rows, HIGHER).weights) == ["c1", "c2"]
     assert dict(entropy(rows, [HIGHER, HIGHER]).weights) == pytest.approx(
         {"c1": as_mapping.weights["a"], "c2": as_mapping.weights["b"]}, abs=1e-15
     )
-    assert list(entropy(rows, {"x": HIGHER, "y": HIGHER}).weights) == ["x", "y"]
+    assert list(entropy(rows, HIGHER, columns=["x", "y"]).weights) == ["x", "y"]
+    with pytest.raises(WeightingError, match="pass columns= to name them"):
+        entropy(rows, {"x": HIGHER, "y": HIGHER})
     with pytest.raises(WeightingError, match=r"3 columns, got shape \(3, 2\)"):
         entropy(rows, HIGHER, keys=["a", "b", "c"])
     with pytest.raises(WeightingError, match="one value per subject"):
         entropy({"a": [1, 2, 3], "b": [4, 6]}, HIGHER)
     with pytest.raises(WeightingError, match="differ from the data"):
         entropy({"a": [1, 2, 3], "b": [4, 6, 5]}, HIGHER, keys=["a", "c"])
+
+
+@pytest.mark.parametrize("method", [entropy, critic])
+def test_directions_mapping_in_another_order_than_the_columns(method):
+    # The bug of issue 15: the names of a bare array came from the order of a directions
+    # mapping, so {"b": ..., "a": ...} silently swapped the labels of columns a and b.
+    rows = np.array([[1.0, 40.0], [2.0, 10.0], [4.0, 30.0], [3.0, 25.0]])
+    by_name = method({"a": rows[:, 0], "b": rows[:, 1]}, {"a": HIGHER, "b": LOWER})
+    reordered = {"b": LOWER, "a": HIGHER}
+    named = method(rows, reordered, columns=["a", "b"])
+    assert dict(named.weights) == dict(by_name.weights)
+    assert list(named.weights) == ["a", "b"]
+    # without columns= the mapping's keys are not the columns' names: refused, naming both
+    with pytest.raises(WeightingError) as info:
+        method(rows, reordered)
+    message = str(info.value)
+    assert "no direction for c1, c2" in message
+    assert "unknown indicator(s) b, a" in message
+    assert info.value.field == ("directions",)
+    # a mapping that names other indicators than columns= is refused too
+    with pytest.raises(WeightingError, match="no direction for a; directions for unknown"):
+        method(rows, {"c": HIGHER, "b": LOWER}, columns=["a", "b"])
+
+
+def test_columns_and_keys_on_arrays():
+    rows = np.array([[1.0, 4.0], [2.0, 6.0], [3.0, 5.0]])
+    # keys= is the older spelling of columns= for an array
+    assert entropy(rows, HIGHER, keys=["a", "b"]) == entropy(rows, HIGHER, columns=["a", "b"])
+    assert entropy(rows, HIGHER, keys=["a", "b"], columns=["a", "b"]).weights["a"] > 0
+    with pytest.raises(WeightingError, match="columns a, b and keys b, a differ") as info:
+        entropy(rows, HIGHER, keys=["b", "a"], columns=["a", "b"])
+    assert info.value.field == ("columns",)
+    with pytest.raises(WeightingError, match="columns= names the columns of a 2-D array"):
+        critic({"a": [1, 2, 3], "b": [4, 6, 5]}, HIGHER, columns=["a", "b"])
+    with pytest.raises(WeightingError, match="columns repeats the key 'a'"):
+        critic(rows, HIGHER, columns=["a", "a"])
+    with pytest.raises(WeightingError, match=r"3 columns, got shape \(3, 2\)"):
+        critic(rows, HIGHER, columns=["a", "b", "c"])
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_arrays_name_the_first_bad_cell(bad):
+    rows = np.arange(12, dtype=float).reshape(4, 3)
+    rows[3, 0] = bad
+    rows[2, 2] = bad
+    rows[1, 2] = bad
+    # the first bad cell column by column: row 3 of the first column
+    with pytest.raises(MeasurementError, match="value 3 of 'a' is") as info:
+        entropy(rows, HIGHER, columns=["a", "b", "c"])
+    assert (info.value.subject, info.value.field) == (3, ("a",))
+    rows[3, 0] = 0.0
+    with pytest.raises(MeasurementError, match="value 1 of 'c' is") as info:
+        critic(rows, HIGHER, columns=["a", "b", "c"])
+    assert info.value.subject == 1
+    # nested lists and numpy arrays give the same error
+    with pytest.raises(MeasurementError, match="value 1 of 'c' is"):
+        critic(rows.tolist(), HIGHER, columns=["a", "b", "c"])
+
+
+def test_arrays_of_other_types():
+    ints = np.array([[1, 4], [2, 6], [3, 5]])
+    assert entropy(ints, HIGHER) == entropy(ints.astype(float), HIGHER)
+    assert entropy(ints.astype(np.float32), HIGHER) == entropy(ints, HIGHER)
+    with pytest.raises(MeasurementError, match="value 0 of 'c1' must be a number, got True"):
+        entropy(np.array([[True, False], [False, True]]), HIGHER)
+    with pytest.raises(MeasurementError, match="value 1 of 'c2' must be a number, got True"):
+        entropy([[1, 2], [2, True]], HIGHER)
+    with pytest.raises(MeasurementError, match="value 0 of 'c1' must be a number, got '1'"):
+        critic(np.array([["1", "2"], ["2", "1"]]), HIGHER)
+
+
+def test_the_input_array_is_left_alone():
+    rows = np.array([[1.0, 4.0], [2.0, 6.0], [3.0, 5.0]])
+    copy = rows.copy()
+    entropy(rows, LOWER)
+    critic(rows, HIGHER)
+    entropy(rows, HIGHER, normalization="share")
+    assert (rows == copy).all()
+    columns = {"a": rows[:, 0], "b": rows[:, 1]}
+    critic(columns, LOWER)
+    assert (rows == copy).all()
+
+
+def test_array_and_mapping_paths_agree_bit_for_bit():
+    rng = np.random.default_rng(15)
+    rows = rng.normal(50, 10, size=(200, 5))
+    names = [f"k{j}" for j in range(5)]
+    directions = {"k3": LOWER, "k0": HIGHER, "k1": LOWER, "k4": HIGHER, "k2": HIGHER}
+    table = {k: rows[:, j] for j, k in enumerate(names)}
+    for method in (entropy, critic):
+        assert method(rows, directions, columns=names) == method(table, directions)
+        assert method(rows.tolist(), directions, columns=names) == method(table, directions)
+        assert method(np.asfortranarray(rows), directions, columns=names) == method(
+            table, directions
+        )
+
+
+positive = st.integers(1, 10_000).map(lambda v: v / 100)
+
+
+@st.composite
+def matrices(draw: st.DrawFn, cells: st.SearchStrategy[float]) -> np.ndarray:
+    m = draw(st.integers(3, 12))
+    n = draw(st.integers(2, 5))
+    rows = draw(st.lists(st.lists(cells, min_size=n, max_size=n), min_size=m, max_size=m))
+    return np.array(rows, dtype=float)
+
+
+@settings(max_examples=examples(60))
+@given(matrix=matrices(positive))
+def test_entropy_against_pymcdm(matrix):
+    # pymcdm's entropy_weights is the share variant (sum normalisation, no direction); with
+    # positive values its "a zero in the column" special case does not arise
+    oracle = pytest.importorskip("pymcdm.weights")
+    assume((matrix.max(axis=0) > matrix.min(axis=0)).all())
+    expected = oracle.entropy_weights(matrix)
+    assume(np.isfinite(expected).all())
+    result = entropy(matrix, HIGHER, normalization="share")
+    assert list(result.weights.values()) == pytest.approx(list(expected), rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=examples(60))
+@given(matrix=matrices(st.integers(-1000, 1000).map(lambda v: v / 10)))
+def test_critic_against_pymcdm(matrix):
+    # pymcdm's critic_weights: min-max normalisation of profit criteria, sample standard
+    # deviation (the weights do not depend on the choice), Pearson correlations
+    oracle = pytest.importorskip("pymcdm.weights")
+    assume((matrix.max(axis=0) > matrix.min(axis=0)).all())
+    try:
+        result = critic(matrix, HIGHER)
+    except WeightingError as exc:
+        assume("perfectly correlated" not in str(exc))
+        raise
+    with np.errstate(all="ignore"):
+        expected = oracle.critic_weights(matrix)
+    assume(np.isfinite(expected).all())
+    assert list(result.weights.values()) == pytest.approx(list(expected), rel=1e-9, abs=1e-12)
 
 
 def test_a_pandas_dataframe():

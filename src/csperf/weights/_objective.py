@@ -26,6 +26,27 @@ PERFECT_CORRELATION = 1e-12
 """Indicators whose every ``1 - r`` is below this are taken as perfectly correlated."""
 
 
+def _bad_value(key: str, i: int, value: Any, obj: str) -> MeasurementError:
+    return MeasurementError(
+        msg=f"value {i} of {key!r} is {float(value)!r}; NaN and infinite values cannot "
+        "be weighted (drop or fix the subject first)",
+        obj=obj,
+        field=key,
+        subject=i,
+        value=float(value),
+    )
+
+
+def _check_finite(matrix: NDArray[np.float64], names: Sequence[str], obj: str) -> None:
+    """Refuse NaN and infinities, naming the first bad cell (column by column, then row)."""
+    finite = np.isfinite(matrix)
+    if finite.all():
+        return
+    j = int(np.flatnonzero(~finite.all(axis=0))[0])
+    i = int(np.flatnonzero(~finite[:, j])[0])
+    raise _bad_value(names[j], i, matrix[i, j], obj)
+
+
 def _column(values: Any, key: str, obj: str) -> NDArray[np.float64]:
     if hasattr(values, "to_numpy") and not isinstance(values, np.ndarray):
         values = values.to_numpy()  # a pandas Series
@@ -56,24 +77,49 @@ def _column(values: Any, key: str, obj: str) -> NDArray[np.float64]:
     bad = np.flatnonzero(~np.isfinite(column))
     if bad.size:
         i = int(bad[0])
-        raise MeasurementError(
-            msg=f"value {i} of {key!r} is {float(column[i])!r}; NaN and infinite values cannot "
-            "be weighted (drop or fix the subject first)",
-            obj=obj,
-            field=key,
-            subject=i,
-            value=float(column[i]),
-        )
+        raise _bad_value(key, i, column[i], obj)
     return column
 
 
+def _array(data: Any) -> NDArray[Any]:
+    """``data`` as an array: a numpy array as it is; anything else as an array of objects,
+    so that each cell can be checked (``True`` is not taken for 1)."""
+    if isinstance(data, np.ndarray):
+        return data
+    return np.asarray(data, dtype=object)
+
+
+def _stacked(columns: Sequence[NDArray[np.float64]], n: int) -> NDArray[np.float64]:
+    """The columns side by side in a column-major matrix.
+
+    Every step of the methods works down the columns; in column-major order each column is
+    contiguous, so its sums are numpy's pairwise sums and its minima and maxima are fast.
+    """
+    matrix = np.empty((len(columns[0]) if columns else 0, n), dtype=np.float64, order="F")
+    for j, column in enumerate(columns):
+        matrix[:, j] = column
+    return matrix
+
+
 def _table(
-    data: Any, keys: Any, obj: str, directions: Any = None
-) -> tuple[tuple[str, ...], NDArray[np.float64]]:
-    """The indicator keys and the subjects × indicators matrix of a data argument."""
+    data: Any,
+    keys: Any,
+    obj: str,
+    columns: Any = None,
+) -> tuple[tuple[str, ...], NDArray[np.float64], bool]:
+    """The indicator keys, the subjects × indicators matrix of a data argument, and whether the
+    keys were made up (``c1``, ``c2``... for an array given without ``columns=``)."""
     if hasattr(data, "columns") and hasattr(data, "to_numpy") and not isinstance(data, Mapping):
         data = {str(c): data[c].to_numpy() for c in data.columns}
     if isinstance(data, Mapping):
+        if columns is not None:
+            raise WeightingError(
+                msg="columns= names the columns of a 2-D array; the keys of a mapping already "
+                "name its indicators (use keys= to order them)",
+                obj=obj,
+                field=("columns",),
+                value=columns,
+            )
         names = check_keys(list(data), obj, "data")
         if keys is not None:
             wanted = check_keys(keys, obj)
@@ -86,26 +132,31 @@ def _table(
                     value=sorted(set(wanted) ^ set(names)),
                 )
             names = wanted
-        columns = [_column(data[k], k, obj) for k in names]
-        lengths = {len(c) for c in columns}
+        cols = [_column(data[k], k, obj) for k in names]
+        lengths = {len(c) for c in cols}
         if len(lengths) > 1:
-            sizes = ", ".join(f"{k}: {len(c)}" for k, c in zip(names, columns))
+            sizes = ", ".join(f"{k}: {len(c)}" for k, c in zip(names, cols))
             raise WeightingError(
                 msg=f"every indicator needs one value per subject, got {sizes}",
                 obj=obj,
                 field="data",
                 value=sizes,
             )
-        matrix = np.column_stack(columns) if columns[0].size else np.zeros((0, len(names)))
-        return names, matrix
-    array = np.asarray(data, dtype=object)
-    if keys is None:
-        # A 2-D array without keys: the keys of a directions mapping, else c1, c2, ...
-        if isinstance(directions, Mapping):
-            keys = list(directions)
-        elif array.ndim == 2:
-            keys = [f"c{j + 1}" for j in range(array.shape[1])]
-        else:
+        return names, _stacked(cols, len(names)), False
+    array = _array(data)
+    made_up = False
+    if columns is not None and keys is not None:
+        if check_keys(columns, obj, "columns") != check_keys(keys, obj):
+            raise WeightingError(
+                msg=f"columns {', '.join(columns)} and keys {', '.join(keys)} differ; give "
+                "columns= only",
+                obj=obj,
+                field=("columns",),
+                value=list(columns),
+            )
+    given = columns if columns is not None else keys
+    if given is None:
+        if array.ndim != 2:
             raise WeightingError(
                 msg="data must be a mapping of indicator to values or a subjects × "
                 f"indicators array, got shape {array.shape}",
@@ -113,7 +164,9 @@ def _table(
                 field="data",
                 value=array.shape,
             )
-    names = check_keys(keys, obj)
+        given = [f"c{j + 1}" for j in range(array.shape[1])]
+        made_up = True
+    names = check_keys(given, obj, "columns" if columns is not None else "keys")
     if array.ndim != 2 or array.shape[1] != len(names):
         raise WeightingError(
             msg=f"data must be a subjects × indicators array with {len(names)} columns, "
@@ -122,11 +175,19 @@ def _table(
             field="data",
             value=array.shape,
         )
-    columns = [_column(list(array[:, j]), k, obj) for j, k in enumerate(names)]
-    return names, np.column_stack(columns)
+    if array.dtype.kind in "fiu":  # a numeric numpy array: converted and checked whole
+        matrix = np.array(array, dtype=np.float64, order="F")  # a copy the methods may change
+        _check_finite(matrix, names, obj)
+    else:  # nested lists, booleans, text, objects: checked cell by cell
+        cells = array.astype(object)  # Python scalars, as a nested list would give
+        cols = [_column(list(cells[:, j]), k, obj) for j, k in enumerate(names)]
+        matrix = _stacked(cols, len(names))
+    return names, matrix, made_up
 
 
-def _directions(directions: Any, names: tuple[str, ...], obj: str) -> list[Direction]:
+def _directions(
+    directions: Any, names: tuple[str, ...], obj: str, made_up: bool = False
+) -> list[Direction]:
     if isinstance(directions, (Direction, str)):
         given: list[Any] = [directions] * len(names)
     elif isinstance(directions, Mapping):
@@ -134,6 +195,11 @@ def _directions(directions: Any, names: tuple[str, ...], obj: str) -> list[Direc
             directions, names, "no direction for", "directions for unknown indicator(s)"
         )
         if text:
+            if made_up:
+                text += (
+                    f" (the array's columns are named {', '.join(names)}; pass columns= to name "
+                    "them, a mapping's order is never used)"
+                )
             raise WeightingError(msg=text, obj=obj, field="directions", value=missing or extra)
         given = [directions[k] for k in names]
     elif isinstance(directions, Sequence) and len(directions) == len(names):
@@ -174,17 +240,25 @@ def _directions(directions: Any, names: tuple[str, ...], obj: str) -> list[Direc
 def _min_max(
     matrix: NDArray[np.float64], directions: Sequence[Direction]
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Direction-aware min–max normalised columns, and which columns are constant."""
+    """Direction-aware min–max normalised columns, and which columns are constant.
+
+    Works in place: ``matrix`` (the methods' own copy of the data) becomes the normalised
+    matrix, one contiguous column at a time.
+    """
     lo, hi = matrix.min(axis=0), matrix.max(axis=0)
     span = hi - lo
     constant = span == 0
-    safe = np.where(constant, 1.0, span)
-    higher = (matrix - lo) / safe
-    lower = (hi - matrix) / safe
-    lower_better = np.array([d is Direction.LOWER_IS_BETTER for d in directions])
-    normal = np.where(lower_better, lower, higher)
-    normal[:, constant] = 0.0
-    return normal, constant
+    for j, direction in enumerate(directions):
+        column = matrix[:, j]
+        if constant[j]:
+            column[:] = 0.0
+            continue
+        if direction is Direction.LOWER_IS_BETTER:
+            np.subtract(hi[j], column, out=column)
+        else:
+            np.subtract(column, lo[j], out=column)
+        column /= span[j]
+    return matrix, constant
 
 
 def _enough_subjects(matrix: NDArray[np.float64], obj: str) -> None:
@@ -232,6 +306,7 @@ def entropy(
     directions: Any,
     *,
     keys: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
     normalization: Literal["minmax", "share"] = "minmax",
 ) -> EntropyResult:
     r"""Objective weights by the entropy weight method (熵权法).
@@ -253,11 +328,16 @@ def entropy(
 
     Args:
         data: Indicator key → one value per subject; or a subjects × indicators 2-D array
-            with ``keys``; or a pandas DataFrame (columns are indicators).
+            (named by ``columns``); or a pandas DataFrame (columns are indicators). A numeric
+            numpy array is converted and checked whole; nested lists cell by cell.
         directions: Indicator key → :class:`~csperf.Direction` (or its value), a sequence
             aligned with the keys, or one direction for all. ``target_is_best`` is rejected.
-        keys: The indicator keys: the column order of a 2-D array (default: the keys of a
-            ``directions`` mapping, else ``c1``, ``c2``...), or the order wanted for a mapping.
+            A mapping must name exactly the indicators: its order is never used, so an
+            array's columns are named by ``columns``, not by this mapping.
+        keys: For a mapping, the order wanted for the indicators; for a 2-D array, the same
+            as ``columns`` (its older spelling).
+        columns: The names of a 2-D array's columns, in column order (default ``c1``,
+            ``c2``...).
         normalization: ``"minmax"`` or ``"share"``.
 
     Returns:
@@ -265,27 +345,32 @@ def entropy(
 
     Raises:
         MeasurementError: When a value is NaN, infinite or not a number (naming the subject's
-            row and the indicator).
+            row and the indicator; the first such cell, column by column).
         WeightingError: When there are fewer than two subjects, every indicator is constant,
-            a direction is missing or ``target_is_best``, or (for ``"share"``) a value is
-            negative.
+            a direction is missing or ``target_is_best``, a directions mapping names other
+            indicators than the columns, or (for ``"share"``) a value is negative.
 
     Examples:
         >>> result = entropy({"a": [0, 5, 10], "b": [1, 1, 2]}, "higher_is_better")
         >>> {k: round(w, 4) for k, w in result.weights.items()}
         {'a': 0.2961, 'b': 0.7039}
+        >>> import numpy as np
+        >>> rows = np.array([[0, 1], [5, 1], [10, 2]])
+        >>> directions = {"b": "higher_is_better", "a": "higher_is_better"}
+        >>> entropy(rows, directions, columns=["a", "b"]).weights == result.weights
+        True
     """
     obj = "entropy"
-    names, matrix = _table(data, keys, obj, directions)
-    dirs = _directions(directions, names, obj)
+    names, matrix, made_up = _table(data, keys, obj, columns)
+    dirs = _directions(directions, names, obj, made_up)
     _enough_subjects(matrix, obj)
     m = matrix.shape[0]
     if normalization == "minmax":
         normal, constant = _min_max(matrix, dirs)
     elif normalization == "share":
-        negative = np.argwhere(matrix < 0)
-        if negative.size:
-            i, j = (int(v) for v in negative[0])
+        lo, hi = matrix.min(axis=0), matrix.max(axis=0)
+        if (lo < 0).any():
+            i, j = (int(v) for v in np.argwhere(matrix < 0)[0])
             raise WeightingError(
                 msg=f"the 'share' normalisation needs non-negative values, but value {i} of "
                 f"{names[j]!r} is {matrix[i, j]:g}",
@@ -295,7 +380,7 @@ def entropy(
                 value=float(matrix[i, j]),
             )
         normal = matrix
-        constant = matrix.max(axis=0) == matrix.min(axis=0)
+        constant = hi == lo
     else:
         raise WeightingError(
             msg=f"normalization must be 'minmax' or 'share', got {normalization!r}",
@@ -306,9 +391,15 @@ def entropy(
     if constant.all():
         raise _all_constant(names, obj)
     sums = np.where(constant, 1.0, normal.sum(axis=0))
-    p = normal / sums
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    p = normal  # in place: the matrix is the method's own copy
+    p /= sums
+    positive = p > 0
+    if positive.all():
+        terms = np.log(p)
+    else:  # 0 ln 0 = 0
+        terms = np.zeros_like(p)
+        np.log(p, out=terms, where=positive)
+    terms *= p
     e = np.where(constant, 1.0, -terms.sum(axis=0) / math.log(m))
     e = np.clip(e, 0.0, 1.0) + 0.0  # + 0.0 turns -0.0 into 0.0
     d = np.where(constant, 0.0, 1.0 - e)
@@ -342,7 +433,13 @@ class CriticResult(CanonicalForm):
     subjects: int
 
 
-def critic(data: Any, directions: Any, *, keys: Sequence[str] | None = None) -> CriticResult:
+def critic(
+    data: Any,
+    directions: Any,
+    *,
+    keys: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
+) -> CriticResult:
     r"""Objective weights by CRITIC (Diakoulaki, Mavrotas & Papayannakis 1995).
 
     CRiteria Importance Through Intercriteria Correlation weighs an indicator by how much it
@@ -363,6 +460,7 @@ def critic(data: Any, directions: Any, *, keys: Sequence[str] | None = None) -> 
         data: As for :func:`entropy`.
         directions: As for :func:`entropy`.
         keys: As for :func:`entropy`.
+        columns: As for :func:`entropy`.
 
     Returns:
         A :class:`CriticResult`.
@@ -379,8 +477,8 @@ def critic(data: Any, directions: Any, *, keys: Sequence[str] | None = None) -> 
         {'a': 0.5, 'b': 0.5}
     """
     obj = "critic"
-    names, matrix = _table(data, keys, obj, directions)
-    dirs = _directions(directions, names, obj)
+    names, matrix, made_up = _table(data, keys, obj, columns)
+    dirs = _directions(directions, names, obj, made_up)
     _enough_subjects(matrix, obj)
     normal, constant = _min_max(matrix, dirs)
     live = [j for j in range(len(names)) if not constant[j]]
