@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from fractions import Fraction
 
@@ -285,6 +286,54 @@ def test_combine_errors():
         combine(a, [1])  # type: ignore[arg-type]
     with pytest.raises(WeightingError, match="sequence of numbers"):
         combine([a], "1")  # type: ignore[arg-type]
+
+
+def test_combine_effective_weights_print_cleanly():
+    # Issue 15: 0.6 a + 0.4 b gives nps 0.6 * 0.1 * 0.7 + 0.4 * 0.4 * 0.8 = 0.042 + 0.128 =
+    # 0.17 exactly, but q's within-dimension weight 0.17 / 0.22 = 0.77272... has no float
+    # whose product with 0.22 rounds to 0.17: the plain float gave 0.16999999999999998.
+    a = Weighting({"q": 0.1, "s": 0.9}, {"q": {"csat": 0.3, "nps": 0.7}, "s": {"frt": 1.0}})
+    b = Weighting({"q": 0.4, "s": 0.6}, {"q": {"csat": 0.2, "nps": 0.8}, "s": {"frt": 1.0}})
+    result = combine([a, b], [0.6, 0.4])
+    assert result.effective() == {"csat": 0.05, "nps": 0.17, "frt": 0.78}
+    assert repr(result.effective()["nps"]) == "0.17"
+    assert result.dimensions == {"q": 0.22, "s": 0.78}
+    # the within-dimension weights stay within a few ulps of the exact shares
+    for key, share in {"csat": Fraction(5, 22), "nps": Fraction(17, 22)}.items():
+        assert abs(Fraction(result.indicators["q"][key]) - share) < Fraction(1, 10**15)
+    assert combine([b, a], [0.4, 0.6]) == result
+
+
+@settings(max_examples=examples(60))
+@given(
+    st.lists(st.integers(1, 9), min_size=4, max_size=4),
+    st.lists(st.integers(1, 9), min_size=2, max_size=2),
+)
+def test_combine_effective_is_the_rounded_exact_combination(tenths, coefficients):
+    # When a float exists whose product with the dimension weight rounds to the exact
+    # combined effective weight, effective() gives that rounded value; it is never more than
+    # an ulp or two away from it.
+    qa, qb, ia, ib = (Fraction(t, 10) for t in tenths)
+    a = Weighting(
+        {"q": float(qa), "s": float(1 - qa)},
+        {"q": {"csat": float(ia), "nps": float(1 - ia)}, "s": {"frt": 1.0}},
+    )
+    b = Weighting(
+        {"q": float(qb), "s": float(1 - qb)},
+        {"q": {"csat": float(ib), "nps": float(1 - ib)}, "s": {"frt": 1.0}},
+    )
+    ca, cb = (Fraction(c) / sum(coefficients) for c in coefficients)
+    exact_effective = {
+        "csat": ca * qa * ia + cb * qb * ib,
+        "nps": ca * qa * (1 - ia) + cb * qb * (1 - ib),
+        "frt": ca * (1 - qa) + cb * (1 - qb),
+    }
+    result = combine([a, b], coefficients)
+    for key, value in result.effective().items():
+        assert abs(Fraction(value) - exact_effective[key]) <= 2 * Fraction(
+            math.ulp(float(exact_effective[key]))
+        )
+    assert result.dimensions["q"] == float(exact_effective["csat"] + exact_effective["nps"])
 
 
 @given(core_scorecards(), st.data())

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -48,6 +49,49 @@ def _coefficient(value: Any, i: int) -> Fraction:
         ) from None
 
 
+NEIGHBOURS = 8
+"""How many floats on each side of a within-dimension weight :func:`combine` tries."""
+
+
+def _within(dim: float, plain: float, target: Fraction) -> float:
+    """The float nearest ``plain`` whose product with ``dim`` rounds to ``target``'s float.
+
+    :meth:`~csperf.Weighting.effective` multiplies the shortest decimals of the two levels'
+    floats exactly and rounds once; the plain float of an inner weight such as 1/3 can make
+    that product miss the correctly rounded effective weight by an ulp (0.16999999999999998
+    for 0.17). Among the floats within :data:`NEIGHBOURS` ulps of ``plain``, the nearest whose
+    product rounds right is taken (``plain`` itself when none does).
+    """
+    wanted = float(target)
+    scale = exact(dim)
+    candidates = [plain]
+    up = down = plain
+    for _ in range(NEIGHBOURS):
+        up, down = math.nextafter(up, math.inf), math.nextafter(down, -math.inf)
+        candidates += [up, down]
+    for value in candidates:  # nearest first
+        if 0 <= value <= 1 and float(scale * exact(value)) == wanted:
+            return value
+    return plain
+
+
+def _cleaned(
+    weighting: Weighting, effective: Mapping[str, Fraction], groups: Mapping[str, Sequence[str]]
+) -> Weighting:
+    """``weighting`` with each within-dimension weight nudged by :func:`_within`."""
+    grand = sum(effective.values(), Fraction(0))
+    inner = {
+        d: {
+            k: _within(weighting.dimensions[d], weighting.indicators[d][k], effective[k] / grand)
+            if effective[k] > 0
+            else weighting.indicators[d][k]
+            for k in ks
+        }
+        for d, ks in groups.items()
+    }
+    return Weighting(dict(weighting.dimensions), inner)
+
+
 def combine(
     weightings: Sequence[Weighting | WeightResult], coefficients: Sequence[float]
 ) -> Weighting:
@@ -63,8 +107,18 @@ def combine(
 
     then the two-level weighting is rebuilt: a dimension weighs the sum of its indicators'
     combined weights, an indicator weighs its share of that sum. (A dimension that every input
-    weighs 0 gets the coefficient-weighted mean of the inputs' within-dimension weights.) The
-    arithmetic is exact, so the order of the inputs does not change the result.
+    weighs 0 gets the coefficient-weighted mean of the inputs' within-dimension weights.)
+
+    What is exact: the arithmetic is done in fractions on the shortest decimals of the inputs'
+    floats and the coefficients (0.1 is 1/10), so the order of the inputs does not change the
+    result, and each dimension weight is the exact sum rounded once to a float. A weighting
+    keeps two floats per indicator, and :meth:`~csperf.Weighting.effective` multiplies their
+    shortest decimals exactly and rounds once; so each within-dimension weight is taken as the
+    float, among the few nearest its exact share, whose product with the dimension weight
+    rounds to the exact combined effective weight: ``effective()`` gives 0.17, not
+    0.16999999999999998. When no float within a few ulps does (the decimals of the floats
+    near some shares skip the one needed), the nearest float is kept and the effective weight
+    is off by an ulp or two.
 
     Args:
         weightings: Two-level weightings (or strategy results) over the same dimensions and
@@ -85,6 +139,10 @@ def combine(
         >>> b = Weighting({"q": 0.9, "s": 0.1}, {"q": {"csat": 1.0}, "s": {"frt": 1.0}})
         >>> combine([a, b], [0.6, 0.4]).dimensions["q"]
         0.66
+        >>> a = Weighting({"q": 0.1, "s": 0.9}, {"q": {"csat": 0.3, "nps": 0.7}, "s": {"frt": 1.0}})
+        >>> b = Weighting({"q": 0.4, "s": 0.6}, {"q": {"csat": 0.2, "nps": 0.8}, "s": {"frt": 1.0}})
+        >>> combine([a, b], [0.6, 0.4]).effective()
+        {'csat': 0.05, 'nps': 0.17, 'frt': 0.78}
     """
     if isinstance(weightings, (Weighting, WeightResult)) or not isinstance(weightings, Sequence):
         raise WeightingError(
@@ -140,4 +198,5 @@ def combine(
         for d, ks in groups.items():
             for k in ks:
                 fallback[d][k] += share * inner[d][k]
-    return rebuild(effective, groups, fallback)
+    rebuilt = rebuild(effective, groups, fallback)
+    return _cleaned(rebuilt, effective, groups)
