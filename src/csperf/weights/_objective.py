@@ -51,7 +51,7 @@ def _column(values: Any, key: str, obj: str) -> NDArray[np.float64]:
     if hasattr(values, "to_numpy") and not isinstance(values, np.ndarray):
         values = values.to_numpy()  # a pandas Series
     if isinstance(values, np.ndarray) and values.dtype.kind in "fiu" and values.ndim == 1:
-        column = values.astype(np.float64)
+        column = np.asarray(values, dtype=np.float64)  # no copy yet: _stacked copies
     else:
         if isinstance(values, (str, bytes, Mapping)) or not isinstance(
             values, (Sequence, np.ndarray)
@@ -82,8 +82,11 @@ def _column(values: Any, key: str, obj: str) -> NDArray[np.float64]:
 
 
 def _array(data: Any) -> NDArray[Any]:
-    """``data`` as an array: a numpy array as it is; anything else as an array of objects,
-    so that each cell can be checked (``True`` is not taken for 1)."""
+    """``data`` as an array: a numpy array as it is, anything else as an array of objects.
+
+    An array of objects keeps each cell as given, so that each can be checked (``True`` is not
+    taken for 1).
+    """
     if isinstance(data, np.ndarray):
         return data
     return np.asarray(data, dtype=object)
@@ -107,8 +110,11 @@ def _table(
     obj: str,
     columns: Any = None,
 ) -> tuple[tuple[str, ...], NDArray[np.float64], bool]:
-    """The indicator keys, the subjects × indicators matrix of a data argument, and whether the
-    keys were made up (``c1``, ``c2``... for an array given without ``columns=``)."""
+    """The indicator keys and the subjects × indicators matrix of a data argument.
+
+    Also returns whether the keys were made up (``c1``, ``c2``... for an array given without
+    ``columns=``). The matrix is a new column-major array the methods may change in place.
+    """
     if hasattr(data, "columns") and hasattr(data, "to_numpy") and not isinstance(data, Mapping):
         data = {str(c): data[c].to_numpy() for c in data.columns}
     if isinstance(data, Mapping):
@@ -145,15 +151,18 @@ def _table(
         return names, _stacked(cols, len(names)), False
     array = _array(data)
     made_up = False
-    if columns is not None and keys is not None:
-        if check_keys(columns, obj, "columns") != check_keys(keys, obj):
-            raise WeightingError(
-                msg=f"columns {', '.join(columns)} and keys {', '.join(keys)} differ; give "
-                "columns= only",
-                obj=obj,
-                field=("columns",),
-                value=list(columns),
-            )
+    if (
+        columns is not None
+        and keys is not None
+        and check_keys(columns, obj, "columns") != check_keys(keys, obj)
+    ):
+        raise WeightingError(
+            msg=f"columns {', '.join(columns)} and keys {', '.join(keys)} differ; give "
+            "columns= only",
+            obj=obj,
+            field=("columns",),
+            value=list(columns),
+        )
     given = columns if columns is not None else keys
     if given is None:
         if array.ndim != 2:
@@ -391,16 +400,19 @@ def entropy(
     if constant.all():
         raise _all_constant(names, obj)
     sums = np.where(constant, 1.0, normal.sum(axis=0))
-    p = normal  # in place: the matrix is the method's own copy
-    p /= sums
-    positive = p > 0
-    if positive.all():
-        terms = np.log(p)
-    else:  # 0 ln 0 = 0
-        terms = np.zeros_like(p)
-        np.log(p, out=terms, where=positive)
-    terms *= p
-    e = np.where(constant, 1.0, -terms.sum(axis=0) / math.log(m))
+    normal /= sums  # p, in place: the matrix is the method's own copy
+    plogp = np.zeros(len(names))
+    for j in np.flatnonzero(~constant):
+        p = normal[:, j]  # one contiguous column at a time: small temporaries
+        positive = p > 0
+        if positive.all():
+            terms = np.log(p)
+        else:  # 0 ln 0 = 0
+            terms = np.zeros_like(p)
+            np.log(p, out=terms, where=positive)
+        terms *= p
+        plogp[j] = terms.sum()
+    e = np.where(constant, 1.0, -plogp / math.log(m))
     e = np.clip(e, 0.0, 1.0) + 0.0  # + 0.0 turns -0.0 into 0.0
     d = np.where(constant, 0.0, 1.0 - e)
     weights = normalised([float(v) for v in d])
