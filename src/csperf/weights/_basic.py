@@ -195,19 +195,19 @@ def rank_order(
     With the :math:`n` keys ranked from most (rank 1) to least important (rank :math:`n`), the
     key ranked :math:`i` gets
 
-    * ``method="roc"`` (the default), the rank-order centroid (Barron & Barrett 1996), the
-      centroid of all weight vectors that agree with the ranking:
-      :math:`w_i = rac{1}{n} \sum_{k=i}^{n} rac{1}{k}`;
-    * ``method="rs"``, rank-sum weights (Stillwell, Seaver & Edwards 1981; Barron & Barrett
-      1996): :math:`w_i = rac{2(n + 1 - i)}{n(n + 1)}`;
-    * ``method="rr"``, rank-reciprocal weights (same sources):
-      :math:`w_i = rac{1/i}{\sum_{j=1}^{n} 1/j}`.
+    * with ``method="roc"`` (the default), the rank-order centroid (Barron & Barrett 1996),
+      the centroid of all weight vectors that agree with the ranking,
+      :math:`w_i = \frac{1}{n} \sum_{k=i}^{n} \frac{1}{k}`;
+    * with ``method="rs"``, rank-sum weights (Stillwell, Seaver & Edwards 1981; Barron &
+      Barrett 1996), :math:`w_i = \frac{2(n + 1 - i)}{n(n + 1)}`;
+    * with ``method="rr"``, rank-reciprocal weights (the same sources),
+      :math:`w_i = \frac{1/i}{\sum_{j=1}^{n} 1/j}`.
 
     Tied keys share a rank, and the next rank skips the places they take (standard
     competition ranks: 1, 2, 2, 4). Tied keys share equally the weights of the positions they
     occupy: with ranks 1, 2, 2, 4 the two keys ranked 2 each get the mean of the weights of
-    positions 2 and 3. The weights are computed exactly (they sum to exactly 1 as fractions,
-    see :func:`exact_rank_order`), then rounded once to floats.
+    positions 2 and 3. The weights are computed exactly, in fractions that sum to exactly 1,
+    then rounded once to floats.
 
     Args:
         ranking: The keys, most important first; or key → rank (a whole number from 1),
