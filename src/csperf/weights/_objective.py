@@ -402,8 +402,10 @@ def entropy(
     sums = np.where(constant, 1.0, normal.sum(axis=0))
     normal /= sums  # p, in place: the matrix is the method's own copy
     plogp = np.zeros(len(names))
-    for j in np.flatnonzero(~constant):
-        p = normal[:, j]  # one contiguous column at a time: small temporaries
+    for col in range(len(names)):
+        if constant[col]:
+            continue
+        p = normal[:, col]  # one contiguous column at a time: small temporaries
         positive = p > 0
         if positive.all():
             terms = np.log(p)
@@ -411,7 +413,7 @@ def entropy(
             terms = np.zeros_like(p)
             np.log(p, out=terms, where=positive)
         terms *= p
-        plogp[j] = terms.sum()
+        plogp[col] = terms.sum()
     e = np.where(constant, 1.0, -plogp / math.log(m))
     e = np.clip(e, 0.0, 1.0) + 0.0  # + 0.0 turns -0.0 into 0.0
     d = np.where(constant, 0.0, 1.0 - e)
