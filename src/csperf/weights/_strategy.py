@@ -469,7 +469,7 @@ def _rank_order(
         try:
             return rank_order(ranking, method=method)
         except WeightingError as exc:
-            raise _within(exc, f"{name}: {key_path}") from None
+            raise exc.evolve(obj=f"{name}: {key_path}") from None
 
     if dimensions is not None:
         ranked = _rank_param(name, "dimensions", dimensions, list(groups))
