@@ -18,20 +18,28 @@ from csperf._numbers import exact
 from csperf.errors import InconsistentJudgementsError, WeightingError
 from csperf.weights._common import check_keys, normalised
 
-__all__ = ["METHODS", "RANDOM_INDEX", "SCALE_TOLERANCE", "AhpResult", "RandomIndexTable", "ahp"]
+__all__ = [
+    "AHP_METHODS",
+    "AHP_TOLERANCE",
+    "RANDOM_INDEX",
+    "AhpResult",
+    "RandomIndexTable",
+    "ahp",
+]
 
-RECIPROCAL_TOLERANCE = 1e-9
-"""How far ``a_ij * a_ji`` may be from 1 (and ``a_ii`` from 1) in a matrix given as is, and in
-a pair judged both ways."""
+AHP_TOLERANCE = 1e-9
+r"""The relative tolerance of AHP's input checks.
 
-SCALE_TOLERANCE = 1e-9
-r"""The relative tolerance of Saaty's scale: a judgement :math:`a` is on the scale when
-:math:`\tfrac19 (1 - 10^{-9}) \le a \le 9 (1 + 10^{-9})`. A float carries a relative error of
-about :math:`10^{-16}`, so the float ``1/9`` (0.1111111111111111, just below the exact
-:math:`1/9`) is on the scale, while 0.1 or 9.01 are not. Exact inputs (integers, fractions,
-texts such as ``"1/9"``) stay exact."""
+A judgement or matrix cell :math:`a` is on Saaty's scale when
+:math:`\tfrac19 (1 - 10^{-9}) \le a \le 9 (1 + 10^{-9})`; two values are reciprocal when
+:math:`|a_{ij} a_{ji} - 1| \le 10^{-9}`, and a diagonal cell is 1 when
+:math:`|a_{ii} - 1| \le 10^{-9}`. A float carries a relative error of about :math:`10^{-16}`,
+so the float ``1/9`` (0.1111111111111111, just below the exact :math:`1/9`) is on the scale
+and ``1/3`` is the reciprocal of 3, while 0.1, 9.01 or 0.333 are not. Exact inputs (integers,
+fractions, texts such as ``"1/9"``) stay exact.
+"""
 
-METHODS = ("eigenvector", "geometric_mean")
+AHP_METHODS = ("eigenvector", "geometric_mean")
 """The ways :func:`ahp` derives priorities from the matrix."""
 
 _OBJ = "AHP"
@@ -268,8 +276,8 @@ def _pair(key: Any) -> tuple[str, str]:
     )
 
 
-_SCALE_LOW = Fraction(1, 9) * (1 - Fraction(SCALE_TOLERANCE))
-_SCALE_HIGH = 9 * (1 + Fraction(SCALE_TOLERANCE))
+_SCALE_LOW = Fraction(1, 9) * (1 - Fraction(AHP_TOLERANCE))
+_SCALE_HIGH = 9 * (1 + Fraction(AHP_TOLERANCE))
 
 
 def _on_scale(value: Fraction) -> bool:
@@ -278,7 +286,7 @@ def _on_scale(value: Fraction) -> bool:
 
 def _agree(one: Fraction, other: Fraction) -> bool:
     """Whether ``one`` and ``1 / other`` are the same judgement within the tolerance."""
-    return abs(one * other - 1) <= RECIPROCAL_TOLERANCE
+    return abs(one * other - 1) <= AHP_TOLERANCE
 
 
 Cells = list[list[Fraction | None]]
@@ -390,7 +398,7 @@ def _from_matrix(matrix: Any, keys: Any) -> tuple[tuple[str, ...], Cells]:
         )
     cells = [[_number(rows[i][j], f"matrix[{i}][{j}]") for j in range(n)] for i in range(n)]
     for i in range(n):
-        if abs(cells[i][i] - 1) > RECIPROCAL_TOLERANCE:
+        if abs(cells[i][i] - 1) > AHP_TOLERANCE:
             raise WeightingError(
                 msg=f"the diagonal must be 1, but matrix[{i}][{i}] ({names[i]} over itself) is "
                 f"{rows[i][i]!r}",
@@ -595,14 +603,14 @@ def ahp(
     then :math:`w_i / w_j`, and :attr:`AhpResult.filled` lists those pairs.
 
     Judgements and matrix cells must be on Saaty's scale, 1/9 to 9, within the relative
-    tolerance :data:`SCALE_TOLERANCE` (so the float ``1/9`` is accepted).
+    tolerance :data:`AHP_TOLERANCE` (so the float ``1/9`` is accepted).
 
     Args:
         matrix_or_judgements: Either the square matrix (rows of numbers; a cell may also be a
             text such as ``"1/3"``), or judgements ``{(a, b): value}`` (or ``{"a/b": value}``)
             on Saaty's 1–9 scale, meaning *a* matters ``value`` times as much as *b*; the
             reciprocal is implied, and a pair given both ways must agree within
-            :data:`RECIPROCAL_TOLERANCE`.
+            :data:`AHP_TOLERANCE`.
         keys: The keys in matrix order. Required for a matrix; for judgements it defaults to
             the keys in order of first appearance.
         max_cr: The largest accepted consistency ratio, or None to accept any (then no random
@@ -646,9 +654,9 @@ def ahp(
             field="max_cr",
             value=max_cr,
         )
-    if method not in METHODS:
+    if method not in AHP_METHODS:
         raise WeightingError(
-            msg=f"method must be one of {', '.join(METHODS)}, got {method!r}",
+            msg=f"method must be one of {', '.join(AHP_METHODS)}, got {method!r}",
             obj=_OBJ,
             field="method",
             value=method,
