@@ -317,11 +317,11 @@ def _from_judgements(
             if known in pairs:
                 given, raw_given = pairs[known]
                 if not _agree(given, 1 / implied):
+                    means = "" if known == (a, b) else f", which means {a}/{b} = {_text(1 / given)}"
                     raise WeightingError(
                         msg=f"the pair {a}/{b} is judged twice and the two disagree: "
-                        f"{known[0]}/{known[1]} = {raw_given!r} and {a}/{b} = "
-                        f"{raw_value!r}, which says {known[0]}/{known[1]} = "
-                        f"{_text(implied)} (give each pair once, or the reciprocal both ways)",
+                        f"{a}/{b} = {raw_value!r}, but {known[0]}/{known[1]} = {raw_given!r}"
+                        f"{means} (give each pair once, or reciprocal values both ways)",
                         obj=_OBJ,
                         field=field,
                         value=raw_value,
