@@ -8,7 +8,14 @@ use by name: ``strategy.compute(card, **params)`` returns a :class:`WeightResult
 
 from __future__ import annotations
 
-from csperf.weights._ahp import RANDOM_INDEX, AhpResult, RandomIndexTable, ahp
+from csperf.weights._ahp import (
+    AHP_METHODS,
+    AHP_TOLERANCE,
+    RANDOM_INDEX,
+    AhpResult,
+    RandomIndexTable,
+    ahp,
+)
 from csperf.weights._basic import equal, fixed, rank_order
 from csperf.weights._combine import combine
 from csperf.weights._objective import CriticResult, EntropyResult, critic, entropy
@@ -24,6 +31,8 @@ from csperf.weights._swot import (
 )
 
 __all__ = [
+    "AHP_METHODS",
+    "AHP_TOLERANCE",
     "RANDOM_INDEX",
     "AhpResult",
     "CriticResult",

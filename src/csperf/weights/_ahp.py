@@ -18,10 +18,29 @@ from csperf._numbers import exact
 from csperf.errors import InconsistentJudgementsError, WeightingError
 from csperf.weights._common import check_keys, normalised
 
-__all__ = ["RANDOM_INDEX", "AhpResult", "RandomIndexTable", "ahp"]
+__all__ = [
+    "AHP_METHODS",
+    "AHP_TOLERANCE",
+    "RANDOM_INDEX",
+    "AhpResult",
+    "RandomIndexTable",
+    "ahp",
+]
 
-RECIPROCAL_TOLERANCE = 1e-9
-"""How far ``a_ij * a_ji`` may be from 1 (and ``a_ii`` from 1) in a matrix given as is."""
+AHP_TOLERANCE = 1e-9
+r"""The relative tolerance of AHP's input checks.
+
+A judgement or matrix cell :math:`a` is on Saaty's scale when
+:math:`\tfrac19 (1 - 10^{-9}) \le a \le 9 (1 + 10^{-9})`; two values are reciprocal when
+:math:`|a_{ij} a_{ji} - 1| \le 10^{-9}`, and a diagonal cell is 1 when
+:math:`|a_{ii} - 1| \le 10^{-9}`. A float carries a relative error of about :math:`10^{-16}`,
+so the float ``1/9`` (0.1111111111111111, just below the exact :math:`1/9`) is on the scale
+and ``1/3`` is the reciprocal of 3, while 0.1, 9.01 or 0.333 are not. Exact inputs (integers,
+fractions, texts such as ``"1/9"``) stay exact.
+"""
+
+AHP_METHODS = ("eigenvector", "geometric_mean")
+"""The ways :func:`ahp` derives priorities from the matrix."""
 
 _OBJ = "AHP"
 
@@ -88,6 +107,10 @@ class RandomIndexTable:
         """The largest matrix size the table covers."""
         return max(max(self.values), 2)
 
+    def covers(self, n: int) -> bool:
+        """Whether the table gives the random index of an ``n`` × ``n`` matrix."""
+        return n <= 2 or n in self.values
+
     def index(self, n: int) -> float:
         """The random index for an ``n`` × ``n`` matrix (0 for ``n`` ≤ 2).
 
@@ -106,6 +129,11 @@ class RandomIndexTable:
                 value=n,
             )
         return self.values[n]
+
+
+def _alonso_lamata(sizes: Iterable[int]) -> dict[int, float]:
+    r"""Alonso & Lamata's (2006) random index: :math:`RI_n = (2.7699 n - 4.3513 - n) / (n - 1)`."""
+    return {n: round((2.7699 * n - 4.3513 - n) / (n - 1), 4) for n in sizes}
 
 
 RANDOM_INDEX: FrozenDict[str, RandomIndexTable] = FrozenDict(
@@ -160,6 +188,15 @@ RANDOM_INDEX: FrozenDict[str, RandomIndexTable] = FrozenDict(
                     14: 1.5714,
                     15: 1.5831,
                 },
+            ),
+            RandomIndexTable(
+                "alonso_lamata2006",
+                "Alonso, J. A. & Lamata, M. T. (2006). Consistency in the analytic hierarchy "
+                "process: a new approach. International Journal of Uncertainty, Fuzziness and "
+                "Knowledge-Based Systems 14(4), 445-459 (their regression of the mean "
+                "principal eigenvalue of random matrices, lambda = 2.7699 n - 4.3513, giving "
+                "RI_n = (lambda - n) / (n - 1), for n = 3 to 15, to four decimals).",
+                _alonso_lamata(range(3, 16)),
             ),
         )
     }
@@ -239,34 +276,59 @@ def _pair(key: Any) -> tuple[str, str]:
     )
 
 
+_SCALE_LOW = Fraction(1, 9) * (1 - Fraction(AHP_TOLERANCE))
+_SCALE_HIGH = 9 * (1 + Fraction(AHP_TOLERANCE))
+
+
+def _on_scale(value: Fraction) -> bool:
+    return _SCALE_LOW <= value <= _SCALE_HIGH
+
+
+def _agree(one: Fraction, other: Fraction) -> bool:
+    """Whether ``one`` and ``1 / other`` are the same judgement within the tolerance."""
+    return abs(one * other - 1) <= AHP_TOLERANCE
+
+
+Cells = list[list[Fraction | None]]
+
+
 def _from_judgements(
     judgements: Mapping[Any, Any], keys: Iterable[str] | None
-) -> tuple[tuple[str, ...], list[list[Fraction]]]:
-    pairs: dict[tuple[str, str], Fraction] = {}
+) -> tuple[tuple[str, ...], Cells]:
+    pairs: dict[tuple[str, str], tuple[Fraction, Any]] = {}
     order: list[str] = []
     for raw_key, raw_value in judgements.items():
         a, b = _pair(raw_key)
         where = f"judgements[{a}/{b}]"
+        field = ("judgements", a, b)
         if a == b:
             raise WeightingError(
-                msg=f"{where} compares {a!r} with itself", obj=_OBJ, field=where, value=raw_key
-            )
-        if (a, b) in pairs or (b, a) in pairs:
-            raise WeightingError(
-                msg=f"the pair {a}/{b} is judged twice (give each pair once)",
-                obj=_OBJ,
-                field=where,
-                value=raw_key,
+                msg=f"{where} compares {a!r} with itself", obj=_OBJ, field=field, value=raw_key
             )
         value = _number(raw_value, where)
-        if not Fraction(1, 9) <= value <= 9:
+        if not _on_scale(value):
             raise WeightingError(
                 msg=f"{where} = {raw_value!r} is off Saaty's scale (1/9 to 9)",
                 obj=_OBJ,
-                field=where,
+                field=field,
                 value=raw_value,
             )
-        pairs[(a, b)] = value
+        for known, implied in (((a, b), value), ((b, a), 1 / value)):
+            if known in pairs:
+                given, raw_given = pairs[known]
+                if not _agree(given, 1 / implied):
+                    means = "" if known == (a, b) else f", which means {a}/{b} = {_text(1 / given)}"
+                    raise WeightingError(
+                        msg=f"the pair {a}/{b} is judged twice and the two disagree: "
+                        f"{a}/{b} = {raw_value!r}, but {known[0]}/{known[1]} = {raw_given!r}"
+                        f"{means} (give each pair once, or reciprocal values both ways)",
+                        obj=_OBJ,
+                        field=field,
+                        value=raw_value,
+                    )
+                break
+        else:
+            pairs[(a, b)] = (value, raw_value)
         order.extend(k for k in (a, b) if k not in order)
     names = check_keys(order if keys is None else keys, _OBJ)
     unknown = [k for k in order if k not in names]
@@ -279,31 +341,43 @@ def _from_judgements(
             value=unknown,
         )
     n = len(names)
-    matrix = [[Fraction(1)] * n for _ in range(n)]
-    missing: list[str] = []
-    for i in range(n):
-        for j in range(i + 1, n):
-            a, b = names[i], names[j]
-            if (a, b) in pairs:
-                matrix[i][j] = pairs[(a, b)]
-            elif (b, a) in pairs:
-                matrix[i][j] = 1 / pairs[(b, a)]
-            else:
-                missing.append(f"{a}/{b}")
-                continue
-            matrix[j][i] = 1 / matrix[i][j]
-    if missing:
-        raise WeightingError(
-            msg=f"no judgement for the pair(s) {', '.join(missing)} (every pair of "
-            f"{', '.join(names)} needs one)",
-            obj=_OBJ,
-            field="judgements",
-            value=missing,
-        )
+    matrix: Cells = [[Fraction(1) if i == j else None for j in range(n)] for i in range(n)]
+    for (a, b), (value, _) in pairs.items():
+        i, j = names.index(a), names.index(b)
+        matrix[i][j], matrix[j][i] = value, 1 / value
+    _check_connected(names, matrix)
     return names, matrix
 
 
-def _from_matrix(matrix: Any, keys: Any) -> tuple[tuple[str, ...], list[list[Fraction]]]:
+def _text(value: Fraction) -> str:
+    return str(value) if value.denominator < 100 else f"{float(value):.6g}"
+
+
+def _check_connected(names: tuple[str, ...], matrix: Cells) -> None:
+    """Every key must be linked to every other by a chain of judgements."""
+    n = len(names)
+    reached = {0}
+    frontier = [0]
+    while frontier:
+        i = frontier.pop()
+        for j in range(n):
+            if matrix[i][j] is not None and j not in reached:
+                reached.add(j)
+                frontier.append(j)
+    if len(reached) < n:
+        apart = [names[j] for j in range(n) if j not in reached]
+        linked = [names[j] for j in sorted(reached)]
+        raise WeightingError(
+            msg=f"no judgement links {', '.join(apart)} to {', '.join(linked)}, directly or "
+            "through other keys, so their weights relative to the others are unknown (judge "
+            "at least one pair across)",
+            obj=_OBJ,
+            field="judgements",
+            value=apart,
+        )
+
+
+def _from_matrix(matrix: Any, keys: Any) -> tuple[tuple[str, ...], Cells]:
     if keys is None:
         raise WeightingError(
             msg="a matrix needs its keys (the order of its rows and columns)",
@@ -324,7 +398,7 @@ def _from_matrix(matrix: Any, keys: Any) -> tuple[tuple[str, ...], list[list[Fra
         )
     cells = [[_number(rows[i][j], f"matrix[{i}][{j}]") for j in range(n)] for i in range(n)]
     for i in range(n):
-        if abs(cells[i][i] - 1) > RECIPROCAL_TOLERANCE:
+        if abs(cells[i][i] - 1) > AHP_TOLERANCE:
             raise WeightingError(
                 msg=f"the diagonal must be 1, but matrix[{i}][{i}] ({names[i]} over itself) is "
                 f"{rows[i][i]!r}",
@@ -334,8 +408,18 @@ def _from_matrix(matrix: Any, keys: Any) -> tuple[tuple[str, ...], list[list[Fra
             )
         cells[i][i] = Fraction(1)
     for i in range(n):
+        for j in range(n):
+            if i != j and not _on_scale(cells[i][j]):
+                raise WeightingError(
+                    msg=f"matrix[{i}][{j}] ({names[i]} over {names[j]}) = {rows[i][j]!r} is "
+                    "off Saaty's scale (1/9 to 9)",
+                    obj=_OBJ,
+                    field=("matrix", i, j),
+                    value=rows[i][j],
+                )
+    for i in range(n):
         for j in range(i + 1, n):
-            if abs(cells[i][j] * cells[j][i] - 1) > RECIPROCAL_TOLERANCE:
+            if not _agree(cells[i][j], cells[j][i]):
                 raise WeightingError(
                     msg=f"the matrix is not reciprocal at matrix[{j}][{i}] ({names[j]} over "
                     f"{names[i]}) = {rows[j][i]!r}: it must be 1/matrix[{i}][{j}] = "
@@ -344,7 +428,7 @@ def _from_matrix(matrix: Any, keys: Any) -> tuple[tuple[str, ...], list[list[Fra
                     field=("matrix", j, i),
                     value=rows[j][i],
                 )
-    return names, cells
+    return names, [list[Fraction | None](row) for row in cells]
 
 
 def _rows(matrix: Any) -> list[list[Any]]:
@@ -377,15 +461,21 @@ class AhpResult(CanonicalForm):
     Attributes:
         keys: The keys compared, in the order of the matrix's rows.
         matrix: The reciprocal comparison matrix used: ``matrix[i][j]`` says how many times
-            ``keys[i]`` matters more than ``keys[j]``.
-        weights: Key → weight: the principal eigenvector, scaled to sum to 1.
-        lambda_max: The principal eigenvalue :math:`\lambda_{\max}` (≥ n).
+            ``keys[i]`` matters more than ``keys[j]``. A pair that was not judged (see
+            ``filled``) holds the ratio of the weights, :math:`w_i / w_j`.
+        weights: Key → weight, scaled to sum to 1: the principal eigenvector, or the
+            normalised row geometric mean (see ``method``).
+        lambda_max: The principal eigenvalue :math:`\lambda_{\max}` (≥ n) of ``matrix``.
         consistency_index: :math:`CI = (\lambda_{\max} - n) / (n - 1)` (0 for n = 1).
-        random_index: The random index :math:`RI` for n (0 for n ≤ 2).
-        consistency_ratio: :math:`CR = CI / RI` (0 for n ≤ 2).
+        random_index: The random index :math:`RI` for n (0 for n ≤ 2), or None when the table
+            does not cover n and no ``max_cr`` asked for it.
+        consistency_ratio: :math:`CR = CI / RI` (0 for n ≤ 2), or None with ``random_index``.
         ri: The name of the random index table used (``"custom"`` for one given as a mapping).
         most_inconsistent: The pair ``(a, b)`` whose judgement departs most from the weights'
             ratio :math:`w_a / w_b`, or None when the judgements are consistent.
+        method: How the weights were derived: ``"eigenvector"`` or ``"geometric_mean"``.
+        filled: The pairs ``(a, b)`` (in key order) that were not judged and were filled from
+            the other judgements; empty for a complete set.
     """
 
     keys: tuple[str, ...]
@@ -393,20 +483,33 @@ class AhpResult(CanonicalForm):
     weights: FrozenDict[str, float]
     lambda_max: float
     consistency_index: float
-    random_index: float
-    consistency_ratio: float
+    random_index: float | None
+    consistency_ratio: float | None
     ri: str
     most_inconsistent: tuple[str, str] | None
+    method: str = "eigenvector"
+    filled: tuple[tuple[str, str], ...] = ()
 
     def summary(self) -> str:
-        """One line: λmax, CI and CR with the random index used."""
+        """One line: λmax, CI and CR with the random index used (and the pairs filled)."""
         n = len(self.keys)
+        method = "" if self.method == "eigenvector" else ", geometric mean"
+        filled = (
+            f"; {len(self.filled)} pair(s) filled: " + ", ".join(f"{a}/{b}" for a, b in self.filled)
+            if self.filled
+            else ""
+        )
         if n <= 2:
-            return f"n = {n}, consistent by construction"
+            return f"n = {n}, consistent by construction{method}{filled}"
+        if self.consistency_ratio is None:
+            return (
+                f"λmax = {self.lambda_max:.4f}, CI = {self.consistency_index:.4f}, CR not "
+                f"computed ({self.ri} has no random index for n = {n}){method}{filled}"
+            )
         return (
             f"λmax = {self.lambda_max:.4f}, CI = {self.consistency_index:.4f}, "
             f"CR = {self.consistency_ratio:.4f} (RI = {self.random_index:g} for n = {n}, "
-            f"{self.ri})"
+            f"{self.ri}){method}{filled}"
         )
 
 
@@ -422,45 +525,109 @@ def _principal(matrix: np.ndarray) -> tuple[list[float], float]:
     return normalised([float(v) for v in vector]), float(values[index].real)
 
 
+def _harker(cells: Cells) -> list[float]:
+    r"""Harker's (1987) eigenvector of an incomplete matrix.
+
+    :math:`c_{ij} = a_{ij}` where judged, 0 where not, and :math:`c_{ii} = 1 + m_i` with
+    :math:`m_i` the number of pairs missing in row :math:`i`.
+    """
+    n = len(cells)
+    c = np.zeros((n, n))
+    for i, row in enumerate(cells):
+        for j, cell in enumerate(row):
+            if i != j and cell is not None:
+                c[i][j] = float(cell)
+        c[i][i] = 1 + sum(1 for j, cell in enumerate(row) if cell is None)
+    return _principal(c)[0]
+
+
+def _geometric_mean(cells: Cells) -> list[float]:
+    r"""Row geometric means, normalised (logarithmic least squares for an incomplete matrix).
+
+    For an incomplete matrix, :math:`L y = r` with :math:`L` the judgement graph's Laplacian,
+    :math:`r_i = \sum_{j \text{ judged}} \ln a_{ij}` and :math:`w = e^y`.
+    """
+    n = len(cells)
+    laplacian = np.zeros((n, n))
+    logs = np.zeros(n)
+    for i, row in enumerate(cells):
+        for j, cell in enumerate(row):
+            if i != j and cell is not None:
+                laplacian[i][j] = -1
+                laplacian[i][i] += 1
+                logs[i] += math.log(cell)
+    if all(cell is not None for row in cells for cell in row):
+        y = [float(v) / n for v in logs]  # the row geometric mean, ln w_i = (1/n) sum ln a_ij
+    else:
+        y = [float(v) for v in np.linalg.lstsq(laplacian, logs, rcond=None)[0]]
+    top = max(y)
+    return normalised([math.exp(v - top) for v in y])
+
+
 def ahp(
     matrix_or_judgements: Any,
     keys: Iterable[str] | None = None,
     max_cr: float | None = 0.10,
     ri: str | RandomIndexTable | Mapping[int, float] = "saaty1980",
+    method: str = "eigenvector",
 ) -> AhpResult:
-    r"""Weights from pairwise comparisons by Saaty's eigenvector method.
+    r"""Weights from pairwise comparisons by Saaty's eigenvector method or the geometric mean.
 
     The reciprocal matrix :math:`A` (with :math:`a_{ij}` how many times key :math:`i` matters
     more than key :math:`j`, :math:`a_{ji} = 1/a_{ij}`, :math:`a_{ii} = 1`) has a principal
-    eigenvalue :math:`\lambda_{\max} \ge n`; its eigenvector, scaled to sum to 1, gives the
-    weights. The judgements' consistency is measured by
+    eigenvalue :math:`\lambda_{\max} \ge n`; with ``method="eigenvector"`` its eigenvector,
+    scaled to sum to 1, gives the weights. With ``method="geometric_mean"`` the weights are
+    the row geometric means, scaled to sum to 1 (Crawford & Williams 1985):
+
+    .. math::
+
+        w_i = \frac{\left(\prod_j a_{ij}\right)^{1/n}}{\sum_k \left(\prod_j a_{kj}\right)^{1/n}}
+
+    The judgements' consistency is measured, for either method, by Saaty's
 
     .. math::
 
         CI = \frac{\lambda_{\max} - n}{n - 1}, \qquad CR = \frac{CI}{RI_n}
 
-    where :math:`RI_n` is the random index for size :math:`n` from the chosen table
-    (:data:`RANDOM_INDEX`). A consistency ratio above ``max_cr`` (Saaty's rule: 0.10) means the
-    judgements contradict each other too much to be used.
+    with :math:`\lambda_{\max}` the principal eigenvalue of :math:`A` and :math:`RI_n` the
+    random index for size :math:`n` from the chosen table (:data:`RANDOM_INDEX`). A
+    consistency ratio above ``max_cr`` (Saaty's rule: 0.10) means the judgements contradict
+    each other too much to be used.
+
+    Judgements may leave pairs out, as long as every key is linked to every other by a chain
+    of judged pairs. With the eigenvector, the missing pairs are filled by Harker's (1987)
+    method: the weights are the principal eigenvector of :math:`C`, with :math:`c_{ij} =
+    a_{ij}` where judged, :math:`c_{ij} = 0` where not and :math:`c_{ii} = 1 + m_i`,
+    :math:`m_i` the number of pairs missing in row :math:`i`; with the geometric mean, by
+    logarithmic least squares over the judged pairs. Either way a missing :math:`a_{ij}` is
+    then :math:`w_i / w_j`, and :attr:`AhpResult.filled` lists those pairs.
+
+    Judgements and matrix cells must be on Saaty's scale, 1/9 to 9, within the relative
+    tolerance :data:`AHP_TOLERANCE` (so the float ``1/9`` is accepted).
 
     Args:
         matrix_or_judgements: Either the square matrix (rows of numbers; a cell may also be a
             text such as ``"1/3"``), or judgements ``{(a, b): value}`` (or ``{"a/b": value}``)
-            on Saaty's 1–9 scale, meaning *a* matters ``value`` times as much as *b*; each pair
-            is judged once, its reciprocal is implied.
+            on Saaty's 1–9 scale, meaning *a* matters ``value`` times as much as *b*; the
+            reciprocal is implied, and a pair given both ways must agree within
+            :data:`AHP_TOLERANCE`.
         keys: The keys in matrix order. Required for a matrix; for judgements it defaults to
             the keys in order of first appearance.
-        max_cr: The largest accepted consistency ratio, or None to accept any.
+        max_cr: The largest accepted consistency ratio, or None to accept any (then no random
+            index is needed: CR is None when the table does not cover the size).
         ri: The random index table: a name from :data:`RANDOM_INDEX`, a
             :class:`RandomIndexTable`, or a mapping of matrix size to random index.
+        method: ``"eigenvector"`` (Saaty's, the default) or ``"geometric_mean"``.
 
     Returns:
         An :class:`AhpResult`.
 
     Raises:
         WeightingError: When the matrix is not square, positive, reciprocal with a unit
-            diagonal (the message names the cell), a judgement is missing, repeated or off the
-            1–9 scale, or the random index table does not cover the size.
+            diagonal or on Saaty's scale (the message names the cell), a judgement is off the
+            scale or given both ways with values that disagree, the judgements leave keys
+            unconnected, or the random index table does not cover the size while ``max_cr``
+            needs it.
         InconsistentJudgementsError: When the consistency ratio exceeds ``max_cr``; it carries
             ``consistency_ratio``, ``max_cr`` and the most inconsistent ``pair``.
 
@@ -471,6 +638,11 @@ def ahp(
         {'quality': 0.5714, 'speed': 0.2857, 'skill': 0.1429}
         >>> round(result.consistency_ratio, 6)
         0.0
+        >>> partial = ahp({("quality", "speed"): 2, ("speed", "skill"): 2})
+        >>> partial.filled
+        (('quality', 'skill'),)
+        >>> {k: round(w, 4) for k, w in partial.weights.items()}
+        {'quality': 0.5714, 'speed': 0.2857, 'skill': 0.1429}
     """
     table = _table(ri)
     if max_cr is not None and (
@@ -482,27 +654,51 @@ def ahp(
             field="max_cr",
             value=max_cr,
         )
+    if method not in AHP_METHODS:
+        raise WeightingError(
+            msg=f"method must be one of {', '.join(AHP_METHODS)}, got {method!r}",
+            obj=_OBJ,
+            field="method",
+            value=method,
+        )
     if isinstance(matrix_or_judgements, Mapping):
         names, cells = _from_judgements(matrix_or_judgements, keys)
     else:
         names, cells = _from_matrix(matrix_or_judgements, keys)
     n = len(names)
-    random_index = table.index(n)
-    floats = np.array([[float(c) for c in row] for row in cells])
+    random_index = table.index(n) if max_cr is not None or table.covers(n) else None
+    complete = all(cell is not None for row in cells for cell in row)
     if n == 1:
-        weights, lambda_max = [1.0], 1.0
+        weights = [1.0]
+    elif method == "geometric_mean":
+        weights = _geometric_mean(cells)
+    elif complete:
+        weights, lambda_max = _principal(np.array([[float(c) for c in row] for row in cells]))  # type: ignore[arg-type]
     else:
-        weights, lambda_max = _principal(floats)
+        weights = _harker(cells)
+    filled = tuple(
+        (names[i], names[j]) for i in range(n) for j in range(i + 1, n) if cells[i][j] is None
+    )
+    floats = np.array(
+        [
+            [weights[i] / weights[j] if cell is None else float(cell) for j, cell in enumerate(row)]
+            for i, row in enumerate(cells)
+        ]
+    )
+    if n == 1:
+        lambda_max = 1.0
+    elif method == "geometric_mean" or not complete:
+        lambda_max = _principal(floats)[1]
     # lambda_max >= n in exact arithmetic, with equality for a consistent matrix; the
     # eigensolver's rounding noise (a few ulps either side of n) is reported as n.
     if lambda_max - n <= _EIGEN_NOISE * n:
         lambda_max = float(n)
     ci = (lambda_max - n) / (n - 1) if n > 1 else 0.0
-    cr = ci / random_index if n > 2 else 0.0
+    cr = None if random_index is None else ci / random_index if n > 2 else 0.0
     pair = _most_inconsistent(names, floats, weights)
     result = AhpResult(
         keys=names,
-        matrix=tuple(tuple(float(c) for c in row) for row in cells),
+        matrix=tuple(tuple(float(c) for c in row) for row in floats),
         weights=FrozenDict(dict(zip(names, weights))),
         lambda_max=lambda_max,
         consistency_index=ci,
@@ -510,8 +706,10 @@ def ahp(
         consistency_ratio=cr,
         ri=table.key,
         most_inconsistent=pair,
+        method=method,
+        filled=filled,
     )
-    if max_cr is not None and cr > max_cr:
+    if max_cr is not None and cr is not None and cr > max_cr:
         worst = ""
         if pair is not None:
             i, j = names.index(pair[0]), names.index(pair[1])

@@ -21,7 +21,7 @@ from csperf.errors import (
 )
 from csperf.scorecard import Scorecard
 from csperf.weighting import Weighting, key_mismatch
-from csperf.weights._ahp import AhpResult, RandomIndexTable, ahp
+from csperf.weights._ahp import AHP_METHODS, AhpResult, RandomIndexTable, ahp
 from csperf.weights._basic import RANK_METHODS, equal, fixed, rank_order
 from csperf.weights._combine import combine
 from csperf.weights._common import exact_levels, percent, percent_list, rebuild
@@ -504,6 +504,7 @@ def _ahp_level(
     keys: Sequence[str],
     max_cr: Any,
     ri: Any,
+    method: str = "eigenvector",
 ) -> AhpResult:
     if not isinstance(spec, Mapping):
         raise _config(
@@ -530,11 +531,11 @@ def _ahp_level(
             judgements = spec["judgements"]
             if not isinstance(judgements, Mapping):
                 raise _config(name, f"{key_path}.judgements", "must be a mapping", judgements)
-            return ahp(judgements, keys, max_cr=max_cr, ri=ri)
+            return ahp(judgements, keys, max_cr=max_cr, ri=ri, method=method)
         order = keys
         if "keys" in spec:
             order = _ranking(name, f"{key_path}.keys", spec["keys"], keys)
-        return ahp(spec["matrix"], order, max_cr=max_cr, ri=ri)
+        return ahp(spec["matrix"], order, max_cr=max_cr, ri=ri, method=method)
     except ConfigError:
         raise
     except WeightingError as exc:
@@ -560,12 +561,15 @@ def _ahp_strategy(
     indicators: Mapping[str, Mapping[str, Any]] | None = None,
     max_cr: float | None = 0.10,
     ri: str | Mapping[Any, float] = "saaty1980",
+    method: str = "eigenvector",
 ) -> WeightResult:
     name = "ahp"
     groups = _groups(card)
     card_dims, card_inner = _card_levels(card)
     ri = _ri_param(name, ri)
+    method = _choice(name, "method", method, AHP_METHODS)
     details: dict[str, Any] = {
+        "method": method,
         "max_cr": max_cr,
         "ri": ri.key
         if isinstance(ri, RandomIndexTable)
@@ -578,7 +582,7 @@ def _ahp_strategy(
     lines = []
     dims = card_dims
     if dimensions is not None:
-        result = _ahp_level(name, "dimensions", dimensions, list(groups), max_cr, ri)
+        result = _ahp_level(name, "dimensions", dimensions, list(groups), max_cr, ri, method)
         dims = {d: result.weights[d] for d in groups}
         details["dimensions"] = result.to_dict()
         lines.append(_level_line("dimensions by AHP", dims, f"; {result.summary()}"))
@@ -588,7 +592,7 @@ def _ahp_strategy(
     inner = {}
     for d, ks in groups.items():
         if d in given:
-            result = _ahp_level(name, f"indicators.{d}", given[d], ks, max_cr, ri)
+            result = _ahp_level(name, f"indicators.{d}", given[d], ks, max_cr, ri, method)
             inner[d] = {k: result.weights[k] for k in ks}
             details["indicators"][d] = result.to_dict()
             lines.append(_level_line(f"within {d} by AHP", inner[d], f"; {result.summary()}"))
@@ -811,7 +815,8 @@ BUILTIN_STRATEGIES: tuple[WeightStrategy, ...] = (
     ),
     WeightStrategy(
         "ahp",
-        "Analytic hierarchy process: eigenvector weights from pairwise judgements per level.",
+        "Analytic hierarchy process: eigenvector or geometric-mean weights from pairwise "
+        "judgements per level.",
         _ahp_strategy,
     ),
     WeightStrategy(
