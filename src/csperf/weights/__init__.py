@@ -1,4 +1,4 @@
-"""Weight strategies: fixed, equal, rank-order, AHP, entropy, CRITIC, combinations and SWOT.
+"""Weight strategies: fixed, equal, rank-order, AHP (one person or a group), entropy, CRITIC, combinations and SWOT.
 
 Each method is a plain function here (``ahp(...)``, ``entropy(...)``, ``swot(...)``...) and a
 built-in :class:`WeightStrategy` of the same name, which plugins, config files and the CLI
@@ -18,6 +18,7 @@ from csperf.weights._ahp import (
 )
 from csperf.weights._basic import equal, fixed, rank_order
 from csperf.weights._combine import combine
+from csperf.weights._group import GROUP_AGGREGATIONS, GroupAhpResult, group_ahp
 from csperf.weights._objective import CriticResult, EntropyResult, critic, entropy
 from csperf.weights._result import WeightResult
 from csperf.weights._strategy import WeightStrategy
@@ -33,10 +34,12 @@ from csperf.weights._swot import (
 __all__ = [
     "AHP_METHODS",
     "AHP_TOLERANCE",
+    "GROUP_AGGREGATIONS",
     "RANDOM_INDEX",
     "AhpResult",
     "CriticResult",
     "EntropyResult",
+    "GroupAhpResult",
     "RandomIndexTable",
     "SwotChange",
     "SwotFactor",
@@ -51,6 +54,7 @@ __all__ = [
     "entropy",
     "equal",
     "fixed",
+    "group_ahp",
     "rank_order",
     "swot",
 ]
