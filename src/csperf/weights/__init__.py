@@ -1,4 +1,4 @@
-"""Weight strategies: fixed, equal, rank-order, AHP (one person or a group), entropy, CRITIC, combinations and SWOT.
+"""Weight strategies: fixed, equal, rank-order, AHP, entropy, CRITIC, combinations and SWOT.
 
 Each method is a plain function here (``ahp(...)``, ``entropy(...)``, ``swot(...)``...) and a
 built-in :class:`WeightStrategy` of the same name, which plugins, config files and the CLI

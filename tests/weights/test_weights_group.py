@@ -1,0 +1,201 @@
+"""Group AHP: AIJ and AIP aggregation, stakeholders' consistency and distance from the group."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csperf.errors import InconsistentJudgementsError, WeightingError
+from csperf.weights import GroupAhpResult, ahp, group_ahp
+from strategies import examples
+
+SCALE = [1, 2, 3, 4, 5, 6, 7, 8, 9, "1/2", "1/3", "1/4", "1/5", "1/6", "1/7", "1/8", "1/9"]
+KEYS = ["quality", "speed", "skill", "teamwork"]
+
+
+@st.composite
+def judgement_sets(draw: st.DrawFn) -> dict[tuple[str, str], object]:
+    n = draw(st.integers(min_value=2, max_value=4))
+    keys = KEYS[:n]
+    return {
+        (keys[i], keys[j]): draw(st.sampled_from(SCALE))
+        for i in range(n)
+        for j in range(i + 1, n)
+    }
+
+
+@settings(max_examples=examples(40))
+@given(
+    judgements=judgement_sets(),
+    weights=st.lists(st.integers(min_value=1, max_value=10), min_size=1, max_size=4),
+    aggregation=st.sampled_from(["aij", "aip"]),
+    method=st.sampled_from(["eigenvector", "geometric_mean"]),
+)
+def test_identical_stakeholders_give_exactly_the_single_result(
+    judgements, weights, aggregation, method
+):
+    single = ahp(judgements, max_cr=None, method=method)
+    group = group_ahp(
+        {f"s{i}": (w, judgements) for i, w in enumerate(weights)},
+        aggregation=aggregation,
+        method=method,
+        max_cr=None,
+    )
+    assert group.weights == single.weights
+    assert group.keys == single.keys
+    assert all(d == 0 for d in group.distances.values())
+    assert group.most_departing is None
+    if aggregation == "aij":
+        assert group.aggregate == single
+
+
+@settings(max_examples=examples(40))
+@given(
+    first=judgement_sets(),
+    second=judgement_sets(),
+    w1=st.integers(min_value=1, max_value=5),
+    w2=st.integers(min_value=1, max_value=5),
+    aggregation=st.sampled_from(["aij", "aip"]),
+    data=st.data(),
+)
+def test_weights_do_not_depend_on_the_order_of_stakeholders_or_keys(
+    first, second, w1, w2, aggregation, data
+):
+    keys = sorted({k for pair in [*first, *second] for k in pair})
+    if not all(any(k in pair for pair in first) for k in keys):
+        first = {**first, **{(keys[0], k): 1 for k in keys if not any(k in p for p in first)}}
+    if not all(any(k in pair for pair in second) for k in keys):
+        second = {**second, **{(keys[0], k): 1 for k in keys if not any(k in p for p in second)}}
+    shuffled = data.draw(st.permutations(keys))
+    one = group_ahp({"a": (w1, first), "b": (w2, second)}, aggregation=aggregation, max_cr=None)
+    other = group_ahp(
+        {"b": (w2, dict(reversed(list(second.items())))), "a": (w1, first)},
+        shuffled,
+        aggregation=aggregation,
+        max_cr=None,
+    )
+    for key in keys:
+        assert other.weights[key] == pytest.approx(one.weights[key], rel=1e-9, abs=1e-12)
+    for name in ("a", "b"):
+        assert other.distances[name] == pytest.approx(one.distances[name], rel=1e-7, abs=1e-9)
+
+
+def test_aij_and_aip_worked_by_hand_on_three_keys():
+    # A judges x 4 times y and y as important as z, leaving x/z out (Harker fills x/z = 4,
+    # A is consistent): A's weights (2/3, 1/6, 1/6). B finds all three equal: (1/3, 1/3, 1/3).
+    # Equal stakeholder weights. With the geometric-mean method:
+    # AIJ: x/y = sqrt(4 * 1) = 2, y/z = sqrt(1 * 1) = 1, x/z = 1 (B alone gave it, B's weight
+    #   renormalised to 1). Row geometric means 2^(1/3), (1/2)^(1/3), 1, so
+    #   w = (2^(1/3), 2^(-1/3), 1) / (2^(1/3) + 2^(-1/3) + 1) = (0.41260, 0.25992, 0.32748).
+    # AIP: sqrt(2/3 * 1/3), sqrt(1/6 * 1/3), sqrt(1/6 * 1/3) ∝ (sqrt 2, 1, 1) / sqrt 18,
+    #   normalised (1/2, 1/4, 1/4).
+    a = {("x", "y"): 4, ("y", "z"): 1}
+    b = {("x", "y"): 1, ("y", "z"): 1, ("x", "z"): 1}
+    people = {"A": (1, a), "B": (1, b)}
+    aij = group_ahp(people, aggregation="aij", method="geometric_mean")
+    c = 2 ** (1 / 3)
+    total = c + 1 / c + 1
+    assert dict(aij.weights) == pytest.approx({"x": c / total, "y": 1 / c / total, "z": 1 / total})
+    assert aij.aggregate is not None
+    assert aij.aggregate.matrix[0] == pytest.approx((1, 2, 1))
+    assert aij.aggregate.filled == ()
+    aip = group_ahp(people, aggregation="aip", method="geometric_mean")
+    assert dict(aip.weights) == pytest.approx({"x": 0.5, "y": 0.25, "z": 0.25})
+    assert aip.aggregate is None
+    assert dict(aip.individual["A"].weights) == pytest.approx({"x": 2 / 3, "y": 1 / 6, "z": 1 / 6})
+    # Distances from the AIP group (1/2, 1/4, 1/4): A's log ratios ln 4, ln 4, 0 against the
+    # group's ln 2, ln 2, 0: d_A = sqrt((ln2^2 + ln2^2 + 0) / 3); B's 0, 0, 0: the same.
+    expected = math.sqrt(2 * math.log(2) ** 2 / 3)
+    assert aip.distances["A"] == pytest.approx(expected)
+    assert aip.distances["B"] == pytest.approx(expected)
+    assert aip.most_departing == "A"  # a tie goes to the first name
+
+
+def test_consistent_stakeholders_agree_under_both_aggregations():
+    # A: x = 2y, y = 2z: (4/7, 2/7, 1/7); B: y = 2x = 2z: (1/4, 1/2, 1/4). Equal weights.
+    # AIJ: x/y = 1, y/z = 2, x/z = 2: (0.4, 0.4, 0.2). AIP: sqrt(1/7), sqrt(1/7), sqrt(1/28)
+    # ∝ (2, 2, 1): the same (0.4, 0.4, 0.2).
+    people = {
+        "A": (1, {"x/y": 2, "y/z": 2, "x/z": 4}),
+        "B": (1, {"x/y": "1/2", "y/z": 2, "x/z": 1}),
+    }
+    for aggregation in ("aij", "aip"):
+        result = group_ahp(people, aggregation=aggregation)
+        assert dict(result.weights) == pytest.approx({"x": 0.4, "y": 0.4, "z": 0.2})
+
+
+def test_stakeholder_weights_pull_the_group_towards_their_view():
+    # Two keys, team lead (weight 2) says quality 3 times speed, sales (weight 1) says 1/3:
+    # AIJ gives quality/speed = 3^(2/3) * (1/3)^(1/3) = 3^(1/3).
+    people = {"team lead": (2, {"quality/speed": 3}), "sales": (1, {"quality/speed": "1/3"})}
+    result = group_ahp(people)
+    ratio = 3 ** (1 / 3)
+    assert result.weights["quality"] == pytest.approx(ratio / (1 + ratio))
+    assert dict(result.stakeholder_weights) == pytest.approx({"team lead": 2 / 3, "sales": 1 / 3})
+    assert result.most_departing == "sales"
+    assert result.distances["sales"] > result.distances["team lead"] > 0
+    assert "sales departs most" in result.summary()
+    lines = result.stakeholder_lines()
+    assert lines[0].startswith("team lead (66.67%): quality 75%, speed 25%")
+
+
+def test_the_result_is_json_ready_and_reports_each_stakeholder():
+    people = {
+        "lead": (3, {"a/b": 3, "b/c": 2, "a/c": 5}),
+        "qa": (1, {"a/b": 1, "b/c": 3}),
+    }
+    result = group_ahp(people)
+    assert isinstance(result, GroupAhpResult)
+    document = json.loads(json.dumps(result.to_dict()))
+    assert document["aggregation"] == "aij"
+    assert set(document["individual"]) == {"lead", "qa"}
+    assert document["individual"]["qa"]["filled"] == [["a", "c"]]
+    assert document["individual"]["lead"]["consistency_ratio"] == pytest.approx(
+        ahp(people["lead"][1]).consistency_ratio
+    )
+    assert document["stakeholder_weights"] == {"lead": 0.75, "qa": 0.25}
+
+
+def test_an_inconsistent_stakeholder_is_named():
+    people = {
+        "lead": (1, {"a/b": 2, "b/c": 2, "a/c": 4}),
+        "sales": (1, {"a/b": 9, "b/c": 9, "a/c": "1/9"}),
+    }
+    with pytest.raises(InconsistentJudgementsError) as info:
+        group_ahp(people)
+    assert info.value.field[:2] == ("stakeholders", "sales")
+    assert "stakeholder 'sales'" in str(info.value)
+    assert group_ahp(people, max_cr=None).individual["sales"].consistency_ratio > 1
+
+
+@pytest.mark.parametrize(
+    ("people", "text"),
+    [
+        ({}, "non-empty mapping"),
+        ({"lead": (0, {"a/b": 2})}, "weights must be positive"),
+        ({"lead": (-1, {"a/b": 2})}, "weights must be positive"),
+        ({"lead": (True, {"a/b": 2})}, "not a number"),
+        ({"lead": (float("nan"), {"a/b": 2})}, "not a finite number"),
+        ({"lead": {"a/b": 2}}, "(weight, judgements)"),
+        ({"lead": (1, [("a", "b")])}, "judgements must be a mapping"),
+        ({"lead": (1, {"a/b": 20})}, "off Saaty's scale"),
+        ({"lead": (1, {"a/b": 2}), "qa": (1, {"c/d": 2})}, "no judgement links"),
+    ],
+)
+def test_bad_stakeholders_are_refused(people, text):
+    with pytest.raises(WeightingError) as info:
+        group_ahp(people)
+    assert text in str(info.value)
+    assert str(info.value).startswith("group AHP")
+
+
+def test_unknown_aggregation_and_method_are_refused():
+    people = {"lead": (1, {"a/b": 2})}
+    with pytest.raises(WeightingError, match="aggregation must be one of aij, aip"):
+        group_ahp(people, aggregation="mean")
+    with pytest.raises(WeightingError, match="method must be one of"):
+        group_ahp(people, method="power")
