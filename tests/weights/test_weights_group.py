@@ -22,9 +22,7 @@ def judgement_sets(draw: st.DrawFn) -> dict[tuple[str, str], object]:
     n = draw(st.integers(min_value=2, max_value=4))
     keys = KEYS[:n]
     return {
-        (keys[i], keys[j]): draw(st.sampled_from(SCALE))
-        for i in range(n)
-        for j in range(i + 1, n)
+        (keys[i], keys[j]): draw(st.sampled_from(SCALE)) for i in range(n) for j in range(i + 1, n)
     }
 
 

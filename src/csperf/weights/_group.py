@@ -298,8 +298,7 @@ def group_ahp(
     """
     if aggregation not in GROUP_AGGREGATIONS:
         raise WeightingError(
-            msg=f"aggregation must be one of {', '.join(GROUP_AGGREGATIONS)}, "
-            f"got {aggregation!r}",
+            msg=f"aggregation must be one of {', '.join(GROUP_AGGREGATIONS)}, got {aggregation!r}",
             obj=_OBJ,
             field="aggregation",
             value=aggregation,
