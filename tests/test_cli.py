@@ -268,6 +268,72 @@ def test_weights_inconsistent_judgements_are_a_data_error(runner, tmp_path):
     assert "consistency ratio" in result.stderr
 
 
+def test_weights_ahp_from_several_stakeholders_says_who_said_what(runner, tmp_path):
+    judgements = tmp_path / "group.toml"
+    judgements.write_text(
+        'aggregation = "aij"\n'
+        "[[stakeholders]]\n"
+        'name = "team lead"\n'
+        "weight = 2\n"
+        "[stakeholders.dimensions.judgements]\n"
+        '"service_quality/efficiency" = 2\n'
+        '"service_quality/capability" = 3\n'
+        '"service_quality/teamwork" = 4\n'
+        '"efficiency/capability" = 2\n'
+        '"efficiency/teamwork" = 3\n'
+        '"capability/teamwork" = 2\n'
+        "[[stakeholders]]\n"
+        'name = "sales"\n'
+        "weight = 1\n"
+        "[stakeholders.dimensions.judgements]\n"
+        '"service_quality/efficiency" = "1/2"\n'
+        '"efficiency/capability" = 2\n'
+        '"capability/teamwork" = 2\n'
+    )
+    out = tmp_path / "card.toml"
+    result = runner.invoke(cli, ["weights", "ahp", "--input", str(judgements), "--write", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "group AHP (AIJ) of team lead, sales" in result.output
+    assert "sales departs most" in result.output
+    assert "  team lead (66.67%): service_quality 46.73%" in result.output
+    assert "CR = 0.0115" in result.output
+    shown = [line for line in result.output.splitlines() if line.startswith("service_quality: ")]
+    card = load_scorecard(out)
+    share = card.weighting.dimensions["service_quality"] * 100
+    assert shown == [f"service_quality: {share:.4g}%"]
+    as_json = runner.invoke(cli, ["weights", "ahp", "--input", str(judgements), "--json"])
+    details = json.loads(as_json.stdout)["details"]
+    assert details["dimensions"]["most_departing"] == "sales"
+    assert set(details["dimensions"]["individual"]) == {"team lead", "sales"}
+
+
+def test_weights_ahp_an_inconsistent_stakeholder_is_a_data_error(runner, tmp_path):
+    judgements = tmp_path / "group.json"
+    judgements.write_text(
+        json.dumps(
+            {
+                "stakeholders": [
+                    {
+                        "name": "qa",
+                        "dimensions": {
+                            "judgements": {
+                                "service_quality/efficiency": 9,
+                                "efficiency/capability": 9,
+                                "service_quality/capability": "1/9",
+                                "capability/teamwork": 1,
+                            }
+                        },
+                    }
+                ]
+            }
+        )
+    )
+    result = runner.invoke(cli, ["weights", "ahp", "--input", str(judgements)])
+    assert result.exit_code == EXIT_DATA
+    assert "stakeholder 'qa'" in result.stderr
+    assert "consistency ratio" in result.stderr
+
+
 def test_weights_entropy_from_a_data_csv(runner, tmp_path, measurements):
     result = runner.invoke(cli, ["weights", "entropy", "--data", str(measurements), "--json"])
     assert result.exit_code == 0, result.output

@@ -197,3 +197,135 @@ def test_unknown_aggregation_and_method_are_refused():
         group_ahp(people, aggregation="mean")
     with pytest.raises(WeightingError, match="method must be one of"):
         group_ahp(people, method="power")
+
+
+# -- the ahp weight strategy with several stakeholders ---------------------------------------
+
+LEAD = {
+    "service_quality/efficiency": 2,
+    "service_quality/capability": 3,
+    "service_quality/teamwork": 4,
+    "efficiency/capability": 2,
+    "efficiency/teamwork": 3,
+    "capability/teamwork": 2,
+}
+SALES = {"service_quality/efficiency": "1/2", "efficiency/capability": 2, "capability/teamwork": 2}
+
+
+def _strategy():
+    from csperf.weights._strategy import BUILTIN_STRATEGIES
+
+    return next(s for s in BUILTIN_STRATEGIES if s.name == "ahp")
+
+
+def test_the_strategy_weights_a_card_from_several_stakeholders():
+    from csperf.templates import customer_service_manager
+
+    card = customer_service_manager()
+    people = [
+        {"name": "team lead", "weight": 2, "dimensions": {"judgements": LEAD}},
+        {
+            "name": "sales",
+            "dimensions": {"judgements": SALES},
+            "indicators": {
+                "efficiency": {"judgements": {"first_response_time/resolution_time": 3}}
+            },
+        },
+    ]
+    result = _strategy().compute(card, stakeholders=people, aggregation="aip")
+    direct = group_ahp(
+        {"team lead": (2, LEAD), "sales": (1, SALES)},
+        list(result.weighting.dimensions),
+        aggregation="aip",
+    )
+    assert dict(result.weighting.dimensions) == pytest.approx(dict(direct.weights))
+    # only sales judged within efficiency: their weights alone
+    assert result.weighting.indicators["efficiency"] == pytest.approx(
+        {"first_response_time": 0.75, "resolution_time": 0.25}
+    )
+    assert result.weighting.indicators["teamwork"] == card.weighting.indicators["teamwork"]
+    assert result.lines[0] == "group AHP (AIP) of team lead, sales"
+    assert "sales departs most" in result.lines[1]
+    assert result.lines[2].startswith("  team lead (66.67%): service_quality 46.73%")
+    assert "CR = 0.0115" in result.lines[2]
+    details = result.details
+    assert details["aggregation"] == "aip"
+    assert details["stakeholders"] == [
+        {"name": "team lead", "weight": 2},
+        {"name": "sales", "weight": 1},
+    ]
+    assert details["dimensions"]["most_departing"] == "sales"
+    assert set(details["indicators"]) == {"efficiency"}
+    json.dumps(result.to_dict())
+
+
+def test_a_scorecard_file_takes_several_stakeholders():
+    from csperf.config import loads_scorecard
+
+    text = """
+template = "customer-service-manager"
+key = "cs_manager_2026"
+title = "Customer-service manager 2026"
+
+[weighting]
+strategy = "ahp"
+
+[[weighting.stakeholders]]
+name = "team lead"
+weight = 3
+[weighting.stakeholders.dimensions.judgements]
+"service_quality/efficiency" = 2
+"service_quality/capability" = 3
+"service_quality/teamwork" = 4
+"efficiency/capability" = 2
+"efficiency/teamwork" = 3
+"capability/teamwork" = 2
+
+[[weighting.stakeholders]]
+name = "sales"
+weight = 1
+[weighting.stakeholders.dimensions.judgements]
+"service_quality/efficiency" = "1/2"
+"efficiency/capability" = 2
+"capability/teamwork" = 2
+"""
+    card = loads_scorecard(text, "toml")
+    expected = group_ahp({"team lead": (3, LEAD), "sales": (1, SALES)}).weights
+    assert dict(card.weighting.dimensions) == pytest.approx(dict(expected))
+
+
+@pytest.mark.parametrize(
+    ("params", "text"),
+    [
+        ({"stakeholders": []}, "non-empty list"),
+        ({"stakeholders": [{"name": "a"}], "dimensions": {"judgements": LEAD}}, "not both"),
+        ({"stakeholders": [{"weight": 1}]}, "stakeholders[0].name: must be a non-empty text"),
+        ({"stakeholders": [{"name": "a"}, {"name": "a"}]}, "repeats the stakeholder 'a'"),
+        ({"stakeholders": [{"name": "a", "role": "x"}]}, "unknown key(s) role"),
+        (
+            {"stakeholders": [{"name": "a", "dimensions": {"matrix": [[1]]}}]},
+            "a group takes judgements",
+        ),
+        ({"stakeholders": [{"name": "a"}], "aggregation": "mean"}, "must be one of aij, aip"),
+    ],
+)
+def test_the_strategy_refuses_bad_stakeholders(params, text):
+    from csperf.errors import ConfigError
+    from csperf.templates import customer_service_manager
+
+    with pytest.raises(ConfigError) as info:
+        _strategy().compute(customer_service_manager(), **params)
+    assert text in str(info.value)
+
+
+def test_the_strategy_names_the_stakeholder_behind_a_bad_judgement():
+    from csperf.templates import customer_service_manager
+
+    people = [
+        {"name": "lead", "dimensions": {"judgements": LEAD}},
+        {"name": "qa", "weight": 0, "dimensions": {"judgements": SALES}},
+    ]
+    with pytest.raises(WeightingError) as info:
+        _strategy().compute(customer_service_manager(), stakeholders=people)
+    assert str(info.value).startswith("ahp: dimensions: group AHP")
+    assert "stakeholder 'qa'" in str(info.value)

@@ -25,6 +25,7 @@ from csperf.weights._ahp import AHP_METHODS, AhpResult, RandomIndexTable, ahp
 from csperf.weights._basic import RANK_METHODS, equal, fixed, rank_order
 from csperf.weights._combine import combine
 from csperf.weights._common import exact_levels, percent, percent_list, rebuild
+from csperf.weights._group import GROUP_AGGREGATIONS, GroupAhpResult, group_ahp
 from csperf.weights._objective import critic, entropy
 from csperf.weights._result import WeightResult
 from csperf.weights._swot import SwotFactor, SwotPolicy, swot
@@ -562,12 +563,25 @@ def _ahp_strategy(
     max_cr: float | None = 0.10,
     ri: str | Mapping[Any, float] = "saaty1980",
     method: str = "eigenvector",
+    stakeholders: Sequence[Mapping[str, Any]] | None = None,
+    aggregation: str = "aij",
 ) -> WeightResult:
     name = "ahp"
     groups = _groups(card)
     card_dims, card_inner = _card_levels(card)
     ri = _ri_param(name, ri)
     method = _choice(name, "method", method, AHP_METHODS)
+    aggregation = _choice(name, "aggregation", aggregation, GROUP_AGGREGATIONS)
+    if stakeholders is not None:
+        if dimensions is not None or indicators is not None:
+            raise _config(
+                name,
+                "stakeholders",
+                "give either 'stakeholders' (each with their own dimensions and indicators) "
+                "or 'dimensions' and 'indicators', not both",
+                stakeholders,
+            )
+        return _group_strategy(card, stakeholders, max_cr, ri, method, aggregation)
     details: dict[str, Any] = {
         "method": method,
         "max_cr": max_cr,
@@ -596,6 +610,126 @@ def _ahp_strategy(
             inner[d] = {k: result.weights[k] for k in ks}
             details["indicators"][d] = result.to_dict()
             lines.append(_level_line(f"within {d} by AHP", inner[d], f"; {result.summary()}"))
+        else:
+            inner[d] = card_inner[d]
+            lines.append(_level_line(f"within {d}", inner[d], " (kept from the card)"))
+    return WeightResult(Weighting(dims, inner), lines, name, details)
+
+
+_STAKEHOLDER_KEYS = ("name", "weight", "dimensions", "indicators")
+
+
+def _stakeholders_param(name: str, value: Any, groups: Mapping[str, Sequence[str]]) -> list[Any]:
+    """The ``stakeholders`` parameter: a list of ``{name, weight, dimensions, indicators}``."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence) or not value:
+        raise _config(
+            name,
+            "stakeholders",
+            "must be a non-empty list of {name, weight, dimensions, indicators}",
+            value,
+        )
+    seen: list[str] = []
+    for i, person in enumerate(value):
+        where = f"stakeholders[{i}]"
+        if not isinstance(person, Mapping):
+            raise _config(name, where, "must be a mapping", person)
+        unknown = sorted(set(person) - set(_STAKEHOLDER_KEYS))
+        if unknown:
+            raise _config(
+                name,
+                where,
+                f"unknown key(s) {', '.join(map(str, unknown))} "
+                f"(keys: {', '.join(_STAKEHOLDER_KEYS)})",
+                person,
+            )
+        who = person.get("name")
+        if not isinstance(who, str) or not who.strip():
+            raise _config(name, f"{where}.name", "must be a non-empty text", who)
+        if who in seen:
+            raise _config(name, f"{where}.name", f"repeats the stakeholder {who!r}", who)
+        seen.append(who)
+        _per_dimension(name, person.get("indicators"), groups)
+    return list(value)
+
+
+def _group_level(
+    name: str,
+    key_path: str,
+    people: Mapping[str, tuple[Any, Any]],
+    keys: Sequence[str],
+    options: Mapping[str, Any],
+) -> GroupAhpResult:
+    given = {}
+    for who, (weight, spec) in people.items():
+        where = f"stakeholder {who!r}: {key_path}"
+        if not isinstance(spec, Mapping) or set(spec) != {"judgements"}:
+            raise _config(
+                name,
+                where,
+                "must be {'judgements': {'a/b': value, ...}} (a group takes judgements, "
+                "not matrices)",
+                spec,
+            )
+        if not isinstance(spec["judgements"], Mapping):
+            raise _config(name, f"{where}.judgements", "must be a mapping", spec["judgements"])
+        given[who] = (weight, spec["judgements"])
+    try:
+        return group_ahp(given, keys, **options)
+    except ConfigError:
+        raise
+    except WeightingError as exc:
+        raise _within(exc, f"{name}: {key_path}") from None
+
+
+def _group_strategy(
+    card: Scorecard, stakeholders: Any, max_cr: Any, ri: Any, method: str, aggregation: str
+) -> WeightResult:
+    name = "ahp"
+    groups = _groups(card)
+    card_dims, card_inner = _card_levels(card)
+    people = _stakeholders_param(name, stakeholders, groups)
+    options = {"aggregation": aggregation, "method": method, "max_cr": max_cr, "ri": ri}
+    details: dict[str, Any] = {
+        "method": method,
+        "max_cr": max_cr,
+        "ri": ri.key
+        if isinstance(ri, RandomIndexTable)
+        else ri
+        if isinstance(ri, str)
+        else "custom",
+        "aggregation": aggregation,
+        "stakeholders": [{"name": p["name"], "weight": p.get("weight", 1)} for p in people],
+        "dimensions": None,
+        "indicators": {},
+    }
+    how = "AIJ" if aggregation == "aij" else "AIP"
+    lines = [f"group AHP ({how}) of {', '.join(p['name'] for p in people)}"]
+
+    def level(label: str, result: GroupAhpResult, weights: Mapping[str, float]) -> None:
+        lines.append(_level_line(f"{label} by group AHP", weights, f"; {result.summary()}"))
+        lines.extend(f"  {line}" for line in result.stakeholder_lines())
+
+    dims = card_dims
+    at_top = {p["name"]: (p.get("weight", 1), p["dimensions"]) for p in people if "dimensions" in p}
+    if at_top:
+        result = _group_level(name, "dimensions", at_top, list(groups), options)
+        dims = {d: result.weights[d] for d in groups}
+        details["dimensions"] = result.to_dict()
+        level("dimensions", result, dims)
+    else:
+        lines.append(_level_line("dimensions", dims, " (kept from the card)"))
+    inner = {}
+    for d, ks in groups.items():
+        within = {
+            p["name"]: (p.get("weight", 1), p["indicators"][d])
+            for p in people
+            if d in (p.get("indicators") or {})
+        }
+        if within:
+            result = _group_level(name, f"indicators.{d}", within, ks, options)
+            inner[d] = {k: result.weights[k] for k in ks}
+            details["indicators"][d] = result.to_dict()
+            level(f"within {d}", result, inner[d])
         else:
             inner[d] = card_inner[d]
             lines.append(_level_line(f"within {d}", inner[d], " (kept from the card)"))
@@ -816,7 +950,7 @@ BUILTIN_STRATEGIES: tuple[WeightStrategy, ...] = (
     WeightStrategy(
         "ahp",
         "Analytic hierarchy process: eigenvector or geometric-mean weights from pairwise "
-        "judgements per level.",
+        "judgements per level, of one person or a group of stakeholders.",
         _ahp_strategy,
     ),
     WeightStrategy(
