@@ -329,3 +329,66 @@ def test_the_strategy_names_the_stakeholder_behind_a_bad_judgement():
         _strategy().compute(customer_service_manager(), stakeholders=people)
     assert str(info.value).startswith("ahp: dimensions: group AHP")
     assert "stakeholder 'qa'" in str(info.value)
+
+
+@st.composite
+def partial_sets(draw: st.DrawFn) -> dict[tuple[str, str], object]:
+    """Judgements on 3 or 4 keys that keep the chain k0-k1-k2... and drop some other pairs."""
+    n = draw(st.integers(min_value=3, max_value=4))
+    keys = KEYS[:n]
+    return {
+        (keys[i], keys[j]): draw(st.sampled_from(SCALE))
+        for i in range(n)
+        for j in range(i + 1, n)
+        if j == i + 1 or draw(st.booleans())
+    }
+
+
+@settings(max_examples=examples(40))
+@given(judgements=partial_sets(), method=st.sampled_from(["eigenvector", "geometric_mean"]))
+def test_identical_incomplete_stakeholders_give_exactly_the_single_result(judgements, method):
+    single = ahp(judgements, max_cr=None, method=method)
+    people = {"a": (1, judgements), "b": (3, judgements)}
+    for aggregation in ("aij", "aip"):
+        group = group_ahp(people, aggregation=aggregation, method=method, max_cr=None)
+        assert group.weights == single.weights
+
+
+@settings(max_examples=examples(40))
+@given(first=judgement_sets(), second=judgement_sets(), w=st.integers(min_value=1, max_value=9))
+def test_aij_keeps_the_reciprocal_property(first, second, w):
+    # Giving a stakeholder's pairs the other way round (b/a = 1/v) changes nothing: the
+    # geometric mean of reciprocals is the reciprocal of the geometric mean (Forman & Peniwati).
+    first, second = {**dict.fromkeys(second, 1), **first}, {**dict.fromkeys(first, 1), **second}
+    flipped = {(b, a): f"1/{v}" if isinstance(v, int) else v[2:] for (a, b), v in second.items()}
+    keys = sorted({k for pair in second for k in pair})
+    one = group_ahp({"a": (w, first), "b": (1, second)}, keys, max_cr=None)
+    other = group_ahp({"a": (w, first), "b": (1, flipped)}, keys, max_cr=None)
+    for key in keys:
+        assert other.weights[key] == pytest.approx(one.weights[key], rel=1e-9)
+
+
+@settings(max_examples=examples(40))
+@given(
+    first=judgement_sets(),
+    second=judgement_sets(),
+    w1=st.integers(min_value=1, max_value=9),
+    w2=st.integers(min_value=1, max_value=9),
+)
+def test_aij_and_aip_agree_on_complete_judgements_with_the_geometric_mean(first, second, w1, w2):
+    # Barzilai & Golany (1994): with row geometric means, aggregating judgements and aggregating
+    # priorities by the weighted geometric mean give the same weights (complete judgements).
+    keys = KEYS[: max(len({k for p in first for k in p}), len({k for p in second for k in p}))]
+    complete = [
+        {
+            (keys[i], keys[j]): given.get((keys[i], keys[j]), 1)
+            for i in range(len(keys))
+            for j in range(i + 1, len(keys))
+        }
+        for given in (first, second)
+    ]
+    people = {"a": (w1, complete[0]), "b": (w2, complete[1])}
+    aij = group_ahp(people, aggregation="aij", method="geometric_mean", max_cr=None)
+    aip = group_ahp(people, aggregation="aip", method="geometric_mean", max_cr=None)
+    for key in keys:
+        assert aip.weights[key] == pytest.approx(aij.weights[key], rel=1e-9)
