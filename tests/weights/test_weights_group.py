@@ -299,14 +299,24 @@ weight = 1
     [
         ({"stakeholders": []}, "non-empty list"),
         ({"stakeholders": [{"name": "a"}], "dimensions": {"judgements": LEAD}}, "not both"),
+        ({"stakeholders": [{"name": "a", "weight": 2}]}, "'a' gives no judgements"),
         ({"stakeholders": [{"weight": 1}]}, "stakeholders[0].name: must be a non-empty text"),
-        ({"stakeholders": [{"name": "a"}, {"name": "a"}]}, "repeats the stakeholder 'a'"),
+        (
+            {"stakeholders": [{"name": "a", "dimensions": {}}, {"name": "a"}]},
+            "repeats the stakeholder 'a'",
+        ),
         ({"stakeholders": [{"name": "a", "role": "x"}]}, "unknown key(s) role"),
         (
             {"stakeholders": [{"name": "a", "dimensions": {"matrix": [[1]]}}]},
             "a group takes judgements",
         ),
-        ({"stakeholders": [{"name": "a"}], "aggregation": "mean"}, "must be one of aij, aip"),
+        (
+            {
+                "stakeholders": [{"name": "a", "dimensions": {"judgements": LEAD}}],
+                "aggregation": "mean",
+            },
+            "must be one of aij, aip",
+        ),
     ],
 )
 def test_the_strategy_refuses_bad_stakeholders(params, text):

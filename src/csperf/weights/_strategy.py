@@ -648,6 +648,10 @@ def _stakeholders_param(name: str, value: Any, groups: Mapping[str, Sequence[str
         if who in seen:
             raise _config(name, f"{where}.name", f"repeats the stakeholder {who!r}", who)
         seen.append(who)
+        if "dimensions" not in person and not person.get("indicators"):
+            raise _config(
+                name, where, f"{who!r} gives no judgements ('dimensions' or 'indicators')", person
+            )
         _per_dimension(name, person.get("indicators"), groups)
     return list(value)
 
