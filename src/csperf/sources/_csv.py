@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -16,7 +17,7 @@ from csperf.metrics import validate_records as _validate
 from csperf.metrics._records import RECORD_KINDS
 from csperf.sources._base import MetricSource, parse_options
 from csperf.sources._common import from_rollup, request
-from csperf.sources._measurements import Measurements
+from csperf.sources._measurements import Measurements, data_file_error
 from csperf.sources._schema import COLUMNS, ROSTER, TABLES, parse_number, required_columns
 
 __all__ = ["CsvRows", "CsvSource", "read_csv_rows"]
@@ -45,25 +46,7 @@ class CsvRows:
     problems: Mapping[int, str]
 
 
-def _config(
-    path: str,
-    line: int | None,
-    message: str,
-    *,
-    field: object = None,
-    subject: object = None,
-    value: object = None,
-) -> ConfigError:
-    # ``field`` (a column or key of a data file) is not kept: the message names it.
-    return ConfigError(
-        msg=message,
-        obj="CsvSource",
-        subject=subject,
-        value=value,
-        path=path,
-        line=line,
-        source=path,
-    )
+_config = functools.partial(data_file_error, obj="CsvSource")
 
 
 def read_csv_rows(

@@ -451,19 +451,21 @@ def _csv_cell(value: Any) -> str:
     return "" if value is None else repr(value)
 
 
-def _config_error(
+def data_file_error(
     path: str,
     line: int | None,
     message: str,
     *,
+    obj: str = "Measurements",
     field: object = None,
     subject: object = None,
     value: object = None,
 ) -> ConfigError:
+    """The error for a bad data file (a measurements table, a CSV export): ``path:line: ...``."""
     # ``field`` (a column or key of a data file) is not kept: the message names it.
     return ConfigError(
         msg=message,
-        obj="Measurements",
+        obj=obj,
         subject=subject,
         value=value,
         path=path,
@@ -549,14 +551,14 @@ def _read_csv(
     try:
         header = next(reader)
     except StopIteration:
-        raise _config_error(path, 1, "the file is empty; expected a header row") from None
+        raise data_file_error(path, 1, "the file is empty; expected a header row") from None
     except csv.Error as exc:
-        raise _config_error(path, 1, f"unreadable CSV ({exc})") from exc
+        raise data_file_error(path, 1, f"unreadable CSV ({exc})") from exc
     if len(set(header)) != len(header):
         repeated = sorted({h for h in header if header.count(h) > 1})
-        raise _config_error(path, 1, f"repeated columns: {', '.join(repeated)}", value=repeated)
+        raise data_file_error(path, 1, f"repeated columns: {', '.join(repeated)}", value=repeated)
     if "subject" not in header:
-        raise _config_error(path, 1, "no 'subject' column", field="subject")
+        raise data_file_error(path, 1, "no 'subject' column", field="subject")
     metrics = [h for h in header if h != "subject" and "." not in h]
     for column in header:
         if column == "subject":
@@ -565,11 +567,11 @@ def _read_csv(
         if column.startswith((_SAMPLE, _FLAGS)):
             base = column.split(".", 1)[1]
             if base not in metrics:
-                raise _config_error(
+                raise data_file_error(
                     path, 1, f"column {column!r} has no value column {base!r}", field=column
                 )
         if base not in allowed:
-            raise _config_error(
+            raise data_file_error(
                 path,
                 1,
                 f"unknown column {column!r} (known metrics: {', '.join(sorted(allowed))})",
@@ -584,7 +586,7 @@ def _read_csv(
             if not row or all(not cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
-                raise _config_error(
+                raise data_file_error(
                     path,
                     line,
                     f"expected {len(header)} cells, got {len(row)}",
@@ -593,9 +595,9 @@ def _read_csv(
             cells = dict(zip(header, row))
             subject = cells["subject"]
             if not subject.strip():
-                raise _config_error(path, line, "empty subject", field="subject")
+                raise data_file_error(path, line, "empty subject", field="subject")
             if subject in values:
-                raise _config_error(
+                raise data_file_error(
                     path,
                     line,
                     f"subject {subject!r} repeats line {first_line[subject]}",
@@ -620,7 +622,7 @@ def _read_csv(
                 )
             values[subject] = out
     except csv.Error as exc:
-        raise _config_error(path, reader.line_num, f"unreadable CSV ({exc})") from exc
+        raise data_file_error(path, reader.line_num, f"unreadable CSV ({exc})") from exc
     return _build(path, None, level=level, metrics=metrics, values=values, period=period)
 
 
@@ -635,7 +637,7 @@ def _build(path: str, line: int | None, **fields: Any) -> Measurements:
     try:
         return Measurements(**fields)
     except ValidationError as exc:
-        raise _config_error(path, line, exc.message, field=exc.field, value=exc.value) from exc
+        raise data_file_error(path, line, exc.message, field=exc.field, value=exc.value) from exc
 
 
 def _read_json(
@@ -648,19 +650,19 @@ def _read_json(
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise _config_error(path, exc.lineno, f"invalid JSON ({exc.msg})") from exc
+        raise data_file_error(path, exc.lineno, f"invalid JSON ({exc.msg})") from exc
     except ValueError as exc:
-        raise _config_error(path, None, str(exc)) from exc
+        raise data_file_error(path, None, str(exc)) from exc
     if not isinstance(data, dict):
-        raise _config_error(path, 1, "expected a JSON object")
+        raise data_file_error(path, 1, "expected a JSON object")
     known = {"format", "version", "period", "level", "source", "metrics", "rows", "rejected"}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise _config_error(
+        raise data_file_error(
             path, None, f"unknown keys {', '.join(unknown)} (known: {', '.join(sorted(known))})"
         )
     if data.get("format") != FORMAT or data.get("version") != VERSION:
-        raise _config_error(
+        raise data_file_error(
             path,
             None,
             f"expected format {FORMAT!r} version {VERSION}, got {data.get('format')!r} "
@@ -668,11 +670,11 @@ def _read_json(
         )
     for key in ("metrics", "rows"):
         if not isinstance(data.get(key), list):
-            raise _config_error(path, None, f"key {key!r} must be a list", field=key)
+            raise data_file_error(path, None, f"key {key!r} must be a list", field=key)
     metrics = data["metrics"]
     for metric in metrics:
         if metric not in allowed:
-            raise _config_error(
+            raise data_file_error(
                 path,
                 None,
                 f"unknown metric {metric!r} (known metrics: {', '.join(sorted(allowed))})",
@@ -682,14 +684,14 @@ def _read_json(
     try:
         file_period = None if data.get("period") is None else Period.from_dict(data["period"])
     except ValidationError as exc:
-        raise _config_error(path, None, exc.message, field="period") from exc
+        raise data_file_error(path, None, exc.message, field="period") from exc
     if period is not None and file_period is not None and period != file_period:
-        raise _config_error(
+        raise data_file_error(
             path, None, f"the file's period {file_period} differs from the period given {period}"
         )
     file_level = data.get("level", "agent")
     if level is not None and level != file_level:
-        raise _config_error(
+        raise data_file_error(
             path, None, f"the file's level {file_level!r} differs from the level given {level!r}"
         )
     expected = {"subject"} | set(metrics)
@@ -699,12 +701,12 @@ def _read_json(
         where = f"rows[{i}]"
         if not isinstance(record, dict) or set(record) - expected or "subject" not in record:
             odd = sorted(set(record) - expected) if isinstance(record, dict) else record
-            raise _config_error(
+            raise data_file_error(
                 path, None, f"{where}: unexpected or missing keys ({odd})", field=where
             )
         subject = record["subject"]
         if not isinstance(subject, str) or subject in values:
-            raise _config_error(
+            raise data_file_error(
                 path, None, f"{where}: bad or repeated subject {subject!r}", field=where
             )
         out: dict[str, MetricValue] = {}
@@ -730,7 +732,7 @@ def _read_json(
             )
             flags = record.get(_FLAGS + metric) or []
             if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
-                raise _config_error(
+                raise data_file_error(
                     path, None, f"{where}: flags of {metric!r} must be a list of strings"
                 )
             out[metric] = _metric_value(path, where, subject, metric, value, size, flags)
@@ -738,7 +740,7 @@ def _read_json(
     try:
         rejected = RejectedRecords.from_dict(data.get("rejected") or {})
     except ValidationError as exc:
-        raise _config_error(path, None, exc.message, field="rejected") from exc
+        raise data_file_error(path, None, exc.message, field="rejected") from exc
     return _build(
         path,
         None,
