@@ -113,6 +113,30 @@ def test_aij_and_aip_worked_by_hand_on_three_keys():
     assert aip.most_departing == "A"  # a tie goes to the first name
 
 
+def test_the_apple_and_orange_of_aczel_and_saaty():
+    # Aczél & Saaty (1983), "Procedures for synthesizing ratio judgements", Journal of
+    # Mathematical Psychology 27(1):93-102, as Saaty tells it: three people judge an apple 2, 3
+    # and 4 times larger than an orange. The arithmetic mean (3) is not reciprocal
+    # ((1/2 + 1/3 + 1/4) / 3 = 13/36, not 1/3); the geometric mean 24^(1/3) is, and it is the
+    # group judgement. Two keys: weights g / (1 + g) and 1 / (1 + g).
+    people = {name: (1, {("apple", "orange"): j}) for name, j in (("a", 2), ("b", 3), ("c", 4))}
+    g = 24 ** (1 / 3)
+    result = group_ahp(people, aggregation="aij")
+    assert result.aggregate is not None
+    assert result.aggregate.matrix[0][1] == pytest.approx(g, rel=1e-12)
+    assert result.aggregate.matrix[1][0] == pytest.approx(1 / g, rel=1e-12)
+    assert dict(result.weights) == pytest.approx(
+        {"apple": g / (1 + g), "orange": 1 / (1 + g)}, rel=1e-12
+    )
+    assert result.weights["apple"] == pytest.approx(0.7425666, abs=1e-6)  # 2.884499 / 3.884499
+    # Asked the other way round (orange against apple), the group judgement is 1/g.
+    reversed_people = {
+        name: (1, {("orange", "apple"): f"1/{j}"}) for name, j in (("a", 2), ("b", 3), ("c", 4))
+    }
+    again = group_ahp(reversed_people, keys=["apple", "orange"], aggregation="aij")
+    assert dict(again.weights) == pytest.approx(dict(result.weights), rel=1e-12)
+
+
 def test_consistent_stakeholders_agree_under_both_aggregations():
     # A: x = 2y, y = 2z: (4/7, 2/7, 1/7); B: y = 2x = 2z: (1/4, 1/2, 1/4). Equal weights.
     # AIJ: x/y = 1, y/z = 2, x/z = 2: (0.4, 0.4, 0.2). AIP: sqrt(1/7), sqrt(1/7), sqrt(1/28)
