@@ -16,7 +16,7 @@ from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf._numbers import exact
 from csperf.errors import InconsistentJudgementsError, WeightingError
-from csperf.weights._common import check_keys, normalised
+from csperf.weights._common import check_choice, check_keys, normalised
 
 __all__ = [
     "AHP_METHODS",
@@ -654,13 +654,7 @@ def ahp(
             field="max_cr",
             value=max_cr,
         )
-    if method not in AHP_METHODS:
-        raise WeightingError(
-            msg=f"method must be one of {', '.join(AHP_METHODS)}, got {method!r}",
-            obj=_OBJ,
-            field="method",
-            value=method,
-        )
+    check_choice(method, AHP_METHODS, obj=_OBJ, field="method")
     if isinstance(matrix_or_judgements, Mapping):
         names, cells = _from_judgements(matrix_or_judgements, keys)
     else:

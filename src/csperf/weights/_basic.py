@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from csperf.errors import WeightingError
 from csperf.weighting import Weighting
-from csperf.weights._common import check_keys, to_weighting
+from csperf.weights._common import check_choice, check_keys, to_weighting
 
 __all__ = ["equal", "fixed", "rank_order"]
 
@@ -170,13 +170,7 @@ def exact_rank_order(
         >>> [str(v) for v in w.values()], sum(w.values())
         (['2/5', '1/4', '1/4', '1/10'], Fraction(1, 1))
     """
-    if method not in RANK_METHODS:
-        raise WeightingError(
-            msg=f"method must be one of {', '.join(RANK_METHODS)}, got {method!r}",
-            obj="rank_order",
-            field="method",
-            value=method,
-        )
+    check_choice(method, RANK_METHODS, obj="rank_order", field="method")
     ranks = _ranks(ranking)
     positions = _position_weights(len(ranks), method)
     weights: dict[str, Fraction] = {}

@@ -12,6 +12,7 @@ from csperf.errors import WeightingError
 from csperf.weighting import Weighting
 
 __all__ = [
+    "check_choice",
     "check_keys",
     "exact_levels",
     "groups_of",
@@ -121,3 +122,14 @@ def to_weighting(
         {d: float(w) for d, w in dims.items()},
         {d: {k: float(w) for k, w in ws.items()} for d, ws in inner.items()},
     )
+
+
+def check_choice(value: object, choices: Sequence[str], *, obj: str, field: str) -> None:
+    """Raise :class:`~csperf.errors.WeightingError` unless ``value`` is one of ``choices``."""
+    if value not in choices:
+        raise WeightingError(
+            msg=f"{field} must be one of {', '.join(choices)}, got {value!r}",
+            obj=obj,
+            field=field,
+            value=value,
+        )

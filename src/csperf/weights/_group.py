@@ -39,7 +39,7 @@ from csperf.weights._ahp import (
     _pair,
     ahp,
 )
-from csperf.weights._common import percent_list
+from csperf.weights._common import check_choice, percent_list
 
 __all__ = ["GROUP_AGGREGATIONS", "GroupAhpResult", "group_ahp"]
 
@@ -296,20 +296,8 @@ def group_ahp(
         >>> result.most_departing
         'sales'
     """
-    if aggregation not in GROUP_AGGREGATIONS:
-        raise WeightingError(
-            msg=f"aggregation must be one of {', '.join(GROUP_AGGREGATIONS)}, got {aggregation!r}",
-            obj=_OBJ,
-            field="aggregation",
-            value=aggregation,
-        )
-    if method not in AHP_METHODS:
-        raise WeightingError(
-            msg=f"method must be one of {', '.join(AHP_METHODS)}, got {method!r}",
-            obj=_OBJ,
-            field="method",
-            value=method,
-        )
+    check_choice(aggregation, GROUP_AGGREGATIONS, obj=_OBJ, field="aggregation")
+    check_choice(method, AHP_METHODS, obj=_OBJ, field="method")
     given = _read(stakeholders)
     total = sum((w for w, _ in given.values()), Fraction(0))
     shares = {name: w / total for name, (w, _) in given.items()}
