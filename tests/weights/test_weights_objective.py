@@ -348,6 +348,35 @@ def test_critic_diakoulaki_1995():
     assert result.correlation["c1"]["c2"] == result.correlation["c2"]["c1"]
 
 
+def test_critic_tus_adali_2019():
+    # Tus, A. & Aytac Adali, E. (2019). The new combination with CRITIC and WASPAS methods for
+    # the time and attendance software selection problem. OPSEARCH 56(2), 528-538,
+    # doi:10.1007/s12597-019-00371-6: five software packages on six criteria (price, then five
+    # rated features). The decision matrix and the published CRITIC weights, to three
+    # decimals, are as reproduced in the CRITIC tests of pymcdm and of crispyn
+    # (energyinpython/crispyn, tests/test_weighting_methods.py), two implementations
+    # independent of csperf's. The published weights come out when every column, price included, is scaled
+    # as more-is-better (as those reproductions do); with price as less-is-better, its
+    # correlations change sign and so do the weights.
+    data = [
+        [5000, 3, 3, 4, 3, 2],
+        [680, 5, 3, 2, 2, 1],
+        [2000, 3, 2, 3, 4, 3],
+        [600, 4, 3, 1, 2, 2],
+        [800, 2, 4, 3, 3, 4],
+    ]
+    keys = ["price", "c2", "c3", "c4", "c5", "c6"]
+    result = critic(data, dict.fromkeys(keys, HIGHER), columns=keys)
+    assert [round(w, 3) for w in result.weights.values()] == [
+        0.157, 0.249, 0.168, 0.121, 0.154, 0.151,
+    ]  # fmt: skip
+    assert result.subjects == 5
+    cost = critic(data, {**dict.fromkeys(keys, HIGHER), "price": LOWER}, columns=keys)
+    assert cost.std == result.std  # flipping a column keeps its spread...
+    assert cost.correlation["price"]["c2"] == pytest.approx(-result.correlation["price"]["c2"])
+    assert round(cost.weights["price"], 3) != 0.157  # ...but not its conflict with the others
+
+
 def test_critic_by_hand():
     # a and b move together (r = 1), c moves against both (r = -1). After min-max scaling all
     # three have the same spread sigma, so C_a = sigma (0 + 0 + 2), C_b = sigma (0 + 0 + 2),
