@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csperf.errors import InconsistentJudgementsError, WeightingError
-from csperf.weights import GroupAhpResult, ahp, group_ahp
+from csperf.weights import GroupAhpResult, Stakeholder, ahp, group_ahp
 from strategies import examples
 
 SCALE = [1, 2, 3, 4, 5, 6, 7, 8, 9, "1/2", "1/3", "1/4", "1/5", "1/6", "1/7", "1/8", "1/9"]
@@ -329,10 +330,19 @@ weight = 1
             {"stakeholders": [{"name": "a", "dimensions": {}}, {"name": "a"}]},
             "repeats the stakeholder 'a'",
         ),
-        ({"stakeholders": [{"name": "a", "role": "x"}]}, "unknown key(s) role"),
+        ({"stakeholders": [{"name": "a", "label": "x"}]}, "unknown key(s) label"),
+        ({"stakeholders": [{"name": "a", "role": 3, "dimensions": {}}]}, "role: must be a"),
         (
-            {"stakeholders": [{"name": "a", "dimensions": {"matrix": [[1]]}}]},
-            "a group takes judgements",
+            {"stakeholders": [{"name": "a", "dimensions": {"matrix": [[1]], "judgements": {}}}]},
+            "give either 'judgements' or 'matrix'",
+        ),
+        (
+            {"stakeholders": [{"name": "a", "dimensions": {"judgements": LEAD, "keys": []}}]},
+            "'keys' goes with 'matrix' only",
+        ),
+        (
+            {"stakeholders": [{"name": "a", "dimensions": {"matrix": [[1]], "rows": []}}]},
+            "unknown key(s) rows",
         ),
         (
             {
@@ -426,3 +436,260 @@ def test_aij_and_aip_agree_on_complete_judgements_with_the_geometric_mean(first,
     aip = group_ahp(people, aggregation="aip", method="geometric_mean", max_cr=None)
     for key in keys:
         assert aip.weights[key] == pytest.approx(aij.weights[key], rel=1e-9)
+
+
+# -- Stakeholder: judgements or a matrix per person ------------------------------------------
+
+
+def _matrix(judgements, keys):
+    """The full reciprocal matrix, in the order of ``keys``, that ``judgements`` describe."""
+    cells = {(a, b): Fraction(v) for (a, b), v in judgements.items()}
+    cells.update({(b, a): 1 / v for (a, b), v in list(cells.items())})
+    return [[1 if a == b else str(cells[(a, b)]) for b in keys] for a in keys]
+
+
+@settings(max_examples=examples(40))
+@given(
+    first=judgement_sets(),
+    w=st.integers(min_value=1, max_value=9),
+    aggregation=st.sampled_from(["aij", "aip"]),
+    method=st.sampled_from(["eigenvector", "geometric_mean"]),
+    data=st.data(),
+)
+def test_a_stakeholder_given_as_a_matrix_is_the_same_as_by_judgements(
+    first, w, aggregation, method, data
+):
+    # The matrix in any order of its keys, its cells texts such as "1/3": the group's result
+    # is the same, bit for bit, as with the judgements it holds.
+    keys = sorted({k for pair in first for k in pair})
+    order = data.draw(st.permutations(keys))
+    second = {pair: data.draw(st.sampled_from(SCALE)) for pair in first}
+    other = Stakeholder("b", judgements=second)
+    options = {"aggregation": aggregation, "method": method, "max_cr": None}
+    by_judgements = group_ahp([Stakeholder("a", w, judgements=first), other], keys, **options)
+    as_matrix = Stakeholder("a", w, matrix=_matrix(first, order), keys=order)
+    by_matrix = group_ahp([as_matrix, other], keys, **options)
+    assert by_matrix == by_judgements
+
+
+@settings(max_examples=examples(40))
+@given(
+    judgements=judgement_sets(),
+    weights=st.lists(st.integers(min_value=1, max_value=10), min_size=1, max_size=4),
+    aggregation=st.sampled_from(["aij", "aip"]),
+    method=st.sampled_from(["eigenvector", "geometric_mean"]),
+    data=st.data(),
+)
+def test_identical_stakeholders_as_objects_give_exactly_the_single_result(
+    judgements, weights, aggregation, method, data
+):
+    keys = list(dict.fromkeys(k for pair in judgements for k in pair))
+    single = ahp(judgements, keys, max_cr=None, method=method)
+    people = []
+    for i, w in enumerate(weights):
+        if data.draw(st.booleans()):
+            order = data.draw(st.permutations(keys))
+            people.append(Stakeholder(f"s{i}", w, matrix=_matrix(judgements, order), keys=order))
+        else:
+            people.append(Stakeholder(f"s{i}", w, judgements=judgements))
+    group = group_ahp(people, keys, aggregation=aggregation, method=method, max_cr=None)
+    assert group.weights == single.weights
+    assert all(d == 0 for d in group.distances.values())
+    assert group.most_departing is None
+
+
+@settings(max_examples=examples(40))
+@given(
+    sets=st.lists(judgement_sets(), min_size=2, max_size=4),
+    aggregation=st.sampled_from(["aij", "aip"]),
+    data=st.data(),
+)
+def test_stakeholder_objects_in_any_order_give_the_same_weights(sets, aggregation, data):
+    keys = sorted({k for given in sets for pair in given for k in pair})
+    # every stakeholder must link every key: tie the keys they leave out to the first key
+    sets = [
+        {**given, **{(keys[0], k): 1 for k in keys if not any(k in p for p in given)}}
+        for given in sets
+    ]
+    people = [Stakeholder(f"s{i}", i + 1, judgements=given) for i, given in enumerate(sets)]
+    shuffled = data.draw(st.permutations(people))
+    one = group_ahp(people, keys, aggregation=aggregation, max_cr=None)
+    other = group_ahp(shuffled, keys, aggregation=aggregation, max_cr=None)
+    for key in keys:
+        assert other.weights[key] == pytest.approx(one.weights[key], rel=1e-9, abs=1e-12)
+    assert dict(other.stakeholder_weights) == dict(one.stakeholder_weights)
+    assert other.most_departing == one.most_departing or (
+        other.distances[other.most_departing] == pytest.approx(
+            one.distances[one.most_departing], rel=1e-9
+        )
+    )
+
+
+def test_the_mapping_form_and_stakeholder_objects_agree():
+    people = {
+        "lead": (3, {"a/b": 3, "b/c": 2, "a/c": 5}),
+        "qa": (1, {"a/b": 1, "b/c": 3}),
+    }
+    objects = [Stakeholder(name, w, judgements=j) for name, (w, j) in people.items()]
+    assert group_ahp(objects) == group_ahp(people)
+    # a Stakeholder may also stand in the mapping, under its own name
+    assert group_ahp({"lead": objects[0], "qa": people["qa"]}) == group_ahp(people)
+
+
+def test_roles_show_in_the_report():
+    people = [
+        Stakeholder("Ann", 2, judgements={"quality/speed": 3}, role="team lead"),
+        Stakeholder("Bob", matrix=[[1, "1/3"], [3, 1]], keys=["quality", "speed"]),
+    ]
+    result = group_ahp(people)
+    assert dict(result.roles) == {"Ann": "team lead"}
+    lines = result.stakeholder_lines()
+    assert lines[0].startswith("Ann, team lead (66.67%): quality 75%, speed 25%")
+    assert lines[1].startswith("Bob (33.33%): quality 25%, speed 75%")
+    assert json.loads(json.dumps(result.to_dict()))["roles"] == {"Ann": "team lead"}
+
+
+def test_a_matrix_counts_by_its_upper_triangle():
+    qa = Stakeholder("qa", matrix=[[1, 2, 4], ["1/2", 1, 2], [0.25, 0.5, 1]], keys=["x", "y", "z"])
+    assert qa.pairs() == {("x", "y"): 2, ("x", "z"): 4, ("y", "z"): 2}
+    assert qa.keys == ("x", "y", "z")
+    assert qa.matrix == ((1, 2, 4), ("1/2", 1, 2), (0.25, 0.5, 1))
+    assert hash(qa) == hash(Stakeholder("qa", matrix=qa.matrix, keys=["x", "y", "z"]))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "text"),
+    [
+        ({"name": ""}, "must be a non-empty text"),
+        ({"name": "a", "judgements": {"x/y": 2}, "weight": 0}, "weights must be positive"),
+        ({"name": "a", "judgements": {"x/y": 2}, "weight": "2"}, "not a number"),
+        ({"name": "a"}, "either judgements or a matrix"),
+        (
+            {"name": "a", "judgements": {"x/y": 2}, "matrix": [[1, 2], ["1/2", 1]]},
+            "either judgements or a matrix",
+        ),
+        ({"name": "a", "judgements": [("x", "y")]}, "judgements must be a mapping"),
+        ({"name": "a", "judgements": {"x/y": 2}, "keys": ["x", "y"]}, "keys go with a matrix"),
+        ({"name": "a", "judgements": {"x/y": 20}}, "off Saaty's scale"),
+        ({"name": "a", "judgements": {"x/y": 2}, "role": ""}, "a role is a non-empty text"),
+        ({"name": "a", "matrix": [[1, 2], ["1/2", 1]]}, "needs its keys"),
+        ({"name": "a", "matrix": [[1, 2], [2, 1]], "keys": ["x", "y"]}, "not reciprocal"),
+        ({"name": "a", "matrix": [[1, 20], ["1/20", 1]], "keys": ["x", "y"]}, "off Saaty's scale"),
+        ({"name": "a", "matrix": [[1, 2]], "keys": ["x", "y"]}, "must be square"),
+        ({"name": "a", "matrix": "12", "keys": ["x", "y"]}, "sequence of rows"),
+    ],
+)
+def test_bad_stakeholder_objects_are_refused(arguments, text):
+    with pytest.raises(WeightingError) as info:
+        Stakeholder(**arguments)
+    assert text in str(info.value)
+    assert str(info.value).startswith("group AHP")
+
+
+def test_a_group_refuses_two_stakeholders_of_one_name_and_other_things():
+    lead = Stakeholder("lead", judgements={"a/b": 2})
+    with pytest.raises(WeightingError, match="two stakeholders are named 'lead'"):
+        group_ahp([lead, lead])
+    with pytest.raises(WeightingError, match="not a Stakeholder"):
+        group_ahp([lead, ("qa", {"a/b": 2})])
+    with pytest.raises(WeightingError, match="non-empty mapping"):
+        group_ahp([])
+    with pytest.raises(WeightingError, match="is named 'lead'"):
+        group_ahp({"qa": lead})
+
+
+def test_the_strategy_takes_a_matrix_and_a_role_per_stakeholder():
+    from csperf.templates import customer_service_manager
+
+    card = customer_service_manager()
+    dims = list(card.weighting.dimensions)
+    lead_matrix = _matrix({tuple(k.split("/")): v for k, v in LEAD.items()}, dims[::-1])
+    people = [
+        {
+            "name": "Ann",
+            "role": "team lead",
+            "weight": 2,
+            "dimensions": {"matrix": lead_matrix, "keys": dims[::-1]},
+        },
+        {"name": "sales", "dimensions": {"judgements": SALES}},
+        {
+            "name": "QA",
+            "indicators": {
+                "efficiency": {"matrix": [[1, 3], ["1/3", 1]]},  # in the card's order
+            },
+        },
+    ]
+    result = _strategy().compute(card, stakeholders=people)
+    direct = group_ahp({"Ann": (2, LEAD), "sales": (1, SALES)}, dims)
+    assert dict(result.weighting.dimensions) == dict(direct.weights)
+    assert result.weighting.indicators["efficiency"] == pytest.approx(
+        {"first_response_time": 0.75, "resolution_time": 0.25}
+    )
+    assert result.lines[2].startswith("  Ann, team lead (66.67%): service_quality 46.73%")
+    assert result.details["stakeholders"][0] == {"name": "Ann", "weight": 2, "role": "team lead"}
+    assert result.details["stakeholders"][1] == {"name": "sales", "weight": 1}
+    json.dumps(result.to_dict())
+
+
+def test_the_strategy_names_the_stakeholder_behind_a_bad_matrix():
+    from csperf.templates import customer_service_manager
+
+    people = [{"name": "qa", "dimensions": {"matrix": [[1, 2], [2, 1]]}}]
+    with pytest.raises(WeightingError) as info:
+        _strategy().compute(customer_service_manager(), stakeholders=people)
+    assert str(info.value).startswith("ahp: dimensions: group AHP: stakeholder 'qa'")
+    assert "must be square" in str(info.value)
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_a_scorecard_file_takes_stakeholder_matrices(fmt):
+    from csperf.config import loads_scorecard
+
+    dims = ["service_quality", "efficiency", "capability", "teamwork"]
+    lead = _matrix({tuple(k.split("/")): v for k, v in LEAD.items()}, dims)
+    document = {
+        "template": "customer-service-manager",
+        "key": "cs_manager_2026",
+        "title": "Customer-service manager 2026",
+        "weighting": {
+            "strategy": "ahp",
+            "stakeholders": [
+                {"name": "team lead", "role": "lead", "weight": 3, "dimensions": {"matrix": lead}},
+                {"name": "sales", "weight": 1, "dimensions": {"judgements": SALES}},
+            ],
+        },
+    }
+    if fmt == "json":
+        text = json.dumps(document)
+    else:
+        yaml = pytest.importorskip("yaml")
+        text = yaml.safe_dump(document)
+    card = loads_scorecard(text, fmt)
+    expected = group_ahp({"team lead": (3, LEAD), "sales": (1, SALES)}, dims).weights
+    assert dict(card.weighting.dimensions) == pytest.approx(dict(expected), rel=1e-12)
+
+
+def test_the_command_line_takes_stakeholders_with_matrices_and_roles(tmp_path):
+    from click.testing import CliRunner
+
+    from csperf.cli import cli
+
+    dims = ["service_quality", "efficiency", "capability", "teamwork"]
+    lead = _matrix({tuple(k.split("/")): v for k, v in LEAD.items()}, dims)
+    params = tmp_path / "group.json"
+    params.write_text(
+        json.dumps(
+            {
+                "stakeholders": [
+                    {"name": "Ann", "role": "team lead", "weight": 2, "dimensions": {"matrix": lead}},
+                    {"name": "sales", "dimensions": {"judgements": SALES}},
+                ]
+            }
+        )
+    )
+    result = CliRunner().invoke(cli, ["weights", "ahp", "--input", str(params)])
+    assert result.exit_code == 0, result.output
+    assert "group AHP (AIJ) of Ann, sales" in result.output
+    assert "  Ann, team lead (66.67%): service_quality 46.73%" in result.output
+    expected = group_ahp({"Ann": (2, LEAD), "sales": (1, SALES)}, dims).weights
+    assert f"service_quality: {expected['service_quality'] * 100:.4g}%" in result.output

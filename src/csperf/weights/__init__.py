@@ -18,7 +18,7 @@ from csperf.weights._ahp import (
 )
 from csperf.weights._basic import equal, fixed, rank_order
 from csperf.weights._combine import combine
-from csperf.weights._group import GROUP_AGGREGATIONS, GroupAhpResult, group_ahp
+from csperf.weights._group import GROUP_AGGREGATIONS, GroupAhpResult, Stakeholder, group_ahp
 from csperf.weights._objective import CriticResult, EntropyResult, critic, entropy
 from csperf.weights._result import WeightResult
 from csperf.weights._strategy import WeightStrategy
@@ -41,6 +41,7 @@ __all__ = [
     "EntropyResult",
     "GroupAhpResult",
     "RandomIndexTable",
+    "Stakeholder",
     "SwotChange",
     "SwotFactor",
     "SwotKind",

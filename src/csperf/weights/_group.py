@@ -36,17 +36,152 @@ from csperf.weights._ahp import (
     AhpResult,
     RandomIndexTable,
     _from_judgements,
+    _from_matrix,
     _pair,
+    _rows,
     ahp,
 )
 from csperf.weights._common import check_choice, percent_list
 
-__all__ = ["GROUP_AGGREGATIONS", "GroupAhpResult", "group_ahp"]
+__all__ = ["GROUP_AGGREGATIONS", "GroupAhpResult", "Stakeholder", "group_ahp"]
 
 GROUP_AGGREGATIONS = ("aij", "aip")
 """The ways :func:`group_ahp` combines stakeholders: individual judgements or priorities."""
 
 _OBJ = "group AHP"
+
+
+def _stakeholder_name(name: Any) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise WeightingError(
+            msg=f"stakeholder name {name!r} must be a non-empty text",
+            obj=_OBJ,
+            field="stakeholders",
+            value=name,
+        )
+    return name
+
+
+def _optional_mapping(value: Any) -> Any:
+    return FrozenDict(value) if isinstance(value, Mapping) else value
+
+
+def _optional_rows(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        return tuple(tuple(row) for row in _rows(value))
+    except WeightingError:
+        return value  # reported, with the stakeholder's name, by the check below
+
+
+def _optional_keys(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bytes)):
+        return value
+    try:
+        return tuple(value)
+    except TypeError:
+        return value
+
+
+@attrs.frozen
+class Stakeholder:
+    r"""One person's pairwise judgements, with the weight their view carries in the group.
+
+    A stakeholder gives either judgements ``{(a, b): value}`` (or ``{"a/b": value}``), as
+    :func:`ahp` takes them, or a full reciprocal matrix with the keys of its rows. A matrix
+    counts by its upper triangle, :math:`a_{ij}` for :math:`i < j` (its lower triangle is
+    checked to be reciprocal, within :data:`AHP_TOLERANCE`), so a stakeholder given as a
+    matrix is the same stakeholder as one giving those judgements.
+
+    Attributes:
+        name: Who this is (unique within a group): "team lead", "sales"...
+        weight: How much their view counts, a positive number (scaled within the group to
+            sum to 1); 1 by default.
+        judgements: Their judgements, or None when they give a matrix.
+        matrix: Their pairwise comparison matrix (rows of numbers or texts such as
+            ``"1/3"``), or None when they give judgements.
+        keys: The keys of the matrix's rows and columns (with ``matrix`` only).
+        role: What they stand for (``"department head"``, ``"QA"``...), shown in reports;
+            optional.
+
+    Raises:
+        WeightingError: For an empty name, a weight that is not a positive finite number,
+            neither or both of ``judgements`` and ``matrix``, a matrix without its keys (or
+            keys without a matrix), or judgements or a matrix that :func:`ahp` would refuse
+            (off Saaty's scale, not reciprocal, not linking every key...); the error names
+            the stakeholder.
+
+    Examples:
+        >>> lead = Stakeholder("team lead", 2, judgements={"quality/speed": 3}, role="lead")
+        >>> qa = Stakeholder("QA", matrix=[[1, "1/2"], [2, 1]], keys=["quality", "speed"])
+        >>> qa.pairs()
+        {('quality', 'speed'): '1/2'}
+    """
+
+    name: str = attrs.field(converter=_stakeholder_name)
+    weight: Any = attrs.field(default=1)
+    judgements: FrozenDict[Any, Any] | None = attrs.field(
+        default=None, converter=_optional_mapping, kw_only=True
+    )
+    matrix: tuple[tuple[Any, ...], ...] | None = attrs.field(
+        default=None, converter=_optional_rows, kw_only=True
+    )
+    keys: tuple[str, ...] | None = attrs.field(
+        default=None, converter=_optional_keys, kw_only=True
+    )
+    role: str | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        name = self.name
+        _stakeholder_weight(name, self.weight)
+        if self.role is not None and (not isinstance(self.role, str) or not self.role.strip()):
+            raise WeightingError(
+                msg=f"stakeholder {name!r} has role {self.role!r}; a role is a non-empty text",
+                obj=_OBJ,
+                field=("stakeholders", name, "role"),
+                value=self.role,
+            )
+        if (self.judgements is None) == (self.matrix is None):
+            raise WeightingError(
+                msg=f"stakeholder {name!r} must give either judgements or a matrix (with its "
+                "keys), not both or neither",
+                obj=_OBJ,
+                field=("stakeholders", name),
+            )
+        if self.judgements is not None:
+            if not isinstance(self.judgements, Mapping):
+                raise WeightingError(
+                    msg=f"stakeholder {name!r}: judgements must be a mapping {{(a, b): value}}",
+                    obj=_OBJ,
+                    field=("stakeholders", name),
+                    value=self.judgements,
+                )
+            if self.keys is not None:
+                raise WeightingError(
+                    msg=f"stakeholder {name!r}: keys go with a matrix; judgements name their "
+                    "own keys",
+                    obj=_OBJ,
+                    field=("stakeholders", name, "keys"),
+                    value=self.keys,
+                )
+        try:
+            if self.judgements is not None:
+                _from_judgements(self.judgements, None)
+            else:
+                _from_matrix(self.matrix, self.keys)
+        except CsperfError as exc:
+            raise _theirs(exc, name) from None
+
+    def pairs(self) -> dict[Any, Any]:
+        """Their judgements: as given, or the matrix's upper triangle ``{(a, b): a_ab}``."""
+        if self.judgements is not None:
+            return dict(self.judgements)
+        assert self.matrix is not None  # checked on construction
+        assert self.keys is not None
+        keys, rows = self.keys, self.matrix
+        n = len(keys)
+        return {(keys[i], keys[j]): rows[i][j] for i in range(n) for j in range(i + 1, n)}
 
 
 @attrs.frozen
@@ -68,6 +203,7 @@ class GroupAhpResult(CanonicalForm):
             \ln\frac{w_i}{w_j}\right)^2}` (0 when they agree with the group; 0 for n = 1).
         most_departing: The stakeholder with the largest distance (ties: the first by name),
             or None when every distance is 0 within 1e-9.
+        roles: Stakeholder → role, for those given one.
     """
 
     keys: tuple[str, ...]
@@ -79,6 +215,7 @@ class GroupAhpResult(CanonicalForm):
     aggregate: AhpResult | None
     distances: FrozenDict[str, float]
     most_departing: str | None
+    roles: FrozenDict[str, str] = attrs.field(factory=FrozenDict)
 
     def summary(self) -> str:
         """One line: the aggregation, the group's CR (AIJ) and who departs most."""
@@ -99,8 +236,9 @@ class GroupAhpResult(CanonicalForm):
         for name, result in self.individual.items():
             cr = result.consistency_ratio
             cr_text = "CR not computed" if cr is None else f"CR = {cr:.4f}"
+            who = name if name not in self.roles else f"{name}, {self.roles[name]}"
             lines.append(
-                f"{name} ({self.stakeholder_weights[name] * 100:.4g}%): "
+                f"{who} ({self.stakeholder_weights[name] * 100:.4g}%): "
                 f"{percent_list(result.weights)}; {cr_text}, d = {self.distances[name]:.4f}"
             )
         return lines
@@ -132,46 +270,72 @@ def _stakeholder_weight(name: str, value: Any) -> Fraction:
     return weight
 
 
-def _read(
-    stakeholders: Any,
-) -> dict[str, tuple[Fraction, Mapping[Any, Any]]]:
-    if not isinstance(stakeholders, Mapping) or not stakeholders:
+def _read(stakeholders: Any) -> dict[str, Stakeholder]:
+    """The stakeholders by name: from a list of :class:`Stakeholder` or the mapping form."""
+    if isinstance(stakeholders, Mapping):
+        people = [_from_entry(name, entry) for name, entry in stakeholders.items()]
+    elif isinstance(stakeholders, (str, bytes)) or not isinstance(stakeholders, Iterable):
+        people = []
+    else:
+        people = list(stakeholders)
+    if not people:
         raise WeightingError(
-            msg="stakeholders must be a non-empty mapping of name to (weight, judgements)",
+            msg="stakeholders must be a non-empty mapping of name to (weight, judgements), "
+            "or a list of Stakeholder",
             obj=_OBJ,
             field="stakeholders",
             value=stakeholders,
         )
-    result: dict[str, tuple[Fraction, Mapping[Any, Any]]] = {}
-    for name, entry in stakeholders.items():
-        if not isinstance(name, str) or not name.strip():
+    result: dict[str, Stakeholder] = {}
+    for i, person in enumerate(people):
+        if not isinstance(person, Stakeholder):
             raise WeightingError(
-                msg=f"stakeholder name {name!r} must be a non-empty text",
+                msg=f"stakeholders[{i}] is a {type(person).__name__}, not a Stakeholder",
                 obj=_OBJ,
-                field="stakeholders",
-                value=name,
+                field=("stakeholders", i),
+                value=person,
             )
-        if (
-            isinstance(entry, (str, bytes, Mapping))
-            or not isinstance(entry, Sequence)
-            or len(entry) != 2
-        ):
+        if person.name in result:
             raise WeightingError(
-                msg=f"stakeholder {name!r} must be given as (weight, judgements)",
+                msg=f"two stakeholders are named {person.name!r}",
                 obj=_OBJ,
-                field=("stakeholders", name),
-                value=entry,
+                field=("stakeholders", person.name),
+                value=person.name,
             )
-        weight, judgements = entry
-        if not isinstance(judgements, Mapping):
-            raise WeightingError(
-                msg=f"stakeholder {name!r}: judgements must be a mapping {{(a, b): value}}",
-                obj=_OBJ,
-                field=("stakeholders", name),
-                value=judgements,
-            )
-        result[name] = (_stakeholder_weight(name, weight), judgements)
+        result[person.name] = person
     return result
+
+
+def _from_entry(name: Any, entry: Any) -> Stakeholder:
+    """A stakeholder from the mapping form ``{name: (weight, judgements)}``."""
+    name = _stakeholder_name(name)
+    if isinstance(entry, Stakeholder):
+        if entry.name != name:
+            raise WeightingError(
+                msg=f"the stakeholder under {name!r} is named {entry.name!r}",
+                obj=_OBJ,
+                field=("stakeholders", name),
+                value=entry.name,
+            )
+        return entry
+    pair = isinstance(entry, Sequence) and not isinstance(entry, (str, bytes))
+    if not pair or isinstance(entry, Mapping) or len(entry) != 2:
+        raise WeightingError(
+            msg=f"stakeholder {name!r} must be given as (weight, judgements)",
+            obj=_OBJ,
+            field=("stakeholders", name),
+            value=entry,
+        )
+    weight, judgements = entry
+    if not isinstance(judgements, Mapping):
+        raise WeightingError(
+            msg=f"stakeholder {name!r}: judgements must be a mapping {{(a, b): value}}",
+            obj=_OBJ,
+            field=("stakeholders", name),
+            value=judgements,
+        )
+    _stakeholder_weight(name, weight)
+    return Stakeholder(name, weight, judgements=judgements)
 
 
 def _as_path(field: Any) -> tuple[Any, ...]:
@@ -225,7 +389,7 @@ def _distance(mine: Mapping[str, float], group: Mapping[str, float]) -> float:
 
 
 def group_ahp(
-    stakeholders: Mapping[str, tuple[float, Mapping[Any, Any]]],
+    stakeholders: Iterable[Stakeholder] | Mapping[str, tuple[float, Mapping[Any, Any]]],
     keys: Iterable[str] | None = None,
     *,
     aggregation: str = "aij",
@@ -236,7 +400,8 @@ def group_ahp(
     r"""Weights from several stakeholders' pairwise judgements (group AHP).
 
     Each stakeholder :math:`k` has a weight :math:`s_k > 0` (scaled so that
-    :math:`\sum_k s_k = 1`) and judgements on the keys, as :func:`ahp` takes them.
+    :math:`\sum_k s_k = 1`) and judgements on the keys, as :func:`ahp` takes them, or a
+    matrix (see :class:`Stakeholder`).
 
     With ``aggregation="aij"`` (aggregation of individual judgements) each pair's group
     judgement is the weighted geometric mean over the stakeholders :math:`K_{ij}` who judged
@@ -266,9 +431,11 @@ def group_ahp(
     stakeholder whose view departs most.
 
     Args:
-        stakeholders: Stakeholder name → ``(weight, judgements)``, the judgements
-            ``{(a, b): value}`` or ``{"a/b": value}`` as for :func:`ahp`. Each stakeholder's
-            judgements must link every key (pairs may be left out).
+        stakeholders: A list of :class:`Stakeholder` (judgements or a matrix each), or the
+            short form: name → ``(weight, judgements)``, the judgements ``{(a, b): value}``
+            or ``{"a/b": value}`` as for :func:`ahp`. Each stakeholder's judgements must link
+            every key (pairs may be left out). The result does not depend on their order
+            (beyond the last bits of the floating-point sums).
         keys: The keys; by default those named in the judgements, in order of first
             appearance.
         aggregation: ``"aij"`` (the default) or ``"aip"``.
@@ -281,8 +448,8 @@ def group_ahp(
         A :class:`GroupAhpResult`.
 
     Raises:
-        WeightingError: For a bad stakeholder weight or judgements (the error names the
-            stakeholder), or an unknown aggregation.
+        WeightingError: For a bad stakeholder weight, judgements or matrix (the error names
+            the stakeholder), two stakeholders of one name, or an unknown aggregation.
         InconsistentJudgementsError: When a stakeholder's consistency ratio exceeds
             ``max_cr``.
 
@@ -295,16 +462,24 @@ def group_ahp(
         {'quality': 0.5905, 'speed': 0.4095}
         >>> result.most_departing
         'sales'
+        >>> same = group_ahp([
+        ...     Stakeholder("team lead", 2, judgements={("quality", "speed"): 3}),
+        ...     Stakeholder("sales", matrix=[[1, "1/3"], [3, 1]], keys=["quality", "speed"]),
+        ... ])
+        >>> same.weights == result.weights
+        True
     """
     check_choice(aggregation, GROUP_AGGREGATIONS, obj=_OBJ, field="aggregation")
     check_choice(method, AHP_METHODS, obj=_OBJ, field="method")
     given = _read(stakeholders)
-    total = sum((w for w, _ in given.values()), Fraction(0))
-    shares = {name: w / total for name, (w, _) in given.items()}
-    names = list(keys) if keys is not None else _keys(j for _, j in given.values())
+    pairs = {name: person.pairs() for name, person in given.items()}
+    weights = {name: _stakeholder_weight(name, person.weight) for name, person in given.items()}
+    total = sum(weights.values(), Fraction(0))
+    shares = {name: w / total for name, w in weights.items()}
+    names = list(keys) if keys is not None else _keys(pairs.values())
     individual: dict[str, AhpResult] = {}
     cells = {}
-    for name, (_, judgements) in given.items():
+    for name, judgements in pairs.items():
         try:
             individual[name] = ahp(judgements, names, max_cr=max_cr, ri=ri, method=method)
             cells[name] = _from_judgements(judgements, names)[1]
@@ -351,4 +526,5 @@ def group_ahp(
         aggregate=aggregate,
         distances=FrozenDict(distances),
         most_departing=worst if distances[worst] > 1e-9 else None,
+        roles=FrozenDict({k: p.role for k, p in given.items() if p.role is not None}),
     )

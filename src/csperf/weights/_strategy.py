@@ -25,7 +25,7 @@ from csperf.weights._ahp import AHP_METHODS, AhpResult, RandomIndexTable, ahp
 from csperf.weights._basic import RANK_METHODS, equal, fixed, rank_order
 from csperf.weights._combine import combine
 from csperf.weights._common import exact_levels, percent, percent_list, rebuild
-from csperf.weights._group import GROUP_AGGREGATIONS, GroupAhpResult, group_ahp
+from csperf.weights._group import GROUP_AGGREGATIONS, GroupAhpResult, Stakeholder, group_ahp
 from csperf.weights._objective import critic, entropy
 from csperf.weights._result import WeightResult
 from csperf.weights._swot import SwotFactor, SwotPolicy, swot
@@ -616,16 +616,16 @@ def _ahp_strategy(
     return WeightResult(Weighting(dims, inner), lines, name, details)
 
 
-_STAKEHOLDER_KEYS = ("name", "weight", "dimensions", "indicators")
+_STAKEHOLDER_KEYS = ("name", "weight", "role", "dimensions", "indicators")
 
 
 def _stakeholders_param(name: str, value: Any, groups: Mapping[str, Sequence[str]]) -> list[Any]:
-    """The ``stakeholders`` parameter: a list of ``{name, weight, dimensions, indicators}``."""
+    """The ``stakeholders`` parameter: a list of {name, weight, role, dimensions, indicators}."""
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence) or not value:
         raise _config(
             name,
             "stakeholders",
-            "must be a non-empty list of {name, weight, dimensions, indicators}",
+            "must be a non-empty list of {name, weight, role, dimensions, indicators}",
             value,
         )
     seen: list[str] = []
@@ -648,6 +648,9 @@ def _stakeholders_param(name: str, value: Any, groups: Mapping[str, Sequence[str
         if who in seen:
             raise _config(name, f"{where}.name", f"repeats the stakeholder {who!r}", who)
         seen.append(who)
+        role = person.get("role")
+        if role is not None and (not isinstance(role, str) or not role.strip()):
+            raise _config(name, f"{where}.role", "must be a non-empty text", role)
         if "dimensions" not in person and not person.get("indicators"):
             raise _config(
                 name, where, f"{who!r} gives no judgements ('dimensions' or 'indicators')", person
@@ -659,25 +662,52 @@ def _stakeholders_param(name: str, value: Any, groups: Mapping[str, Sequence[str
 def _group_level(
     name: str,
     key_path: str,
-    people: Mapping[str, tuple[Any, Any]],
+    people: Mapping[str, Mapping[str, Any]],
     keys: Sequence[str],
     options: Mapping[str, Any],
 ) -> GroupAhpResult:
-    given = {}
-    for who, (weight, spec) in people.items():
-        where = f"stakeholder {who!r}: {key_path}"
-        if not isinstance(spec, Mapping) or set(spec) != {"judgements"}:
-            raise _config(
-                name,
-                where,
-                "must be {'judgements': {'a/b': value, ...}} (a group takes judgements, "
-                "not matrices)",
-                spec,
-            )
-        if not isinstance(spec["judgements"], Mapping):
-            raise _config(name, f"{where}.judgements", "must be a mapping", spec["judgements"])
-        given[who] = (weight, spec["judgements"])
+    """One level's group AHP: each person's ``{judgements}`` or ``{matrix, keys}`` there."""
+    given = []
     try:
+        for who, person in people.items():
+            where = f"stakeholder {who!r}: {key_path}"
+            spec = person["spec"]
+            if not isinstance(spec, Mapping) or not spec:
+                raise _config(
+                    name,
+                    where,
+                    "must be {'judgements': {'a/b': value, ...}} or {'matrix': [[...], ...], "
+                    "'keys': [...]}",
+                    spec,
+                )
+            unknown = sorted(set(spec) - set(_LEVEL_KEYS))
+            if unknown:
+                raise _config(
+                    name,
+                    where,
+                    f"unknown key(s) {', '.join(unknown)} (keys: {', '.join(_LEVEL_KEYS)})",
+                    spec,
+                )
+            if ("judgements" in spec) == ("matrix" in spec):
+                raise _config(name, where, "give either 'judgements' or 'matrix'", spec)
+            common = {"role": person.get("role")}
+            if "judgements" in spec:
+                if "keys" in spec:
+                    raise _config(name, where, "'keys' goes with 'matrix' only", spec)
+                if not isinstance(spec["judgements"], Mapping):
+                    raise _config(
+                        name, f"{where}.judgements", "must be a mapping", spec["judgements"]
+                    )
+                given.append(
+                    Stakeholder(who, person["weight"], judgements=spec["judgements"], **common)
+                )
+            else:
+                order = keys
+                if "keys" in spec:
+                    order = _ranking(name, f"{where}.keys", spec["keys"], keys)
+                given.append(
+                    Stakeholder(who, person["weight"], matrix=spec["matrix"], keys=order, **common)
+                )
         return group_ahp(given, keys, **options)
     except ConfigError:
         raise
@@ -702,7 +732,11 @@ def _group_strategy(
         if isinstance(ri, str)
         else "custom",
         "aggregation": aggregation,
-        "stakeholders": [{"name": p["name"], "weight": p.get("weight", 1)} for p in people],
+        "stakeholders": [
+            {"name": p["name"], "weight": p.get("weight", 1)}
+            | ({"role": p["role"]} if p.get("role") is not None else {})
+            for p in people
+        ],
         "dimensions": None,
         "indicators": {},
     }
@@ -714,7 +748,10 @@ def _group_strategy(
         lines.extend(f"  {line}" for line in result.stakeholder_lines())
 
     dims = card_dims
-    at_top = {p["name"]: (p.get("weight", 1), p["dimensions"]) for p in people if "dimensions" in p}
+    def at(person: Mapping[str, Any], spec: Any) -> dict[str, Any]:
+        return {"weight": person.get("weight", 1), "role": person.get("role"), "spec": spec}
+
+    at_top = {p["name"]: at(p, p["dimensions"]) for p in people if "dimensions" in p}
     if at_top:
         result = _group_level(name, "dimensions", at_top, list(groups), options)
         dims = {d: result.weights[d] for d in groups}
@@ -725,9 +762,7 @@ def _group_strategy(
     inner = {}
     for d, ks in groups.items():
         within = {
-            p["name"]: (p.get("weight", 1), p["indicators"][d])
-            for p in people
-            if d in (p.get("indicators") or {})
+            p["name"]: at(p, p["indicators"][d]) for p in people if d in (p.get("indicators") or {})
         }
         if within:
             result = _group_level(name, f"indicators.{d}", within, ks, options)
