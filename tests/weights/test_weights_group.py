@@ -763,3 +763,63 @@ def test_srdjevic_2007_aggregation_of_interest_groups_priorities(method):
         assert sorted(PLANS, key=result.weights.__getitem__, reverse=True) == [
             "balance", "urban_supply", "other_users", "irrigation", "payment",
         ]  # fmt: skip
+
+
+def test_the_strategy_takes_stakeholder_objects_one_level_each():
+    from csperf.templates import customer_service_manager
+
+    card = customer_service_manager()
+    dims = list(card.weighting.dimensions)
+    efficiency = ["first_response_time", "resolution_time"]
+    people = [
+        Stakeholder("Ann", 2, judgements=LEAD, role="team lead"),
+        Stakeholder("sales", matrix=_matrix(
+            {tuple(k.split("/")): v for k, v in SALES.items()} | {
+                ("service_quality", "capability"): 1, ("service_quality", "teamwork"): 2,
+                ("efficiency", "teamwork"): 4,
+            }, dims), keys=dims),
+        Stakeholder("Ann", 2, judgements={tuple(efficiency): 3}, role="team lead"),
+    ]  # fmt: skip
+    result = _strategy().compute(card, stakeholders=people)
+    as_mappings = [
+        {
+            "name": "Ann",
+            "weight": 2,
+            "role": "team lead",
+            "dimensions": {"judgements": LEAD},
+            "indicators": {"efficiency": {"judgements": {tuple(efficiency): 3}}},
+        },
+        {"name": "sales", "dimensions": {"matrix": people[1].matrix, "keys": dims}},
+    ]
+    assert result.weighting == _strategy().compute(card, stakeholders=as_mappings).weighting
+    assert result.weighting.indicators["efficiency"] == pytest.approx(
+        {"first_response_time": 0.75, "resolution_time": 0.25}
+    )
+    assert result.lines[0] == "group AHP (AIJ) of Ann, sales"
+
+
+@pytest.mark.parametrize(
+    ("people", "text"),
+    [
+        ([Stakeholder("a", judgements={"x/y": 2})], "must compare the card's dimensions"),
+        (
+            [Stakeholder("a", judgements=LEAD), Stakeholder("a", judgements=LEAD)],
+            "'a' judges the dimensions twice",
+        ),
+        (
+            [Stakeholder("a", judgements=LEAD), Stakeholder("a", 2, judgements=SALES)],
+            "another weight or role",
+        ),
+        (
+            [Stakeholder("a", judgements=LEAD), {"name": "a", "dimensions": {"judgements": LEAD}}],
+            "repeats the stakeholder 'a'",
+        ),
+    ],
+)
+def test_the_strategy_refuses_bad_stakeholder_objects(people, text):
+    from csperf.errors import ConfigError
+    from csperf.templates import customer_service_manager
+
+    with pytest.raises(ConfigError) as info:
+        _strategy().compute(customer_service_manager(), stakeholders=people)
+    assert text in str(info.value)

@@ -21,7 +21,7 @@ from csperf.errors import (
 )
 from csperf.scorecard import Scorecard
 from csperf.weighting import Weighting, key_mismatch
-from csperf.weights._ahp import AHP_METHODS, AhpResult, RandomIndexTable, ahp
+from csperf.weights._ahp import AHP_METHODS, AhpResult, RandomIndexTable, _pair, ahp
 from csperf.weights._basic import RANK_METHODS, equal, fixed, rank_order
 from csperf.weights._combine import combine
 from csperf.weights._common import exact_levels, percent, percent_list, rebuild
@@ -563,7 +563,7 @@ def _ahp_strategy(
     max_cr: float | None = 0.10,
     ri: str | Mapping[Any, float] = "saaty1980",
     method: str = "eigenvector",
-    stakeholders: Sequence[Mapping[str, Any]] | None = None,
+    stakeholders: Sequence[Mapping[str, Any] | Stakeholder] | None = None,
     aggregation: str = "aij",
 ) -> WeightResult:
     name = "ahp"
@@ -628,6 +628,7 @@ def _stakeholders_param(name: str, value: Any, groups: Mapping[str, Sequence[str
             "must be a non-empty list of {name, weight, role, dimensions, indicators}",
             value,
         )
+    value = _objects_as_entries(name, value, groups)
     seen: list[str] = []
     for i, person in enumerate(value):
         where = f"stakeholders[{i}]"
@@ -657,6 +658,66 @@ def _stakeholders_param(name: str, value: Any, groups: Mapping[str, Sequence[str
             )
         _per_dimension(name, person.get("indicators"), groups)
     return list(value)
+
+
+def _objects_as_entries(
+    name: str, value: Sequence[Any], groups: Mapping[str, Sequence[str]]
+) -> list[Any]:
+    """The list with each :class:`Stakeholder` object turned into the mapping form.
+
+    A Stakeholder object gives one level: the card's dimensions, or the indicators of one
+    dimension, whichever its keys are. Objects of one name are one person's levels.
+    """
+    result: list[Any] = []
+    people: dict[str, dict[str, Any]] = {}
+    for i, person in enumerate(value):
+        if not isinstance(person, Stakeholder):
+            result.append(person)
+            continue
+        where = f"stakeholders[{i}]"
+        pairs = person.pairs()
+        compared = set(person.keys or ()) | {k for pair in pairs for k in _pair(pair)}
+        levels = [("dimensions", "")] if compared == set(groups) else []
+        levels += [("indicators", d) for d, ks in groups.items() if compared == set(ks)]
+        if len(levels) != 1:
+            raise _config(
+                name,
+                where,
+                f"{person.name!r} compares {', '.join(sorted(compared))}: a Stakeholder must "
+                "compare the card's dimensions or the indicators of one dimension"
+                + (" (these keys are both)" if levels else ""),
+                sorted(compared),
+            )
+        if person.judgements is not None:
+            spec: dict[str, Any] = {"judgements": dict(person.judgements)}
+        else:
+            spec = {"matrix": [list(row) for row in person.matrix or ()], "keys": person.keys}
+        entry = people.get(person.name)
+        if entry is None:
+            entry = {"name": person.name, "weight": person.weight}
+            if person.role is not None:
+                entry["role"] = person.role
+            people[person.name] = entry
+            result.append(entry)
+        elif entry["weight"] != person.weight or entry.get("role") != person.role:
+            raise _config(
+                name,
+                where,
+                f"{person.name!r} is given again with another weight or role",
+                person.name,
+            )
+        level, dimension = levels[0]
+        taken = "dimensions" in entry if level == "dimensions" else dimension in entry.get(
+            "indicators", {}
+        )
+        if taken:
+            what = "the dimensions" if level == "dimensions" else f"within {dimension}"
+            raise _config(name, where, f"{person.name!r} judges {what} twice", person.name)
+        if level == "dimensions":
+            entry["dimensions"] = spec
+        else:
+            entry.setdefault("indicators", {})[dimension] = spec
+    return result
 
 
 def _group_level(
