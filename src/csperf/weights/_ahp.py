@@ -189,17 +189,18 @@ RANDOM_INDEX: FrozenDict[str, RandomIndexTable] = FrozenDict(
                 "Alonso, J. A. & Lamata, M. T. (2006). Consistency in the analytic hierarchy "
                 "process: a new approach. International Journal of Uncertainty, Fuzziness and "
                 "Knowledge-Based Systems 14(4), 445-459 (their simulated random index for n = 3 "
-                "to 15, as printed in their table, not their regression line).",
+                "to 15, as public AHP code reproduces their table, not their regression "
+                "line).",
                 {
-                    3: 0.5245,
-                    4: 0.8815,
+                    3: 0.5247,
+                    4: 0.8816,
                     5: 1.1086,
                     6: 1.2479,
                     7: 1.3417,
-                    8: 1.4056,
+                    8: 1.4057,
                     9: 1.4499,
                     10: 1.4854,
-                    11: 1.5141,
+                    11: 1.5140,
                     12: 1.5365,
                     13: 1.5551,
                     14: 1.5713,
