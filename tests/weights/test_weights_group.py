@@ -823,3 +823,70 @@ def test_the_strategy_refuses_bad_stakeholder_objects(people, text):
     with pytest.raises(ConfigError) as info:
         _strategy().compute(customer_service_manager(), stakeholders=people)
     assert text in str(info.value)
+
+
+# -- a worked example from the literature: Dong, Zhang, Hong & Xu (2010) ---------------------
+
+# Dong, Y., Zhang, G., Hong, W.-C. & Xu, Y. (2010). Consensus models for AHP group decision
+# making under row geometric mean prioritization method. Decision Support Systems 49(3),
+# 281-289, doi:10.1016/j.dss.2010.03.003, section 5 (numerical example): five decision makers,
+# weights 0.1, 0.3, 0.1, 0.2, 0.3, judge four alternatives (A1-A4 first given in Xu 2000).
+# The paper prints A5's third row as 1, 1/2, 1, 4; its a32 must be 2, the reciprocal of
+# a23 = 1/2, as the paper's own w5 (0.3780 for x3) shows.
+DONG_KEYS = ["x1", "x2", "x3", "x4"]
+DONG = {
+    "DM1": ("0.1", [[1, 4, 6, 7], ["1/4", 1, 3, 4], ["1/6", "1/3", 1, 2], ["1/7", "1/4", "1/2", 1]]),
+    "DM2": ("0.3", [[1, 5, 7, 9], ["1/5", 1, 4, 6], ["1/7", "1/4", 1, 2], ["1/9", "1/6", "1/2", 1]]),
+    "DM3": ("0.1", [[1, 3, 5, 8], ["1/3", 1, 4, 5], ["1/5", "1/4", 1, 2], ["1/8", "1/5", "1/2", 1]]),
+    "DM4": ("0.2", [[1, 4, 5, 6], ["1/4", 1, 3, 3], ["1/5", "1/3", 1, 2], ["1/6", "1/3", "1/2", 1]]),
+    "DM5": ("0.3", [[1, "1/2", 1, 2], [2, 1, "1/2", 3], [1, 2, 1, 4], ["1/2", "1/3", "1/4", 1]]),
+}  # fmt: skip
+
+
+def test_dong_2010_aggregation_of_individual_judgements():
+    people = [
+        Stakeholder(name, Fraction(weight), matrix=matrix, keys=DONG_KEYS)
+        for name, (weight, matrix) in DONG.items()
+    ]
+    result = group_ahp(people, aggregation="aij", method="geometric_mean", max_cr=None)
+    # each decision maker's priorities by the row geometric mean (RGMM), as printed
+    printed = {
+        "DM1": [0.6145, 0.2246, 0.0985, 0.0624],
+        "DM2": [0.6461, 0.2270, 0.0793, 0.0476],
+        "DM3": [0.5693, 0.2764, 0.0967, 0.0575],
+        "DM4": [0.5967, 0.2208, 0.1089, 0.0736],
+        "DM5": [0.2247, 0.2958, 0.3780, 0.1015],
+    }
+    for name, weights in printed.items():
+        assert [round(w, 4) for w in result.individual[name].weights.values()] == weights
+    # the collective judgement matrix A(c), the weighted geometric mean of the judgements
+    assert result.aggregate is not None
+    assert [[round(a, 4) for a in row] for row in result.aggregate.matrix] == [
+        [1, 2.2270, 3.4756, 5.0937],
+        [0.4490, 1, 1.9663, 4.0005],
+        [0.2877, 0.5086, 1, 2.4623],
+        [0.1963, 0.2500, 0.4061, 1],
+    ]
+    # and the collective priorities w(c) = RGMM of A(c)
+    assert [round(w, 4) for w in result.weights.values()] == [0.4984, 0.2727, 0.1541, 0.0747]
+
+    # Table 3: the geometric consistency index (Aguarón & Moreno-Jiménez 2003) of each matrix
+    # and of A(c), from csperf's matrices and weights
+    def gci(outcome):
+        n, m, w = len(outcome.keys), outcome.matrix, list(outcome.weights.values())
+        total = sum(
+            (math.log(m[i][j]) - math.log(w[i]) + math.log(w[j])) ** 2
+            for i in range(n)
+            for j in range(i + 1, n)
+        )
+        return 2 * total / ((n - 1) * (n - 2))
+
+    table_3 = {"DM1": 0.1349, "DM2": 0.2358, "DM3": 0.1194, "DM4": 0.1657, "DM5": 0.2208}
+    for name, value in table_3.items():
+        assert round(gci(result.individual[name]), 4) == value
+    assert round(gci(result.aggregate), 3) == 0.056
+    # with the row geometric mean on complete judgements, AIP gives the same priorities
+    aip = group_ahp(people, aggregation="aip", method="geometric_mean", max_cr=None)
+    assert [round(w, 4) for w in aip.weights.values()] == [0.4984, 0.2727, 0.1541, 0.0747]
+    # DM5, the only one to rank x3 first, departs most from the group
+    assert result.most_departing == "DM5"
