@@ -120,7 +120,7 @@ class Stakeholder:
     """
 
     name: str = attrs.field(converter=_stakeholder_name)
-    weight: Any = attrs.field(default=1)
+    weight: float | Fraction | Decimal = attrs.field(default=1)
     judgements: FrozenDict[Any, Any] | None = attrs.field(
         default=None, converter=_optional_mapping, kw_only=True
     )
