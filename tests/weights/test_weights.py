@@ -313,8 +313,12 @@ def test_combine_effective_weights_print_cleanly():
 )
 def test_combine_effective_is_the_rounded_exact_combination(tenths, coefficients):
     # When a float exists whose product with the dimension weight rounds to the exact
-    # combined effective weight, effective() gives that rounded value; it is never more than
-    # an ulp or two away from it.
+    # combined effective weight, effective() gives that rounded value; otherwise the nearest
+    # product the two levels' shortest decimals can give, never 3 ulps away (the shortest
+    # decimals of neighbouring floats can step by more than one unit in the last digit:
+    # 0.5186046511627906 is followed by 0.5186046511627908, so with the dimension weight
+    # 0.4777777777777778 the products skip 0.2477777777777778; 2.48 ulps is the worst case
+    # over every input of this test's domain).
     qa, qb, ia, ib = (Fraction(t, 10) for t in tenths)
     a = Weighting(
         {"q": float(qa), "s": float(1 - qa)},
@@ -332,7 +336,7 @@ def test_combine_effective_is_the_rounded_exact_combination(tenths, coefficients
     }
     result = combine([a, b], coefficients)
     for key, value in result.effective().items():
-        assert abs(Fraction(value) - exact_effective[key]) <= 2 * Fraction(
+        assert abs(Fraction(value) - exact_effective[key]) < 3 * Fraction(
             math.ulp(float(exact_effective[key]))
         )
     assert result.dimensions["q"] == float(exact_effective["csat"] + exact_effective["nps"])

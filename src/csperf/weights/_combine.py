@@ -58,9 +58,11 @@ def _within(dim: float, plain: float, target: Fraction) -> float:
 
     :meth:`~csperf.Weighting.effective` multiplies the shortest decimals of the two levels'
     floats exactly and rounds once; the plain float of an inner weight such as 1/3 can make
-    that product miss the correctly rounded effective weight by an ulp (0.16999999999999998
-    for 0.17). Among the floats within :data:`NEIGHBOURS` ulps of ``plain``, the nearest whose
-    product rounds right is taken (``plain`` itself when none does).
+    that product miss the correctly rounded effective weight by an ulp or more
+    (0.16999999999999998 for 0.17). Among the floats within :data:`NEIGHBOURS` ulps of
+    ``plain``, the one whose product rounds nearest to the effective weight is taken (the
+    nearest to ``plain`` among equals), so the product rounds right whenever such a float
+    exists and is otherwise the closest float product the two levels can give.
     """
     wanted = float(target)
     scale = exact(dim)
@@ -69,10 +71,9 @@ def _within(dim: float, plain: float, target: Fraction) -> float:
     for _ in range(NEIGHBOURS):
         up, down = math.nextafter(up, math.inf), math.nextafter(down, -math.inf)
         candidates += [up, down]
-    for value in candidates:  # nearest first
-        if 0 <= value <= 1 and float(scale * exact(value)) == wanted:
-            return value
-    return plain
+    admissible = [value for value in candidates if 0 <= value <= 1]
+    # nearest to the exact effective weight first, then nearest to ``plain`` (list order)
+    return min(admissible, key=lambda value: abs(float(scale * exact(value)) - wanted))
 
 
 def _cleaned(
