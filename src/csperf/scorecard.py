@@ -619,6 +619,9 @@ class Scorecard(CanonicalForm):
             points=FrozenDict(points),
             weights=FrozenDict(weights),
             dimension_points=FrozenDict(dimension_points),
+            raw=FrozenDict(raw),
+            grade_scale=self.grade_scale,
+            precision=self.precision,
         )
 
 
