@@ -77,6 +77,7 @@ LAYERS: dict[str, int] = {
     "csperf._schema": 2,
     "csperf.report": 2,
     "csperf.datasets": 2,
+    "csperf.distributed": 2,
     # 3 -- where records come from, the sample contact centre among them (source "records").
     "csperf.sources": 3,
     # 4 -- the hook specifications and the plugin manager.

@@ -503,9 +503,10 @@ def _arrow_values(
             if nan == "error":
                 _nan_error(ind, subjects[int(np.argmax(nans))])
             exact[nans] = None
-        values = pc.fill_null(column.cast(pa.float64(), safe=False), math.nan).to_numpy(
-            zero_copy_only=False
-        )
+        # Through text: Arrow's decimal-to-float cast is not correctly rounded (0.8440 gives
+        # 0.8440000000000001), its text-to-float parse is.
+        as_float = column.cast(pa.string()).cast(pa.float64())
+        values = pc.fill_null(as_float, math.nan).to_numpy(zero_copy_only=False)
         values = np.where(present, values, np.nan)
         bad = present & ~np.isfinite(values)
         if bad.any():
