@@ -428,3 +428,16 @@ def test_subjects_none_come_out_as_nulls():
     assert batch.to_arrow().column("subject").null_count == 2
     assert batch.to_polars()["subject"].to_list() == [None, None]
     assert batch.to_pandas()["subject"].tolist() == [None, None]
+
+
+def test_an_appraisal_passes_the_options_on():
+    import csperf
+
+    frame = pd.DataFrame(li_wei_table()).rename(columns={"subject": "employee_id"})
+    appraisal = csperf.Appraisal(CARD)
+    assert appraisal.evaluate_many(frame, subject="employee_id").subjects == ("s0", "s1", "s2")
+    row = {k: v[0] for k, v in li_wei_table().items() if k != "subject"}
+    with pytest.raises(MeasurementError, match="unknown name"):
+        appraisal.evaluate({**row, "nps": 1}, extra="error")
+    lenient = csperf.Appraisal(attrs.evolve(CARD, missing="zero"))
+    assert lenient.evaluate({**row, "complaint_rate": math.nan}, nan="missing").total < 100
