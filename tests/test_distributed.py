@@ -12,6 +12,7 @@ import importlib.util
 import os
 import shutil
 import sys
+from pathlib import Path
 
 import attrs
 import numpy as np
@@ -163,11 +164,17 @@ def test_the_dask_recipe_scores_partition_by_partition():
 # -- Spark -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def spark():
+    """One local Spark session per test process, stopped at the end of the session.
+
+    Session-scoped, so that a session another module has started (``getOrCreate`` returns it)
+    is not stopped under it when this module ends.
+    """
     need("pyspark", "spark")
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        unavailable("Spark needs Java (JAVA_HOME or java on the PATH)")
+    java_home = os.environ.get("JAVA_HOME")
+    if shutil.which("java") is None and not (java_home and Path(java_home, "bin", "java").exists()):
+        unavailable("Spark needs a Java runtime (JAVA_HOME, or java on the PATH)")
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
