@@ -23,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csperf.distributed import partition_meta, score_batches, score_partition, spark_schema
+from csperf.errors import MeasurementError
 from csperf.templates import customer_service_manager
 from strategies import examples
 from support import ROOT
@@ -159,6 +160,8 @@ def test_the_dask_recipe_scores_partition_by_partition():
     scored = recipes().score_dask(CARD, measurements)
     assert scored.npartitions == 4
     same_frames(scored.compute(), expected(frame))
+    with pytest.raises(MeasurementError, match=r"csperf\.distributed"):
+        CARD.evaluate_many(measurements, subject="employee_id")
 
 
 # -- Spark -------------------------------------------------------------------------------------

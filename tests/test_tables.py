@@ -441,3 +441,9 @@ def test_an_appraisal_passes_the_options_on():
         appraisal.evaluate({**row, "nps": 1}, extra="error")
     lenient = csperf.Appraisal(attrs.evolve(CARD, missing="zero"))
     assert lenient.evaluate({**row, "complaint_rate": math.nan}, nan="missing").total < 100
+
+
+def test_a_named_index_of_numbers_is_no_subject():
+    frame = pd.DataFrame(li_wei_table()).drop(columns="subject")
+    frame.index = pd.Index([7, 8, 9], name="row")
+    assert CARD.evaluate_many(frame).subjects == (None, None, None)

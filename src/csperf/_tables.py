@@ -251,6 +251,15 @@ def _columns(table: Any, card: str) -> tuple[Mapping[str, Any], Any]:
     if hasattr(table, "__arrow_c_stream__") or _is_arrow_table(table):
         arrow = _arrow_table(table, card)
         return {str(name): arrow.column(i) for i, name in enumerate(arrow.column_names)}, None
+    module = type(table).__module__.split(".")[0]
+    if module in ("dask", "pyspark"):
+        raise MeasurementError(
+            msg=f"a {module} DataFrame is scored where it lies, partition by partition: see "
+            "csperf.distributed (score_partition for Dask, score_batches for Spark)",
+            obj=f"Scorecard {card!r}",
+            field="table",
+            value=type(table).__name__,
+        )
     raise MeasurementError(
         msg="evaluate_many needs a mapping of column name to values or a table (pandas, "
         f"Polars, PyArrow or any Arrow stream), got {type(table).__name__}",
@@ -312,7 +321,7 @@ def _subjects(
     candidates = [
         name for name, values in columns.items() if name not in metrics and _holds_text(values)
     ]
-    if index is not None and index_name is not None:
+    if index is not None and index_name is not None and _holds_text(index):
         candidates.append(str(index_name))
     if candidates:
         raise MeasurementError(
