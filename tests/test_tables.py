@@ -447,3 +447,14 @@ def test_a_named_index_of_numbers_is_no_subject():
     frame = pd.DataFrame(li_wei_table()).drop(columns="subject")
     frame.index = pd.Index([7, 8, 9], name="row")
     assert CARD.evaluate_many(frame).subjects == (None, None, None)
+
+
+def test_dates_booleans_and_null_strings():
+    lenient = attrs.evolve(CARD, missing="zero")
+    dates = pd.date_range("2026-01-01", periods=3).to_numpy()
+    with pytest.raises(MeasurementError, match="real number"):
+        CARD.evaluate_many({**li_wei_table(), "complaint_rate": dates})
+    with pytest.raises(MeasurementError, match="real number"):
+        CARD.evaluate_many({**li_wei_table(), "complaint_rate": np.array([True, False, True])})
+    nulls = pa.table({**li_wei_table(), "complaint_rate": pa.array([None] * 3, pa.string())})
+    assert lenient.evaluate_many(nulls).points["complaint_rate"].tolist() == [0.0] * 3

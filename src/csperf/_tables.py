@@ -460,8 +460,8 @@ def _objects(
     values = np.full(n, np.nan)
     present = np.zeros(n, dtype=bool)
     exact = np.full(n, None, dtype=object)
-    items = array.tolist() if array.dtype.kind != "O" else array
-    for row, item in enumerate(items):
+    # Numpy scalars as they are: tolist() would turn datetime64 into plain integers.
+    for row, item in enumerate(array):
         if item is None or (mask is not None and not mask[row]) or _is_na(item):
             continue
         if _is_nan(item):
@@ -522,6 +522,8 @@ def _arrow_values(
             row = int(np.argmax(bad))
             ind.check_raw(exact[row], subject=subjects[row])
         return Column(values, present, exact)
+    if not valid.any():  # a column of nulls of any type: all missing
+        return Column(np.full(n, np.nan), np.zeros(n, dtype=bool))
     # Booleans, strings, dates...: the first present value is refused as evaluate() refuses it.
     row = int(np.argmax(valid))
     ind.check_raw(column[row].as_py(), subject=subjects[row])
