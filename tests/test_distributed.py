@@ -68,6 +68,17 @@ def workforce(n: int, seed: int = 3) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+def rounding_ties(frame: pd.DataFrame) -> int:
+    """How many rows' totals lie on a rounding tie (where float and exact rounding can part)."""
+    batch = CARD.evaluate_many(frame, subject="employee_id", nan="missing")
+    scaled = batch.unrounded_totals * 10**CARD.precision
+    return int((np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).sum())
+
+
+def test_the_workforce_has_rounding_ties():
+    assert rounding_ties(workforce(3000)) >= 5
+
+
 def expected(frame: pd.DataFrame) -> pd.DataFrame:
     return (
         CARD.evaluate_many(frame, subject="employee_id", nan="missing")
