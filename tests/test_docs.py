@@ -30,6 +30,7 @@ PUBLIC_MODULES = [
     "csperf.report",
     "csperf.config",
     "csperf.cli",
+    "csperf.distributed",
 ]
 #: Public packages whose namespace holds nothing public beyond ``__all__`` (and submodules).
 PUBLIC_PACKAGES = [

@@ -66,6 +66,7 @@ LAYERS: dict[str, int] = {
     "csperf.weighting": 1,
     "csperf.results": 1,
     "csperf.scorecard": 1,
+    "csperf._tables": 1,
     "csperf.metrics": 1,
     # 2 -- on the model: weight strategies, templates, scorecard files, reports; on the
     # metrics: the sample contact centre (records made from the record classes).
@@ -76,6 +77,7 @@ LAYERS: dict[str, int] = {
     "csperf._schema": 2,
     "csperf.report": 2,
     "csperf.datasets": 2,
+    "csperf.distributed": 2,
     # 3 -- where records come from, the sample contact centre among them (source "records").
     "csperf.sources": 3,
     # 4 -- the hook specifications and the plugin manager.

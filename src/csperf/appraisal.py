@@ -38,22 +38,41 @@ class Appraisal:
     scorecard: Scorecard
     pm: PluginManager = attrs.field(factory=get_plugin_manager)
 
-    def evaluate(self, measurements: Any, subject: str | None = None) -> ScorecardResult:
+    def evaluate(
+        self,
+        measurements: Any,
+        subject: str | None = None,
+        *,
+        extra: str = "ignore",
+        nan: str = "error",
+    ) -> ScorecardResult:
         """Evaluate one subject and notify ``csperf_result_evaluated``.
+
+        The arguments are those of :meth:`Scorecard.evaluate <csperf.Scorecard.evaluate>`.
 
         Raises:
             PluginError: When an observer raises.
         """
-        result = self.scorecard.evaluate(measurements, subject)
+        result = self.scorecard.evaluate(measurements, subject, extra=extra, nan=nan)
         self.pm.result_evaluated(result)
         return result
 
-    def evaluate_many(self, table: Any) -> BatchResult:
+    def evaluate_many(
+        self,
+        table: Any,
+        *,
+        subject: str | None = None,
+        extra: str = "error",
+        nan: str = "error",
+    ) -> BatchResult:
         """Evaluate a population and notify ``csperf_batch_evaluated``.
+
+        The arguments are those of
+        :meth:`Scorecard.evaluate_many <csperf.Scorecard.evaluate_many>`.
 
         Raises:
             PluginError: When an observer raises.
         """
-        batch = self.scorecard.evaluate_many(table)
+        batch = self.scorecard.evaluate_many(table, subject=subject, extra=extra, nan=nan)
         self.pm.batch_evaluated(batch)
         return batch

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -11,8 +10,8 @@ import numpy as np
 from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf._labels import label
-from csperf.grading import GradeBand
-from csperf.text import plain_text
+from csperf.grading import GradeBand, GradeScale
+from csperf.text import localize, plain_text
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -263,6 +262,19 @@ class BatchResult:
             redistributed).
         weights: Indicator key → effective weight used for each row.
         dimension_points: Dimension key → points (NaN for an emptied dimension).
+        raw: Indicator key → the raw values read (NaN where missing); empty when the result
+            was built without them.
+        grade_scale: The scorecard's grade scale, which gives the grades' labels and order
+            in :meth:`to_pandas`, :meth:`to_arrow` and :meth:`to_polars`; None when the
+            result was built without it.
+        precision: Decimals kept in ``totals``, or None when not known.
+
+    The table methods (:meth:`to_pandas`, :meth:`to_arrow`, :meth:`to_polars`) build one
+    column per array, without a Python loop over the rows: ``subject``, ``raw.<indicator>``,
+    ``points.<indicator>``, ``dimension.<dimension>``, ``unrounded_total``, ``total``,
+    ``grade``, ``grade_label`` and ``rank``. The rank is competition ranking ("1224") on the
+    rounded total, highest first: subjects with equal totals share a rank, and the next rank
+    skips as many places as shared the one before.
     """
 
     scorecard: str
@@ -275,29 +287,193 @@ class BatchResult:
     points: FrozenDict[str, NDArray[np.float64]]
     weights: FrozenDict[str, NDArray[np.float64]]
     dimension_points: FrozenDict[str, NDArray[np.float64]]
+    raw: FrozenDict[str, NDArray[np.float64]] = attrs.field(factory=FrozenDict)
+    grade_scale: GradeScale | None = None
+    precision: int | None = None
 
     def __len__(self) -> int:
         return len(self.totals)
+
+    def ranks(self) -> NDArray[np.int64]:
+        """Competition ranks ("1224") on the rounded total, 1 for the highest.
+
+        Example:
+            >>> from csperf.templates import customer_service_manager
+            >>> card = customer_service_manager()
+            >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+            ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+            ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+            ...     "information_sharing_rate": 0.9}
+            >>> table = {k: [v, v, v, v] for k, v in row.items()}
+            >>> table["product_knowledge"] = [88, 95, 88, 60]
+            >>> batch = card.evaluate_many(table)
+            >>> batch.totals.tolist(), batch.ranks().tolist()
+            ([89.6, 90.3, 89.6, 86.8], [2, 1, 2, 4])
+        """
+        totals = self.totals
+        if not len(totals):
+            return np.zeros(0, dtype=np.int64)
+        if self.precision is not None:
+            # Rounded totals are whole numbers of 10**-precision: count them in one pass.
+            steps = np.rint(totals * 10.0**self.precision).astype(np.int64)
+            low = int(steps.min())
+            span = int(steps.max()) - low + 1
+            if span <= 4 * len(totals) + 1024:
+                counts = np.bincount(steps - low, minlength=span)
+                higher = np.cumsum(counts[::-1])[::-1] - counts
+                return (higher[steps - low] + 1).astype(np.int64)
+        _distinct, inverse, counts = np.unique(totals, return_inverse=True, return_counts=True)
+        higher = np.cumsum(counts[::-1])[::-1] - counts
+        return (higher[inverse.reshape(-1)] + 1).astype(np.int64)
+
+    def _grade_codes(self) -> tuple[NDArray[np.int16], list[str], list[Any]]:
+        """Each row's grade as a position in the ordered band keys, the keys, their labels."""
+        if self.grade_scale is not None:
+            bands = self.grade_scale.ordered
+            keys = [b.key for b in bands]
+            labels: list[Any] = [b.label for b in bands]
+            # The grade of a row is the band of its rounded total: the same positions.
+            return self.grade_scale.indices(self.totals).astype(np.int16), keys, labels
+        keys = sorted({str(g) for g in np.unique(self.grades)})
+        codes = np.full(len(self.totals), -1, dtype=np.int16)
+        for j, key in enumerate(keys):
+            codes[self.grades == key] = j
+        return codes, keys, list(keys)
+
+    def _table_columns(self) -> list[tuple[str, NDArray[Any]]]:
+        """The float and integer columns of the tables, in order (no subject, no grade)."""
+        columns: list[tuple[str, NDArray[Any]]] = []
+        columns.extend((f"raw.{key}", values) for key, values in self.raw.items())
+        columns.extend((f"points.{key}", values) for key, values in self.points.items())
+        columns.extend(
+            (f"dimension.{key}", values) for key, values in self.dimension_points.items()
+        )
+        columns.append(("unrounded_total", self.unrounded_totals))
+        columns.append(("total", self.totals))
+        return columns
+
+    def to_pandas(self, lang: str | None = None) -> Any:
+        """The result as a pandas DataFrame, one row per subject (needs pandas).
+
+        The float columns share the result's arrays (no copy; NaN where a value was missing
+        or redistributed); ``grade`` and ``grade_label`` are ordered categoricals, lowest band
+        first (``grade_label`` strings when two bands share a label); ``rank`` is an integer
+        column (see the class docstring for the columns).
+
+        Args:
+            lang: The language of the grade labels (see :func:`csperf.text.localize`).
+
+        Example:
+            >>> from csperf.templates import customer_service_manager
+            >>> card = customer_service_manager()
+            >>> li_wei = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+            ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+            ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+            ...     "information_sharing_rate": 0.9}
+            >>> batch = card.evaluate_many({"subject": ["li_wei"], **{
+            ...     k: [v] for k, v in li_wei.items()}})
+            >>> frame = batch.to_pandas()
+            >>> frame[["subject", "total", "grade", "grade_label", "rank"]]
+                subject  total grade grade_label  rank
+            0  li_wei   89.6  good        good     1
+        """
+        import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+
+        codes, keys, labels = self._grade_codes()
+        data: dict[str, Any] = {"subject": pd.Series(_object_array(self.subjects), dtype=object)}
+        data.update(self._table_columns())
+        data["grade"] = pd.Categorical.from_codes(codes, categories=keys, ordered=True)
+        shown = [localize(t, lang) for t in labels]
+        if len(set(shown)) == len(shown):
+            data["grade_label"] = pd.Categorical.from_codes(codes, categories=shown, ordered=True)
+        else:  # two bands with one label: a categorical needs distinct categories
+            data["grade_label"] = pd.Series(_object_array(tuple(shown))[codes], dtype=object)
+        data["rank"] = self.ranks()
+        # copy=False: no consolidation of the float columns into one block (a full copy).
+        return pd.DataFrame(data, copy=False)
+
+    def to_arrow(self, lang: str | None = None) -> Any:
+        """The result as a PyArrow Table, one row per subject (needs pyarrow).
+
+        Missing and redistributed values are nulls; ``grade`` and ``grade_label`` are
+        dictionary-encoded strings, ``rank`` an int64 column (see the class docstring for the
+        columns). Float columns without a missing value share the result's memory.
+
+        Args:
+            lang: The language of the grade labels (see :func:`csperf.text.localize`).
+        """
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+
+        codes, keys, labels = self._grade_codes()
+        names = ["subject"]
+        arrays: list[Any] = [pa.array(self.subjects, type=pa.string())]
+        for name, values in self._table_columns():
+            names.append(name)
+            arrays.append(pa.array(values, from_pandas=bool(np.isnan(values).any())))
+        indices = pa.array(codes)
+        names.extend(["grade", "grade_label", "rank"])
+        arrays.append(pa.DictionaryArray.from_arrays(indices, pa.array(keys, pa.string())))
+        arrays.append(
+            pa.DictionaryArray.from_arrays(
+                indices, pa.array([localize(t, lang) for t in labels], pa.string())
+            )
+        )
+        arrays.append(pa.array(self.ranks()))
+        return pa.Table.from_arrays(arrays, names=names)
+
+    def to_polars(self, lang: str | None = None) -> Any:
+        """The result as a Polars DataFrame, one row per subject (needs polars).
+
+        Missing and redistributed values are nulls; ``grade`` is an ``Enum`` of the band keys,
+        lowest band first, ``grade_label`` a string column, ``rank`` an Int64 column (see the
+        class docstring for the columns).
+
+        Args:
+            lang: The language of the grade labels (see :func:`csperf.text.localize`).
+        """
+        import polars as pl  # type: ignore[import-not-found, unused-ignore]
+
+        codes, keys, labels = self._grade_codes()
+        where = codes.astype(np.int64)
+        series = [pl.Series("subject", self.subjects, dtype=pl.String)]
+        for name, values in self._table_columns():
+            series.append(pl.Series(name, values, nan_to_null=bool(np.isnan(values).any())))
+        series.append(pl.Series("grade", keys, dtype=pl.Enum(keys))[where])
+        series.append(pl.Series("grade_label", [localize(t, lang) for t in labels])[where])
+        series.append(pl.Series("rank", self.ranks()))
+        return pl.DataFrame(series)
 
     def to_records(self) -> list[dict[str, Any]]:
         """One JSON-ready dict per subject: subject, total, grade, dimension and indicator points.
 
         Points that are NaN (redistributed) come out as None.
         """
+        names = ["subject", "total", "grade"]
+        columns: list[list[Any]] = [
+            list(self.subjects),
+            self.totals.tolist(),
+            self.grades.tolist(),
+        ]
+        for prefix, arrays in (("dimension", self.dimension_points), ("points", self.points)):
+            for key, values in arrays.items():
+                names.append(f"{prefix}.{key}")
+                columns.append(_none_for_nan(values))
+        return [dict(zip(names, row)) for row in zip(*columns)]
 
-        def clean(value: float) -> float | None:
-            return None if math.isnan(value) else float(value)
 
-        records = []
-        for i, subject in enumerate(self.subjects):
-            record: dict[str, Any] = {
-                "subject": subject,
-                "total": float(self.totals[i]),
-                "grade": str(self.grades[i]),
-            }
-            for key, values in self.dimension_points.items():
-                record[f"dimension.{key}"] = clean(values[i])
-            for key, values in self.points.items():
-                record[f"points.{key}"] = clean(values[i])
-            records.append(record)
-        return records
+def _none_for_nan(values: NDArray[np.float64]) -> list[float | None]:
+    """The values as Python floats, None for NaN."""
+    nans = np.isnan(values)
+    if not nans.any():
+        result: list[float | None] = values.tolist()
+        return result
+    boxed = values.astype(object)
+    boxed[nans] = None
+    result = boxed.tolist()
+    return result
+
+
+def _object_array(values: tuple[Any, ...]) -> NDArray[np.object_]:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array

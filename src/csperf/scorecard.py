@@ -24,6 +24,7 @@ from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf._keys import valid_key
 from csperf._numbers import KEYED_REAL, exact, must, positive, round_half_up
+from csperf._tables import read_row, read_table
 from csperf.dimensions import Dimension
 from csperf.errors import (
     MeasurementError,
@@ -358,35 +359,39 @@ class Scorecard(CanonicalForm):
             within[dim] = {k: v / level for k, v in weights.items()}
         return dims, within
 
-    def evaluate(self, measurements: Any, subject: str | None = None) -> ScorecardResult:
+    def evaluate(
+        self,
+        measurements: Any,
+        subject: str | None = None,
+        *,
+        extra: str = "ignore",
+        nan: str = "error",
+    ) -> ScorecardResult:
         """Score one subject.
 
         Args:
-            measurements: Measurement name → raw value (a mapping). An object with a
-                ``row(subject)`` method, such as :class:`csperf.sources.Measurements`, is read
-                through that method. A value of None counts as missing; keys no indicator reads
-                are ignored.
+            measurements: Measurement name → raw value: a mapping, or a pandas Series (a row
+                of a DataFrame). An object with a ``row(subject)`` method, such as
+                :class:`csperf.sources.Measurements`, is read through that method. None (or
+                pandas ``NA``) counts as missing.
             subject: Who is appraised, named in results and errors.
+            extra: ``"ignore"`` (the default) skips names no indicator reads, since one
+                subject's row (a source's rollup) usually holds every metric measured;
+                ``"error"`` refuses them, to catch a misspelt metric.
+            nan: ``"error"`` (the default) refuses NaN; ``"missing"`` counts it as missing.
 
         Returns:
             The :class:`~csperf.ScorecardResult`.
 
         Raises:
-            MeasurementError: For NaN, infinite, boolean or non-numeric raw values, or values a
-                rule cannot score.
+            MeasurementError: For NaN (unless ``nan="missing"``), infinite, boolean or
+                non-numeric raw values, values a rule cannot score, or an unknown name (under
+                ``extra="error"``).
             MissingMeasurementError: For a missing value under ``MissingPolicy.ERROR``.
         """
-        if not isinstance(measurements, Mapping) and hasattr(measurements, "row"):
-            measurements = measurements.row(subject)
-        if not isinstance(measurements, Mapping):
-            raise MeasurementError(
-                msg="measurements must be a mapping of measurement name to "
-                f"value, got {type(measurements).__name__}",
-                obj=f"Scorecard {self.key!r}",
-                field="measurements",
-                subject=subject,
-                value=measurements,
-            )
+        measurements = read_row(
+            measurements, self.key, self.indicators, subject=subject, extra=extra, nan=nan
+        )
         raws: dict[str, float | None] = {}
         exact_points: dict[str, Fraction] = {}
         for ind in self.indicators:
@@ -501,32 +506,44 @@ class Scorecard(CanonicalForm):
         new_dims = {d: (remaining[d] / level if d in remaining else Fraction(0)) for d in dim_w}
         return new_dims, new_within, moved
 
-    def evaluate_many(self, table: Any) -> BatchResult:
+    def evaluate_many(
+        self,
+        table: Any,
+        *,
+        subject: str | None = None,
+        extra: str = "error",
+        nan: str = "error",
+    ) -> BatchResult:
         """Score a whole population at once.
 
         Args:
-            table: Column name → 1-D sequence or array of raw values, with an optional
-                ``subject`` column; or a pandas DataFrame; or an object with a ``to_columns()``
-                method returning such a mapping (:class:`csperf.sources.Measurements`).
-                None (or a pandas missing value in a nullable column, or a masked entry) counts
-                as missing; NaN is an error, as in :meth:`evaluate`.
+            table: A pandas DataFrame (numpy or nullable columns), a Polars DataFrame, a
+                PyArrow Table or RecordBatch (or any table exporting ``__arrow_c_stream__``);
+                or column name → 1-D sequence or array of raw values; or an object with a
+                ``to_columns()`` method returning such a mapping
+                (:class:`csperf.sources.Measurements`). None, pandas ``NA``, a masked entry
+                and an Arrow null count as missing.
+            subject: The column (or pandas index) holding the subjects; by default the one
+                named ``subject``, if any. A table whose subjects are in a column of another
+                name (``employee_id``) is refused with a message suggesting ``subject=``.
+            extra: ``"error"`` (the default) refuses a column that no indicator reads and that
+                is not the subject column; ``"ignore"`` skips it.
+            nan: ``"error"`` (the default) refuses NaN, as :meth:`evaluate` does;
+                ``"missing"`` counts it as a missing value (the empty cell of
+                ``pandas.read_csv``).
 
         Returns:
             A :class:`~csperf.BatchResult` whose every row has exactly the total and grade
             :meth:`evaluate` gives it.
 
         Raises:
-            MeasurementError: As :meth:`evaluate`, naming the first subject at fault.
+            MeasurementError: As :meth:`evaluate`, naming the first subject at fault; also for
+                columns of different lengths or a subject column that is absent or holds a
+                non-string.
             MissingMeasurementError: As :meth:`evaluate`.
         """
-        columns = _columns(table, self.key)
-        n = _row_count(columns, self.key)
-        subjects = _subjects(columns, n, self.key)
-        raw: dict[str, NDArray[np.float64]] = {}
-        present: dict[str, NDArray[np.bool_]] = {}
-        for ind in self.indicators:
-            values, mask = _column_values(columns.get(ind.metric), n, ind, subjects)
-            raw[ind.key], present[ind.key] = values, mask
+        read = read_table(table, self.key, self.indicators, subject=subject, extra=extra, nan=nan)
+        n, subjects, raw, present = read.n, read.subjects, read.raw, read.present
         if self.missing is MissingPolicy.ERROR:
             for ind in self.indicators:
                 if not present[ind.key].all():
@@ -602,99 +619,15 @@ class Scorecard(CanonicalForm):
             points=FrozenDict(points),
             weights=FrozenDict(weights),
             dimension_points=FrozenDict(dimension_points),
+            raw=FrozenDict(raw),
+            grade_scale=self.grade_scale,
+            precision=self.precision,
         )
 
 
 def _round_half_up(values: NDArray[np.float64], precision: int) -> NDArray[np.float64]:
     factor = 10.0**precision
     return np.floor(values * factor + 0.5) / factor
-
-
-def _columns(table: Any, card: str) -> Mapping[str, Any]:
-    if hasattr(table, "to_columns") and not isinstance(table, Mapping):
-        table = table.to_columns()
-    module = type(table).__module__
-    if module.startswith("pandas") and hasattr(table, "columns"):
-        return {str(c): table[c] for c in table.columns}
-    if not isinstance(table, Mapping):
-        raise MeasurementError(
-            msg="evaluate_many needs a mapping of column name to values or a "
-            f"DataFrame, got {type(table).__name__}",
-            obj=f"Scorecard {card!r}",
-            field="table",
-            value=type(table).__name__,
-        )
-    return table
-
-
-def _row_count(columns: Mapping[str, Any], card: str) -> int:
-    lengths = {name: len(values) for name, values in columns.items()}
-    if len(set(lengths.values())) > 1:
-        raise MeasurementError(
-            msg=f"columns have different lengths ({lengths})",
-            obj=f"Scorecard {card!r}",
-            field="table",
-            value=lengths,
-        )
-    return next(iter(lengths.values()), 0)
-
-
-def _subjects(columns: Mapping[str, Any], n: int, card: str) -> tuple[str | None, ...]:
-    if "subject" not in columns:
-        return (None,) * n
-    values = list(columns["subject"])
-    for i, value in enumerate(values):
-        if not isinstance(value, str):
-            raise MeasurementError(
-                msg=f"subject[{i}] must be a string, got {value!r}",
-                obj=f"Scorecard {card!r}",
-                field="subject",
-                value=value,
-            )
-    return tuple(values)
-
-
-def _column_values(
-    column: Any, n: int, ind: Indicator, subjects: tuple[str | None, ...]
-) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Raw floats (NaN where missing) and the mask of present values."""
-    if column is None:
-        return np.full(n, np.nan), np.zeros(n, dtype=bool)
-    mask: NDArray[np.bool_] | None = None
-    if type(column).__module__.startswith("pandas") and hasattr(column, "isna"):
-        if isinstance(column.dtype, np.dtype):
-            array = column.to_numpy()
-        else:  # a nullable extension dtype: its NA marks a missing value
-            mask = ~np.asarray(column.isna(), dtype=bool)
-            array = np.asarray(column.to_numpy(dtype=object, na_value=None))
-    elif isinstance(column, np.ma.MaskedArray):
-        mask = ~np.ma.getmaskarray(column)
-        array = np.asarray(column.data).astype(object)
-        array[~mask] = None
-    elif isinstance(column, np.ndarray):
-        array = column
-    else:
-        # Python sequences go through object arrays, so that a stray string or boolean is
-        # reported rather than coerced by numpy.
-        array = np.empty(len(column), dtype=object)
-        array[:] = list(column)
-    if array.dtype.kind in "fiu":
-        values = array.astype(float)
-        present = np.ones(n, dtype=bool) if mask is None else mask
-        bad = present & ~np.isfinite(values)
-        if bad.any():
-            row = int(np.argmax(bad))
-            ind.check_raw(float(values[row]), subject=subjects[row])
-        return values, present
-    # Mixed or object data: one pass that checks each value as evaluate() does.
-    values = np.full(n, np.nan)
-    present = np.zeros(n, dtype=bool)
-    for row, item in enumerate(array.tolist() if array.dtype.kind != "O" else array):
-        if item is None or (mask is not None and not mask[row]):
-            continue
-        values[row] = ind.check_raw(item, subject=subjects[row])
-        present[row] = True
-    return values, present
 
 
 def _row(
