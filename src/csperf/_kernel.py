@@ -320,7 +320,7 @@ class Kernel:
         originals: list[Any],
         patterns: list[Weights],
         inverse: NDArray[np.intp] | None,
-    ) -> tuple[list[float], list[float]]:
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Exact rounded and unrounded totals of ``rows``, as :meth:`exact_total` gives them.
 
         Each indicator's exact points on those rows come as whole numbers over one
@@ -364,8 +364,12 @@ class Kernel:
                 term = weight * np.asarray(num, dtype=np.int64) * np.int64(factor)
             total = term if total is None else total + term
         rounded = (total * (2 * scale) + denominator) // (2 * denominator)
-        exact_totals = [int(r) / scale for r in rounded.tolist()]
-        exact_unrounded = [int(t) / denominator for t in total.tolist()]
+        if not wide and bound < 2**53 and denominator < 2**53 and scale < 2**53:
+            # Whole numbers below 2^53 are exact floats, and one float division rounds
+            # correctly: the same floats as Python's int / int.
+            return rounded.astype(np.float64) / scale, total.astype(np.float64) / denominator
+        exact_totals = np.array([int(r) / scale for r in rounded.tolist()])
+        exact_unrounded = np.array([int(t) / denominator for t in total.tolist()])
         return exact_totals, exact_unrounded
 
 
@@ -458,7 +462,7 @@ def _decimals(values: NDArray[np.float64]) -> tuple[NDArray[np.int64], int] | No
         candidate = np.rint(values * factor)
         ok = todo & (np.abs(candidate) < 1e15) & (candidate / factor == values)
         k[ok] = places
-        m[ok] = candidate[ok]
+        np.copyto(m, candidate, where=ok)
     if (k < 0).any():
         return None
     top = int(k.max()) if len(k) else 0

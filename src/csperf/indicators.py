@@ -244,6 +244,9 @@ class Indicator(CanonicalForm):
             self.points_error(out, None, None)
         if out.dtype != np.float64:
             out = out.astype(np.float64)
+        # Without missing values: two reductions, no mask (NaN makes both comparisons false).
+        if present is None and len(out) and out.min() >= 0 and out.max() <= self.scoring.max_points:
+            return np.asarray(out)
         ok = out >= 0
         ok &= out <= self.scoring.max_points
         if present is not None:

@@ -44,6 +44,7 @@ from csperf.results import (
     ScorecardResult,
 )
 from csperf.text import KEYED_TEXT, Text, localize
+from csperf.units import ValueDomain
 from csperf.weighting import Weighting
 
 if TYPE_CHECKING:
@@ -471,10 +472,11 @@ class Scorecard(CanonicalForm):
             mask: NDArray[np.bool_] | None
             if type(column) is np.ndarray and column.dtype == np.float64 and column.ndim == 1:
                 values, mask = column, None  # read in place
-                finite = np.isfinite(values)
-                if not finite.all():
-                    row = int(np.argmin(finite))
-                    ind.check_raw(float(values[row]), subject=subjects[row])
+                if not _within(values, ind.value_domain):
+                    finite = np.isfinite(values)
+                    if not finite.all():
+                        row = int(np.argmin(finite))
+                        ind.check_raw(float(values[row]), subject=subjects[row])
             else:
                 values, mask = _column_values(column, n, ind, subjects)
                 if mask.all():
@@ -513,6 +515,18 @@ class Scorecard(CanonicalForm):
         )
 
 
+def _within(values: NDArray[np.float64], domain: ValueDomain) -> bool:
+    """Whether every value is finite and inside ``domain``: two reductions, no masks."""
+    if not len(values):
+        return True
+    low, high = float(values.min()), float(values.max())  # NaN if any value is NaN
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return False
+    if not domain.lower <= low or not high <= domain.upper:
+        return False
+    return not domain.whole or bool((values == np.floor(values)).all())
+
+
 def _check_domain(
     ind: Indicator,
     values: NDArray[np.float64],
@@ -522,7 +536,7 @@ def _check_domain(
 ) -> None:
     """Refuse the first value outside the indicator's domain, as :meth:`Indicator.check_raw`."""
     domain = ind.value_domain
-    if not domain.bounded:
+    if not domain.bounded or (mask is None and _within(values, domain)):
         return
     ok: NDArray[np.bool_] | None = None
     if not math.isinf(domain.lower):
