@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Indicator"]
 
+_BUILTIN_RULES = ScoringRule.__module__
+"""The module of the built-in rules, whose float points need no check."""
+
 
 def _direction(value: Any) -> Direction:
     return to_direction(value, obj="Indicator")
@@ -235,15 +238,23 @@ class Indicator(CanonicalForm):
         """
         out: Any = self.scoring.points_array(raw)
         if not isinstance(out, np.ndarray) or out.shape != raw.shape or out.dtype.kind not in "fiu":
+            # Not an array of numbers: accept it only if it holds one real number per value.
             items = list(out) if hasattr(out, "__iter__") else [out]
-            rows = range(len(raw)) if present is None else np.flatnonzero(present).tolist()
-            for row in rows:
-                item = items[row] if row < len(items) else None
-                if isinstance(item, bool) or not isinstance(item, numbers.Real):
+            if len(items) != len(raw):
+                self.points_error(out, None, None)
+            for row, item in enumerate(items):
+                there = present is None or present[row]
+                if there and (isinstance(item, bool) or not isinstance(item, numbers.Real)):
                     self.points_error(item, float(raw[row]), subjects[row])
-            self.points_error(out, None, None)
+            out = np.array(
+                [float(item) if isinstance(item, numbers.Real) else math.nan for item in items]
+            )
         if out.dtype != np.float64:
             out = out.astype(np.float64)
+        if type(self.scoring).__module__ == _BUILTIN_RULES:
+            # The built-in rules stay within [0, max_points] by construction; their float
+            # points may pass an end by an ulp, which is no error. Plugins' points are checked.
+            return np.asarray(out)
         # Without missing values: two reductions, no mask (NaN makes both comparisons false).
         if present is None and len(out) and out.min() >= 0 and out.max() <= self.scoring.max_points:
             return np.asarray(out)
