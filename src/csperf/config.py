@@ -271,6 +271,12 @@ def _integer(value: Any, _: Any = None) -> int:
     return value
 
 
+def _boolean(value: Any, _: Any = None) -> bool:
+    if not isinstance(value, bool):
+        raise _wrong("true or false", value)
+    return value
+
+
 def _number(value: Any, _: Any = None, *, finite: bool = True) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise _wrong("a number", value)
@@ -480,6 +486,7 @@ def _converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _string)
     conv.register_structure_hook(int, _integer)
+    conv.register_structure_hook(bool, _boolean)
     conv.register_structure_hook(float, _number)
     conv.register_structure_hook_func(lambda t: t == Text, _text)
     conv.register_structure_hook_func(_is_choice, lambda value, _: _string(value))
