@@ -78,7 +78,7 @@ class BatchArrays:
     Attributes:
         totals: Rounded totals.
         unrounded: Totals before rounding.
-        grade_index: Positions into the grade scale's ``ordered`` bands.
+        grade_index: Positions into the grade scale's ``ordered`` bands (small integers).
         points: Points per indicator, in the card's order.
         weights: Effective weight per indicator (a read-only broadcast view when every row
             has the same weights).
@@ -88,7 +88,7 @@ class BatchArrays:
 
     totals: NDArray[np.float64]
     unrounded: NDArray[np.float64]
-    grade_index: NDArray[np.intp]
+    grade_index: NDArray[np.integer[Any]]
     points: list[NDArray[np.float64]]
     weights: list[NDArray[np.float64]]
     dimension_points: list[NDArray[np.float64]]
@@ -269,21 +269,21 @@ class Kernel:
         # Round half up: floor(t + 1/2) with t the scaled total, and find the near ties.
         scaled = np.multiply(unrounded, 10.0**card.precision, out=tmp)
         totals = np.floor(scaled)
-        scaled -= totals  # the fraction above the floor
-        above = scaled >= 0.5
-        scaled -= 0.5
-        np.abs(scaled, out=scaled)
-        ties = np.flatnonzero(scaled < self.guard)
-        totals += above
+        scaled -= totals  # the fraction above the floor, in [0, 1)
+        near = scaled > 0.5 - self.guard
+        near &= scaled < 0.5 + self.guard
+        ties = np.flatnonzero(near)
+        np.greater_equal(scaled, 0.5, out=near)
+        totals += near
         totals /= 10.0**card.precision
-        del scaled, above
+        del scaled, near
         if len(ties):
             exact_totals, exact_unrounded = self._settle(
                 ties, raw, present, subjects, originals, patterns, inverse
             )
             totals[ties] = exact_totals
             unrounded[ties] = exact_unrounded
-        grade_index = card.grade_scale.indices(totals)
+        grade_index = card.grade_scale._indices(totals)
         weights: list[NDArray[np.float64]] = []
         for i in range(len(self.indicators)):
             if inverse is None:

@@ -256,6 +256,12 @@ class GradeScale(CanonicalForm):
         Raises:
             GradeError: When a value is NaN or outside the scale.
         """
+        return self._indices(values, subject=subject).astype(np.intp, copy=False)
+
+    def _indices(
+        self, values: ArrayLike, *, subject: str | None = None
+    ) -> NDArray[np.integer[Any]]:
+        """:meth:`indices` in the smallest integer type that holds them."""
         array = np.asarray(values, dtype=float)
         if array.size and array.min() >= self.lower and array.max() <= self.upper:
             return self._positions(array)  # every value inside (NaN fails both comparisons)
@@ -273,11 +279,11 @@ class GradeScale(CanonicalForm):
             )
         return self._positions(array)
 
-    def _positions(self, array: NDArray[np.float64]) -> NDArray[np.intp]:
+    def _positions(self, array: NDArray[np.float64]) -> NDArray[np.integer[Any]]:
         """Band positions of values inside the scale: how many band edges each has passed."""
         if array.ndim == 1 and len(self._edges) <= 8:
             # A few edges: one comparison per edge beats a binary search per value.
-            found = np.zeros(array.shape, dtype=np.intp)
+            found = np.zeros(array.shape, dtype=np.uint8)
             passed = np.greater_equal if self.closed == "left" else np.greater
             for edge in self._edges.tolist():
                 found += passed(array, edge)
