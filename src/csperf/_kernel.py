@@ -215,7 +215,7 @@ class Kernel:
         card = self.card
         points: list[NDArray[np.float64]] = []
         for ind, values, mask in zip(self.indicators, raw, present):
-            out = ind.points_array(values, subjects, mask)
+            out = ind._points_array(values, subjects, mask)
             if mask is not None:
                 np.copyto(out, 0.0, where=~mask)
             points.append(out)
@@ -434,7 +434,7 @@ def _exact_points(
         item = items[j] if items is not None else value
         key = (type(item), item)
         if key not in cache:
-            cache[key] = ind.rule_points(exact_input(item, value), item, subjects[int(rows[j])])
+            cache[key] = ind._rule_points(exact_input(item, value), item, subjects[int(rows[j])])
         exact_points.append(cache[key])
     den = 1
     for p in exact_points:
@@ -513,5 +513,5 @@ def exact_row(
             continue
         value = ind.check_raw(raw, subject=subject)
         floats.append(value)
-        points.append(ind.rule_points(exact_input(raw, value), raw, subject))
+        points.append(ind._rule_points(exact_input(raw, value), raw, subject))
     return floats, points

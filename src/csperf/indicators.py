@@ -163,10 +163,10 @@ class Indicator(CanonicalForm):
         if domain.bounded and not domain.contains(
             raw if isinstance(raw, (Decimal, Fraction)) else value
         ):
-            self.domain_error(raw, subject)
+            self._domain_error(raw, subject)
         return value
 
-    def domain_error(self, raw: Any, subject: str | None) -> None:
+    def _domain_error(self, raw: Any, subject: str | None) -> None:
         """Raise the error for a raw value outside :attr:`value_domain`.
 
         Raises:
@@ -190,9 +190,9 @@ class Indicator(CanonicalForm):
                 and the subject.
         """
         value = self.check_raw(raw, subject=subject)
-        return self.rule_points(exact_input(raw, value), raw, subject)
+        return self._rule_points(exact_input(raw, value), raw, subject)
 
-    def rule_points(self, value: Fraction, raw: Any, subject: str | None) -> Fraction:
+    def _rule_points(self, value: Fraction, raw: Any, subject: str | None) -> Fraction:
         """The rule's exact points for an exact raw value already checked, themselves checked.
 
         Raises:
@@ -216,13 +216,13 @@ class Indicator(CanonicalForm):
             or not isinstance(points, numbers.Real)
             or not math.isfinite(points)
         ):
-            self.points_error(points, raw, subject)
+            self._points_error(points, raw, subject)
         checked = exact(points)
         if not 0 <= checked <= exact(self.scoring.max_points):
-            self.points_error(points, raw, subject)
+            self._points_error(points, raw, subject)
         return checked
 
-    def points_array(
+    def _points_array(
         self,
         raw: NDArray[np.float64],
         subjects: Sequence[str | None],
@@ -234,18 +234,18 @@ class Indicator(CanonicalForm):
 
         Raises:
             MeasurementError: When the rule cannot score a value.
-            PluginError: As :meth:`rule_points`, for the first row at fault.
+            PluginError: As :meth:`_rule_points`, for the first row at fault.
         """
         out: Any = self.scoring.points_array(raw)
         if not isinstance(out, np.ndarray) or out.shape != raw.shape or out.dtype.kind not in "fiu":
             # Not an array of numbers: accept it only if it holds one real number per value.
             items = list(out) if hasattr(out, "__iter__") else [out]
             if len(items) != len(raw):
-                self.points_error(out, None, None)
+                self._points_error(out, None, None)
             for row, item in enumerate(items):
                 there = present is None or present[row]
                 if there and (isinstance(item, bool) or not isinstance(item, numbers.Real)):
-                    self.points_error(item, float(raw[row]), subjects[row])
+                    self._points_error(item, float(raw[row]), subjects[row])
             out = np.array(
                 [float(item) if isinstance(item, numbers.Real) else math.nan for item in items]
             )
@@ -264,10 +264,10 @@ class Indicator(CanonicalForm):
             ok |= ~present
         if not ok.all():
             row = int(np.argmin(ok))
-            self.points_error(float(out[row]), float(raw[row]), subjects[row])
+            self._points_error(float(out[row]), float(raw[row]), subjects[row])
         return np.asarray(out)
 
-    def points_error(self, points: Any, raw: Any, subject: str | None) -> None:
+    def _points_error(self, points: Any, raw: Any, subject: str | None) -> None:
         """Raise the error for points a rule should never give.
 
         Raises:

@@ -553,7 +553,7 @@ def _check_domain(
         ok |= ~mask
     if not ok.all():
         row = int(np.argmin(ok))
-        ind.domain_error(float(values[row]), subjects[row])
+        ind._domain_error(float(values[row]), subjects[row])
 
 
 def _round_half_up(values: NDArray[np.float64], precision: int) -> NDArray[np.float64]:
