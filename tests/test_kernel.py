@@ -17,6 +17,7 @@ from csperf import (
     Dimension,
     Direction,
     Indicator,
+    MeasurementError,
     MissingPolicy,
     Piecewise,
     PluginError,
@@ -365,3 +366,45 @@ def test_rule_output_of_the_wrong_shape_is_a_plugin_error():
     )
     with pytest.raises(PluginError, match="short"):
         card.evaluate_many({"x": np.array([1.0, 2.0])})
+
+
+def test_a_batch_larger_than_one_chunk_equals_one_by_one(manager_card):
+    from csperf import _kernel
+
+    rng = np.random.default_rng(7)
+    n = 2 * _kernel._CHUNK + 123
+    table: dict[str, Any] = {
+        "customer_satisfaction": np.round(rng.uniform(0.6, 1.0, n), 3),
+        "complaint_rate": np.round(rng.uniform(0, 0.03, n), 3),
+        "first_response_time": np.round(rng.lognormal(4, 0.6, n)),
+        "resolution_time": np.round(rng.lognormal(10, 0.5, n)),
+        "product_knowledge": np.round(rng.uniform(50, 100, n), 1),
+        "script_compliance": np.round(rng.uniform(0.7, 1.0, n), 3),
+        "collaboration_rating": np.round(rng.uniform(2.5, 5, n), 1),
+        "information_sharing_rate": np.round(rng.uniform(0.7, 1.0, n), 3),
+    }
+    gone = rng.random(n) < 0.2
+    table["complaint_rate"] = np.ma.masked_array(table["complaint_rate"], mask=gone)
+    table["subject"] = [f"s{i}" for i in range(n)]
+    card = attrs.evolve(manager_card, missing=MissingPolicy.REDISTRIBUTE)
+    batch = card.evaluate_many(table)
+    scaled = batch.unrounded_totals * 100
+    ties = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    assert len(ties) > 100
+    rows = sorted({*ties.tolist()[::5], *range(0, n, 997), n - 1})
+    for row in rows:
+        values = {
+            k: None if np.ma.is_masked(v[row]) else float(v[row])
+            for k, v in table.items()
+            if k != "subject"
+        }
+        one = card.evaluate(values, subject=table["subject"][row])
+        assert (batch.totals[row], batch.grades[row]) == (one.total, one.grade.key), row
+        weight = one.indicators["customer_satisfaction"].weight
+        assert batch.weights["customer_satisfaction"][row] == pytest.approx(weight)
+    bad = dict(table)
+    bad["resolution_time"] = table["resolution_time"].copy()
+    bad["resolution_time"][n - 5] = -1.0
+    with pytest.raises(MeasurementError) as info:
+        card.evaluate_many(bad)
+    assert info.value.subject == f"s{n - 5}"

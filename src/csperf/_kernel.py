@@ -50,6 +50,9 @@ _DECIMALS = 9
 _INT64 = 2**62
 """Whole-number sums below this stay in int64; larger ones use Python integers."""
 
+_CHUNK = 1 << 16
+"""Rows a batch computes at a time: the temporaries of one chunk stay in cache."""
+
 
 @attrs.frozen
 class Weights:
@@ -213,12 +216,6 @@ class Kernel:
         """
         n = len(subjects)
         card = self.card
-        points: list[NDArray[np.float64]] = []
-        for ind, values, mask in zip(self.indicators, raw, present):
-            out = ind._points_array(values, subjects, mask)
-            if mask is not None:
-                np.copyto(out, 0.0, where=~mask)
-            points.append(out)
         masks = [m for m in present if m is not None]
         inverse: NDArray[np.intp] | None = None
         patterns: list[Weights] = [self.full]
@@ -235,55 +232,80 @@ class Kernel:
                 )
                 for c, row in zip(codes.tolist(), first.tolist())
             ]
-        tmp = np.empty(n)
-        dimension_points: list[NDArray[np.float64]] = []
-        within_rows: list[Any] = [None] * len(self.indicators)
-        dim_rows: list[Any] = [None] * len(self.dims)
-        for d in range(len(self.dims)):
-            if inverse is None:
-                dim_rows[d] = float(patterns[0].dimensions[d])
-            else:
-                table = np.array([float(w.dimensions[d]) for w in patterns])
-                dim_rows[d] = table[inverse]
+        within_rows: list[Any] = []
         for i in range(len(self.indicators)):
             if inverse is None:
-                within_rows[i] = float(patterns[0].within[i])
+                within_rows.append(float(patterns[0].within[i]))
             else:
-                table = np.array([float(w.within[i]) for w in patterns])
-                within_rows[i] = table[inverse]
+                within_rows.append(np.array([float(w.within[i]) for w in patterns])[inverse])
+        dim_rows: list[Any] = []
         for d in range(len(self.dims)):
-            acc: NDArray[np.float64] | None = None
-            for i, dim in enumerate(self.dim_of):
-                if dim != d:
-                    continue
-                if acc is None:
-                    acc = np.multiply(points[i], within_rows[i])
-                else:
-                    np.multiply(points[i], within_rows[i], out=tmp)
-                    acc += tmp
-            dimension_points.append(np.zeros(n) if acc is None else acc)
-        unrounded = np.multiply(dimension_points[0], dim_rows[0])
-        for d in range(1, len(self.dims)):
-            np.multiply(dimension_points[d], dim_rows[d], out=tmp)
-            unrounded += tmp
-        # Round half up: floor(t + 1/2) with t the scaled total, and find the near ties.
-        scaled = np.multiply(unrounded, 10.0**card.precision, out=tmp)
-        totals = np.floor(scaled)
-        scaled -= totals  # the fraction above the floor, in [0, 1)
-        near = scaled > 0.5 - self.guard
-        near &= scaled < 0.5 + self.guard
-        ties = np.flatnonzero(near)
-        np.greater_equal(scaled, 0.5, out=near)
-        totals += near
-        totals /= 10.0**card.precision
-        del scaled, near
+            if inverse is None:
+                dim_rows.append(float(patterns[0].dimensions[d]))
+            else:
+                dim_rows.append(np.array([float(w.dimensions[d]) for w in patterns])[inverse])
+        members = [
+            [i for i, dim in enumerate(self.dim_of) if dim == d] for d in range(len(self.dims))
+        ]
+        points = [np.empty(n) for _ in self.indicators]
+        dimension_points = [np.empty(n) for _ in self.dims]
+        unrounded = np.empty(n)
+        totals = np.empty(n)
+        grade_index = np.empty(n, dtype=np.uint8 if len(card.grade_scale.bands) < 256 else np.intp)
+        factor = 10.0**card.precision
+        low, high = 0.5 - self.guard, 0.5 + self.guard
+        found: list[NDArray[np.intp]] = []
+        # Chunk by chunk, so that every temporary stays in the processor's cache.
+        for start in range(0, n, _CHUNK):
+            c = slice(start, min(start + _CHUNK, n))
+            size = c.stop - c.start
+            tmp = np.empty(size)
+
+            def rows(value: Any) -> Any:
+                return value if isinstance(value, float) else value[c]  # noqa: B023
+
+            for i, ind in enumerate(self.indicators):
+                mask = None if present[i] is None else present[i][c]  # type: ignore[index]
+                out = points[i][c]
+                out[...] = ind._points_array(raw[i][c], subjects, mask, offset=start)
+                if mask is not None:
+                    np.copyto(out, 0.0, where=~mask)
+            for d, inside in enumerate(members):
+                acc = dimension_points[d][c]
+                if not inside:
+                    acc[...] = 0.0
+                for k, i in enumerate(inside):
+                    if k == 0:
+                        np.multiply(points[i][c], rows(within_rows[i]), out=acc)
+                    else:
+                        np.multiply(points[i][c], rows(within_rows[i]), out=tmp)
+                        acc += tmp
+            total = unrounded[c]
+            np.multiply(dimension_points[0][c], rows(dim_rows[0]), out=total)
+            for d in range(1, len(self.dims)):
+                np.multiply(dimension_points[d][c], rows(dim_rows[d]), out=tmp)
+                total += tmp
+            # Round half up: floor(t + 1/2) with t the scaled total; find the near ties.
+            scaled = np.multiply(total, factor, out=tmp)
+            rounded = totals[c]
+            np.floor(scaled, out=rounded)
+            scaled -= rounded  # the fraction above the floor, in [0, 1)
+            near = scaled > low
+            near &= scaled < high
+            if near.any():
+                found.append(np.flatnonzero(near) + start)
+            np.greater_equal(scaled, 0.5, out=near)
+            rounded += near
+            rounded /= factor
+            grade_index[c] = card.grade_scale._indices(rounded)
+        ties = np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
         if len(ties):
             exact_totals, exact_unrounded = self._settle(
                 ties, raw, present, subjects, originals, patterns, inverse
             )
             totals[ties] = exact_totals
             unrounded[ties] = exact_unrounded
-        grade_index = card.grade_scale._indices(totals)
+            grade_index[ties] = card.grade_scale._indices(exact_totals)
         weights: list[NDArray[np.float64]] = []
         for i in range(len(self.indicators)):
             if inverse is None:

@@ -227,10 +227,12 @@ class Indicator(CanonicalForm):
         raw: NDArray[np.float64],
         subjects: Sequence[str | None],
         present: NDArray[np.bool_] | None = None,
+        offset: int = 0,
     ) -> NDArray[np.float64]:
         """The rule's float points for an array of checked raw values, themselves checked.
 
-        Rows where ``present`` is False are missing: their points are not checked.
+        Rows where ``present`` is False are missing: their points are not checked. Row ``j``
+        belongs to ``subjects[offset + j]``.
 
         Raises:
             MeasurementError: When the rule cannot score a value.
@@ -245,7 +247,7 @@ class Indicator(CanonicalForm):
             for row, item in enumerate(items):
                 there = present is None or present[row]
                 if there and (isinstance(item, bool) or not isinstance(item, numbers.Real)):
-                    self._points_error(item, float(raw[row]), subjects[row])
+                    self._points_error(item, float(raw[row]), subjects[offset + row])
             out = np.array(
                 [float(item) if isinstance(item, numbers.Real) else math.nan for item in items]
             )
@@ -264,7 +266,7 @@ class Indicator(CanonicalForm):
             ok |= ~present
         if not ok.all():
             row = int(np.argmin(ok))
-            self._points_error(float(out[row]), float(raw[row]), subjects[row])
+            self._points_error(float(out[row]), float(raw[row]), subjects[offset + row])
         return np.asarray(out)
 
     def _points_error(self, points: Any, raw: Any, subject: str | None) -> None:
