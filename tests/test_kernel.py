@@ -408,3 +408,19 @@ def test_a_batch_larger_than_one_chunk_equals_one_by_one(manager_card):
     with pytest.raises(MeasurementError) as info:
         card.evaluate_many(bad)
     assert info.value.subject == f"s{n - 5}"
+
+
+def test_a_value_a_rule_cannot_score_names_the_subject_in_batch():
+    from csperf import Steps
+
+    card = Scorecard(
+        key="s",
+        title="S",
+        dimensions=[Dimension("d", "D")],
+        indicators=[Indicator("x", "x", "d", HIGHER, Steps([(0, 10, 50), (10, 20, 100)]))],
+        weighting=Weighting({"d": 1}, {"d": {"x": 1}}),
+    )
+    for column in ([5.0, 25.0], np.array([5.0, 25.0])):
+        with pytest.raises(MeasurementError, match="outside every step") as info:
+            card.evaluate_many({"x": column, "subject": ["a", "b"]})
+        assert info.value.subject == "b"

@@ -238,7 +238,13 @@ class Indicator(CanonicalForm):
             MeasurementError: When the rule cannot score a value.
             PluginError: As :meth:`_rule_points`, for the first row at fault.
         """
-        out: Any = self.scoring.points_array(raw)
+        try:
+            out: Any = self.scoring.points_array(raw)
+        except MeasurementError:
+            # Find the first row the rule cannot score and raise its precise error.
+            for row in range(len(raw)) if present is None else np.flatnonzero(present).tolist():
+                self.exact_points(float(raw[row]), subject=subjects[offset + row])
+            raise
         if not isinstance(out, np.ndarray) or out.shape != raw.shape or out.dtype.kind not in "fiu":
             # Not an array of numbers: accept it only if it holds one real number per value.
             items = list(out) if hasattr(out, "__iter__") else [out]
