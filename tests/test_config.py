@@ -429,8 +429,7 @@ def test_the_json_line_look_up_counts_the_items_of_arrays():
 
 def test_key_paths_are_shown_as_people_write_them():
     assert (
-        format_key_path(("indicators", 3, "scoring", "points", 1))
-        == "indicators[3].scoring.points[1]"
+        format_key_path(("indicators", 3, "scoring", "points", 1)) == "indicators[3].scoring.points[1]"
     )
     assert format_key_path(("weighting", "indicators", "a b")) == 'weighting.indicators["a b"]'
     assert format_key_path(()) == ""
@@ -834,9 +833,7 @@ def test_infinite_max_points_is_refused(pm):
     text = mini_toml().replace('version = "2024-1"', 'version = "2024-1"\nmax_points = inf')
     with pytest.raises(ConfigError, match="expected a finite number, got Infinity"):
         loads_scorecard(text, "toml", plugins=pm)
-    assert math.isinf(
-        loads_scorecard(mini_toml(), "toml", plugins=pm).indicators[2].scoring.steps[2][1]
-    )
+    assert math.isinf(loads_scorecard(mini_toml(), "toml", plugins=pm).indicators[2].scoring.steps[2][1])
 
 
 # -- other documents -----------------------------------------------------------------------

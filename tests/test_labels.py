@@ -28,12 +28,7 @@ def test_docstring_examples():
 
 
 def test_reports_and_explain_read_the_one_table():
-    for module in (
-        csperf.report._form,
-        csperf.report._format,
-        csperf.report._model,
-        csperf.results,
-    ):
+    for module in (csperf.report._form, csperf.report._format, csperf.report._model, csperf.results):
         assert module.label is label
 
 
@@ -55,9 +50,7 @@ def test_other_languages_get_english():
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_explain_takes_its_wording_from_the_table(lang, monkeypatch):
     card = customer_service_manager()
-    result = card.evaluate(
-        {i.metric: min(50.0, i.value_domain.upper) for i in card.indicators}, "ann"
-    )
+    result = card.evaluate({i.metric: min(50.0, i.value_domain.upper) for i in card.indicators}, "ann")
     before = result.explain(lang)
     assert before.splitlines()[0].startswith(
         label("explain.card", lang, card=card.key, version=card.version, who="")[:8]

@@ -110,10 +110,7 @@ def test_metric_functions_and_sources_read_tz_alike():
     with pytest.raises(ValidationError, match=r"^surveys: field 'tz' must be an IANA"):
         validate_records("surveys", [row], tz="Mars/Olympus")
     answer = SurveyAnswer("ann", 1, datetime(2024, 3, 4, 9, tzinfo=UTC), csat=5)
-    assert (
-        customer_satisfaction([answer], period=(date(2024, 3, 4), date(2024, 3, 5)), tz="UTC").value
-        == 1.0
-    )
+    assert customer_satisfaction([answer], period=(date(2024, 3, 4), date(2024, 3, 5)), tz="UTC").value == 1.0
     assert customer_satisfaction([answer], period=("2024-03-05", None), tz="UTC").value is None
 
 

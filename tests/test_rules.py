@@ -291,14 +291,12 @@ def test_the_form_computes_a_plugin_rule_with_a_formula(plugged, tmp_path, lang)
     path = write_form_xlsx(card, tmp_path / "form.xlsx", lang=lang)
     ws = openpyxl.load_workbook(io.BytesIO(path.read_bytes())).active
     row = FORM_FIRST_ROW
-    assert ws[f"{FORM_COLUMNS['scoring_rule']}{row}"].value == card.indicators[0].scoring.describe(
-        lang
-    )
+    assert ws[f"{FORM_COLUMNS['scoring_rule']}{row}"].value == card.indicators[0].scoring.describe(lang)
     sheet = Sheet(ws)
     sheet[f"{FORM_COLUMNS['raw_value']}{row}"] = 91
-    assert (
-        sheet[f"{FORM_COLUMNS['points']}{row}"] == card.evaluate({"qa": 91}).indicators["qa"].points
-    )
+    assert sheet[f"{FORM_COLUMNS['points']}{row}"] == card.evaluate({"qa": 91}).indicators[
+        "qa"
+    ].points
 
 
 # -- keys ------------------------------------------------------------------------------------
