@@ -35,9 +35,11 @@ from csperf.results import Redistribution
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+    from csperf.indicators import Indicator
     from csperf.scorecard import Scorecard
+    from csperf.units import ValueDomain
 
-__all__ = ["TIE_GUARD", "BatchArrays", "Kernel", "Weights"]
+__all__ = ["TIE_GUARD", "BatchArrays", "Kernel", "Weights", "check_domain", "exact_row"]
 
 TIE_GUARD = 1e-6
 """Rows of a batch whose scaled float total (``total × 10^precision``) lies this close to a
@@ -81,7 +83,7 @@ class BatchArrays:
     Attributes:
         totals: Rounded totals.
         unrounded: Totals before rounding.
-        grade_index: Positions into the grade scale's ``ordered`` bands (small integers).
+        grades: The grade band keys (an object array of the scale's key strings).
         points: Points per indicator, in the card's order.
         weights: Effective weight per indicator (a read-only broadcast view when every row
             has the same weights).
@@ -91,7 +93,7 @@ class BatchArrays:
 
     totals: NDArray[np.float64]
     unrounded: NDArray[np.float64]
-    grade_index: NDArray[np.integer[Any]]
+    grades: NDArray[Any]
     points: list[NDArray[np.float64]]
     weights: list[NDArray[np.float64]]
     dimension_points: list[NDArray[np.float64]]
@@ -207,10 +209,13 @@ class Kernel:
         present: list[NDArray[np.bool_] | None],
         subjects: tuple[str | None, ...],
         originals: list[Any],
+        unchecked: Sequence[bool] = (),
     ) -> BatchArrays:
         """Score checked columns: raw floats (any value where missing) and present masks.
 
         ``present[i]`` is None when indicator ``i`` has a value in every row (the fast path).
+        Columns marked ``unchecked`` (float64 arrays read in place) are checked here, chunk by
+        chunk, for finiteness and their domain (:func:`check_domain`).
         ``originals`` are the columns as given, read again only for the rows settled exactly,
         so that an input with more digits than a float keeps them.
         """
@@ -251,7 +256,8 @@ class Kernel:
         dimension_points = [np.empty(n) for _ in self.dims]
         unrounded = np.empty(n)
         totals = np.empty(n)
-        grade_index = np.empty(n, dtype=np.uint8 if len(card.grade_scale.bands) < 256 else np.intp)
+        band_keys = np.array([b.key for b in card.grade_scale.ordered], dtype=object)
+        grades = np.empty(n, dtype=object)
         factor = 10.0**card.precision
         low, high = 0.5 - self.guard, 0.5 + self.guard
         found: list[NDArray[np.intp]] = []
@@ -266,6 +272,8 @@ class Kernel:
 
             for i, ind in enumerate(self.indicators):
                 mask = None if present[i] is None else present[i][c]  # type: ignore[index]
+                if i < len(unchecked) and unchecked[i]:
+                    check_domain(ind, raw[i][c], mask, subjects, offset=start)
                 out = points[i][c]
                 out[...] = ind._points_array(raw[i][c], subjects, mask, offset=start)
                 if mask is not None:
@@ -297,7 +305,7 @@ class Kernel:
             np.greater_equal(scaled, 0.5, out=near)
             rounded += near
             rounded /= factor
-            grade_index[c] = card.grade_scale._indices(rounded)
+            grades[c] = band_keys[card.grade_scale._indices(rounded)]
         ties = np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
         if len(ties):
             exact_totals, exact_unrounded = self._settle(
@@ -305,7 +313,7 @@ class Kernel:
             )
             totals[ties] = exact_totals
             unrounded[ties] = exact_unrounded
-            grade_index[ties] = card.grade_scale._indices(exact_totals)
+            grades[ties] = band_keys[card.grade_scale._indices(exact_totals)]
         weights: list[NDArray[np.float64]] = []
         for i in range(len(self.indicators)):
             if inverse is None:
@@ -324,7 +332,7 @@ class Kernel:
         return BatchArrays(
             totals=totals,
             unrounded=unrounded,
-            grade_index=grade_index,
+            grades=grades,
             points=points,
             weights=weights,
             dimension_points=dimension_points,
@@ -393,6 +401,58 @@ class Kernel:
         exact_totals = np.array([int(r) / scale for r in rounded.tolist()])
         exact_unrounded = np.array([int(t) / denominator for t in total.tolist()])
         return exact_totals, exact_unrounded
+
+
+def _within(values: NDArray[np.float64], domain: ValueDomain) -> bool:
+    """Whether every value is finite and inside ``domain``: two reductions, no masks."""
+    if not len(values):
+        return True
+    low, high = float(values.min()), float(values.max())  # NaN if any value is NaN
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return False
+    if not domain.lower <= low or not high <= domain.upper:
+        return False
+    return not domain.whole or bool((values == np.floor(values)).all())
+
+
+def check_domain(
+    ind: Indicator,
+    values: NDArray[np.float64],
+    mask: NDArray[np.bool_] | None,
+    subjects: Sequence[str | None],
+    offset: int = 0,
+) -> None:
+    """Refuse the first value outside the indicator's domain, as :meth:`Indicator.check_raw`.
+
+    Row ``j`` belongs to ``subjects[offset + j]``; a NaN or an infinity is refused as such.
+    """
+    domain = ind.value_domain
+    if mask is None and _within(values, domain):
+        return
+    if mask is None:  # a NaN or an infinity first, in row order
+        finite = np.isfinite(values)
+        if not finite.all():
+            row = int(np.argmin(finite))
+            ind.check_raw(float(values[row]), subject=subjects[offset + row])
+    if not domain.bounded:
+        return
+    ok: NDArray[np.bool_] | None = None
+    if not math.isinf(domain.lower):
+        ok = values >= domain.lower
+    if not math.isinf(domain.upper):
+        below = values <= domain.upper
+        ok = below if ok is None else ok & below
+    if domain.whole:
+        whole = values == np.floor(values)
+        ok = whole if ok is None else ok & whole
+    if ok is None:
+        return
+    if mask is not None:
+        ok |= ~mask
+    if not ok.all():
+        row = int(np.argmin(ok))
+        ind.check_raw(float(values[row]), subject=subjects[offset + row])
+        ind._domain_error(float(values[row]), subjects[offset + row])
 
 
 def _max_abs(num: Any) -> int:

@@ -14,7 +14,6 @@ import enum
 import functools
 import hashlib
 import json
-import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -24,7 +23,7 @@ import numpy as np
 
 from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
-from csperf._kernel import Kernel, exact_row
+from csperf._kernel import Kernel, check_domain, exact_row
 from csperf._keys import valid_key
 from csperf._numbers import KEYED_REAL, must, positive, round_half_up
 from csperf.dimensions import Dimension
@@ -44,7 +43,6 @@ from csperf.results import (
     ScorecardResult,
 )
 from csperf.text import KEYED_TEXT, Text, localize
-from csperf.units import ValueDomain
 from csperf.weighting import Weighting
 
 if TYPE_CHECKING:
@@ -466,22 +464,20 @@ class Scorecard(CanonicalForm):
         raw: list[NDArray[np.float64]] = []
         present: list[NDArray[np.bool_] | None] = []
         originals: list[Any] = []
+        unchecked: list[bool] = []
         for ind in self.indicators:
             column = columns.get(ind.metric)
             originals.append(column)
             mask: NDArray[np.bool_] | None
             if type(column) is np.ndarray and column.dtype == np.float64 and column.ndim == 1:
-                values, mask = column, None  # read in place
-                if not _within(values, ind.value_domain):
-                    finite = np.isfinite(values)
-                    if not finite.all():
-                        row = int(np.argmin(finite))
-                        ind.check_raw(float(values[row]), subject=subjects[row])
+                values, mask = column, None  # read in place; checked chunk by chunk
+                unchecked.append(True)
             else:
                 values, mask = _column_values(column, n, ind, subjects)
                 if mask.all():
                     mask = None
-            _check_domain(ind, values, mask, subjects, column)
+                check_domain(ind, values, mask, subjects)
+                unchecked.append(False)
             raw.append(values)
             present.append(mask)
         if self.missing is MissingPolicy.ERROR:
@@ -496,8 +492,7 @@ class Scorecard(CanonicalForm):
                     ],
                     subjects[row],
                 )
-        arrays = self._kernel.batch(raw, present, subjects, originals)
-        band_keys = np.array([b.key for b in self.grade_scale.ordered], dtype=object)
+        arrays = self._kernel.batch(raw, present, subjects, originals, unchecked)
         keys = [ind.key for ind in self.indicators]
         return BatchResult(
             scorecard=self.key,
@@ -506,54 +501,13 @@ class Scorecard(CanonicalForm):
             subjects=subjects,
             totals=arrays.totals,
             unrounded_totals=arrays.unrounded,
-            grades=band_keys[arrays.grade_index],
+            grades=arrays.grades,
             points=FrozenDict(zip(keys, arrays.points)),
             weights=FrozenDict(zip(keys, arrays.weights)),
             dimension_points=FrozenDict(
                 zip((d.key for d in self.dimensions), arrays.dimension_points)
             ),
         )
-
-
-def _within(values: NDArray[np.float64], domain: ValueDomain) -> bool:
-    """Whether every value is finite and inside ``domain``: two reductions, no masks."""
-    if not len(values):
-        return True
-    low, high = float(values.min()), float(values.max())  # NaN if any value is NaN
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return False
-    if not domain.lower <= low or not high <= domain.upper:
-        return False
-    return not domain.whole or bool((values == np.floor(values)).all())
-
-
-def _check_domain(
-    ind: Indicator,
-    values: NDArray[np.float64],
-    mask: NDArray[np.bool_] | None,
-    subjects: tuple[str | None, ...],
-    column: Any,
-) -> None:
-    """Refuse the first value outside the indicator's domain, as :meth:`Indicator.check_raw`."""
-    domain = ind.value_domain
-    if not domain.bounded or (mask is None and _within(values, domain)):
-        return
-    ok: NDArray[np.bool_] | None = None
-    if not math.isinf(domain.lower):
-        ok = values >= domain.lower
-    if not math.isinf(domain.upper):
-        below = values <= domain.upper
-        ok = below if ok is None else ok & below
-    if domain.whole:
-        whole = values == np.floor(values)
-        ok = whole if ok is None else ok & whole
-    if ok is None:
-        return
-    if mask is not None:
-        ok |= ~mask
-    if not ok.all():
-        row = int(np.argmin(ok))
-        ind._domain_error(float(values[row]), subjects[row])
 
 
 def _round_half_up(values: NDArray[np.float64], precision: int) -> NDArray[np.float64]:
