@@ -563,12 +563,10 @@ def _linear(
 ) -> tuple[Any, int]:
     """Exact points ``a_j + b_j·x`` on the piece ``j`` of each value, ``x = whole / 10^places``."""
     segment = np.searchsorted(pieces.edges, values, side=pieces.side)
-    den = 1
-    for a, b in pieces.pieces:
-        den = math.lcm(den, a.denominator, b.denominator)
+    den, a_whole, b_whole = pieces.whole
     power = 10**places
-    a_num = [int(a * den) * power for a, _ in pieces.pieces]
-    b_num = [int(b * den) for _, b in pieces.pieces]
+    a_num = [a * power for a in a_whole]
+    b_num = list(b_whole)
     largest = int(np.abs(whole).max()) if len(whole) else 0
     if max(abs(v) for v in a_num) + max(abs(v) for v in b_num) * largest < _INT64:
         a_arr, b_arr = np.array(a_num, dtype=np.int64), np.array(b_num, dtype=np.int64)

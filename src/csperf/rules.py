@@ -213,7 +213,7 @@ class ScoringRule(abc.ABC):
         return None
 
 
-@attrs.frozen(eq=False)
+@attrs.define(eq=False)
 class _LinearPieces:
     """A rule as ``points = a + b·x`` on each range between edges (private to the model).
 
@@ -228,6 +228,18 @@ class _LinearPieces:
     edges: NDArray[np.float64]
     side: Literal["left", "right"]
     pieces: tuple[tuple[Fraction, Fraction], ...]
+
+    @functools.cached_property
+    def whole(self) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
+        """``(L, a·L, b·L)``: the pieces as whole numbers over their common denominator."""
+        den = 1
+        for a, b in self.pieces:
+            den = math.lcm(den, a.denominator, b.denominator)
+        return (
+            den,
+            tuple(int(a * den) for a, _ in self.pieces),
+            tuple(int(b * den) for _, b in self.pieces),
+        )
 
 
 def _items(
@@ -383,6 +395,10 @@ class Piecewise(ScoringRule):
         return np.asarray(np.interp(raw, xs, ps), dtype=float)
 
     def _linear_pieces(self) -> _LinearPieces:
+        return self._pieces
+
+    @functools.cached_property
+    def _pieces(self) -> _LinearPieces:
         xs, ps = self._exact
         pieces = [(ps[0], Fraction(0))]
         for x0, x1, p0, p1 in zip(xs, xs[1:], ps, ps[1:]):
@@ -554,6 +570,10 @@ class Steps(ScoringRule):
         return out
 
     def _linear_pieces(self) -> _LinearPieces:
+        return self._pieces
+
+    @functools.cached_property
+    def _pieces(self) -> _LinearPieces:
         pieces = tuple((exact(p), Fraction(0)) for p in self._ordered_points())
         side: Literal["left", "right"] = "right" if self.closed == "left" else "left"
         return _LinearPieces(self._scale._edges, side, pieces)
