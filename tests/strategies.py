@@ -646,7 +646,8 @@ def measurement_tables(draw: st.DrawFn) -> Any:
     from csperf.metrics import FLAGS, MetricValue
     from csperf.sources import Measurements, parse_period
 
-    names = sorted(get_plugin_manager(entry_points=False).metrics())
+    specs = get_plugin_manager(entry_points=False).metrics()
+    names = sorted(specs)
     metrics = draw(st.lists(st.sampled_from(names), min_size=1, max_size=4, unique=True))
     subjects = draw(
         st.lists(
@@ -654,16 +655,22 @@ def measurement_tables(draw: st.DrawFn) -> Any:
         )
     )
     flags = st.lists(st.sampled_from(sorted(set(FLAGS) - {"no_data"})), max_size=2, unique=True)
-    cells = st.one_of(
-        st.builds(
-            MetricValue,
-            st.floats(allow_nan=False, allow_infinity=False, width=64),
-            st.integers(0, 10**6),
-            flags,
-        ),
-        st.just(MetricValue(None, 0, ("no_data",))),
-    )
-    values = {s: {m: draw(cells) for m in metrics} for s in subjects}
+
+    def cells(metric: str) -> st.SearchStrategy[Any]:
+        domain = specs[metric].domain  # a file refuses values outside it
+        inside = st.floats(
+            min_value=None if math.isinf(domain.lower) else domain.lower,
+            max_value=None if math.isinf(domain.upper) else domain.upper,
+            allow_nan=False,
+            allow_infinity=False,
+            width=64,
+        )
+        return st.one_of(
+            st.builds(MetricValue, inside, st.integers(0, 10**6), flags),
+            st.just(MetricValue(None, 0, ("no_data",))),
+        )
+
+    values = {s: {m: draw(cells(m)) for m in metrics} for s in subjects}
     period = draw(st.none() | st.sampled_from(["2026-Q3", "2026-07", "2026"]))
     return Measurements(
         period=None if period is None else parse_period(period, tz="Asia/Shanghai"),

@@ -439,6 +439,7 @@ def test_fingerprint_hashes_the_canonical_content():
                 "standards": None,
                 "metric": "x",
                 "description": "",
+                "domain": None,
             }
         ],
         "weighting": {"dimensions": {"d": 1.0}, "indicators": {"d": {"x": 1.0}}},

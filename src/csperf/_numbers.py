@@ -21,6 +21,7 @@ __all__ = [
     "as_real",
     "decimal_text",
     "exact",
+    "exact_input",
     "excel_array",
     "excel_number",
     "non_negative",
@@ -81,6 +82,20 @@ def exact(value: float | int | Decimal | Fraction) -> Fraction:
     if isinstance(value, (int, Decimal)):
         return Fraction(value)
     return Fraction(repr(float(value)))
+
+
+def exact_input(raw: Any, value: float) -> Fraction:
+    """The exact value of a raw input already checked, ``value`` being its float.
+
+    A :class:`~decimal.Decimal`, an int or a :class:`~fractions.Fraction` keeps its own digits
+    (``Decimal("89.9949999999999999999")`` stays below 89.995); anything else is read at the
+    shortest round-trip decimal of its float (:func:`exact`).
+    """
+    if isinstance(raw, (Decimal, Fraction)) or (
+        isinstance(raw, numbers.Integral) and not isinstance(raw, bool)
+    ):
+        return Fraction(raw)
+    return exact(value)
 
 
 def round_half_up(value: Fraction, precision: int) -> Fraction:

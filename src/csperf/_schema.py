@@ -25,6 +25,7 @@ from csperf.indicators import Indicator
 from csperf.rules import ScoringRule
 from csperf.scorecard import Scorecard
 from csperf.text import Text
+from csperf.units import ValueDomain
 
 if TYPE_CHECKING:
     from csperf.hooks.manager import PluginManager
@@ -33,7 +34,7 @@ __all__ = ["DRAFT", "build"]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
-_MODELS: tuple[type[Any], ...] = (GradeBand, GradeScale, Dimension, Indicator)
+_MODELS: tuple[type[Any], ...] = (GradeBand, GradeScale, ValueDomain, Dimension, Indicator)
 _NUMBER_OR_OPEN = {"type": ["number", "null"], "description": "A number; null is an open end."}
 
 
@@ -124,7 +125,7 @@ class _Builder:
         if name not in self.defs:
             self.defs[name] = {}  # a placeholder while the fields are generated
             properties, required = self.fields(cls)
-            if cls is GradeBand:  # an open band end: ±inf in TOML and YAML, null in YAML and JSON
+            if cls in (GradeBand, ValueDomain):  # an open end: ±inf in TOML/YAML, null in YAML/JSON
                 for end in ("lower", "upper"):
                     properties[end] = {**properties[end], "type": ["number", "null"]}
             self.defs[name] = {

@@ -273,7 +273,10 @@ def score(
     if measurements_file is not None:
         measurements = Measurements.read(
             measurements_file,
-            metrics={i.metric for i in scorecard.indicators} | set(pm.metrics()),
+            metrics={
+                **{name: spec.domain for name, spec in pm.metrics().items()},
+                **{i.metric: i.value_domain for i in scorecard.indicators},
+            },
         )
         inputs.append(measurements_file)
     else:

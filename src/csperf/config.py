@@ -70,7 +70,7 @@ from csperf.indicators import Indicator
 from csperf.rules import ScoringRule
 from csperf.scorecard import MissingPolicy, Scorecard
 from csperf.text import LocalizedText, Text, plain_text
-from csperf.units import Direction
+from csperf.units import Direction, ValueDomain
 from csperf.weighting import Weighting
 
 if TYPE_CHECKING:
@@ -268,6 +268,12 @@ def _string(value: Any, _: Any = None) -> str:
 def _integer(value: Any, _: Any = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _wrong("an integer", value)
+    return value
+
+
+def _boolean(value: Any, _: Any = None) -> bool:
+    if not isinstance(value, bool):
+        raise _wrong("true or false", value)
     return value
 
 
@@ -475,11 +481,12 @@ def _unstructure_indicator(base: Callable[[Any], dict[str, Any]]) -> Callable[[A
 @functools.cache
 def _converter() -> cattrs.Converter:
     """The one converter between file documents and model objects."""
-    for cls in (GradeBand, GradeScale, Dimension, Indicator, Scorecard):
+    for cls in (GradeBand, GradeScale, ValueDomain, Dimension, Indicator, Scorecard):
         resolve_types(cls)
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _string)
     conv.register_structure_hook(int, _integer)
+    conv.register_structure_hook(bool, _boolean)
     conv.register_structure_hook(float, _number)
     conv.register_structure_hook_func(lambda t: t == Text, _text)
     conv.register_structure_hook_func(_is_choice, lambda value, _: _string(value))
@@ -488,6 +495,9 @@ def _converter() -> cattrs.Converter:
     lower, upper = override(struct_hook=_bound(-math.inf)), override(struct_hook=_bound(math.inf))
     conv.register_structure_hook(GradeBand, _model_hook(conv, GradeBand, lower=lower, upper=upper))
     conv.register_structure_hook(GradeScale, _model_hook(conv, GradeScale, _band_at))
+    conv.register_structure_hook(
+        ValueDomain, _model_hook(conv, ValueDomain, lower=lower, upper=upper)
+    )
     conv.register_structure_hook(Dimension, _model_hook(conv, Dimension))
     conv.register_structure_hook(Indicator, _model_hook(conv, Indicator))
 
@@ -502,9 +512,10 @@ def _converter() -> cattrs.Converter:
         GradeScale,
         lambda s: {"closed": s.closed, "bands": [conv.unstructure(b, GradeBand) for b in s.bands]},
     )
-    conv.register_unstructure_hook(
-        Dimension, make_dict_unstructure_fn(Dimension, conv, _cattrs_omit_if_default=True)
-    )
+    for part in (ValueDomain, Dimension):
+        conv.register_unstructure_hook(
+            part, make_dict_unstructure_fn(part, conv, _cattrs_omit_if_default=True)
+        )
     base = make_dict_unstructure_fn(Indicator, conv, _cattrs_omit_if_default=True)
     conv.register_unstructure_hook(Indicator, _unstructure_indicator(base))
     return conv

@@ -256,7 +256,15 @@ class GradeScale(CanonicalForm):
         Raises:
             GradeError: When a value is NaN or outside the scale.
         """
+        return self._indices(values, subject=subject).astype(np.intp, copy=False)
+
+    def _indices(
+        self, values: ArrayLike, *, subject: str | None = None
+    ) -> NDArray[np.integer[Any]]:
+        """:meth:`indices` in the smallest integer type that holds them."""
         array = np.asarray(values, dtype=float)
+        if array.size and array.min() >= self.lower and array.max() <= self.upper:
+            return self._positions(array)  # every value inside (NaN fails both comparisons)
         bad = np.isnan(array) | (array < self.lower) | (array > self.upper)
         if bad.any():
             first = float(array[np.argmax(bad)])
@@ -269,6 +277,17 @@ class GradeScale(CanonicalForm):
                 subject=subject,
                 value=first,
             )
+        return self._positions(array)
+
+    def _positions(self, array: NDArray[np.float64]) -> NDArray[np.integer[Any]]:
+        """Band positions of values inside the scale: how many band edges each has passed."""
+        if array.ndim == 1 and len(self._edges) <= 8:
+            # A few edges: one comparison per edge beats a binary search per value.
+            found = np.zeros(array.shape, dtype=np.uint8)
+            passed = np.greater_equal if self.closed == "left" else np.greater
+            for edge in self._edges.tolist():
+                found += passed(array, edge)
+            return found
         side: Literal["left", "right"] = "right" if self.closed == "left" else "left"
         return np.searchsorted(self._edges, array, side=side)
 

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import math
+import numbers
+from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 
 from csperf._canonical import CanonicalForm
 from csperf._keys import check_key, valid_key
-from csperf._numbers import as_real, exact, must
-from csperf.errors import MeasurementError, ValidationError
+from csperf._numbers import as_real, exact, exact_input, must
+from csperf.errors import MeasurementError, PluginError, ValidationError
 from csperf.grading import GradeBand, GradeScale
 from csperf.rules import ScoringRule
 from csperf.text import KEYED_TEXT, Text, localize, to_text
-from csperf.units import Direction, to_direction
+from csperf.units import Direction, ValueDomain, domain_of_unit, to_direction
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import NDArray
 
 __all__ = ["Indicator"]
+
+_BUILTIN_RULES = ScoringRule.__module__
+"""The module of the built-in rules, whose float points need no check."""
 
 
 def _direction(value: Any) -> Direction:
@@ -71,6 +83,9 @@ class Indicator(CanonicalForm):
             excellent").
         metric: Name of the measurement the indicator reads; defaults to ``key``.
         description: Definition and formula of the indicator, for people.
+        domain: The :class:`~csperf.units.ValueDomain` of possible raw values, or None to
+            inherit the one its unit implies (:func:`~csperf.units.domain_of_unit`: a fraction
+            is ``[0, 1]``, a duration ``[0, ∞)``...). A raw value outside it is never scored.
 
     Examples:
         >>> speed = Indicator(
@@ -98,10 +113,28 @@ class Indicator(CanonicalForm):
         converter=attrs.Converter(_metric, takes_self=True),  # type: ignore[misc]
     )
     description: Text = attrs.field(default="", converter=_text_or_empty)
+    domain: ValueDomain | None = attrs.field(
+        default=None,
+        validator=must(
+            "be a ValueDomain or None", lambda v: v is None or isinstance(v, ValueDomain)
+        ),
+    )
 
     @property
     def _obj(self) -> str:
         return f"Indicator {self.key!r}"
+
+    @property
+    def value_domain(self) -> ValueDomain:
+        """The domain raw values are checked against: :attr:`domain`, or the unit's.
+
+        Examples:
+            >>> rate = Indicator("csat", "CSAT", "quality", "higher_is_better",
+            ...                  Piecewise([(0.5, 0), (0.95, 100)]), unit="fraction")
+            >>> str(rate.value_domain)
+            '[0, 1]'
+        """
+        return domain_of_unit(self.unit) if self.domain is None else self.domain
 
     @dimension.validator
     def _check_dimension(self, attribute: attrs.Attribute[str], value: Any) -> None:
@@ -119,13 +152,35 @@ class Indicator(CanonicalForm):
         """
         who = f" for subject {subject!r}" if subject is not None else ""
         try:
-            return as_real(
+            value = as_real(
                 raw, obj=f"Indicator {self.key!r}", field=self.metric, error=MeasurementError
             )
         except MeasurementError as exc:
             raise MeasurementError(
                 msg=f"{exc.message}{who}", field=self.metric, subject=subject, value=raw
             ) from None
+        domain = self.value_domain
+        if domain.bounded and not domain.contains(
+            raw if isinstance(raw, (Decimal, Fraction)) else value
+        ):
+            self._domain_error(raw, subject)
+        return value
+
+    def _domain_error(self, raw: Any, subject: str | None) -> None:
+        """Raise the error for a raw value outside :attr:`value_domain`.
+
+        Raises:
+            MeasurementError: Always; it names the indicator, the subject and the value.
+        """
+        who = f" of subject {subject!r}" if subject is not None else ""
+        raise MeasurementError(
+            msg=f"{self.metric} {_shown(raw)}{who} is outside the values the indicator can take "
+            f"{self.value_domain}",
+            obj=f"Indicator {self.key!r}",
+            field=self.metric,
+            subject=subject,
+            value=raw,
+        )
 
     def exact_points(self, raw: float, *, subject: str | None = None) -> Fraction:
         """Exact points for a raw value (see :meth:`ScoringRule.exact_points`).
@@ -135,8 +190,18 @@ class Indicator(CanonicalForm):
                 and the subject.
         """
         value = self.check_raw(raw, subject=subject)
+        return self._rule_points(exact_input(raw, value), raw, subject)
+
+    def _rule_points(self, value: Fraction, raw: Any, subject: str | None) -> Fraction:
+        """The rule's exact points for an exact raw value already checked, themselves checked.
+
+        Raises:
+            MeasurementError: When the rule cannot score the value.
+            PluginError: When the rule gives anything but a real number in
+                ``[0, max_points]``; the error names the indicator and the rule's plugin.
+        """
         try:
-            return self.scoring.exact_points(exact(value))
+            points = self.scoring.exact_points(value)
         except MeasurementError as exc:
             who = f" for subject {subject!r}" if subject is not None else ""
             raise MeasurementError(
@@ -146,6 +211,91 @@ class Indicator(CanonicalForm):
                 subject=subject,
                 value=raw,
             ) from None
+        if (
+            isinstance(points, bool)
+            or not isinstance(points, numbers.Real)
+            or not math.isfinite(points)
+        ):
+            self._points_error(points, raw, subject)
+        checked = exact(points)
+        if not 0 <= checked <= exact(self.scoring.max_points):
+            self._points_error(points, raw, subject)
+        return checked
+
+    def _points_array(
+        self,
+        raw: NDArray[np.float64],
+        subjects: Sequence[str | None],
+        present: NDArray[np.bool_] | None = None,
+        offset: int = 0,
+    ) -> NDArray[np.float64]:
+        """The rule's float points for an array of checked raw values, themselves checked.
+
+        Rows where ``present`` is False are missing: their points are not checked. Row ``j``
+        belongs to ``subjects[offset + j]``.
+
+        Raises:
+            MeasurementError: When the rule cannot score a value.
+            PluginError: As :meth:`_rule_points`, for the first row at fault.
+        """
+        try:
+            out: Any = self.scoring.points_array(raw)
+        except MeasurementError:
+            # Find the first row the rule cannot score and raise its precise error.
+            for row in range(len(raw)) if present is None else np.flatnonzero(present).tolist():
+                self.exact_points(float(raw[row]), subject=subjects[offset + row])
+            raise
+        if not isinstance(out, np.ndarray) or out.shape != raw.shape or out.dtype.kind not in "fiu":
+            # Not an array of numbers: accept it only if it holds one real number per value.
+            items = list(out) if hasattr(out, "__iter__") else [out]
+            if len(items) != len(raw):
+                self._points_error(out, None, None)
+            for row, item in enumerate(items):
+                there = present is None or present[row]
+                if there and (isinstance(item, bool) or not isinstance(item, numbers.Real)):
+                    self._points_error(item, float(raw[row]), subjects[offset + row])
+            out = np.array(
+                [float(item) if isinstance(item, numbers.Real) else math.nan for item in items]
+            )
+        if out.dtype != np.float64:
+            out = out.astype(np.float64)
+        if type(self.scoring).__module__ == _BUILTIN_RULES:
+            # The built-in rules stay within [0, max_points] by construction; their float
+            # points may pass an end by an ulp, which is no error. Plugins' points are checked.
+            return np.asarray(out)
+        # Without missing values: two reductions, no mask (NaN makes both comparisons false).
+        if present is None and len(out) and out.min() >= 0 and out.max() <= self.scoring.max_points:
+            return np.asarray(out)
+        ok = out >= 0
+        ok &= out <= self.scoring.max_points
+        if present is not None:
+            ok |= ~present
+        if not ok.all():
+            row = int(np.argmin(ok))
+            self._points_error(float(out[row]), float(raw[row]), subjects[offset + row])
+        return np.asarray(out)
+
+    def _points_error(self, points: Any, raw: Any, subject: str | None) -> None:
+        """Raise the error for points a rule should never give.
+
+        Raises:
+            PluginError: Always; it names the indicator, the rule's kind and its plugin (the
+                module that defines the rule).
+        """
+        plugin = type(self.scoring).__module__
+        who = f" for subject {subject!r}" if subject is not None else ""
+        at = f" at {self.metric} {_shown(raw)}" if raw is not None else ""
+        raise PluginError(
+            msg=f"scoring rule {self.scoring.kind or type(self.scoring).__name__!r} of plugin "
+            f"{plugin!r} gave {points!r} points{at}{who}; points must be a real number in "
+            f"[0, {self.scoring.max_points:g}]",
+            obj=f"Indicator {self.key!r}",
+            field=self.metric,
+            subject=subject,
+            value=points,
+            plugin=plugin,
+            hook="csperf_scoring_rules",
+        )
 
     def score(self, raw: float, *, subject: str | None = None) -> float:
         """Points for a raw value, as a float."""
@@ -159,3 +309,9 @@ class Indicator(CanonicalForm):
         if not self.standards.covers(value):
             return None
         return self.standards.grade(value, subject=subject)
+
+
+def _shown(raw: Any) -> str:
+    if isinstance(raw, (float, np.floating)):
+        return repr(float(raw))
+    return str(raw)

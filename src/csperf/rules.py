@@ -203,6 +203,44 @@ class ScoringRule(abc.ABC):
                 out[i] = self.score(float(value))
         return out
 
+    def _linear_pieces(self) -> _LinearPieces | None:
+        """The rule as linear pieces over ranges of raw values, or None (the default).
+
+        A rule that is linear between edges gives them, and the batch kernel then settles
+        rounding ties in whole-number arithmetic instead of calling :meth:`exact_points` value
+        by value. Private: only the built-in rules use it.
+        """
+        return None
+
+
+@attrs.define(eq=False)
+class _LinearPieces:
+    """A rule as ``points = a + b·x`` on each range between edges (private to the model).
+
+    Attributes:
+        edges: The edges, rising, as floats.
+        side: ``"right"`` when an edge belongs to the range above it, ``"left"`` when to the
+            range below (as :func:`numpy.searchsorted` takes it).
+        pieces: ``(a, b)`` exact, one more than there are edges: below the first edge, between
+            each pair, above the last.
+    """
+
+    edges: NDArray[np.float64]
+    side: Literal["left", "right"]
+    pieces: tuple[tuple[Fraction, Fraction], ...]
+
+    @functools.cached_property
+    def whole(self) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
+        """``(L, a·L, b·L)``: the pieces as whole numbers over their common denominator."""
+        den = 1
+        for a, b in self.pieces:
+            den = math.lcm(den, a.denominator, b.denominator)
+        return (
+            den,
+            tuple(int(a * den) for a, _ in self.pieces),
+            tuple(int(b * den) for _, b in self.pieces),
+        )
+
 
 def _items(
     value: Iterable[Any], obj: str, name: str, shape: str, size: int
@@ -337,11 +375,37 @@ class Piecewise(ScoringRule):
                 return p0 + (raw - x0) * (p1 - p0) / (x1 - x0)
         return ps[-1]
 
-    def points_array(self, raw: NDArray[np.float64]) -> NDArray[np.float64]:
-        """See :meth:`ScoringRule.points_array`."""
+    @functools.cached_property
+    def _arrays(self) -> tuple[NDArray[np.float64], NDArray[np.float64], bool]:
         xs = np.array([x for x, _ in self.points])
         ps = np.array([p for _, p in self.points])
+        with np.errstate(over="ignore"):
+            overflows = bool(np.isinf(np.diff(xs)).any())
+        return xs, ps, overflows
+
+    def points_array(self, raw: NDArray[np.float64]) -> NDArray[np.float64]:
+        """See :meth:`ScoringRule.points_array`.
+
+        Breakpoints so far apart that their distance overflows a float (``-1e308`` and
+        ``1e308``) are interpolated at half scale, which is exact for every normal float.
+        """
+        xs, ps, overflows = self._arrays
+        if overflows:
+            return np.asarray(np.interp(raw * 0.5, xs * 0.5, ps), dtype=float)
         return np.asarray(np.interp(raw, xs, ps), dtype=float)
+
+    def _linear_pieces(self) -> _LinearPieces:
+        return self._pieces
+
+    @functools.cached_property
+    def _pieces(self) -> _LinearPieces:
+        xs, ps = self._exact
+        pieces = [(ps[0], Fraction(0))]
+        for x0, x1, p0, p1 in zip(xs, xs[1:], ps, ps[1:]):
+            slope = (p1 - p0) / (x1 - x0)
+            pieces.append((p0 - x0 * slope, slope))
+        pieces.append((ps[-1], Fraction(0)))
+        return _LinearPieces(self._arrays[0], "right", tuple(pieces))
 
     def to_dict(self) -> dict[str, Any]:
         """See :meth:`ScoringRule.to_dict`."""
@@ -504,6 +568,15 @@ class Steps(ScoringRule):
             table = np.array(self._ordered_points())
             out[present] = table[positions]
         return out
+
+    def _linear_pieces(self) -> _LinearPieces:
+        return self._pieces
+
+    @functools.cached_property
+    def _pieces(self) -> _LinearPieces:
+        pieces = tuple((exact(p), Fraction(0)) for p in self._ordered_points())
+        side: Literal["left", "right"] = "right" if self.closed == "left" else "left"
+        return _LinearPieces(self._scale._edges, side, pieces)
 
     def to_dict(self) -> dict[str, Any]:
         """See :meth:`ScoringRule.to_dict`."""

@@ -2,9 +2,10 @@
 
 :meth:`Scorecard.evaluate` computes in exact rational arithmetic on the decimal values of its
 inputs, so a total rounds the way a person rounds the printed number.
-:meth:`Scorecard.evaluate_many` computes a whole population with numpy and recomputes exactly the
-few rows whose float total lies within 1e-6 of a rounding tie, so both agree on every total and
-grade.
+:meth:`Scorecard.evaluate_many` computes a whole population with numpy and settles exactly the
+few rows whose float total lies near a rounding tie, so both agree on every total and grade.
+Both run in one kernel (:mod:`csperf._kernel`): the same weights per missing-value pattern, the
+same exact sums.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ import numpy as np
 
 from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
+from csperf._kernel import Kernel, check_domain, exact_row
 from csperf._keys import valid_key
-from csperf._numbers import KEYED_REAL, exact, must, positive, round_half_up
+from csperf._numbers import KEYED_REAL, must, positive, round_half_up
 from csperf._tables import read_row, read_table
 from csperf.dimensions import Dimension
 from csperf.errors import (
-    MeasurementError,
     MissingMeasurementError,
     UnknownNameError,
     ValidationError,
@@ -39,7 +40,6 @@ from csperf.results import (
     BatchResult,
     DimensionResult,
     IndicatorResult,
-    Redistribution,
     ScorecardResult,
 )
 from csperf.text import KEYED_TEXT, Text, localize
@@ -49,10 +49,6 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = ["MissingPolicy", "Scorecard"]
-
-TIE_GUARD = 1e-6
-"""Rows of a batch whose scaled float total lies this close to a rounding tie are recomputed
-exactly."""
 
 
 class MissingPolicy(str, enum.Enum):
@@ -176,10 +172,6 @@ class Scorecard(CanonicalForm):
     def fingerprint(self) -> str:
         """A stable SHA-256 hash of the card's canonical content (:meth:`to_dict`)."""
         return self._fingerprint()
-
-    @functools.cached_property
-    def _weights(self) -> tuple[dict[str, Fraction], dict[str, dict[str, Fraction]]]:
-        return self._exact_weights()
 
     @functools.cached_property
     def _label_map(self) -> FrozenDict[str, Any]:
@@ -347,17 +339,9 @@ class Scorecard(CanonicalForm):
 
     # -- evaluation -----------------------------------------------------------------------
 
-    def _exact_weights(self) -> tuple[dict[str, Fraction], dict[str, dict[str, Fraction]]]:
-        """Both weight levels as exact fractions, each level normalised to sum exactly to 1."""
-        dims = {k: exact(v) for k, v in self.weighting.dimensions.items()}
-        total = sum(dims.values(), Fraction(0))
-        dims = {k: v / total for k, v in dims.items()}
-        within: dict[str, dict[str, Fraction]] = {}
-        for dim, inner in self.weighting.indicators.items():
-            weights = {k: exact(v) for k, v in inner.items()}
-            level = sum(weights.values(), Fraction(0))
-            within[dim] = {k: v / level for k, v in weights.items()}
-        return dims, within
+    @functools.cached_property
+    def _kernel(self) -> Kernel:
+        return Kernel(self)
 
     def evaluate(
         self,
@@ -373,7 +357,8 @@ class Scorecard(CanonicalForm):
             measurements: Measurement name → raw value: a mapping, or a pandas Series (a row
                 of a DataFrame). An object with a ``row(subject)`` method, such as
                 :class:`csperf.sources.Measurements`, is read through that method. None (or
-                pandas ``NA``) counts as missing.
+                pandas ``NA``) counts as missing. A :class:`~decimal.Decimal` keeps all its
+                digits.
             subject: Who is appraised, named in results and errors.
             extra: ``"ignore"`` (the default) skips names no indicator reads, since one
                 subject's row (a source's rollup) usually holds every metric measured;
@@ -385,67 +370,47 @@ class Scorecard(CanonicalForm):
 
         Raises:
             MeasurementError: For NaN (unless ``nan="missing"``), infinite, boolean or
-                non-numeric raw values, values a rule cannot score, or an unknown name (under
-                ``extra="error"``).
+                non-numeric raw values, values outside the indicator's
+                :attr:`~csperf.Indicator.value_domain`, values a rule cannot score, or an
+                unknown name (under ``extra="error"``).
             MissingMeasurementError: For a missing value under ``MissingPolicy.ERROR``.
+            PluginError: When a rule gives points that are not a real number in
+                ``[0, max_points]``.
         """
         measurements = read_row(
             measurements, self.key, self.indicators, subject=subject, extra=extra, nan=nan
         )
-        raws: dict[str, float | None] = {}
-        exact_points: dict[str, Fraction] = {}
-        for ind in self.indicators:
-            raw = measurements.get(ind.metric)
-            if raw is None:
-                raws[ind.key] = None
-                continue
-            value = ind.check_raw(raw, subject=subject)
-            raws[ind.key] = value
-            exact_points[ind.key] = ind.exact_points(value, subject=subject)
-        missing = [key for key, raw in raws.items() if raw is None]
+        kernel = self._kernel
+        raws, exact_points = exact_row(kernel, measurements, subject)
+        missing = [ind.key for ind, raw in zip(self.indicators, raws) if raw is None]
         if missing and self.missing is MissingPolicy.ERROR:
-            ind = self.indicator(missing[0])
-            who = f" for subject {subject!r}" if subject is not None else ""
-            raise MissingMeasurementError(
-                msg=f"Scorecard {self.key!r}: no measurement {ind.metric!r}{who} "
-                f"(indicator {ind.key!r}"
-                + (f"; also missing: {', '.join(missing[1:])}" if missing[1:] else "")
-                + ")",
-                field=ind.metric,
-                subject=subject,
-                missing=missing,
-            )
-        dim_w, within = self._weights
-        redistributed: list[Redistribution] = []
-        if missing and self.missing is MissingPolicy.REDISTRIBUTE:
-            dim_w, within, redistributed = self._redistribute(dim_w, within, set(missing), subject)
-        for key in missing:
-            exact_points[key] = Fraction(0)
+            self._missing_error(missing, subject)
+        weights = kernel.weights(tuple(raw is not None for raw in raws), subject)
+        points = [Fraction(0) if p is None else p for p in exact_points]
+        total = kernel.exact_total(points, weights)
         dimension_results: dict[str, DimensionResult] = {}
-        indicator_results: dict[str, IndicatorResult] = {}
-        total = Fraction(0)
-        for dim in self.dimensions:
-            weights = within[dim.key]
-            dim_points = sum((weights[k] * exact_points[k] for k in weights), Fraction(0))
-            contribution = dim_w[dim.key] * dim_points
-            total += contribution
-            emptied = sum(weights.values(), Fraction(0)) == 0
+        for d, dim in enumerate(self.dimensions):
+            dim_points = sum(
+                (w * p for k, w, p in zip(kernel.dim_of, weights.within, points) if k == d),
+                Fraction(0),
+            )
             dimension_results[dim.key] = DimensionResult(
                 key=dim.key,
-                points=None if emptied else float(dim_points),
-                weight=float(dim_w[dim.key]),
-                contribution=float(contribution),
+                points=None if weights.emptied[d] else float(dim_points),
+                weight=float(weights.dimensions[d]),
+                contribution=float(weights.dimensions[d] * dim_points),
             )
-        for ind in self.indicators:
-            weight = dim_w[ind.dimension] * within[ind.dimension][ind.key]
-            raw = raws[ind.key]
+        indicator_results: dict[str, IndicatorResult] = {}
+        for i, ind in enumerate(self.indicators):
+            raw = raws[i]
+            weight = weights.indicators[i]
             indicator_results[ind.key] = IndicatorResult(
                 key=ind.key,
                 dimension=ind.dimension,
                 raw=raw,
-                points=float(exact_points[ind.key]),
+                points=float(points[i]),
                 weight=float(weight),
-                contribution=float(weight * exact_points[ind.key]),
+                contribution=float(weight * points[i]),
                 standard=None if raw is None else ind.standard(raw, subject=subject),
                 missing=raw is None,
             )
@@ -461,50 +426,22 @@ class Scorecard(CanonicalForm):
             unrounded_total=float(total),
             precision=self.precision,
             grade=self.grade_scale.grade(rounded, subject=subject),
-            redistributed=tuple(redistributed),
+            redistributed=weights.moved,
             labels=self._label_map,
         )
 
-    def _redistribute(
-        self,
-        dim_w: dict[str, Fraction],
-        within: dict[str, dict[str, Fraction]],
-        missing: set[str],
-        subject: str | None,
-    ) -> tuple[dict[str, Fraction], dict[str, dict[str, Fraction]], list[Redistribution]]:
-        moved: list[Redistribution] = []
-        new_within: dict[str, dict[str, Fraction]] = {}
-        emptied: list[str] = []
-        for dim, weights in within.items():
-            kept = {k: w for k, w in weights.items() if k not in missing}
-            level = sum(kept.values(), Fraction(0))
-            if level == 0:
-                new_within[dim] = {k: Fraction(0) for k in weights}
-                emptied.append(dim)
-                continue
-            recipients = tuple(k for k, w in kept.items() if w > 0)
-            for key in weights:
-                if key in missing and weights[key] > 0:
-                    moved.append(Redistribution(key, "indicator", float(weights[key]), recipients))
-            new_within[dim] = {k: (kept[k] / level if k in kept else Fraction(0)) for k in weights}
-        remaining = {d: w for d, w in dim_w.items() if d not in emptied}
-        level = sum(remaining.values(), Fraction(0))
-        if level == 0:
-            who = f" for subject {subject!r}" if subject is not None else ""
-            raise MissingMeasurementError(
-                msg=f"nothing left to score{who}: every weighted indicator "
-                f"is missing ({', '.join(sorted(missing))})",
-                obj=f"Scorecard {self.key!r}",
-                field="measurements",
-                subject=subject,
-                missing=sorted(missing),
-            )
-        recipients = tuple(d for d, w in remaining.items() if w > 0)
-        for dim in emptied:
-            if dim_w[dim] > 0:
-                moved.append(Redistribution(dim, "dimension", float(dim_w[dim]), recipients))
-        new_dims = {d: (remaining[d] / level if d in remaining else Fraction(0)) for d in dim_w}
-        return new_dims, new_within, moved
+    def _missing_error(self, missing: Sequence[str], subject: str | None) -> None:
+        ind = self.indicator(missing[0])
+        who = f" for subject {subject!r}" if subject is not None else ""
+        raise MissingMeasurementError(
+            msg=f"Scorecard {self.key!r}: no measurement {ind.metric!r}{who} "
+            f"(indicator {ind.key!r}"
+            + (f"; also missing: {', '.join(missing[1:])}" if missing[1:] else "")
+            + ")",
+            field=ind.metric,
+            subject=subject,
+            missing=list(missing),
+        )
 
     def evaluate_many(
         self,
@@ -522,7 +459,8 @@ class Scorecard(CanonicalForm):
                 or column name → 1-D sequence or array of raw values; or an object with a
                 ``to_columns()`` method returning such a mapping
                 (:class:`csperf.sources.Measurements`). None, pandas ``NA``, a masked entry
-                and an Arrow null count as missing.
+                and an Arrow null count as missing. A float64 array is read in place, never
+                copied.
             subject: The column (or pandas index) holding the subjects; by default the one
                 named ``subject``, if any. A table whose subjects are in a column of another
                 name (``employee_id``) is refused with a message suggesting ``subject=``.
@@ -541,103 +479,48 @@ class Scorecard(CanonicalForm):
                 columns of different lengths or a subject column that is absent or holds a
                 non-string.
             MissingMeasurementError: As :meth:`evaluate`.
+            PluginError: As :meth:`evaluate`.
         """
         read = read_table(table, self.key, self.indicators, subject=subject, extra=extra, nan=nan)
-        n, subjects, raw, present = read.n, read.subjects, read.raw, read.present
-        if self.missing is MissingPolicy.ERROR:
-            for ind in self.indicators:
-                if not present[ind.key].all():
-                    row = int(np.argmin(present[ind.key]))
-                    self.evaluate(_row(self.indicators, raw, present, row), subjects[row])
-        points: dict[str, NDArray[np.float64]] = {}
+        subjects = read.subjects
+        raw: list[NDArray[np.float64]] = []
+        present: list[NDArray[np.bool_] | None] = []
+        originals: list[Any] = []
         for ind in self.indicators:
-            try:
-                points[ind.key] = ind.scoring.points_array(raw[ind.key])
-            except MeasurementError:
-                # Find the first failing row and let the scalar path raise its precise error.
-                for row in range(n):
-                    if present[ind.key][row]:
-                        ind.exact_points(float(raw[ind.key][row]), subject=subjects[row])
-                raise
-        redistribute = self.missing is MissingPolicy.REDISTRIBUTE
-        dim_keys = [d.key for d in self.dimensions]
-        dim_base = np.array([self.weighting.dimensions[d] for d in dim_keys])
-        dim_weights = np.tile(dim_base / dim_base.sum(), (n, 1))
-        emptied = np.zeros((n, len(dim_keys)), dtype=bool)
-        shares: dict[str, NDArray[np.float64]] = {}
-        for j, dim in enumerate(dim_keys):
-            inner = self.weighting.indicators[dim]
-            base = np.array(list(inner.values()))
-            base = base / base.sum()
-            for i, key in enumerate(inner):
-                shares[key] = np.full(n, base[i])
-            if redistribute:
-                kept = np.column_stack([shares[k] * present[k] for k in inner])
-                level = kept.sum(axis=1)
-                emptied[:, j] = level == 0
-                safe = np.where(level == 0, 1.0, level)
-                for i, key in enumerate(inner):
-                    shares[key] = kept[:, i] / safe
-        if redistribute:
-            dim_weights = dim_weights * ~emptied
-            level = dim_weights.sum(axis=1)
-            if (level == 0).any():
-                row = int(np.argmax(level == 0))
-                self.evaluate(_row(self.indicators, raw, present, row), subjects[row])
-            dim_weights = dim_weights / level[:, None]
-        unrounded = np.zeros(n)
-        weights: dict[str, NDArray[np.float64]] = {}
-        dimension_points: dict[str, NDArray[np.float64]] = {}
-        for j, dim in enumerate(dim_keys):
-            dim_points = np.zeros(n)
-            for key in self.weighting.indicators[dim]:
-                dim_points += shares[key] * np.where(present[key], points[key], 0.0)
-                weights[key] = shares[key] * dim_weights[:, j]
-            dimension_points[dim] = np.where(emptied[:, j], np.nan, dim_points)
-            unrounded += dim_weights[:, j] * dim_points
-        for key in points:
-            # Missing values: 0 points under ZERO; NaN (not scored) under REDISTRIBUTE.
-            points[key] = np.where(present[key], points[key], np.nan if redistribute else 0.0)
-        totals = _round_half_up(unrounded, self.precision)
-        scaled = unrounded * 10.0**self.precision
-        near_tie = np.abs(scaled - np.floor(scaled) - 0.5) < TIE_GUARD
-        for index in np.flatnonzero(near_tie).tolist():
-            row = int(index)
-            result = self.evaluate(_row(self.indicators, raw, present, row), subjects[row])
-            totals[row] = result.total
-            unrounded[row] = result.unrounded_total
-        grade_index = self.grade_scale.indices(totals)
-        band_keys = np.array([b.key for b in self.grade_scale.ordered])
+            column = read.columns[ind.key]
+            mask = None if column.present.all() else column.present
+            check_domain(ind, column.values, mask, subjects)
+            raw.append(column.values)
+            present.append(mask)
+            originals.append(column.exact)
+        if self.missing is MissingPolicy.ERROR:
+            gaps = [int(np.argmin(m)) for m in present if m is not None]
+            if gaps:
+                row = min(gaps)
+                self._missing_error(
+                    [
+                        ind.key
+                        for ind, m in zip(self.indicators, present)
+                        if m is not None and not m[row]
+                    ],
+                    subjects[row],
+                )
+        arrays = self._kernel.batch(raw, present, subjects, originals)
+        keys = [ind.key for ind in self.indicators]
         return BatchResult(
             scorecard=self.key,
             version=self.version,
             fingerprint=self.fingerprint,
             subjects=subjects,
-            totals=totals,
-            unrounded_totals=unrounded,
-            grades=band_keys[grade_index],
-            points=FrozenDict(points),
-            weights=FrozenDict(weights),
-            dimension_points=FrozenDict(dimension_points),
-            raw=FrozenDict(raw),
+            totals=arrays.totals,
+            unrounded_totals=arrays.unrounded,
+            grades=arrays.grades,
+            points=FrozenDict(zip(keys, arrays.points)),
+            weights=FrozenDict(zip(keys, arrays.weights)),
+            dimension_points=FrozenDict(
+                zip((d.key for d in self.dimensions), arrays.dimension_points)
+            ),
+            raw=FrozenDict(zip(keys, raw)),
             grade_scale=self.grade_scale,
             precision=self.precision,
         )
-
-
-def _round_half_up(values: NDArray[np.float64], precision: int) -> NDArray[np.float64]:
-    factor = 10.0**precision
-    return np.floor(values * factor + 0.5) / factor
-
-
-def _row(
-    indicators: Sequence[Indicator],
-    raw: Mapping[str, NDArray[np.float64]],
-    present: Mapping[str, NDArray[np.bool_]],
-    row: int,
-) -> dict[str, float | None]:
-    """One row of a batch as the mapping :meth:`Scorecard.evaluate` takes."""
-    return {
-        ind.metric: float(raw[ind.key][row]) if present[ind.key][row] else None
-        for ind in indicators
-    }

@@ -20,6 +20,7 @@ from csperf._periods import Period
 from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
 from csperf.metrics import MetricValue, RejectedRecords
 from csperf.metrics._roster import LEVELS
+from csperf.units import ValueDomain
 
 if TYPE_CHECKING:
     from csperf.hooks.manager import PluginManager
@@ -363,7 +364,7 @@ class Measurements:
         cls,
         path: str | os.PathLike[str],
         *,
-        metrics: Iterable[str] | None = None,
+        metrics: Iterable[str] | Mapping[str, Any] | None = None,
         period: Period | None = None,
         level: str | None = None,
         plugins: PluginManager | None = None,
@@ -386,7 +387,10 @@ class Measurements:
             path: A ``.csv`` or ``.json`` file.
             metrics: The metric names a column may have; default: the names of
                 the metrics of ``plugins``. A scorecard's own measurement names can be
-                passed here (``[i.metric for i in card.indicators]``).
+                passed here (``[i.metric for i in card.indicators]``). A mapping of name to
+                :class:`~csperf.units.ValueDomain` (or to a metric spec with a ``domain``)
+                also gives the values each metric can take, as the default does
+                (``{i.metric: i.value_domain for i in card.indicators}``).
             period: The period of a CSV table (CSV files do not store it); for JSON, it
                 must agree with the file's when both are given.
             level: The level of a CSV table (default ``"agent"``); for JSON, as ``period``.
@@ -399,15 +403,15 @@ class Measurements:
         Raises:
             ConfigError: For an unreadable file or an unknown, missing or repeated column or
                 subject (attributes ``path`` and ``line``).
-            MeasurementError: For a value that is not a finite number, or a bad sample size
-                (attributes ``path`` and ``line``).
+            MeasurementError: For a value that is not a finite number or lies outside its
+                metric's domain, or a bad sample size (attributes ``path`` and ``line``).
         """
         source = Path(path)
         if metrics is None:
             from csperf.hooks.manager import get_plugin_manager
 
             metrics = (plugins or get_plugin_manager()).metrics()
-        allowed = frozenset(metrics)
+        allowed = _domains(metrics)
         try:
             text = source.read_text(encoding="utf-8-sig")
         except OSError as exc:
@@ -522,6 +526,17 @@ def _sample_size(
     return value
 
 
+def _domains(metrics: Iterable[str] | Mapping[str, Any]) -> dict[str, ValueDomain | None]:
+    """Metric name → its domain (a ValueDomain, or a spec's ``domain``), None when not given."""
+    if not isinstance(metrics, Mapping):
+        return dict.fromkeys(metrics)
+    found: dict[str, ValueDomain | None] = {}
+    for name, item in metrics.items():
+        domain = item if isinstance(item, ValueDomain) else getattr(item, "domain", None)
+        found[name] = domain if isinstance(domain, ValueDomain) else None
+    return found
+
+
 def _metric_value(
     path: str,
     line: int | str | None,
@@ -530,7 +545,18 @@ def _metric_value(
     value: float | None,
     size: Any,
     flags: Any,
+    domain: ValueDomain | None = None,
 ) -> MetricValue:
+    if domain is not None and value is not None and not domain.contains(value):
+        raise MeasurementError(
+            msg=f"{_where(path, line)}: subject {subject!r}, metric {metric!r}: value "
+            f"{value!r} is outside the values the metric can take {domain}",
+            field=metric,
+            subject=subject,
+            value=value,
+            path=path,
+            line=line if isinstance(line, int) else None,
+        )
     try:
         return MetricValue(value, size, tuple(flags))
     except ValidationError as exc:
@@ -545,7 +571,11 @@ def _metric_value(
 
 
 def _read_csv(
-    text: str, path: str, allowed: frozenset[str], period: Period | None, level: str
+    text: str,
+    path: str,
+    allowed: Mapping[str, ValueDomain | None],
+    period: Period | None,
+    level: str,
 ) -> Measurements:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -618,7 +648,14 @@ def _read_csv(
                 flag_text = cells.get(_FLAGS + metric, "")
                 flags = [f.strip() for f in flag_text.split(";") if f.strip()]
                 out[metric] = _metric_value(
-                    path, line, subject, metric, value, _default_size(value, size), flags
+                    path,
+                    line,
+                    subject,
+                    metric,
+                    value,
+                    _default_size(value, size),
+                    flags,
+                    allowed.get(metric),
                 )
             values[subject] = out
     except csv.Error as exc:
@@ -643,7 +680,7 @@ def _build(path: str, line: int | None, **fields: Any) -> Measurements:
 def _read_json(
     text: str,
     path: str,
-    allowed: frozenset[str],
+    allowed: Mapping[str, ValueDomain | None],
     period: Period | None,
     level: str | None,
 ) -> Measurements:
@@ -735,7 +772,9 @@ def _read_json(
                 raise data_file_error(
                     path, None, f"{where}: flags of {metric!r} must be a list of strings"
                 )
-            out[metric] = _metric_value(path, where, subject, metric, value, size, flags)
+            out[metric] = _metric_value(
+                path, where, subject, metric, value, size, flags, allowed.get(metric)
+            )
         values[subject] = out
     try:
         rejected = RejectedRecords.from_dict(data.get("rejected") or {})

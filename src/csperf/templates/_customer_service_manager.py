@@ -14,7 +14,7 @@ from csperf.grading import GradeBand, GradeScale
 from csperf.indicators import Indicator
 from csperf.rules import Piecewise
 from csperf.scorecard import Scorecard
-from csperf.units import Direction
+from csperf.units import FRACTION, NON_NEGATIVE, POINTS, Direction, ValueDomain
 from csperf.weighting import Weighting
 
 __all__ = ["customer_service_manager"]
@@ -109,6 +109,7 @@ def customer_service_manager() -> Scorecard:
             Piecewise([(0.5, 0), (0.7, 60), (0.8, 80), (0.9, 90), (0.95, 100)]),
             unit="fraction",
             standards=_higher(0.9, 0.8, 0.7, 0.0, 1.0),
+            domain=FRACTION,
             description={
                 "zh": "满意评价（5 分制中 4-5 分）占全部调查回答的比例",
                 "en": "Share of survey answers that are satisfied (4 or 5 on a 1-5 scale)",
@@ -122,6 +123,7 @@ def customer_service_manager() -> Scorecard:
             Piecewise([(0.0, 100), (0.005, 90), (0.01, 80), (0.02, 60), (0.04, 0)]),
             unit="fraction",
             standards=_lower(0.005, 0.01, 0.02, 1.0),
+            domain=FRACTION,
             description={
                 "zh": "投诉数 / 处理的联系量",
                 "en": "Complaints divided by contacts handled",
@@ -135,6 +137,7 @@ def customer_service_manager() -> Scorecard:
             Piecewise([(30, 100), (60, 90), (120, 80), (300, 60), (600, 0)]),
             unit="s",
             standards=_lower(60, 120, 300, float("inf")),
+            domain=NON_NEGATIVE,
             description={
                 "zh": "从客户发起联系到首次人工回复的平均秒数",
                 "en": "Mean seconds from a customer's contact to the first human reply",
@@ -148,6 +151,7 @@ def customer_service_manager() -> Scorecard:
             Piecewise([(3600, 100), (14400, 90), (28800, 80), (86400, 60), (172800, 0)]),
             unit="s",
             standards=_lower(14400, 28800, 86400, float("inf")),
+            domain=NON_NEGATIVE,
             description={
                 "zh": "从联系创建到问题解决的平均秒数",
                 "en": "Mean seconds from a contact's creation to its resolution",
@@ -161,6 +165,7 @@ def customer_service_manager() -> Scorecard:
             Piecewise([(0, 0), (100, 100)]),
             unit="points",
             standards=_higher(90, 80, 60, 0, 100),
+            domain=POINTS,
             description={
                 "zh": "产品知识测试的平均分（0-100）",
                 "en": "Mean score of product-knowledge tests (0-100)",
@@ -174,6 +179,7 @@ def customer_service_manager() -> Scorecard:
             Piecewise([(0.6, 0), (0.8, 60), (0.9, 80), (0.95, 90), (1.0, 100)]),
             unit="fraction",
             standards=_higher(0.95, 0.9, 0.8, 0.0, 1.0),
+            domain=FRACTION,
             description={
                 "zh": "质检通过项 / 适用质检项",
                 "en": "QA checks passed divided by QA checks applicable",
@@ -187,6 +193,7 @@ def customer_service_manager() -> Scorecard:
             Piecewise([(1, 0), (3, 60), (4, 80), (4.5, 90), (5, 100)]),
             unit="rating 1-5",
             standards=_higher(4.5, 4.0, 3.0, 1.0, 5.0),
+            domain=ValueDomain(1, 5),
             description={
                 "zh": "同事互评的平均分（1-5 分，不含自评）",
                 "en": "Mean peer rating on a 1-5 scale, self-ratings excluded",
@@ -200,6 +207,7 @@ def customer_service_manager() -> Scorecard:
             Piecewise([(0.6, 0), (0.8, 60), (0.9, 80), (0.95, 90), (1.0, 100)]),
             unit="fraction",
             standards=_higher(0.95, 0.9, 0.8, 0.0, 1.0),
+            domain=FRACTION,
             description={
                 "zh": "按时共享的信息条目 / 应共享的条目",
                 "en": "Items shared by their due time divided by items due",
