@@ -431,6 +431,8 @@ def _numeric(
     if array.dtype.kind in "iu" and array.size and np.abs(array).max() > 2**53:
         exact = array.astype(object)  # integers a float cannot hold exactly
     values = array.astype(np.float64, copy=False)
+    if mask is None and exact is None and _all_finite(values):
+        return Column(values, np.ones(n, dtype=bool))  # the common case: two reductions
     present = np.ones(n, dtype=bool) if mask is None else mask
     nans = present & np.isnan(values)
     if nans.any():
@@ -446,6 +448,11 @@ def _numeric(
     if exact is not None:
         exact[~present] = None
     return Column(values, present, exact)
+
+
+def _all_finite(values: NDArray[np.float64]) -> bool:
+    """Whether no value is NaN or infinite (NaN propagates through ``min`` and ``max``)."""
+    return not values.size or bool(np.isfinite(values.min()) and np.isfinite(values.max()))
 
 
 def _objects(
