@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 
 from csperf.metrics._engine import (
-    Outcome,
     check_channels,
     check_choice,
     check_seconds,
+    contacts_of,
     evaluate,
 )
+from csperf.metrics._ibis import count_if, per_subject, ratio
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
     from csperf._periods import Bounds as Period
-    from csperf.metrics._records import Ticket
     from csperf.metrics._roster import Roster
     from csperf.metrics._values import MetricValue
 
 __all__ = ["ABANDON_POLICIES", "abandonment_rate", "aht", "service_level"]
+
+MICROS = 1_000_000
+"""Microseconds in a second: durations are summed as whole microseconds."""
 
 #: The ways :func:`service_level` can treat abandoned calls.
 ABANDON_POLICIES: tuple[str, ...] = (
@@ -33,57 +37,44 @@ ABANDON_POLICIES: tuple[str, ...] = (
 
 
 def _calls(
-    tickets: Sequence[Ticket],
+    tickets: ir.Table,
     metric: str,
     channels: Iterable[str] | None,
     short_abandon: float | None,
-) -> list[Ticket]:
+) -> ir.Table:
     wanted = check_channels(metric, channels)
     short = check_seconds(metric, "short_abandon", short_abandon, optional=True)
-    return [
-        t
-        for t in tickets
-        if t.is_call
-        and (wanted is None or t.channel in wanted)
-        and not (
-            short is not None
-            and t.abandoned
-            and t.wait_seconds is not None
-            and t.wait_seconds < short
-        )
-    ]
+    calls = tickets.filter(tickets.answered.notnull())
+    if wanted is not None:
+        calls = calls.filter(calls.channel.isin(sorted(wanted)))
+    if short is not None:
+        calls = calls.filter(~(calls.abandoned & (calls.wait_seconds < short)))
+    return calls
 
 
 def _service_level(
-    selected: Sequence[Ticket],
-    everything: Sequence[Ticket] = (),
+    selected: ir.Table,
+    everything: ir.Table | None = None,
     *,
     threshold: float = 20,
     abandons: str = "offered",
     short_abandon: float | None = None,
     channels: Iterable[str] | None = None,
-) -> Outcome:
+) -> ir.Table:
     limit = check_seconds("service_level", "threshold", threshold)
     check_choice("service_level", "abandons", abandons, ABANDON_POLICIES)
     calls = _calls(selected, "service_level", channels, short_abandon)
-
-    def within(t: Ticket) -> bool:
-        return t.wait_seconds is not None and limit is not None and t.wait_seconds <= limit
-
-    met = sum(1 for t in calls if t.answered and within(t))
-    quick_abandons = sum(1 for t in calls if t.abandoned and within(t))
-    if abandons == "offered":
-        offered = len(calls)
-    elif abandons == "excluded":
-        offered = sum(1 for t in calls if t.answered)
+    within = calls.wait_seconds.notnull() & (calls.wait_seconds <= limit)
+    met = count_if(calls.answered & within)
+    quick_abandons = count_if(calls.abandoned & within)
+    offered = calls.count()
+    if abandons == "excluded":
+        offered = count_if(calls.answered)
     elif abandons == "within_threshold_met":
-        offered = len(calls)
-        met += quick_abandons
-    else:
-        offered = len(calls) - quick_abandons
-    if offered == 0:
-        return None, 0, ()
-    return met / offered, offered, ()
+        met = met + quick_abandons
+    elif abandons == "within_threshold_excluded":
+        offered = offered - quick_abandons
+    return per_subject(calls, value=ratio(met, offered), size=offered)
 
 
 def service_level(
@@ -177,16 +168,15 @@ def service_level(
 
 
 def _abandonment_rate(
-    selected: Sequence[Ticket],
-    everything: Sequence[Ticket] = (),
+    selected: ir.Table,
+    everything: ir.Table | None = None,
     *,
     short_abandon: float | None = None,
     channels: Iterable[str] | None = None,
-) -> Outcome:
+) -> ir.Table:
     calls = _calls(selected, "abandonment_rate", channels, short_abandon)
-    if not calls:
-        return None, 0, ()
-    return sum(1 for t in calls if t.abandoned) / len(calls), len(calls), ()
+    n = calls.count()
+    return per_subject(calls, value=ratio(count_if(calls.abandoned), n), size=n)
 
 
 def abandonment_rate(
@@ -252,19 +242,29 @@ def abandonment_rate(
 
 
 def _aht(
-    selected: Sequence[Ticket],
-    everything: Sequence[Ticket] = (),
+    selected: ir.Table,
+    everything: ir.Table | None = None,
     *,
     channels: Iterable[str] | None = None,
-) -> Outcome:
-    wanted = check_channels("aht", channels)
-    contacts = [t for t in selected if t.handled and (wanted is None or t.channel in wanted)]
-    seconds = [s for t in contacts if (s := t.handle_seconds) is not None]
-    missing = any(t.answered and t.talk_seconds is None for t in contacts)
-    flags = ("missing_handle_time",) if missing else ()
-    if not seconds:
-        return None, 0, flags
-    return math.fsum(seconds) / len(seconds), len(seconds), flags
+) -> ir.Table:
+    contacts = contacts_of(selected, check_channels("aht", channels))
+
+    def us(column: Any) -> Any:
+        return (column * MICROS).round().cast("int64")
+
+    handle = (
+        us(contacts.talk_seconds)
+        + us(contacts.hold_seconds.coalesce(0.0))
+        + us(contacts.acw_seconds.coalesce(0.0))
+    )
+    missing = (contacts.answered.coalesce(False) & contacts.talk_seconds.isnull()).any()
+    n = contacts.talk_seconds.count()
+    return per_subject(
+        contacts,
+        value=ratio(handle.sum(), n * MICROS),
+        size=n,
+        flags={"missing_handle_time": missing},
+    )
 
 
 def aht(
