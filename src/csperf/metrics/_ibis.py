@@ -362,7 +362,7 @@ def run(
         options: The metric's options.
     """
     result = expression(selected, everything, **options)
-    table = connection.to_pyarrow(result)
+    table = fetch(connection, result)
     found: dict[str, tuple[float | None, int, tuple[str, ...]]] = {}
     names = [c for c in table.column_names if c.startswith(FLAG)]
     for row in table.to_pylist():
@@ -510,3 +510,16 @@ def sql(
         expr = spec.expression(selected, everything, **dict((options or {}).get(spec.name, {})))
         statements.append(f"-- {spec.name}\n{ibis.to_sql(expr, dialect=backend)};")
     return "\n\n".join(statements)
+
+
+def fetch(connection: Any, expression: Any) -> Any:
+    """Execute ``expression`` on ``connection``: a pyarrow Table.
+
+    Ibis 12 fetches some backends' rows (SQLite) through pandas, which pandas 3.1 answers
+    with a deprecation warning about an option Ibis sets; it is silenced here.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*future.infer_string.*")
+        return connection.to_pyarrow(expression)

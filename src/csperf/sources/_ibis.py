@@ -1,0 +1,431 @@
+"""The Ibis source: the catalog's metrics computed where the data is, on any Ibis backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from csperf.errors import ConfigError, MeasurementError, ValidationError
+from csperf.metrics import MetricValue, RecordIssue, RejectedRecords, RejectReport, Roster
+from csperf.metrics._ibis import fetch
+from csperf.metrics._records import RECORD_KINDS, RosterEntry
+from csperf.sources._base import MetricSource, parse_options
+from csperf.sources._common import finish, request
+from csperf.sources._measurements import Measurements
+from csperf.sources._schema import ROSTER, TABLES, check_identifier
+
+__all__ = ["IbisSource", "write_tables"]
+
+MAX_EXAMPLES = 20
+"""How many rejected rows a report keeps as examples."""
+
+_PHRASES = {
+    "missing_field": "is missing",
+    "invalid_field": "cannot be read as its type",
+    "response_before_creation": "is before created_at",
+    "resolution_before_creation": "is before the time it must follow",
+    "inconsistent": "is inconsistent with the record's other fields",
+    "negative_duration": "is negative",
+    "off_scale": "is off the scale",
+    "duplicate": "repeats an earlier row's key",
+    "unknown_agent": "is not on the roster",
+    "not_on_roster": "is outside the agent's roster entries",
+}
+
+
+def _moment(value: Any) -> Any:
+    from csperf.metrics._ibis import EPOCH
+
+    if isinstance(value, int) and not isinstance(value, bool):
+        return EPOCH + timedelta(microseconds=value)
+    return value
+
+
+class IbisSource(MetricSource):
+    """The catalog's metrics computed inside any Ibis backend (PostgreSQL, DuckDB, Spark...).
+
+    DuckDB, SQLite, PostgreSQL and Spark are checked by csperf's conformance suite; Trino,
+    BigQuery or Snowflake run the same expressions. Each metric is one query returning a row
+    per subject, and the record checks run in the database too: rows never pass through
+    Python, except the first rejected rows kept as examples. One table per record kind (named
+    after the kind: ``tickets``, ``surveys``, ``qa_reviews``, ``knowledge_tests``,
+    ``peer_ratings``, ``sharing_items``) and a
+    ``roster`` table, with the record's field names as columns; columns of optional fields
+    may be absent. Tables are read typed (see :doc:`/reference/sources`): timestamps as int64
+    epoch microseconds (the portable layout :func:`write_tables` writes) or timestamps with
+    a time zone, flags as booleans or 0/1, numbers as numbers.
+
+    Args:
+        connection: An Ibis backend (``ibis.duckdb.connect()``, ``ibis.postgres.connect(...)``,
+            ``ibis.pyspark.connect(session)``...) or a URL for :func:`ibis.connect`
+            (``"postgres://user:pass@host/db"``, ``"duckdb:///file.ddb"``,
+            ``"sqlite:///file.db"``).
+        tables: Record kind (or ``"roster"``) → table name. Default: each kind's own name,
+            where such a table exists.
+        roster: A :class:`~csperf.metrics.Roster` to use instead of a roster table.
+        order_by: Record kind → column giving the rows' input order (for duplicates and
+            positions in reports); default the key fields and the timestamp.
+
+    Attributes:
+        connection: The Ibis backend.
+        tables: Record kind (or ``"roster"``) → table name, as found.
+
+    Raises:
+        ConfigError: For a bad table name, a table that does not exist, or a connection
+            that cannot be opened.
+
+    Examples:
+        >>> import ibis
+        >>> from datetime import datetime, timezone
+        >>> from csperf.metrics import SurveyAnswer
+        >>> day = datetime(2026, 7, 2, tzinfo=timezone.utc)
+        >>> con = ibis.duckdb.connect()
+        >>> write_tables(con, {"surveys": [SurveyAnswer("ann", i, day, csat=s)
+        ...                                for i, s in enumerate([5, 4, 2, 5])]})
+        >>> m = IbisSource(con).measure(period="2026-Q3", tz="UTC")
+        >>> m.value("ann", "customer_satisfaction")
+        MetricValue(value=0.75, sample_size=4, flags=(), rejected=...)
+    """
+
+    name = "ibis"
+    summary = "The catalog's metrics computed inside any Ibis backend (PostgreSQL, DuckDB...)."
+    options: ClassVar[Mapping[str, str]] = {
+        "url": "The database URL for ibis.connect (postgres://..., duckdb:///file.ddb).",
+        **{kind: f"Table of the {kind} (default {kind!r})." for kind in RECORD_KINDS},
+        ROSTER: "Table of the roster (default 'roster').",
+    }
+
+    def __init__(
+        self,
+        connection: Any,
+        *,
+        tables: Mapping[str, str] | None = None,
+        roster: Roster | None = None,
+        order_by: Mapping[str, str] | None = None,
+    ) -> None:
+        from csperf.metrics._ibis import connect
+
+        if isinstance(connection, str):
+            try:
+                connection = connect(connection)
+            except Exception as exc:
+                raise ConfigError(
+                    msg=f"cannot connect to {connection!r} ({exc})",
+                    obj="IbisSource",
+                    field="connection",
+                    value=connection,
+                ) from exc
+        self.connection = connection
+        for table in tables or {}:
+            if table not in TABLES:
+                raise ConfigError(
+                    msg=f"tables names unknown record kind {table!r} (known: {', '.join(TABLES)})",
+                    obj="IbisSource",
+                    field="tables",
+                    value=table,
+                )
+        given = {
+            k: check_identifier(v, obj="IbisSource", field=f"tables[{k!r}]", dotted=True)
+            for k, v in (tables or {}).items()
+        }
+        if roster is not None and not isinstance(roster, Roster):
+            raise ConfigError(
+                msg=f"roster must be a Roster, got {type(roster).__name__}",
+                obj="IbisSource",
+                field="roster",
+                value=roster,
+            )
+        if roster is not None and ROSTER in given:
+            raise ConfigError(
+                msg="give the roster as a Roster or as a table, not both",
+                obj="IbisSource",
+                field="roster",
+                value=given[ROSTER],
+            )
+        existing = set(connection.list_tables())
+        found: dict[str, str] = {}
+        for table in TABLES:
+            name = given.get(table, table)
+            if table in given or name in existing:
+                if "." not in name and name not in existing:
+                    raise ConfigError(
+                        msg=f"the {table} table {name!r} does not exist",
+                        obj="IbisSource",
+                        field=table,
+                        value=name,
+                    )
+                found[table] = name
+        if roster is not None:
+            found.pop(ROSTER, None)
+        self.tables = found
+        self._roster = roster
+        self._order_by = dict(order_by or {})
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, str]) -> IbisSource:
+        """``url=URL`` and optionally ``<kind>=TABLE``.
+
+        Raises:
+            ConfigError: For an unknown or missing option, or a URL that cannot be opened.
+        """
+        given = parse_options(cls.name, options, cls.options, ("url",))
+        url = str(given.pop("url"))
+        return cls(url, tables={k: str(v) for k, v in given.items()} or None)
+
+    def _table(self, table: str) -> Any:
+        name = self.tables[table]
+        if "." in name:
+            schema, _, leaf = name.rpartition(".")
+            return self.connection.table(leaf, database=schema)
+        return self.connection.table(name)
+
+    def roster(self) -> Roster | None:
+        """The roster: the one given, else the roster table read and checked, else None.
+
+        Raises:
+            ConfigError: For a bad roster row or overlapping entries.
+        """
+        if self._roster is not None or ROSTER not in self.tables:
+            return self._roster
+        rows = fetch(self.connection, self._table(ROSTER)).to_pylist()
+        entries = []
+        for row in rows:
+            entries.append({k: _moment(v) for k, v in row.items()})
+        try:
+            return Roster(entries)
+        except ValidationError as exc:
+            raise ConfigError(
+                msg=f"roster table: {exc.message}", obj="IbisSource", field=exc.field
+            ) from exc
+
+    def _checked(self, kind: str, roster_table: Any) -> Any:
+        from csperf.metrics._ibis import import_ibis
+        from csperf.metrics._tablechecks import POSITION, checked, typed
+
+        ibis = import_ibis()
+        spec = RECORD_KINDS[kind]
+        raw = self._table(kind)
+        order = self._order_by.get(kind)
+        if order is not None:
+            keys = [raw[order]]
+        else:
+            keys = [raw[f] for f in (*spec.key_fields, spec.time_field) if f in raw.columns]
+        raw = raw.mutate(**{POSITION: ibis.row_number().over(order_by=keys)})
+        source = f"table {self.tables[kind]!r}"
+        table = typed(spec, raw, source=source, backend=self.connection.name)
+        return raw, checked(spec, table, roster=roster_table).cache()
+
+    def _report(self, kind: str, raw: Any, table: Any, strict: bool) -> RejectReport:
+        from csperf.metrics._tablechecks import FAULT, POSITION, REASON
+
+        con = self.connection
+        counts = fetch(con, table.group_by(REASON).aggregate(n=table.count())).to_pylist()
+        total = sum(r["n"] for r in counts)
+        reasons = {r[REASON]: int(r["n"]) for r in counts if r[REASON] is not None}
+        bad = table.filter(table[REASON].notnull())
+        limit = 1 if strict else MAX_EXAMPLES
+        firsts = fetch(
+            con, bad.select(POSITION, REASON, FAULT).order_by(POSITION).limit(limit)
+        ).to_pylist()
+        examples = []
+        if firsts:
+            positions = [r[POSITION] for r in firsts]
+            rows = {
+                r[POSITION]: r
+                for r in fetch(con, raw.filter(raw[POSITION].isin(positions))).to_pylist()
+            }
+            record = RECORD_KINDS[kind].record_type.__name__
+            for r in firsts:
+                row = rows.get(r[POSITION], {})
+                fields = r[FAULT].split(", ")
+                values = [row.get(f) for f in fields]
+                value = values[0] if len(values) == 1 else tuple(values)
+                message = (
+                    f"{record}: field {r[FAULT]!r} {_PHRASES.get(r[REASON], r[REASON])}, "
+                    f"got {value!r}"
+                )
+                examples.append(RecordIssue(int(r[POSITION]), r[REASON], r[FAULT], value, message))
+        if strict and examples:
+            first = examples[0]
+            raise MeasurementError(
+                msg=f"{kind} row {first.position}: {first.message}",
+                field=first.field,
+                value=first.value,
+                position=first.position,
+                reason=first.reason,
+            )
+        return RejectReport(kind, total, sum(reasons.values()), reasons, tuple(examples))
+
+    def measure(
+        self,
+        *,
+        period: Any,
+        level: str = "agent",
+        metrics: Iterable[str] | str | None = None,
+        tz: Any = None,
+        strict: bool = False,
+        **options: Any,
+    ) -> Measurements:
+        """Check and measure the tables in the database (see :meth:`MetricSource.measure`).
+
+        Raises:
+            ConfigError: For a table with a missing required column or a column of the
+                wrong type.
+            ValidationError: For a bad level, period, zone or option, a team or manager
+                level without a roster, or a metric without an Ibis expression.
+            UnknownNameError: For an unknown metric.
+            MeasurementError: With ``strict=True``, for the first bad row.
+        """
+        from csperf.metrics._ibis import (
+            import_ibis,
+            period_micros,
+            prepare,
+            roster_table,
+            run,
+        )
+        from csperf.metrics._tablechecks import REASON
+
+        ibis = import_ibis()
+        req = request(
+            period=period,
+            level=level,
+            metrics=metrics,
+            tz=tz,
+            options=options,
+            kinds=[k for k in RECORD_KINDS if k in self.tables],
+        )
+        refused = [s.name for s in req.specs if s.expression is None]
+        if refused:
+            raise ValidationError(
+                msg=f"metric {refused[0]!r} has no Ibis expression; measure it from records "
+                "or CSV files",
+                obj="IbisSource",
+                field="metrics",
+                value=refused[0],
+            )
+        roster = self.roster()
+        if req.level != "agent" and roster is None:
+            raise ValidationError(
+                msg=f"level {req.level!r} needs a roster (a roster table or roster=)",
+                obj="measure",
+                field="roster",
+            )
+        people = None if roster is None else ibis.memtable(roster_table(roster))
+        valid: dict[str, Any] = {}
+        reports: dict[str, RejectReport] = {}
+        from csperf.metrics._ibis import arrow_table
+
+        for kind in req.kinds:
+            if kind not in self.tables:
+                record_type = RECORD_KINDS[kind].record_type
+                valid[kind] = ibis.memtable(arrow_table(record_type, ()))
+                reports[kind] = RejectReport(kind, 0, 0)
+                continue
+            raw, table = self._checked(kind, people)
+            reports[kind] = self._report(kind, raw, table, strict)
+            fields = [f for f in RECORD_KINDS[kind].fields]
+            valid[kind] = table.filter(table[REASON].isnull()).select(*fields)
+        prepared = prepare(
+            valid,
+            kinds=req.kinds,
+            level=req.level,
+            roster=people,
+            period=period_micros(req.bounds),
+        )
+        outcomes = {}
+        for spec in req.specs:
+            selected, everything = prepared[spec.record_kind]
+            opts = req.options.get(spec.name, {})
+            outcomes[spec.name] = run(self.connection, spec.expression, selected, everything, opts)
+        subjects: set[str] = set()
+        if roster is not None:
+            subjects.update(roster.subjects(req.level, req.bounds))
+        for found in outcomes.values():
+            subjects.update(found)
+        values: dict[str, dict[str, MetricValue]] = {}
+        for subject in sorted(subjects):
+            values[subject] = {
+                spec.name: finish(
+                    outcomes[spec.name].get(subject, (None, 0, ())),
+                    min_sample=req.minimums.get(spec.name),
+                    report=reports[spec.record_kind],
+                )
+                for spec in req.specs
+            }
+        return Measurements(
+            period=req.period,
+            level=req.level,
+            metrics=[spec.name for spec in req.specs],
+            values=values,
+            rejected=RejectedRecords(reports),
+            source=self.name,
+        )
+
+
+def write_tables(
+    connection: Any,
+    records_by_kind: Mapping[str, Iterable[Any]],
+    *,
+    roster: Roster | None = None,
+    tables: Mapping[str, str] | None = None,
+    overwrite: bool = True,
+) -> None:
+    """Write records into an Ibis backend in the portable layout :class:`IbisSource` reads.
+
+    Each kind becomes a table of its record fields: timestamps as int64 epoch microseconds,
+    identifiers as text (an integer identifier ``7`` is written ``"7"``), flags as booleans,
+    numbers as numbers. The rows are checked first (:func:`csperf.metrics.validate_records`):
+    only valid records are written.
+
+    Args:
+        connection: An Ibis backend, or a URL for :func:`ibis.connect`.
+        records_by_kind: Record kind → records or rows.
+        roster: A roster, written as the ``roster`` table.
+        tables: Record kind (or ``"roster"``) → table name; default the kind's name.
+        overwrite: Replace tables that exist.
+    """
+    import pyarrow as pa
+
+    from csperf.metrics._ibis import connect, micros
+    from csperf.metrics._validate import validate_records
+
+    con = connect(connection)
+    names = dict(tables or {})
+
+    def arrow(record_type: type, records: Iterable[Any]) -> Any:
+        import attrs
+
+        from csperf._cells import COLUMN, WHOLE
+
+        rows = list(records)
+        columns, fields = {}, []
+        for a in attrs.fields(record_type):
+            column, whole = a.metadata[COLUMN], bool(a.metadata.get(WHOLE, False))
+            values = [getattr(r, a.name) for r in rows]
+            if column == "ts":
+                values = [None if v is None else micros(v) for v in values]
+                typ = pa.int64()
+            elif column == "id":
+                values = [None if v is None else str(v) for v in values]
+                typ = pa.string()
+            elif column == "bool":
+                typ = pa.bool_()
+            elif column == "real":
+                typ = pa.int64() if whole else pa.float64()
+                values = [None if v is None else (int(v) if whole else float(v)) for v in values]
+            else:
+                typ = pa.string()
+            columns[a.name] = values
+            fields.append(pa.field(a.name, typ))
+        return pa.table(columns, schema=pa.schema(fields))
+
+    for kind, rows in records_by_kind.items():
+        valid, _ = validate_records(kind, rows, roster=roster)
+        con.create_table(
+            names.get(kind, kind), arrow(RECORD_KINDS[kind].record_type, valid), overwrite=overwrite
+        )
+    if roster is not None:
+        con.create_table(
+            names.get(ROSTER, ROSTER), arrow(RosterEntry, roster.entries), overwrite=overwrite
+        )
