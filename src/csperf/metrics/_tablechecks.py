@@ -121,7 +121,8 @@ def typed(
             if kind_type.is_integer():
                 columns[name] = col.cast("int64")
             elif kind_type.is_timestamp() and kind_type.timezone is not None:
-                columns[name] = col.epoch_seconds().cast("int64") * 1_000_000 + col.microsecond()
+                epoch = ibis.timestamp("1970-01-01T00:00:00+00:00")
+                columns[name] = col.delta(epoch, unit="microsecond").cast("int64")
             else:
                 raise ConfigError(
                     msg=f"column {name!r} must hold int64 epoch microseconds or timestamps "
@@ -172,6 +173,11 @@ def typed(
                 columns[name] = ibis.cases((col.strip() == "", ibis.null("string")), else_=col)
             elif column == "id" and kind_type.is_integer():
                 columns[name] = col
+            elif kind_type.is_integer() or kind_type.is_null():
+                # a number is not a name: every value present is rejected, as in Python
+                columns[name] = col.cast("string")
+                bad[name] = col.notnull()
+                continue
             else:
                 raise ConfigError(
                     msg=f"column {name!r} must hold text, not {kind_type}",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from csperf.errors import ConfigError, MeasurementError, ValidationError
+from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
 from csperf.metrics import MetricValue, RecordIssue, RejectedRecords, RejectReport, Roster
 from csperf.metrics._ibis import fetch
 from csperf.metrics._records import RECORD_KINDS, RosterEntry
@@ -16,6 +16,9 @@ from csperf.sources._measurements import Measurements
 from csperf.sources._schema import ROSTER, TABLES, check_identifier
 
 __all__ = ["IbisSource", "write_tables"]
+
+ROSTER_FIELDS = ("agent", "team", "manager", "valid_from", "valid_to")
+"""The columns of the roster table."""
 
 MAX_EXAMPLES = 20
 """How many rejected rows a report keeps as examples."""
@@ -32,6 +35,14 @@ _PHRASES = {
     "unknown_agent": "is not on the roster",
     "not_on_roster": "is outside the agent's roster entries",
 }
+
+
+def _identifier(value: Any, *, obj: str, field: str, dotted: bool = False) -> str:
+    """A checked table or column name (see ``check_identifier``), else a ConfigError."""
+    try:
+        return check_identifier(value, obj=obj, field=field, dotted=dotted)
+    except ValidationError as exc:
+        raise ConfigError(msg=exc.message, obj=obj, field=field, value=value) from None
 
 
 def _moment(value: Any) -> Any:
@@ -61,11 +72,14 @@ class IbisSource(MetricSource):
             ``ibis.pyspark.connect(session)``...) or a URL for :func:`ibis.connect`
             (``"postgres://user:pass@host/db"``, ``"duckdb:///file.ddb"``,
             ``"sqlite:///file.db"``).
-        tables: Record kind (or ``"roster"``) → table name. Default: each kind's own name,
-            where such a table exists.
+        tables: Record kind (or ``"roster"``) → table name; only these tables are read.
+            Default: each kind's own name, where such a table exists.
+        columns: Record kind → field → column name, for tables whose columns are named
+            otherwise.
         roster: A :class:`~csperf.metrics.Roster` to use instead of a roster table.
         order_by: Record kind → column giving the rows' input order (for duplicates and
-            positions in reports); default the key fields and the timestamp.
+            positions in reports); default the backend's scan order (insertion order in
+            DuckDB and SQLite; name a column on a server database, where it is arbitrary).
 
     Attributes:
         connection: The Ibis backend.
@@ -101,11 +115,13 @@ class IbisSource(MetricSource):
         connection: Any,
         *,
         tables: Mapping[str, str] | None = None,
+        columns: Mapping[str, Mapping[str, str]] | None = None,
         roster: Roster | None = None,
         order_by: Mapping[str, str] | None = None,
     ) -> None:
         from csperf.metrics._ibis import connect
 
+        connection = _backend(connection) or connection
         if isinstance(connection, str):
             try:
                 connection = connect(connection)
@@ -126,7 +142,7 @@ class IbisSource(MetricSource):
                     value=table,
                 )
         given = {
-            k: check_identifier(v, obj="IbisSource", field=f"tables[{k!r}]", dotted=True)
+            k: _identifier(v, obj="IbisSource", field=f"tables[{k!r}]", dotted=True)
             for k, v in (tables or {}).items()
         }
         if roster is not None and not isinstance(roster, Roster):
@@ -147,7 +163,7 @@ class IbisSource(MetricSource):
         found: dict[str, str] = {}
         for table in TABLES:
             name = given.get(table, table)
-            if table in given or name in existing:
+            if table in given or (tables is None and name in existing):
                 if "." not in name and name not in existing:
                     raise ConfigError(
                         msg=f"the {table} table {name!r} does not exist",
@@ -160,7 +176,31 @@ class IbisSource(MetricSource):
             found.pop(ROSTER, None)
         self.tables = found
         self._roster = roster
-        self._order_by = dict(order_by or {})
+        self._order_by = {
+            k: _identifier(v, obj="IbisSource", field=f"order_by[{k!r}]")
+            for k, v in (order_by or {}).items()
+        }
+        self._columns: dict[str, dict[str, str]] = {}
+        for table, mapping in (columns or {}).items():
+            if table not in TABLES:
+                raise ConfigError(
+                    msg=f"columns names unknown record kind {table!r}",
+                    obj="IbisSource",
+                    field="columns",
+                    value=table,
+                )
+            fields = RECORD_KINDS[table].fields if table != ROSTER else ROSTER_FIELDS
+            for field, column in mapping.items():
+                if field not in fields:
+                    raise ConfigError(
+                        msg=f"columns names unknown field {field!r} of {table} "
+                        f"(fields: {', '.join(fields)})",
+                        obj="IbisSource",
+                        field=f"columns[{table!r}]",
+                        value=field,
+                    )
+                _identifier(column, obj="IbisSource", field=f"columns[{table!r}][{field!r}]")
+            self._columns[table] = dict(mapping)
 
     @classmethod
     def from_options(cls, options: Mapping[str, str]) -> IbisSource:
@@ -177,8 +217,21 @@ class IbisSource(MetricSource):
         name = self.tables[table]
         if "." in name:
             schema, _, leaf = name.rpartition(".")
-            return self.connection.table(leaf, database=schema)
-        return self.connection.table(name)
+            found = self.connection.table(leaf, database=schema)
+        else:
+            found = self.connection.table(name)
+        renames = self._columns.get(table)
+        if renames:
+            for field, column in renames.items():
+                if column not in found.columns:
+                    raise ConfigError(
+                        msg=f"no column {column!r} (for field {field!r}) in {name!r}",
+                        obj="IbisSource",
+                        field=f"columns[{table!r}][{field!r}]",
+                        value=column,
+                    )
+            found = found.rename(dict(renames))
+        return found
 
     def roster(self) -> Roster | None:
         """The roster: the one given, else the roster table read and checked, else None.
@@ -208,10 +261,17 @@ class IbisSource(MetricSource):
         raw = self._table(kind)
         order = self._order_by.get(kind)
         if order is not None:
-            keys = [raw[order]]
+            if order not in raw.columns:
+                raise ConfigError(
+                    msg=f"order_by names column {order!r}, which {self.tables[kind]!r} lacks",
+                    obj="IbisSource",
+                    field=f"order_by[{kind!r}]",
+                    value=order,
+                )
+            number = ibis.row_number().over(order_by=[raw[order]])
         else:
-            keys = [raw[f] for f in (*spec.key_fields, spec.time_field) if f in raw.columns]
-        raw = raw.mutate(**{POSITION: ibis.row_number().over(order_by=keys)})
+            number = ibis.row_number().over()
+        raw = raw.mutate(**{POSITION: number}).cache()
         source = f"table {self.tables[kind]!r}"
         table = typed(spec, raw, source=source, backend=self.connection.name)
         return raw, checked(spec, table, roster=roster_table).cache()
@@ -257,6 +317,21 @@ class IbisSource(MetricSource):
             )
         return RejectReport(kind, total, sum(reasons.values()), reasons, tuple(examples))
 
+    def _valid(
+        self, kind: str, people: Any, roster: Roster | None, tz: Any, strict: bool
+    ) -> tuple[Any, RejectReport]:
+        """The valid records of ``kind`` as a table on the backend, and the report."""
+        from csperf.metrics._ibis import arrow_table, import_ibis
+        from csperf.metrics._tablechecks import REASON
+
+        if kind not in self.tables:
+            record_type = RECORD_KINDS[kind].record_type
+            return import_ibis().memtable(arrow_table(record_type, ())), RejectReport(kind, 0, 0)
+        raw, table = self._checked(kind, people)
+        report = self._report(kind, raw, table, strict)
+        fields = list(RECORD_KINDS[kind].fields)
+        return table.filter(table[REASON].isnull()).select(*fields), report
+
     def measure(
         self,
         *,
@@ -272,9 +347,10 @@ class IbisSource(MetricSource):
         Raises:
             ConfigError: For a table with a missing required column or a column of the
                 wrong type.
-            ValidationError: For a bad level, period, zone or option, a team or manager
-                level without a roster, or a metric without an Ibis expression.
-            UnknownNameError: For an unknown metric.
+            ValidationError: For a bad level, period, zone or option, or a team or manager
+                level without a roster.
+            UnknownNameError: For an unknown metric, or a metric without an Ibis expression
+                (a plugin's Python ``compute``).
             MeasurementError: With ``strict=True``, for the first bad row.
         """
         from csperf.metrics._ibis import (
@@ -284,9 +360,16 @@ class IbisSource(MetricSource):
             roster_table,
             run,
         )
-        from csperf.metrics._tablechecks import REASON
-
         ibis = import_ibis()
+        if metrics is None:
+            from csperf.hooks.manager import get_plugin_manager
+
+            present = {k for k in RECORD_KINDS if k in self.tables}
+            metrics = [
+                spec.name
+                for spec in get_plugin_manager().metrics().values()
+                if spec.record_kind in present and spec.expression is not None
+            ]
         req = request(
             period=period,
             level=level,
@@ -297,12 +380,14 @@ class IbisSource(MetricSource):
         )
         refused = [s.name for s in req.specs if s.expression is None]
         if refused:
-            raise ValidationError(
-                msg=f"metric {refused[0]!r} has no Ibis expression; measure it from records "
-                "or CSV files",
-                obj="IbisSource",
+            raise UnknownNameError(
+                "metric",
+                refused[0],
+                tuple(s.name for s in req.specs if s.expression is not None),
+                msg=f"metric {refused[0]!r} has no SQL definition (it has no Ibis expression); "
+                "measure it from records or CSV files",
+                obj=type(self).__name__,
                 field="metrics",
-                value=refused[0],
             )
         roster = self.roster()
         if req.level != "agent" and roster is None:
@@ -314,18 +399,8 @@ class IbisSource(MetricSource):
         people = None if roster is None else ibis.memtable(roster_table(roster))
         valid: dict[str, Any] = {}
         reports: dict[str, RejectReport] = {}
-        from csperf.metrics._ibis import arrow_table
-
         for kind in req.kinds:
-            if kind not in self.tables:
-                record_type = RECORD_KINDS[kind].record_type
-                valid[kind] = ibis.memtable(arrow_table(record_type, ()))
-                reports[kind] = RejectReport(kind, 0, 0)
-                continue
-            raw, table = self._checked(kind, people)
-            reports[kind] = self._report(kind, raw, table, strict)
-            fields = [f for f in RECORD_KINDS[kind].fields]
-            valid[kind] = table.filter(table[REASON].isnull()).select(*fields)
+            valid[kind], reports[kind] = self._valid(kind, people, roster, req.tz, strict)
         prepared = prepare(
             valid,
             kinds=req.kinds,
@@ -337,6 +412,7 @@ class IbisSource(MetricSource):
         for spec in req.specs:
             selected, everything = prepared[spec.record_kind]
             opts = req.options.get(spec.name, {})
+            assert spec.expression is not None  # refused above
             outcomes[spec.name] = run(self.connection, spec.expression, selected, everything, opts)
         subjects: set[str] = set()
         if roster is not None:
@@ -363,69 +439,129 @@ class IbisSource(MetricSource):
         )
 
 
+def _portable(kind: str, record_type: type, rows: Any, *, tz: Any) -> Any:
+    """Rows as a pyarrow Table in the portable layout, cells read by :mod:`csperf._cells`.
+
+    The rows are not checked (a bad but typed row is written as it is, for the source to
+    reject); a cell that cannot be stored in its column's type raises.
+    """
+    import attrs
+    import pyarrow as pa
+
+    from csperf._cells import COLUMN, WHOLE, coerce_cell
+    from csperf.metrics._ibis import micros
+    from csperf.metrics._validate import _MISSING, _field_getter, _is_missing, iter_rows
+
+    fields = attrs.fields(record_type)
+    columns: dict[str, list[Any]] = {a.name: [] for a in fields}
+    for position, row in enumerate(iter_rows(rows)):
+        get = _field_getter(row)
+        for a in fields:
+            column, whole = a.metadata[COLUMN], bool(a.metadata.get(WHOLE, False))
+            value = get(a.name)
+            if value is _MISSING or _is_missing(value):
+                columns[a.name].append(None)
+                continue
+            value = coerce_cell(column, value, tz)
+            ok = True
+            if column == "ts":
+                ok = isinstance(value, datetime) and value.utcoffset() is not None
+                value = micros(value) if ok else value
+            elif column == "id":
+                ok = isinstance(value, (str, int)) and not isinstance(value, bool)
+                value = str(value)
+            elif column == "bool":
+                ok = isinstance(value, bool)
+            elif column == "real":
+                ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+                if ok and whole and float(value).is_integer():
+                    value = int(value)
+                elif ok:
+                    value = float(value)
+            else:
+                ok = isinstance(value, str)
+            if not ok:
+                raise ValidationError(
+                    msg=f"{kind} row {position}: field {a.name!r} cannot be stored as "
+                    f"{column}, got {value!r}",
+                    obj="write_tables",
+                    field=a.name,
+                    value=value,
+                    position=position,
+                )
+            columns[a.name].append(value)
+    types = {"ts": pa.int64(), "bool": pa.bool_(), "id": pa.string(), "name": pa.string()}
+    schema = []
+    for a in fields:
+        column, whole = a.metadata[COLUMN], bool(a.metadata.get(WHOLE, False))
+        typ = types.get(column) or (pa.float64() if not whole else pa.int64())
+        if column == "real" and whole and any(isinstance(v, float) for v in columns[a.name]):
+            typ = pa.float64()
+        schema.append(pa.field(a.name, typ))
+    return pa.table(columns, schema=pa.schema(schema))
+
+
 def write_tables(
     connection: Any,
-    records_by_kind: Mapping[str, Iterable[Any]],
+    records_by_kind: Mapping[str, Any],
     *,
-    roster: Roster | None = None,
+    roster: Roster | Any = None,
     tables: Mapping[str, str] | None = None,
+    tz: Any = None,
     overwrite: bool = True,
 ) -> None:
-    """Write records into an Ibis backend in the portable layout :class:`IbisSource` reads.
+    """Write records or rows into an Ibis backend in the portable layout of :class:`IbisSource`.
 
     Each kind becomes a table of its record fields: timestamps as int64 epoch microseconds,
     identifiers as text (an integer identifier ``7`` is written ``"7"``), flags as booleans,
-    numbers as numbers. The rows are checked first (:func:`csperf.metrics.validate_records`):
-    only valid records are written.
+    numbers as numbers. Cells are read as everywhere in csperf (:mod:`csperf._cells`); rows
+    are written as they are, unchecked, so that a bad row reaches the source's checks.
 
     Args:
-        connection: An Ibis backend, or a URL for :func:`ibis.connect`.
+        connection: An Ibis backend, a URL for :func:`ibis.connect`, or a ``sqlite3`` or
+            ``duckdb`` connection.
         records_by_kind: Record kind → records or rows.
-        roster: A roster, written as the ``roster`` table.
+        roster: A :class:`~csperf.metrics.Roster` (or its rows), written as the ``roster``
+            table.
         tables: Record kind (or ``"roster"``) → table name; default the kind's name.
+        tz: The zone of naive timestamps; without it a naive timestamp raises.
         overwrite: Replace tables that exist.
+
+    Raises:
+        ValidationError: For a cell that cannot be stored in its column (a naive timestamp
+            without ``tz``, text in a number column...).
     """
-    import pyarrow as pa
+    from csperf._periods import as_timezone
+    from csperf.metrics._ibis import connect
 
-    from csperf.metrics._ibis import connect, micros
-    from csperf.metrics._validate import validate_records
-
-    con = connect(connection)
+    con = _backend(connection)
+    if con is None:
+        con = connect(connection)
     names = dict(tables or {})
-
-    def arrow(record_type: type, records: Iterable[Any]) -> Any:
-        import attrs
-
-        from csperf._cells import COLUMN, WHOLE
-
-        rows = list(records)
-        columns, fields = {}, []
-        for a in attrs.fields(record_type):
-            column, whole = a.metadata[COLUMN], bool(a.metadata.get(WHOLE, False))
-            values = [getattr(r, a.name) for r in rows]
-            if column == "ts":
-                values = [None if v is None else micros(v) for v in values]
-                typ = pa.int64()
-            elif column == "id":
-                values = [None if v is None else str(v) for v in values]
-                typ = pa.string()
-            elif column == "bool":
-                typ = pa.bool_()
-            elif column == "real":
-                typ = pa.int64() if whole else pa.float64()
-                values = [None if v is None else (int(v) if whole else float(v)) for v in values]
-            else:
-                typ = pa.string()
-            columns[a.name] = values
-            fields.append(pa.field(a.name, typ))
-        return pa.table(columns, schema=pa.schema(fields))
-
+    zone = None if tz is None else as_timezone(tz, obj="write_tables")
     for kind, rows in records_by_kind.items():
-        valid, _ = validate_records(kind, rows, roster=roster)
-        con.create_table(
-            names.get(kind, kind), arrow(RECORD_KINDS[kind].record_type, valid), overwrite=overwrite
-        )
+        if kind not in RECORD_KINDS:
+            raise ValidationError(
+                msg=f"unknown record kind {kind!r} (known: {', '.join(RECORD_KINDS)})",
+                obj="write_tables",
+                field="records_by_kind",
+                value=kind,
+            )
+        table = _portable(kind, RECORD_KINDS[kind].record_type, rows, tz=zone)
+        con.create_table(names.get(kind, kind), table, overwrite=overwrite)
     if roster is not None:
-        con.create_table(
-            names.get(ROSTER, ROSTER), arrow(RosterEntry, roster.entries), overwrite=overwrite
-        )
+        entries = roster.entries if isinstance(roster, Roster) else roster
+        table = _portable(ROSTER, RosterEntry, entries, tz=zone)
+        con.create_table(names.get(ROSTER, ROSTER), table, overwrite=overwrite)
+
+
+def _backend(connection: Any) -> Any:
+    """An Ibis backend over a ``sqlite3`` or ``duckdb`` connection, else None."""
+    module = type(connection).__module__.split(".")[0]
+    if module in ("sqlite3", "_sqlite3", "duckdb", "_duckdb"):
+        from csperf.metrics._ibis import import_ibis
+
+        ibis = import_ibis()
+        backend = ibis.sqlite if module.endswith("sqlite3") else ibis.duckdb
+        return backend.from_connection(connection)
+    return None
