@@ -41,6 +41,13 @@ def _exact_mean(values: Sequence[Any]) -> float:
     return float(sum(Fraction(v) for v in values) / len(values))
 
 
+def _first_response(t: Ticket) -> Fraction | None:
+    """first_response_at − created_at; for an answered call without it, wait_seconds."""
+    if t.first_response_at is None and t.answered:
+        return Fraction(math.floor(t.wait_seconds * 10**6 + 0.5), 10**6)
+    return _elapsed(t.created_at, t.first_response_at)
+
+
 def _elapsed(start: datetime, end: datetime | None) -> Fraction | None:
     """Exact seconds from start to end (whole microseconds), or None."""
     if end is None:
@@ -147,7 +154,7 @@ def _first_response_time(
 ) -> Outcome:
     summary = summary_of("first_response_time", statistic)
     contacts = _handled(selected, check_channels("first_response_time", channels))
-    seconds = [s for t in contacts if (s := _elapsed(t.created_at, t.first_response_at)) is not None]
+    seconds = [s for t in contacts if (s := _first_response(t)) is not None]
     return _durations(contacts, seconds, "missing_first_response", summary)
 
 
@@ -232,21 +239,38 @@ def _service_level(
     threshold: float = 20,
     abandons: str = "offered",
     short_abandon: float | None = None,
+    short_abandons: str = "excluded",
     channels: Iterable[str] | None = None,
 ) -> Outcome:
     limit = check_seconds("service_level", "threshold", threshold)
     check_choice("service_level", "abandons", abandons, ABANDON_POLICIES)
-    calls = _calls(selected, "service_level", channels, short_abandon)
+    check_choice("service_level", "short_abandons", short_abandons,
+                 ("excluded", "answered_in_time"))
+    if short_abandons == "excluded":
+        calls = _calls(selected, "service_level", channels, short_abandon)
+        short: set[int] = set()
+    else:
+        calls = _calls(selected, "service_level", channels, None)
+        cut = check_seconds("service_level", "short_abandon", short_abandon, optional=True)
+        short = {
+            i for i, t in enumerate(calls)
+            if cut is not None and t.abandoned and t.wait_seconds < cut
+        }
 
-    def within(t: Ticket) -> bool:
-        return t.wait_seconds is not None and limit is not None and t.wait_seconds <= limit
+    def answered(i: int, t: Ticket) -> bool:
+        return bool(t.answered) or i in short
 
-    met = sum(1 for t in calls if t.answered and within(t))
-    quick_abandons = sum(1 for t in calls if t.abandoned and within(t))
+    def within(i: int, t: Ticket) -> bool:
+        return i in short or (t.wait_seconds is not None and t.wait_seconds <= limit)
+
+    met = sum(1 for i, t in enumerate(calls) if answered(i, t) and within(i, t))
+    quick_abandons = sum(
+        1 for i, t in enumerate(calls) if not answered(i, t) and within(i, t)
+    )
     if abandons == "offered":
         offered = len(calls)
     elif abandons == "excluded":
-        offered = sum(1 for t in calls if t.answered)
+        offered = sum(1 for i, t in enumerate(calls) if answered(i, t))
     elif abandons == "within_threshold_met":
         offered = len(calls)
         met += quick_abandons

@@ -110,3 +110,41 @@ def test_configuration_errors():
         IbisSource(con).measure(period=None, metrics=["complaint_rate"])
     with pytest.raises(ValidationError, match="needs a roster"):
         IbisSource(con).measure(period=None, level="team", metrics=["complaint_rate"])
+
+
+def test_the_cli_takes_a_database_url_as_the_source(tmp_path):
+    from click.testing import CliRunner
+
+    from csperf.cli import cli
+    from csperf.templates import customer_service_manager
+
+    data = contact_centre(seed=3, managers=1, agents_per_team=3, days=30)
+    target = tmp_path / "centre.ddb"
+    con = ibis.duckdb.connect(str(target))
+    write_tables(con, data.records_by_kind(), roster=data.roster)
+    con.disconnect()
+    card = tmp_path / "card.toml"
+    csperf_card = customer_service_manager()
+    from csperf import dump_scorecard
+
+    dump_scorecard(csperf_card, card)
+    result = CliRunner().invoke(
+        cli,
+        ["score", str(card), "--source", f"duckdb://{target}", "--period",
+         "2024-01-01T00:00+08:00..2024-01-31T00:00+08:00", "--level", "manager",
+         "--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    assert '"M01"' in result.output
+
+
+def test_the_cli_prints_a_backends_sql():
+    from click.testing import CliRunner
+
+    from csperf.cli import cli
+
+    result = CliRunner().invoke(cli, ["metrics", "sql", "nps", "fcr", "--backend", "postgres",
+                                      "--level", "team"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("-- nps\nSELECT")
+    assert "-- fcr" in result.output and '"roster"' in result.output

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -374,11 +375,21 @@ def run(
     return found
 
 
+_LOCAL = threading.local()
+
+
 def connect(connection: Any = None) -> Any:
-    """An Ibis backend: the one given, one from a URL, or a new in-memory DuckDB."""
+    """An Ibis backend: the one given, one from a URL, or the embedded in-memory DuckDB.
+
+    The embedded DuckDB is made on first use, one per thread, and reused: it holds nothing
+    between measurements (the records are memtables, dropped with their expressions).
+    """
     ibis = import_ibis()
     if connection is None:
-        return ibis.duckdb.connect()
+        backend = getattr(_LOCAL, "duckdb", None)
+        if backend is None:
+            backend = _LOCAL.duckdb = ibis.duckdb.connect()
+        return backend
     if isinstance(connection, str):
         return ibis.connect(connection)
     return connection

@@ -46,6 +46,21 @@ def _durations(
     return summary(contacts, "_micros", q, scale=MICROS, flags={flag: known < contacts.count()})
 
 
+def _answer(t: ir.Table) -> ir.Value:
+    """The first response of a contact (µs).
+
+    ``first_response_at``, or for an answered call that has none, ``created_at +
+    wait_seconds`` (its answer; the wait rounded to the microsecond, half away from zero).
+    """
+    from csperf.metrics._ibis import import_ibis
+
+    ibis = import_ibis()
+    waited = t.created_at + (t.wait_seconds * MICROS).round().cast("int64")
+    return t.first_response_at.coalesce(
+        ibis.cases((t.answered.coalesce(False), waited), else_=ibis.null("int64"))
+    )
+
+
 def _first_response_time(
     selected: ir.Table,
     everything: ir.Table | None = None,
@@ -59,7 +74,7 @@ def _first_response_time(
         statistic,
         channels,
         "created_at",
-        "first_response_at",
+        _answer,
         "missing_first_response",
     )
 
@@ -81,8 +96,11 @@ def first_response_time(
 
         first_response_time = statistic({first_response_at − created_at})
 
-    over the handled contacts (abandoned calls excluded) that have a ``first_response_at``.
-    Contacts without a first response are left out and flagged ``missing_first_response``;
+    over the handled contacts (abandoned calls excluded) that have a first response. An
+    answered call without ``first_response_at`` responded when it was answered, at
+    ``created_at + wait_seconds``: its speed of answer (a call always has ``wait_seconds``,
+    so it is never counted as unanswered). Contacts without a first response are left out
+    and flagged ``missing_first_response``;
     with none left the value is missing. ``statistic`` is ``"mean"`` (default), ``"median"``
     or a percentile such as ``"p90"`` (linear interpolation between closest ranks, numpy's
     default, the same as SQL ``percentile_cont``). For a call the first response is the

@@ -360,6 +360,7 @@ class IbisSource(MetricSource):
             roster_table,
             run,
         )
+
         ibis = import_ibis()
         if metrics is None:
             from csperf.hooks.manager import get_plugin_manager
