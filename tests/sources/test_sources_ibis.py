@@ -148,3 +148,15 @@ def test_the_cli_prints_a_backends_sql():
     assert result.exit_code == 0, result.output
     assert result.output.startswith("-- nps\nSELECT")
     assert "-- fcr" in result.output and '"roster"' in result.output
+
+
+def test_a_callers_duckdb_session_zone_is_restored():
+    duckdb = pytest.importorskip("duckdb")
+    from csperf.sources import SqlSource
+
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'Asia/Shanghai'")
+    write_tables(connection, {"tickets": [Ticket(1, "ann", "chat", T0)]})
+    SqlSource(connection).measure(period=None, metrics=["complaint_rate"])
+    assert connection.execute("SELECT current_setting('TimeZone')").fetchone() == (
+        "Asia/Shanghai",)

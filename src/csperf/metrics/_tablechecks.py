@@ -15,7 +15,7 @@ names and identifiers as text or integers. Text cells (a CSV file) are parsed on
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -29,14 +29,12 @@ if TYPE_CHECKING:
 
     from csperf.metrics._records import RecordKind
 
-__all__ = ["CHECK_ORDER", "FAULT", "POSITION", "REASON", "checked", "typed"]
+__all__ = ["CHECK_ORDER", "POSITION", "RULE", "checked", "typed"]
 
 #: The column holding a row's 0-based position.
 POSITION = "_position"
-#: The column holding a rejected row's reason code (NULL for a valid row).
-REASON = "_reason"
-#: The column holding the field at fault.
-FAULT = "_fault"
+#: The column holding the index of a rejected row's rule (NULL for a valid row).
+RULE = "_rule"
 
 _LARGEST = 1.7976931348623157e308
 """The largest finite float64."""
@@ -282,33 +280,33 @@ def checked(
     table: ir.Table,
     *,
     roster: ir.Table | None = None,
-    order_by: Sequence[str] = (),
-) -> ir.Table:
-    """The typed table with ``_reason``/``_fault``: the first fault of each row, or NULL.
+) -> tuple[ir.Table, tuple[tuple[str, str], ...]]:
+    """The typed table with ``_rule``: the index of each row's first fault, or NULL.
 
-    Checks run in the record's order; then duplicates of an earlier row's key (the first is
-    kept: earliest ``_position``, or by ``order_by`` and the key), then, when a roster table
-    is given, agents not on it and records outside the agent's entries.
+    Checks run in the record's order; then duplicates of an earlier row's key (the first, by
+    ``_position``, is kept), then, when a roster table is given, agents not on it and records
+    outside the agent's entries. The reason and field of rule ``i`` are ``labels[i]``; the
+    rule column is one integer (not the reason text), so that each later step refers to the
+    checks once.
 
     Args:
         kind: The record kind.
         table: The typed table (:func:`typed`), with a ``_position`` column.
         roster: The roster in the engine's layout, or None.
-        order_by: Unused when ``_position`` exists.
+
+    Returns:
+        The table and the labels ``(reason, field)`` of the rules.
     """
     ibis = import_ibis()
     rules = _rules(kind, table)
-    reason = ibis.cases(
-        *[(cond.fill_null(False), ibis.literal(r)) for cond, r, _ in rules],
-        else_=ibis.null("string"),
+    labels = [(reason, field) for _, reason, field in rules]
+    first = ibis.cases(
+        *[(cond.fill_null(False), i) for i, (cond, _, _) in enumerate(rules)],
+        else_=ibis.null("int64"),
     )
-    fault = ibis.cases(
-        *[(cond.fill_null(False), ibis.literal(f)) for cond, _, f in rules],
-        else_=ibis.null("string"),
-    )
-    t = table.mutate(**{REASON: reason, FAULT: fault})
+    t = table.mutate(**{RULE: first})
     keys = list(kind.key_fields)
-    ok = t[REASON].isnull()
+    ok = t[RULE].isnull()
     for k in keys:
         ok = ok & t[k].notnull()
     keyed = t.filter(ok).select(POSITION, *keys)
@@ -319,28 +317,16 @@ def checked(
         .select(_dup_position=lambda s: s[POSITION])
     )
     t = t.left_join(duplicates, t[POSITION] == duplicates._dup_position)
-    dup_field = ", ".join(keys)
-    t = t.mutate(
-        **{
-            REASON: ibis.cases(
-                (t[REASON].notnull(), t[REASON]),
-                (t._dup_position.notnull(), ibis.literal("duplicate")),
-                else_=ibis.null("string"),
-            ),
-            FAULT: ibis.cases(
-                (t[FAULT].notnull(), t[FAULT]),
-                (t._dup_position.notnull(), ibis.literal(dup_field)),
-                else_=ibis.null("string"),
-            ),
-        }
-    ).drop("_dup_position")
+    labels.append(("duplicate", ", ".join(keys)))
+    duplicate = ibis.cases((t._dup_position.notnull(), len(labels) - 1), else_=ibis.null("int64"))
+    t = t.mutate(**{RULE: t[RULE].coalesce(duplicate)}).drop("_dup_position")
     if roster is None:
-        return t
+        return t, tuple(labels)
     agent, moment = kind.subject_field, kind.time_field
     agents = roster.select(_known=roster.agent).distinct()
     t = t.left_join(agents, t[agent] == agents._known)
     covering = roster.select(_a=roster.agent, _from=roster.valid_from, _to=roster.valid_to)
-    joined = t.filter(t[REASON].isnull() & t._known.notnull())
+    joined = t.filter(t[RULE].isnull() & t._known.notnull())
     hits = (
         joined.join(
             covering,
@@ -354,20 +340,10 @@ def checked(
         .distinct()
     )
     t = t.left_join(hits, t[POSITION] == hits._covered)
-    t = t.mutate(
-        **{
-            REASON: ibis.cases(
-                (t[REASON].notnull(), t[REASON]),
-                (t._known.isnull(), ibis.literal("unknown_agent")),
-                (t._covered.isnull(), ibis.literal("not_on_roster")),
-                else_=ibis.null("string"),
-            ),
-            FAULT: ibis.cases(
-                (t[FAULT].notnull(), t[FAULT]),
-                (t._known.isnull(), ibis.literal(agent)),
-                (t._covered.isnull(), ibis.literal(moment)),
-                else_=ibis.null("string"),
-            ),
-        }
+    labels += [("unknown_agent", agent), ("not_on_roster", moment)]
+    unknown, outside = len(labels) - 2, len(labels) - 1
+    roster_rule = ibis.cases(
+        (t._known.isnull(), unknown), (t._covered.isnull(), outside), else_=ibis.null("int64")
     )
-    return t.drop("_known", "_covered")
+    t = t.mutate(**{RULE: t[RULE].coalesce(roster_rule)})
+    return t.drop("_known", "_covered"), tuple(labels)

@@ -78,8 +78,9 @@ class IbisSource(MetricSource):
             otherwise.
         roster: A :class:`~csperf.metrics.Roster` to use instead of a roster table.
         order_by: Record kind → column giving the rows' input order (for duplicates and
-            positions in reports); default the backend's scan order (insertion order in
-            DuckDB and SQLite; name a column on a server database, where it is arbitrary).
+            positions in reports). Default: the insertion order in DuckDB and SQLite; on
+            other backends, whose scan order is arbitrary, the key fields and then the
+            timestamp.
 
     Attributes:
         connection: The Ibis backend.
@@ -269,43 +270,52 @@ class IbisSource(MetricSource):
                     value=order,
                 )
             number = ibis.row_number().over(order_by=[raw[order]])
+        elif self.connection.name in ("duckdb", "sqlite"):
+            number = ibis.row_number().over()  # the scan order: insertion order
         else:
-            number = ibis.row_number().over()
-        raw = raw.mutate(**{POSITION: number}).cache()
+            # a server's scan order is arbitrary (and Spark needs an order): key, then time
+            keys = [raw[f] for f in (*spec.key_fields, spec.time_field) if f in raw.columns]
+            number = ibis.row_number().over(order_by=keys)
+        raw = raw.mutate(**{POSITION: number})
         source = f"table {self.tables[kind]!r}"
         table = typed(spec, raw, source=source, backend=self.connection.name)
-        return raw, checked(spec, table, roster=roster_table).cache()
+        found, labels = checked(spec, table, roster=roster_table)
+        return found.cache(), labels
 
-    def _report(self, kind: str, raw: Any, table: Any, strict: bool) -> RejectReport:
-        from csperf.metrics._tablechecks import FAULT, POSITION, REASON
+    def _report(self, kind: str, labels: Any, table: Any, strict: bool) -> RejectReport:
+        from csperf.metrics._tablechecks import POSITION, RULE
 
         con = self.connection
-        counts = fetch(con, table.group_by(REASON).aggregate(n=table.count())).to_pylist()
+        counts = fetch(con, table.group_by(RULE).aggregate(n=table.count())).to_pylist()
         total = sum(r["n"] for r in counts)
-        reasons = {r[REASON]: int(r["n"]) for r in counts if r[REASON] is not None}
-        bad = table.filter(table[REASON].notnull())
+        reasons: dict[str, int] = {}
+        for r in counts:
+            if r[RULE] is not None:
+                reason = labels[r[RULE]][0]
+                reasons[reason] = reasons.get(reason, 0) + int(r["n"])
+        bad = table.filter(table[RULE].notnull())
         limit = 1 if strict else MAX_EXAMPLES
-        firsts = fetch(
-            con, bad.select(POSITION, REASON, FAULT).order_by(POSITION).limit(limit)
-        ).to_pylist()
+        firsts = fetch(con, bad.select(POSITION, RULE).order_by(POSITION).limit(limit)).to_pylist()
+        for r in firsts:
+            r["reason"], r["fault"] = labels[r[RULE]]
         examples = []
         if firsts:
             positions = [r[POSITION] for r in firsts]
+            # the rejected rows only, from the checked rows (cached, so positions are stable)
             rows = {
                 r[POSITION]: r
-                for r in fetch(con, raw.filter(raw[POSITION].isin(positions))).to_pylist()
+                for r in fetch(con, table.filter(table[POSITION].isin(positions))).to_pylist()
             }
+            times = {name for name, column in RECORD_KINDS[kind].columns.items() if column == "ts"}
             record = RECORD_KINDS[kind].record_type.__name__
             for r in firsts:
                 row = rows.get(r[POSITION], {})
-                fields = r[FAULT].split(", ")
-                values = [row.get(f) for f in fields]
+                fields = r["fault"].split(", ")
+                values = [_moment(row.get(f)) if f in times else row.get(f) for f in fields]
                 value = values[0] if len(values) == 1 else tuple(values)
-                message = (
-                    f"{record}: field {r[FAULT]!r} {_PHRASES.get(r[REASON], r[REASON])}, "
-                    f"got {value!r}"
-                )
-                examples.append(RecordIssue(int(r[POSITION]), r[REASON], r[FAULT], value, message))
+                reason, fault = r["reason"], r["fault"]
+                message = f"{record}: field {fault!r} {_PHRASES.get(reason, reason)}, got {value!r}"
+                examples.append(RecordIssue(int(r[POSITION]), reason, fault, value, message))
         if strict and examples:
             first = examples[0]
             raise MeasurementError(
@@ -322,15 +332,15 @@ class IbisSource(MetricSource):
     ) -> tuple[Any, RejectReport]:
         """The valid records of ``kind`` as a table on the backend, and the report."""
         from csperf.metrics._ibis import arrow_table, import_ibis
-        from csperf.metrics._tablechecks import REASON
+        from csperf.metrics._tablechecks import RULE
 
         if kind not in self.tables:
             record_type = RECORD_KINDS[kind].record_type
             return import_ibis().memtable(arrow_table(record_type, ())), RejectReport(kind, 0, 0)
-        raw, table = self._checked(kind, people)
-        report = self._report(kind, raw, table, strict)
+        table, labels = self._checked(kind, people)
+        report = self._report(kind, labels, table, strict)
         fields = list(RECORD_KINDS[kind].fields)
-        return table.filter(table[REASON].isnull()).select(*fields), report
+        return table.filter(table[RULE].isnull()).select(*fields), report
 
     def measure(
         self,
@@ -557,12 +567,22 @@ def write_tables(
 
 
 def _backend(connection: Any) -> Any:
-    """An Ibis backend over a ``sqlite3`` or ``duckdb`` connection, else None."""
+    """An Ibis backend over a ``sqlite3`` or ``duckdb`` connection, else None.
+
+    Ibis sets a DuckDB connection's session time zone to UTC; the caller's zone is restored
+    (csperf computes on epoch microseconds, which no session zone changes).
+    """
     module = type(connection).__module__.split(".")[0]
-    if module in ("sqlite3", "_sqlite3", "duckdb", "_duckdb"):
+    if module in ("sqlite3", "_sqlite3"):
         from csperf.metrics._ibis import import_ibis
 
-        ibis = import_ibis()
-        backend = ibis.sqlite if module.endswith("sqlite3") else ibis.duckdb
-        return backend.from_connection(connection)
+        return import_ibis().sqlite.from_connection(connection)
+    if module in ("duckdb", "_duckdb"):
+        from csperf.metrics._ibis import import_ibis
+
+        zone = connection.execute("SELECT current_setting('TimeZone')").fetchone()[0]
+        backend = import_ibis().duckdb.from_connection(connection)
+        quoted = str(zone).replace("'", "''")
+        connection.execute(f"SET TimeZone = '{quoted}'")
+        return backend
     return None
