@@ -1,4 +1,4 @@
-"""The SQL path and the pure-Python catalog give the same measurements on the same rows.
+"""The database path (SQLite, DuckDB) and the records path give the same measurements.
 
 Rows of every record kind, some of them bad, are measured by :class:`RecordsSource` (the
 catalog in Python) and, written into SQLite and DuckDB, by :class:`SqlSource`: every value
