@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from csperf.metrics._records import RecordKind
 
-__all__ = ["CHECK_ORDER", "POSITION", "RULE", "checked", "typed"]
+__all__ = ["CHECK_ORDER", "POSITION", "RULE", "checked", "micros_of", "typed"]
 
 #: The column holding a row's 0-based position.
 POSITION = "_position"
@@ -78,6 +78,30 @@ def _order(record_type: type) -> tuple[str, ...]:
     return CHECK_ORDER.get(record_type.__name__, tuple(a.name for a in attrs.fields(record_type)))
 
 
+def micros_of(col: Any, *, name: str, source: str) -> Any:
+    """A timestamp column as int64 epoch microseconds.
+
+    An int64 column is taken as it is; an aware timestamp column is converted.
+
+    Raises:
+        ConfigError: For any other column type (text, a timestamp without a time zone).
+    """
+    ibis = import_ibis()
+    kind_type = col.type()
+    if kind_type.is_integer():
+        return col.cast("int64")
+    if kind_type.is_timestamp() and kind_type.timezone is not None:
+        epoch = ibis.timestamp("1970-01-01T00:00:00+00:00")
+        return col.delta(epoch, unit="microsecond").cast("int64")
+    raise ConfigError(
+        msg=f"column {name!r} must hold int64 epoch microseconds or timestamps "
+        f"with a time zone, not {kind_type}",
+        obj=source,
+        field=name,
+        value=str(kind_type),
+    )
+
+
 def typed(
     kind: RecordKind, table: ir.Table, *, source: str = "table", backend: str = "duckdb"
 ) -> ir.Table:
@@ -116,19 +140,7 @@ def typed(
         col = table[name]
         kind_type = col.type()
         if column == "ts":
-            if kind_type.is_integer():
-                columns[name] = col.cast("int64")
-            elif kind_type.is_timestamp() and kind_type.timezone is not None:
-                epoch = ibis.timestamp("1970-01-01T00:00:00+00:00")
-                columns[name] = col.delta(epoch, unit="microsecond").cast("int64")
-            else:
-                raise ConfigError(
-                    msg=f"column {name!r} must hold int64 epoch microseconds or timestamps "
-                    f"with a time zone, not {kind_type}",
-                    obj=source,
-                    field=name,
-                    value=str(kind_type),
-                )
+            columns[name] = micros_of(col, name=name, source=source)
             bad[name] = ibis.literal(False)
         elif column == "bool":
             if kind_type.is_boolean():

@@ -327,6 +327,28 @@ class IbisSource(MetricSource):
             )
         return RejectReport(kind, total, sum(reasons.values()), reasons, tuple(examples))
 
+    def _people(self, roster: Roster | None) -> Any:
+        """The roster as a table on the backend, to be joined once per record kind.
+
+        A roster table is used where it lies (it was read and checked as a
+        :class:`~csperf.metrics.Roster` first); a roster given in Python is uploaded.
+        """
+        from csperf.metrics._ibis import import_ibis, roster_table
+        from csperf.metrics._tablechecks import micros_of
+
+        ibis = import_ibis()
+        if roster is None:
+            return None
+        if self._roster is not None or ROSTER not in self.tables:
+            return ibis.memtable(roster_table(roster))
+        raw = self._table(ROSTER)
+        source = f"table {self.tables[ROSTER]!r}"
+        columns = {f: raw[f].cast("string") for f in ("agent", "team", "manager")}
+        for f in ("valid_from", "valid_to"):
+            present = f in raw.columns
+            columns[f] = micros_of(raw[f], name=f, source=source) if present else ibis.null("int64")
+        return raw.select(**columns)
+
     def _valid(
         self, kind: str, people: Any, roster: Roster | None, tz: Any, strict: bool
     ) -> tuple[Any, RejectReport]:
@@ -367,11 +389,10 @@ class IbisSource(MetricSource):
             import_ibis,
             period_micros,
             prepare,
-            roster_table,
             run,
         )
 
-        ibis = import_ibis()
+        import_ibis()  # explains a missing metrics extra before anything else
         if metrics is None:
             from csperf.hooks.manager import get_plugin_manager
 
@@ -407,7 +428,7 @@ class IbisSource(MetricSource):
                 obj="measure",
                 field="roster",
             )
-        people = None if roster is None else ibis.memtable(roster_table(roster))
+        people = self._people(roster)
         valid: dict[str, Any] = {}
         reports: dict[str, RejectReport] = {}
         for kind in req.kinds:
