@@ -71,12 +71,17 @@ def _export(tmp_path, words):
 
 
 def _sqlite(words):
+    # a database holds typed flags: SQLite's 0/1 integers (2 cannot be read)
     connection = sqlite3.connect(":memory:")
-    connection.execute("CREATE TABLE tickets (id, agent, channel, created_at, complaint)")
-    moment = datetime(2026, 7, 1, 1, tzinfo=UTC).timestamp()
+    connection.execute(
+        "CREATE TABLE tickets (id TEXT, agent TEXT, channel TEXT, created_at INTEGER, "
+        "complaint INTEGER)"
+    )
+    moment = int(datetime(2026, 7, 1, 1, tzinfo=UTC).timestamp()) * 1_000_000
+    flags = [{"是": 1, "否": 0, " Yes": 1, "n": 0, "on": 1}.get(w, 2) for w in words]
     connection.executemany(
         "INSERT INTO tickets VALUES (?, ?, ?, ?, ?)",
-        [(f"T{i}", "ann", "chat", moment, w) for i, w in enumerate(words)],
+        [(f"T{i}", "ann", "chat", moment, f) for i, f in enumerate(flags)],
     )
     return connection
 
@@ -152,11 +157,9 @@ def test_coerce_cell(column, value, expected):
 def test_number_domains_are_stated_once_in_the_metadata():
     from csperf._cells import DOMAIN, WHOLE
     from csperf.metrics._records import limits
-    from csperf.sources._sqlplan import rules
 
     found = 0
-    for name, kind in RECORD_KINDS.items():
-        checks = {(rule[0], rule[2]) for rule in rules(name)}
+    for kind in RECORD_KINDS.values():
         for field in attrs.fields(kind.record_type):
             if DOMAIN not in field.metadata:
                 assert field.metadata[COLUMN] != "real", field.name
@@ -166,8 +169,4 @@ def test_number_domains_are_stated_once_in_the_metadata():
             assert bounds["low"] == domain.lower
             if field.metadata[WHOLE]:
                 assert all(isinstance(b, int) for b in bounds.values())
-            [(condition, _)] = [c for c in checks if c[1] == field.name and "<" in c[0]]
-            assert f"{field.name} < {bounds['low']:g}" in condition
-            if "high" in bounds:
-                assert f"{field.name} > {bounds['high']:g}" in condition
     assert found == 10  # 4 durations, csat, nps, 2 QA counts, 2 scores

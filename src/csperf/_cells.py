@@ -15,6 +15,8 @@ one meaning. Words that depend on the question asked (``有``/``无`` "present/a
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime, tzinfo
 from typing import Any, Literal
 
@@ -28,8 +30,10 @@ __all__ = [
     "TRUE_WORDS",
     "WHOLE",
     "ColumnType",
+    "clean",
     "coerce_cell",
     "parse_bool",
+    "parse_number",
 ]
 
 #: The type of a record field as a column: ``id`` (text or whole number), ``name`` (text),
@@ -55,6 +59,43 @@ FALSE_WORDS: tuple[str, ...] = ("false", "f", "no", "n", "0", "off", "否")
 """Text read as false in a boolean cell or option (compared trimmed and lower-cased)."""
 
 
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+
+
+def clean(text: str) -> str:
+    """A text cell as every reader sees it: NFKC-normalised, then stripped.
+
+    Normalising turns full-width digits, letters and colons (common in Chinese data entry)
+    into ASCII, and a no-break space into a space, so ``"９０"`` is ``"90"`` and ``"90\u00a0"``
+    is ``"90"``. Digits of other scripts (Arabic-Indic ``٩٠``) stay as they are, and no
+    reader accepts them.
+
+    Examples:
+        >>> clean("９０\u00a0"), clean(" ｙｅｓ ")
+        ('90', 'yes')
+    """
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def parse_number(text: str) -> int | float | None:
+    """The number a text cell holds, or None: ASCII decimal digits after :func:`clean`.
+
+    An optional sign, a point and an exponent are allowed (``12``, ``-4.5``, ``1e3``);
+    ``nan``, ``inf``, ``1_000``, ``1,5`` and non-ASCII digits are not numbers.
+
+    Examples:
+        >>> parse_number("１２"), parse_number(" 4.5 "), parse_number("٩٠"), parse_number("nan")
+        (12, 4.5, None, None)
+    """
+    cleaned = clean(text)
+    if _INTEGER.fullmatch(cleaned):
+        return int(cleaned)
+    if _NUMBER.fullmatch(cleaned):
+        return float(cleaned)
+    return None
+
+
 def parse_bool(text: str) -> bool | None:
     """True or false for one of :data:`TRUE_WORDS` or :data:`FALSE_WORDS`, else None.
 
@@ -62,7 +103,7 @@ def parse_bool(text: str) -> bool | None:
         >>> parse_bool(" Yes "), parse_bool("否"), parse_bool("maybe")
         (True, False, None)
     """
-    word = text.strip().lower()
+    word = clean(text).lower()
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
@@ -95,18 +136,17 @@ def _boolean(value: Any) -> Any:
 
 def _number(value: Any) -> Any:
     if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            return value
+        number = parse_number(value)
+        return value if number is None else float(number)
     return value
 
 
 def coerce_cell(column: str, value: Any, tz: tzinfo | None = None) -> Any:
     """A cell's value read as its column type, or the value unchanged when it cannot be.
 
-    ISO-8601 text and pandas Timestamps become datetimes in ``ts`` columns (naive ones get
-    ``tz`` when it is given), numeric text becomes a float in ``real`` columns, and the
+    ISO-8601 text (:func:`csperf._periods.parse_datetime`) and pandas Timestamps become
+    datetimes in ``ts`` columns (naive ones get ``tz`` when it is given), numeric text
+    (:func:`parse_number`) becomes a float in ``real`` columns, and the
     true/false words and the numbers ``1``/``0`` become booleans in ``bool`` columns. A value
     that cannot be read is returned as it is, for the record's own check to reject.
 

@@ -215,7 +215,11 @@ def _options(pairs: Sequence[str]) -> dict[str, str]:
     type=click.Path(exists=True, dir_okay=False),
     help="A measurements table (CSV or JSON).",
 )
-@click.option("--source", help="A metric source by name (see `csperf plugins`).")
+@click.option(
+    "--source",
+    help="A metric source by name (see `csperf plugins`), or a database URL "
+    "(postgres://..., duckdb:///file.ddb) measured by the ibis source.",
+)
 @click.option(
     "--option",
     "--source-option",
@@ -283,6 +287,9 @@ def score(
         assert source is not None
         options = _options(source_options)
         inputs.extend(v for k, v in options.items() if k in {"path", "database", "directory"})
+        if "://" in source:  # a database URL: the ibis source
+            options = {"url": source, **options}
+            source = "ibis"
         chosen = pm.metric_source(source).from_options(options)
         measurements = chosen.measure(period=period, level=level, tz=tz)
     if not measurements.subjects:
@@ -484,6 +491,32 @@ def plugins() -> None:
         click.echo(f"{plugin} ({pm.distributions.get(plugin, 'registered in code')})")
         for item in items:
             click.echo(f"  {item}")
+
+
+@cli.group()
+def metrics() -> None:
+    """The metric catalog."""
+
+
+@metrics.command("sql")
+@click.argument("names", nargs=-1)
+@click.option("--backend", default="duckdb", show_default=True, help="postgres, sqlite, spark...")
+@click.option(
+    "--level",
+    type=click.Choice(["agent", "team", "manager"]),
+    default="agent",
+    show_default=True,
+)
+@click.option("--period", help="The period: 2026-Q3, 2026-07, or START..END.")
+@click.option("--tz", help="Time zone of the period.")
+@_errors
+def metrics_sql(
+    names: tuple[str, ...], backend: str, level: str, period: str | None, tz: str | None
+) -> None:
+    """Print the SQL a BACKEND runs for the metrics NAMES (default: all), for review."""
+    from csperf.metrics import sql
+
+    click.echo(sql(list(names) or None, backend=backend, level=level, period=period, tz=tz))
 
 
 def main(argv: Sequence[str] | None = None) -> Any:

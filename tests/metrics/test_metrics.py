@@ -168,6 +168,13 @@ def test_first_response_time_of_calls_is_the_speed_of_answer():
     # answered after 10 s and 30 s, one abandoned (left out, not flagged): mean 20
     tickets = [call(1, 10), call(2, 30), call(3, 90, answered=False)]
     assert first_response_time(tickets) == MetricValue(20.0, 2, ())
+    # a call with only wait_seconds was answered after it: not a missing first response
+    waited = [Ticket(4, "ann", "phone", T0, answered=True, wait_seconds=12.5)]
+    assert first_response_time([*tickets, *waited]) == MetricValue(52.5 / 3, 3, ())
+    # a first_response_at given wins over wait_seconds
+    both = Ticket(5, "ann", "phone", T0, answered=True, wait_seconds=1,
+                  first_response_at=T0 + 7 * SEC)
+    assert first_response_time([both]).value == 7.0
 
 
 def test_bad_statistic():
@@ -305,6 +312,11 @@ def test_service_level_threshold_and_short_abandons():
     assert service_level(CALLS, short_abandon=5) == MetricValue(2 / 6, 6, ())
     # a 3-second abandon is not short under a 3-second limit (strictly below): 2 / 7
     assert service_level(CALLS, short_abandon=3).value == 2 / 7
+    # ICMI formula 5: the short abandon counts as answered in time, (A + B_short) / (N + B)
+    found = service_level(CALLS, short_abandon=5, short_abandons="answered_in_time")
+    assert found == MetricValue(3 / 7, 7, ())
+    with pytest.raises(ValidationError, match="short_abandons"):
+        service_level(CALLS, short_abandon=5, short_abandons="ignored")
     with pytest.raises(ValidationError, match="abandons"):
         service_level(CALLS, abandons="ignored")
     with pytest.raises(ValidationError, match="threshold"):
@@ -567,6 +579,7 @@ def test_catalog_names_kinds_and_directions():
         "threshold": 20,
         "abandons": "offered",
         "short_abandon": None,
+        "short_abandons": "excluded",
         "channels": None,
     }
     with pytest.raises(UnknownNameError, match="csat"):
@@ -592,13 +605,15 @@ def test_catalog_agrees_with_the_manager_template():
         assert spec.direction is indicator.direction, indicator.key
 
 
-def test_catalog_compute_matches_function():
-    # the roll-up path (compute) and the function path agree on the same records
+def test_catalog_function_matches_the_oracle():
+    # the engine (the function path) and the Python oracle agree on the same records
+    from oracle import ORACLE
+
     tickets = [*CALLS[:-1], Ticket(9, "ann", "chat", T0, resolved_at=T0 + HOUR, complaint=True)]
     for spec in CATALOG.values():
         if spec.record_kind != "tickets":
             continue
-        value, size, flags = spec.compute(tickets, tickets)
+        value, size, flags = ORACLE[spec.name](tickets, tickets)
         direct = spec.function(tickets)
         assert (value, size) == (direct.value, direct.sample_size), spec.name
         assert set(flags) <= set(direct.flags), spec.name

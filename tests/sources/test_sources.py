@@ -193,8 +193,8 @@ def make_source(name, tmp_path, rows=ROWS, roster=ROSTER):
     if name == "duckdb-csv":
         return DuckDbSource(_csv_folder(tmp_path, rows, roster))
     connection = sqlite3.connect(":memory:") if name == "sqlite" else duckdb.connect()
-    write_tables(connection, rows, roster=roster, dialect=name)
-    return SqlSource(connection, dialect=name)
+    write_tables(connection, rows, roster=roster)
+    return SqlSource(connection)
 
 
 SOURCES = ["records", "csv", "sqlite", "duckdb", "duckdb-csv"]
@@ -622,7 +622,7 @@ def test_period_zone_and_dict_round_trip():
 
 
 def test_builtin_sources():
-    assert [s.name for s in BUILTIN_SOURCES] == ["records", "csv", "duckdb", "sql"]
+    assert [s.name for s in BUILTIN_SOURCES] == ["records", "csv", "duckdb", "sql", "ibis"]
     for source in BUILTIN_SOURCES:
         assert issubclass(source, MetricSource)
         assert source.summary

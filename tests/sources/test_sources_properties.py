@@ -1,4 +1,4 @@
-"""The SQL path and the pure-Python catalog give the same measurements on the same rows.
+"""The database path (SQLite, DuckDB) and the records path give the same measurements.
 
 Rows of every record kind, some of them bad, are measured by :class:`RecordsSource` (the
 catalog in Python) and, written into SQLite and DuckDB, by :class:`SqlSource`: every value
@@ -53,8 +53,8 @@ def assert_same(expected: Measurements, found: Measurements) -> None:
 def measure_both(rows, options, level, with_roster, period, connection, dialect):
     roster = source_roster() if with_roster else None
     expected = RecordsSource(rows, roster).measure(period=period, level=level, **options)
-    write_tables(connection, rows, roster=roster, dialect=dialect)
-    found = SqlSource(connection, dialect=dialect).measure(period=period, level=level, **options)
+    write_tables(connection, rows, roster=roster)
+    found = SqlSource(connection).measure(period=period, level=level, **options)
     return expected, found
 
 

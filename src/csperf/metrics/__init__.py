@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from csperf.metrics._calls import abandonment_rate, aht, service_level
 from csperf.metrics._catalog import MetricSpec
+from csperf.metrics._ibis import count_if, per_subject, ratio, sql
 from csperf.metrics._people import (
     collaboration_rating,
     information_sharing_rate,
@@ -69,15 +70,19 @@ __all__ = [
     "aht",
     "collaboration_rating",
     "complaint_rate",
+    "count_if",
     "customer_satisfaction",
     "fcr",
     "first_response_time",
     "information_sharing_rate",
     "measure",
     "nps",
+    "per_subject",
     "product_knowledge",
+    "ratio",
     "resolution_time",
     "script_compliance",
     "service_level",
+    "sql",
     "validate_records",
 ]

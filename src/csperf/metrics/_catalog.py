@@ -17,7 +17,8 @@ import attrs
 from csperf._frozen import FrozenDict
 from csperf.errors import ValidationError
 from csperf.metrics import _calls, _people, _service, _speed
-from csperf.metrics._engine import Compute, evaluate
+from csperf.metrics._engine import Compute, evaluate, evaluate_python
+from csperf.metrics._ibis import Expression
 from csperf.metrics._records import RECORD_KINDS
 from csperf.metrics._values import MetricValue
 from csperf.units import FRACTION, NON_NEGATIVE, Direction, ValueDomain
@@ -60,11 +61,15 @@ def _domain(value: Any) -> ValueDomain:
 
 
 def _function_of(spec: MetricSpec) -> Callable[..., MetricValue]:
-    """The metric function of a spec given only its ``compute``: read, select, compute, finish."""
-    compute = spec.compute
-    if compute is None:
+    """The metric function of a spec given only its expression: read, select, compute, finish.
+
+    A spec with only a Python ``compute`` (the former plugin interface) gets a function that
+    runs it on the validated records of the period.
+    """
+    expression, compute = spec.expression, spec.compute
+    if expression is None and compute is None:
         raise ValidationError(
-            msg="give 'compute' or 'function' (or both)",
+            msg="give 'expression' (the Ibis definition); or give 'compute' or 'function'",
             obj=f"MetricSpec {spec.name!r}",
             field="function",
         )
@@ -79,7 +84,20 @@ def _function_of(spec: MetricSpec) -> Callable[..., MetricValue]:
         roster: Any = None,
         **options: Any,
     ) -> MetricValue:
-        return evaluate(
+        if expression is not None:
+            return evaluate(
+                spec.record_kind,
+                records,
+                expression,
+                period=period,
+                tz=tz,
+                min_sample=min_sample,
+                strict=strict,
+                roster=roster,
+                options=options,
+            )
+        assert compute is not None
+        return evaluate_python(
             spec.record_kind,
             records,
             lambda selected, everything: compute(selected, everything, **options),
@@ -116,26 +134,34 @@ class MetricSpec:
         description: One sentence saying what it measures (its definition).
         citation: Where the definition comes from ("" when it is plain arithmetic of the
             records).
-        compute: The computation on already validated records,
-            ``compute(selected, everything, **options) -> (value, sample_size, flags)``,
-            where ``selected`` are the valid records of the period (and of the subject, in a
-            roll-up) and ``everything`` all valid records of the kind; used by :func:`measure`
-            so that records are read once. None to have :func:`measure` call ``function`` on
-            each subject's records instead.
+        expression: The metric's one definition, an Ibis expression builder
+            ``expression(selected, everything, **options) -> ibis.Table``: ``selected`` is
+            the Ibis table of the period's valid records with a ``subject`` column,
+            ``everything`` all valid records of the kind; the result has one row per subject
+            with ``subject``, ``value``, ``sample_size`` and a boolean ``flag_<name>`` per
+            flag (build it with :func:`csperf.metrics.per_subject`). It runs unchanged on
+            every Ibis backend: in-memory records, files, DuckDB, PostgreSQL...
+            (see :doc:`/how-to/add-a-metric`).
+        compute: The former Python interface, for metrics without an expression:
+            ``compute(selected, everything, **options) -> (value, sample_size, flags)`` over
+            record objects. Such a metric is measured from records and CSV files only;
+            database sources refuse it by name.
         function: The metric function (``customer_satisfaction``, ``complaint_rate``...):
             ``function(records, *, period, tz, min_sample, strict, roster, **options) ->
-            MetricValue``. By default it is made from ``compute``: it validates the records,
-            keeps those of the period, runs ``compute`` and flags small samples, exactly as
-            the built-in functions do. At least one of ``compute`` and ``function`` is given.
+            MetricValue``. By default it is made from ``expression`` (or ``compute``): it
+            validates the records, keeps those of the period, runs the definition and flags
+            small samples, exactly as the built-in functions do.
 
     Examples:
         >>> from csperf import Direction
-        >>> def reopen_rate(selected, everything=()):
-        ...     resolved = [t for t in selected if t.resolved_at is not None]
-        ...     share = sum(t.reopened for t in resolved) / len(resolved) if resolved else None
-        ...     return share, len(resolved), ()
+        >>> from csperf.metrics import count_if, per_subject, ratio
+        >>> def reopen_rate(selected, everything=None):
+        ...     resolved = selected.filter(selected.resolved_at.notnull())
+        ...     n = resolved.count()
+        ...     return per_subject(resolved, value=ratio(count_if(resolved.reopened), n), size=n)
         >>> spec = MetricSpec("reopen_rate", "tickets", "fraction", Direction.LOWER_IS_BETTER,
-        ...                   (0, 1), "Share of resolved contacts reopened.", compute=reopen_rate)
+        ...                   (0, 1), "Share of resolved contacts reopened.",
+        ...                   expression=reopen_rate)
         >>> str(spec.domain)
         '[0, 1]'
         >>> spec.function([]).flags
@@ -149,6 +175,7 @@ class MetricSpec:
     domain: ValueDomain = attrs.field(converter=_domain)
     description: str
     citation: str = ""
+    expression: Expression | None = attrs.field(default=None, eq=False, repr=False)
     compute: Compute | None = attrs.field(default=None, eq=False, repr=False)
     function: Callable[..., MetricValue] = attrs.field(
         default=attrs.Factory(_function_of, takes_self=True)
@@ -178,12 +205,13 @@ class MetricSpec:
     def options(self) -> Mapping[str, Any]:
         """The function's own options and their defaults (beyond the common keywords).
 
-        For a function made from ``compute``, the keyword-only parameters of ``compute``.
+        For a function made from ``expression`` (or ``compute``), its keyword-only
+        parameters.
         """
         found = {}
         target: Callable[..., Any] = self.function
-        if self.compute is not None and getattr(target, "__wrapped_compute__", False):
-            target = self.compute
+        if getattr(target, "__wrapped_compute__", False):
+            target = self.expression if self.expression is not None else self.compute  # type: ignore[assignment]
         for parameter in list(inspect.signature(target).parameters.values())[1:]:
             if parameter.name in COMMON_PARAMETERS or parameter.kind is not parameter.KEYWORD_ONLY:
                 continue
@@ -207,7 +235,7 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         description="Share of survey answers of 4 or 5 on the 1-5 scale (top-2-box CSAT).",
         citation="The top-box/top-2-box convention for satisfaction scales (ACSI and most "
         "contact-centre benchmarks report the share of satisfied answers).",
-        compute=_service._customer_satisfaction,
+        expression=_service._customer_satisfaction,
     ),
     MetricSpec(
         name="nps",
@@ -219,7 +247,7 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         description="Percentage of promoters (9-10) minus percentage of detractors (0-6).",
         citation='F. F. Reichheld, "The One Number You Need to Grow", Harvard Business '
         "Review 81(12), December 2003, pp. 46-54.",
-        compute=_service._nps,
+        expression=_service._nps,
     ),
     MetricSpec(
         name="complaint_rate",
@@ -231,7 +259,7 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         description="Complaints divided by contacts handled.",
         citation='The "complaints per contact" ratio of complaint-handling practice '
         "(ISO 10002:2018).",
-        compute=_service._complaint_rate,
+        expression=_service._complaint_rate,
     ),
     MetricSpec(
         name="first_response_time",
@@ -242,7 +270,7 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         domain=_SECONDS,
         description="Mean seconds from a contact's creation to the first human reply.",
         citation='"First response time" of help-desk practice (e.g. Zendesk\'s first reply time).',
-        compute=_speed._first_response_time,
+        expression=_speed._first_response_time,
     ),
     MetricSpec(
         name="resolution_time",
@@ -254,7 +282,7 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         description="Mean seconds from a contact's creation to its first resolution.",
         citation='"Time to resolution" of help-desk practice (e.g. Zendesk\'s first and full '
         "resolution time).",
-        compute=_speed._resolution_time,
+        expression=_speed._resolution_time,
     ),
     MetricSpec(
         name="fcr",
@@ -266,7 +294,7 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         description="Share of contacts resolved without reopen or repeat contact within 7 days.",
         citation="SQM Group's operations-defined FCR; B. Cleveland, Call Center Management on "
         "Fast Forward (ICMI Press, 4th ed. 2019) on the re-contact window.",
-        compute=_speed._fcr,
+        expression=_speed._fcr,
     ),
     MetricSpec(
         name="service_level",
@@ -278,7 +306,7 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         description="Share of offered calls answered within 20 seconds.",
         citation='ICMI ("X percent of contacts answered in Y seconds"); "Service Level '
         'Calculations", ICMI Queue Tips, 2002.',
-        compute=_calls._service_level,
+        expression=_calls._service_level,
     ),
     MetricSpec(
         name="abandonment_rate",
@@ -289,7 +317,7 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         domain=_SHARE,
         description="Share of offered calls abandoned in the queue.",
         citation="The abandon rate of ICMI practice (calls abandoned / calls offered).",
-        compute=_calls._abandonment_rate,
+        expression=_calls._abandonment_rate,
     ),
     MetricSpec(
         name="aht",
@@ -300,7 +328,7 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         domain=_SECONDS,
         description="Average handle time: talk + hold + after-call work per contact.",
         citation="ICMI's glossary and the Genesys Cloud glossary (average handle time).",
-        compute=_calls._aht,
+        expression=_calls._aht,
     ),
     MetricSpec(
         name="script_compliance",
@@ -311,7 +339,7 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         domain=_SHARE,
         description="QA checks passed divided by checks applicable; a critical failure scores 0.",
         citation="The critical-error accuracy of COPC's quality standard.",
-        compute=_people._script_compliance,
+        expression=_people._script_compliance,
     ),
     MetricSpec(
         name="product_knowledge",
@@ -323,7 +351,7 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         description="Mean product-knowledge test score (0-100).",
         citation='Knowledge-assessment scores of training practice (the "learning" level of '
         "Kirkpatrick's four levels).",
-        compute=_people._product_knowledge,
+        expression=_people._product_knowledge,
     ),
     MetricSpec(
         name="collaboration_rating",
@@ -334,7 +362,7 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         domain=(1.0, 5.0),
         description="Mean peer rating on the 1-5 scale, self-ratings excluded, 3 raters at least.",
         citation="360-degree feedback practice (self-ratings excluded, 3 raters at least).",
-        compute=_people._collaboration_rating,
+        expression=_people._collaboration_rating,
     ),
     MetricSpec(
         name="information_sharing_rate",
@@ -345,7 +373,7 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         domain=_SHARE,
         description="Items shared by their due time divided by items due.",
         citation="The on-time delivery rate, applied to knowledge-sharing commitments.",
-        compute=_people._information_sharing_rate,
+        expression=_people._information_sharing_rate,
     ),
 )
 """csperf's own metrics, offered by the built-in plugin ``csperf.plugins.metrics``."""

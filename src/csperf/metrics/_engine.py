@@ -1,21 +1,21 @@
-"""What every catalog function shares: reading records, selecting the period, finishing."""
+"""What every catalog function shares: checking options, running the engine, finishing."""
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta, tzinfo
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from csperf._periods import in_period, resolve_period
+from csperf._periods import resolve_period
 from csperf.errors import ValidationError
 from csperf.metrics._validate import record_kind, validate_records
 from csperf.metrics._values import MetricValue, RejectReport
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
     from csperf.metrics._roster import Roster
 
 __all__ = [
@@ -25,9 +25,11 @@ __all__ = [
     "check_choice",
     "check_min_sample",
     "check_seconds",
+    "contacts_of",
+    "empty_selection",
     "evaluate",
     "finish",
-    "statistic",
+    "run_tables",
 ]
 
 #: What a metric's computation returns: ``(value, sample_size, flags)``.
@@ -37,8 +39,6 @@ Outcome = tuple[float | None, int, tuple[str, ...]]
 #: ``selected`` are the valid records in the period (and of the subject, in a roll-up) and
 #: ``everything`` all valid records of the kind (used by ``fcr`` to find repeat contacts).
 Compute = Callable[..., Outcome]
-
-_PERCENTILE = re.compile(r"^p(\d+(?:\.\d+)?)$")
 
 
 def check_min_sample(min_sample: Any) -> int | None:
@@ -115,31 +115,12 @@ def check_channels(metric: str, channels: Any) -> frozenset[str] | None:
     return result
 
 
-def statistic(metric: str, name: Any) -> Callable[[Sequence[float]], float]:
-    """The summary statistic called ``name``: ``"mean"``, ``"median"`` or ``"p<q>"``.
-
-    ``"p90"`` is the 90th percentile, ``"p99.5"`` the 99.5th. Percentiles (and the median,
-    ``"p50"``) use linear interpolation between the closest ranks: for sorted values
-    ``x[0..n-1]`` and ``h = (n − 1)·q/100``, the result is
-    ``x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋])`` (numpy's default ``method="linear"``, the same
-    as SQL ``percentile_cont``/DuckDB ``quantile_cont``).
-    """
-    if name == "mean":
-        return lambda values: math.fsum(values) / len(values)
-    if name == "median":
-        return lambda values: float(np.percentile(np.asarray(values, dtype=float), 50))
-    match = _PERCENTILE.match(name) if isinstance(name, str) else None
-    if match is not None:
-        q = float(match.group(1))
-        if 0 <= q <= 100:
-            return lambda values: float(np.percentile(np.asarray(values, dtype=float), q))
-    raise ValidationError(
-        msg="option 'statistic' must be 'mean', 'median' or 'p<q>' with 0 ≤ q ≤ 100 "
-        f"(such as 'p90'), got {name!r}",
-        obj=metric,
-        field="statistic",
-        value=name,
-    )
+def contacts_of(table: ir.Table, channels: frozenset[str] | None) -> ir.Table:
+    """The handled contacts (every ticket but an abandoned call) of the given channels."""
+    handled = table.filter(~table.abandoned.coalesce(False))
+    if channels is not None:
+        handled = handled.filter(handled.channel.isin(sorted(channels)))
+    return handled
 
 
 def finish(
@@ -162,7 +143,101 @@ def finish(
     return MetricValue(value, size, extra, report if report is not None else RejectReport())
 
 
+def empty_selection(kind: str) -> ir.Table:
+    """An empty table of ``kind`` in the engine's layout, with a subject.
+
+    Options are checked by building a metric's expression over it (nothing runs).
+    """
+    from csperf.metrics._ibis import SUBJECT, arrow_table, import_ibis
+
+    ibis = import_ibis()
+    table = ibis.memtable(arrow_table(record_kind(kind).record_type, ()))
+    return table.mutate(**{SUBJECT: ibis.literal("*")})
+
+
+def run_tables(
+    kinds: Mapping[str, tuple[Any, ...]],
+    specs: Sequence[Any],
+    *,
+    level: str | None,
+    roster: Roster | None,
+    window: tuple[Any, Any] | None,
+    options: Mapping[str, Mapping[str, Any]],
+    connection: Any = None,
+) -> dict[str, dict[str, Outcome]]:
+    """Run the metrics' expressions over valid records: metric → subject → outcome.
+
+    The records of each kind are loaded once (an Arrow table in the engine's layout), the
+    roster is one table joined once, and each metric is one query on ``connection`` (a new
+    in-memory DuckDB by default).
+    """
+    from csperf.metrics._ibis import (
+        arrow_table,
+        connect,
+        import_ibis,
+        period_micros,
+        prepare,
+        roster_table,
+        run,
+    )
+
+    ibis = import_ibis()
+    backend = connect(connection)
+    people = None
+    if roster is not None and level in ("team", "manager"):
+        people = ibis.memtable(roster_table(roster))
+    wanted = sorted({spec.record_kind for spec in specs})
+    tables = {
+        name: ibis.memtable(arrow_table(record_kind(name).record_type, kinds.get(name, ())))
+        for name in wanted
+    }
+    prepared = prepare(
+        tables, kinds=wanted, level=level, roster=people, period=period_micros(window)
+    )
+    found: dict[str, dict[str, Outcome]] = {}
+    for spec in specs:
+        selected, everything = prepared[spec.record_kind]
+        found[spec.name] = run(
+            backend, spec.expression, selected, everything, options.get(spec.name, {})
+        )
+    return found
+
+
 def evaluate(
+    kind: str,
+    records: Any,
+    expression: Callable[..., Any],
+    *,
+    period: Any,
+    tz: tzinfo | str | None,
+    min_sample: int | None,
+    strict: bool,
+    roster: Roster | None,
+    options: Mapping[str, Any] | None = None,
+) -> MetricValue:
+    """Validate ``records``, keep those in ``period`` and run the metric's ``expression``.
+
+    All the records in the period count as one subject.
+    """
+    job = SimpleNamespace(name="metric", record_kind=kind, expression=expression)
+    window = resolve_period(period, tz)
+    wanted = check_min_sample(min_sample)
+    given = dict(options or {})
+    expression(empty_selection(kind), None, **given)  # the options' own checks first
+    valid, report = validate_records(kind, records, roster=roster, tz=tz, strict=strict)
+    found = run_tables(
+        {kind: valid},
+        [job],
+        level=None,
+        roster=None,
+        window=window,
+        options={"metric": given},
+    )["metric"]
+    outcome = found.get("*", (None, 0, ()))
+    return finish(outcome, min_sample=wanted, report=report)
+
+
+def evaluate_python(
     kind: str,
     records: Any,
     compute: Compute,
@@ -173,7 +248,13 @@ def evaluate(
     strict: bool,
     roster: Roster | None,
 ) -> MetricValue:
-    """Validate ``records``, keep those in ``period`` and run ``compute`` on them."""
+    """Validate ``records``, keep those in ``period`` and run a Python ``compute`` on them.
+
+    Only for a plugin metric given as a Python ``compute`` (the former interface); the
+    catalog's own metrics are expressions run by :func:`run_tables`.
+    """
+    from csperf._periods import in_period
+
     spec = record_kind(kind)
     window = resolve_period(period, tz)
     wanted = check_min_sample(min_sample)

@@ -5,17 +5,18 @@ QA script compliance, product knowledge, peer ratings and information sharing.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 
 from csperf.errors import ValidationError
-from csperf.metrics._engine import Outcome, check_choice, evaluate
+from csperf.metrics._engine import check_choice, evaluate
+from csperf.metrics._ibis import SUBJECT, count_if, import_ibis, micros, per_subject, ratio
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
     from csperf._periods import Bounds as Period
-    from csperf.metrics._records import KnowledgeTest, PeerRating, QaReview, SharingItem
     from csperf.metrics._roster import Roster
     from csperf.metrics._values import MetricValue
 
@@ -28,20 +29,24 @@ __all__ = [
 
 
 def _script_compliance(
-    selected: Sequence[QaReview],
-    everything: Sequence[QaReview] = (),
+    selected: ir.Table,
+    everything: ir.Table | None = None,
     *,
     method: str = "pooled",
-) -> Outcome:
+) -> ir.Table:
     check_choice("script_compliance", "method", method, ("pooled", "mean"))
-    if not selected:
-        return None, 0, ()
-    flags = ("critical_failed",) if any(r.critical_failed for r in selected) else ()
+    ibis = import_ibis()
+    t = selected
+    flags = {"critical_failed": t.critical_failed.any()}
+    n = t.count()
     if method == "mean":
-        return math.fsum(r.score for r in selected) / len(selected), len(selected), flags
-    passed = sum(0 if r.critical_failed else r.checks_passed for r in selected)
-    applicable = sum(r.checks_applicable for r in selected)
-    return passed / applicable, len(selected), flags
+        score = ibis.cases(
+            (t.critical_failed, 0.0),
+            else_=t.checks_passed.cast("float64") / t.checks_applicable.cast("float64"),
+        )
+        return per_subject(t, value=score.sum() / n.cast("float64"), size=n, flags=flags)
+    passed = ibis.cases((t.critical_failed, 0), else_=t.checks_passed).sum()
+    return per_subject(t, value=ratio(passed, t.checks_applicable.sum()), size=n, flags=flags)
 
 
 def script_compliance(
@@ -109,22 +114,22 @@ def script_compliance(
 
 
 def _product_knowledge(
-    selected: Sequence[KnowledgeTest],
-    everything: Sequence[KnowledgeTest] = (),
+    selected: ir.Table,
+    everything: ir.Table | None = None,
     *,
     method: str = "mean",
-) -> Outcome:
+) -> ir.Table:
     check_choice("product_knowledge", "method", method, ("mean", "latest"))
-    tests = list(selected)
+    ibis = import_ibis()
+    tests = selected
     if method == "latest":
-        latest: dict[str, KnowledgeTest] = {}
-        for test in tests:
-            if test.agent not in latest or test.taken_at > latest[test.agent].taken_at:
-                latest[test.agent] = test
-        tests = list(latest.values())
-    if not tests:
-        return None, 0, ()
-    return math.fsum(t.score for t in tests) / len(tests), len(tests), ()
+        rank = ibis.row_number().over(
+            group_by=[tests[SUBJECT], tests.agent], order_by=ibis.desc(tests.taken_at)
+        )
+        tests = tests.mutate(_rank=rank)
+        tests = tests.filter(tests._rank == 0)
+    n = tests.count()
+    return per_subject(tests, value=tests.score.sum() / n.cast("float64"), size=n)
 
 
 def product_knowledge(
@@ -184,11 +189,11 @@ def product_knowledge(
 
 
 def _collaboration_rating(
-    selected: Sequence[PeerRating],
-    everything: Sequence[PeerRating] = (),
+    selected: ir.Table,
+    everything: ir.Table | None = None,
     *,
     min_raters: int = 3,
-) -> Outcome:
+) -> ir.Table:
     if isinstance(min_raters, bool) or not isinstance(min_raters, int) or min_raters < 1:
         raise ValidationError(
             msg=f"option 'min_raters' must be a whole number ≥ 1, got {min_raters!r}",
@@ -196,15 +201,20 @@ def _collaboration_rating(
             field="min_raters",
             value=min_raters,
         )
-    ratings = [r for r in selected if not r.is_self_rating]
-    flags: tuple[str, ...] = ()
-    if len(ratings) < len(selected):
-        flags = ("self_ratings_excluded",)
-    if not ratings:
-        return None, 0, flags
-    if len({r.rater for r in ratings}) < min_raters:
-        return None, len(ratings), (*flags, "too_few_raters")
-    return math.fsum(r.score for r in ratings) / len(ratings), len(ratings), flags
+    ibis = import_ibis()
+    t = selected
+    peer = t.rater != t.ratee
+    n = count_if(peer)
+    raters = t.rater.nunique(where=peer)
+    value = ibis.cases(
+        (raters < min_raters, ibis.null("float64")),
+        else_=t.score.sum(where=peer) / n.nullif(0).cast("float64"),
+    )
+    flags = {
+        "self_ratings_excluded": n < t.count(),
+        "too_few_raters": (n > 0) & (raters < min_raters),
+    }
+    return per_subject(t, value=value, size=n, flags=flags)
 
 
 def collaboration_rating(
@@ -267,11 +277,11 @@ def collaboration_rating(
 
 
 def _information_sharing_rate(
-    selected: Sequence[SharingItem],
-    everything: Sequence[SharingItem] = (),
+    selected: ir.Table,
+    everything: ir.Table | None = None,
     *,
     as_of: datetime | None = None,
-) -> Outcome:
+) -> ir.Table:
     if as_of is not None and (
         not isinstance(as_of, datetime) or as_of.tzinfo is None or as_of.utcoffset() is None
     ):
@@ -281,11 +291,11 @@ def _information_sharing_rate(
             field="as_of",
             value=as_of,
         )
-    items = [i for i in selected if as_of is None or i.due_at <= as_of]
-    flags = ("not_yet_due",) if len(items) < len(selected) else ()
-    if not items:
-        return None, 0, flags
-    return sum(1 for i in items if i.on_time) / len(items), len(items), flags
+    t = selected
+    due = t.due_at.notnull() if as_of is None else t.due_at <= micros(as_of)
+    n = count_if(due)
+    on_time = count_if(due & t.shared_at.notnull() & (t.shared_at <= t.due_at))
+    return per_subject(t, value=ratio(on_time, n), size=n, flags={"not_yet_due": n < t.count()})
 
 
 def information_sharing_rate(

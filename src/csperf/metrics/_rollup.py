@@ -12,7 +12,7 @@ from csperf._frozen import FrozenDict
 from csperf._periods import in_period, resolve_period
 from csperf.errors import UnknownNameError, ValidationError
 from csperf.metrics._catalog import MetricSpec
-from csperf.metrics._engine import check_min_sample, finish
+from csperf.metrics._engine import check_min_sample, empty_selection, finish, run_tables
 from csperf.metrics._roster import Level, Roster, check_level
 from csperf.metrics._validate import record_kind, validate_records
 from csperf.metrics._values import MetricValue, RejectedRecords, RejectReport
@@ -181,12 +181,16 @@ def measure(
         settings[name] = dict(given)
     minimums = {name: check_min_sample(o.pop("min_sample", None)) for name, o in settings.items()}
 
+    for spec in specs:
+        if spec.expression is not None:
+            spec.expression(empty_selection(spec.record_kind), None, **settings.get(spec.name, {}))
+
     everything: dict[str, tuple[Any, ...]] = {}
     reports: dict[str, RejectReport] = {}
-    grouped: dict[str, dict[str, list[Any]]] = {}
     subjects: set[str] = set()
     if roster is not None:
         subjects.update(roster.subjects(level, window))
+    grouped: dict[str, dict[str, list[Any]]] = {}
     for kind in sorted({spec.record_kind for spec in specs}):
         spec_kind = record_kind(kind)
         rows = records_by_kind.get(kind, ())
@@ -206,18 +210,31 @@ def measure(
         grouped[kind] = groups
         subjects.update(groups)
 
+    engine = [spec for spec in specs if spec.expression is not None]
+    outcomes = run_tables(
+        everything,
+        engine,
+        level=level,
+        roster=roster,
+        window=window,
+        options=settings,
+    )
     values: dict[str, Mapping[str, MetricValue]] = {}
     for subject in sorted(subjects):
         row: dict[str, MetricValue] = {}
         for spec in specs:
-            selected = grouped[spec.record_kind].get(subject, [])
             opts = settings.get(spec.name, {})
             report = reports[spec.record_kind]
             minimum = minimums.get(spec.name)
-            if spec.compute is not None:
+            if spec.expression is not None:
+                outcome = outcomes[spec.name].get(subject, (None, 0, ()))
+                row[spec.name] = finish(outcome, min_sample=minimum, report=report)
+            elif spec.compute is not None:
+                selected = grouped[spec.record_kind].get(subject, [])
                 outcome = spec.compute(selected, everything[spec.record_kind], **opts)
                 row[spec.name] = finish(outcome, min_sample=minimum, report=report)
             else:
+                selected = grouped[spec.record_kind].get(subject, [])
                 value = spec.function(selected, min_sample=minimum, **opts)
                 if report.count:
                     value = attrs.evolve(value, rejected=report).with_flags("rejected_records")

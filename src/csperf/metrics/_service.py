@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 
 from csperf.errors import ValidationError
-from csperf.metrics._engine import Outcome, check_channels, check_choice, evaluate
+from csperf.metrics._engine import check_channels, check_choice, contacts_of, evaluate
+from csperf.metrics._ibis import count_if, per_subject, ratio
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
     from csperf._periods import Bounds as Period
-    from csperf.metrics._records import SurveyAnswer, Ticket
     from csperf.metrics._roster import Roster
     from csperf.metrics._values import MetricValue
 
@@ -20,12 +21,12 @@ __all__ = ["complaint_rate", "customer_satisfaction", "nps"]
 
 
 def _customer_satisfaction(
-    selected: Sequence[SurveyAnswer],
-    everything: Sequence[SurveyAnswer] = (),
+    selected: ir.Table,
+    everything: ir.Table | None = None,
     *,
     method: str = "share",
     threshold: int = 4,
-) -> Outcome:
+) -> ir.Table:
     check_choice("customer_satisfaction", "method", method, ("share", "mean"))
     if isinstance(threshold, bool) or threshold not in (1, 2, 3, 4, 5):
         raise ValidationError(
@@ -34,12 +35,11 @@ def _customer_satisfaction(
             field="threshold",
             value=threshold,
         )
-    scores = [a.csat for a in selected if a.csat is not None]
-    if not scores:
-        return None, 0, ()
+    answers = selected.filter(selected.csat.notnull())
+    n = answers.csat.count()
     if method == "mean":
-        return math.fsum(scores) / len(scores), len(scores), ()
-    return sum(1 for s in scores if s >= threshold) / len(scores), len(scores), ()
+        return per_subject(answers, value=ratio(answers.csat.sum(), n), size=n)
+    return per_subject(answers, value=ratio(count_if(answers.csat >= threshold), n), size=n)
 
 
 def customer_satisfaction(
@@ -103,13 +103,12 @@ def customer_satisfaction(
     )
 
 
-def _nps(selected: Sequence[SurveyAnswer], everything: Sequence[SurveyAnswer] = ()) -> Outcome:
-    scores = [a.nps for a in selected if a.nps is not None]
-    if not scores:
-        return None, 0, ()
-    promoters = sum(1 for s in scores if s >= 9)
-    detractors = sum(1 for s in scores if s <= 6)
-    return 100 * (promoters - detractors) / len(scores), len(scores), ()
+def _nps(selected: ir.Table, everything: ir.Table | None = None) -> ir.Table:
+    answers = selected.filter(selected.nps.notnull())
+    promoters = count_if(answers.nps >= 9)
+    detractors = count_if(answers.nps <= 6)
+    n = answers.nps.count()
+    return per_subject(answers, value=ratio(100 * (promoters - detractors), n), size=n)
 
 
 def nps(
@@ -166,16 +165,14 @@ def nps(
 
 
 def _complaint_rate(
-    selected: Sequence[Ticket],
-    everything: Sequence[Ticket] = (),
+    selected: ir.Table,
+    everything: ir.Table | None = None,
     *,
     channels: Iterable[str] | None = None,
-) -> Outcome:
-    wanted = check_channels("complaint_rate", channels)
-    handled = [t for t in selected if t.handled and (wanted is None or t.channel in wanted)]
-    if not handled:
-        return None, 0, ()
-    return sum(1 for t in handled if t.complaint) / len(handled), len(handled), ()
+) -> ir.Table:
+    handled = contacts_of(selected, check_channels("complaint_rate", channels))
+    n = handled.count()
+    return per_subject(handled, value=ratio(count_if(handled.complaint), n), size=n)
 
 
 def complaint_rate(

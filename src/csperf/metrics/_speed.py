@@ -2,58 +2,81 @@
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone, tzinfo
+from collections.abc import Iterable
+from datetime import timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 
 from csperf.metrics._engine import (
-    Outcome,
     check_channels,
     check_choice,
     check_seconds,
+    contacts_of,
     evaluate,
 )
-from csperf.metrics._engine import statistic as _statistic
+from csperf.metrics._ibis import check_statistic, count_if, per_subject, ratio, summary
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
     from csperf._periods import Bounds as Period
-    from csperf.metrics._records import Ticket
     from csperf.metrics._roster import Roster
     from csperf.metrics._values import MetricValue
 
 __all__ = ["fcr", "first_response_time", "resolution_time"]
 
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc)
-
-
-def _handled(tickets: Sequence[Ticket], channels: frozenset[str] | None) -> list[Ticket]:
-    return [t for t in tickets if t.handled and (channels is None or t.channel in channels)]
+MICROS = 1_000_000
+"""Microseconds in a second."""
 
 
 def _durations(
-    contacts: Sequence[Ticket], seconds: list[float], flag: str, summary: Any
-) -> Outcome:
-    """The summary of the durations found, flagging contacts that had none."""
-    flags = (flag,) if len(seconds) < len(contacts) else ()
-    if not seconds:
-        return None, 0, flags
-    return summary(seconds), len(seconds), flags
+    selected: ir.Table,
+    metric: str,
+    statistic: str,
+    channels: Iterable[str] | None,
+    start: str,
+    end: Any,
+    flag: str,
+) -> ir.Table:
+    """The statistic of ``end − start`` in seconds over the handled contacts with an end."""
+    q = check_statistic(metric, statistic)
+    contacts = contacts_of(selected, check_channels(metric, channels))
+    finish = end(contacts) if callable(end) else contacts[end]
+    contacts = contacts.mutate(_micros=finish - contacts[start])
+    known = contacts._micros.count()
+    return summary(contacts, "_micros", q, scale=MICROS, flags={flag: known < contacts.count()})
+
+
+def _answer(t: ir.Table) -> ir.Value:
+    """The first response of a contact (µs).
+
+    ``first_response_at``, or for an answered call that has none, ``created_at +
+    wait_seconds`` (its answer; the wait rounded to the microsecond, half away from zero).
+    """
+    from csperf.metrics._ibis import import_ibis
+
+    ibis = import_ibis()
+    waited = t.created_at + (t.wait_seconds * MICROS).round().cast("int64")
+    return t.first_response_at.coalesce(
+        ibis.cases((t.answered.coalesce(False), waited), else_=ibis.null("int64"))
+    )
 
 
 def _first_response_time(
-    selected: Sequence[Ticket],
-    everything: Sequence[Ticket] = (),
+    selected: ir.Table,
+    everything: ir.Table | None = None,
     *,
     statistic: str = "mean",
     channels: Iterable[str] | None = None,
-) -> Outcome:
-    summary = _statistic("first_response_time", statistic)
-    contacts = _handled(selected, check_channels("first_response_time", channels))
-    seconds = [s for t in contacts if (s := t.first_response_seconds) is not None]
-    return _durations(contacts, seconds, "missing_first_response", summary)
+) -> ir.Table:
+    return _durations(
+        selected,
+        "first_response_time",
+        statistic,
+        channels,
+        "created_at",
+        _answer,
+        "missing_first_response",
+    )
 
 
 def first_response_time(
@@ -73,8 +96,11 @@ def first_response_time(
 
         first_response_time = statistic({first_response_at − created_at})
 
-    over the handled contacts (abandoned calls excluded) that have a ``first_response_at``.
-    Contacts without a first response are left out and flagged ``missing_first_response``;
+    over the handled contacts (abandoned calls excluded) that have a first response. An
+    answered call without ``first_response_at`` responded when it was answered, at
+    ``created_at + wait_seconds``: its speed of answer (a call always has ``wait_seconds``,
+    so it is never counted as unanswered). Contacts without a first response are left out
+    and flagged ``missing_first_response``;
     with none left the value is missing. ``statistic`` is ``"mean"`` (default), ``"median"``
     or a percentile such as ``"p90"`` (linear interpolation between closest ranks, numpy's
     default, the same as SQL ``percentile_cont``). For a call the first response is the
@@ -123,21 +149,21 @@ def first_response_time(
 
 
 def _resolution_time(
-    selected: Sequence[Ticket],
-    everything: Sequence[Ticket] = (),
+    selected: ir.Table,
+    everything: ir.Table | None = None,
     *,
     statistic: str = "mean",
     resolution: str = "first",
     channels: Iterable[str] | None = None,
-) -> Outcome:
-    summary = _statistic("resolution_time", statistic)
+) -> ir.Table:
+    check_statistic("resolution_time", statistic)
     check_choice("resolution_time", "resolution", resolution, ("first", "final"))
-    contacts = _handled(selected, check_channels("resolution_time", channels))
-    if resolution == "first":
-        seconds = [s for t in contacts if (s := t.resolution_seconds) is not None]
-    else:
-        seconds = [s for t in contacts if (s := t.final_resolution_seconds) is not None]
-    return _durations(contacts, seconds, "unresolved", summary)
+    end: Any = "resolved_at"
+    if resolution == "final":
+        end = lambda t: t.final_resolved_at.coalesce(t.resolved_at)  # noqa: E731
+    return _durations(
+        selected, "resolution_time", statistic, channels, "created_at", end, "unresolved"
+    )
 
 
 def resolution_time(
@@ -211,37 +237,35 @@ def resolution_time(
 
 
 def _fcr(
-    selected: Sequence[Ticket],
-    everything: Sequence[Ticket] = (),
+    selected: ir.Table,
+    everything: ir.Table | None = None,
     *,
     window: timedelta | float = timedelta(days=7),
     channels: Iterable[str] | None = None,
-) -> Outcome:
+) -> ir.Table:
     seconds = check_seconds("fcr", "window", window) or 0.0
-    span = timedelta(seconds=seconds)
-    contacts = _handled(selected, check_channels("fcr", channels))
-    if not contacts:
-        return None, 0, ()
-    wanted = {t.customer for t in contacts if t.customer is not None}
-    by_customer: dict[Any, list[Any]] = {}
-    for t in (*everything, *selected):
-        if t.customer in wanted:
-            by_customer.setdefault(t.customer, []).append((_utc(t.created_at), t.id))
-    for times in by_customer.values():
-        times.sort(key=lambda pair: pair[0])
-    resolved = 0
-    for t in contacts:
-        if t.resolved_at is None or t.reopened:
-            continue
-        if t.customer is not None and seconds > 0:
-            times = by_customer[t.customer]
-            created = _utc(t.created_at)
-            start = bisect.bisect_right(times, created, key=lambda pair: pair[0])
-            end = bisect.bisect_right(times, created + span, key=lambda pair: pair[0])
-            if any(other_id != t.id for _, other_id in times[start:end]):
-                continue
-        resolved += 1
-    return resolved / len(contacts), len(contacts), ()
+    span = round(seconds * MICROS)
+    contacts = contacts_of(selected, check_channels("fcr", channels))
+    resolved = contacts.resolved_at.notnull() & ~contacts.reopened
+    if span > 0 and everything is not None:
+        later = everything.filter(everything.customer.notnull()).select(
+            _customer=everything.customer, _created=everything.created_at, _id=everything.id
+        )
+        pairs = contacts.filter(contacts.customer.notnull()).join(
+            later,
+            [
+                contacts.customer == later._customer,
+                later._created > contacts.created_at,
+                later._created <= contacts.created_at + span,
+                later._id != contacts.id,
+            ],
+        )
+        repeats = pairs.select(_repeat_id=pairs.id).distinct()
+        contacts = contacts.left_join(repeats, contacts.id == repeats._repeat_id)
+        resolved = contacts.resolved_at.notnull() & ~contacts.reopened
+        resolved = resolved & contacts._repeat_id.isnull()
+    n = contacts.count()
+    return per_subject(contacts, value=ratio(count_if(resolved), n), size=n)
 
 
 def fcr(

@@ -20,13 +20,15 @@ from csperf._periods import Period, parse_period
 from csperf.sources._base import MetricSource
 from csperf.sources._csv import CsvSource
 from csperf.sources._duckdb import DuckDbSource
+from csperf.sources._ibis import IbisSource, write_tables
 from csperf.sources._measurements import Measurements
 from csperf.sources._records import RecordsSource
-from csperf.sources._sql import SqlSource, write_tables
+from csperf.sources._sql import SqlSource
 
 __all__ = [
     "CsvSource",
     "DuckDbSource",
+    "IbisSource",
     "Measurements",
     "MetricSource",
     "Period",

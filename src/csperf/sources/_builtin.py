@@ -5,6 +5,7 @@ from __future__ import annotations
 from csperf.sources._base import MetricSource
 from csperf.sources._csv import CsvSource
 from csperf.sources._duckdb import DuckDbSource
+from csperf.sources._ibis import IbisSource
 from csperf.sources._records import RecordsSource
 from csperf.sources._sql import SqlSource
 
@@ -16,4 +17,5 @@ BUILTIN_SOURCES: tuple[type[MetricSource], ...] = (
     CsvSource,
     DuckDbSource,
     SqlSource,
+    IbisSource,
 )

@@ -156,9 +156,14 @@ def request(
                 field=unknown[0],
                 value=given[unknown[0]],
             )
-        compute = chosen[name].compute
-        if compute is not None:
-            compute([], [], **given)  # the catalog's own checks of the option values
+        spec = chosen[name]
+        if spec.expression is not None:
+            from csperf.metrics._engine import empty_selection
+
+            # the metric's own checks of the option values, building (not running) it
+            spec.expression(empty_selection(spec.record_kind), None, **given)
+        elif spec.compute is not None:
+            spec.compute([], [], **given)
         settings[name] = given
     return Request(window, level, zone, specs, settings, minimums)
 

@@ -1,4 +1,4 @@
-"""The CSV source: one file per record kind, measured by the pure-Python catalog."""
+"""The CSV source: one file per record kind, measured by the metric engine."""
 
 from __future__ import annotations
 
@@ -238,7 +238,7 @@ def _path(value: Any, what: str) -> Path:
 
 
 class CsvSource(MetricSource):
-    """CSV files, one per record kind, measured by the pure-Python catalog.
+    """CSV files, one per record kind, measured by the metric engine in the embedded DuckDB.
 
     Each file has a header of the record's field names (see the table in
     :doc:`/reference/sources`); :meth:`csperf.datasets.SampleData.write_csv` writes this
@@ -279,7 +279,7 @@ class CsvSource(MetricSource):
     """
 
     name = "csv"
-    summary = "CSV files, one per record kind (tickets.csv, surveys.csv...), measured in Python."
+    summary = "CSV files, one per record kind (tickets.csv, surveys.csv...), measured in DuckDB."
     options: ClassVar[Mapping[str, str]] = {
         "path": "Directory of <kind>.csv files and roster.csv.",
         **{kind: f"File of the {kind} (default <path>/{kind}.csv)." for kind in RECORD_KINDS},

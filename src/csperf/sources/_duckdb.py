@@ -1,20 +1,18 @@
-"""The DuckDB source: the SQL metrics over Parquet files, CSV files or DuckDB tables."""
+"""The DuckDB source: the engine over Parquet files, CSV files or DuckDB tables."""
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 from csperf.errors import ConfigError
-from csperf.metrics import Roster
+from csperf.metrics import RejectReport, Roster
 from csperf.metrics._records import RECORD_KINDS
 from csperf.sources._base import parse_options
+from csperf.sources._ibis import IbisSource
 from csperf.sources._schema import ROSTER, TABLES
-from csperf.sources._sql import SqlSource
-from csperf.sources._sqlplan import Relation
 
 __all__ = ["DuckDbSource", "import_duckdb"]
 
@@ -41,17 +39,21 @@ def _is_file(value: str) -> bool:
     return value.lower().endswith(_SUFFIXES) or "/" in value or os.sep in value or "*" in value
 
 
-class DuckDbSource(SqlSource):
-    """The catalog's metrics as SQL inside DuckDB, over Parquet or CSV files or tables.
+def _is_csv(file: str) -> bool:
+    return not (file.lower().endswith(".parquet") or ("*" in file and ".parquet" in file.lower()))
 
-    Millions of rows stay inside DuckDB: each metric is one query returning a row per subject.
-    Files are read in place (``read_parquet``/``read_csv``, globs allowed); a CSV file is
-    read as text and each cell parsed as :class:`CsvSource` parses it, so a bad cell rejects
-    its row instead of failing the file, and a row whose cells do not match the header is
-    reported as ``malformed_row`` with its line. Positions in reports count data rows from 0 in
-    file order (a malformed row's position is taken from its line, so it is exact when no cell
-    before it spans lines). Columns other than the record's fields are ignored. Needs the
-    ``duckdb`` extra (``pip install 'csperf[duckdb]'``).
+
+class DuckDbSource(IbisSource):
+    """The catalog's metrics in the embedded DuckDB, over Parquet or CSV files or tables.
+
+    The :class:`IbisSource` on a DuckDB connection: each metric is one query returning a row
+    per subject, and the record checks run in DuckDB too. Parquet files are read in place
+    (globs allowed). A CSV file is read by the one cell parser every source shares (the
+    :class:`CsvSource` reader), so a bad cell rejects its row for the same reason as
+    everywhere, and a row whose cells do not match the header is reported as
+    ``malformed_row`` with its line; the records read are then measured in DuckDB. Columns
+    other than the record's fields are ignored. Needs the ``metrics`` extra
+    (``pip install 'csperf[metrics]'``).
 
     Args:
         path: A directory holding ``<kind>.parquet`` or ``<kind>.csv`` files (and
@@ -104,7 +106,10 @@ class DuckDbSource(SqlSource):
         roster: Roster | None = None,
         order_by: Mapping[str, str] | None = None,
     ) -> None:
-        duckdb = import_duckdb()
+        import_duckdb()
+        from csperf.metrics._ibis import import_ibis
+
+        ibis = import_ibis()
         if connection is None:
             if database is not None:
                 target = Path(database)
@@ -116,9 +121,13 @@ class DuckDbSource(SqlSource):
                         value=os.fspath(target),
                         path=os.fspath(target),
                     )
-                connection = duckdb.connect(os.fspath(target), read_only=True)
+                backend = ibis.duckdb.connect(os.fspath(target), read_only=True)
             else:
-                connection = duckdb.connect()
+                backend = ibis.duckdb.connect()
+        elif type(connection).__module__.split(".")[0] in ("duckdb", "_duckdb"):
+            backend = ibis.duckdb.from_connection(connection)
+        else:
+            backend = connection
         found: dict[str, str] = {}
         if path is not None:
             folder = Path(path)
@@ -164,14 +173,35 @@ class DuckDbSource(SqlSource):
         if roster is not None:
             found.pop(ROSTER, None)
         self.files = found
+        named = dict(tables or {})
+        self._csv: dict[str, str] = {}
+        for table, file in found.items():
+            if _is_csv(file):
+                self._csv[table] = file
+                continue
+            name = f"csperf_{table}"
+            try:
+                backend.read_parquet(file, table_name=name)
+            except Exception as exc:
+                raise ConfigError(
+                    msg=f"cannot read {file!r} (for {table}): {exc}",
+                    obj="DuckDbSource",
+                    field=table,
+                    value=file,
+                    path=file,
+                ) from exc
+            named[table] = name
+        if roster is None and ROSTER in self._csv:
+            from csperf.sources._csv import CsvSource
+
+            roster = CsvSource(files={ROSTER: self._csv[ROSTER]}).roster()
+            named.pop(ROSTER, None)
         super().__init__(
-            connection,
-            tables=tables,
-            columns=columns,
-            roster=roster,
-            dialect="duckdb",
-            order_by=order_by,
+            backend, tables=named or None, columns=columns, roster=roster, order_by=order_by
         )
+        for table in self._csv:
+            if table != ROSTER:
+                self.tables[table] = self._csv[table]
 
     @classmethod
     def from_options(cls, options: Mapping[str, str]) -> DuckDbSource:
@@ -194,34 +224,22 @@ class DuckDbSource(SqlSource):
             given.get("path"), files=files, tables=tables or None, database=given.get("database")
         )
 
-    def _find(self, table: str) -> Relation | None:
-        file = self.files.get(table)
-        if file is None:
-            return super()._find(table)
-        if file.lower().endswith(".parquet") or ("*" in file and ".parquet" in file.lower()):
-            sql = "read_parquet(:file)"
-            malformed = None
-        else:
-            # Rows that cannot be split into the header's cells are set aside in a table of
-            # their own (store_rejects), to be reported as malformed rows with their line.
-            tag = uuid.uuid4().hex
-            errors, scans = f"csperf_malformed_{tag}", f"csperf_scans_{tag}"
-            sql = (
-                "read_csv(:file, all_varchar = true, header = true, store_rejects = true, "
-                f"rejects_table = '{errors}', rejects_scan = '{scans}')"
-            )
-            malformed = (
-                f'SELECT DISTINCT line, error_type, csv_line FROM "{errors}" '
-                f'WHERE scan_id = (SELECT MAX(scan_id) FROM "{errors}") ORDER BY line'
-            )
-        params = {"file": file}
-        described = self._describe(sql, params)
-        if described is None:
-            raise ConfigError(
-                msg=f"cannot read {file!r} (for {table})",
-                obj="DuckDbSource",
-                field=table,
-                value=file,
-                path=file,
-            )
-        return Relation(sql, params, described, None, file, malformed)
+    def _valid(
+        self, kind: str, people: Any, roster: Roster | None, tz: Any, strict: bool
+    ) -> tuple[Any, RejectReport]:
+        if kind not in self._csv:
+            return super()._valid(kind, people, roster, tz, strict)
+        from csperf.metrics._ibis import arrow_table, import_ibis
+        from csperf.sources._csv import check_rows, read_csv_rows
+
+        rows = read_csv_rows(
+            self._csv[kind], kind, columns=self._renamed(kind), extra_columns="ignore"
+        )
+        records, report = check_rows(kind, rows, roster=roster, tz=tz, strict=strict)
+        table = import_ibis().memtable(arrow_table(RECORD_KINDS[kind].record_type, records))
+        return table, report
+
+    def _renamed(self, kind: str) -> dict[str, str] | None:
+        """Header → field, from the ``columns`` option (field → column)."""
+        mapping = self._columns.get(kind)
+        return None if not mapping else {column: field for field, column in mapping.items()}

@@ -1,4 +1,4 @@
-"""The records source: in-memory rows measured by the pure-Python catalog."""
+"""The records source: in-memory rows measured by the metric engine."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ _DATASET_SIZES = ("seed", "managers", "teams_per_manager", "agents_per_team", "d
 
 
 class RecordsSource(MetricSource):
-    """Records held in memory, measured by the pure-Python catalog (:mod:`csperf.metrics`).
+    """Records held in memory, measured by the metric engine in the embedded DuckDB.
 
     Args:
         records_by_kind: Record kind (``"tickets"``, ``"surveys"``...) → records or rows:
@@ -53,7 +53,7 @@ class RecordsSource(MetricSource):
     """
 
     name = "records"
-    summary = "Records in memory (or the built-in sample contact centre), measured in Python."
+    summary = "Records in memory (or the built-in sample contact centre), measured in DuckDB."
     options: ClassVar[Mapping[str, str]] = {
         "dataset": "The built-in sample data to measure: 'contact_centre'.",
         "seed": "Seed of the sample data (default 0).",

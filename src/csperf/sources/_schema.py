@@ -44,11 +44,6 @@ TABLES: tuple[str, ...] = (*RECORD_KINDS, ROSTER)
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 """An SQL identifier csperf accepts as a table or column name (one part of a dotted name)."""
 
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
-NUMBER_PATTERN = _NUMBER.pattern
-"""The text of a number in a CSV cell: decimal digits, optional sign, point and exponent."""
-
 
 def required_columns(table: str) -> tuple[str, ...]:
     """The fields of ``table`` that have no default (a row without them is rejected)."""
@@ -108,18 +103,17 @@ class Unreadable:
 
 
 def parse_number(text: str) -> Any:
-    """A number from the text of a CSV cell, read strictly.
+    """A number from the text of a CSV cell, read strictly (:func:`csperf._cells.parse_number`).
 
-    ``"12"`` → 12, ``"4.5"`` → 4.5, ``" 1e3 "`` → 1000.0; a blank cell stays text (a missing
-    value). Anything else (``"nan"``, ``"inf"``, ``"1_000"``, ``"twelve"``) becomes an
-    :class:`Unreadable`, which the record check rejects as ``invalid_field``: the same cells
-    DuckDB's reading of a CSV file rejects.
+    ``"12"`` → 12, ``"4.5"`` → 4.5, ``" 1e3 "`` → 1000.0, ``"１２"`` → 12; a blank cell stays
+    text (a missing value). Anything else (``"nan"``, ``"inf"``, ``"1_000"``, ``"٩٠"``,
+    ``"twelve"``) becomes an :class:`Unreadable`, which the record check rejects as
+    ``invalid_field``, as every other reader does.
     """
-    stripped = text.strip()
-    if not stripped:
+    from csperf._cells import clean
+    from csperf._cells import parse_number as number_of
+
+    if not clean(text):
         return text
-    if _INTEGER.match(stripped):
-        return int(stripped)
-    if _NUMBER.match(stripped):
-        return float(stripped)
-    return Unreadable(text)
+    number = number_of(text)
+    return Unreadable(text) if number is None else number

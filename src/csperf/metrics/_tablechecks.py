@@ -1,0 +1,361 @@
+"""The record checks as Ibis expressions: which rows of a database table are bad, and why.
+
+A table of a record kind in a database (or a Parquet file) is checked where it lies: each row
+gets the :class:`~csperf.errors.Reason` and field of its first fault, in the order the record
+class checks its fields (``Ticket.__init__``...), so a row is rejected for the same reason on
+every backend and in Python. Duplicates are found on key-only rows (a ``row_number`` window
+over the key), the roster is one table joined once, and raw rows are fetched only for the
+first rejected rows, as examples.
+
+The table is read *typed*: timestamps as int64 epoch microseconds or as timestamps with a
+time zone, flags as booleans (or integers 0/1, as SQLite stores them), numbers as numbers,
+names and identifiers as text or integers. Text cells (a CSV file) are parsed once, by
+:mod:`csperf._cells`, before they reach a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from csperf._cells import COLUMN, DOMAIN, WHOLE
+from csperf.errors import ConfigError, Reason
+from csperf.metrics._ibis import import_ibis
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from csperf.metrics._records import RecordKind
+
+__all__ = ["CHECK_ORDER", "POSITION", "RULE", "checked", "micros_of", "typed"]
+
+#: The column holding a row's 0-based position.
+POSITION = "_position"
+#: The column holding the index of a rejected row's rule (NULL for a valid row).
+RULE = "_rule"
+
+_LARGEST = 1.7976931348623157e308
+"""The largest finite float64."""
+
+#: The order in which each record type checks its fields (its ``__init__``'s order).
+CHECK_ORDER: Mapping[str, tuple[str, ...]] = {
+    "Ticket": (
+        "id",
+        "agent",
+        "channel",
+        "created_at",
+        "first_response_at",
+        "resolved_at",
+        "final_resolved_at",
+        "reopened",
+        "complaint",
+        "customer",
+        "<ticket-times>",
+        "wait_seconds",
+        "talk_seconds",
+        "hold_seconds",
+        "acw_seconds",
+        "answered",
+        "abandoned",
+        "<call>",
+    ),
+    "QaReview": (
+        "agent",
+        "reviewed_at",
+        "checks_applicable",
+        "checks_passed",
+        "<passed>",
+        "critical_failed",
+        "id",
+    ),
+    "SurveyAnswer": ("agent", "contact_id", "submitted_at", "csat", "nps", "<answer>"),
+}
+
+
+def _order(record_type: type) -> tuple[str, ...]:
+    return CHECK_ORDER.get(record_type.__name__, tuple(a.name for a in attrs.fields(record_type)))
+
+
+def micros_of(col: Any, *, name: str, source: str) -> Any:
+    """A timestamp column as int64 epoch microseconds.
+
+    An int64 column is taken as it is; an aware timestamp column is converted.
+
+    Raises:
+        ConfigError: For any other column type (text, a timestamp without a time zone).
+    """
+    ibis = import_ibis()
+    kind_type = col.type()
+    if kind_type.is_integer():
+        return col.cast("int64")
+    if kind_type.is_timestamp() and kind_type.timezone is not None:
+        epoch = ibis.timestamp("1970-01-01T00:00:00+00:00")
+        return col.delta(epoch, unit="microsecond").cast("int64")
+    raise ConfigError(
+        msg=f"column {name!r} must hold int64 epoch microseconds or timestamps "
+        f"with a time zone, not {kind_type}",
+        obj=source,
+        field=name,
+        value=str(kind_type),
+    )
+
+
+def typed(
+    kind: RecordKind, table: ir.Table, *, source: str = "table", backend: str = "duckdb"
+) -> ir.Table:
+    """The table's record columns in the engine's layout, with raw values kept for checks.
+
+    Missing optional columns are NULL. Each field ``f`` becomes the typed column ``f``;
+    ``_bad_f`` says that a present value cannot be read as the field's type.
+
+    Raises:
+        ConfigError: For a missing required column or a column of a type that cannot hold
+            the field (text for a timestamp, a timestamp without a time zone...).
+    """
+    ibis = import_ibis()
+    columns: dict[str, Any] = {}
+    bad: dict[str, Any] = {}
+    present = set(table.columns)
+    for attribute in attrs.fields(kind.record_type):
+        name = attribute.name
+        column = attribute.metadata[COLUMN]
+        whole = bool(attribute.metadata.get(WHOLE, False))
+        if name not in present:
+            if attribute.default is attrs.NOTHING:
+                raise ConfigError(
+                    msg=f"no column {name!r}, which {kind.name} need",
+                    obj=source,
+                    field=name,
+                )
+            target = {
+                "ts": "int64",
+                "bool": "boolean",
+                "real": "int64" if whole else "float64",
+            }.get(column, "string")
+            columns[name] = ibis.null(target)
+            bad[name] = ibis.literal(False)
+            continue
+        col = table[name]
+        kind_type = col.type()
+        if column == "ts":
+            columns[name] = micros_of(col, name=name, source=source)
+            bad[name] = ibis.literal(False)
+        elif column == "bool":
+            if kind_type.is_boolean():
+                columns[name] = col
+                bad[name] = ibis.literal(False)
+            elif kind_type.is_integer():
+                columns[name] = ibis.cases((col == 1, True), (col == 0, False), else_=None)
+                bad[name] = col.notnull() & ~col.isin([0, 1])
+            else:
+                raise ConfigError(
+                    msg=f"column {name!r} must hold booleans (or 0/1), not {kind_type}",
+                    obj=source,
+                    field=name,
+                    value=str(kind_type),
+                )
+        elif column == "real":
+            if not kind_type.is_numeric():
+                raise ConfigError(
+                    msg=f"column {name!r} must hold numbers, not {kind_type}",
+                    obj=source,
+                    field=name,
+                    value=str(kind_type),
+                )
+            number = col.cast("float64")
+            if kind_type.is_floating():
+                # NaN is a missing value (as in Python); an infinity cannot be read. SQLite
+                # stores no NaN (it becomes NULL) and has no isinf.
+                if backend == "sqlite":
+                    nan, inf = ibis.literal(False), col.abs() > _LARGEST
+                else:
+                    nan, inf = col.isnan(), col.isinf()
+                bad[name] = col.notnull() & ~nan & inf
+                number = ibis.cases((nan | inf, ibis.null("float64")), else_=number)
+            else:
+                bad[name] = ibis.literal(False)
+            columns[name] = number
+        else:
+            if kind_type.is_string():
+                # a blank cell is a missing value (as in Python)
+                columns[name] = ibis.cases((col.strip() == "", ibis.null("string")), else_=col)
+            elif column == "id" and kind_type.is_integer():
+                columns[name] = col
+            elif kind_type.is_integer() or kind_type.is_null():
+                # a number is not a name: every value present is rejected, as in Python
+                columns[name] = col.cast("string")
+                bad[name] = col.notnull()
+                continue
+            else:
+                raise ConfigError(
+                    msg=f"column {name!r} must hold text, not {kind_type}",
+                    obj=source,
+                    field=name,
+                    value=str(kind_type),
+                )
+            bad[name] = ibis.literal(False)
+    for attribute in attrs.fields(kind.record_type):
+        default = attribute.default
+        if default is not attrs.NOTHING and default is not None:
+            columns[attribute.name] = columns[attribute.name].coalesce(default)
+    if kind.record_type.__name__ == "Ticket":
+        # answered and abandoned complete each other, as in Ticket.__init__
+        answered, abandoned = columns["answered"], columns["abandoned"]
+        columns["answered"] = answered.coalesce(~abandoned)
+        columns["abandoned"] = abandoned.coalesce(~answered)
+    keep = {POSITION: table[POSITION]} if POSITION in present else {}
+    return table.select(
+        **keep,
+        **columns,
+        **{f"_bad_{k}": v for k, v in bad.items()},
+    )
+
+
+def _field_faults(kind: RecordKind, t: ir.Table, name: str) -> list[tuple[Any, str, str]]:
+    """``(condition, reason, field)`` for one field, in order."""
+    attribute = attrs.fields_dict(kind.record_type)[name]
+    col = t[name]
+    faults: list[tuple[Any, str, str]] = []
+    faults.append((t[f"_bad_{name}"], Reason.INVALID_FIELD.value, name))
+    if attribute.metadata[COLUMN] == "real":
+        from csperf.metrics._records import _REASON
+
+        reason = attribute.metadata[_REASON].value
+        domain = attribute.metadata[DOMAIN]
+        if attribute.metadata.get(WHOLE, False):
+            faults.append((col.notnull() & (col != col.floor()), reason, name))
+        if domain.lower != float("-inf"):
+            faults.append((col.notnull() & (col < domain.lower), reason, name))
+        if domain.upper != float("inf"):
+            faults.append((col.notnull() & (col > domain.upper), reason, name))
+    return faults
+
+
+def _rules(kind: RecordKind, t: ir.Table) -> list[tuple[Any, str, str]]:
+    """Every check of the kind as ``(condition, reason, field)``, in the record's order."""
+    # a missing required field is found first, in field order, as coerce_record does
+    rules: list[tuple[Any, str, str]] = [
+        (t[a.name].isnull() & ~t[f"_bad_{a.name}"], Reason.MISSING_FIELD.value, a.name)
+        for a in attrs.fields(kind.record_type)
+        if a.default is attrs.NOTHING
+    ]
+    for step in _order(kind.record_type):
+        if step == "<ticket-times>":
+            created = t.created_at
+            rules += [
+                (t.first_response_at < created, "response_before_creation", "first_response_at"),
+                (t.resolved_at < created, "resolution_before_creation", "resolved_at"),
+                (
+                    t.final_resolved_at.notnull() & t.resolved_at.isnull(),
+                    "inconsistent",
+                    "final_resolved_at",
+                ),
+                (
+                    t.final_resolved_at < t.resolved_at,
+                    "resolution_before_creation",
+                    "final_resolved_at",
+                ),
+                (
+                    (t.final_resolved_at != t.resolved_at) & ~t.reopened.coalesce(False),
+                    "inconsistent",
+                    "final_resolved_at",
+                ),
+            ]
+        elif step == "<call>":
+            rules += [
+                (
+                    t.answered.notnull() & t.abandoned.notnull() & (t.answered == t.abandoned),
+                    "inconsistent",
+                    "abandoned",
+                ),
+                (
+                    (t.answered.notnull() | t.abandoned.notnull()) & t.wait_seconds.isnull(),
+                    "missing_field",
+                    "wait_seconds",
+                ),
+            ]
+        elif step == "<passed>":
+            rules.append((t.checks_passed > t.checks_applicable, "off_scale", "checks_passed"))
+        elif step == "<answer>":
+            rules.append((t.csat.isnull() & t.nps.isnull(), "missing_field", "csat"))
+        else:
+            rules += _field_faults(kind, t, step)
+    if kind.name == "roster":  # pragma: no cover - the roster is read as a Roster
+        return rules
+    return rules
+
+
+def checked(
+    kind: RecordKind,
+    table: ir.Table,
+    *,
+    roster: ir.Table | None = None,
+) -> tuple[ir.Table, tuple[tuple[str, str], ...]]:
+    """The typed table with ``_rule``: the index of each row's first fault, or NULL.
+
+    Checks run in the record's order; then duplicates of an earlier row's key (the first, by
+    ``_position``, is kept), then, when a roster table is given, agents not on it and records
+    outside the agent's entries. The reason and field of rule ``i`` are ``labels[i]``; the
+    rule column is one integer (not the reason text), so that each later step refers to the
+    checks once.
+
+    Args:
+        kind: The record kind.
+        table: The typed table (:func:`typed`), with a ``_position`` column.
+        roster: The roster in the engine's layout, or None.
+
+    Returns:
+        The table and the labels ``(reason, field)`` of the rules.
+    """
+    ibis = import_ibis()
+    rules = _rules(kind, table)
+    labels = [(reason, field) for _, reason, field in rules]
+    first = ibis.cases(
+        *[(cond.fill_null(False), i) for i, (cond, _, _) in enumerate(rules)],
+        else_=ibis.null("int64"),
+    )
+    t = table.mutate(**{RULE: first})
+    keys = list(kind.key_fields)
+    ok = t[RULE].isnull()
+    for k in keys:
+        ok = ok & t[k].notnull()
+    keyed = t.filter(ok).select(POSITION, *keys)
+    rank = ibis.row_number().over(group_by=[keyed[k] for k in keys], order_by=keyed[POSITION])
+    duplicates = (
+        keyed.mutate(_rank=rank)
+        .filter(lambda s: s._rank > 0)
+        .select(_dup_position=lambda s: s[POSITION])
+    )
+    t = t.left_join(duplicates, t[POSITION] == duplicates._dup_position)
+    labels.append(("duplicate", ", ".join(keys)))
+    duplicate = ibis.cases((t._dup_position.notnull(), len(labels) - 1), else_=ibis.null("int64"))
+    t = t.mutate(**{RULE: t[RULE].coalesce(duplicate)}).drop("_dup_position")
+    if roster is None:
+        return t, tuple(labels)
+    agent, moment = kind.subject_field, kind.time_field
+    agents = roster.select(_known=roster.agent).distinct()
+    t = t.left_join(agents, t[agent] == agents._known)
+    covering = roster.select(_a=roster.agent, _from=roster.valid_from, _to=roster.valid_to)
+    joined = t.filter(t[RULE].isnull() & t._known.notnull())
+    hits = (
+        joined.join(
+            covering,
+            [
+                joined[agent] == covering._a,
+                covering._from.isnull() | (covering._from <= joined[moment]),
+                covering._to.isnull() | (joined[moment] < covering._to),
+            ],
+        )
+        .select(_covered=lambda s: s[POSITION])
+        .distinct()
+    )
+    t = t.left_join(hits, t[POSITION] == hits._covered)
+    labels += [("unknown_agent", agent), ("not_on_roster", moment)]
+    unknown, outside = len(labels) - 2, len(labels) - 1
+    roster_rule = ibis.cases(
+        (t._known.isnull(), unknown), (t._covered.isnull(), outside), else_=ibis.null("int64")
+    )
+    t = t.mutate(**{RULE: t[RULE].coalesce(roster_rule)})
+    return t.drop("_known", "_covered"), tuple(labels)

@@ -1,0 +1,609 @@
+"""The Ibis source: the catalog's metrics computed where the data is, on any Ibis backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
+from csperf.metrics import MetricValue, RecordIssue, RejectedRecords, RejectReport, Roster
+from csperf.metrics._ibis import fetch
+from csperf.metrics._records import RECORD_KINDS, RosterEntry
+from csperf.sources._base import MetricSource, parse_options
+from csperf.sources._common import finish, request
+from csperf.sources._measurements import Measurements
+from csperf.sources._schema import ROSTER, TABLES, check_identifier
+
+__all__ = ["IbisSource", "write_tables"]
+
+ROSTER_FIELDS = ("agent", "team", "manager", "valid_from", "valid_to")
+"""The columns of the roster table."""
+
+MAX_EXAMPLES = 20
+"""How many rejected rows a report keeps as examples."""
+
+_PHRASES = {
+    "missing_field": "is missing",
+    "invalid_field": "cannot be read as its type",
+    "response_before_creation": "is before created_at",
+    "resolution_before_creation": "is before the time it must follow",
+    "inconsistent": "is inconsistent with the record's other fields",
+    "negative_duration": "is negative",
+    "off_scale": "is off the scale",
+    "duplicate": "repeats an earlier row's key",
+    "unknown_agent": "is not on the roster",
+    "not_on_roster": "is outside the agent's roster entries",
+}
+
+
+def _identifier(value: Any, *, obj: str, field: str, dotted: bool = False) -> str:
+    """A checked table or column name (see ``check_identifier``), else a ConfigError."""
+    try:
+        return check_identifier(value, obj=obj, field=field, dotted=dotted)
+    except ValidationError as exc:
+        raise ConfigError(msg=exc.message, obj=obj, field=field, value=value) from None
+
+
+def _moment(value: Any) -> Any:
+    from csperf.metrics._ibis import EPOCH
+
+    if isinstance(value, int) and not isinstance(value, bool):
+        return EPOCH + timedelta(microseconds=value)
+    return value
+
+
+class IbisSource(MetricSource):
+    """The catalog's metrics computed inside any Ibis backend (PostgreSQL, DuckDB, Spark...).
+
+    DuckDB, SQLite, PostgreSQL and Spark are checked by csperf's conformance suite; Trino,
+    BigQuery or Snowflake run the same expressions. Each metric is one query returning a row
+    per subject, and the record checks run in the database too: rows never pass through
+    Python, except the first rejected rows kept as examples. One table per record kind (named
+    after the kind: ``tickets``, ``surveys``, ``qa_reviews``, ``knowledge_tests``,
+    ``peer_ratings``, ``sharing_items``) and a
+    ``roster`` table, with the record's field names as columns; columns of optional fields
+    may be absent. Tables are read typed (see :doc:`/reference/sources`): timestamps as int64
+    epoch microseconds (the portable layout :func:`write_tables` writes) or timestamps with
+    a time zone, flags as booleans or 0/1, numbers as numbers.
+
+    Args:
+        connection: An Ibis backend (``ibis.duckdb.connect()``, ``ibis.postgres.connect(...)``,
+            ``ibis.pyspark.connect(session)``...) or a URL for :func:`ibis.connect`
+            (``"postgres://user:pass@host/db"``, ``"duckdb:///file.ddb"``,
+            ``"sqlite:///file.db"``).
+        tables: Record kind (or ``"roster"``) → table name; only these tables are read.
+            Default: each kind's own name, where such a table exists.
+        columns: Record kind → field → column name, for tables whose columns are named
+            otherwise.
+        roster: A :class:`~csperf.metrics.Roster` to use instead of a roster table.
+        order_by: Record kind → column giving the rows' input order (for duplicates and
+            positions in reports). Default: the insertion order in DuckDB and SQLite; on
+            other backends, whose scan order is arbitrary, the key fields and then the
+            timestamp.
+
+    Attributes:
+        connection: The Ibis backend.
+        tables: Record kind (or ``"roster"``) → table name, as found.
+
+    Raises:
+        ConfigError: For a bad table name, a table that does not exist, or a connection
+            that cannot be opened.
+
+    Examples:
+        >>> import ibis
+        >>> from datetime import datetime, timezone
+        >>> from csperf.metrics import SurveyAnswer
+        >>> day = datetime(2026, 7, 2, tzinfo=timezone.utc)
+        >>> con = ibis.duckdb.connect()
+        >>> write_tables(con, {"surveys": [SurveyAnswer("ann", i, day, csat=s)
+        ...                                for i, s in enumerate([5, 4, 2, 5])]})
+        >>> m = IbisSource(con).measure(period="2026-Q3", tz="UTC")
+        >>> m.value("ann", "customer_satisfaction")
+        MetricValue(value=0.75, sample_size=4, flags=(), rejected=...)
+    """
+
+    name = "ibis"
+    summary = "The catalog's metrics computed inside any Ibis backend (PostgreSQL, DuckDB...)."
+    options: ClassVar[Mapping[str, str]] = {
+        "url": "The database URL for ibis.connect (postgres://..., duckdb:///file.ddb).",
+        **{kind: f"Table of the {kind} (default {kind!r})." for kind in RECORD_KINDS},
+        ROSTER: "Table of the roster (default 'roster').",
+    }
+
+    def __init__(
+        self,
+        connection: Any,
+        *,
+        tables: Mapping[str, str] | None = None,
+        columns: Mapping[str, Mapping[str, str]] | None = None,
+        roster: Roster | None = None,
+        order_by: Mapping[str, str] | None = None,
+    ) -> None:
+        from csperf.metrics._ibis import connect
+
+        connection = _backend(connection) or connection
+        if isinstance(connection, str):
+            try:
+                connection = connect(connection)
+            except Exception as exc:
+                raise ConfigError(
+                    msg=f"cannot connect to {connection!r} ({exc})",
+                    obj="IbisSource",
+                    field="connection",
+                    value=connection,
+                ) from exc
+        self.connection = connection
+        for table in tables or {}:
+            if table not in TABLES:
+                raise ConfigError(
+                    msg=f"tables names unknown record kind {table!r} (known: {', '.join(TABLES)})",
+                    obj="IbisSource",
+                    field="tables",
+                    value=table,
+                )
+        given = {
+            k: _identifier(v, obj="IbisSource", field=f"tables[{k!r}]", dotted=True)
+            for k, v in (tables or {}).items()
+        }
+        if roster is not None and not isinstance(roster, Roster):
+            raise ConfigError(
+                msg=f"roster must be a Roster, got {type(roster).__name__}",
+                obj="IbisSource",
+                field="roster",
+                value=roster,
+            )
+        if roster is not None and ROSTER in given:
+            raise ConfigError(
+                msg="give the roster as a Roster or as a table, not both",
+                obj="IbisSource",
+                field="roster",
+                value=given[ROSTER],
+            )
+        existing = set(connection.list_tables())
+        found: dict[str, str] = {}
+        for table in TABLES:
+            name = given.get(table, table)
+            if table in given or (tables is None and name in existing):
+                if "." not in name and name not in existing:
+                    raise ConfigError(
+                        msg=f"the {table} table {name!r} does not exist",
+                        obj="IbisSource",
+                        field=table,
+                        value=name,
+                    )
+                found[table] = name
+        if roster is not None:
+            found.pop(ROSTER, None)
+        self.tables = found
+        self._roster = roster
+        self._order_by = {
+            k: _identifier(v, obj="IbisSource", field=f"order_by[{k!r}]")
+            for k, v in (order_by or {}).items()
+        }
+        self._columns: dict[str, dict[str, str]] = {}
+        for table, mapping in (columns or {}).items():
+            if table not in TABLES:
+                raise ConfigError(
+                    msg=f"columns names unknown record kind {table!r}",
+                    obj="IbisSource",
+                    field="columns",
+                    value=table,
+                )
+            fields = RECORD_KINDS[table].fields if table != ROSTER else ROSTER_FIELDS
+            for field, column in mapping.items():
+                if field not in fields:
+                    raise ConfigError(
+                        msg=f"columns names unknown field {field!r} of {table} "
+                        f"(fields: {', '.join(fields)})",
+                        obj="IbisSource",
+                        field=f"columns[{table!r}]",
+                        value=field,
+                    )
+                _identifier(column, obj="IbisSource", field=f"columns[{table!r}][{field!r}]")
+            self._columns[table] = dict(mapping)
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, str]) -> IbisSource:
+        """``url=URL`` and optionally ``<kind>=TABLE``.
+
+        Raises:
+            ConfigError: For an unknown or missing option, or a URL that cannot be opened.
+        """
+        given = parse_options(cls.name, options, cls.options, ("url",))
+        url = str(given.pop("url"))
+        return cls(url, tables={k: str(v) for k, v in given.items()} or None)
+
+    def _table(self, table: str) -> Any:
+        name = self.tables[table]
+        if "." in name:
+            schema, _, leaf = name.rpartition(".")
+            found = self.connection.table(leaf, database=schema)
+        else:
+            found = self.connection.table(name)
+        renames = self._columns.get(table)
+        if renames:
+            for field, column in renames.items():
+                if column not in found.columns:
+                    raise ConfigError(
+                        msg=f"no column {column!r} (for field {field!r}) in {name!r}",
+                        obj="IbisSource",
+                        field=f"columns[{table!r}][{field!r}]",
+                        value=column,
+                    )
+            found = found.rename(dict(renames))
+        return found
+
+    def roster(self) -> Roster | None:
+        """The roster: the one given, else the roster table read and checked, else None.
+
+        Raises:
+            ConfigError: For a bad roster row or overlapping entries.
+        """
+        if self._roster is not None or ROSTER not in self.tables:
+            return self._roster
+        rows = fetch(self.connection, self._table(ROSTER)).to_pylist()
+        entries = []
+        for row in rows:
+            entries.append({k: _moment(v) for k, v in row.items()})
+        try:
+            return Roster(entries)
+        except ValidationError as exc:
+            raise ConfigError(
+                msg=f"roster table: {exc.message}", obj="IbisSource", field=exc.field
+            ) from exc
+
+    def _checked(self, kind: str, roster_table: Any) -> Any:
+        from csperf.metrics._ibis import import_ibis
+        from csperf.metrics._tablechecks import POSITION, checked, typed
+
+        ibis = import_ibis()
+        spec = RECORD_KINDS[kind]
+        raw = self._table(kind)
+        order = self._order_by.get(kind)
+        if order is not None:
+            if order not in raw.columns:
+                raise ConfigError(
+                    msg=f"order_by names column {order!r}, which {self.tables[kind]!r} lacks",
+                    obj="IbisSource",
+                    field=f"order_by[{kind!r}]",
+                    value=order,
+                )
+            number = ibis.row_number().over(order_by=[raw[order]])
+        elif self.connection.name in ("duckdb", "sqlite"):
+            number = ibis.row_number().over()  # the scan order: insertion order
+        else:
+            # a server's scan order is arbitrary (and Spark needs an order): key, then time
+            keys = [raw[f] for f in (*spec.key_fields, spec.time_field) if f in raw.columns]
+            number = ibis.row_number().over(order_by=keys)
+        raw = raw.mutate(**{POSITION: number})
+        source = f"table {self.tables[kind]!r}"
+        table = typed(spec, raw, source=source, backend=self.connection.name)
+        found, labels = checked(spec, table, roster=roster_table)
+        return found.cache(), labels
+
+    def _report(self, kind: str, labels: Any, table: Any, strict: bool) -> RejectReport:
+        from csperf.metrics._tablechecks import POSITION, RULE
+
+        con = self.connection
+        counts = fetch(con, table.group_by(RULE).aggregate(n=table.count())).to_pylist()
+        total = sum(r["n"] for r in counts)
+        reasons: dict[str, int] = {}
+        for r in counts:
+            if r[RULE] is not None:
+                reason = labels[r[RULE]][0]
+                reasons[reason] = reasons.get(reason, 0) + int(r["n"])
+        bad = table.filter(table[RULE].notnull())
+        limit = 1 if strict else MAX_EXAMPLES
+        firsts = fetch(con, bad.select(POSITION, RULE).order_by(POSITION).limit(limit)).to_pylist()
+        for r in firsts:
+            r["reason"], r["fault"] = labels[r[RULE]]
+        examples = []
+        if firsts:
+            positions = [r[POSITION] for r in firsts]
+            # the rejected rows only, from the checked rows (cached, so positions are stable)
+            rows = {
+                r[POSITION]: r
+                for r in fetch(con, table.filter(table[POSITION].isin(positions))).to_pylist()
+            }
+            times = {name for name, column in RECORD_KINDS[kind].columns.items() if column == "ts"}
+            record = RECORD_KINDS[kind].record_type.__name__
+            for r in firsts:
+                row = rows.get(r[POSITION], {})
+                fields = r["fault"].split(", ")
+                values = [_moment(row.get(f)) if f in times else row.get(f) for f in fields]
+                value = values[0] if len(values) == 1 else tuple(values)
+                reason, fault = r["reason"], r["fault"]
+                message = f"{record}: field {fault!r} {_PHRASES.get(reason, reason)}, got {value!r}"
+                examples.append(RecordIssue(int(r[POSITION]), reason, fault, value, message))
+        if strict and examples:
+            first = examples[0]
+            raise MeasurementError(
+                msg=f"{kind} row {first.position}: {first.message}",
+                field=first.field,
+                value=first.value,
+                position=first.position,
+                reason=first.reason,
+            )
+        return RejectReport(kind, total, sum(reasons.values()), reasons, tuple(examples))
+
+    def _people(self, roster: Roster | None) -> Any:
+        """The roster as a table on the backend, to be joined once per record kind.
+
+        A roster table is used where it lies (it was read and checked as a
+        :class:`~csperf.metrics.Roster` first); a roster given in Python is uploaded.
+        """
+        from csperf.metrics._ibis import import_ibis, roster_table
+        from csperf.metrics._tablechecks import micros_of
+
+        ibis = import_ibis()
+        if roster is None:
+            return None
+        if self._roster is not None or ROSTER not in self.tables:
+            return ibis.memtable(roster_table(roster))
+        raw = self._table(ROSTER)
+        source = f"table {self.tables[ROSTER]!r}"
+        columns = {f: raw[f].cast("string") for f in ("agent", "team", "manager")}
+        for f in ("valid_from", "valid_to"):
+            present = f in raw.columns
+            columns[f] = micros_of(raw[f], name=f, source=source) if present else ibis.null("int64")
+        return raw.select(**columns)
+
+    def _valid(
+        self, kind: str, people: Any, roster: Roster | None, tz: Any, strict: bool
+    ) -> tuple[Any, RejectReport]:
+        """The valid records of ``kind`` as a table on the backend, and the report."""
+        from csperf.metrics._ibis import arrow_table, import_ibis
+        from csperf.metrics._tablechecks import RULE
+
+        if kind not in self.tables:
+            record_type = RECORD_KINDS[kind].record_type
+            return import_ibis().memtable(arrow_table(record_type, ())), RejectReport(kind, 0, 0)
+        table, labels = self._checked(kind, people)
+        report = self._report(kind, labels, table, strict)
+        fields = list(RECORD_KINDS[kind].fields)
+        return table.filter(table[RULE].isnull()).select(*fields), report
+
+    def measure(
+        self,
+        *,
+        period: Any,
+        level: str = "agent",
+        metrics: Iterable[str] | str | None = None,
+        tz: Any = None,
+        strict: bool = False,
+        **options: Any,
+    ) -> Measurements:
+        """Check and measure the tables in the database (see :meth:`MetricSource.measure`).
+
+        Raises:
+            ConfigError: For a table with a missing required column or a column of the
+                wrong type.
+            ValidationError: For a bad level, period, zone or option, or a team or manager
+                level without a roster.
+            UnknownNameError: For an unknown metric, or a metric without an Ibis expression
+                (a plugin's Python ``compute``).
+            MeasurementError: With ``strict=True``, for the first bad row.
+        """
+        from csperf.metrics._ibis import (
+            import_ibis,
+            period_micros,
+            prepare,
+            run,
+        )
+
+        import_ibis()  # explains a missing metrics extra before anything else
+        if metrics is None:
+            from csperf.hooks.manager import get_plugin_manager
+
+            present = {k for k in RECORD_KINDS if k in self.tables}
+            metrics = [
+                spec.name
+                for spec in get_plugin_manager().metrics().values()
+                if spec.record_kind in present and spec.expression is not None
+            ]
+        req = request(
+            period=period,
+            level=level,
+            metrics=metrics,
+            tz=tz,
+            options=options,
+            kinds=[k for k in RECORD_KINDS if k in self.tables],
+        )
+        refused = [s.name for s in req.specs if s.expression is None]
+        if refused:
+            raise UnknownNameError(
+                "metric",
+                refused[0],
+                tuple(s.name for s in req.specs if s.expression is not None),
+                msg=f"metric {refused[0]!r} has no SQL definition (it has no Ibis expression); "
+                "measure it from records or CSV files",
+                obj=type(self).__name__,
+                field="metrics",
+            )
+        roster = self.roster()
+        if req.level != "agent" and roster is None:
+            raise ValidationError(
+                msg=f"level {req.level!r} needs a roster (a roster table or roster=)",
+                obj="measure",
+                field="roster",
+            )
+        people = self._people(roster)
+        valid: dict[str, Any] = {}
+        reports: dict[str, RejectReport] = {}
+        for kind in req.kinds:
+            valid[kind], reports[kind] = self._valid(kind, people, roster, req.tz, strict)
+        prepared = prepare(
+            valid,
+            kinds=req.kinds,
+            level=req.level,
+            roster=people,
+            period=period_micros(req.bounds),
+        )
+        outcomes = {}
+        for spec in req.specs:
+            selected, everything = prepared[spec.record_kind]
+            opts = req.options.get(spec.name, {})
+            assert spec.expression is not None  # refused above
+            outcomes[spec.name] = run(self.connection, spec.expression, selected, everything, opts)
+        subjects: set[str] = set()
+        if roster is not None:
+            subjects.update(roster.subjects(req.level, req.bounds))
+        for found in outcomes.values():
+            subjects.update(found)
+        values: dict[str, dict[str, MetricValue]] = {}
+        for subject in sorted(subjects):
+            values[subject] = {
+                spec.name: finish(
+                    outcomes[spec.name].get(subject, (None, 0, ())),
+                    min_sample=req.minimums.get(spec.name),
+                    report=reports[spec.record_kind],
+                )
+                for spec in req.specs
+            }
+        return Measurements(
+            period=req.period,
+            level=req.level,
+            metrics=[spec.name for spec in req.specs],
+            values=values,
+            rejected=RejectedRecords(reports),
+            source=self.name,
+        )
+
+
+def _portable(kind: str, record_type: type, rows: Any, *, tz: Any) -> Any:
+    """Rows as a pyarrow Table in the portable layout, cells read by :mod:`csperf._cells`.
+
+    The rows are not checked (a bad but typed row is written as it is, for the source to
+    reject); a cell that cannot be stored in its column's type raises.
+    """
+    import attrs
+    import pyarrow as pa
+
+    from csperf._cells import COLUMN, WHOLE, coerce_cell
+    from csperf.metrics._ibis import micros
+    from csperf.metrics._validate import _MISSING, _field_getter, _is_missing, iter_rows
+
+    fields = attrs.fields(record_type)
+    columns: dict[str, list[Any]] = {a.name: [] for a in fields}
+    for position, row in enumerate(iter_rows(rows)):
+        get = _field_getter(row)
+        for a in fields:
+            column, whole = a.metadata[COLUMN], bool(a.metadata.get(WHOLE, False))
+            value = get(a.name)
+            if value is _MISSING or _is_missing(value):
+                columns[a.name].append(None)
+                continue
+            value = coerce_cell(column, value, tz)
+            ok = True
+            if column == "ts":
+                ok = isinstance(value, datetime) and value.utcoffset() is not None
+                value = micros(value) if ok else value
+            elif column == "id":
+                ok = isinstance(value, (str, int)) and not isinstance(value, bool)
+                value = str(value)
+            elif column == "bool":
+                ok = isinstance(value, bool)
+            elif column == "real":
+                ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+                if ok and whole and float(value).is_integer():
+                    value = int(value)
+                elif ok:
+                    value = float(value)
+            else:
+                ok = isinstance(value, str)
+            if not ok:
+                raise ValidationError(
+                    msg=f"{kind} row {position}: field {a.name!r} cannot be stored as "
+                    f"{column}, got {value!r}",
+                    obj="write_tables",
+                    field=a.name,
+                    value=value,
+                    position=position,
+                )
+            columns[a.name].append(value)
+    types = {"ts": pa.int64(), "bool": pa.bool_(), "id": pa.string(), "name": pa.string()}
+    schema = []
+    for a in fields:
+        column, whole = a.metadata[COLUMN], bool(a.metadata.get(WHOLE, False))
+        typ = types.get(column) or (pa.float64() if not whole else pa.int64())
+        if column == "real" and whole and any(isinstance(v, float) for v in columns[a.name]):
+            typ = pa.float64()
+        schema.append(pa.field(a.name, typ))
+    return pa.table(columns, schema=pa.schema(schema))
+
+
+def write_tables(
+    connection: Any,
+    records_by_kind: Mapping[str, Any],
+    *,
+    roster: Roster | Any = None,
+    tables: Mapping[str, str] | None = None,
+    tz: Any = None,
+    overwrite: bool = True,
+) -> None:
+    """Write records or rows into an Ibis backend in the portable layout of :class:`IbisSource`.
+
+    Each kind becomes a table of its record fields: timestamps as int64 epoch microseconds,
+    identifiers as text (an integer identifier ``7`` is written ``"7"``), flags as booleans,
+    numbers as numbers. Cells are read as everywhere in csperf (:mod:`csperf._cells`); rows
+    are written as they are, unchecked, so that a bad row reaches the source's checks.
+
+    Args:
+        connection: An Ibis backend, a URL for :func:`ibis.connect`, or a ``sqlite3`` or
+            ``duckdb`` connection.
+        records_by_kind: Record kind → records or rows.
+        roster: A :class:`~csperf.metrics.Roster` (or its rows), written as the ``roster``
+            table.
+        tables: Record kind (or ``"roster"``) → table name; default the kind's name.
+        tz: The zone of naive timestamps; without it a naive timestamp raises.
+        overwrite: Replace tables that exist.
+
+    Raises:
+        ValidationError: For a cell that cannot be stored in its column (a naive timestamp
+            without ``tz``, text in a number column...).
+    """
+    from csperf._periods import as_timezone
+    from csperf.metrics._ibis import connect
+
+    con = _backend(connection)
+    if con is None:
+        con = connect(connection)
+    names = dict(tables or {})
+    zone = None if tz is None else as_timezone(tz, obj="write_tables")
+    for kind, rows in records_by_kind.items():
+        if kind not in RECORD_KINDS:
+            raise ValidationError(
+                msg=f"unknown record kind {kind!r} (known: {', '.join(RECORD_KINDS)})",
+                obj="write_tables",
+                field="records_by_kind",
+                value=kind,
+            )
+        table = _portable(kind, RECORD_KINDS[kind].record_type, rows, tz=zone)
+        con.create_table(names.get(kind, kind), table, overwrite=overwrite)
+    if roster is not None:
+        entries = roster.entries if isinstance(roster, Roster) else roster
+        table = _portable(ROSTER, RosterEntry, entries, tz=zone)
+        con.create_table(names.get(ROSTER, ROSTER), table, overwrite=overwrite)
+
+
+def _backend(connection: Any) -> Any:
+    """An Ibis backend over a ``sqlite3`` or ``duckdb`` connection, else None.
+
+    Ibis sets a DuckDB connection's session time zone to UTC; the caller's zone is restored
+    (csperf computes on epoch microseconds, which no session zone changes).
+    """
+    module = type(connection).__module__.split(".")[0]
+    if module in ("sqlite3", "_sqlite3"):
+        from csperf.metrics._ibis import import_ibis
+
+        return import_ibis().sqlite.from_connection(connection)
+    if module in ("duckdb", "_duckdb"):
+        from csperf.metrics._ibis import import_ibis
+
+        zone = connection.execute("SELECT current_setting('TimeZone')").fetchone()[0]
+        backend = import_ibis().duckdb.from_connection(connection)
+        quoted = str(zone).replace("'", "''")
+        connection.execute(f"SET TimeZone = '{quoted}'")
+        return backend
+    return None

@@ -1,0 +1,162 @@
+"""The Ibis source: the same values and rejects as the records source, on DuckDB and SQLite."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from csperf.datasets import contact_centre
+from csperf.errors import ConfigError, MeasurementError, ValidationError
+from csperf.metrics import Roster, RosterEntry, Ticket
+from csperf.sources import IbisSource, RecordsSource
+from csperf.sources._ibis import write_tables
+
+ibis = pytest.importorskip("ibis")
+
+T0 = datetime(2026, 7, 1, 9, tzinfo=timezone.utc)
+
+
+def backends():
+    return [ibis.duckdb.connect(), ibis.sqlite.connect()]
+
+
+@pytest.fixture(scope="module")
+def centre():
+    return contact_centre(seed=3, managers=1, agents_per_team=3, days=30)
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "sqlite"])
+@pytest.mark.parametrize("level", ["agent", "team"])
+def test_equals_the_records_source_on_the_sample_centre(centre, backend, level):
+    con = getattr(ibis, backend).connect()
+    write_tables(con, centre.records_by_kind(), roster=centre.roster)
+    expected = RecordsSource(centre.records_by_kind(), centre.roster).measure(
+        period=centre.period, level=level)
+    found = IbisSource(con).measure(period=centre.period, level=level)
+    assert found.subjects == expected.subjects
+    for subject in expected.subjects:
+        for metric in expected.metrics:
+            assert found.value(subject, metric) == expected.value(subject, metric), (
+                subject, metric)
+
+
+def test_a_url_opens_a_connection(tmp_path, centre):
+    target = tmp_path / "centre.ddb"
+    con = ibis.duckdb.connect(str(target))
+    write_tables(con, {"tickets": centre.tickets})
+    con.disconnect()
+    m = IbisSource(f"duckdb://{target}").measure(period=centre.period, metrics=["complaint_rate"])
+    assert m.subjects
+
+
+def _rows_table(con, name, rows):
+    import pyarrow as pa
+
+    con.create_table(name, pa.Table.from_pylist(rows), overwrite=True)
+
+
+@pytest.mark.parametrize("con", backends(), ids=["duckdb", "sqlite"])
+def test_bad_rows_are_rejected_for_the_same_reasons_as_in_python(con):
+    base = {"agent": "ann", "channel": "chat", "created_at": 1_782_896_400_000_000}
+    rows = [
+        {**base, "id": "1", "first_response_at": 1_782_896_400_000_000 - 1},  # before creation
+        {**base, "id": "2", "wait_seconds": -1.0, "answered": True},  # negative duration
+        {**base, "id": "3", "answered": True},  # a call needs wait_seconds
+        {**base, "id": "4"},
+        {**base, "id": "4"},  # duplicate
+        {**base, "id": "5", "agent": " "},  # a blank name is missing
+    ]
+    for row in rows:
+        for field in ("first_response_at", "wait_seconds", "answered"):
+            row.setdefault(field, None)
+    _rows_table(con, "tickets", rows)
+    m = IbisSource(con).measure(period=None, metrics=["complaint_rate"])
+    report = m.rejected["tickets"]
+    assert (report.total, report.count) == (6, 5)
+    assert [(i.position, i.reason.value, i.field) for i in report.examples] == [
+        (0, "response_before_creation", "first_response_at"),
+        (1, "negative_duration", "wait_seconds"),
+        (2, "missing_field", "wait_seconds"),
+        (4, "duplicate", "id"),
+        (5, "missing_field", "agent"),
+    ]
+    with pytest.raises(MeasurementError, match="row 0"):
+        IbisSource(con).measure(period=None, metrics=["complaint_rate"], strict=True)
+
+
+def test_roster_checks_in_the_database():
+    con = ibis.duckdb.connect()
+    roster = Roster([RosterEntry("ann", "north", "mia", valid_from=T0)])
+    tickets = [Ticket(1, "ann", "chat", T0), Ticket(2, "ann", "chat", T0 - timedelta(days=1)),
+               Ticket(3, "zed", "chat", T0)]
+    write_tables(con, {"tickets": tickets})
+    m = IbisSource(con, roster=roster).measure(period=None, level="team",
+                                               metrics=["complaint_rate"])
+    reasons = [i.reason.value for i in m.rejected["tickets"].examples]
+    assert reasons == ["not_on_roster", "unknown_agent"]
+    assert m.value("north", "complaint_rate").sample_size == 1
+
+
+def test_configuration_errors():
+    con = ibis.duckdb.connect()
+    with pytest.raises(ConfigError, match="does not exist"):
+        IbisSource(con, tables={"tickets": "nowhere"})
+    with pytest.raises(ConfigError, match="unknown record kind"):
+        IbisSource(con, tables={"calls": "x"})
+    _rows_table(con, "tickets", [{"id": "1", "agent": "a", "channel": "c",
+                                  "created_at": "2024-01-01"}])
+    with pytest.raises(ConfigError, match="int64 epoch microseconds"):
+        IbisSource(con).measure(period=None, metrics=["complaint_rate"])
+    with pytest.raises(ValidationError, match="needs a roster"):
+        IbisSource(con).measure(period=None, level="team", metrics=["complaint_rate"])
+
+
+def test_the_cli_takes_a_database_url_as_the_source(tmp_path):
+    from click.testing import CliRunner
+
+    from csperf.cli import cli
+    from csperf.templates import customer_service_manager
+
+    data = contact_centre(seed=3, managers=1, agents_per_team=3, days=30)
+    target = tmp_path / "centre.ddb"
+    con = ibis.duckdb.connect(str(target))
+    write_tables(con, data.records_by_kind(), roster=data.roster)
+    con.disconnect()
+    card = tmp_path / "card.toml"
+    csperf_card = customer_service_manager()
+    from csperf import dump_scorecard
+
+    dump_scorecard(csperf_card, card)
+    result = CliRunner().invoke(
+        cli,
+        ["score", str(card), "--source", f"duckdb://{target}", "--period",
+         "2024-01-01T00:00+08:00..2024-01-31T00:00+08:00", "--level", "manager",
+         "--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    assert '"M01"' in result.output
+
+
+def test_the_cli_prints_a_backends_sql():
+    from click.testing import CliRunner
+
+    from csperf.cli import cli
+
+    result = CliRunner().invoke(cli, ["metrics", "sql", "nps", "fcr", "--backend", "postgres",
+                                      "--level", "team"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("-- nps\nSELECT")
+    assert "-- fcr" in result.output and '"roster"' in result.output
+
+
+def test_a_callers_duckdb_session_zone_is_restored():
+    duckdb = pytest.importorskip("duckdb")
+    from csperf.sources import SqlSource
+
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'Asia/Shanghai'")
+    write_tables(connection, {"tickets": [Ticket(1, "ann", "chat", T0)]})
+    SqlSource(connection).measure(period=None, metrics=["complaint_rate"])
+    assert connection.execute("SELECT current_setting('TimeZone')").fetchone() == (
+        "Asia/Shanghai",)
