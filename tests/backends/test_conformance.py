@@ -259,10 +259,10 @@ def generated(seed: int, agents: int, tickets: int) -> dict[str, list[dict[str, 
     for i in range(tickets // 2):
         answer = {"agent": names[int(rng.integers(agents))], "contact_id": f"s{i}",
                   "submitted_at": start + timedelta(seconds=int(rng.integers(0, 40 * 86_400)))}  # fmt: skip
-        if rng.random() < 0.8:
-            answer["csat"] = int(rng.integers(1, 6))
         if rng.random() < 0.6:
             answer["nps"] = int(rng.integers(0, 11))
+        if "nps" not in answer or rng.random() < 0.8:  # an answer gives at least one of them
+            answer["csat"] = int(rng.integers(1, 6))
         out["surveys"].append(answer)
     for name in names:
         at = cases.D + timedelta(days=int(rng.integers(0, 30)))
