@@ -523,15 +523,19 @@ def csperf_duckdb(paths: Mapping[str, Path]) -> Values:
 
 
 def load_postgres(url: str, paths: Mapping[str, Path]) -> Any:
-    """The files copied into PostgreSQL tables with ``COPY ... FROM STDIN`` (CSV), batch by batch."""
+    """The files copied into PostgreSQL tables with ``COPY ... FROM STDIN`` (CSV), in batches."""
     import io
 
     import ibis
     import psycopg
     import pyarrow.csv as pacsv
 
-    types = {pa.types.is_boolean: "BOOLEAN", pa.types.is_integer: "BIGINT",
-             pa.types.is_floating: "DOUBLE PRECISION", pa.types.is_timestamp: "TIMESTAMPTZ"}  # fmt: skip
+    types = {
+        pa.types.is_boolean: "BOOLEAN",
+        pa.types.is_integer: "BIGINT",
+        pa.types.is_floating: "DOUBLE PRECISION",
+        pa.types.is_timestamp: "TIMESTAMPTZ",
+    }
 
     def sql_type(arrow_type: pa.DataType) -> str:
         if pa.types.is_dictionary(arrow_type):
@@ -605,47 +609,46 @@ def differences(a: Values, b: Values, *, rel: float = 1e-9) -> list[str]:
     return found
 
 
+def line(label: str, took: float, base: float, diff: list[str], note: str = "") -> None:
+    """One contender's line: time, ratio to the baseline, a note, whether its values are equal."""
+    verdict = "same values" if not diff else "DIFFERENT: " + "; ".join(diff)
+    print(f"  {label:<24}: {took:8.2f} s  {took / base:6.2f}× baseline  {note}{verdict}")
+
+
 def run(tickets: int, folder: Path, *, postgres: str | None, spark: bool, others: bool) -> None:
     sizes = sizes_for(tickets)
     took, paths = timed(lambda: generate(folder / f"t{tickets}", tickets))
+    size = sum(p.stat().st_size for p in paths.values()) / 2**20
     print(
         f"\n== {tickets:,} tickets, {sizes['agents']:,} agents, {sizes['surveys']:,} surveys "
-        f"(generated in {took:.1f} s, {sum(p.stat().st_size for p in paths.values()) / 2**20:.0f} MiB Parquet)"
+        f"(generated in {took:.1f} s, {size:.0f} MiB of Parquet)"
     )
     base, expected = timed(lambda: hand_written(paths))
-    print(f"  hand-written DuckDB SQL : {base:8.2f} s  (baseline)")
-    took, values = timed(lambda: pandas_groupby(paths))
-    diff = differences(expected, values)
-    print(f"  pandas groupby          : {took:8.2f} s  {took / base:6.2f}× baseline"
-          f"  {'same values' if not diff else 'DIFFERENT: ' + '; '.join(diff)}")  # fmt: skip
-    pandas_time = took
-    if others and legacy_source() is not None:
-        took, values = timed(lambda: _measured(legacy_source()(paths["tickets"].parent)))
-        diff = differences(expected, values)
-        print(f"  csperf DuckDbSource     : {took:8.2f} s  {took / base:6.2f}× baseline"
-              f"  (the SQL source before the Ibis engine)"
-              f"  {'same values' if not diff else 'DIFFERENT: ' + '; '.join(diff)}")  # fmt: skip
-    if ibis_source() is None:
-        print(
-            "  csperf (IbisSource)     : not available in this csperf (no csperf.sources.IbisSource)"
-        )
+    print(f"  {'hand-written DuckDB SQL':<24}: {base:8.2f} s  (baseline)")
+    pandas_time, values = timed(lambda: pandas_groupby(paths))
+    line("pandas groupby", pandas_time, base, differences(expected, values))
+    legacy = legacy_source()
+    if others and legacy is not None:
+        took, values = timed(lambda: _measured(legacy(paths["tickets"].parent)))
+        note = "(the SQL source before the Ibis engine)  "
+        line("csperf DuckDbSource", took, base, differences(expected, values), note)
+    source = ibis_source()
+    if source is None:
+        print(f"  {'csperf IbisSource':<24}: not in this csperf (no csperf.sources.IbisSource)")
         return
     took, values = timed(lambda: csperf_duckdb(paths))
-    diff = differences(expected, values)
-    print(f"  csperf on DuckDB        : {took:8.2f} s  {took / base:6.2f}× baseline"
-          f"  {pandas_time / took:6.2f}× faster than pandas"
-          f"  {'same values' if not diff else 'DIFFERENT: ' + '; '.join(diff)}")  # fmt: skip
+    note = f"{pandas_time / took:5.2f}× faster than pandas  "
+    line("csperf on DuckDB", took, base, differences(expected, values), note)
     if not others:
         return
     if postgres:
         load, con = timed(lambda: load_postgres(postgres, paths))
-        took, values = timed(lambda: _measured(ibis_source()(con, tables={k: k for k in paths})))
-        diff = differences(expected, values)
-        print(f"  csperf on PostgreSQL    : {took:8.2f} s  {took / base:6.2f}× baseline"
-              f"  (loading {load:.1f} s)  {'same values' if not diff else 'DIFFERENT: ' + '; '.join(diff)}")  # fmt: skip
+        took, values = timed(lambda: _measured(source(con, tables={k: k for k in paths})))
+        note = f"(loading took {load:.1f} s)  "
+        line("csperf on PostgreSQL", took, base, differences(expected, values), note)
     else:
         print(
-            "  csperf on PostgreSQL    : skipped (give --postgres URL or CSPERF_TEST_POSTGRES_URL)"
+            f"  {'csperf on PostgreSQL':<24}: skipped (--postgres URL or CSPERF_TEST_POSTGRES_URL)"
         )
     if spark:
         import ibis
@@ -654,13 +657,11 @@ def run(tickets: int, folder: Path, *, postgres: str | None, spark: bool, others
         for kind, path in paths.items():
             session.read.parquet(str(path)).createOrReplaceTempView(kind)
         con = ibis.pyspark.connect(session)
-        took, values = timed(lambda: _measured(ibis_source()(con, tables={k: k for k in paths})))
-        diff = differences(expected, values)
-        print(f"  csperf on Spark local[2]: {took:8.2f} s  {took / base:6.2f}× baseline"
-              f"  {'same values' if not diff else 'DIFFERENT: ' + '; '.join(diff)}")  # fmt: skip
+        took, values = timed(lambda: _measured(source(con, tables={k: k for k in paths})))
+        line("csperf on Spark local[2]", took, base, differences(expected, values))
         session.stop()
     else:
-        print("  csperf on Spark         : skipped (give --spark)")
+        print(f"  {'csperf on Spark':<24}: skipped (give --spark)")
 
 
 def main(argv: list[str] | None = None) -> None:
