@@ -73,6 +73,15 @@ def test_loading_with_native_readers_keeps_types_and_nulls(backend):
     assert scalar(backend, table.n.isnull().sum()) == 1
 
 
+def test_the_pinned_ibis_and_sqlglot_create_tables_on_duckdb():
+    """With sqlglot 30.18+, Ibis 12's ``create_table(overwrite=True)`` on DuckDB fails to parse."""
+    con = ibis.duckdb.connect()
+    con.create_table("x", pa.table({"a": [1, 2]}))
+    table = con.create_table("x", pa.table({"a": [1, 2, 3]}), overwrite=True)
+    assert con.to_pyarrow(table.count()).as_py() == 3
+    con.disconnect()
+
+
 # -- timestamps as int64 epoch microseconds ------------------------------------------------------
 
 
