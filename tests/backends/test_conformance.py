@@ -71,7 +71,7 @@ def source(backend: Any, rows=cases.ROWS, roster=cases.ROSTER_ROWS) -> Any:
 
 
 def duckdb_reference(tmp_path: Any, rows, roster) -> Any:
-    from conftest import Backend
+    from backend_support import Backend
 
     con = ibis.duckdb.connect()
     return IbisSource(con, tables=load(Backend("duckdb", con, tmp_path), rows, roster))

@@ -56,7 +56,7 @@ def test_loading_with_native_readers_keeps_types_and_nulls(backend):
     """Nullable integers, floats, booleans, text and NULLs survive each backend's own reader.
 
     (Ibis ``create_table`` of a pandas or Arrow table into Spark silently made nullable integers
-    NULL and ``None`` non-null; the loader in ``conftest.py`` never uses it.)
+    NULL and ``None`` non-null; the loader in ``backend_support.py`` never uses it.)
     """
     data = pa.table(
         {
@@ -456,9 +456,9 @@ def test_ibis_forces_a_wrapped_connection_to_utc(name, request):
 
     A source that takes a caller's connection must restore the zone afterwards or say so.
     """
-    from conftest import POSTGRES_URL, _check_installed, unavailable
+    from backend_support import POSTGRES_URL, check_installed, unavailable
 
-    _check_installed(name)
+    check_installed(name)
     if name == "duckdb":
         import duckdb
 
