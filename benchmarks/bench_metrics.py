@@ -402,13 +402,13 @@ def pandas_groupby(paths: Mapping[str, Path]) -> Values:
     # the next later contact of the same customer, among all tickets
     known = t.loc[t["customer"].notna(), ["customer", "created_at"]].drop_duplicates()
     known = known.sort_values(["customer", "created_at"])
-    known["next_us"] = known.groupby("customer")["created_at"].shift(-1)
+    known["next_us"] = known.groupby("customer", observed=True)["created_at"].shift(-1)
     t = t.merge(known, on=["customer", "created_at"], how="left")
     t = period(t, "created_at")
     handled = ~t["abandoned"].fillna(False).astype(bool)
     call = t["answered"].notna() | t["abandoned"].notna()
     h = t[handled]
-    by_h = h.groupby("agent")
+    by_h = h.groupby("agent", observed=True)
     n_handled = by_h.size()
     repeat = (h["next_us"] - h["created_at"]) <= WINDOW_US
     first_ok = h["resolved_at"].notna() & ~h["reopened"].astype(bool) & ~repeat.fillna(False)
@@ -416,38 +416,40 @@ def pandas_groupby(paths: Mapping[str, Path]) -> Values:
     res = ((h["resolved_at"] - h["created_at"]) / 1e6).astype("float64")
     handle = h["talk_seconds"] + h["hold_seconds"].fillna(0) + h["acw_seconds"].fillna(0)
     calls = t[call]
-    by_c = calls.groupby("agent")
+    by_c = calls.groupby("agent", observed=True)
     met = (
         (calls["answered"].astype(bool) & (calls["wait_seconds"] <= 20))
-        .groupby(calls["agent"])
+        .groupby(calls["agent"], observed=True)
         .sum()
     )
     out = pd.DataFrame(
         {
             "complaint_rate": ratio(
-                h["complaint"].astype(bool).groupby(h["agent"]).sum(), n_handled
+                h["complaint"].astype(bool).groupby(h["agent"], observed=True).sum(), n_handled
             ),
-            "first_response_time": frt.groupby(h["agent"]).mean(),
-            "resolution_time": res.groupby(h["agent"]).mean(),
-            "fcr": ratio(first_ok.groupby(h["agent"]).sum(), n_handled),
+            "first_response_time": frt.groupby(h["agent"], observed=True).mean(),
+            "resolution_time": res.groupby(h["agent"], observed=True).mean(),
+            "fcr": ratio(first_ok.groupby(h["agent"], observed=True).sum(), n_handled),
             "service_level": ratio(met, by_c.size()),
             "abandonment_rate": ratio(
-                calls["abandoned"].astype(bool).groupby(calls["agent"]).sum(), by_c.size()
+                calls["abandoned"].astype(bool).groupby(calls["agent"], observed=True).sum(),
+                by_c.size(),
             ),
-            "aht": handle.astype("float64").groupby(h["agent"]).mean(),
+            "aht": handle.astype("float64").groupby(h["agent"], observed=True).mean(),
         }
     )
     s = period(_frame(paths["surveys"]), "submitted_at")
     csat, nps = s[s["csat"].notna()], s[s["nps"].notna()]
-    pro = (nps["nps"] >= 9).groupby(nps["agent"]).sum()
-    det = (nps["nps"] <= 6).groupby(nps["agent"]).sum()
+    pro = (nps["nps"] >= 9).groupby(nps["agent"], observed=True).sum()
+    det = (nps["nps"] <= 6).groupby(nps["agent"], observed=True).sum()
     out = out.join(
         pd.DataFrame(
             {
                 "customer_satisfaction": ratio(
-                    (csat["csat"] >= 4).groupby(csat["agent"]).sum(), csat.groupby("agent").size()
+                    (csat["csat"] >= 4).groupby(csat["agent"], observed=True).sum(),
+                    csat.groupby("agent", observed=True).size(),
                 ),
-                "nps": ratio(100 * (pro - det), nps.groupby("agent").size()),
+                "nps": ratio(100 * (pro - det), nps.groupby("agent", observed=True).size()),
             }
         ),
         how="outer",
@@ -456,23 +458,27 @@ def pandas_groupby(paths: Mapping[str, Path]) -> Values:
     passed = q["checks_passed"].where(~q["critical_failed"].astype(bool), 0)
     out = out.join(
         ratio(
-            passed.groupby(q["agent"]).sum(), q.groupby("agent")["checks_applicable"].sum()
+            passed.groupby(q["agent"], observed=True).sum(),
+            q.groupby("agent", observed=True)["checks_applicable"].sum(),
         ).rename("script_compliance"),
         how="outer",
     )
     k = period(_frame(paths["knowledge_tests"]), "taken_at")
-    out = out.join(k.groupby("agent")["score"].mean().rename("product_knowledge"), how="outer")
+    out = out.join(
+        k.groupby("agent", observed=True)["score"].mean().rename("product_knowledge"), how="outer"
+    )
     p = period(_frame(paths["peer_ratings"]), "rated_at")
     p = p[p["rater"] != p["ratee"]]
-    by_p = p.groupby("ratee")
+    by_p = p.groupby("ratee", observed=True)
     rating = by_p["score"].mean().where(by_p["rater"].nunique() >= 3)
     out = out.join(rating.rename("collaboration_rating"), how="outer")
     i = period(_frame(paths["sharing_items"]), "due_at")
     on_time = i["shared_at"].notna() & (i["shared_at"] <= i["due_at"]).fillna(False)
     out = out.join(
-        ratio(on_time.groupby(i["agent"]).sum(), i.groupby("agent").size()).rename(
-            "information_sharing_rate"
-        ),
+        ratio(
+            on_time.groupby(i["agent"], observed=True).sum(),
+            i.groupby("agent", observed=True).size(),
+        ).rename("information_sharing_rate"),
         how="outer",
     )
     roster = pq.read_table(paths["roster"], columns=["agent"]).column("agent").to_pylist()
