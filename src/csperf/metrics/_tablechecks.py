@@ -78,10 +78,16 @@ def _order(record_type: type) -> tuple[str, ...]:
     return CHECK_ORDER.get(record_type.__name__, tuple(a.name for a in attrs.fields(record_type)))
 
 
-def micros_of(col: Any, *, name: str, source: str) -> Any:
+#: Backends whose timestamp without a declared zone is an instant (Spark's ``TIMESTAMP`` is
+#: ``TIMESTAMP_LTZ``: stored in UTC, shown in the session zone, which the connection sets to UTC).
+INSTANT_TIMESTAMPS = frozenset({"pyspark"})
+
+
+def micros_of(col: Any, *, name: str, source: str, backend: str = "duckdb") -> Any:
     """A timestamp column as int64 epoch microseconds.
 
-    An int64 column is taken as it is; an aware timestamp column is converted.
+    An int64 column is taken as it is; an aware timestamp column is converted, and so is a
+    timestamp column of a backend whose timestamps are instants (:data:`INSTANT_TIMESTAMPS`).
 
     Raises:
         ConfigError: For any other column type (text, a timestamp without a time zone).
@@ -92,6 +98,9 @@ def micros_of(col: Any, *, name: str, source: str) -> Any:
         return col.cast("int64")
     if kind_type.is_timestamp() and kind_type.timezone is not None:
         epoch = ibis.timestamp("1970-01-01T00:00:00+00:00")
+        return col.delta(epoch, unit="microsecond").cast("int64")
+    if kind_type.is_timestamp() and backend in INSTANT_TIMESTAMPS:
+        epoch = ibis.timestamp("1970-01-01T00:00:00")
         return col.delta(epoch, unit="microsecond").cast("int64")
     raise ConfigError(
         msg=f"column {name!r} must hold int64 epoch microseconds or timestamps "
@@ -140,7 +149,7 @@ def typed(
         col = table[name]
         kind_type = col.type()
         if column == "ts":
-            columns[name] = micros_of(col, name=name, source=source)
+            columns[name] = micros_of(col, name=name, source=source, backend=backend)
             bad[name] = ibis.literal(False)
         elif column == "bool":
             if kind_type.is_boolean():

@@ -346,7 +346,11 @@ class IbisSource(MetricSource):
         columns = {f: raw[f].cast("string") for f in ("agent", "team", "manager")}
         for f in ("valid_from", "valid_to"):
             present = f in raw.columns
-            columns[f] = micros_of(raw[f], name=f, source=source) if present else ibis.null("int64")
+            columns[f] = (
+                micros_of(raw[f], name=f, source=source, backend=self.connection.name)
+                if present
+                else ibis.null("int64")
+            )
         return raw.select(**columns)
 
     def _valid(

@@ -1,0 +1,58 @@
+"""A smoke test of benchmarks/bench_metrics.py: its two baselines agree, and agree with the oracle.
+
+No timing is asserted (timings belong to the benchmark); this checks that the hand-written DuckDB
+query and the pandas groupby the benchmark measures csperf against compute the 13 metrics as
+docs/explanation/metrics.rst defines them, on a tiny generated centre.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+import row_oracle as oracle
+
+pytest.importorskip("duckdb")
+pytest.importorskip("pandas")
+pq = pytest.importorskip("pyarrow.parquet")
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_metrics.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_metrics", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_metrics"] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        del sys.modules["bench_metrics"]
+
+
+@pytest.mark.parametrize("tickets", [0, 1, 4000])
+def test_the_baselines_agree_with_each_other_and_the_oracle(bench, tmp_path, tickets):
+    paths = bench.generate(tmp_path, tickets, seed=5)
+    assert pq.read_metadata(paths["tickets"]).num_rows == tickets
+    sql = bench.hand_written(paths)
+    assert len(sql) == bench.sizes_for(tickets)["agents"]
+    assert bench.differences(sql, bench.pandas_groupby(paths)) == []
+    rows = {kind: pq.read_table(paths[kind]).to_pylist() for kind in bench.KINDS}
+    period = tuple(datetime.fromisoformat(p) for p in bench.PERIOD)
+    expected = oracle.measure(rows, period, sorted(sql))
+    assert bench.differences(expected, sql) == []
+    if tickets > 1:  # the generated centre exercises every metric
+        assert all(any(values[m] is not None for values in sql.values()) for m in bench.METRICS)
+
+
+def test_the_generator_streams_in_chunks(bench, tmp_path, monkeypatch):
+    monkeypatch.setattr(bench, "CHUNK", 1000)
+    paths = bench.generate(tmp_path, 2500, seed=1)
+    assert pq.ParquetFile(paths["tickets"]).num_row_groups == 3
+    ids = pq.read_table(paths["tickets"], columns=["id"]).column("id").to_pylist()
+    assert ids == list(range(2500))
