@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from csperf._periods import in_period
 from csperf.datasets import contact_centre
@@ -19,7 +19,7 @@ from csperf.metrics import measure
 from csperf.metrics._engine import finish
 from csperf.metrics._validate import record_kind, validate_records
 from oracle import ORACLE
-from strategies import survey_answer_lists, ticket_lists
+from strategies import examples, survey_answer_lists, ticket_lists
 
 CATALOG = get_plugin_manager(entry_points=False).metrics()
 
@@ -99,6 +99,7 @@ def test_engine_equals_oracle_on_the_sample_centre(centre, level, name):
     assert compared, name
 
 
+@settings(max_examples=examples(20))
 @given(ticket_lists())
 def test_engine_equals_oracle_on_generated_tickets(tickets):
     for name in ORACLE:

@@ -53,6 +53,7 @@ def test_survey_metrics_in_range(answers):
         assert -100 <= score.value <= 100
 
 
+@settings(max_examples=examples(20))
 @given(ticket_lists())
 def test_ticket_metrics_in_range(tickets):
     for function in TICKET_RATES:
@@ -81,6 +82,7 @@ def test_record_order_is_irrelevant(data):
             assert spec.function(answers) == spec.function(shuffled_answers), spec.name
 
 
+@settings(max_examples=examples(15))
 @given(ticket_lists(), survey_answer_lists())
 def test_rollup_equals_the_function_over_pooled_records(tickets, answers):
     records = {"tickets": tickets, "surveys": answers}

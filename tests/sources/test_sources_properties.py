@@ -59,7 +59,7 @@ def measure_both(rows, options, level, with_roster, period, connection, dialect)
 
 
 @pytest.mark.slow
-@settings(suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), suppress_health_check=[HealthCheck.too_slow])
 @given(
     rows=source_centres(),
     options=source_options(),
