@@ -13,9 +13,9 @@ ratings, sharing items and a roster), streamed to Parquet files in chunks with n
 - ``hand-written SQL``: one DuckDB query of the 13 metrics per agent, written from the
   definitions in ``docs/explanation/metrics.rst`` (the baseline);
 - ``pandas``: the same definitions as a pandas groupby, reading the files included;
-- ``csperf``: ``IbisSource`` on DuckDB (when csperf has it), the files as DuckDB views; at the
-  first size of at most 1M tickets also the SQL source that came before it (``DuckDbSource``
-  over the folder of files), while csperf has it;
+- ``csperf``: ``IbisSource`` on DuckDB, the files as DuckDB views; at the first size of at
+  most 1M tickets also ``DuckDbSource`` over the folder of files (the same engine, reading the
+  files itself);
 - at the first size of at most 1M tickets, ``IbisSource`` on PostgreSQL (with ``--postgres URL``
   or ``CSPERF_TEST_POSTGRES_URL``) and on Spark in local mode (with ``--spark``).
 
@@ -506,7 +506,7 @@ def ibis_source() -> Any:
 
 
 def legacy_source() -> Any:
-    """csperf's SQL source of the files (``DuckDbSource``), while csperf still has it."""
+    """csperf's duckdb source of the folder of files (``DuckDbSource``)."""
     try:
         from csperf.sources import DuckDbSource
     except ImportError:
@@ -640,7 +640,7 @@ def run(tickets: int, folder: Path, *, postgres: str | None, spark: bool, others
     legacy = legacy_source()
     if others and legacy is not None:
         took, values = timed(lambda: _measured(legacy(paths["tickets"].parent)))
-        note = "(the SQL source before the Ibis engine)  "
+        note = "(the duckdb source over the folder of files)  "
         line("csperf DuckDbSource", took, base, differences(expected, values), note)
     source = ibis_source()
     if source is None:
