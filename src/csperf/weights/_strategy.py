@@ -498,6 +498,31 @@ def _rank_order(
 _LEVEL_KEYS = ("judgements", "matrix", "keys")
 
 
+def _check_level_spec(name: str, where: str, spec: Any, *, empty: bool = True) -> None:
+    """Refuse a level that is not ``{judgements}`` or ``{matrix, keys}``, naming the key path.
+
+    An empty mapping is refused as of the wrong shape unless ``empty``.
+    """
+    if not isinstance(spec, Mapping) or (not empty and not spec):
+        raise _config(
+            name,
+            where,
+            "must be {'judgements': {'a/b': value, ...}} or {'matrix': [[...], ...], "
+            "'keys': [...]}",
+            spec,
+        )
+    unknown = sorted(set(spec) - set(_LEVEL_KEYS))
+    if unknown:
+        raise _config(
+            name,
+            where,
+            f"unknown key(s) {', '.join(unknown)} (keys: {', '.join(_LEVEL_KEYS)})",
+            spec,
+        )
+    if ("judgements" in spec) == ("matrix" in spec):
+        raise _config(name, where, "give either 'judgements' or 'matrix'", spec)
+
+
 def _ahp_level(
     name: str,
     key_path: str,
@@ -507,24 +532,7 @@ def _ahp_level(
     ri: Any,
     method: str = "eigenvector",
 ) -> AhpResult:
-    if not isinstance(spec, Mapping):
-        raise _config(
-            name,
-            key_path,
-            "must be {'judgements': {'a/b': value, ...}} or {'matrix': [[...], ...], "
-            "'keys': [...]}",
-            spec,
-        )
-    unknown = sorted(set(spec) - set(_LEVEL_KEYS))
-    if unknown:
-        raise _config(
-            name,
-            key_path,
-            f"unknown key(s) {', '.join(unknown)} (keys: {', '.join(_LEVEL_KEYS)})",
-            spec,
-        )
-    if ("judgements" in spec) == ("matrix" in spec):
-        raise _config(name, key_path, "give either 'judgements' or 'matrix'", spec)
+    _check_level_spec(name, key_path, spec)
     try:
         if "judgements" in spec:
             if "keys" in spec:
@@ -733,24 +741,7 @@ def _group_level(
         for who, person in people.items():
             where = f"stakeholder {who!r}: {key_path}"
             spec = person["spec"]
-            if not isinstance(spec, Mapping) or not spec:
-                raise _config(
-                    name,
-                    where,
-                    "must be {'judgements': {'a/b': value, ...}} or {'matrix': [[...], ...], "
-                    "'keys': [...]}",
-                    spec,
-                )
-            unknown = sorted(set(spec) - set(_LEVEL_KEYS))
-            if unknown:
-                raise _config(
-                    name,
-                    where,
-                    f"unknown key(s) {', '.join(unknown)} (keys: {', '.join(_LEVEL_KEYS)})",
-                    spec,
-                )
-            if ("judgements" in spec) == ("matrix" in spec):
-                raise _config(name, where, "give either 'judgements' or 'matrix'", spec)
+            _check_level_spec(name, where, spec, empty=False)
             common = {"role": person.get("role")}
             if "judgements" in spec:
                 if "keys" in spec:
