@@ -20,9 +20,11 @@ about 1 % of the totals fall exactly on a rounding tie):
    arrays to): the peak of ``evaluate_many`` and of the numpy version over the input's size
    (target: at most 3).
 4. **The evaluate loop** on a sample, per subject, against ``evaluate_many`` per subject.
-5. **DataFrames in and out**, when pandas is installed and ``BatchResult.to_pandas`` exists:
-   ``evaluate_many(DataFrame)`` against the dict of arrays, and ``to_pandas()`` against the
-   scoring time.
+5. **Tables in and out** at 1M (or the largest size below): for a dict of arrays with an object
+   array of subjects, and for pandas, Polars and Arrow tables with a subject column (each kind
+   that is installed), ``evaluate_many(table)`` against the dict of arrays without subjects,
+   and ``to_pandas()``, ``to_arrow()``, ``to_polars()`` against the scoring of that table
+   (target: under 0.2).
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from csperf import BatchResult, Scorecard
+from csperf import Scorecard
 from csperf.templates import customer_service_manager
 
 SIZES = (10_000, 100_000, 1_000_000, 5_000_000)
@@ -163,21 +166,57 @@ def memory(n: int, kind: str, which: str) -> float:
     return float(json.loads(out.stdout.strip().splitlines()[-1])["peak"])
 
 
-def frames(card: Scorecard, table: dict[str, np.ndarray], repeat: int) -> dict[str, float] | None:
-    """DataFrame in (against the dict of arrays) and out (against the scoring), if available."""
+FRAME_KINDS = ("dict", "pandas", "polars", "arrow")
+OUTS = ("to_pandas", "to_arrow", "to_polars")
+
+
+def frame_of(kind: str, table: dict[str, np.ndarray], subjects: list[str]) -> Any:
+    """The population as a table of one kind, with a subject column (None if not installed)."""
     try:
-        import pandas as pd
+        if kind == "dict":
+            return {"subject": np.array(subjects, dtype=object), **table}
+        if kind == "pandas":
+            import pandas as pd
+
+            return pd.DataFrame({"subject": subjects, **table})
+        if kind == "polars":
+            import polars as pl
+
+            return pl.DataFrame({"subject": subjects, **table})
+        import pyarrow as pa
+
+        return pa.table({"subject": subjects, **table})
     except ImportError:
         return None
-    frame = pd.DataFrame(table)
-    dict_time, frame_time = best_of(
-        repeat, lambda: card.evaluate_many(table), lambda: card.evaluate_many(frame)
-    )
-    found: dict[str, float] = {"frame_in": frame_time / dict_time}
-    if hasattr(BatchResult, "to_pandas"):
-        batch = card.evaluate_many(table)
-        (out_time,) = best_of(repeat, lambda: batch.to_pandas())  # type: ignore[attr-defined]
-        found["frame_out"] = out_time / dict_time
+
+
+def frames(card: Scorecard, table: dict[str, np.ndarray], repeat: int) -> dict[str, Any]:
+    """Tables in (against the dict of arrays without subjects) and out (against the scoring).
+
+    For each kind of table (a dict of numpy arrays with an object array of subjects, pandas,
+    Polars, Arrow; each with a subject column of strings): ``evaluate_many(table)`` over
+    ``evaluate_many(dict of arrays)``, and each of ``to_pandas``, ``to_arrow`` and
+    ``to_polars`` over the scoring of that table (target: under 0.2 at 1M).
+    """
+    n = len(next(iter(table.values())))
+    subjects = [f"e{i:07d}" for i in range(n)]
+    found: dict[str, Any] = {}
+    for kind in FRAME_KINDS:
+        frame = frame_of(kind, table, subjects)
+        if frame is None:
+            continue
+        base, scoring = best_of(
+            repeat, partial(card.evaluate_many, table), partial(card.evaluate_many, frame)
+        )
+        batch = card.evaluate_many(frame)
+        row: dict[str, float] = {"in": scoring / base}
+        for out in OUTS:
+            try:
+                (elapsed,) = best_of(repeat, getattr(batch, out))
+            except ImportError:
+                continue
+            row[out] = elapsed / scoring
+        found[kind] = row
     return found
 
 
@@ -257,17 +296,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"\nevaluate loop: {loop / len(rows) * 1e6:.1f} µs/subject, evaluate_many "
         f"{batch / n * 1e6:.3f} µs/subject ({results['evaluate_loop']['speedup']:,.0f}× faster)"
     )
-    found = frames(card, table, max(1, repeat // 2))
-    if found is None:
-        print("DataFrames: pandas is not installed")
-    else:
-        results["frames"] = found
-        parts = [f"evaluate_many(DataFrame) / evaluate_many(dict) = {found['frame_in']:.2f}"]
-        if "frame_out" in found:
-            parts.append(f"to_pandas() / scoring = {found['frame_out']:.2f}")
-        else:
-            parts.append("BatchResult.to_pandas() not available")
-        print(f"DataFrames at {n:,}: " + "; ".join(parts))
+    n = min(sizes[-1], 1_000_000)
+    found = frames(card, population(n, "rounded"), repeat)
+    results["frames"] = found
+    print(f"\ntables at {n:,} (rounded data; in: over the dict of arrays, out: over the scoring)")
+    print(f"{'table':>8} {'in':>6} " + " ".join(f"{out:>10}" for out in OUTS))
+    for kind, row in found.items():
+        cells = " ".join(f"{row[out]:>10.2f}" if out in row else f"{'-':>10}" for out in OUTS)
+        print(f"{kind:>8} {row['in']:>6.2f} {cells}")
     return results
 
 

@@ -27,6 +27,8 @@ def test_the_benchmark_runs_and_checks_exactness_first(bench, capsys):
         assert row["csperf_s"] > 0 and row["numpy_s"] > 0
     assert results["rounded/3000"]["near_ties"] > 0  # rounded data does fall on ties
     assert results["evaluate_loop"]["us_per_subject"] > 0
+    assert set(results["frames"]) == set(bench.FRAME_KINDS)
+    assert all(set(row) == {"in", *bench.OUTS} for row in results["frames"].values())
     assert "ratio" in capsys.readouterr().out
 
 

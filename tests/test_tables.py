@@ -430,6 +430,99 @@ def test_subjects_none_come_out_as_nulls():
     assert batch.to_pandas()["subject"].tolist() == [None, None]
 
 
+SUBJECT_KINDS = {
+    "list": lambda names: list(names),
+    "object array": lambda names: np.array(names, dtype=object),
+    "numpy strings": lambda names: np.array(names),
+    "arrow string": lambda names: pa.array(names, pa.string()),
+    "arrow large string": lambda names: pa.chunked_array([pa.array(names, pa.large_string())]),
+    "pandas object": lambda names: pd.Series(names, dtype=object),
+    "pandas str": lambda names: pd.Series(names, dtype=pd.StringDtype("pyarrow")),
+    "pandas python str": lambda names: pd.Series(names, dtype=pd.StringDtype("python")),
+}
+
+
+@pytest.mark.parametrize("through_arrow", [False, True], ids=["type scan", "arrow check"])
+@pytest.mark.parametrize("kind", SUBJECT_KINDS)
+def test_every_kind_of_subject_column_comes_out_as_strings(kind, through_arrow, monkeypatch):
+    if through_arrow:
+        monkeypatch.setattr("csperf._tables.ARROW_CHECK", 1)
+    names = ["吴敏", "adam", "Zhao Lei"]
+    table = li_wei_table(3)
+    table["subject"] = SUBJECT_KINDS[kind](names)
+    batch = CARD.evaluate_many(table)
+    assert batch.subjects == tuple(names)
+    assert all(type(s) is str for s in batch.subjects)
+    assert batch.to_arrow().column("subject").type == pa.string()
+    assert batch.to_arrow().column("subject").to_pylist() == names
+    assert batch.to_pandas()["subject"].tolist() == names
+    assert batch.to_polars()["subject"].to_list() == names
+    assert batch.to_polars().schema["subject"] == pl.String
+
+
+def test_an_arrow_subject_column_is_passed_through_unchanged():
+    names = pa.array([f"m{i}" for i in range(3)], pa.string())
+    table = pa.table(
+        {"subject": names, **{k: v for k, v in li_wei_table(3).items() if k != "subject"}}
+    )
+    batch = CARD.evaluate_many(table)
+    out = batch.to_arrow().column("subject")
+    assert (
+        out.chunk(0).buffers()[2].address == table.column("subject").chunk(0).buffers()[2].address
+    )
+    frame = pl.from_arrow(table)
+    assert CARD.evaluate_many(frame).to_polars()["subject"].to_list() == names.to_pylist()
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        ["s0", None, "s2"],
+        pa.array(["s0", None, "s2"]),
+        pd.Series(["s0", None, "s2"], dtype=pd.StringDtype("pyarrow")),
+        pd.Series(["s0", pd.NA, "s2"], dtype="string"),
+        ["s0", b"s1", "s2"],
+        np.array(["s0", 1, "s2"], dtype=object),
+        pa.array([1, 2, 3]),
+    ],
+    ids=["none", "arrow null", "pandas arrow NA", "pandas NA", "bytes", "int", "arrow ints"],
+)
+@pytest.mark.parametrize("through_arrow", [False, True], ids=["type scan", "arrow check"])
+def test_a_subject_that_is_no_string_is_refused_naming_its_row(column, through_arrow, monkeypatch):
+    if through_arrow:  # as a large object column is checked
+        monkeypatch.setattr("csperf._tables.ARROW_CHECK", 1)
+    table = li_wei_table(3)
+    table["subject"] = column
+    with pytest.raises(MeasurementError, match=r"subject\[(0|1)\] must be a string, got"):
+        CARD.evaluate_many(table)
+
+
+def test_the_subject_column_is_read_without_building_the_tuple():
+    from csperf._tables import SubjectColumn
+
+    column = SubjectColumn(pa.array(["a", "b", "c"]))
+    assert (len(column), column[1], column[-1], column[0:2]) == (3, "b", "c", ("a", "b"))
+    assert list(column) == ["a", "b", "c"] and column.arrow and column.named
+    empty = SubjectColumn(None, 2)
+    assert (len(empty), empty[1], empty.as_tuple(), empty.named) == (2, None, (None, None), False)
+    with pytest.raises(IndexError):
+        empty[2]
+    assert SubjectColumn(("x", "y")).as_objects().tolist() == ["x", "y"]
+    assert SubjectColumn(np.array(["x", "y"])).as_arrow().to_pylist() == ["x", "y"]
+
+
+def test_a_complete_batch_says_so_and_a_gappy_one_has_nulls():
+    complete = CARD.evaluate_many(li_wei_table(3))
+    assert complete.complete is True
+    assert complete.to_arrow().column("points.complaint_rate").null_count == 0
+    table = li_wei_table(3)
+    table["complaint_rate"] = [0.008, None, 0.01]
+    gappy = attrs.evolve(CARD, missing="redistribute").evaluate_many(table)
+    assert gappy.complete is False
+    assert gappy.to_arrow().column("points.complaint_rate").null_count == 1
+    assert gappy.to_polars()["raw.complaint_rate"].null_count() == 1
+
+
 def test_an_appraisal_passes_the_options_on():
     import csperf
 

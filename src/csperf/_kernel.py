@@ -207,7 +207,7 @@ class Kernel:
         self,
         raw: list[NDArray[np.float64]],
         present: list[NDArray[np.bool_] | None],
-        subjects: tuple[str | None, ...],
+        subjects: Sequence[str | None],
         originals: list[Any],
         unchecked: Sequence[bool] = (),
     ) -> BatchArrays:
@@ -346,7 +346,7 @@ class Kernel:
         rows: NDArray[np.intp],
         raw: list[NDArray[np.float64]],
         present: list[NDArray[np.bool_] | None],
-        subjects: tuple[str | None, ...],
+        subjects: Sequence[str | None],
         originals: list[Any],
         patterns: list[Weights],
         inverse: NDArray[np.intp] | None,
@@ -495,7 +495,7 @@ def _exact_points(
     values: NDArray[np.float64],
     mask: NDArray[np.bool_] | None,
     rows: NDArray[np.intp],
-    subjects: tuple[str | None, ...],
+    subjects: Sequence[str | None],
     original: Any,
 ) -> tuple[Any, int]:
     """Exact points of ``ind`` at ``values`` as ``(numerators, denominator)``; 0 where missing."""

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
     from csperf.indicators import Indicator
 
-__all__ = ["Column", "Table", "check_options", "read_row", "read_table"]
+__all__ = ["Column", "SubjectColumn", "Table", "check_options", "read_row", "read_table"]
 
 EXTRA = ("error", "ignore")
 """The values of ``extra=``."""
@@ -88,7 +88,7 @@ class Table(NamedTuple):
     """
 
     n: int
-    subjects: tuple[str | None, ...]
+    subjects: SubjectColumn
     columns: dict[str, Column]
 
     @property
@@ -290,7 +290,7 @@ def _subjects(
     card: str,
     subject: str | None,
     metrics: Mapping[str, Indicator],
-) -> tuple[tuple[str | None, ...], str | None]:
+) -> tuple[SubjectColumn, str | None]:
     """The subjects, and the name of the column they came from (None for the index)."""
     index_name = None if index is None else index.name
     if subject is not None:
@@ -336,20 +336,203 @@ def _subjects(
             field="subject",
             value=candidates[0],
         )
-    return (None,) * n, None
+    return SubjectColumn(None, n), None
 
 
-def _subject_values(values: Any, n: int, card: str, name: str) -> tuple[str | None, ...]:
-    items = _python_list(values)
-    for i, value in enumerate(items):
-        if not isinstance(value, str):
-            raise MeasurementError(
-                msg=f"{name}[{i}] must be a string, got {value!r}",
-                obj=f"Scorecard {card!r}",
-                field=name,
-                value=value,
-            )
-    return tuple(items)
+ARROW_CHECK = 65_536
+"""From this many rows up, an object column of subjects is checked by converting it to Arrow
+(when pyarrow is installed): the conversion checks each entry's type in C++ at about the cost
+of a Python type scan, and the result's Arrow and Polars tables then reuse it."""
+
+
+def _subject_values(values: Any, n: int, card: str, name: str) -> SubjectColumn:
+    """The subject column as the table holds it, every entry checked to be a string.
+
+    Arrow string columns (Polars, PyArrow, pandas ``str`` columns backed by Arrow) and numpy
+    string arrays are strings by type: only their nulls are looked for. Python objects are
+    checked by their types in one pass; no tuple of the subjects is built here.
+    """
+    if _is_pandas(values) and hasattr(values, "array"):
+        values = _pandas_subjects(values)
+    if _is_arrow_array(values):
+        if _arrow_is_text(values.type) and not values.null_count:
+            return SubjectColumn(values, n)
+        values = _object_array(values.to_pylist())
+    elif isinstance(values, np.ndarray) and values.dtype.kind in ("U", "T"):
+        return SubjectColumn(values, n)
+    elif not (isinstance(values, np.ndarray) and values.dtype == object and values.ndim == 1):
+        values = _object_array(_python_list(values))
+    arrow = _arrow_strings(values) if len(values) >= ARROW_CHECK else None
+    if arrow is None and not set(map(type, values)) <= {str}:
+        for i, value in enumerate(values):
+            if not isinstance(value, str):
+                raise MeasurementError(
+                    msg=f"{name}[{i}] must be a string, got {value!r}",
+                    obj=f"Scorecard {card!r}",
+                    field=name,
+                    value=value,
+                )
+    return SubjectColumn(values, n, arrow=arrow)
+
+
+def _arrow_strings(values: NDArray[np.object_]) -> Any:
+    """The objects as an Arrow string array when every one is a ``str``, else None."""
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:  # pragma: no cover - pyarrow is installed with the test extras
+        return None
+    try:
+        # Inferred, not cast: bytes make a binary array, None a null, anything else fails.
+        arrow = pa.array(values)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    return arrow if pa.types.is_string(arrow.type) and not arrow.null_count else None
+
+
+def _pandas_subjects(series: Any) -> Any:
+    """A pandas column or index of subjects as an Arrow array or a numpy array."""
+    dtype = getattr(series, "dtype", None)
+    if getattr(dtype, "storage", None) == "pyarrow" or hasattr(dtype, "pyarrow_dtype"):
+        # pandas' Arrow-backed strings (the default ``str`` of pandas 3): no copy.
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+
+        return pa.array(series.array)
+    if isinstance(dtype, np.dtype):
+        return np.asarray(series.to_numpy())
+    return np.asarray(series.to_numpy(dtype=object, na_value=None))
+
+
+def _arrow_is_text(kind: Any) -> bool:
+    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+
+    return bool(
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or getattr(pa.types, "is_string_view", lambda _: False)(kind)
+    )
+
+
+def _object_array(items: Sequence[Any]) -> NDArray[np.object_]:
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
+    return array
+
+
+class SubjectColumn(Sequence[str | None]):
+    """The subjects of a scored table, kept as the table held them.
+
+    A sequence of ``str`` (or of None when the table names no subjects) that converts to a
+    tuple, a numpy object array, an Arrow array, a pandas or a Polars column only when asked,
+    without a Python loop when the table held an Arrow or numpy string column.
+    :class:`~csperf.BatchResult` keeps one, so that scoring never builds a million Python
+    strings nobody asked for, and its table methods pass the table's own column through.
+
+    Args:
+        values: An Arrow string array or chunked array without nulls, a numpy string or
+            object array, any sequence of strings, or None (no subjects).
+        n: The number of rows (only read when ``values`` is None).
+        arrow: The same subjects as an Arrow string array, when already made.
+    """
+
+    __slots__ = ("_arrow", "_n", "_values")
+
+    def __init__(self, values: Any, n: int | None = None, *, arrow: Any = None) -> None:
+        if values is not None and not (_is_arrow_array(values) or isinstance(values, np.ndarray)):
+            values = _object_array(list(values))
+        self._values = values
+        self._arrow = values if _is_arrow_array(values) else arrow
+        self._n = len(values) if values is not None else int(n or 0)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return self.as_tuple()[index]
+        if self._values is None:
+            if not -self._n <= index < self._n:
+                raise IndexError(index)
+            return None
+        item = self._values[index]
+        return item.as_py() if _is_arrow_array(self._values) else str(item)
+
+    def __iter__(self) -> Any:
+        return iter(self.as_tuple())
+
+    @property
+    def named(self) -> bool:
+        """Whether the table had a subject column (False: every entry is None)."""
+        return self._values is not None
+
+    @property
+    def arrow(self) -> bool:
+        """Whether the subjects are at hand as an Arrow array (no conversion in ``as_arrow``)."""
+        return self._arrow is not None
+
+    def as_tuple(self) -> tuple[str | None, ...]:
+        """The subjects as a tuple of ``str`` (or of None)."""
+        values = self._values
+        if values is None:
+            return (None,) * self._n
+        if _is_arrow_array(values):
+            return tuple(values.to_pylist())
+        if values.dtype == object:
+            return tuple(values)
+        return tuple(values.tolist())
+
+    def as_objects(self) -> NDArray[np.object_]:
+        """The subjects as a numpy object array (the table's own array when it was one)."""
+        values = self._values
+        if values is None:
+            return np.full(self._n, None, dtype=object)
+        if isinstance(values, np.ndarray):
+            return values if values.dtype == object else values.astype(object)
+        return np.asarray(values.to_numpy(zero_copy_only=False), dtype=object)
+
+    def as_arrow(self, *, same_type: bool = True) -> Any:
+        """The subjects as an Arrow array or chunked array (needs pyarrow).
+
+        Args:
+            same_type: Cast to ``string`` whatever the table held (Polars exports large
+                strings or string views); False passes an Arrow column through as it is.
+        """
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+
+        if self._values is None:
+            return pa.nulls(self._n, pa.string())
+        arrow = self._arrow
+        if arrow is None:
+            return pa.array(self._values, type=pa.string())
+        if not same_type or arrow.type == pa.string():
+            return arrow
+        return arrow.cast(pa.string())
+
+    def as_pandas(self) -> Any:
+        """The subjects as a pandas Series named ``subject`` (needs pandas).
+
+        Python objects stay an ``object`` column sharing the table's array; an Arrow column
+        becomes what pyarrow gives pandas for it (pandas 3's Arrow-backed ``str``, no copy).
+        """
+        import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+
+        if _is_arrow_array(self._values):
+            series = self.as_arrow().to_pandas()
+            series.name = SUBJECT
+            return series
+        return pd.Series(self.as_objects(), dtype=object, copy=False, name=SUBJECT)
+
+    def as_polars(self) -> Any:
+        """The subjects as a Polars String Series named ``subject`` (needs polars).
+
+        An Arrow column is handed to Polars as it is (no copy for Polars' own strings).
+        """
+        import polars as pl  # type: ignore[import-not-found, unused-ignore]
+
+        if self.arrow:
+            return pl.Series(SUBJECT, self.as_arrow(same_type=False))
+        if not self.named:
+            return pl.repeat(None, self._n, dtype=pl.String, eager=True).alias(SUBJECT)
+        return pl.Series(SUBJECT, self.as_objects(), dtype=pl.String)
 
 
 def _unknown_names(
@@ -385,7 +568,7 @@ def _nan_error(ind: Indicator, subject: str | None) -> None:
 
 
 def _column_values(
-    column: Any, n: int, ind: Indicator, subjects: tuple[str | None, ...], nan: str
+    column: Any, n: int, ind: Indicator, subjects: Sequence[str | None], nan: str
 ) -> Column:
     """One indicator's column: raw floats (NaN where missing), presence mask, exact values."""
     if column is None:
@@ -423,7 +606,7 @@ def _numeric(
     mask: NDArray[np.bool_] | None,
     n: int,
     ind: Indicator,
-    subjects: tuple[str | None, ...],
+    subjects: Sequence[str | None],
     nan: str,
 ) -> Column:
     """A numeric array: checked in one vectorised pass."""
@@ -460,7 +643,7 @@ def _objects(
     mask: NDArray[np.bool_] | None,
     n: int,
     ind: Indicator,
-    subjects: tuple[str | None, ...],
+    subjects: Sequence[str | None],
     nan: str,
 ) -> Column:
     """Mixed or object data: one pass that checks each value as evaluate() does."""
@@ -482,7 +665,7 @@ def _objects(
 
 
 def _arrow_values(
-    column: Any, n: int, ind: Indicator, subjects: tuple[str | None, ...], nan: str
+    column: Any, n: int, ind: Indicator, subjects: Sequence[str | None], nan: str
 ) -> Column:
     """An Arrow column: numeric and decimal types vectorised, anything else refused."""
     import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -10,6 +11,7 @@ import numpy as np
 from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf._labels import label
+from csperf._tables import SubjectColumn
 from csperf.grading import GradeBand, GradeScale
 from csperf.text import localize, plain_text
 
@@ -243,6 +245,10 @@ class ScorecardResult:
         return "\n".join(lines)
 
 
+def _subject_column(values: Any) -> SubjectColumn:
+    return values if isinstance(values, SubjectColumn) else SubjectColumn(values)
+
+
 @attrs.frozen(eq=False)
 class BatchResult:
     """The appraisal of many subjects on one scorecard, as arrays.
@@ -254,7 +260,9 @@ class BatchResult:
         scorecard: The scorecard's key.
         version: The scorecard's version.
         fingerprint: The scorecard's fingerprint.
-        subjects: The subjects, from the table's ``subject`` column (None entries without one).
+        subjects: The subjects, from the table's subject column (None entries without one),
+            as a tuple of ``str``. The result keeps the column as the table held it and builds
+            this tuple on first use only; the table methods never build it.
         totals: Rounded totals.
         unrounded_totals: Totals before rounding.
         grades: Grade band keys.
@@ -268,6 +276,8 @@ class BatchResult:
             in :meth:`to_pandas`, :meth:`to_arrow` and :meth:`to_polars`; None when the
             result was built without it.
         precision: Decimals kept in ``totals``, or None when not known.
+        complete: True when no value was missing, so that no array holds a NaN (the table
+            methods then look for none); None (the default) when not known.
 
     The table methods (:meth:`to_pandas`, :meth:`to_arrow`, :meth:`to_polars`) build one
     column per array, without a Python loop over the rows: ``subject``, ``raw.<indicator>``,
@@ -280,7 +290,7 @@ class BatchResult:
     scorecard: str
     version: str
     fingerprint: str
-    subjects: tuple[str | None, ...]
+    _subject_column: SubjectColumn = attrs.field(alias="subjects", converter=_subject_column)
     totals: NDArray[np.float64]
     unrounded_totals: NDArray[np.float64]
     grades: NDArray[np.str_]
@@ -290,9 +300,18 @@ class BatchResult:
     raw: FrozenDict[str, NDArray[np.float64]] = attrs.field(factory=FrozenDict)
     grade_scale: GradeScale | None = None
     precision: int | None = None
+    complete: bool | None = None
 
     def __len__(self) -> int:
         return len(self.totals)
+
+    def _has_nan(self, values: NDArray[np.float64]) -> bool:
+        return self.complete is not True and bool(np.isnan(values).any())
+
+    @functools.cached_property
+    def subjects(self) -> tuple[str | None, ...]:
+        """The subjects as a tuple of ``str`` (None entries when the table named none)."""
+        return self._subject_column.as_tuple()
 
     def ranks(self) -> NDArray[np.int64]:
         """Competition ranks ("1224") on the rounded total, 1 for the highest.
@@ -380,7 +399,7 @@ class BatchResult:
         import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
         codes, keys, labels = self._grade_codes()
-        data: dict[str, Any] = {"subject": pd.Series(_object_array(self.subjects), dtype=object)}
+        data: dict[str, Any] = {"subject": self._subject_column.as_pandas()}
         data.update(self._table_columns())
         data["grade"] = pd.Categorical.from_codes(codes, categories=keys, ordered=True)
         shown = [localize(t, lang) for t in labels]
@@ -406,10 +425,10 @@ class BatchResult:
 
         codes, keys, labels = self._grade_codes()
         names = ["subject"]
-        arrays: list[Any] = [pa.array(self.subjects, type=pa.string())]
+        arrays: list[Any] = [self._subject_column.as_arrow()]
         for name, values in self._table_columns():
             names.append(name)
-            arrays.append(pa.array(values, from_pandas=bool(np.isnan(values).any())))
+            arrays.append(pa.array(values, from_pandas=self._has_nan(values)))
         indices = pa.array(codes)
         names.extend(["grade", "grade_label", "rank"])
         arrays.append(pa.DictionaryArray.from_arrays(indices, pa.array(keys, pa.string())))
@@ -435,9 +454,9 @@ class BatchResult:
 
         codes, keys, labels = self._grade_codes()
         where = codes.astype(np.int64)
-        series = [pl.Series("subject", self.subjects, dtype=pl.String)]
+        series = [self._subject_column.as_polars()]
         for name, values in self._table_columns():
-            series.append(pl.Series(name, values, nan_to_null=bool(np.isnan(values).any())))
+            series.append(pl.Series(name, values, nan_to_null=self._has_nan(values)))
         series.append(pl.Series("grade", keys, dtype=pl.Enum(keys))[where])
         series.append(pl.Series("grade_label", [localize(t, lang) for t in labels])[where])
         series.append(pl.Series("rank", self.ranks()))

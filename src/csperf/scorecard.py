@@ -523,4 +523,5 @@ class Scorecard(CanonicalForm):
             raw=FrozenDict(zip(keys, raw)),
             grade_scale=self.grade_scale,
             precision=self.precision,
+            complete=all(m is None for m in present),
         )

@@ -519,9 +519,8 @@ def test_stakeholder_objects_in_any_order_give_the_same_weights(sets, aggregatio
         assert other.weights[key] == pytest.approx(one.weights[key], rel=1e-9, abs=1e-12)
     assert dict(other.stakeholder_weights) == dict(one.stakeholder_weights)
     assert other.most_departing == one.most_departing or (
-        other.distances[other.most_departing] == pytest.approx(
-            one.distances[one.most_departing], rel=1e-9
-        )
+        other.distances[other.most_departing]
+        == pytest.approx(one.distances[one.most_departing], rel=1e-9)
     )
 
 
@@ -681,7 +680,12 @@ def test_the_command_line_takes_stakeholders_with_matrices_and_roles(tmp_path):
         json.dumps(
             {
                 "stakeholders": [
-                    {"name": "Ann", "role": "team lead", "weight": 2, "dimensions": {"matrix": lead}},
+                    {
+                        "name": "Ann",
+                        "role": "team lead",
+                        "weight": 2,
+                        "dimensions": {"matrix": lead},
+                    },
                     {"name": "sales", "dimensions": {"judgements": SALES}},
                 ]
             }
