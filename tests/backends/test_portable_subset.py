@@ -98,6 +98,35 @@ def test_period_filter_on_epoch_microseconds_is_half_open(backend):
     assert scalar(backend, inside.ts_us.max()) == end - 1
 
 
+@pytest.mark.parametrize("backend", ["duckdb", "postgres", "pyspark"], indirect=True)
+def test_aware_timestamps_read_as_exact_epoch_microseconds(backend):
+    """``micros_of`` turns a timestamp-with-zone column into the instant's microseconds exactly.
+
+    On DuckDB it calls ``epoch_us`` (``date_diff`` on a zoned timestamp is 40x slower); the value
+    must be the same as everywhere else, before 1970, at a microsecond and across a DST change.
+    (SQLite has no timestamp with a time zone: its tables hold epoch microseconds.)
+    """
+    from csperf.metrics._tablechecks import micros_of
+
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    moments = [
+        dt.datetime(1969, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
+        dt.datetime(1970, 1, 1, tzinfo=UTC),
+        dt.datetime(2024, 3, 10, 2, 30, 0, 1, tzinfo=UTC),
+        dt.datetime(2024, 11, 3, 9, 0, 0, 123_456, tzinfo=shanghai),
+        dt.datetime(2262, 4, 11, 23, 47, 16, 854_775, tzinfo=UTC),
+    ]
+    data = pa.table(
+        {
+            "k": pa.array(range(len(moments)), pa.int64()),
+            "at": pa.array(moments, pa.timestamp("us", tz="UTC")),
+        }
+    )
+    table = backend.load("stamps", data)
+    read = table.select("k", us=micros_of(table.at, name="at", source="t", backend=backend.name))
+    assert [r["us"] for r in rows(backend, read, order="k")] == [micros(m) for m in moments]
+
+
 def test_sqlite_compares_timestamp_columns_as_text():
     """Why timestamps are integers: on SQLite a timestamp is text and a period filter compares text.
 

@@ -15,6 +15,7 @@ names and identifiers as text or integers. Text cells (a CSV file) are parsed on
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -96,6 +97,10 @@ def micros_of(col: Any, *, name: str, source: str, backend: str = "duckdb") -> A
     kind_type = col.type()
     if kind_type.is_integer():
         return col.cast("int64")
+    if kind_type.is_timestamp() and kind_type.timezone is not None and backend == "duckdb":
+        # The same value as the delta below, 40x faster: DuckDB's date_diff on a timestamp
+        # with a time zone goes through calendar arithmetic, epoch_us reads the instant.
+        return _duckdb_epoch_us()(col)
     if kind_type.is_timestamp() and kind_type.timezone is not None:
         epoch = ibis.timestamp("1970-01-01T00:00:00+00:00")
         return col.delta(epoch, unit="microsecond").cast("int64")
@@ -109,6 +114,21 @@ def micros_of(col: Any, *, name: str, source: str, backend: str = "duckdb") -> A
         field=name,
         value=str(kind_type),
     )
+
+
+@functools.cache
+def _duckdb_epoch_us() -> Any:
+    """DuckDB's ``epoch_us`` (an instant as int64 microseconds since 1970-01-01 UTC)."""
+    ibis = import_ibis()
+    import ibis.expr.datatypes as dt
+
+    @ibis.udf.scalar.builtin(  # type: ignore[untyped-decorator, unused-ignore]
+        name="epoch_us", signature=((dt.Timestamp(timezone="UTC"),), dt.int64)
+    )
+    def epoch_us(moment: Any) -> Any:
+        """Built in to DuckDB; never called in Python."""
+
+    return epoch_us
 
 
 def typed(
