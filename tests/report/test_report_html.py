@@ -77,7 +77,8 @@ def test_page_is_well_formed_and_self_contained():
     for forbidden in ("<link", " src=", "@import", "url(", "<img", "<iframe"):
         assert forbidden not in text
     assert page.find("style")
-    assert len(page.find("script")) == 2
+    assert len(page.find("script")) == 4
+    assert len([s for s in page.find("script") if s.get("type") == "application/json"]) == 1
 
 
 def test_one_radar_per_subject_and_one_histogram():
@@ -85,7 +86,7 @@ def test_one_radar_per_subject_and_one_histogram():
     page = Page(render_html(report))
     assert len(page.find("svg", "radar")) == len(PEOPLE)
     assert len(page.find("svg", "histogram")) == 1
-    assert len(page.find("section", "subject")) == len(PEOPLE)
+    assert len(page.find("details", "subject")) == len(PEOPLE)
 
 
 def test_radar_vertices_sit_at_the_dimension_points():
@@ -162,7 +163,7 @@ def test_indicator_table_shows_raw_unit_standard_points_weight_contribution():
     assert "Average first-response time" in text
     # Row of first_response_time: raw 45 s, standard excellent, 92.67 points, 12 %, 11.1200.
     html = render_html(report)
-    section = re.search(r'<section class="subject" id="subject-1">.*?</section>', html, re.S)
+    section = re.search(r'<details class="subject" id="subject-1".*?</details>', html, re.S)
     assert section is not None
     section = section.group(0)
     row = re.search(r"<tr><td>Average first-response time.*?</tr>", section).group(0)
@@ -209,7 +210,8 @@ def test_samples_column_appears_when_known():
     report = population(samples={"li_wei": {"complaint_rate": SampleInfo(12, ["small_sample"])}})
     text = render_html(report)
     assert '<th class="num">Sample</th>' in text
-    assert "small_sample" in text
+    assert "small sample" in text
+    assert "样本量小" in render_html(attrs.evolve(report, lang="zh"))
 
 
 def test_missing_values_and_emptied_dimension():
