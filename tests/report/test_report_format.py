@@ -138,6 +138,22 @@ def test_a_half_open_period_shows_its_last_day():
     assert period_text(start, noon, "zh") == "2024-07-01 至 2024-07-01 12:00 之前"
 
 
+def test_a_report_writes_out_a_period_it_is_given():
+    from csperf.sources import Period
+
+    utc = timezone.utc
+    report = population(period=(date(2024, 1, 1), date(2024, 4, 1)))
+    assert report.period == "2024-01-01 – 2024-03-31"
+    zh = population("zh", period=(date(2024, 1, 1), date(2024, 4, 1)))
+    assert zh.period == "2024-01-01 至 2024-03-31"
+    q1 = Period(datetime(2024, 1, 1, tzinfo=utc), datetime(2024, 4, 1, tzinfo=utc), "2024-Q1")
+    assert population(period=q1).period == "2024-Q1 (2024-01-01 – 2024-03-31)"
+    assert population(period="2024-Q2").period == "2024-Q2"
+    for bad in ((date(2024, 4, 1), date(2024, 1, 1)), (date(2024, 1, 1), datetime(2024, 4, 1))):
+        with pytest.raises(ValidationError, match="period must end after it starts"):
+            population(period=bad)
+
+
 # -- ranks, percentiles, details, teams ----------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -50,6 +51,7 @@ def one_line(text: str) -> str:
     return "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fixed(value: float | None, decimals: int) -> str:
     """``value`` with ``decimals`` decimals, or an em dash for None.
 

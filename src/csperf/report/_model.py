@@ -92,6 +92,18 @@ def _notes(value: Any) -> tuple[Text, ...]:
     return tuple(to_text(line, obj="Report", field="notes") for line in value)
 
 
+def _period(value: Any) -> Any:
+    """A period label as given, or ``(start, end, label)`` for a period to be written out."""
+    from datetime import date
+
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, date) for v in value):
+        return (value[0], value[1], None)
+    start, end = getattr(value, "start", None), getattr(value, "end", None)
+    if isinstance(start, date) and isinstance(end, date):  # a csperf Period
+        return (start, end, getattr(value, "label", None))
+    return value
+
+
 def _teams(value: Any) -> FrozenDict[str, str]:
     if not isinstance(value, Mapping):
         raise ValidationError(
@@ -176,7 +188,12 @@ class Report:
         results: One :class:`~csperf.ScorecardResult` per subject, in display order; at least
             one, each carrying the scorecard's fingerprint.
         title: The report's title; None uses the scorecard's title.
-        period: A label of the period appraised (``"2024-Q2"``), or None.
+        period: A label of the period appraised (``"2024-Q2"``), or None. Given the
+            half-open period itself, as ``(start, end)`` dates or datetimes or a
+            :class:`csperf.sources.Period`, it is written out by its first and last day:
+            ``(date(2024, 1, 1), date(2024, 4, 1))`` becomes ``"2024-01-01 – 2024-03-31"``
+            (``"2024-01-01 至 2024-03-31"`` in Chinese), and a period with a label
+            ``"2024-Q1 (2024-01-01 – 2024-03-31)"``.
         lang: ``"en"`` or ``"zh"``: the language of every label, and of the names taken from
             the scorecard (see :func:`csperf.text.localize`).
         notes: Lines printed under the summary, such as a weight strategy's explanation.
@@ -209,7 +226,7 @@ class Report:
     scorecard: Scorecard = attrs.field()
     results: tuple[ScorecardResult, ...] = attrs.field(converter=_results)
     title: Text | None = attrs.field(default=None, converter=_title)
-    period: str | None = attrs.field(default=None)
+    period: str | None = attrs.field(default=None, converter=_period)
     lang: str = attrs.field(default="en")
     notes: tuple[Text, ...] = attrs.field(default=(), converter=_notes)
     samples: FrozenDict[str, FrozenDict[str, SampleInfo]] = attrs.field(
@@ -269,6 +286,20 @@ class Report:
 
     @period.validator
     def _check_period(self, _attribute: attrs.Attribute[Any], period: Any) -> None:
+        if isinstance(period, tuple):
+            try:
+                backwards = period[1] <= period[0]
+            except TypeError:  # a date and a datetime, or naive and aware datetimes
+                backwards = True
+            if backwards:
+                raise ValidationError(
+                    msg=f"the period must end after it starts, on the same kind of clock "
+                    f"(start {period[0]!r}, end {period[1]!r})",
+                    obj="Report",
+                    field="period",
+                    value=period[:2],
+                )
+            return
         if period is not None and (not isinstance(period, str) or not period):
             raise ValidationError(
                 msg=f"field 'period' must be a non-empty string or None, got {period!r}",
@@ -304,6 +335,14 @@ class Report:
                         subject=subject,
                         value=key,
                     )
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.period, tuple):
+            from csperf.report._format import period_text
+
+            start, end, name = self.period
+            days = period_text(start, end, self.lang)
+            object.__setattr__(self, "period", days if name is None else f"{name} ({days})")
 
     @teams.validator
     def _check_teams(self, _attribute: attrs.Attribute[Any], teams: Any) -> None:

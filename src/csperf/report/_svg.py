@@ -200,8 +200,11 @@ def histogram(
     low, high = 0.0, max_points
     bins = histogram_bins(scale, low, high, max_points / 20)
     counts = [0] * len(bins)
+    of_band: dict[str, list[int]] = {}
+    for i, (band, _, _) in enumerate(bins):
+        of_band.setdefault(band.key, []).append(i)
     for total, grade in zip(totals, grades):
-        mine = [i for i, (band, _, _) in enumerate(bins) if band.key == grade]
+        mine = of_band.get(grade, [])
         if not mine:
             continue
         first = bins[mine[0]]
