@@ -222,3 +222,55 @@ def test_every_metric_flag_has_a_label_in_every_language():
 
     for flag in FLAGS:
         assert set(LABELS[f"flag.{flag}"]) == set(LANGUAGES), flag
+
+
+def _english_left(text: str) -> set[str]:
+    """English words of the labels' English texts that a Chinese page still shows."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
+    text = re.sub(r'<span class="key">.*?</span>|<code>.*?</code>', " ", text, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+
+    def words(s: str) -> set[str]:
+        return {w.lower() for w in re.findall(r"[A-Za-z]+(?:_[A-Za-z]+)*", s) if "_" not in w}
+
+    english = set().union(*(words(t["en"]) for t in LABELS.values()))
+    # Latin words a Chinese label means to show (details="all" in a hint), not a label left
+    # untranslated (a zh text equal to the English one).
+    english -= set().union(*(words(t["zh"]) for t in LABELS.values() if t["zh"] != t["en"]))
+    english = {w for w in english if len(w) >= 3}
+    return words(text) & english
+
+
+def _zh_everything() -> Report:
+    from csperf.metrics import FLAGS
+    from csperf.report import SampleInfo
+
+    flags = {"li_wei": {"complaint_rate": SampleInfo(12, sorted(FLAGS))}}
+    teams = {"li_wei": "北区", "王芳": "南区"}
+    return population("zh", period="2024-Q2", notes=["说明"], samples=flags, teams=teams)
+
+
+@pytest.mark.parametrize("renderer", ["html", "markdown", "table"])
+def test_a_chinese_report_shows_no_english_label(renderer):
+    from csperf.report import render
+
+    report = _zh_everything()
+    assert _english_left(render(report, renderer)) == set()
+    assert _english_left(render(attrs_evolve(report, details="none"), renderer)) == set()
+
+
+def test_the_english_check_fails_on_a_label_left_in_english(monkeypatch):
+    from csperf.report import render_html
+
+    monkeypatch.setitem(
+        LABELS, "flag.unresolved", {"en": "unresolved tickets", "zh": "unresolved tickets"}
+    )
+    monkeypatch.setitem(LABELS, "percentile", {"en": "Percentile", "zh": "Percentile"})
+    left = _english_left(render_html(_zh_everything()))
+    assert {"unresolved", "tickets", "percentile"} <= left
+
+
+def attrs_evolve(report: Report, **changes: object) -> Report:
+    import attrs
+
+    return attrs.evolve(report, **changes)
