@@ -702,7 +702,7 @@ def render_html(report: Report, *, details: str | int | None = None) -> str:
       subject up to 100, none beyond, so that the page stays small): per subject, in
       a collapsible section (open when there are at most 12), a radar chart of the dimension
       points against the population mean, the dimension table, the indicator table (raw value
-      as people read it, see :func:`~csperf.report._format.display_for`; standard, points,
+      as people read it: ``81.5%``, ``2 h 51 min``, ``4.2 / 5``; standard, points,
       weight, contribution; data size and flags when known) and the derivation of the total;
     * the scorecard itself (directions, standards, scoring rules, weights).
 
