@@ -274,3 +274,27 @@ def attrs_evolve(report: Report, **changes: object) -> Report:
     import attrs
 
     return attrs.evolve(report, **changes)
+
+
+@pytest.mark.parametrize(
+    ("unit", "column", "lang", "value", "stored", "number_format"),
+    [
+        ("fraction", [0.814628], "en", 0.814628, 0.814628, "0.0%"),
+        ("fraction", [0.9, 1.0], "en", 0.9, 0.9, "0%"),
+        ("%", [97.25], "en", 97.25, 0.9725, "0.0%"),  # as shown: 97.3%
+        # 10282.8 s is 10282.8 / 86400 days, Excel's unit of time
+        ("s", [10282.8], "en", 10282.8, 10282.8 / 86400, '[h]" h "mm" min"'),
+        ("s", [10282.8], "zh", 10282.8, 10282.8 / 86400, '[h]"小时"mm"分钟"'),
+        ("s", [95], "en", 95, 95 / 86400, '[m]" min "ss" s"'),
+        ("s", [5.5], "zh", 5.5, 5.5, '0.0"秒"'),
+        ("h", [2.5], "en", 2.5, 2.5 * 3600 / 86400, '[h]" h "mm" min"'),
+        ("rating 1-5", [4.2], "en", 4.2, 4.2, '0.0" / 5"'),
+        ("points", [88], "zh", 88, 88, '0" 分"'),
+        ("count", [3], "en", 3, 3, "#,##0"),
+        ("NPS", [42.5], "en", 42.5, 42.5, "General"),
+    ],
+)
+def test_excel_keeps_the_number_and_formats_it(unit, column, lang, value, stored, number_format):
+    number, fmt = display_for(unit, column, lang).excel(value)
+    assert number == pytest.approx(stored, rel=1e-15)
+    assert fmt == number_format

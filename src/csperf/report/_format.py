@@ -293,6 +293,44 @@ class Display:
         text = measured_text(value)
         return f"{text} {self.unit}" if self.unit else text
 
+    def excel(self, value: float) -> tuple[float, str]:
+        """The value as an Excel cell shows it: the number to store and its number format.
+
+        A spreadsheet keeps the number and formats it, so that it still computes: a fraction
+        stays 0.8146 under ``0.0%``; a duration becomes days (Excel's time unit) under
+        ``[h]" h "mm" min"``; a rating keeps its value under ``0.0" / 5"``.
+
+        Examples:
+            >>> display_for("fraction", [0.814628]).excel(0.814628)
+            (0.814628, '0.0%')
+            >>> display_for("s", [10282.8]).excel(10282.8)
+            (0.11901388888888888, '[h]" h "mm" min"')
+            >>> display_for("rating 1-5", [4.0], "zh").excel(4.0)
+            (4.0, '0.0" / 5"')
+        """
+        digits = "0" + ("." + "0" * self.decimals if self.decimals else "")
+        percent = label("unit.percent", self.lang)
+        if self.kind == "fraction":
+            return value, digits + percent
+        if self.kind == "percent":
+            return value / 100, digits + percent
+        if self.kind == "rating":
+            return value, f'{digits}" / {self.top}"'
+        if self.kind == "points":
+            return value, f'{digits}"{label("unit.points", self.lang)}"'
+        if self.kind == "count":
+            return value, "#,##0"
+        if self.kind == "duration":
+            seconds = value * _SECONDS[self.unit.strip().lower()]
+            if self.smallest == "s" and self.decimals > 0:
+                return seconds, f'{digits}"{label("duration.s", self.lang, s="")}"'
+            if self.smallest == "min":
+                pattern = label("duration.h_min", self.lang, h="\x00", min="\x01")
+                return seconds / 86400, _excel_time(pattern, {"\x00": "[h]", "\x01": "mm"})
+            pattern = label("duration.min_s", self.lang, min="\x00", s="\x01")
+            return seconds / 86400, _excel_time(pattern, {"\x00": "[m]", "\x01": "ss"})
+        return value, "General"
+
     def _duration(self, seconds: float) -> str:
         sign = "-" if seconds < 0 else ""
         seconds = abs(seconds)
@@ -307,6 +345,22 @@ class Display:
         while len(parts) > 1 and next(iter(parts.values())) == 0:
             del parts[next(iter(parts))]
         return sign + label("duration." + "_".join(parts), self.lang, **parts)
+
+
+def _excel_time(pattern: str, codes: dict[str, str]) -> str:
+    """A duration label turned into an Excel format: its words quoted, its fields as codes."""
+    out, word = [], ""
+    for char in pattern:
+        if char in codes:
+            if word:
+                out.append(f'"{word}"')
+                word = ""
+            out.append(codes[char])
+        else:
+            word += char
+    if word:
+        out.append(f'"{word}"')
+    return "".join(out)
 
 
 def display_for(unit: str, values: Iterable[float | None], lang: str = "en") -> Display:
