@@ -249,3 +249,36 @@ def test_chinese_names_sort_in_pinyin_order(browser, tmp_path):
         assert page.evaluate("document.getElementById('people').dataset.matching") == "5"
     finally:
         page.close()
+
+
+def test_large_counts_leave_room_for_the_y_axis_label(browser, tmp_path):
+    from csperf import GradeScale
+    from csperf.report._svg import histogram
+
+    scale = GradeScale.default()
+    totals = [72.5] * 400_000 + [95.0] * 10
+    chart = histogram(
+        totals,
+        [scale.grade(t).key for t in totals],
+        scale,
+        100,
+        labels={b.key: b.text("en") for b in scale.bands},
+        mean=72.6,
+        mean_label="Mean",
+        axis_label="Total",
+        count_label="Subjects",
+        title="t",
+        decimals=2,
+    )
+    assert ">400,000</text>" in chart
+    path = tmp_path / "chart.html"
+    path.write_text(
+        "<!DOCTYPE html><html><head><style>svg{width:720px;font-size:12px}</style></head>"
+        f'<body data-errors="" data-charts-ok="1">{chart}</body></html>',
+        encoding="utf-8",
+    )
+    page = _open(browser, path)
+    try:
+        assert page.evaluate(_OVERLAPS) == []
+    finally:
+        page.close()

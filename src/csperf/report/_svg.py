@@ -215,6 +215,8 @@ def histogram(
     top = max(counts) if counts else 0
     step = max(1, math.ceil(top / 5))
     y_max = max(step * math.ceil(top / step), 1)
+    # Room on the left for the widest count and, left of it, the y axis's label.
+    x0 = max(x0, 34 + _text_width(f"{y_max:,}", 11) + 8)
 
     def sx(value: float) -> float:
         return x0 + (x1 - x0) * (value - low) / (high - low)
