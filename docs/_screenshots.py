@@ -41,9 +41,9 @@ def team_report(lang: str, n: int = 36) -> Report:
             round(pick(2.6, 4.9), 1),
             round(pick(0.7, 0.99), 3),
         ]
-        name = f"{SURNAMES[i % 10]}{GIVEN[(i + i // 10) % 10]}" if lang == "zh" else f"agent_{i + 1:02d}"
-        if name in teams:
-            name += str(i)
+        name = f"agent_{i + 1:02d}"
+        if lang == "zh":  # 36 distinct names: surname by i, given name shifted every ten
+            name = f"{SURNAMES[i % 10]}{GIVEN[(i + i // 10) % 10]}"
         results.append(card.evaluate(dict(zip(keys, values)), name))
         teams[name] = (("北区", "南区", "东区") if lang == "zh" else ("North", "South", "East"))[
             i % 3
