@@ -335,3 +335,35 @@ def test_long_axis_labels_are_cut_short_with_the_full_name_kept():
     assert label.group(1).endswith("…")
     assert long_name.startswith(label.group(1)[:-1])
     assert len(label.group(1)) <= LABEL_WIDTH
+
+
+@pytest.mark.parametrize("top", [1, 3, 7, 51, 255, 999, 40_000])
+def test_histogram_counts_axis_has_round_steps_and_reaches_the_top(top):
+    scale = GradeScale.default()
+    totals = [72.5] * top + [95.0]
+    from csperf.report._svg import histogram
+
+    chart = histogram(
+        totals,
+        [scale.grade(t).key for t in totals],
+        scale,
+        100,
+        labels={b.key: b.text("en") for b in scale.bands},
+        mean=72.5,
+        mean_label="Mean",
+        axis_label="Total",
+        count_label="Subjects",
+        title="t",
+        decimals=2,
+    )
+    ticks = [
+        int(t.replace(",", ""))
+        for t in re.findall(
+            r'class="tick" x="[\d.]+" y="[\d.]+" text-anchor="end">([\d,]+)<', chart
+        )
+    ]
+    step = ticks[1] - ticks[0]
+    assert ticks[0] == 0 and all(b - a == step for a, b in zip(ticks, ticks[1:]))
+    assert re.fullmatch(r"[125]0*", str(step))
+    assert ticks[-1] >= top > ticks[-2]
+    assert len(ticks) <= 6

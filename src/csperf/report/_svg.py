@@ -164,6 +164,21 @@ def histogram_bins(
     return bins
 
 
+def nice_step(at_least: float) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50... that is at least ``at_least`` (a tick step).
+
+    Examples:
+        >>> nice_step(0.2), nice_step(3), nice_step(51), nice_step(200)
+        (1, 5, 100, 200)
+    """
+    magnitude = 1
+    while True:
+        for base in (1, 2, 5):
+            if base * magnitude >= at_least:
+                return base * magnitude
+        magnitude *= 10
+
+
 TEXT_WIDTH = 6.6
 """Estimated width in px of one display column (:func:`display_width`) of 12 px chart text."""
 
@@ -213,7 +228,7 @@ def histogram(
         index = math.ceil(offset) - 1 if scale.closed == "right" else math.floor(offset)
         counts[mine[max(0, min(len(mine) - 1, index))]] += 1
     top = max(counts) if counts else 0
-    step = max(1, math.ceil(top / 5))
+    step = nice_step(top / 5)
     y_max = max(step * math.ceil(top / step), 1)
     # Room on the left for the widest count and, left of it, the y axis's label.
     x0 = max(x0, 34 + _text_width(f"{y_max:,}", 11) + 8)
