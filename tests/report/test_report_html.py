@@ -367,3 +367,18 @@ def test_histogram_counts_axis_has_round_steps_and_reaches_the_top(top):
     assert re.fullmatch(r"[125]0*", str(step))
     assert ticks[-1] >= top > ticks[-2]
     assert len(ticks) <= 6
+
+
+def test_a_weight_column_shares_one_precision():
+    # Redistributed weights are not whole percentages: every weight of the column shows the
+    # same number of decimals (the emptied dimension's indicators 0.00% too).
+    html = render_html(redistributing_report())
+    section = re.search(r'<details class="subject" id="subject-1".*?</details>', html, re.S)
+    tables = re.findall(r"<tbody>(.*?)</tbody>", section.group(0), re.S)
+    for table, column in ((tables[0], 1), (tables[1], 5)):
+        rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[column] for row in rows]
+        assert all(c.endswith("%") for c in cells), cells
+        decimals = {len(c[:-1].partition(".")[2]) for c in cells}
+        assert len(decimals) == 1, cells
+    assert any("." in c for c in cells)

@@ -17,7 +17,7 @@ from csperf.report._format import (
     band_interval,
     display_for,
     fixed,
-    percent,
+    percent_column,
     scorecard_rows,
 )
 from csperf.report._svg import band_colours, bar_chart, histogram, radar
@@ -520,12 +520,18 @@ def _subject(
     else:
         chart = bar_chart(names, values, card.max_points, decimals=p, title=title)
         legend = ""
+    dim_weights = dict(
+        zip(
+            (d.key for d in card.dimensions),
+            percent_column(result.dimensions[d.key].weight for d in card.dimensions),
+        )
+    )
     rows = []
     for d in card.dimensions:
         dim = result.dimensions[d.key]
         rows.append(
             f"<tr><td>{_e(report.text(d.name))}</td>"
-            f'<td class="num">{_e(percent(dim.weight))}</td>'
+            f'<td class="num">{_e(dim_weights[d.key])}</td>'
             f'<td class="num">{_e(fixed(dim.points, p))}</td>'
             f'<td class="num">{_e(fixed(dim.contribution, p + 2))}</td></tr>'
         )
@@ -549,6 +555,12 @@ def _subject(
     ]
     if samples:
         head.append(("sample_size", True))
+    ind_weights = dict(
+        zip(
+            (ind.key for ind in card.indicators),
+            percent_column(result.indicators[ind.key].weight for ind in card.indicators),
+        )
+    )
     ind_rows = []
     for ind in card.indicators:
         item = result.indicators[ind.key]
@@ -569,7 +581,7 @@ def _subject(
             f"<td>{standard}</td>",
             f'<td class="num"><span class="meter"><i style="width:{share:.1f}%"></i></span>'
             f"{_e(fixed(item.points, p))}</td>",
-            f'<td class="num">{_e(percent(item.weight))}</td>',
+            f'<td class="num">{_e(ind_weights[ind.key])}</td>',
             f'<td class="num">{_e(fixed(item.contribution, p + 2))}</td>',
         ]
         if samples:
