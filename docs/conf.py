@@ -33,3 +33,18 @@ html_theme = "furo"
 html_title = f"csperf {release}"
 html_static_path = ["_static"]
 exclude_patterns = ["_build"]
+
+
+def _attrs_factory_defaults(app, what, name, obj, options, signature, return_annotation):
+    """Show an attrs field whose default is a factory as ``name=<factory>``, not ``=NOTHING``.
+
+    attrs writes such a default as the ``NOTHING`` sentinel in the generated ``__init__``; the
+    class docstring says what the default is.
+    """
+    if signature and "=NOTHING" in signature:
+        signature = signature.replace("=NOTHING", "=<factory>")
+    return signature, return_annotation
+
+
+def setup(app):
+    app.connect("autodoc-process-signature", _attrs_factory_defaults)

@@ -128,6 +128,64 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "总分 = {parts} = {unrounded} → {total}（四舍五入保留 {precision} 位小数）",
     },
     "list_sep": {"en": ", ", "zh": "、"},
+    # units of raw values (csperf.report._format.Display)
+    "unit.percent": {"en": "%", "zh": "%"},
+    "unit.points": {"en": " pts", "zh": " 分"},
+    "duration.h_min": {"en": "{h} h {min} min", "zh": "{h}小时{min}分钟"},
+    "duration.h_min_s": {"en": "{h} h {min} min {s} s", "zh": "{h}小时{min}分{s}秒"},
+    "duration.min": {"en": "{min} min", "zh": "{min}分钟"},
+    "duration.min_s": {"en": "{min} min {s} s", "zh": "{min}分{s}秒"},
+    "duration.s": {"en": "{s} s", "zh": "{s}秒"},
+    # a half-open period as days (csperf.report._format.period_text)
+    "period.to": {"en": " – ", "zh": " 至 "},
+    "period.before": {"en": "before {end}", "zh": "{end} 之前"},
+    # the flags a metric source sets (csperf.metrics.FLAGS)
+    "flag.critical_failed": {"en": "critical failed", "zh": "关键项不合格"},
+    "flag.missing_first_response": {"en": "no first response", "zh": "缺少首次响应"},
+    "flag.missing_handle_time": {"en": "no talk time", "zh": "缺少通话时长"},
+    "flag.no_data": {"en": "no data", "zh": "无数据"},
+    "flag.not_yet_due": {"en": "not yet due", "zh": "未到期"},
+    "flag.rejected_records": {"en": "rejected records", "zh": "有被拒记录"},
+    "flag.self_ratings_excluded": {"en": "self-ratings excluded", "zh": "已剔除自评"},
+    "flag.small_sample": {"en": "small sample", "zh": "样本量小"},
+    "flag.too_few_raters": {"en": "too few raters", "zh": "评价人过少"},
+    "flag.unresolved": {"en": "unresolved tickets", "zh": "有未解决工单"},
+    # the population-first HTML report
+    "all": {"en": "All", "zh": "全部"},
+    "best": {"en": "Best", "zh": "最佳"},
+    "details": {"en": "Subject details", "zh": "个人详情"},
+    "details_none": {
+        "en": "Subject details are left out of this report.",
+        "zh": "本报告未包含个人详情。",
+    },
+    "details_top": {
+        "en": "Details of the {n} highest totals.",
+        "zh": "仅列出总分最高的 {n} 人的详情。",
+    },
+    "filter": {"en": "Filter", "zh": "筛选"},
+    "filter_hint": {"en": "name, team or grade", "zh": "姓名、团队或等级"},
+    "frequency": {"en": "Subjects", "zh": "人数"},
+    "input_order": {"en": "Input order", "zh": "原始顺序"},
+    "noscript": {
+        "en": "The table of subjects needs JavaScript; the summary above does not.",
+        "zh": "人员列表需要启用 JavaScript；上方汇总无需脚本。",
+    },
+    "details_auto": {
+        "en": '{n} subjects: details are left out above {limit} (ask for details="all" or '
+        '"top N").',
+        "zh": '共 {n} 人：超过 {limit} 人时不含个人详情（可选择 details="all" 或 "top N"）。',
+    },
+    "percentile": {"en": "Percentile", "zh": "百分位"},
+    "rank": {"en": "Rank", "zh": "排名"},
+    "shown": {"en": "{shown} of {total} shown", "zh": "显示 {shown} / {total} 人"},
+    "sort_hint": {
+        "en": "Click a column heading to sort.",
+        "zh": "点击列标题排序。",
+    },
+    "team": {"en": "Team", "zh": "团队"},
+    "teams": {"en": "Teams", "zh": "团队汇总"},
+    "worst": {"en": "Lowest", "zh": "最低"},
+    "best_worst": {"en": "Highest and lowest totals", "zh": "最高与最低总分"},
 }
 """Label key → language → text."""
 

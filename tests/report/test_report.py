@@ -592,6 +592,7 @@ def test_markdown_summary_has_one_row_per_subject():
     table = _table_after(text, "## Summary")
     header, rule, *rows = table
     assert header == [
+        "Rank",
         "Subject",
         "Service quality",
         "Efficiency",
@@ -599,12 +600,19 @@ def test_markdown_summary_has_one_row_per_subject():
         "Teamwork",
         "Total",
         "Grade",
+        "Percentile",
     ]
-    assert rule == ["---", "---:", "---:", "---:", "---:", "---:", "---"]
+    assert rule == ["---:", "---", "---:", "---:", "---:", "---:", "---:", "---", "---:"]
     assert len(rows) == len(PEOPLE)
+    # Input order; competition ranks and mid-point percentile ranks of the four totals.
+    totals = [r.total for r in report.results]
     for row, result in zip(rows, report.results):
-        assert row[0] == result.subject
-        assert row[-2:] == [f"{result.total:.2f}", result.grade.text("en")]
+        assert row[1] == result.subject
+        higher = sum(t > result.total for t in totals)
+        lower = sum(t < result.total for t in totals)
+        assert row[0] == str(higher + 1)
+        assert row[-1] == f"{100 * (lower + 0.5) / len(totals):.1f}"
+        assert row[-3:-1] == [f"{result.total:.2f}", result.grade.text("en")]
     # One section per subject, each with its indicator table and explanation.
     for result in report.results:
         heading = f"### {result.subject}: {result.total:.2f} ({result.grade.text('en')})"
@@ -633,8 +641,8 @@ def test_markdown_escapes_pipes():
     result = card.evaluate(PEOPLE["li_wei"], "a|b")
     text = render_markdown(Report(card, [result]))
     rows = _table_after(text, "## Summary")[2:]
-    assert rows[0][0] == "a\\|b"
-    assert len(rows[0]) == 7
+    assert rows[0][1] == "a\\|b"
+    assert len(rows[0]) == 9
 
 
 # -- writing ---------------------------------------------------------------------------------

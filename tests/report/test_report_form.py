@@ -289,9 +289,7 @@ class Form:
 
     def fill(self, values: dict[str, float | None]) -> None:
         for ind in self.card.indicators:
-            self.sheet[f"{FORM_COLUMNS['raw_value']}{self.rows[ind.key]}"] = values.get(
-                ind.metric
-            )
+            self.sheet[f"{FORM_COLUMNS['raw_value']}{self.rows[ind.key]}"] = values.get(ind.metric)
 
     def value(self, column: str, key: str) -> Any:
         return self.sheet[f"{FORM_COLUMNS[column]}{self.rows[key]}"]

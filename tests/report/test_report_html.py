@@ -77,7 +77,8 @@ def test_page_is_well_formed_and_self_contained():
     for forbidden in ("<link", " src=", "@import", "url(", "<img", "<iframe"):
         assert forbidden not in text
     assert page.find("style")
-    assert len(page.find("script")) == 2
+    assert len(page.find("script")) == 4
+    assert len([s for s in page.find("script") if s.get("type") == "application/json"]) == 1
 
 
 def test_one_radar_per_subject_and_one_histogram():
@@ -85,7 +86,7 @@ def test_one_radar_per_subject_and_one_histogram():
     page = Page(render_html(report))
     assert len(page.find("svg", "radar")) == len(PEOPLE)
     assert len(page.find("svg", "histogram")) == 1
-    assert len(page.find("section", "subject")) == len(PEOPLE)
+    assert len(page.find("details", "subject")) == len(PEOPLE)
 
 
 def test_radar_vertices_sit_at_the_dimension_points():
@@ -162,7 +163,7 @@ def test_indicator_table_shows_raw_unit_standard_points_weight_contribution():
     assert "Average first-response time" in text
     # Row of first_response_time: raw 45 s, standard excellent, 92.67 points, 12 %, 11.1200.
     html = render_html(report)
-    section = re.search(r'<section class="subject" id="subject-1">.*?</section>', html, re.S)
+    section = re.search(r'<details class="subject" id="subject-1".*?</details>', html, re.S)
     assert section is not None
     section = section.group(0)
     row = re.search(r"<tr><td>Average first-response time.*?</tr>", section).group(0)
@@ -209,7 +210,8 @@ def test_samples_column_appears_when_known():
     report = population(samples={"li_wei": {"complaint_rate": SampleInfo(12, ["small_sample"])}})
     text = render_html(report)
     assert '<th class="num">Sample</th>' in text
-    assert "small_sample" in text
+    assert "small sample" in text
+    assert "样本量小" in render_html(attrs.evolve(report, lang="zh"))
 
 
 def test_missing_values_and_emptied_dimension():
@@ -333,3 +335,50 @@ def test_long_axis_labels_are_cut_short_with_the_full_name_kept():
     assert label.group(1).endswith("…")
     assert long_name.startswith(label.group(1)[:-1])
     assert len(label.group(1)) <= LABEL_WIDTH
+
+
+@pytest.mark.parametrize("top", [1, 3, 7, 51, 255, 999, 40_000])
+def test_histogram_counts_axis_has_round_steps_and_reaches_the_top(top):
+    scale = GradeScale.default()
+    totals = [72.5] * top + [95.0]
+    from csperf.report._svg import histogram
+
+    chart = histogram(
+        totals,
+        [scale.grade(t).key for t in totals],
+        scale,
+        100,
+        labels={b.key: b.text("en") for b in scale.bands},
+        mean=72.5,
+        mean_label="Mean",
+        axis_label="Total",
+        count_label="Subjects",
+        title="t",
+        decimals=2,
+    )
+    ticks = [
+        int(t.replace(",", ""))
+        for t in re.findall(
+            r'class="tick" x="[\d.]+" y="[\d.]+" text-anchor="end">([\d,]+)<', chart
+        )
+    ]
+    step = ticks[1] - ticks[0]
+    assert ticks[0] == 0 and all(b - a == step for a, b in zip(ticks, ticks[1:]))
+    assert re.fullmatch(r"[125]0*", str(step))
+    assert ticks[-1] >= top > ticks[-2]
+    assert len(ticks) <= 6
+
+
+def test_a_weight_column_shares_one_precision():
+    # Redistributed weights are not whole percentages: every weight of the column shows the
+    # same number of decimals (the emptied dimension's indicators 0.00% too).
+    html = render_html(redistributing_report())
+    section = re.search(r'<details class="subject" id="subject-1".*?</details>', html, re.S)
+    tables = re.findall(r"<tbody>(.*?)</tbody>", section.group(0), re.S)
+    for table, column in ((tables[0], 1), (tables[1], 5)):
+        rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[column] for row in rows]
+        assert all(c.endswith("%") for c in cells), cells
+        decimals = {len(c[:-1].partition(".")[2]) for c in cells}
+        assert len(decimals) == 1, cells
+    assert any("." in c for c in cells)

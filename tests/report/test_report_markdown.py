@@ -30,7 +30,9 @@ def _scorecard_rows(text: str, lang: str) -> list[list[str]]:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_scorecard_section_describes_every_rule(lang):
     card = customer_service_manager()
-    result = card.evaluate({i.metric: min(50.0, i.value_domain.upper) for i in card.indicators}, "ann")
+    result = card.evaluate(
+        {i.metric: min(50.0, i.value_domain.upper) for i in card.indicators}, "ann"
+    )
     report = Report(card, [result], lang=lang)
     text = render_markdown(report)
     header, rule, *rows = _scorecard_rows(text, lang)

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from csperf.report._format import (
     SCORECARD_COLUMNS,
     band_interval,
+    display_for,
     fixed,
-    measured_text,
     one_line,
     percent,
     scorecard_rows,
@@ -50,10 +50,12 @@ def _scorecard(report: Report) -> list[str]:
 def render_markdown(report: Report) -> str:
     """The report as Markdown (GitHub-flavoured tables).
 
-    Sections: the title and scorecard line; a summary table with one row per subject (subject,
-    each dimension's points, total, grade); the population (count, mean, lowest, highest and
-    the number of subjects per grade); the notes; then, per subject, the indicator table (raw
-    value, unit, standard, points, weight, contribution) and the explanation of the total;
+    Sections: the title and scorecard line; a summary table with one row per subject in input
+    order (rank, subject, team when :attr:`~csperf.report.Report.teams` is set, each
+    dimension's points, total, grade, percentile); the population (count, mean, lowest,
+    highest and the number of subjects per grade); the notes; then, for the subjects
+    :attr:`~csperf.report.Report.details` picks, the indicator table (raw value as people read
+    it, standard, points, weight, contribution) and the explanation of the total;
     last the scorecard itself: per indicator its dimension (and the dimension's weight),
     direction, standards, scoring rule (in the words of
     :meth:`ScoringRule.describe <csperf.ScoringRule.describe>`, as the HTML report writes
@@ -68,20 +70,27 @@ def render_markdown(report: Report) -> str:
     card = report.scorecard
     p = card.precision
     lab = report.label
+    lang = report.lang
     out = [f"# {_cell(report.heading())}", ""]
     colon = lab("colon").strip()
     meta = f"**{lab('scorecard')}{colon}** {_cell(card.key)} v{_cell(card.version)}"
     if report.period is not None:
         meta += f" · **{lab('period')}{colon}** {_cell(report.period)}"
     out += [meta, "", f"## {lab('summary')}", ""]
-    header = [lab("subject"), *[report.text(d.name) for d in card.dimensions]]
-    header += [lab("total"), lab("grade")]
+    teams = bool(report.teams)
+    header = [lab("rank"), lab("subject"), *([lab("team")] if teams else [])]
+    header += [report.text(d.name) for d in card.dimensions]
+    header += [lab("total"), lab("grade"), lab("percentile")]
+    ranks, percentiles = report.ranks(), report.percentiles()
     rows = []
     for i, result in enumerate(report.results):
-        row = [report.subject_name(i)]
+        row = [str(ranks[i]), report.subject_name(i), *([report.team(i) or ""] if teams else [])]
         row += [fixed(result.dimensions[d.key].points, p) for d in card.dimensions]
-        rows.append([*row, fixed(result.total, p), report.text(result.grade.label)])
-    out += _table(header, rows, [False] + [True] * (len(header) - 2) + [False])
+        row += [fixed(result.total, p), report.text(result.grade.label)]
+        rows.append([*row, fixed(percentiles[i], 1)])
+    numeric = [True, False, *([False] if teams else [])]
+    numeric += [True] * (len(card.dimensions) + 1) + [False, True]
+    out += _table(header, rows, numeric)
     totals = report.totals()
     out += [
         "",
@@ -108,8 +117,15 @@ def render_markdown(report: Report) -> str:
     if report.notes:
         out += ["", f"## {lab('notes')}", ""]
         out += [f"- {_cell(report.text(note))}" for note in report.notes]
-    out += ["", f"## {lab('subjects')}"]
-    for i, result in enumerate(report.results):
+    chosen = report.detailed()
+    displays = {
+        ind.key: display_for(ind.unit, (r.indicators[ind.key].raw for r in report.results), lang)
+        for ind in card.indicators
+    }
+    if chosen:
+        out += ["", f"## {lab('details')}"]
+    for i in chosen:
+        result = report.results[i]
         out += [
             "",
             f"### {_cell(report.subject_name(i))}: {fixed(result.total, p)} "
@@ -119,7 +135,6 @@ def render_markdown(report: Report) -> str:
         header = [
             lab("indicator"),
             lab("raw_value"),
-            lab("unit"),
             lab("standard"),
             lab("points"),
             lab("weight"),
@@ -131,15 +146,14 @@ def render_markdown(report: Report) -> str:
             rows.append(
                 [
                     report.text(ind.name),
-                    lab("missing") if item.missing else measured_text(item.raw),
-                    ind.unit,
+                    lab("missing") if item.missing else displays[ind.key](item.raw),
                     "—" if item.standard is None else report.text(item.standard.label),
                     fixed(item.points, p),
                     percent(item.weight),
                     fixed(item.contribution, p + 2),
                 ]
             )
-        out += _table(header, rows, [False, True, False, False, True, True, True])
+        out += _table(header, rows, [False, True, False, True, True, True])
         explanation = result.explain(report.lang)
         fence = "```"
         while fence in explanation:

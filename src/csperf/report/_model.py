@@ -92,6 +92,58 @@ def _notes(value: Any) -> tuple[Text, ...]:
     return tuple(to_text(line, obj="Report", field="notes") for line in value)
 
 
+def _period(value: Any) -> Any:
+    """A period label as given, or ``(start, end, label)`` for a period to be written out."""
+    from datetime import date
+
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, date) for v in value):
+        return (value[0], value[1], None)
+    start, end = getattr(value, "start", None), getattr(value, "end", None)
+    if isinstance(start, date) and isinstance(end, date):  # a csperf Period
+        return (start, end, getattr(value, "label", None))
+    return value
+
+
+def _teams(value: Any) -> FrozenDict[str, str]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            msg=f"field 'teams' must map subject to team name, got {value!r}",
+            obj="Report",
+            field="teams",
+            value=value,
+        )
+    for subject, team in value.items():
+        if not isinstance(team, str) or not team.strip():
+            raise ValidationError(
+                msg=f"the team of subject {subject!r} must be a non-empty string, got {team!r}",
+                obj="Report",
+                field=("teams", subject),
+                subject=subject,
+                value=team,
+            )
+    return FrozenDict(value)
+
+
+DETAILS_AUTO = 100
+"""With ``details="auto"``, the most subjects a report details (all of them, else none)."""
+
+
+def _details(value: Any) -> str | int:
+    if value in ("all", "none", "auto"):
+        return str(value)
+    if isinstance(value, str) and value.startswith("top ") and value[4:].strip().isdigit():
+        value = int(value[4:])
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(
+            msg=f"field 'details' must be 'auto', 'all', 'none', or a number N >= 1 (or "
+            f"'top N') of subjects, got {value!r}",
+            obj="Report",
+            field="details",
+            value=value,
+        )
+    return value
+
+
 def _samples(value: Any) -> FrozenDict[str, FrozenDict[str, SampleInfo]]:
     if not isinstance(value, Mapping):
         raise ValidationError(
@@ -136,16 +188,28 @@ class Report:
         results: One :class:`~csperf.ScorecardResult` per subject, in display order; at least
             one, each carrying the scorecard's fingerprint.
         title: The report's title; None uses the scorecard's title.
-        period: A label of the period appraised (``"2024-Q2"``), or None.
+        period: A label of the period appraised (``"2024-Q2"``), or None. Given the
+            half-open period itself, as ``(start, end)`` dates or datetimes or a
+            :class:`csperf.sources.Period`, it is written out by its first and last day:
+            ``(date(2024, 1, 1), date(2024, 4, 1))`` becomes ``"2024-01-01 – 2024-03-31"``
+            (``"2024-01-01 至 2024-03-31"`` in Chinese), and a period with a label
+            ``"2024-Q1 (2024-01-01 – 2024-03-31)"``.
         lang: ``"en"`` or ``"zh"``: the language of every label, and of the names taken from
             the scorecard (see :func:`csperf.text.localize`).
         notes: Lines printed under the summary, such as a weight strategy's explanation.
         samples: Subject → indicator key → :class:`SampleInfo`, for the subjects and
             indicators whose data sizes and flags are known (see :func:`read_samples`).
+        teams: Subject → team name, for the subjects whose team is known; the HTML report
+            then adds a team column and one roll-up row per team.
+        details: Which subjects get a details section in the reports that have them (HTML,
+            Markdown): ``"all"``, ``"none"``, a number ``N`` (or ``"top N"``) for the ``N``
+            highest totals, ties broken by input order, or ``"auto"`` (the default): all when
+            there are at most :data:`DETAILS_AUTO` (100) subjects, else none.
 
     Raises:
         ValidationError: For an unknown language, no results, a result from another scorecard
-            (its fingerprint differs), or samples naming an unknown subject or indicator.
+            (its fingerprint differs), samples or teams naming an unknown subject, samples
+            naming an unknown indicator, or a ``details`` other than those above.
 
     Examples:
         >>> from csperf.templates import customer_service_manager
@@ -162,12 +226,14 @@ class Report:
     scorecard: Scorecard = attrs.field()
     results: tuple[ScorecardResult, ...] = attrs.field(converter=_results)
     title: Text | None = attrs.field(default=None, converter=_title)
-    period: str | None = attrs.field(default=None)
+    period: str | None = attrs.field(default=None, converter=_period)
     lang: str = attrs.field(default="en")
     notes: tuple[Text, ...] = attrs.field(default=(), converter=_notes)
     samples: FrozenDict[str, FrozenDict[str, SampleInfo]] = attrs.field(
         factory=FrozenDict, converter=_samples
     )
+    teams: FrozenDict[str, str] = attrs.field(factory=FrozenDict, converter=_teams)
+    details: str | int = attrs.field(default="auto", converter=_details)
 
     @scorecard.validator
     def _check_scorecard(self, _attribute: attrs.Attribute[Any], card: Any) -> None:
@@ -220,6 +286,20 @@ class Report:
 
     @period.validator
     def _check_period(self, _attribute: attrs.Attribute[Any], period: Any) -> None:
+        if isinstance(period, tuple):
+            try:
+                backwards = period[1] <= period[0]
+            except TypeError:  # a date and a datetime, or naive and aware datetimes
+                backwards = True
+            if backwards:
+                raise ValidationError(
+                    msg=f"the period must end after it starts, on the same kind of clock "
+                    f"(start {period[0]!r}, end {period[1]!r})",
+                    obj="Report",
+                    field="period",
+                    value=period[:2],
+                )
+            return
         if period is not None and (not isinstance(period, str) or not period):
             raise ValidationError(
                 msg=f"field 'period' must be a non-empty string or None, got {period!r}",
@@ -255,6 +335,27 @@ class Report:
                         subject=subject,
                         value=key,
                     )
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.period, tuple):
+            from csperf.report._format import period_text
+
+            start, end, name = self.period
+            days = period_text(start, end, self.lang)
+            object.__setattr__(self, "period", days if name is None else f"{name} ({days})")
+
+    @teams.validator
+    def _check_teams(self, _attribute: attrs.Attribute[Any], teams: Any) -> None:
+        subjects = {r.subject for r in self.results}
+        for subject in teams:
+            if subject not in subjects:
+                raise ValidationError(
+                    msg=f"teams name subject {subject!r}, which has no result",
+                    obj="Report",
+                    field=("teams", subject),
+                    subject=subject,
+                    value=subject,
+                )
 
     # -- words ----------------------------------------------------------------------------
 
@@ -307,6 +408,81 @@ class Report:
     def mean_total(self) -> float:
         r"""The mean of the rounded totals (:math:`\frac{1}{n}\sum_i \text{total}_i`)."""
         return math.fsum(self.totals()) / len(self.results)
+
+    def ranks(self) -> list[int]:
+        """Competition ranks ("1224") on the rounded total, 1 for the highest, in result order.
+
+        A subject's rank is one more than the number of subjects with a higher total, as
+        :meth:`BatchResult.ranks <csperf.BatchResult.ranks>` counts it.
+
+        Examples:
+            >>> from csperf.templates import customer_service_manager
+            >>> card = customer_service_manager()
+            >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.004,
+            ...        "first_response_time": 45, "resolution_time": 20000,
+            ...        "product_knowledge": 88, "script_compliance": 0.93,
+            ...        "collaboration_rating": 4.2, "information_sharing_rate": 0.97}
+            >>> results = [card.evaluate(dict(row, product_knowledge=k), s)
+            ...            for s, k in (("a", 88), ("b", 95), ("c", 88), ("d", 60))]
+            >>> Report(card, results).ranks()
+            [2, 1, 2, 4]
+        """
+        higher = self._below_and_equal(reverse=True)
+        return [below + 1 for below, _equal in higher]
+
+    def percentiles(self) -> list[float]:
+        r"""The percentile rank of each rounded total, in result order.
+
+        :math:`PR = 100 \cdot (B + E / 2) / n`, where :math:`B` subjects have a lower total
+        and :math:`E` (the subject included) the same total: the mid-point definition of the
+        percentile rank, so the four distinct totals of four subjects sit at 12.5, 37.5, 62.5
+        and 87.5, and a whole population with one total at 50.
+
+        Examples:
+            >>> from csperf.templates import customer_service_manager
+            >>> card = customer_service_manager()
+            >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.004,
+            ...        "first_response_time": 45, "resolution_time": 20000,
+            ...        "product_knowledge": 88, "script_compliance": 0.93,
+            ...        "collaboration_rating": 4.2, "information_sharing_rate": 0.97}
+            >>> results = [card.evaluate(dict(row, product_knowledge=k), s)
+            ...            for s, k in (("a", 88), ("b", 95), ("c", 88), ("d", 60))]
+            >>> Report(card, results).percentiles()
+            [50.0, 87.5, 50.0, 12.5]
+        """
+        n = len(self.results)
+        return [100 * (below + equal / 2) / n for below, equal in self._below_and_equal()]
+
+    def _below_and_equal(self, *, reverse: bool = False) -> list[tuple[int, int]]:
+        """Per result: how many totals are lower (higher with ``reverse``) and how many equal."""
+        totals = self.totals()
+        ordered = sorted(totals, reverse=reverse)
+        first: dict[float, int] = {}
+        count: dict[float, int] = {}
+        for position, total in enumerate(ordered):
+            first.setdefault(total, position)
+            count[total] = count.get(total, 0) + 1
+        return [(first[t], count[t]) for t in totals]
+
+    def detailed(self) -> list[int]:
+        """The indices of the results that get a details section (see :attr:`details`).
+
+        In result order. ``"top N"`` takes the ``N`` highest totals, ties broken by input order.
+        """
+        n = len(self.results)
+        if self.details == "all" or (self.details == "auto" and n <= DETAILS_AUTO):
+            return list(range(n))
+        if self.details in ("none", "auto"):
+            return []
+        assert isinstance(self.details, int)
+        totals = self.totals()
+        best = sorted(range(n), key=lambda i: (-totals[i], i))[: self.details]
+        return sorted(best)
+
+    def team(self, index: int) -> str | None:
+        """The team of ``results[index]``, if known."""
+        subject = self.results[index].subject
+        return None if subject is None else self.teams.get(subject)
 
 
 def read_samples(

@@ -164,6 +164,29 @@ def histogram_bins(
     return bins
 
 
+def nice_step(at_least: float) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50... that is at least ``at_least`` (a tick step).
+
+    Examples:
+        >>> nice_step(0.2), nice_step(3), nice_step(51), nice_step(200)
+        (1, 5, 100, 200)
+    """
+    magnitude = 1
+    while True:
+        for base in (1, 2, 5):
+            if base * magnitude >= at_least:
+                return base * magnitude
+        magnitude *= 10
+
+
+TEXT_WIDTH = 6.6
+"""Estimated width in px of one display column (:func:`display_width`) of 12 px chart text."""
+
+
+def _text_width(text: str, size: float = 12) -> float:
+    return display_width(text) * TEXT_WIDTH * size / 12
+
+
 def histogram(
     totals: list[float],
     grades: list[str],
@@ -174,6 +197,7 @@ def histogram(
     mean: float,
     mean_label: str,
     axis_label: str,
+    count_label: str,
     title: str,
     decimals: int,
 ) -> str:
@@ -182,15 +206,20 @@ def histogram(
     Every band is cut into bins of about a twentieth of ``max_points``; a total is counted in
     the bin of its own grade band (the band the scorecard graded it into), so a total on a
     band edge lands on the side its grade says. Each band is labelled with its name and the
-    number of subjects in it; a dashed line marks the mean.
+    number of subjects in it (a label that would run into its left neighbour moves up a row);
+    a dashed line marks the mean, labelled above the plot; the x axis is the total, the y
+    axis the number of subjects.
     """
-    width, height = 720.0, 320.0
-    x0, x1, y0, y1 = 52.0, 700.0, 46.0, 270.0
+    width, height = 720.0, 340.0
+    x0, x1, y0, y1 = 60.0, 700.0, 64.0, 290.0
     low, high = 0.0, max_points
     bins = histogram_bins(scale, low, high, max_points / 20)
     counts = [0] * len(bins)
+    of_band: dict[str, list[int]] = {}
+    for i, (band, _, _) in enumerate(bins):
+        of_band.setdefault(band.key, []).append(i)
     for total, grade in zip(totals, grades):
-        mine = [i for i, (band, _, _) in enumerate(bins) if band.key == grade]
+        mine = of_band.get(grade, [])
         if not mine:
             continue
         first = bins[mine[0]]
@@ -199,8 +228,10 @@ def histogram(
         index = math.ceil(offset) - 1 if scale.closed == "right" else math.floor(offset)
         counts[mine[max(0, min(len(mine) - 1, index))]] += 1
     top = max(counts) if counts else 0
-    step = max(1, math.ceil(top / 5))
+    step = nice_step(top / 5)
     y_max = max(step * math.ceil(top / step), 1)
+    # Room on the left for the widest count and, left of it, the y axis's label.
+    x0 = max(x0, 34 + _text_width(f"{y_max:,}", 11) + 8)
 
     def sx(value: float) -> float:
         return x0 + (x1 - x0) * (value - low) / (high - low)
@@ -217,26 +248,30 @@ def histogram(
     for grade in grades:
         per_band[grade] += 1
     edges = {low, high}
+    rows_right = [-math.inf, -math.inf]  # the right end of the last label in each row
     for band in scale.ordered:
         lo, hi = max(band.lower, low), min(band.upper, high)
         if hi <= lo:
             continue
         edges.update((lo, hi))
         hue = hues[band.key]
+        text = f"{labels[band.key]} · {per_band[band.key]}"
+        centre, half = (sx(lo) + sx(hi)) / 2, _text_width(text) / 2
+        row = 0 if centre - half >= rows_right[0] + 4 or centre - half < rows_right[1] + 4 else 1
+        rows_right[row] = centre + half
         parts.append(
-            f'<rect class="band" x="{_n(sx(lo))}" y="{_n(y0 - 30)}" '
-            f'width="{_n(sx(hi) - sx(lo))}" height="{_n(y1 - y0 + 30)}" '
+            f'<rect class="band" x="{_n(sx(lo))}" y="{_n(y0 - 36)}" '
+            f'width="{_n(sx(hi) - sx(lo))}" height="{_n(y1 - y0 + 36)}" '
             f'style="fill:hsl({_n(hue)},65%,94%)"/>'
-            f'<text class="band-label" x="{_n((sx(lo) + sx(hi)) / 2)}" y="{_n(y0 - 14)}" '
-            f'text-anchor="middle" style="fill:hsl({_n(hue)},55%,30%)">'
-            f"{escape(labels[band.key])} · {per_band[band.key]}</text>"
+            f'<text class="band-label" x="{_n(centre)}" y="{_n(y0 - 8 - 16 * row)}" '
+            f'text-anchor="middle" style="fill:hsl({_n(hue)},55%,30%)">{escape(text)}</text>'
         )
     for tick in range(0, y_max + 1, step):
         parts.append(
             f'<line class="gridline" x1="{_n(x0)}" x2="{_n(x1)}" y1="{_n(sy(tick))}" '
             f'y2="{_n(sy(tick))}"/>'
             f'<text class="tick" x="{_n(x0 - 8)}" y="{_n(sy(tick) + 4)}" text-anchor="end">'
-            f"{tick}</text>"
+            f"{tick:,}</text>"
         )
     for (band, lo, hi), count in zip(bins, counts):
         if count == 0:
@@ -259,12 +294,17 @@ def histogram(
             f"{escape(bound(edge))}</text>"
         )
     mx = sx(max(low, min(mean, high)))
+    text = f"{mean_label} {fixed(mean, decimals)}"
+    half = _text_width(text, 11) / 2
+    label_x = max(x0 + half, min(x1 - half, mx))
     parts.append(
         f'<line class="mean" x1="{_n(mx)}" x2="{_n(mx)}" y1="{_n(y0 - 4)}" y2="{_n(y1)}"/>'
-        f'<text class="mean-label" x="{_n(mx + 5)}" y="{_n(y0 + 8)}">'
-        f"{escape(mean_label)} {escape(fixed(mean, decimals))}</text>"
+        f'<text class="mean-label" x="{_n(label_x)}" y="{_n(y0 - 48)}" text-anchor="middle">'
+        f"{escape(text)}</text>"
         f'<text class="axis-label" x="{_n((x0 + x1) / 2)}" y="{_n(y1 + 42)}" '
         f'text-anchor="middle">{escape(axis_label)}</text>'
+        f'<text class="axis-label" x="{_n(16)}" y="{_n((y0 + y1) / 2)}" text-anchor="middle" '
+        f'transform="rotate(-90 16 {_n((y0 + y1) / 2)})">{escape(count_label)}</text>'
         "</svg>"
     )
     return "".join(parts)
