@@ -679,3 +679,65 @@ def measurement_tables(draw: st.DrawFn) -> Any:
         values=values,
         source=draw(st.none() | st.just("csv")),
     )
+
+
+# ---------------------------------------------------------------- veto and bonus/deduction items
+
+
+@st.composite
+def form_items(draw: st.DrawFn, card: Any) -> Any:
+    """The card with 0-2 vetoes (metrics ``v0``...) and 0-3 adjustments (``a0``...) added."""
+    import attrs
+
+    from csperf import Adjustment, Veto
+
+    bands = [b.key for b in card.grade_scale.bands]
+    vetoes = []
+    for i in range(draw(st.integers(0, 2))):
+        effect = draw(st.sampled_from(["cap_grade", "cap_total", "zero"]))
+        extra: dict[str, Any] = {}
+        if effect == "cap_grade":
+            extra["grade"] = draw(st.sampled_from(bands))
+        elif effect == "cap_total":
+            extra["cap"] = draw(st.integers(0, int(card.max_points)))
+        vetoes.append(
+            Veto(
+                f"v{i}",
+                f"Veto {i}",
+                effect=effect,
+                operator=draw(st.sampled_from([">=", ">", "==", "!=", "<", "<="])),
+                threshold=draw(st.integers(0, 2)),
+                reason={"en": f"reason {i}", "zh": f"理由{i}"},
+                **extra,
+            )
+        )
+    adjustments = []
+    for i in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from(["bonus", "deduction"]))
+        adjustments.append(
+            Adjustment(
+                f"a{i}",
+                f"Item {i}",
+                kind,
+                draw(st.sampled_from([0.25, 0.5, 1, 1.5, 2, 3, 0.001, 0.0005])),
+                cap=draw(st.none() | st.sampled_from([1, 2.5, 5, 10])),
+                floor=(
+                    draw(st.none() | st.sampled_from([0, 50, 60.5]))
+                    if kind == "deduction"
+                    else None
+                ),
+            )
+        )
+    bonus_cap = draw(st.none() | st.sampled_from([1, 3, 5.5]))
+    return attrs.evolve(card, vetoes=vetoes, adjustments=adjustments, bonus_cap=bonus_cap)
+
+
+def item_values(card: Any) -> st.SearchStrategy[dict[str, Any]]:
+    """A value for each veto (0-2) and each adjustment (0-6 events, tenths or halves)."""
+    counts = st.integers(0, 6) | st.integers(0, 60).map(lambda i: i / 10)
+    return st.fixed_dictionaries(
+        {
+            **{v.metric: st.integers(0, 2) for v in card.vetoes},
+            **{a.metric: counts for a in card.adjustments},
+        }
+    )
