@@ -515,7 +515,7 @@ def _survey_row(draw: st.DrawFn, i: int, ids: list[Any]) -> dict[str, Any]:
 
 @st.composite
 def _qa_row(draw: st.DrawFn, i: int, ids: list[Any]) -> dict[str, Any]:
-    applicable = draw(st.integers(1, 20))
+    applicable = draw(st.integers(0, 20))  # 0: every item N/A
     row: dict[str, Any] = {
         "agent": draw(st.sampled_from(SOURCE_AGENTS)),
         "reviewed_at": draw(source_moments()),
@@ -528,7 +528,9 @@ def _qa_row(draw: st.DrawFn, i: int, ids: list[Any]) -> dict[str, Any]:
     if bad == 1:
         row["checks_passed"] = applicable + 1
     elif bad == 2:
-        row["checks_applicable"] = 0
+        row["checks_applicable"] = -1
+    elif bad == 3:  # a critical failure with every item N/A: inconsistent
+        row.update(checks_passed=0, checks_applicable=0, critical_failed=True)
     return row
 
 

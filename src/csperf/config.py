@@ -560,7 +560,7 @@ def _unstructure_item(base: Callable[[Any], dict[str, Any]]) -> Callable[[Any], 
                 "threshold": item.threshold,
                 "effect": item.effect.value,
             }
-            head = {k: doc.pop(k) for k in ("key", "label", "metric") if k in doc}
+            head: dict[str, Any] = {k: doc.pop(k) for k in ("key", "label", "metric") if k in doc}
             for k in stated:
                 doc.pop(k, None)
             doc = {**head, **stated, **doc}
@@ -585,7 +585,7 @@ _CARD_ORDER = (
 )
 """The order of a card's keys in files: plain values first, then the sections."""
 
-_OPTIONAL = {"bonus_cap": None, "vetoes": [], "adjustments": []}
+_OPTIONAL: dict[str, Any] = {"bonus_cap": None, "vetoes": [], "adjustments": []}
 """Keys a file leaves out when the card has nothing there (no bonus cap, no items)."""
 
 
