@@ -404,3 +404,17 @@ def test_a_bonus_never_lowers_a_total(base, data):
         if item.kind is AdjustmentKind.BONUS:
             more_events = {**row, item.metric: row[item.metric] + 1}
             assert c.evaluate(more_events).total >= fewer.total
+
+
+def test_a_partition_is_scored_with_its_items():
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    from csperf.distributed import partition_meta, score_partition, spark_schema
+
+    c = card(vetoes=[SERIOUS], adjustments=[PRAISE])
+    frame = pd.DataFrame({"x": [87.3, 70.0], "commendations": [2, 0], "serious_complaints": [0, 1]})
+    out = score_partition(frame, c)
+    assert out["total"].tolist() == [89.3, 70.0]
+    assert out["veto.serious_complaint"].tolist() == [False, True]
+    assert list(out.columns) == list(partition_meta(c).columns)
+    assert "`veto.serious_complaint` boolean" in spark_schema(c)
