@@ -418,3 +418,24 @@ def test_a_partition_is_scored_with_its_items():
     assert out["veto.serious_complaint"].tolist() == [False, True]
     assert list(out.columns) == list(partition_meta(c).columns)
     assert "`veto.serious_complaint` boolean" in spark_schema(c)
+
+
+@settings(max_examples=examples(40))
+@given(core_scorecards(missing=MissingPolicy.ZERO), st.data())
+def test_batch_equals_one_by_one_with_missing_item_inputs_under_zero(base, data):
+    c = data.draw(form_items(base))
+    rows = rows_for(c, data, data.draw(st.integers(1, 6)))
+    names = [i.metric for i in (*c.vetoes, *c.adjustments)]
+    for row in rows:
+        for name in names:
+            if data.draw(st.booleans()):
+                row[name] = None
+    expected = [c.evaluate(row) for row in rows]
+    columns = {k: [row[k] for row in rows] for k in rows[0]}
+    batch = c.evaluate_many(columns)
+    assert batch.totals.tolist() == [e.total for e in expected]
+    assert batch.grades.tolist() == [e.grade.key for e in expected]
+    for veto in c.vetoes:  # a missing value fires the veto
+        fired = [next(v for v in e.vetoes if v.key == veto.key) for e in expected]
+        assert all(v.fired for v in fired if v.missing)
+        assert batch.vetoes[veto.key].tolist() == [v.fired for v in fired]
