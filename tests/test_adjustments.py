@@ -439,3 +439,11 @@ def test_batch_equals_one_by_one_with_missing_item_inputs_under_zero(base, data)
         fired = [next(v for v in e.vetoes if v.key == veto.key) for e in expected]
         assert all(v.fired for v in fired if v.missing)
         assert batch.vetoes[veto.key].tolist() == [v.fired for v in fired]
+
+
+def test_a_veto_may_read_an_indicators_own_measurement():
+    c = card(vetoes=[Veto("low", "Low", metric="x", operator="<", threshold=60, effect="zero")])
+    assert both(c, {"x": 59.99}).total == 0
+    assert both(c, {"x": 60}).total == 60
+    batch = c.evaluate_many({"x": [59.99, 60]}, extra="error")
+    assert batch.totals.tolist() == [0, 60]
