@@ -333,7 +333,7 @@ def position(c: Scorecard, key: str) -> int:
     return [b.key for b in c.grade_scale.ordered].index(key)
 
 
-@settings(max_examples=examples(40))
+@settings(max_examples=examples(25))
 @given(core_scorecards(missing=MissingPolicy.ERROR), st.data())
 def test_batch_equals_one_by_one_with_items(base, data):
     c = data.draw(form_items(base))
@@ -357,7 +357,7 @@ def test_batch_equals_one_by_one_with_items(base, data):
         ]
 
 
-@settings(max_examples=examples(40))
+@settings(max_examples=examples(25))
 @given(core_scorecards(missing=MissingPolicy.ERROR), st.data())
 def test_a_veto_never_raises_a_total_or_a_grade_and_caps_hold(base, data):
     c = data.draw(form_items(base))
@@ -390,7 +390,7 @@ def test_a_veto_never_raises_a_total_or_a_grade_and_caps_hold(base, data):
         assert bonus <= c.bonus_cap + 1e-9
 
 
-@settings(max_examples=examples(40))
+@settings(max_examples=examples(25))
 @given(core_scorecards(missing=MissingPolicy.ERROR), st.data())
 def test_a_bonus_never_lowers_a_total(base, data):
     c = data.draw(form_items(base))
@@ -420,7 +420,7 @@ def test_a_partition_is_scored_with_its_items():
     assert "`veto.serious_complaint` boolean" in spark_schema(c)
 
 
-@settings(max_examples=examples(40))
+@settings(max_examples=examples(25))
 @given(core_scorecards(missing=MissingPolicy.ZERO), st.data())
 def test_batch_equals_one_by_one_with_missing_item_inputs_under_zero(base, data):
     c = data.draw(form_items(base))
