@@ -185,3 +185,11 @@ def test_the_form_agrees_with_csperf_on_any_item_values(form_with_items, items, 
 @pytest.fixture(scope="module")
 def form_with_items(tmp_path_factory):
     return ItemForm(card_with(), "en", tmp_path_factory.mktemp("items"))
+
+
+def test_the_form_shows_each_items_reason(tmp_path):
+    card = customer_service_manager(serious_complaint_veto=True, commendation_bonus=True)
+    form = ItemForm(card, "zh", tmp_path)
+    texts = {c.value for row in form.wb.active.iter_rows(min_col=7, max_col=7) for c in row}
+    assert localize(card.vetoes[0].reason, "zh") in texts
+    assert localize(card.adjustments[0].reason, "zh") in texts

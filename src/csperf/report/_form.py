@@ -477,7 +477,8 @@ def _items_block(
 
     Column B names the kind, C the item, D is the input (a number of events, or the value a
     veto's condition reads; 1 or 0 for a flag), E the item's amount ``MIN(D × points, cap)``
-    or the veto's condition, F the signed points applied or whether the veto fired (1 or 0).
+    or the veto's condition, F the signed points applied or whether the veto fired (1 or 0),
+    G the item's reason.
     The formulas are those of ``docs/explanation/form-items.rst``, in the same order.
     """
     policy = card.missing
@@ -489,7 +490,14 @@ def _items_block(
     _header(
         ws,
         row,
-        [lab("adjustments"), lab("indicator"), lab("raw_value"), lab("points"), lab("applied")],
+        [
+            lab("adjustments"),
+            lab("indicator"),
+            lab("raw_value"),
+            lab("points"),
+            lab("applied"),
+            lab("reason"),
+        ],
         style,
         column=2,
     )
@@ -518,6 +526,7 @@ def _items_block(
             amount = f"MIN({amount},{excel_number(item.cap)})"
         ws[f"B{r}"] = lab(f"adjustment.{item.kind.value}")
         ws[f"C{r}"] = localize(item.label, lang)
+        ws[f"G{r}"] = localize(item.reason, lang) if item.reason else None
         ws[f"E{r}"] = f"=IF(ISBLANK({d}),0,IF(ISNUMBER({d}),IF({d}>=0,{amount},NA()),NA()))"
         if item.sign > 0:
             if card.bonus_cap is None:
@@ -564,6 +573,7 @@ def _items_block(
         ws[f"B{row}"] = label("vetoes", lang)
         ws[f"C{row}"] = localize(veto.label, lang)
         ws[f"E{row}"] = veto.condition()
+        ws[f"G{row}"] = localize(veto.reason, lang) if veto.reason else None
         ws[f"F{row}"] = f"=IF(ISBLANK({d}),{missing},IF(ISNUMBER({d}),IF({test},1,0),NA()))"
         ws[d].fill = style.input_fill
         inputs.append(d)
@@ -578,7 +588,7 @@ def _items_block(
     if card.vetoes and policy is not MissingPolicy.ZERO:
         blanks.append(f"COUNTBLANK($D${first_veto}:$D${row})")
     for r in range(first_item - 1, row + 1):
-        for column in "BCDEF":
+        for column in "BCDEFG":
             ws[f"{column}{r}"].border = style.border
     return _Items(next_row=row + 2, total=total, blanks=blanks, caps=caps, inputs=inputs)
 
