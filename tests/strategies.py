@@ -366,18 +366,71 @@ def scorecards(draw: st.DrawFn) -> Scorecard:
             )
         within[dim] = dict(zip(members, draw(weights(size))))
     max_points = draw(st.sampled_from([100.0, 120.0, 150.5]))
+    scale = draw(grade_scales(covering=max_points))
     return Scorecard(
         key=draw(keys),
         title=draw(_display_texts),
         dimensions=dimensions,
         indicators=indicators,
         weighting=Weighting(dict(zip(dim_keys, draw(weights(n_dims)))), within),
-        grade_scale=draw(grade_scales(covering=max_points)),
+        grade_scale=scale,
         version=draw(plain_texts),
         precision=draw(st.integers(0, 10)),
         missing=draw(st.sampled_from(list(MissingPolicy))),
         max_points=max_points,
+        **draw(_file_items(scale, max_points)),
     )
+
+
+_positive = st.floats(min_value=1e-6, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def _file_items(draw: st.DrawFn, scale: Any, max_points: float) -> dict[str, Any]:
+    """0-2 vetoes, 0-2 adjustments and maybe a bonus cap, with random content (csperf files)."""
+    from csperf import Adjustment, Veto
+
+    names = draw(_sized(keys, 4, unique=True))
+    vetoes = []
+    for key in names[: draw(st.integers(0, 2))]:
+        effect = draw(st.sampled_from(["cap_grade", "cap_total", "zero"]))
+        extra: dict[str, Any] = {}
+        if effect == "cap_grade":
+            extra["grade"] = draw(st.sampled_from([b.key for b in scale.bands]))
+        elif effect == "cap_total":
+            extra["cap"] = float(draw(st.integers(0, int(max_points))))
+        vetoes.append(
+            Veto(
+                key,
+                draw(_display_texts),
+                metric=draw(_metrics),
+                effect=effect,
+                operator=draw(st.sampled_from([">=", ">", "<=", "<", "==", "!="])),
+                threshold=draw(finite),
+                reason=draw(_optional_texts),
+                **extra,
+            )
+        )
+    adjustments = []
+    for key in names[2 : 2 + draw(st.integers(0, 2))]:
+        kind = draw(st.sampled_from(["bonus", "deduction"]))
+        adjustments.append(
+            Adjustment(
+                key,
+                draw(_display_texts),
+                kind,
+                draw(_positive),
+                metric=draw(_metrics),
+                cap=draw(st.none() | _positive),
+                floor=draw(st.none() | finite) if kind == "deduction" else None,
+                reason=draw(_optional_texts),
+            )
+        )
+    return {
+        "vetoes": vetoes,
+        "adjustments": adjustments,
+        "bonus_cap": draw(st.none() | _positive),
+    }
 
 
 # -- metric sources: raw rows of a small contact centre, bad rows included ------------------
