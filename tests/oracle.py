@@ -326,11 +326,23 @@ def _script_compliance(
     if not selected:
         return None, 0, ()
     flags = ("critical_failed",) if any(r.critical_failed for r in selected) else ()
+    scores = [score for r in selected if (score := r.score) is not None]  # not every item N/A
+    if not scores:
+        return None, 0, flags
     if method == "mean":
-        return math.fsum(r.score for r in selected) / len(selected), len(selected), flags
+        return math.fsum(scores) / len(scores), len(scores), flags
     passed = sum(0 if r.critical_failed else r.checks_passed for r in selected)
     applicable = sum(r.checks_applicable for r in selected)
-    return passed / applicable, len(selected), flags
+    return passed / applicable, len(scores), flags
+
+
+def _critical_failures(
+    selected: Sequence[QaReview], everything: Sequence[QaReview] = ()
+) -> Outcome:
+    if not selected:
+        return None, 0, ()
+    failed = sum(1 for r in selected if r.critical_failed)
+    return float(failed), len(selected), ("critical_failed",) if failed else ()
 
 
 def _product_knowledge(
@@ -410,6 +422,7 @@ ORACLE: dict[str, Callable[..., Outcome]] = {
     "abandonment_rate": _abandonment_rate,
     "aht": _aht,
     "script_compliance": _script_compliance,
+    "critical_failures": _critical_failures,
     "product_knowledge": _product_knowledge,
     "collaboration_rating": _collaboration_rating,
     "information_sharing_rate": _information_sharing_rate,

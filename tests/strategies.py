@@ -366,18 +366,71 @@ def scorecards(draw: st.DrawFn) -> Scorecard:
             )
         within[dim] = dict(zip(members, draw(weights(size))))
     max_points = draw(st.sampled_from([100.0, 120.0, 150.5]))
+    scale = draw(grade_scales(covering=max_points))
     return Scorecard(
         key=draw(keys),
         title=draw(_display_texts),
         dimensions=dimensions,
         indicators=indicators,
         weighting=Weighting(dict(zip(dim_keys, draw(weights(n_dims)))), within),
-        grade_scale=draw(grade_scales(covering=max_points)),
+        grade_scale=scale,
         version=draw(plain_texts),
         precision=draw(st.integers(0, 10)),
         missing=draw(st.sampled_from(list(MissingPolicy))),
         max_points=max_points,
+        **draw(_file_items(scale, max_points)),
     )
+
+
+_positive = st.floats(min_value=1e-6, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def _file_items(draw: st.DrawFn, scale: Any, max_points: float) -> dict[str, Any]:
+    """0-2 vetoes, 0-2 adjustments and maybe a bonus cap, with random content (csperf files)."""
+    from csperf import Adjustment, Veto
+
+    names = draw(_sized(keys, 4, unique=True))
+    vetoes = []
+    for key in names[: draw(st.integers(0, 2))]:
+        effect = draw(st.sampled_from(["cap_grade", "cap_total", "zero"]))
+        extra: dict[str, Any] = {}
+        if effect == "cap_grade":
+            extra["grade"] = draw(st.sampled_from([b.key for b in scale.bands]))
+        elif effect == "cap_total":
+            extra["cap"] = float(draw(st.integers(0, int(max_points))))
+        vetoes.append(
+            Veto(
+                key,
+                draw(_display_texts),
+                metric=draw(_metrics),
+                effect=effect,
+                operator=draw(st.sampled_from([">=", ">", "<=", "<", "==", "!="])),
+                threshold=draw(finite),
+                reason=draw(_optional_texts),
+                **extra,
+            )
+        )
+    adjustments = []
+    for key in names[2 : 2 + draw(st.integers(0, 2))]:
+        kind = draw(st.sampled_from(["bonus", "deduction"]))
+        adjustments.append(
+            Adjustment(
+                key,
+                draw(_display_texts),
+                kind,
+                draw(_positive),
+                metric=draw(_metrics),
+                cap=draw(st.none() | _positive),
+                floor=draw(st.none() | finite) if kind == "deduction" else None,
+                reason=draw(_optional_texts),
+            )
+        )
+    return {
+        "vetoes": vetoes,
+        "adjustments": adjustments,
+        "bonus_cap": draw(st.none() | _positive),
+    }
 
 
 # -- metric sources: raw rows of a small contact centre, bad rows included ------------------
@@ -515,7 +568,7 @@ def _survey_row(draw: st.DrawFn, i: int, ids: list[Any]) -> dict[str, Any]:
 
 @st.composite
 def _qa_row(draw: st.DrawFn, i: int, ids: list[Any]) -> dict[str, Any]:
-    applicable = draw(st.integers(1, 20))
+    applicable = draw(st.integers(0, 20))  # 0: every item N/A
     row: dict[str, Any] = {
         "agent": draw(st.sampled_from(SOURCE_AGENTS)),
         "reviewed_at": draw(source_moments()),
@@ -528,7 +581,9 @@ def _qa_row(draw: st.DrawFn, i: int, ids: list[Any]) -> dict[str, Any]:
     if bad == 1:
         row["checks_passed"] = applicable + 1
     elif bad == 2:
-        row["checks_applicable"] = 0
+        row["checks_applicable"] = -1
+    elif bad == 3:  # a critical failure with every item N/A: inconsistent
+        row.update(checks_passed=0, checks_applicable=0, critical_failed=True)
     return row
 
 
@@ -678,4 +733,66 @@ def measurement_tables(draw: st.DrawFn) -> Any:
         metrics=metrics,
         values=values,
         source=draw(st.none() | st.just("csv")),
+    )
+
+
+# ---------------------------------------------------------------- veto and bonus/deduction items
+
+
+@st.composite
+def form_items(draw: st.DrawFn, card: Any) -> Any:
+    """The card with 0-2 vetoes (metrics ``v0``...) and 0-3 adjustments (``a0``...) added."""
+    import attrs
+
+    from csperf import Adjustment, Veto
+
+    bands = [b.key for b in card.grade_scale.bands]
+    vetoes = []
+    for i in range(draw(st.integers(0, 2))):
+        effect = draw(st.sampled_from(["cap_grade", "cap_total", "zero"]))
+        extra: dict[str, Any] = {}
+        if effect == "cap_grade":
+            extra["grade"] = draw(st.sampled_from(bands))
+        elif effect == "cap_total":
+            extra["cap"] = draw(st.integers(0, int(card.max_points)))
+        vetoes.append(
+            Veto(
+                f"v{i}",
+                f"Veto {i}",
+                effect=effect,
+                operator=draw(st.sampled_from([">=", ">", "==", "!=", "<", "<="])),
+                threshold=draw(st.integers(0, 2)),
+                reason={"en": f"reason {i}", "zh": f"理由{i}"},
+                **extra,
+            )
+        )
+    adjustments = []
+    for i in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from(["bonus", "deduction"]))
+        adjustments.append(
+            Adjustment(
+                f"a{i}",
+                f"Item {i}",
+                kind,
+                draw(st.sampled_from([0.25, 0.5, 1, 1.5, 2, 3, 0.001, 0.0005])),
+                cap=draw(st.none() | st.sampled_from([1, 2.5, 5, 10])),
+                floor=(
+                    draw(st.none() | st.sampled_from([0, 50, 60.5]))
+                    if kind == "deduction"
+                    else None
+                ),
+            )
+        )
+    bonus_cap = draw(st.none() | st.sampled_from([1, 3, 5.5]))
+    return attrs.evolve(card, vetoes=vetoes, adjustments=adjustments, bonus_cap=bonus_cap)
+
+
+def item_values(card: Any) -> st.SearchStrategy[dict[str, Any]]:
+    """A value for each veto (0-2) and each adjustment (0-6 events, tenths or halves)."""
+    counts = st.integers(0, 6) | st.integers(0, 60).map(lambda i: i / 10)
+    return st.fixed_dictionaries(
+        {
+            **{v.metric: st.integers(0, 2) for v in card.vetoes},
+            **{a.metric: counts for a in card.adjustments},
+        }
     )

@@ -1072,7 +1072,49 @@ def _canonical_oracle(card: Scorecard) -> dict[str, Any]:
         "dimensions": [d.to_dict() for d in card.dimensions],
         "indicators": [i.to_dict() for i in card.indicators],
         "weighting": card.weighting.to_dict(),
+        **_canonical_items(card),
     }
+
+
+def _canonical_items(card: Scorecard) -> dict[str, Any]:
+    """The veto and bonus/deduction items spelt out by hand; absent when the card has none."""
+
+    def text(value: Any) -> Any:
+        return value if isinstance(value, str) else dict(value)
+
+    items: dict[str, Any] = {}
+    if card.vetoes:
+        items["vetoes"] = [
+            {
+                "key": v.key,
+                "label": text(v.label),
+                "metric": v.metric,
+                "effect": v.effect.value,
+                "operator": v.operator,
+                "threshold": v.threshold,
+                "cap": v.cap,
+                "grade": v.grade,
+                "reason": text(v.reason),
+            }
+            for v in card.vetoes
+        ]
+    if card.adjustments:
+        items["adjustments"] = [
+            {
+                "key": a.key,
+                "label": text(a.label),
+                "kind": a.kind.value,
+                "points": a.points,
+                "metric": a.metric,
+                "cap": a.cap,
+                "floor": a.floor,
+                "reason": text(a.reason),
+            }
+            for a in card.adjustments
+        ]
+    if card.bonus_cap is not None:
+        items["bonus_cap"] = card.bonus_cap
+    return items
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -512,6 +512,7 @@ ALL_METRICS = [
     "abandonment_rate",
     "aht",
     "script_compliance",
+    "critical_failures",
     "product_knowledge",
     "collaboration_rating",
     "information_sharing_rate",

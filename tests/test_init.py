@@ -27,11 +27,18 @@ def test_the_top_level_api_is_the_model_files_errors_and_plugins():
         "Steps",
         "TargetTolerance",
         "Weighting",
+        # veto and bonus/deduction items
+        "Veto",
+        "VetoEffect",
+        "Adjustment",
+        "AdjustmentKind",
         # results
         "BatchResult",
         "DimensionResult",
         "IndicatorResult",
         "ScorecardResult",
+        "VetoResult",
+        "AdjustmentResult",
         # scorecard files
         "dump_scorecard",
         "dumps_scorecard",

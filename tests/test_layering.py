@@ -65,6 +65,7 @@ LAYERS: dict[str, int] = {
     "csperf.dimensions": 1,
     "csperf.weighting": 1,
     "csperf.results": 1,
+    "csperf.adjustments": 1,
     "csperf.scorecard": 1,
     "csperf._tables": 1,
     "csperf._kernel": 1,

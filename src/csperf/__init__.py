@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from csperf.adjustments import Adjustment, AdjustmentKind, Veto, VetoEffect
 from csperf.appraisal import Appraisal
 from csperf.config import dump_scorecard, dumps_scorecard, load_scorecard, loads_scorecard
 from csperf.dimensions import Dimension
@@ -25,10 +26,12 @@ from csperf.grading import GradeBand, GradeScale
 from csperf.hooks import PluginManager, get_plugin_manager, hookimpl
 from csperf.indicators import Indicator
 from csperf.results import (
+    AdjustmentResult,
     BatchResult,
     DimensionResult,
     IndicatorResult,
     ScorecardResult,
+    VetoResult,
 )
 from csperf.rules import Piecewise, RatioToTarget, ScoringRule, Steps, TargetTolerance
 from csperf.scorecard import MissingPolicy, Scorecard
@@ -36,6 +39,9 @@ from csperf.units import Direction
 from csperf.weighting import Weighting
 
 __all__ = [
+    "Adjustment",
+    "AdjustmentKind",
+    "AdjustmentResult",
     "Appraisal",
     "BatchResult",
     "ConfigError",
@@ -59,6 +65,9 @@ __all__ = [
     "Steps",
     "TargetTolerance",
     "ValidationError",
+    "Veto",
+    "VetoEffect",
+    "VetoResult",
     "Weighting",
     "__version__",
     "dump_scorecard",

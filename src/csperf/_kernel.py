@@ -28,18 +28,32 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from csperf._numbers import exact, exact_input
+from csperf._numbers import exact, exact_input, round_half_up
+from csperf.adjustments import Applied, Plan, exact_value
 from csperf.errors import MissingMeasurementError
 from csperf.results import Redistribution
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+    from csperf._tables import Column
+    from csperf.adjustments import Input
     from csperf.indicators import Indicator
     from csperf.scorecard import Scorecard
     from csperf.units import ValueDomain
 
-__all__ = ["TIE_GUARD", "BatchArrays", "Kernel", "Weights", "check_domain", "exact_row"]
+__all__ = [
+    "TIE_GUARD",
+    "BatchArrays",
+    "ItemColumns",
+    "ItemsRow",
+    "Kernel",
+    "Weights",
+    "check_domain",
+    "exact_items",
+    "exact_row",
+    "item_columns",
+]
 
 TIE_GUARD = 1e-6
 """Rows of a batch whose scaled float total (``total × 10^precision``) lies this close to a
@@ -89,6 +103,10 @@ class BatchArrays:
             has the same weights).
         dimension_points: Points per dimension, in the card's order.
         ties: The rows settled exactly.
+        weighted: The weighted totals before the card's bonus, deduction and veto items, or
+            None when it has none.
+        applied: The signed points each bonus or deduction item added, in the card's order.
+        positions: The grade positions when a veto capped some grade, else None.
     """
 
     totals: NDArray[np.float64]
@@ -98,6 +116,43 @@ class BatchArrays:
     weights: list[NDArray[np.float64]]
     dimension_points: list[NDArray[np.float64]]
     ties: NDArray[np.intp]
+    weighted: NDArray[np.float64] | None = None
+    applied: list[NDArray[np.float64]] = attrs.field(factory=list)
+    positions: NDArray[np.intp] | None = None
+
+
+@attrs.frozen(eq=False)
+class ItemColumns:
+    """The inputs of a card's veto and bonus or deduction items over a batch, read and judged.
+
+    Attributes:
+        fired: Per veto, whether it fired in each row (a missing value fires under ``zero``).
+        events: Per adjustment, the number of events in each row (0 where missing).
+        present: Per adjustment, where the number of events was given.
+        exact: Per adjustment, the column's exact values (:attr:`Column.exact`), or None.
+    """
+
+    fired: list[NDArray[np.bool_]]
+    events: list[NDArray[np.float64]]
+    present: list[NDArray[np.bool_]]
+    exact: list[Any]
+
+
+@attrs.frozen
+class ItemsRow:
+    """The inputs of a card's veto and bonus or deduction items for one row, judged.
+
+    Attributes:
+        values: Per veto, the value read (None when missing).
+        fired: Per veto, whether it fired.
+        events: Per adjustment, the number of events (None when missing).
+        exact_events: Per adjustment, the exact number of events (0 when missing).
+    """
+
+    values: list[float | None]
+    fired: list[bool]
+    events: list[float | None]
+    exact_events: list[Fraction]
 
 
 class Kernel:
@@ -129,6 +184,11 @@ class Kernel:
         self.full = self.weights((True,) * len(card.indicators), None)
         scale = 10**card.precision
         self.guard = max(TIE_GUARD, 1e-10 * card.max_points * scale)
+        self.plan = Plan(card.vetoes, card.adjustments, card.bonus_cap, card.max_points)
+        ordered = [b.key for b in card.grade_scale.ordered]
+        self.grade_caps = tuple(
+            None if v.grade is None else ordered.index(v.grade) for v in card.vetoes
+        )
 
     # -- weights ----------------------------------------------------------------------------
 
@@ -210,6 +270,7 @@ class Kernel:
         subjects: Sequence[str | None],
         originals: list[Any],
         unchecked: Sequence[bool] = (),
+        items: ItemColumns | None = None,
     ) -> BatchArrays:
         """Score checked columns: raw floats (any value where missing) and present masks.
 
@@ -217,10 +278,15 @@ class Kernel:
         Columns marked ``unchecked`` (float64 arrays read in place) are checked here, chunk by
         chunk, for finiteness and their domain (:func:`check_domain`).
         ``originals`` are the columns as given, read again only for the rows settled exactly,
-        so that an input with more digits than a float keeps them.
+        so that an input with more digits than a float keeps them. ``items`` holds the
+        inputs of the card's veto and bonus or deduction items (:func:`item_columns`); they
+        are applied to each row's weighted total before it is rounded (:class:`Plan`).
         """
         n = len(subjects)
         card = self.card
+        plan = self.plan if self.plan.active and items is not None else None
+        weighted = np.empty(n) if plan is not None else None
+        applied_out = [np.empty(n) for _ in self.card.adjustments] if plan is not None else []
         masks = [m for m in present if m is not None]
         inverse: NDArray[np.intp] | None = None
         patterns: list[Weights] = [self.full]
@@ -293,13 +359,29 @@ class Kernel:
             for d in range(1, len(self.dims)):
                 np.multiply(dimension_points[d][c], rows(dim_rows[d]), out=tmp)
                 total += tmp
+            spread: Any = None
+            if plan is not None:
+                assert items is not None
+                assert weighted is not None
+                weighted[c] = total
+                done = plan.apply_floats(
+                    weighted[c], [e[c] for e in items.events], [f[c] for f in items.fired]
+                )
+                total[...] = done.total
+                for out_applied, change in zip(applied_out, done.applied):
+                    out_applied[c] = change
+                # The float error of a total grows with the points the items moved.
+                spread = 1e-12 * factor * plan.magnitude(done)
             # Round half up: floor(t + 1/2) with t the scaled total; find the near ties.
             scaled = np.multiply(total, factor, out=tmp)
             rounded = totals[c]
             np.floor(scaled, out=rounded)
             scaled -= rounded  # the fraction above the floor, in [0, 1)
-            near = scaled > low
-            near &= scaled < high
+            if spread is None:
+                near = scaled > low
+                near &= scaled < high
+            else:
+                near = np.abs(scaled - 0.5) < self.guard + spread
             if near.any():
                 found.append(np.flatnonzero(near) + start)
             np.greater_equal(scaled, 0.5, out=near)
@@ -307,13 +389,38 @@ class Kernel:
             rounded /= factor
             grades[c] = band_keys[card.grade_scale._indices(rounded)]
         ties = np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
-        if len(ties):
+        if len(ties) and plan is None:
             exact_totals, exact_unrounded = self._settle(
                 ties, raw, present, subjects, originals, patterns, inverse
             )
             totals[ties] = exact_totals
             unrounded[ties] = exact_unrounded
             grades[ties] = band_keys[card.grade_scale._indices(exact_totals)]
+        elif len(ties):
+            assert items is not None
+            assert weighted is not None
+            sums, denominator, _bound, _wide = self._exact_sums(
+                ties, raw, present, subjects, originals, patterns, inverse
+            )
+            for j, row in enumerate(ties.tolist()):
+                weighted_total = Fraction(int(sums[j]), denominator)
+                done = self._apply_exact(weighted_total, items, row)
+                rounded_total = float(round_half_up(done.total, card.precision))
+                totals[row] = rounded_total
+                unrounded[row] = float(done.total)
+                weighted[row] = float(weighted_total)
+                for out_applied, change in zip(applied_out, done.applied):
+                    out_applied[row] = float(change)
+            grades[ties] = band_keys[card.grade_scale._indices(totals[ties])]
+        positions: NDArray[np.intp] | None = None
+        if plan is not None and any(cap is not None for cap in self.grade_caps):
+            assert items is not None
+            highest = np.full(n, len(band_keys) - 1, dtype=np.intp)
+            for cap, fired in zip(self.grade_caps, items.fired):
+                if cap is not None:
+                    np.copyto(highest, np.minimum(highest, cap), where=fired)
+            positions = np.minimum(card.grade_scale.indices(totals), highest)
+            grades = band_keys[positions]
         weights: list[NDArray[np.float64]] = []
         for i in range(len(self.indicators)):
             if inverse is None:
@@ -337,7 +444,22 @@ class Kernel:
             weights=weights,
             dimension_points=dimension_points,
             ties=ties,
+            weighted=weighted,
+            applied=applied_out,
+            positions=positions,
         )
+
+    def _apply_exact(self, total: Fraction, items: ItemColumns, row: int) -> Applied:
+        """The card's items applied exactly to one row of a batch."""
+        events: list[Fraction] = []
+        for values, there, column in zip(items.events, items.present, items.exact):
+            if not there[row]:
+                events.append(Fraction(0))
+                continue
+            item = None if column is None else column[row]
+            value = float(values[row])
+            events.append(exact_value(item, value) if item is not None else exact(value))
+        return self.plan.apply_exact(total, events, [bool(f[row]) for f in items.fired])
 
     # -- exact settlement of near ties -------------------------------------------------------
 
@@ -356,6 +478,35 @@ class Kernel:
         Each indicator's exact points on those rows come as whole numbers over one
         denominator; the weights of the rows' patterns likewise; the total is then one sum of
         products of whole numbers, rounded half up by an integer division.
+        """
+        total, denominator, bound, wide = self._exact_sums(
+            rows, raw, present, subjects, originals, patterns, inverse
+        )
+        scale = 10**self.card.precision
+        rounded = (total * (2 * scale) + denominator) // (2 * denominator)
+        if not wide and bound < 2**53 and denominator < 2**53 and scale < 2**53:
+            # Whole numbers below 2^53 are exact floats, and one float division rounds
+            # correctly: the same floats as Python's int / int.
+            return rounded.astype(np.float64) / scale, total.astype(np.float64) / denominator
+        exact_totals = np.array([int(r) / scale for r in rounded.tolist()])
+        exact_unrounded = np.array([int(t) / denominator for t in total.tolist()])
+        return exact_totals, exact_unrounded
+
+    def _exact_sums(
+        self,
+        rows: NDArray[np.intp],
+        raw: list[NDArray[np.float64]],
+        present: list[NDArray[np.bool_] | None],
+        subjects: Sequence[str | None],
+        originals: list[Any],
+        patterns: list[Weights],
+        inverse: NDArray[np.intp] | None,
+    ) -> tuple[Any, int, int, bool]:
+        """The exact weighted totals of ``rows`` as whole numbers over one denominator.
+
+        Returns:
+            The numerators (int64, or Python integers when ``wide``), the denominator, a
+            bound on the numerators' size, and whether they are Python integers.
         """
         scaled: list[tuple[Any, int]] = []
         for i, ind in enumerate(self.indicators):
@@ -393,14 +544,7 @@ class Kernel:
                 weight = np.array(table, dtype=np.int64)[which]
                 term = weight * np.asarray(num, dtype=np.int64) * np.int64(factor)
             total = term if total is None else total + term
-        rounded = (total * (2 * scale) + denominator) // (2 * denominator)
-        if not wide and bound < 2**53 and denominator < 2**53 and scale < 2**53:
-            # Whole numbers below 2^53 are exact floats, and one float division rounds
-            # correctly: the same floats as Python's int / int.
-            return rounded.astype(np.float64) / scale, total.astype(np.float64) / denominator
-        exact_totals = np.array([int(r) / scale for r in rounded.tolist()])
-        exact_unrounded = np.array([int(t) / denominator for t in total.tolist()])
-        return exact_totals, exact_unrounded
+        return total, denominator, bound, wide
 
 
 def _within(values: NDArray[np.float64], domain: ValueDomain) -> bool:
@@ -595,3 +739,119 @@ def exact_row(
         floats.append(value)
         points.append(ind._rule_points(exact_input(raw, value), raw, subject))
     return floats, points
+
+
+# -- veto and bonus or deduction items --------------------------------------------------------
+
+
+def _missing_item(
+    kernel: Kernel, reader: Input, subject: str | None, also: Sequence[str] = ()
+) -> None:
+    """Raise for a missing input of a veto or an item under the card's policy."""
+    who = f" for subject {subject!r}" if subject is not None else ""
+    if kernel.redistribute:
+        why = (
+            "; a veto has no weight to redistribute and a missing value is never taken as "
+            "no veto: give the value, or use missing='zero' to count it as fired"
+        )
+    else:
+        why = " (missing policy error)"
+    raise MissingMeasurementError(
+        msg=f"no measurement {reader.metric!r}{who} for {reader.owner}{why}"
+        + (f"; also missing: {', '.join(also)}" if also else ""),
+        obj=f"Scorecard {kernel.card.key!r}",
+        field=reader.metric,
+        subject=subject,
+        missing=[reader.metric, *also],
+    )
+
+
+def exact_items(kernel: Kernel, measurements: Mapping[str, Any], subject: str | None) -> ItemsRow:
+    """The checked inputs of a card's vetoes and adjustments for one row, judged exactly.
+
+    Raises:
+        MeasurementError: For an input that is no finite real number (or a negative count).
+        MissingMeasurementError: For a missing veto input under ``error`` or
+            ``redistribute``, a missing count under ``error``.
+    """
+    plan = kernel.plan
+    values: list[float | None] = []
+    fired: list[bool] = []
+    for veto, reader, threshold in zip(plan.vetoes, plan.veto_inputs, plan.thresholds):
+        raw = measurements.get(veto.metric)
+        if raw is None:
+            if kernel.policy.value != "zero":
+                _missing_item(kernel, reader, subject)
+            values.append(None)
+            fired.append(True)
+            continue
+        value = reader.check_raw(raw, subject=subject)
+        values.append(value)
+        fired.append(bool(_compare(veto.operator, exact_value(raw, value), threshold)))
+    events: list[float | None] = []
+    exact_events: list[Fraction] = []
+    for item, reader in zip(plan.adjustments, plan.adjustment_inputs):
+        raw = measurements.get(item.metric)
+        if raw is None:
+            if kernel.error:
+                _missing_item(kernel, reader, subject)
+            events.append(None)
+            exact_events.append(Fraction(0))
+            continue
+        value = reader.check_raw(raw, subject=subject)
+        events.append(value)
+        exact_events.append(exact_value(raw, value))
+    return ItemsRow(values=values, fired=fired, events=events, exact_events=exact_events)
+
+
+def _compare(op: str, value: Any, threshold: Any) -> Any:
+    from csperf.adjustments import OPERATORS
+
+    return OPERATORS[op](value, threshold)
+
+
+def item_columns(
+    kernel: Kernel, columns: Mapping[str, Column], subjects: Sequence[str | None]
+) -> ItemColumns:
+    """The inputs of a card's vetoes and adjustments over a batch, judged.
+
+    A veto's condition is compared in floats, which agree with the exact comparison for
+    float inputs (both sides are floats, read at their shortest decimals); a column of
+    Python objects or decimals (:attr:`Column.exact`) is compared exactly.
+
+    Raises:
+        MissingMeasurementError: As :func:`exact_items`, for the first row at fault.
+    """
+    plan = kernel.plan
+    fired: list[NDArray[np.bool_]] = []
+    for veto, reader, threshold in zip(plan.vetoes, plan.veto_inputs, plan.thresholds):
+        column = columns[reader.key]
+        there = column.present
+        if not there.all() and kernel.policy.value != "zero":
+            _missing_item(kernel, reader, subjects[int(np.argmin(there))])
+        with np.errstate(invalid="ignore"):
+            hit = np.asarray(_compare(veto.operator, column.values, float(threshold)))
+        if column.exact is not None:
+            for row in np.flatnonzero(there).tolist():
+                item = column.exact[row]
+                if item is not None:
+                    value = exact_value(item, float(column.values[row]))
+                    hit[row] = bool(_compare(veto.operator, value, threshold))
+        hit = hit | ~there  # a missing value fires (policy zero)
+        fired.append(hit)
+    events: list[NDArray[np.float64]] = []
+    present: list[NDArray[np.bool_]] = []
+    exact_columns: list[Any] = []
+    for reader in plan.adjustment_inputs:
+        column = columns[reader.key]
+        there = column.present
+        if not there.all() and kernel.error:
+            _missing_item(kernel, reader, subjects[int(np.argmin(there))])
+        negative = there & (column.values < 0)
+        if negative.any():
+            row = int(np.argmax(negative))
+            reader.check_raw(float(column.values[row]), subject=subjects[row])
+        events.append(np.where(there, column.values, 0.0) if not there.all() else column.values)
+        present.append(there)
+        exact_columns.append(column.exact)
+    return ItemColumns(fired=fired, events=events, present=present, exact=exact_columns)

@@ -127,6 +127,60 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "total = {parts} = {unrounded} → {total} (rounded half up to {precision} decimals)",
         "zh": "总分 = {parts} = {unrounded} → {total}（四舍五入保留 {precision} 位小数）",
     },
+    # vetoes and bonus / deduction items (csperf.adjustments)
+    "explain.weighted": {
+        "en": "weighted total = {parts} = {total}",
+        "zh": "加权总分 = {parts} = {total}",
+    },
+    "explain.bonus": {
+        "en": "bonus {name}: {events} × {points}{cap} = {amount} → {applied}",
+        "zh": "加分项 {name}：{events} × {points}{cap} = {amount} → {applied}",
+    },
+    "explain.deduction": {
+        "en": "deduction {name}: {events} × {points}{cap} = {amount} → {applied}",
+        "zh": "扣分项 {name}：{events} × {points}{cap} = {amount} → {applied}",
+    },
+    "explain.item_cap": {"en": " (at most {cap})", "zh": "（上限 {cap}）"},
+    "explain.item_missing": {
+        "en": "{kind} {name}: count missing → 0 points (missing policy {policy})",
+        "zh": "{kind} {name}：次数缺失 → 0 分（缺失值规则 {policy}）",
+    },
+    "explain.adjusted": {
+        "en": "adjusted total = {parts} = {total} (kept within [0, {max_points}])",
+        "zh": "调整后总分 = {parts} = {total}（限定在 [0, {max_points}] 内）",
+    },
+    "explain.veto": {
+        "en": "veto {name}: {condition}, value {value} → {effect}{reason}",
+        "zh": "否决项 {name}：{condition}，取值 {value} → {effect}{reason}",
+    },
+    "explain.veto_missing": {
+        "en": "veto {name}: {condition}, value missing → counted as fired (missing policy "
+        "zero) → {effect}{reason}",
+        "zh": "否决项 {name}：{condition}，取值缺失 → 按触发处理（缺失值规则 zero）→ "
+        "{effect}{reason}",
+    },
+    "explain.final": {
+        "en": "total = {unrounded} → {total} (rounded half up to {precision} decimals)",
+        "zh": "总分 = {unrounded} → {total}（四舍五入保留 {precision} 位小数）",
+    },
+    "adjustment.bonus": {"en": "bonus", "zh": "加分项"},
+    "adjustment.deduction": {"en": "deduction", "zh": "扣分项"},
+    "adjustments": {"en": "Bonus and deduction items", "zh": "加分项 / 扣分项"},
+    "veto.cap_grade": {"en": "grade at most {limit}", "zh": "等级最高为 {limit}"},
+    "veto.cap_total": {"en": "total at most {limit}", "zh": "总分最高为 {limit}"},
+    "veto.zero": {"en": "total set to 0", "zh": "总分记为 0"},
+    "veto.fired": {"en": "fired", "zh": "触发"},
+    "veto.not_fired": {"en": "not fired", "zh": "未触发"},
+    "vetoes": {"en": "Veto items", "zh": "否决项（一票否决）"},
+    "events": {"en": "Events", "zh": "次数"},
+    "points_per_event": {"en": "Points per event", "zh": "每次分值"},
+    "item_cap": {"en": "Cap", "zh": "上限"},
+    "applied": {"en": "Applied", "zh": "计入"},
+    "condition": {"en": "Condition", "zh": "条件"},
+    "effect": {"en": "Effect", "zh": "效果"},
+    "reason": {"en": "Reason", "zh": "理由"},
+    "weighted_total": {"en": "Weighted total", "zh": "加权总分"},
+    "adjusted_total": {"en": "Adjusted total", "zh": "调整后总分"},
     "list_sep": {"en": ", ", "zh": "、"},
     # units of raw values (csperf.report._format.Display)
     "unit.percent": {"en": "%", "zh": "%"},

@@ -712,6 +712,10 @@ def _arrow_values(
             row = int(np.argmax(bad))
             ind.check_raw(exact[row], subject=subjects[row])
         return Column(values, present, exact)
+    if pa.types.is_boolean(kind) and getattr(ind, "flag", False):
+        # A veto's flag (csperf.adjustments.Input): True and False read as 1 and 0.
+        flags = pc.fill_null(column.cast(pa.float64()), math.nan)
+        return _numeric(flags.to_numpy(zero_copy_only=False), mask, n, ind, subjects, nan)
     if not valid.any():  # a column of nulls of any type: all missing
         return Column(np.full(n, np.nan), np.zeros(n, dtype=bool))
     # Booleans, strings, dates...: the first present value is refused as evaluate() refuses it.

@@ -195,6 +195,47 @@ def validate(card: str) -> None:
         for ind in groups[dim.key]:
             share = weights["indicators"][dim.key][ind.key]
             click.echo(f"  {ind.key}: {share:g}% ({ind.direction.value}, {ind.scoring.kind})")
+    for line in _item_summary(scorecard):
+        click.echo(line)
+
+
+def _item_summary(scorecard: Scorecard) -> list[str]:
+    """The card's veto and bonus or deduction items, one line each (validate)."""
+    lines: list[str] = []
+    for item in scorecard.adjustments:
+        cap = f", at most {item.cap:g}" if item.cap is not None else ""
+        floor = f", floor {item.floor:g}" if item.floor is not None else ""
+        sign = "+" if item.sign > 0 else "-"
+        lines.append(
+            f"{item.kind.value} {item.key} ({item.text()}): {sign}{item.points:g} per "
+            f"{item.metric}{cap}{floor}"
+        )
+    if scorecard.bonus_cap is not None:
+        lines.append(f"bonus cap: {scorecard.bonus_cap:g}")
+    for veto in scorecard.vetoes:
+        limit = {"cap_grade": veto.grade, "cap_total": veto.cap, "zero": 0}[veto.effect.value]
+        lines.append(
+            f"veto {veto.key} ({veto.text()}): {veto.condition()} → {veto.effect.value} "
+            f"{limit if not isinstance(limit, float) else f'{limit:g}'}"
+        )
+    return lines
+
+
+def _item_lines(results: Sequence[ScorecardResult], lang: str) -> list[str]:
+    """Each subject's bonus and deduction lines and fired vetoes (score, table format)."""
+    lines: list[str] = []
+    for result in results:
+        if result.weighted_total is None:
+            continue
+        p = result.precision
+        parts = [f"weighted {result.weighted_total:.{p}f}"]
+        parts += [f"{a.key} {a.applied:+.{p}f}" for a in result.adjustments if a.applied]
+        parts += [
+            f"veto {v.key}: {v.effect_text(lang, result.labels.get(f'grade.{v.limit}'))}"
+            for v in result.fired
+        ]
+        lines.append(f"{result.subject}: {'; '.join(parts)} → {result.total:.{p}f}")
+    return lines
 
 
 def _options(pairs: Sequence[str]) -> dict[str, str]:
@@ -264,6 +305,7 @@ def score(
     from csperf.hooks import get_plugin_manager
     from csperf.report import Report, read_samples, render, write_report
     from csperf.sources import Measurements
+    from csperf.units import NON_NEGATIVE, ValueDomain
 
     if (measurements_file is None) == (source is None):
         raise click.UsageError("give exactly one of --measurements FILE and --source NAME")
@@ -280,6 +322,8 @@ def score(
             metrics={
                 **{name: spec.domain for name, spec in pm.metrics().items()},
                 **{i.metric: i.value_domain for i in scorecard.indicators},
+                **{v.metric: ValueDomain() for v in scorecard.vetoes},
+                **{a.metric: NON_NEGATIVE for a in scorecard.adjustments},
             },
         )
         inputs.append(measurements_file)
@@ -307,6 +351,9 @@ def score(
     )
     if output is None:
         click.echo(render(report, fmt, plugins=pm), nl=fmt == "table")
+        if fmt == "table":
+            for line in _item_lines(results, lang):
+                click.echo(line)
     else:
         written = write_report(report, output, fmt, inputs=inputs, plugins=pm)
         click.echo(f"wrote {written}", err=True)

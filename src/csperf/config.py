@@ -55,6 +55,7 @@ from csperf._canonical import TYPING_ONLY, resolve_types
 from csperf._files import KeyPath, Problem, plain
 from csperf._io import atomic_write_text
 from csperf._numbers import exact
+from csperf.adjustments import Adjustment, AdjustmentKind, Veto, VetoEffect
 from csperf.dimensions import Dimension
 from csperf.errors import (
     ConfigError,
@@ -481,7 +482,16 @@ def _unstructure_indicator(base: Callable[[Any], dict[str, Any]]) -> Callable[[A
 @functools.cache
 def _converter() -> cattrs.Converter:
     """The one converter between file documents and model objects."""
-    for cls in (GradeBand, GradeScale, ValueDomain, Dimension, Indicator, Scorecard):
+    for cls in (
+        GradeBand,
+        GradeScale,
+        ValueDomain,
+        Dimension,
+        Indicator,
+        Veto,
+        Adjustment,
+        Scorecard,
+    ):
         resolve_types(cls)
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _string)
@@ -500,9 +510,16 @@ def _converter() -> cattrs.Converter:
     )
     conv.register_structure_hook(Dimension, _model_hook(conv, Dimension))
     conv.register_structure_hook(Indicator, _model_hook(conv, Indicator))
+    conv.register_structure_hook(Veto, _model_hook(conv, Veto))
+    conv.register_structure_hook(Adjustment, _model_hook(conv, Adjustment))
 
     conv.register_unstructure_hook_func(lambda t: t == Text, plain_text)
-    for choice in (Direction, MissingPolicy):  # str enums: a file holds their value
+    for choice in (
+        Direction,
+        MissingPolicy,
+        VetoEffect,
+        AdjustmentKind,
+    ):  # str enums: a file holds their value
         conv.register_unstructure_hook(choice, lambda member: member.value)
     conv.register_unstructure_hook(LocalizedText, dict)
     conv.register_unstructure_hook_func(
@@ -518,7 +535,38 @@ def _converter() -> cattrs.Converter:
         )
     base = make_dict_unstructure_fn(Indicator, conv, _cattrs_omit_if_default=True)
     conv.register_unstructure_hook(Indicator, _unstructure_indicator(base))
+    for item in (Veto, Adjustment):
+        conv.register_unstructure_hook(
+            item,
+            _unstructure_item(make_dict_unstructure_fn(item, conv, _cattrs_omit_if_default=True)),
+        )
     return conv
+
+
+def _unstructure_item(base: Callable[[Any], dict[str, Any]]) -> Callable[[Any], Any]:
+    """A veto or an adjustment as a file writes it: its metric only when not its key.
+
+    A veto's condition and effect are always written, even at their defaults, so that the
+    file reads as the rule it states (``serious_complaints >= 1 → cap_grade fail``).
+    """
+
+    def unstructure(item: Veto | Adjustment) -> dict[str, Any]:
+        doc = base(item)
+        if doc.get("metric") == item.key:
+            del doc["metric"]
+        if isinstance(item, Veto):
+            stated = {
+                "operator": item.operator,
+                "threshold": item.threshold,
+                "effect": item.effect.value,
+            }
+            head: dict[str, Any] = {k: doc.pop(k) for k in ("key", "label", "metric") if k in doc}
+            for k in stated:
+                doc.pop(k, None)
+            doc = {**head, **stated, **doc}
+        return doc
+
+    return unstructure
 
 
 _CARD_ORDER = (
@@ -531,8 +579,14 @@ _CARD_ORDER = (
     "grade_scale",
     "dimensions",
     "indicators",
+    "bonus_cap",
+    "vetoes",
+    "adjustments",
 )
 """The order of a card's keys in files: plain values first, then the sections."""
+
+_OPTIONAL: dict[str, Any] = {"bonus_cap": None, "vetoes": [], "adjustments": []}
+"""Keys a file leaves out when the card has nothing there (no bonus cap, no items)."""
 
 
 def _percent(weight: float) -> int | Decimal:
@@ -546,6 +600,9 @@ def _document(card: Scorecard) -> dict[str, Any]:
     conv = _converter()
     hints = _card_types()
     doc = {name: conv.unstructure(getattr(card, name), hints[name]) for name in _CARD_ORDER}
+    for name, empty in _OPTIONAL.items():
+        if doc[name] == empty:
+            del doc[name]
     weights = card.weighting
     doc["weighting"] = {  # in the card's display order, whatever the weighting's own order
         "dimensions": {d.key: _percent(weights.dimensions[d.key]) for d in card.dimensions},
@@ -1008,7 +1065,7 @@ def _header(card: Scorecard) -> list[str]:
 def _toml_tables(path: KeyPath) -> tuple[str, ...]:
     """The keys written as ``[sub.tables]`` below ``path``; every other value is inline."""
     if path == ():
-        return ("grade_scale", "dimensions", "indicators", "weighting")
+        return ("grade_scale", "dimensions", "indicators", "vetoes", "adjustments", "weighting")
     if len(path) == 2 and path[0] == "indicators":
         return ("scoring", "standards")
     if path == ("weighting",):

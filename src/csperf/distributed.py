@@ -120,7 +120,7 @@ def spark_schema(card: Scorecard) -> str:
     import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
     schema = _table(_empty(card), None).schema
-    names = {pa.string(): "string", pa.float64(): "double"}
+    names = {pa.string(): "string", pa.float64(): "double", pa.bool_(): "boolean"}
     return ", ".join(
         f"{f'`{f.name}`' if '.' in f.name else f.name} {names[f.type]}" for f in schema
     )

@@ -13,17 +13,19 @@ from csperf._frozen import FrozenDict
 from csperf._labels import label
 from csperf._tables import SubjectColumn
 from csperf.grading import GradeBand, GradeScale
-from csperf.text import localize, plain_text
+from csperf.text import Text, localize, plain_text
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = [
+    "AdjustmentResult",
     "BatchResult",
     "DimensionResult",
     "IndicatorResult",
     "Redistribution",
     "ScorecardResult",
+    "VetoResult",
 ]
 
 
@@ -118,6 +120,150 @@ class Redistribution(CanonicalForm):
         )
 
 
+def _signed(value: float, digits: int) -> str:
+    return f"{value:+.{digits}f}"
+
+
+def _reason(reason: Text, lang: str | None) -> str:
+    return f" ({localize(reason, lang)})" if reason else ""
+
+
+@attrs.frozen
+class VetoResult:
+    """How one veto item (:class:`~csperf.Veto`) was judged for one subject.
+
+    Attributes:
+        key: The veto's key.
+        effect: ``"cap_grade"``, ``"cap_total"`` or ``"zero"``.
+        condition: The condition as text, such as ``serious_complaints >= 1``.
+        fired: Whether the condition held (or the value was missing under ``zero``).
+        value: The raw value read, or None when it was missing.
+        missing: Whether the value was missing (the veto then fired: policy ``zero``).
+        limit: The cap (``cap_total``), the band key (``cap_grade``) or 0 (``zero``).
+        label: The veto's display name.
+        reason: The veto's reason text.
+    """
+
+    key: str
+    effect: str
+    condition: str
+    fired: bool
+    value: float | None
+    missing: bool
+    limit: float | str
+    label: Text = attrs.field(default="", eq=False)
+    reason: Text = attrs.field(default="", eq=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description."""
+        return {
+            "effect": self.effect,
+            "condition": self.condition,
+            "fired": self.fired,
+            "value": self.value,
+            "missing": self.missing,
+            "limit": self.limit,
+            "reason": plain_text(self.reason) if self.reason else "",
+        }
+
+    def effect_text(self, lang: str | None = None, grade_label: Text | None = None) -> str:
+        """The effect in words: ``total at most 59``, ``grade at most fail``, ``total set to 0``."""
+        limit = self.limit
+        if isinstance(limit, float):
+            shown: str = f"{limit:g}"
+        else:
+            shown = str(limit) if grade_label is None else f"{localize(grade_label, lang)}"
+        return label(f"veto.{self.effect}", lang, limit=shown)
+
+    def describe(self, lang: str | None = None, grade_label: Text | None = None) -> str:
+        """One readable line, in English (the default) or Chinese (``lang="zh"``)."""
+        name = f"{self.key} ({localize(self.label, lang)})" if self.label else self.key
+        effect = self.effect_text(lang, grade_label)
+        if self.missing:
+            return label(
+                "explain.veto_missing",
+                lang,
+                name=name,
+                condition=self.condition,
+                effect=effect,
+                reason=_reason(self.reason, lang),
+            )
+        return label(
+            "explain.veto",
+            lang,
+            name=name,
+            condition=self.condition,
+            value="" if self.value is None else f"{self.value:g}",
+            effect=effect if self.fired else label("veto.not_fired", lang),
+            reason=_reason(self.reason, lang) if self.fired else "",
+        )
+
+
+@attrs.frozen
+class AdjustmentResult:
+    """One bonus or deduction line (:class:`~csperf.Adjustment`) for one subject.
+
+    Attributes:
+        key: The item's key.
+        kind: ``"bonus"`` or ``"deduction"``.
+        events: The number of events read, or None when it was missing.
+        missing: Whether the count was missing (the item then gives 0 points).
+        points_per_event: The item's points per event.
+        cap: The item's cap, or None.
+        amount: ``min(events × points, cap)``, unsigned.
+        applied: The signed change the item made to the total, after the card's bonus cap
+            (bonuses, in the card's order) and the item's floor (deductions).
+        label: The item's display name.
+        reason: The item's reason text.
+    """
+
+    key: str
+    kind: str
+    events: float | None
+    missing: bool
+    points_per_event: float
+    cap: float | None
+    amount: float
+    applied: float
+    label: Text = attrs.field(default="", eq=False)
+    reason: Text = attrs.field(default="", eq=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description."""
+        return {
+            "kind": self.kind,
+            "events": self.events,
+            "missing": self.missing,
+            "points_per_event": self.points_per_event,
+            "cap": self.cap,
+            "amount": self.amount,
+            "applied": self.applied,
+        }
+
+    def describe(self, lang: str | None = None, digits: int = 2, policy: str = "") -> str:
+        """One readable line, in English (the default) or Chinese (``lang="zh"``)."""
+        name = f"{self.key} ({localize(self.label, lang)})" if self.label else self.key
+        if self.missing:
+            return label(
+                "explain.item_missing",
+                lang,
+                kind=label(f"adjustment.{self.kind}", lang),
+                name=name,
+                policy=policy,
+            )
+        cap = "" if self.cap is None else label("explain.item_cap", lang, cap=f"{self.cap:g}")
+        return label(
+            f"explain.{self.kind}",
+            lang,
+            name=name,
+            events=f"{self.events:g}",
+            points=f"{self.points_per_event:g}",
+            cap=cap,
+            amount=f"{self.amount:.{digits}f}",
+            applied=_signed(self.applied, digits),
+        )
+
+
 @attrs.frozen
 class ScorecardResult:
     """The appraisal of one subject on one scorecard.
@@ -135,6 +281,16 @@ class ScorecardResult:
         grade: The band of ``total`` on the scorecard's grade scale.
         redistributed: What ``MissingPolicy.REDISTRIBUTE`` moved, in order.
         labels: Display names of the indicators and dimensions, for :meth:`explain`.
+        weighted_total: The weighted total before bonus, deduction and veto items (exact,
+            as a float), or None when the card has none; ``unrounded_total`` is then the
+            total after them.
+        adjusted_total: The total after the bonus and deduction items, within
+            ``[0, max_points]``, before the vetoes; None when the card has none.
+        adjustments: One :class:`AdjustmentResult` per bonus or deduction item, in the
+            card's order.
+        vetoes: One :class:`VetoResult` per veto item, fired or not, in the card's order.
+        max_points: The card's ``max_points`` (shown with the adjusted total).
+        missing_policy: The card's missing-value policy, as its value.
     """
 
     scorecard: str
@@ -149,9 +305,33 @@ class ScorecardResult:
     grade: GradeBand
     redistributed: tuple[Redistribution, ...] = ()
     labels: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, eq=False, repr=False)
+    weighted_total: float | None = None
+    adjusted_total: float | None = None
+    adjustments: tuple[AdjustmentResult, ...] = ()
+    vetoes: tuple[VetoResult, ...] = ()
+    max_points: float = attrs.field(default=100.0, eq=False, repr=False)
+    missing_policy: str = attrs.field(default="error", eq=False, repr=False)
+
+    @property
+    def fired(self) -> tuple[VetoResult, ...]:
+        """The vetoes that fired, in the card's order."""
+        return tuple(v for v in self.vetoes if v.fired)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description, naming the scorecard key, version and fingerprint."""
+        """A JSON-ready description, naming the scorecard key, version and fingerprint.
+
+        The keys ``weighted_total``, ``adjusted_total``, ``adjustments`` and ``vetoes`` are
+        there only when the card has bonus, deduction or veto items.
+        """
+        doc = self._to_dict()
+        if self.weighted_total is not None:
+            doc["weighted_total"] = self.weighted_total
+            doc["adjusted_total"] = self.adjusted_total
+            doc["adjustments"] = {a.key: a.to_dict() for a in self.adjustments}
+            doc["vetoes"] = {v.key: v.to_dict() for v in self.vetoes}
+        return doc
+
+    def _to_dict(self) -> dict[str, Any]:
         return {
             "scorecard": self.scorecard,
             "version": self.version,
@@ -222,16 +402,19 @@ class ScorecardResult:
                 )
         lines.extend(r.describe(lang) for r in self.redistributed)
         parts = " + ".join(f"{d.contribution:.{p + 2}f}" for d in self.dimensions.values())
-        lines.append(
-            label(
-                "explain.total",
-                lang,
-                parts=parts,
-                unrounded=f"{self.unrounded_total:.{p + 4}g}",
-                total=f"{self.total:.{p}f}",
-                precision=p,
+        if self.weighted_total is None:
+            lines.append(
+                label(
+                    "explain.total",
+                    lang,
+                    parts=parts,
+                    unrounded=f"{self.unrounded_total:.{p + 4}g}",
+                    total=f"{self.total:.{p}f}",
+                    precision=p,
+                )
             )
-        )
+        else:
+            lines.extend(self._explain_items(lang, parts))
         lines.append(
             label(
                 "explain.grade",
@@ -243,6 +426,43 @@ class ScorecardResult:
             )
         )
         return "\n".join(lines)
+
+    def _explain_items(self, lang: str | None, parts: str) -> list[str]:
+        """The lines from the weighted total to the unrounded total: items, bounds, vetoes."""
+        p = self.precision
+        assert self.weighted_total is not None
+        assert self.adjusted_total is not None
+        weighted = f"{self.weighted_total:.{p + 2}f}"
+        lines = [label("explain.weighted", lang, parts=parts, total=weighted)]
+        for item in self.adjustments:
+            lines.append("  " + item.describe(lang, p + 2, self.missing_policy))
+        if self.adjustments:
+            signed = "".join(
+                f" {'+' if a.applied >= 0 else '-'} {abs(a.applied):.{p + 2}f}"
+                for a in self.adjustments
+            )
+            lines.append(
+                label(
+                    "explain.adjusted",
+                    lang,
+                    parts=weighted + signed,
+                    total=f"{self.adjusted_total:.{p + 2}f}",
+                    max_points=f"{self.max_points:g}",
+                )
+            )
+        for veto in self.vetoes:
+            shown = self.labels.get(f"grade.{veto.limit}") if veto.effect == "cap_grade" else None
+            lines.append("  " + veto.describe(lang, shown))
+        lines.append(
+            label(
+                "explain.final",
+                lang,
+                unrounded=f"{self.unrounded_total:.{p + 4}g}",
+                total=f"{self.total:.{p}f}",
+                precision=p,
+            )
+        )
+        return lines
 
 
 def _subject_column(values: Any) -> SubjectColumn:
@@ -278,13 +498,22 @@ class BatchResult:
         precision: Decimals kept in ``totals``, or None when not known.
         complete: True when no value was missing, so that no array holds a NaN (the table
             methods then look for none); None (the default) when not known.
+        weighted_totals: The weighted totals before bonus, deduction and veto items, or None
+            when the card has none (``unrounded_totals`` are then the totals after them).
+        adjustments: Bonus or deduction item key → the signed points it added to each row
+            (:attr:`AdjustmentResult.applied`).
+        vetoes: Veto item key → whether it fired for each row (a boolean array).
+        grade_positions: Each row's grade as a position in the grade scale's bands, lowest
+            first, when a veto capped some grade (the grade is then not the band of the
+            total); None otherwise.
 
     The table methods (:meth:`to_pandas`, :meth:`to_arrow`, :meth:`to_polars`) build one
     column per array, without a Python loop over the rows: ``subject``, ``raw.<indicator>``,
-    ``points.<indicator>``, ``dimension.<dimension>``, ``unrounded_total``, ``total``,
-    ``grade``, ``grade_label`` and ``rank``. The rank is competition ranking ("1224") on the
-    rounded total, highest first: subjects with equal totals share a rank, and the next rank
-    skips as many places as shared the one before.
+    ``points.<indicator>``, ``dimension.<dimension>``, for a card with bonus, deduction or
+    veto items ``weighted_total``, ``adjustment.<item>`` and ``veto.<item>`` (booleans), then
+    ``unrounded_total``, ``total``, ``grade``, ``grade_label`` and ``rank``. The rank is
+    competition ranking ("1224") on the rounded total, highest first: subjects with equal
+    totals share a rank, and the next rank skips as many places as shared the one before.
     """
 
     scorecard: str
@@ -301,6 +530,10 @@ class BatchResult:
     grade_scale: GradeScale | None = None
     precision: int | None = None
     complete: bool | None = None
+    weighted_totals: NDArray[np.float64] | None = None
+    adjustments: FrozenDict[str, NDArray[np.float64]] = attrs.field(factory=FrozenDict)
+    vetoes: FrozenDict[str, NDArray[np.bool_]] = attrs.field(factory=FrozenDict)
+    grade_positions: NDArray[np.intp] | None = None
 
     def __len__(self) -> int:
         return len(self.totals)
@@ -351,6 +584,8 @@ class BatchResult:
             bands = self.grade_scale.ordered
             keys = [b.key for b in bands]
             labels: list[Any] = [b.label for b in bands]
+            if self.grade_positions is not None:  # a veto capped some grades
+                return self.grade_positions.astype(np.int16), keys, labels
             # The grade of a row is the band of its rounded total: the same positions.
             return self.grade_scale.indices(self.totals).astype(np.int16), keys, labels
         keys = sorted({str(g) for g in np.unique(self.grades)})
@@ -367,6 +602,10 @@ class BatchResult:
         columns.extend(
             (f"dimension.{key}", values) for key, values in self.dimension_points.items()
         )
+        if self.weighted_totals is not None:
+            columns.append(("weighted_total", self.weighted_totals))
+            columns.extend((f"adjustment.{key}", v) for key, v in self.adjustments.items())
+            columns.extend((f"veto.{key}", v) for key, v in self.vetoes.items())
         columns.append(("unrounded_total", self.unrounded_totals))
         columns.append(("total", self.totals))
         return columns
@@ -477,6 +716,12 @@ class BatchResult:
             for key, values in arrays.items():
                 names.append(f"{prefix}.{key}")
                 columns.append(_none_for_nan(values))
+        for key, values in self.adjustments.items():
+            names.append(f"adjustment.{key}")
+            columns.append(values.tolist())
+        for key, fired in self.vetoes.items():
+            names.append(f"veto.{key}")
+            columns.append(fired.tolist())
         return [dict(zip(names, row)) for row in zip(*columns)]
 
 

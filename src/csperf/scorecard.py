@@ -16,17 +16,18 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import numpy as np
 
 from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
-from csperf._kernel import Kernel, check_domain, exact_row
+from csperf._kernel import Kernel, check_domain, exact_items, exact_row, item_columns
 from csperf._keys import valid_key
-from csperf._numbers import KEYED_REAL, must, positive, round_half_up
+from csperf._numbers import KEYED_REAL, exact, must, positive, round_half_up
 from csperf._tables import read_row, read_table
+from csperf.adjustments import Adjustment, Veto, VetoEffect
 from csperf.dimensions import Dimension
 from csperf.errors import (
     MissingMeasurementError,
@@ -37,10 +38,12 @@ from csperf.errors import (
 from csperf.grading import GradeScale
 from csperf.indicators import Indicator
 from csperf.results import (
+    AdjustmentResult,
     BatchResult,
     DimensionResult,
     IndicatorResult,
     ScorecardResult,
+    VetoResult,
 )
 from csperf.text import KEYED_TEXT, Text, localize
 from csperf.weighting import Weighting
@@ -102,6 +105,30 @@ def _indicator_sequence(value: Sequence[Indicator]) -> tuple[Indicator, ...]:
     return _sequence(value, "indicators")
 
 
+def _veto_sequence(value: Sequence[Veto]) -> tuple[Veto, ...]:
+    return _sequence(value, "vetoes")
+
+
+def _adjustment_sequence(value: Sequence[Adjustment]) -> tuple[Adjustment, ...]:
+    return _sequence(value, "adjustments")
+
+
+def _bonus_cap(value: Any) -> float | None:
+    if value is None:
+        return None
+    from csperf._numbers import as_real
+
+    result = as_real(value, obj="Scorecard", field="bonus_cap")
+    if not result > 0:
+        raise ValidationError(
+            msg=f"field 'bonus_cap' must be positive, got {value!r}",
+            obj="Scorecard",
+            field="bonus_cap",
+            value=value,
+        )
+    return result
+
+
 def _default_scale() -> GradeScale:
     return GradeScale.default()
 
@@ -122,7 +149,12 @@ class Scorecard(CanonicalForm):
         precision: Decimals of the rounded total (0-10).
         missing: The :class:`MissingPolicy`.
         max_points: The most points any indicator may give: 100, or more for a card that
-            rewards over-achievement (e.g. 120). Every scoring rule must stay within it.
+            rewards over-achievement (e.g. 120). Every scoring rule must stay within it, and
+            so does the total after bonus items.
+        vetoes: The :class:`~csperf.Veto` items (一票否决), applied after the adjustments.
+        adjustments: The :class:`~csperf.Adjustment` items (加分项 / 扣分项), applied to the
+            weighted total before grading.
+        bonus_cap: The most points all bonus items together may add, or None.
 
     The card's :attr:`fingerprint` is derived from these, once, on first use.
 
@@ -154,6 +186,9 @@ class Scorecard(CanonicalForm):
         converter=KEYED_REAL,  # type: ignore[misc]
         validator=positive,
     )
+    vetoes: tuple[Veto, ...] = attrs.field(default=(), converter=_veto_sequence)
+    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=_adjustment_sequence)
+    bonus_cap: float | None = attrs.field(default=None, converter=_bonus_cap)
 
     @property
     def _obj(self) -> str:
@@ -222,6 +257,7 @@ class Scorecard(CanonicalForm):
                     value=ind.scoring.max_points,
                 )
         self._check_weighting(obj, dims)
+        self._check_items(obj)
         if not isinstance(self.grade_scale, GradeScale):
             raise ValidationError(
                 msg=f"field 'grade_scale' must be a GradeScale, got {self.grade_scale!r}",
@@ -237,6 +273,58 @@ class Scorecard(CanonicalForm):
                 field="grade_scale",
                 value=(self.grade_scale.lower, self.grade_scale.upper),
             )
+
+    def _check_items(self, obj: str) -> None:
+        """The vetoes and adjustments: their types, keys, caps and grades."""
+        seen: set[str] = set()
+        for field, items, kind in (
+            ("vetoes", self.vetoes, Veto),
+            ("adjustments", self.adjustments, Adjustment),
+        ):
+            for i, item in enumerate(items):
+                if not isinstance(item, kind):
+                    raise ValidationError(
+                        msg=f"{field}[{i}] must be a {kind.__name__}, got {item!r}",
+                        obj=obj,
+                        field=(field, i),
+                        value=item,
+                    )
+                if item.key in seen:
+                    raise ValidationError(
+                        msg=f"{field}[{i}] repeats the key {item.key!r} (vetoes and "
+                        "adjustments share one set of keys)",
+                        obj=obj,
+                        field=(field, i, "key"),
+                        value=item.key,
+                    )
+                seen.add(item.key)
+        scale = 10**self.precision
+        for i, veto in enumerate(self.vetoes):
+            if veto.grade is not None and veto.grade not in self.grade_scale.keys:
+                raise ValidationError(
+                    msg=f"veto {veto.key!r} caps the grade at {veto.grade!r}, which is no band "
+                    f"of the grade scale ({', '.join(self.grade_scale.keys)})",
+                    obj=obj,
+                    field=("vetoes", i, "grade"),
+                    value=veto.grade,
+                )
+            if veto.cap is not None:
+                if veto.cap > self.max_points:
+                    raise ValidationError(
+                        msg=f"veto {veto.key!r} caps the total at {veto.cap:g}, above the "
+                        f"card's max_points {self.max_points:g}",
+                        obj=obj,
+                        field=("vetoes", i, "cap"),
+                        value=veto.cap,
+                    )
+                if (exact(veto.cap) * scale).denominator != 1:
+                    raise ValidationError(
+                        msg=f"veto {veto.key!r} caps the total at {veto.cap!r}, which has more "
+                        f"decimals than the card's precision {self.precision}",
+                        obj=obj,
+                        field=("vetoes", i, "cap"),
+                        value=veto.cap,
+                    )
 
     def _check_weighting(self, obj: str, dims: list[str]) -> None:
         weighting = self.weighting
@@ -277,6 +365,18 @@ class Scorecard(CanonicalForm):
                     )
 
     # -- identity -------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The card's canonical content as JSON-ready data (the form its fingerprint hashes).
+
+        ``vetoes``, ``adjustments`` and ``bonus_cap`` are left out when the card has none, so
+        that a card without them keeps the fingerprint it had before they existed.
+        """
+        doc = super().to_dict()
+        for name, empty in (("vetoes", []), ("adjustments", []), ("bonus_cap", None)):
+            if name in doc and doc[name] == empty:
+                del doc[name]
+        return doc
 
     def _fingerprint(self) -> str:
         canonical = json.dumps(
@@ -335,6 +435,8 @@ class Scorecard(CanonicalForm):
     def _labels(self) -> FrozenDict[str, Any]:
         labels: dict[str, Any] = {d.key: d.name for d in self.dimensions}
         labels.update({i.key: i.name for i in self.indicators})
+        if self.vetoes:
+            labels.update({f"grade.{b.key}": b.label for b in self.grade_scale.bands})
         return FrozenDict(labels)
 
     # -- evaluation -----------------------------------------------------------------------
@@ -342,6 +444,15 @@ class Scorecard(CanonicalForm):
     @functools.cached_property
     def _kernel(self) -> Kernel:
         return Kernel(self)
+
+    @functools.cached_property
+    def _readers(self) -> Sequence[Indicator]:
+        """What the table readers read: the indicators, then the items' measurements.
+
+        The items' readers (:class:`csperf.adjustments.Input`) offer what the readers use of
+        an indicator (``key``, ``metric``, ``check_raw``).
+        """
+        return cast("Sequence[Indicator]", (*self.indicators, *self._kernel.plan.inputs))
 
     def evaluate(
         self,
@@ -377,14 +488,15 @@ class Scorecard(CanonicalForm):
             PluginError: When a rule gives points that are not a real number in
                 ``[0, max_points]``.
         """
-        measurements = read_row(
-            measurements, self.key, self.indicators, subject=subject, extra=extra, nan=nan
-        )
         kernel = self._kernel
+        measurements = read_row(
+            measurements, self.key, self._readers, subject=subject, extra=extra, nan=nan
+        )
         raws, exact_points = exact_row(kernel, measurements, subject)
         missing = [ind.key for ind, raw in zip(self.indicators, raws) if raw is None]
         if missing and self.missing is MissingPolicy.ERROR:
             self._missing_error(missing, subject)
+        items = exact_items(kernel, measurements, subject) if kernel.plan.active else None
         weights = kernel.weights(tuple(raw is not None for raw in raws), subject)
         points = [Fraction(0) if p is None else p for p in exact_points]
         total = kernel.exact_total(points, weights)
@@ -414,7 +526,56 @@ class Scorecard(CanonicalForm):
                 standard=None if raw is None else ind.standard(raw, subject=subject),
                 missing=raw is None,
             )
+        weighted_total = total
+        extras: dict[str, Any] = {}
+        capped: int | None = None
+        if items is not None:
+            done = kernel.plan.apply_exact(total, items.exact_events, items.fired)
+            total = done.total
+            extras = {
+                "weighted_total": float(weighted_total),
+                "adjusted_total": float(done.adjusted),
+                "adjustments": tuple(
+                    AdjustmentResult(
+                        key=a.key,
+                        kind=a.kind.value,
+                        events=n,
+                        missing=n is None,
+                        points_per_event=a.points,
+                        cap=a.cap,
+                        amount=float(amount),
+                        applied=float(change),
+                        label=a.label,
+                        reason=a.reason,
+                    )
+                    for a, n, amount, change in zip(
+                        self.adjustments, items.events, done.amounts, done.applied
+                    )
+                ),
+                "vetoes": tuple(
+                    VetoResult(
+                        key=v.key,
+                        effect=v.effect.value,
+                        condition=v.condition(),
+                        fired=hit,
+                        value=value,
+                        missing=value is None,
+                        limit=_limit(v),
+                        label=v.label,
+                        reason=v.reason,
+                    )
+                    for v, value, hit in zip(self.vetoes, items.values, items.fired)
+                ),
+                "max_points": self.max_points,
+                "missing_policy": self.missing.value,
+            }
+            caps = [c for c, hit in zip(kernel.grade_caps, items.fired) if hit and c is not None]
+            capped = min(caps) if caps else None
         rounded = float(round_half_up(total, self.precision))
+        grade = self.grade_scale.grade(rounded, subject=subject)
+        if capped is not None:
+            ordered = self.grade_scale.ordered
+            grade = ordered[min(ordered.index(grade), capped)]
         return ScorecardResult(
             scorecard=self.key,
             version=self.version,
@@ -425,9 +586,10 @@ class Scorecard(CanonicalForm):
             total=rounded,
             unrounded_total=float(total),
             precision=self.precision,
-            grade=self.grade_scale.grade(rounded, subject=subject),
+            grade=grade,
             redistributed=weights.moved,
             labels=self._label_map,
+            **extras,
         )
 
     def _missing_error(self, missing: Sequence[str], subject: str | None) -> None:
@@ -481,7 +643,7 @@ class Scorecard(CanonicalForm):
             MissingMeasurementError: As :meth:`evaluate`.
             PluginError: As :meth:`evaluate`.
         """
-        read = read_table(table, self.key, self.indicators, subject=subject, extra=extra, nan=nan)
+        read = read_table(table, self.key, self._readers, subject=subject, extra=extra, nan=nan)
         subjects = read.subjects
         raw: list[NDArray[np.float64]] = []
         present: list[NDArray[np.bool_] | None] = []
@@ -505,7 +667,9 @@ class Scorecard(CanonicalForm):
                     ],
                     subjects[row],
                 )
-        arrays = self._kernel.batch(raw, present, subjects, originals)
+        kernel = self._kernel
+        items = item_columns(kernel, read.columns, subjects) if kernel.plan.active else None
+        arrays = kernel.batch(raw, present, subjects, originals, items=items)
         keys = [ind.key for ind in self.indicators]
         return BatchResult(
             scorecard=self.key,
@@ -524,4 +688,21 @@ class Scorecard(CanonicalForm):
             grade_scale=self.grade_scale,
             precision=self.precision,
             complete=all(m is None for m in present),
+            weighted_totals=arrays.weighted,
+            adjustments=FrozenDict(zip((a.key for a in self.adjustments), arrays.applied)),
+            vetoes=FrozenDict(
+                zip((v.key for v in self.vetoes), [] if items is None else items.fired)
+            ),
+            grade_positions=arrays.positions,
         )
+
+
+def _limit(veto: Veto) -> float | str:
+    """What a veto limits: its cap, its band key, or 0."""
+    if veto.effect is VetoEffect.CAP_TOTAL:
+        assert veto.cap is not None
+        return veto.cap
+    if veto.effect is VetoEffect.CAP_GRADE:
+        assert veto.grade is not None
+        return veto.grade
+    return 0.0

@@ -57,7 +57,7 @@ def test_builtin_rules_and_templates_are_looked_up_by_name(pm):
 
 def test_builtin_metrics_and_report_formats_come_from_plugins(pm):
     metrics = pm.metrics()
-    assert len(metrics) == 13
+    assert len(metrics) == 14  # critical_failures joined the catalog (issue 13)
     assert all(isinstance(spec, MetricSpec) for spec in metrics.values())
     assert metrics["nps"].domain == ValueDomain(-100, 100)
     assert metrics["first_response_time"].domain == ValueDomain(0, float("inf"))

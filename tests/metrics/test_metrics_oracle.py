@@ -39,6 +39,7 @@ OPTIONS = {
     "abandonment_rate": [{}, {"short_abandon": 5}],
     "aht": [{}],
     "script_compliance": [{}, {"method": "mean"}],
+    "critical_failures": [{}],
     "product_knowledge": [{}, {"method": "latest"}],
     "collaboration_rating": [{}, {"min_raters": 1}],
     "information_sharing_rate": [{}],

@@ -201,7 +201,7 @@ def test_rollup_options_metrics_and_min_sample():
 
 def test_rollup_default_metrics_follow_the_record_kinds_given():
     result = measure({"qa_reviews": [QaReview("ann", T0, 9, 10)]}, roster=ROSTER)
-    assert list(result["ann"]) == ["script_compliance"]
+    assert list(result["ann"]) == ["script_compliance", "critical_failures"]
     everything = {
         kind: []
         for kind in (

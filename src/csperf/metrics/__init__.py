@@ -24,6 +24,7 @@ from csperf.metrics._catalog import MetricSpec
 from csperf.metrics._ibis import count_if, per_subject, ratio, sql
 from csperf.metrics._people import (
     collaboration_rating,
+    critical_failures,
     information_sharing_rate,
     product_knowledge,
     script_compliance,
@@ -71,6 +72,7 @@ __all__ = [
     "collaboration_rating",
     "complaint_rate",
     "count_if",
+    "critical_failures",
     "customer_satisfaction",
     "fcr",
     "first_response_time",

@@ -342,6 +342,17 @@ BUILTIN_METRICS: tuple[MetricSpec, ...] = (
         expression=_people._script_compliance,
     ),
     MetricSpec(
+        name="critical_failures",
+        function=_people.critical_failures,
+        record_kind="qa_reviews",
+        unit="count",
+        direction=_LOWER,
+        domain=NON_NEGATIVE,
+        description="QA reviews zeroed by a critical failure (auto-fail), counted.",
+        citation="The critical-error accuracy of COPC's quality standard.",
+        expression=_people._critical_failures,
+    ),
+    MetricSpec(
         name="product_knowledge",
         function=_people.product_knowledge,
         record_kind="knowledge_tests",

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "collaboration_rating",
+    "critical_failures",
     "information_sharing_rate",
     "product_knowledge",
     "script_compliance",
@@ -38,13 +39,16 @@ def _script_compliance(
     ibis = import_ibis()
     t = selected
     flags = {"critical_failed": t.critical_failed.any()}
-    n = t.count()
+    scored = t.checks_applicable > 0  # a review whose every item is N/A has no score
+    n = count_if(scored)
     if method == "mean":
         score = ibis.cases(
             (t.critical_failed, 0.0),
-            else_=t.checks_passed.cast("float64") / t.checks_applicable.cast("float64"),
+            (scored, t.checks_passed.cast("float64") / t.checks_applicable.cast("float64")),
+            else_=0.0,
         )
-        return per_subject(t, value=score.sum() / n.cast("float64"), size=n, flags=flags)
+        value = score.sum() / n.nullif(0).cast("float64")
+        return per_subject(t, value=value, size=n, flags=flags)
     passed = ibis.cases((t.critical_failed, 0), else_=t.checks_passed).sum()
     return per_subject(t, value=ratio(passed, t.checks_applicable.sum()), size=n, flags=flags)
 
@@ -68,8 +72,12 @@ def script_compliance(
         passed′ = 0 if critical_failed else checks_passed
 
     so a long review weighs more than a short one; with ``method="mean"`` it is the mean of
-    the review scores ``passed′ / checks_applicable``. Reviews made from category scores are
-    built with :meth:`QaReview.from_categories`.
+    the review scores ``passed′ / checks_applicable``. Items marked N/A are not applicable:
+    they leave the denominator. A review whose every item is N/A (``checks_applicable = 0``)
+    has no score: it counts neither in the value nor in the sample size, and an agent with
+    only such reviews has no value (not 100 %). Reviews made from category scores are built
+    with :meth:`QaReview.from_categories`; :func:`critical_failures` counts the reviews a
+    critical failure zeroed.
 
     Source: the critical-error accuracy of COPC's quality standard (a critical error fails
     the whole transaction) and the checklist-based QA forms of contact-centre practice.
@@ -84,8 +92,8 @@ def script_compliance(
         method: ``"pooled"`` or ``"mean"``.
 
     Returns:
-        A fraction, with ``sample_size`` = the number of reviews; flag ``critical_failed``
-        when a review failed a critical category.
+        A fraction, with ``sample_size`` = the number of reviews with a score; flag
+        ``critical_failed`` when a review failed a critical category.
 
     Examples:
         >>> from datetime import datetime, timezone
@@ -105,6 +113,70 @@ def script_compliance(
         "qa_reviews",
         records,
         lambda s, e: _script_compliance(s, e, method=method),
+        period=period,
+        tz=tz,
+        min_sample=min_sample,
+        strict=strict,
+        roster=roster,
+    )
+
+
+def _critical_failures(selected: ir.Table, everything: ir.Table | None = None) -> ir.Table:
+    t = selected
+    failed = count_if(t.critical_failed)
+    return per_subject(t, value=failed, size=t.count(), flags={"critical_failed": failed > 0})
+
+
+def critical_failures(
+    records: Iterable[Any] | Any,
+    *,
+    period: Period | None = None,
+    tz: tzinfo | str | None = None,
+    min_sample: int | None = None,
+    strict: bool = False,
+    roster: Roster | None = None,
+) -> MetricValue:
+    """The number of quality-assurance reviews zeroed by a critical failure.
+
+    ::
+
+        critical_failures = #{reviews with critical_failed}
+
+    Each such review scores 0 in :func:`script_compliance`; counted here, it can drive a
+    veto item (``Veto("critical_failure", ..., metric="critical_failures", effect=...)``,
+    which fires at ``critical_failures >= 1``).
+
+    Source: the critical-error accuracy of COPC's quality standard (a critical error fails
+    the whole transaction) and the auto-fail items of contact-centre QA tools.
+
+    Args:
+        records: :class:`QaReview` records or rows; period membership by ``reviewed_at``.
+        period: ``(start, end)``, half-open.
+        tz: Zone attached to naive timestamps.
+        min_sample: Flag ``small_sample`` when fewer reviews than this.
+        strict: Raise on a bad record.
+        roster: When given, reviews of agents not on it are rejected.
+
+    Returns:
+        A count, with ``sample_size`` = the number of reviews; flag ``critical_failed`` when
+        the count is above 0.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from csperf.metrics import QaReview, critical_failures
+        >>> day = datetime(2024, 1, 2, tzinfo=timezone.utc)
+        >>> reviews = [
+        ...     QaReview("ann", day, 9, 10),
+        ...     QaReview("ann", day, 10, 10, critical_failed=True),
+        ...     QaReview("ann", day, 0, 0),  # every item N/A
+        ... ]
+        >>> critical_failures(reviews).value
+        1.0
+    """
+    return evaluate(
+        "qa_reviews",
+        records,
+        _critical_failures,
         period=period,
         tz=tz,
         min_sample=min_sample,

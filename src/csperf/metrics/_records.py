@@ -408,8 +408,11 @@ class QaReview:
         agent: The reviewed agent.
         reviewed_at: When the review was made. Decides period membership.
         checks_passed: Checks passed (a whole number, ``0 ≤ passed ≤ applicable``).
-        checks_applicable: Checks that applied to the contact (a whole number ≥ 1).
-        critical_failed: Whether a critical category failed; the review then scores 0.
+        checks_applicable: Checks that applied to the contact (a whole number ≥ 0): items
+            marked N/A are not counted. A review with 0 (every item N/A) has no score and
+            leaves the metric's value and sample alone.
+        critical_failed: Whether a critical category failed; the review then scores 0. It
+            needs at least one applicable check.
         id: Identifier of the review, unique among reviews when given, or None.
 
     Examples:
@@ -421,7 +424,7 @@ class QaReview:
     agent: str = attrs.field(metadata=_NAME)
     reviewed_at: datetime = attrs.field(metadata=_TS)
     checks_passed: int = attrs.field(metadata=_number(NON_NEGATIVE, whole=True))
-    checks_applicable: int = attrs.field(metadata=_number(ValueDomain(1), whole=True))
+    checks_applicable: int = attrs.field(metadata=_number(NON_NEGATIVE, whole=True))
     critical_failed: bool = attrs.field(default=False, metadata=_BOOL)
     id: str | int | None = attrs.field(default=None, metadata=_ID)
 
@@ -452,13 +455,29 @@ class QaReview:
                 f"must not exceed checks_applicable {applicable}",
             )
         critical_failed = check("critical_failed", critical_failed)
+        if critical_failed and applicable == 0:
+            raise fail(
+                obj,
+                "critical_failed",
+                critical_failed,
+                "inconsistent",
+                "needs at least one applicable check (every item is N/A)",
+            )
         id = check("id", id)
         self.__attrs_init__(agent, reviewed_at, passed, applicable, critical_failed, id)
 
     @property
-    def score(self) -> float:
-        """``0`` if a critical category failed, else ``checks_passed / checks_applicable``."""
-        return 0.0 if self.critical_failed else self.checks_passed / self.checks_applicable
+    def score(self) -> float | None:
+        """``0`` if a critical category failed, else ``checks_passed / checks_applicable``.
+
+        None when every item was N/A (``checks_applicable == 0``): such a review has no
+        score, not 100 %.
+        """
+        if self.critical_failed:
+            return 0.0
+        if self.checks_applicable == 0:
+            return None
+        return self.checks_passed / self.checks_applicable
 
     @classmethod
     def from_categories(
@@ -474,6 +493,8 @@ class QaReview:
 
         ``checks_passed`` and ``checks_applicable`` are the sums over the categories, and
         ``critical_failed`` is true when a critical category passed fewer checks than applied.
+        A category scored ``(0, 0)`` is N/A: it leaves the denominator; when every category
+        is N/A the review has no score (:attr:`score` is None).
 
         Args:
             agent: The reviewed agent.

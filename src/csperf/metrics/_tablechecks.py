@@ -69,6 +69,7 @@ CHECK_ORDER: Mapping[str, tuple[str, ...]] = {
         "checks_passed",
         "<passed>",
         "critical_failed",
+        "<critical>",
         "id",
     ),
     "SurveyAnswer": ("agent", "contact_id", "submitted_at", "csat", "nps", "<answer>"),
@@ -307,6 +308,9 @@ def _rules(kind: RecordKind, t: ir.Table) -> list[tuple[Any, str, str]]:
             ]
         elif step == "<passed>":
             rules.append((t.checks_passed > t.checks_applicable, "off_scale", "checks_passed"))
+        elif step == "<critical>":
+            critical = t.critical_failed.fill_null(False) & (t.checks_applicable == 0)
+            rules.append((critical, "inconsistent", "critical_failed"))
         elif step == "<answer>":
             rules.append((t.csat.isnull() & t.nps.isnull(), "missing_field", "csat"))
         else:

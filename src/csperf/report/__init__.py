@@ -26,13 +26,14 @@ from csperf.report._form import write_form_xlsx
 from csperf.report._html import render_html
 from csperf.report._json import SCHEMA, json_schema, render_json, report_data
 from csperf.report._markdown import render_markdown
-from csperf.report._model import Report, SampleInfo, read_samples
+from csperf.report._model import ItemLine, Report, SampleInfo, read_samples
 from csperf.report._table import render_table
 from csperf.report._write import ReportFormat, render, write_report
 
 __all__ = [
     "LANGUAGES",
     "SCHEMA",
+    "ItemLine",
     "Report",
     "ReportFormat",
     "SampleInfo",

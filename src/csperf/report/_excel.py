@@ -242,12 +242,28 @@ def _subject_sheet(ws: Any, report: Report, index: int, style: _Style) -> None:
             info = report.sample(index, ind.key)
             _put(ws, row, 9, None if info is None else info.sample_size, style)
             _put(ws, row, 10, None if info is None else ", ".join(info.flags) or None, style)
+    row = _item_rows(ws, report, index, row, style)
     row += 2
     ws.cell(row=row, column=1, value=lab("explanation")).font = style.bold
     for line in result.explain(report.lang).splitlines():
         row += 1
         ws.cell(row=row, column=1, value=line)
     _widths(ws, maximum=40)
+
+
+def _item_rows(ws: Any, report: Report, index: int, row: int, style: _Style) -> int:
+    """The subject's veto and bonus/deduction lines below the indicators; the last row used."""
+    if not report.has_items:
+        return row
+    lab = report.label
+    row += 2
+    _header(ws, row, [lab("adjustments"), lab("indicator"), "", lab("applied"), ""], style)
+    for line in report.item_lines(index):
+        row += 1
+        kind = lab("vetoes") if line.kind == "veto" else lab(f"adjustment.{line.kind}")
+        for column, value in enumerate((kind, line.name, line.detail, line.value, line.reason)):
+            _put(ws, row, column + 1, value or None, style)
+    return row
 
 
 def _workbook(report: Report) -> Any:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from csperf._labels import check_lang, label
 from csperf._numbers import EXCEL_HUGE, excel_array, excel_number
 from csperf.errors import ValidationError
@@ -116,10 +118,29 @@ def pre_round_digits(card: Scorecard) -> int | None:
     return g if g > card.precision else None
 
 
-def _grade_formula(card: Scorecard, total: str, lang: str) -> str:
+def _grade_formula(
+    card: Scorecard, total: str, lang: str, caps: list[tuple[str, int]] | None = None
+) -> str:
+    """The grade of the total; ``caps`` are (fired cell, band position) of grade-capping vetoes.
+
+    With caps the band's position (1 for the lowest) is looked up, lowered to the position of
+    each fired veto's band, and its label looked up by position.
+    """
     scale = card.grade_scale
     labels = [localize(b.label, lang) for b in scale.ordered]
-    if scale.closed == "left":
+    if caps:
+        n = len(labels)
+        positions = list(range(1, n + 1))
+        if scale.closed == "left":
+            lowers = excel_array(b.lower for b in scale.ordered)
+            position = f"LOOKUP({total},{lowers},{excel_array(positions)})"
+        else:
+            uppers = excel_array(-b.upper for b in scale.ordered[::-1])
+            position = f"LOOKUP(-{total},{uppers},{excel_array(positions[::-1])})"
+        limits = ",".join(f"IF({cell}=1,{k + 1},{n})" for cell, k in caps)
+        capped = f"MIN({position},{limits})"
+        lookup = f"LOOKUP({capped},{excel_array(positions)},{_strings(labels)})"
+    elif scale.closed == "left":
         lowers = excel_array(b.lower for b in scale.ordered)
         lookup = f"LOOKUP({total},{lowers},{_strings(labels)})"
     else:
@@ -303,20 +324,30 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
                 ws.merge_cells(f"{c[key]}{start}:{c[key]}{end}")
     _dimension_block(ws, card, lang, groups, block_head, dim_row, first, style)
     total_row = dim_last + 2
-    grade_row = total_row + 1
     sum_expr = f"SUM($F${dim_first}:$F${dim_last})"
+    raw_all = f"${c['raw_value']}${first}:${c['raw_value']}${last}"
+    blanks = f"COUNTBLANK({raw_all})>0" if policy is MissingPolicy.ERROR else None
+    items = None
+    if card.vetoes or card.adjustments:
+        items = _items_block(ws, card, lang, total_row, sum_expr, style)
+        total_row, sum_expr = items.next_row, items.total
+        if items.blanks:
+            blanks = " + ".join(
+                [f"COUNTBLANK({raw_all})"] * (policy is MissingPolicy.ERROR) + items.blanks
+            )
+            blanks = f"{blanks}>0"
+        for ref in items.inputs:
+            validation.add(ref)
+    grade_row = total_row + 1
     g = pre_round_digits(card)
     rounded = f"ROUND(ROUND({sum_expr},{g}),{p})" if g is not None else f"ROUND({sum_expr},{p})"
-    raw_all = f"${c['raw_value']}${first}:${c['raw_value']}${last}"
-    total = (
-        f'=IF(COUNTBLANK({raw_all})>0,"",{rounded})'
-        if policy is MissingPolicy.ERROR
-        else (f"={rounded}")
-    )
+    total = f'=IF({blanks},"",{rounded})' if blanks is not None else f"={rounded}"
     ws[f"B{total_row}"] = lab("total")
     ws[f"F{total_row}"] = total
     ws[f"B{grade_row}"] = lab("grade")
-    ws[f"F{grade_row}"] = _grade_formula(card, f"$F${total_row}", lang)
+    ws[f"F{grade_row}"] = _grade_formula(
+        card, f"$F${total_row}", lang, [] if items is None else items.caps
+    )
     for r in (total_row, grade_row):
         ws[f"B{r}"].font = style.bold
         ws[f"F{r}"].font = style.title
@@ -417,6 +448,151 @@ def _dimension_block(
                 cell.number_format = fmt
 
 
+@attrs.frozen
+class _Items:
+    """Where :func:`_items_block` put the card's veto and bonus or deduction lines.
+
+    Attributes:
+        next_row: The row of the total, below the block.
+        total: The expression of the total before rounding, after the items.
+        blanks: ``COUNTBLANK`` expressions of the inputs a total cannot go without.
+        caps: (fired cell, band position) of each veto capping the grade.
+        inputs: The input cells.
+    """
+
+    next_row: int
+    total: str
+    blanks: list[str]
+    caps: list[tuple[str, int]]
+    inputs: list[str]
+
+
+_EXCEL_OPERATORS = {">=": ">=", ">": ">", "<=": "<=", "<": "<", "==": "=", "!=": "<>"}
+
+
+def _items_block(
+    ws: Any, card: Scorecard, lang: str, row: int, weighted: str, style: _Style
+) -> _Items:
+    """The veto and bonus or deduction lines, below the dimensions (csperf.adjustments).
+
+    Column B names the kind, C the item, D is the input (a number of events, or the value a
+    veto's condition reads; 1 or 0 for a flag), E the item's amount ``MIN(D × points, cap)``
+    or the veto's condition, F the signed points applied or whether the veto fired (1 or 0),
+    G the item's reason.
+    The formulas are those of ``docs/explanation/form-items.rst``, in the same order.
+    """
+    policy = card.missing
+    p = card.precision
+
+    def lab(key: str) -> str:
+        return label(key, lang)
+
+    _header(
+        ws,
+        row,
+        [
+            lab("adjustments"),
+            lab("indicator"),
+            lab("raw_value"),
+            lab("points"),
+            lab("applied"),
+            lab("reason"),
+        ],
+        style,
+        column=2,
+    )
+    row += 1
+    weighted_row = row
+    ws[f"B{row}"] = lab("weighted_total")
+    ws[f"F{row}"] = f"={weighted}"
+    ws[f"F{row}"].number_format = decimals_format(p + 2)
+    blanks: list[str] = []
+    inputs: list[str] = []
+    applied: dict[str, str] = {}
+    rows: dict[str, int] = {}
+    first_item = row + 1
+    for item in card.adjustments:
+        row += 1
+        rows[item.key] = row
+        applied[item.key] = f"$F${row}"
+    bonus_cells = [applied[a.key] for a in card.adjustments if a.sign > 0]
+    done_deductions: list[str] = []
+    previous_bonus: list[str] = []
+    for item in card.adjustments:
+        r = rows[item.key]
+        d = f"D{r}"
+        amount = f"{d}*{excel_number(item.points)}"
+        if item.cap is not None:
+            amount = f"MIN({amount},{excel_number(item.cap)})"
+        ws[f"B{r}"] = lab(f"adjustment.{item.kind.value}")
+        ws[f"C{r}"] = localize(item.label, lang)
+        ws[f"G{r}"] = localize(item.reason, lang) if item.reason else None
+        ws[f"E{r}"] = f"=IF(ISBLANK({d}),0,IF(ISNUMBER({d}),IF({d}>=0,{amount},NA()),NA()))"
+        if item.sign > 0:
+            if card.bonus_cap is None:
+                change = f"=E{r}"
+            else:
+                room = "-".join([excel_number(card.bonus_cap), *previous_bonus])
+                change = f"=MIN(E{r},{room})"
+            previous_bonus.append(f"F{r}")
+        else:
+            if item.floor is None:
+                change = f"=-E{r}"
+            else:
+                running = "+".join([f"$F${weighted_row}", *bonus_cells, *done_deductions])
+                change = f"=MAX(-E{r},MIN(0,{excel_number(item.floor)}-({running})))"
+            done_deductions.append(f"F{r}")
+        ws[f"F{r}"] = change
+        ws[f"E{r}"].number_format = decimals_format(p + 2)
+        ws[f"F{r}"].number_format = decimals_format(p + 2)
+        ws[d].fill = style.input_fill
+        inputs.append(d)
+    if card.adjustments:
+        if policy is MissingPolicy.ERROR:
+            blanks.append(f"COUNTBLANK($D${first_item}:$D${row})")
+        row += 1
+        ws[f"B{row}"] = lab("adjusted_total")
+        cells = ",".join(applied[a.key] for a in card.adjustments)
+        ws[f"F{row}"] = (
+            f"=MIN(MAX($F${weighted_row}+SUM({cells}),0),{excel_number(card.max_points)})"
+        )
+        ws[f"F{row}"].number_format = decimals_format(p + 2)
+        adjusted = f"$F${row}"
+    else:
+        adjusted = f"$F${weighted_row}"
+    total = adjusted
+    caps: list[tuple[str, int]] = []
+    ordered = [b.key for b in card.grade_scale.ordered]
+    first_veto = row + 1
+    for veto in card.vetoes:
+        row += 1
+        d = f"D{row}"
+        fired = f"$F${row}"
+        missing = "1" if policy is MissingPolicy.ZERO else '""'
+        test = f"{d}{_EXCEL_OPERATORS[veto.operator]}{excel_number(veto.threshold)}"
+        ws[f"B{row}"] = label("vetoes", lang)
+        ws[f"C{row}"] = localize(veto.label, lang)
+        ws[f"E{row}"] = veto.condition()
+        ws[f"G{row}"] = localize(veto.reason, lang) if veto.reason else None
+        ws[f"F{row}"] = f"=IF(ISBLANK({d}),{missing},IF(ISNUMBER({d}),IF({test},1,0),NA()))"
+        ws[d].fill = style.input_fill
+        inputs.append(d)
+        if veto.effect.value == "zero":
+            total = f"IF({fired}=1,0,{total})"
+        elif veto.effect.value == "cap_total":
+            assert veto.cap is not None
+            total = f"IF({fired}=1,MIN({total},{excel_number(veto.cap)}),{total})"
+        else:
+            assert veto.grade is not None
+            caps.append((fired, ordered.index(veto.grade)))
+    if card.vetoes and policy is not MissingPolicy.ZERO:
+        blanks.append(f"COUNTBLANK($D${first_veto}:$D${row})")
+    for r in range(first_item - 1, row + 1):
+        for column in "BCDEFG":
+            ws[f"{column}{r}"].border = style.border
+    return _Items(next_row=row + 2, total=total, blanks=blanks, caps=caps, inputs=inputs)
+
+
 def write_form_xlsx(
     card: Scorecard,
     path: str | os.PathLike[str],
@@ -443,6 +619,17 @@ def write_form_xlsx(
       indicators of its dimension in proportion to their weights (a dimension left empty
       passes its weight to the other dimensions likewise); the effective weights shown are
       the weights applied.
+
+    A card with veto or bonus/deduction items (:doc:`/explanation/form-items`) gets a block of
+    lines under the dimensions: the weighted total; per bonus or deduction item a yellow cell
+    for its number of events, its amount ``MIN(events × points, cap)`` and the signed points
+    applied (after the card's bonus cap, in the card's order, and the deduction's floor); the
+    adjusted total ``MIN(MAX(weighted + Σ applied, 0), max_points)``; per veto a yellow cell
+    for the value its condition reads (1 or 0 for a flag) and whether it fired (1 or 0). The
+    total then applies the fired vetoes (``zero``, ``cap_total``) before the same rounding, and
+    the grade is lowered to a fired ``cap_grade`` veto's band. A blank item input follows the
+    missing policy as csperf does: no total under ``error`` (and, for a veto, under
+    ``redistribute``); 0 events, or a fired veto, under ``zero``.
 
     Text typed into an input cell, or a raw value the rule cannot score, gives ``#N/A`` or
     ``#VALUE!``, never points. Filled in with the same raw values, the form gives the same

@@ -616,6 +616,7 @@ def _subject(
         f'<div class="split"><figure>{chart}<figcaption class="legend">{legend}</figcaption>'
         f"</figure><div>{dimension_table}</div></div>"
         f"<h3>{_e(lab('indicators'))}</h3>{indicator_table}"
+        f"{_item_tables(report, index)}"
         f"<h3>{_e(lab('explanation'))}</h3>"
         f'<pre class="explain">{_e(result.explain(report.lang))}</pre>'
         "</details>"
@@ -774,3 +775,28 @@ def render_html(report: Report, *, details: str | int | None = None) -> str:
         + f'</main><footer class="page">{_e(lab("generated_by"))} {_e(__version__)}</footer>'
         f"<script>{_TABLE_SCRIPT}</script><script>{_CHECK_SCRIPT}</script></body></html>\n"
     )
+
+
+def _item_tables(report: Report, index: int) -> str:
+    """The subject's bonus/deduction lines and veto lines, one table each ("" without items)."""
+    if not report.has_items:
+        return ""
+    lines = report.item_lines(index)
+    out = []
+    for title, kinds in (("adjustments", ("bonus", "deduction")), ("vetoes", ("veto",))):
+        rows = []
+        for line in lines:
+            if line.kind not in kinds:
+                continue
+            kind = line.key if line.kind == "veto" else report.label(f"adjustment.{line.kind}")
+            marked = ' class="fired"' if line.fired else ""
+            rows.append(
+                f"<tr{marked}><td>{_e(kind)}</td><td>{_e(line.name)}</td>"
+                f"<td>{_e(line.detail)}</td><td class=\"num\">{_e(line.value)}</td>"
+                f"<td>{_e(line.reason)}</td></tr>"
+            )
+        if rows:
+            out.append(
+                f"<h3>{_e(report.label(title))}</h3><table><tbody>{''.join(rows)}</tbody></table>"
+            )
+    return "".join(out)

@@ -15,7 +15,7 @@ from csperf.results import ScorecardResult
 from csperf.scorecard import Scorecard
 from csperf.text import Text, localize, to_text
 
-__all__ = ["Report", "SampleInfo", "read_samples"]
+__all__ = ["ItemLine", "Report", "SampleInfo", "read_samples"]
 
 
 def _flags(value: Any) -> tuple[str, ...]:
@@ -64,6 +64,31 @@ class SampleInfo:
                 field="sample_size",
                 value=size,
             )
+
+
+@attrs.frozen
+class ItemLine:
+    """One veto or bonus/deduction line of a subject, as reports show it.
+
+    Attributes:
+        kind: ``"bonus"``, ``"deduction"`` or ``"veto"``.
+        key: The item's key.
+        name: Its display name, in the report's language.
+        detail: How it was reached: ``3 × 1 (at most 5) = 3.00`` for an item, the condition
+            and the value for a veto (``serious_complaints >= 1, value 1``).
+        value: The signed points applied (``+3.00``), or the veto's effect if it fired
+            (``grade at most pass``), else ``not fired``.
+        fired: For a veto, whether it fired; None for an item.
+        reason: The item's reason text, in the report's language ("" without one).
+    """
+
+    kind: str
+    key: str
+    name: str
+    detail: str
+    value: str
+    fired: bool | None
+    reason: str
 
 
 def _results(value: Any) -> tuple[ScorecardResult, ...]:
@@ -386,6 +411,67 @@ class Report:
         if subject is None or subject not in self.samples:
             return None
         return self.samples[subject].get(indicator)
+
+    @property
+    def has_items(self) -> bool:
+        """Whether the scorecard has veto or bonus/deduction items (:meth:`item_lines`)."""
+        return bool(self.scorecard.vetoes or self.scorecard.adjustments)
+
+    def item_lines(self, index: int) -> tuple[ItemLine, ...]:
+        """The veto and bonus/deduction lines of ``results[index]``: items first, then vetoes.
+
+        Examples:
+            >>> from csperf.templates import customer_service_manager
+            >>> card = customer_service_manager(commendation_bonus=True)
+            >>> values = {"customer_satisfaction": 0.92, "complaint_rate": 0.004,
+            ...           "first_response_time": 45, "resolution_time": 20000,
+            ...           "product_knowledge": 88, "script_compliance": 0.93,
+            ...           "collaboration_rating": 4.2, "information_sharing_rate": 0.97,
+            ...           "commendations": 7}
+            >>> report = Report(card, [card.evaluate(values, "li_wei")])
+            >>> line = report.item_lines(0)[0]
+            >>> line.detail, line.value
+            ('7 × 1 (at most 5) = 5.00', '+5.00')
+        """
+        result = self.results[index]
+        p = self.scorecard.precision
+        lines: list[ItemLine] = []
+        for item in result.adjustments:
+            if item.missing:
+                detail = self.label("missing")
+            else:
+                cap = (
+                    "" if item.cap is None else self.label("explain.item_cap", cap=f"{item.cap:g}")
+                )
+                detail = f"{item.events:g} × {item.points_per_event:g}{cap} = {item.amount:.{p}f}"
+            lines.append(
+                ItemLine(
+                    kind=item.kind,
+                    key=item.key,
+                    name=self.text(item.label) if item.label else item.key,
+                    detail=detail,
+                    value=f"{item.applied:+.{p}f}",
+                    fired=None,
+                    reason=self.text(item.reason) if item.reason else "",
+                )
+            )
+        for veto in result.vetoes:
+            shown = self.label("missing") if veto.value is None else f"{veto.value:g}"
+            grade = result.labels.get(f"grade.{veto.limit}")
+            lines.append(
+                ItemLine(
+                    kind="veto",
+                    key=veto.key,
+                    name=self.text(veto.label) if veto.label else veto.key,
+                    detail=f"{veto.condition}, {shown}",
+                    value=veto.effect_text(self.lang, grade)
+                    if veto.fired
+                    else self.label("veto.not_fired"),
+                    fired=veto.fired,
+                    reason=self.text(veto.reason) if veto.reason else "",
+                )
+            )
+        return tuple(lines)
 
     @property
     def has_samples(self) -> bool:

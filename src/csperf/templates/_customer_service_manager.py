@@ -9,6 +9,7 @@ value that is *excellent* by the indicator's standards scores 90-100 points, *go
 
 from __future__ import annotations
 
+from csperf.adjustments import Adjustment, Veto
 from csperf.dimensions import Dimension
 from csperf.grading import GradeBand, GradeScale
 from csperf.indicators import Indicator
@@ -17,7 +18,7 @@ from csperf.scorecard import Scorecard
 from csperf.units import FRACTION, NON_NEGATIVE, POINTS, Direction, ValueDomain
 from csperf.weighting import Weighting
 
-__all__ = ["customer_service_manager"]
+__all__ = ["COMMENDATIONS", "SERIOUS_COMPLAINT", "customer_service_manager"]
 
 _GRADES = {
     "excellent": {"zh": "优秀", "en": "excellent"},
@@ -52,7 +53,38 @@ def _lower(excellent: float, good: float, passing: float, high: float) -> GradeS
     )
 
 
-def customer_service_manager() -> Scorecard:
+SERIOUS_COMPLAINT = Veto(
+    "serious_complaint",
+    {"zh": "重大有效投诉", "en": "Verified serious complaint"},
+    metric="serious_complaints",
+    effect="cap_grade",
+    operator=">=",
+    threshold=1,
+    grade="pass",
+    reason={
+        "zh": "考核期内有经核实的重大投诉，不得评为优秀或良好（一票否决）",
+        "en": "a verified serious complaint in the period rules out excellent and good",
+    },
+)
+"""The template's optional veto item: a verified serious complaint caps the grade at *pass*."""
+
+COMMENDATIONS = Adjustment(
+    "commendations",
+    {"zh": "客户表扬", "en": "Customer commendations"},
+    "bonus",
+    1,
+    cap=5,
+    reason={
+        "zh": "每条经核实的客户书面表扬加 1 分，最多加 5 分",
+        "en": "+1 per verified written customer commendation, at most +5",
+    },
+)
+"""The template's optional bonus item: +1 per verified commendation, at most +5."""
+
+
+def customer_service_manager(
+    *, serious_complaint_veto: bool = False, commendation_bonus: bool = False
+) -> Scorecard:
     """The customer-service manager scorecard.
 
     ================= ====== ===================================================== =====
@@ -68,6 +100,20 @@ def customer_service_manager() -> Scorecard:
     teamwork          10 %   information_sharing_rate (fraction, higher)           50 %
     ================= ====== ===================================================== =====
 
+    Two form items are optional and off by default, so that the card's totals stay those of
+    the eight indicators (the reasoning is in :doc:`/explanation/manager-template`):
+
+    - ``serious_complaint_veto``: the veto item ``serious_complaint`` (一票否决): with
+      ``serious_complaints >= 1`` (verified serious complaints in the period) the grade is at
+      most *pass* (合格);
+    - ``commendation_bonus``: the bonus item ``commendations`` (加分项): +1 point per verified
+      written customer commendation, at most +5; the total stays within 100.
+
+    Args:
+        serious_complaint_veto: Add the veto item (it reads the measurement
+            ``serious_complaints``).
+        commendation_bonus: Add the bonus item (it reads the measurement ``commendations``).
+
     Returns:
         A new :class:`~csperf.Scorecard` with key ``customer_service_manager``.
 
@@ -75,6 +121,16 @@ def customer_service_manager() -> Scorecard:
         >>> card = customer_service_manager()
         >>> card.weighting.effective()["customer_satisfaction"]
         0.24
+        >>> full = customer_service_manager(serious_complaint_veto=True, commendation_bonus=True)
+        >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+        ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+        ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+        ...     "information_sharing_rate": 0.9, "serious_complaints": 0, "commendations": 3}
+        >>> result = full.evaluate(row)
+        >>> result.weighted_total, result.total, result.grade.key
+        (89.6, 92.6, 'excellent')
+        >>> full.evaluate({**row, "serious_complaints": 1}).grade.key
+        'pass'
     """
     dimensions = (
         Dimension(
@@ -229,4 +285,6 @@ def customer_service_manager() -> Scorecard:
         dimensions=dimensions,
         indicators=indicators,
         weighting=weighting,
+        vetoes=(SERIOUS_COMPLAINT,) if serious_complaint_veto else (),
+        adjustments=(COMMENDATIONS,) if commendation_bonus else (),
     )
