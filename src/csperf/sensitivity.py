@@ -2,7 +2,7 @@ r"""What-if and weight sensitivity: would a reasonable other choice of weights c
 
 :func:`whatif` re-scores a population under alternative weightings (each SWOT scenario, AHP
 against entropy, a shift of one dimension's weight made by :func:`shift_dimension`) and lists
-whose grade changes and by how much. :func:`sensitivity` perturbs the weights at random within
+whose grade changes and by how much. :func:`weight_sensitivity` perturbs the weights at random within
 bounds (seeded) and one dimension at a time, and measures how far the ranking and the grades
 move. Both score through :meth:`Scorecard.evaluate_many <csperf.Scorecard.evaluate_many>`, so
 every re-scored total is exactly the one :meth:`~csperf.Scorecard.evaluate` would give.
@@ -56,14 +56,14 @@ __all__ = [
     "Sensitivity",
     "WhatIf",
     "kendall_tau",
-    "sensitivity",
     "shift_dimension",
     "spearman",
+    "weight_sensitivity",
     "whatif",
 ]
 
 METHODS = ("uniform", "dirichlet")
-"""The Monte Carlo perturbations :func:`sensitivity` knows."""
+"""The Monte Carlo perturbations :func:`weight_sensitivity` knows."""
 
 
 # -- rank statistics -------------------------------------------------------------------------
@@ -686,14 +686,14 @@ def _check_number(name: str, value: Any, low: float, high: float, *, closed: boo
         bound = "]" if closed else ")"
         raise ValidationError(
             msg=f"{name} must be a number in [{low:g}, {high:g}{bound}, got {value!r}",
-            obj="sensitivity",
+            obj="weight_sensitivity",
             field=name,
             value=value,
         )
     return float(value)
 
 
-def sensitivity(
+def weight_sensitivity(
     card: Scorecard,
     table: Any,
     *,
@@ -757,21 +757,21 @@ def sensitivity(
         ...     "information_sharing_rate": 0.9}
         >>> table = {"subject": ["ann", "bo", "cy"], **{k: [v] * 3 for k, v in row.items()}}
         >>> table["product_knowledge"] = [100, 86, 70]
-        >>> result = sensitivity(card, table, draws=20, seed=1)
+        >>> result = weight_sensitivity(card, table, draws=20, seed=1)
         >>> float(result.spearman.min()), result.flip_rate.tolist()
         (1.0, [0.0, 0.0, 0.0])
     """
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
         raise ValidationError(
             msg=f"draws must be a whole number >= 0, got {draws!r}",
-            obj="sensitivity",
+            obj="weight_sensitivity",
             field="draws",
             value=draws,
         )
     if method not in METHODS:
         raise ValidationError(
             msg=f"method must be one of {', '.join(METHODS)}, got {method!r}",
-            obj="sensitivity",
+            obj="weight_sensitivity",
             field="method",
             value=method,
         )
@@ -780,17 +780,17 @@ def sensitivity(
     concentration = _check_number("concentration", concentration, 0.0, math.inf, closed=False)
     if concentration == 0:
         raise ValidationError(
-            msg="concentration must be above 0", obj="sensitivity", field="concentration",
+            msg="concentration must be above 0", obj="weight_sensitivity", field="concentration",
             value=concentration,
         )
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ValidationError(
-            msg=f"seed must be a whole number, got {seed!r}", obj="sensitivity", field="seed",
+            msg=f"seed must be a whole number, got {seed!r}", obj="weight_sensitivity", field="seed",
             value=seed,
         )
     baseline = card.evaluate_many(table, subject=subject, extra=extra, nan=nan)
     n = len(baseline)
-    size = _check_k(k, n, "sensitivity")
+    size = _check_k(k, n, "weight_sensitivity")
     effective = card.weighting.effective()
     keys = list(effective)
     weights = np.array([effective[key] for key in keys], dtype=float)
