@@ -164,7 +164,14 @@ def test_bell_curve_on_five_bands():
 
 def test_teams_are_calibrated_on_their_own():
     totals = [95, 91, 85, 60, 92, 70]
-    teams = {"s0": "north", "s1": "north", "s2": "north", "s3": "north", "s4": "south", "s5": "south"}
+    teams = {
+        "s0": "north",
+        "s1": "north",
+        "s2": "north",
+        "s3": "north",
+        "s4": "south",
+        "s5": "south",
+    }
     result = calibrate(batch(totals), [50, 50, 0], teams=teams)
     assert result.calibrated.tolist() == ["top", "top", "mid", "mid", "top", "mid"]
     assert result.teams == ("north",) * 4 + ("south",) * 2

@@ -233,8 +233,10 @@ def _shares(
         given = list(zip(best_first, quotas))
     shares: list[Fraction] = []
     for key, value in given:
-        if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)) or (
-            isinstance(value, float) and not math.isfinite(value)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float, Fraction))
+            or (isinstance(value, float) and not math.isfinite(value))
         ):
             raise ValidationError(
                 msg=f"quota for band {key!r} must be a finite number, got {value!r}",
@@ -391,9 +393,7 @@ def _assign(
         else:
             spread = sorted(set(bands.tolist()))
             if len(spread) == 1:
-                group_reason.append(
-                    f"positions {start + 1}-{start + count} of {n}, {count} tied"
-                )
+                group_reason.append(f"positions {start + 1}-{start + count} of {n}, {count} tied")
             else:
                 group_reason.append(
                     f"positions {start + 1}-{start + count} of {n}, {count} tied across a "
@@ -422,7 +422,8 @@ def calibrate(
             with one share per grade band, best band first, or a mapping of band key to share
             (bands left out get 0).
         teams: Subject → team, or one team per row: each team is calibrated on its own.
-        scale: The grade scale, when the batch was built without one.
+        scale: The grade scale of the batch's grades, used only when the batch was built
+            without one.
 
     Returns:
         A :class:`Calibration`: original and calibrated grades, ranks, quotas asked and met,
@@ -457,7 +458,7 @@ def calibrate(
         >>> [(m.subject, m.original, m.calibrated) for m in result.moved]
         [('q', 'a', 'b'), ('v', 'b', 'c')]
     """
-    chosen = scale if scale is not None else batch.grade_scale
+    chosen = batch.grade_scale if batch.grade_scale is not None else scale
     if chosen is None:
         raise ValidationError(
             msg="the batch has no grade scale: pass scale=",
@@ -492,9 +493,6 @@ def calibrate(
         )
     calibrated = np.array(bands, dtype=np.str_)[calibrated_index] if n else np.array([], str)
     original = np.asarray(batch.grades).astype(np.str_)
-    if n and batch.grade_scale is None:
-        original = chosen.indices(totals)
-        original = np.array([b.key for b in chosen.ordered], dtype=np.str_)[original]
     shares_by_band = dict(zip(bands, shares))
     sizes_by_scope = {(q.scope, q.band): q for q in quota_rows}
     moved: list[CalibrationMove] = []

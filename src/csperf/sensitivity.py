@@ -2,9 +2,9 @@ r"""What-if and weight sensitivity: would a reasonable other choice of weights c
 
 :func:`whatif` re-scores a population under alternative weightings (each SWOT scenario, AHP
 against entropy, a shift of one dimension's weight made by :func:`shift_dimension`) and lists
-whose grade changes and by how much. :func:`weight_sensitivity` perturbs the weights at random within
-bounds (seeded) and one dimension at a time, and measures how far the ranking and the grades
-move. Both score through :meth:`Scorecard.evaluate_many <csperf.Scorecard.evaluate_many>`, so
+whose grade changes and by how much. :func:`weight_sensitivity` perturbs the weights at random
+within bounds (seeded) and one dimension at a time, and measures how far the ranking and the
+grades move. Both score through :meth:`Scorecard.evaluate_many <csperf.Scorecard.evaluate_many>`, so
 every re-scored total is exactly the one :meth:`~csperf.Scorecard.evaluate` would give.
 
 The statistics, all on rounded totals (those that earn grades and ranks), baseline against
@@ -189,7 +189,7 @@ def kendall_tau(x: ArrayLike, y: ArrayLike) -> float:
     n3 = _tied_pairs(ca * (int(cb.max()) + 1) + cb)
     order = np.lexsort((cb, ca))  # by x, then y: pairs tied in x are never counted discordant
     discordant = _inversions(cb[order])
-    if n0 == n1 or n0 == n2:
+    if n0 in (n1, n2):
         return math.nan
     difference = n0 - n1 - n2 + n3 - 2 * discordant  # concordant minus discordant
     return max(-1.0, min(1.0, difference / math.sqrt((n0 - n1) * (n0 - n2))))
@@ -780,12 +780,16 @@ def weight_sensitivity(
     concentration = _check_number("concentration", concentration, 0.0, math.inf, closed=False)
     if concentration == 0:
         raise ValidationError(
-            msg="concentration must be above 0", obj="weight_sensitivity", field="concentration",
+            msg="concentration must be above 0",
+            obj="weight_sensitivity",
+            field="concentration",
             value=concentration,
         )
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ValidationError(
-            msg=f"seed must be a whole number, got {seed!r}", obj="weight_sensitivity", field="seed",
+            msg=f"seed must be a whole number, got {seed!r}",
+            obj="weight_sensitivity",
+            field="seed",
             value=seed,
         )
     baseline = card.evaluate_many(table, subject=subject, extra=extra, nan=nan)
