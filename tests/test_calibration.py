@@ -146,7 +146,9 @@ def test_tie_majority_below_the_boundary():
     result = calibrate(batch(totals, scale), [30, 70])
     assert result.calibrated.tolist() == ["hi"] * 2 + ["lo"] * 8
     moved = {m.subject: m for m in result.moved}
-    assert "3 tied across a quota boundary: 2 of them" in moved["s2"].reason
+    assert "3 tied across a quota boundary, 2 of them in the quota of 'lo'" in moved["s2"].reason
+    assert (moved["s2"].first, moved["s2"].last, moved["s2"].held, moved["s2"].tied) == (3, 5, 2, 3)
+    assert "同分且跨越配额边界" in moved["s2"].describe("zh")
 
 
 def test_a_band_of_zero_share_is_left_empty():

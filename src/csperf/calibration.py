@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from csperf._labels import label
 from csperf._numbers import exact
 from csperf.errors import ValidationError
 from csperf.grading import GradeScale
@@ -95,7 +96,12 @@ class CalibrationMove:
         rank: Its competition rank within the scope (1 for the highest total).
         original: The grade band key the total earned.
         calibrated: The grade band key the quotas gave.
-        reason: Why, in one readable line.
+        first: The first position (from 1) of its tied group in the scope's ranking.
+        last: The last position of its tied group (``first`` when it is not tied).
+        of: The number of subjects in the scope.
+        held: How many positions of its tied group lie in the calibrated band's quota.
+        share: The calibrated band's share asked, from 0 to 1.
+        places: The calibrated band's quota size in the scope.
     """
 
     row: int
@@ -105,20 +111,61 @@ class CalibrationMove:
     rank: int
     original: str
     calibrated: str
-    reason: str
+    first: int
+    last: int
+    of: int
+    held: int
+    share: float
+    places: int
+
+    @property
+    def tied(self) -> int:
+        """The size of its tied group (1 when it is not tied)."""
+        return self.last - self.first + 1
+
+    @property
+    def reason(self) -> str:
+        """Why its grade moved, in English (:meth:`describe` for another language)."""
+        return self.describe()
+
+    def describe(self, lang: str | None = None) -> str:
+        """Why its grade moved, in one line of ``lang`` (``"en"``, the default, or ``"zh"``).
+
+        Examples:
+            >>> move = CalibrationMove(1, "q", None, 90.3, 2, "a", "b", 2, 2, 7, 1, 0.7, 5)
+            >>> move.describe()
+            "position 2 of 7 in the population: the quota of 'b' is 70% (5 places); total 90.3 earned 'a'"
+        """  # noqa: E501
+        where = (
+            label("calibration.where.all", lang)
+            if self.scope is None
+            else label("calibration.where.team", lang, team=repr(self.scope))
+        )
+        if self.tied == 1:
+            key = "calibration.reason.single"
+        elif self.held == self.tied:
+            key = "calibration.reason.tied"
+        else:
+            key = "calibration.reason.across"
+        values = {
+            "first": self.first,
+            "of": self.of,
+            "where": where,
+            "band": repr(self.calibrated),
+            "share": f"{self.share * 100:.4g}%",
+            "places": self.places,
+            "total": f"{self.total:g}",
+            "original": repr(self.original),
+        }
+        if key != "calibration.reason.single":
+            values.update(last=self.last, tied=self.tied)
+        if key == "calibration.reason.across":
+            values.update(held=self.held)
+        return label(key, lang, **values)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description."""
-        return {
-            "row": self.row,
-            "subject": self.subject,
-            "scope": self.scope,
-            "total": self.total,
-            "rank": self.rank,
-            "original": self.original,
-            "calibrated": self.calibrated,
-            "reason": self.reason,
-        }
+        """A JSON-ready description, the English reason included."""
+        return {**attrs.asdict(self), "reason": self.reason}
 
 
 @attrs.frozen(eq=False)
@@ -373,33 +420,27 @@ def _competition_ranks(totals: NDArray[np.float64]) -> NDArray[np.int64]:
 
 def _assign(
     totals: NDArray[np.float64], sizes: list[int]
-) -> tuple[NDArray[np.intp], NDArray[np.int64], list[str]]:
-    """Band index (best first) per subject of one scope, their ranks, and each one's reason."""
-    n = len(totals)
+) -> tuple[NDArray[np.intp], NDArray[np.int64], NDArray[np.int64]]:
+    """Per subject of one scope: band index (best first), rank, and (first, last, held).
+
+    ``first`` and ``last`` are the 1-based positions of the subject's tied group, ``held`` how
+    many of them lie in the quota of the band the group is given.
+    """
     ends = np.cumsum(sizes)  # position p (0-based) is in band j when ends[j-1] <= p < ends[j]
     ranks = _competition_ranks(totals)
     distinct, inverse, counts = np.unique(-totals, return_inverse=True, return_counts=True)
     first = np.cumsum(counts) - counts  # 0-based first position of each tied group
     group_band = np.empty(len(distinct), dtype=np.intp)
-    group_reason: list[str] = []
+    group_info = np.empty((len(distinct), 3), dtype=np.int64)
     for g, (start, count) in enumerate(zip(first.tolist(), counts.tolist())):
         positions = np.arange(start, start + count)
         bands = np.searchsorted(ends, positions, side="right")
         held = np.bincount(bands, minlength=len(sizes))
         chosen = int(np.argmax(held))  # the first maximum: the better band on a tie
         group_band[g] = chosen
-        if count == 1:
-            group_reason.append(f"position {start + 1} of {n}")
-        else:
-            spread = sorted(set(bands.tolist()))
-            if len(spread) == 1:
-                group_reason.append(f"positions {start + 1}-{start + count} of {n}, {count} tied")
-            else:
-                group_reason.append(
-                    f"positions {start + 1}-{start + count} of {n}, {count} tied across a "
-                    f"quota boundary: {int(held[chosen])} of them fall in the quota given"
-                )
-    return group_band[inverse.reshape(-1)], ranks, [group_reason[i] for i in inverse.reshape(-1)]
+        group_info[g] = (start + 1, start + count, int(held[chosen]))
+    rows = inverse.reshape(-1)
+    return group_band[rows], ranks, group_info[rows]
 
 
 def calibrate(
@@ -471,7 +512,8 @@ def calibrate(
     n = len(totals)
     calibrated_index = np.zeros(n, dtype=np.intp)
     ranks = np.zeros(n, dtype=np.int64)
-    reasons: list[str] = [""] * n
+    info = np.zeros((n, 3), dtype=np.int64)
+    scope_size = np.zeros(n, dtype=np.int64)
     quota_rows: list[Quota] = []
     groups: list[tuple[str | None, NDArray[np.intp]]]
     if scopes is None:
@@ -481,11 +523,11 @@ def calibrate(
         groups = [(team, np.flatnonzero(names == team)) for team in sorted(set(scopes))]
     for team, rows in groups:
         sizes = quota_sizes(len(rows), shares)
-        index, scope_ranks, why = _assign(totals[rows], sizes)
+        index, scope_ranks, where = _assign(totals[rows], sizes)
         calibrated_index[rows] = index
         ranks[rows] = scope_ranks
-        for row, text in zip(rows.tolist(), why):
-            reasons[row] = text
+        info[rows] = where
+        scope_size[rows] = len(rows)
         met = np.bincount(index, minlength=len(bands))
         quota_rows.extend(
             Quota(team, band, float(share), size, int(count))
@@ -500,13 +542,7 @@ def calibrate(
     for row in np.flatnonzero(calibrated != original).tolist():
         team = None if scopes is None else scopes[row]
         band = str(calibrated[row])
-        quota = sizes_by_scope[(team, band)]
-        where = "the population" if team is None else f"team {team!r}"
-        reason = (
-            f"{reasons[row]} in {where}: the quota of {band!r} is "
-            f"{float(shares_by_band[band] * 100):g}% ({quota.size} places); "
-            f"total {totals[row]:g} earned {str(original[row])!r}"
-        )
+        first, last, held = (int(v) for v in info[row])
         moved.append(
             CalibrationMove(
                 row=row,
@@ -516,7 +552,12 @@ def calibrate(
                 rank=int(ranks[row]),
                 original=str(original[row]),
                 calibrated=band,
-                reason=reason,
+                first=first,
+                last=last,
+                of=int(scope_size[row]),
+                held=held,
+                share=float(shares_by_band[band]),
+                places=sizes_by_scope[(team, band)].size,
             )
         )
     return Calibration(
