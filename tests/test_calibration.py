@@ -321,3 +321,13 @@ def test_results_do_not_depend_on_input_order(totals, quotas, random):
     assert sorted(q.to_dict().items() for q in shuffled.quotas) == sorted(
         q.to_dict().items() for q in first.quotas
     )
+
+
+def test_docstring_examples():
+    import doctest
+
+    import csperf.calibration
+
+    result = doctest.testmod(csperf.calibration, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0

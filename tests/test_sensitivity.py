@@ -302,3 +302,13 @@ def test_one_at_a_time_clips_at_the_bounds():
 def test_bad_settings_are_named(manager_card, options, message):
     with pytest.raises(ValidationError, match=message):
         weight_sensitivity(manager_card, _table(POPULATION), **options)
+
+
+def test_docstring_examples():
+    import doctest
+
+    import csperf.sensitivity
+
+    result = doctest.testmod(csperf.sensitivity, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -65,6 +65,20 @@ class Quota:
         share: The share asked, a fraction from 0 to 1.
         size: Places owed by the largest remainder method (the target count).
         met: Subjects given the band (differs from ``size`` only through ties).
+
+    Examples:
+        >>> from csperf import calibrate
+        >>> from csperf.templates import customer_service_manager
+        >>> card = customer_service_manager()
+        >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+        ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+        ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+        ...     "information_sharing_rate": 0.9}
+        >>> table = {"subject": ["ann", "bo", "cy"], **{k: [v] * 3 for k, v in row.items()}}
+        >>> table["product_knowledge"] = [95, 88, 70]
+        >>> result = calibrate(card.evaluate_many(table), [0, 50, 50, 0])
+        >>> [(q.band, q.share, q.size, q.met) for q in result.quotas]
+        [('excellent', 0.0, 0, 0), ('good', 0.5, 2, 2), ('pass', 0.5, 1, 1), ('fail', 0.0, 0, 0)]
     """
 
     scope: str | None
@@ -183,6 +197,22 @@ class Calibration:
         ranks: Each row's competition rank within its scope.
         quotas: For each scope (teams sorted) and band, the share asked, size owed, count met.
         moved: Every subject whose calibrated grade differs from its original one, in row order.
+
+    Examples:
+        >>> from csperf import calibrate
+        >>> from csperf.templates import customer_service_manager
+        >>> card = customer_service_manager()
+        >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+        ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+        ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+        ...     "information_sharing_rate": 0.9}
+        >>> table = {"subject": ["ann", "bo", "cy"], **{k: [v] * 3 for k, v in row.items()}}
+        >>> table["product_knowledge"] = [95, 88, 70]
+        >>> result = calibrate(card.evaluate_many(table), [0, 50, 50, 0])
+        >>> result.totals.tolist(), result.original.tolist(), result.calibrated.tolist()
+        ([90.3, 89.6, 87.8], ['excellent', 'good', 'good'], ['good', 'good', 'pass'])
+        >>> [m.subject for m in result.moved], result.ranks.tolist()
+        (['ann', 'cy'], [1, 2, 3])
     """
 
     batch: BatchResult

@@ -216,6 +216,22 @@ class RankAgreement:
         top_k: Overlap of the top-k groups, from 0 to 1.
         bottom_k: Overlap of the bottom-k groups, from 0 to 1.
         flipped: Share of subjects whose grade differs.
+
+    Examples:
+        >>> from csperf import shift_dimension, whatif
+        >>> from csperf.templates import customer_service_manager
+        >>> card = customer_service_manager()
+        >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+        ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+        ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+        ...     "information_sharing_rate": 0.9}
+        >>> table = {"subject": ["ann", "bo"], **{k: [v, v] for k, v in row.items()}}
+        >>> table["product_knowledge"] = [95, 70]
+        >>> more = shift_dimension(card.weighting, "teamwork", 5)
+        >>> found = whatif(card, table, {"teamwork +5": more})
+        >>> agreement = found.scenarios[0].agreement
+        >>> agreement.spearman, agreement.kendall, agreement.top_k, agreement.flipped
+        (1.0, 1.0, 1.0, 0.5)
     """
 
     spearman: float
@@ -356,6 +372,22 @@ class GradeChange:
         steps: Bands moved: positive when the grade improves (``+1`` from good to excellent).
         rank_before: Competition rank in the baseline.
         rank_after: Competition rank under the alternative.
+
+    Examples:
+        >>> from csperf import shift_dimension, whatif
+        >>> from csperf.templates import customer_service_manager
+        >>> card = customer_service_manager()
+        >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+        ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+        ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+        ...     "information_sharing_rate": 0.9}
+        >>> table = {"subject": ["ann", "bo"], **{k: [v, v] for k, v in row.items()}}
+        >>> table["product_knowledge"] = [95, 70]
+        >>> more = shift_dimension(card.weighting, "teamwork", 5)
+        >>> found = whatif(card, table, {"teamwork +5": more})
+        >>> change = found.scenarios[0].changes[0]
+        >>> change.subject, change.before, change.after, change.delta, change.steps
+        ('ann', 90.3, 89.84, -0.46, -1)
     """
 
     row: int
@@ -385,6 +417,22 @@ class Scenario:
         agreement: Its :class:`RankAgreement` with the baseline.
         changes: Every subject whose grade changes, in row order.
         deltas: Each row's total minus the baseline's, rounded to the card's precision.
+
+    Examples:
+        >>> from csperf import shift_dimension, whatif
+        >>> from csperf.templates import customer_service_manager
+        >>> card = customer_service_manager()
+        >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+        ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+        ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+        ...     "information_sharing_rate": 0.9}
+        >>> table = {"subject": ["ann", "bo"], **{k: [v, v] for k, v in row.items()}}
+        >>> table["product_knowledge"] = [95, 70]
+        >>> more = shift_dimension(card.weighting, "teamwork", 5)
+        >>> found = whatif(card, table, {"teamwork +5": more})
+        >>> scenario = found.scenarios[0]
+        >>> scenario.name, scenario.deltas.tolist(), scenario.batch.grades.tolist()
+        ('teamwork +5', [-0.46, -0.32], ['good', 'good'])
     """
 
     name: str
@@ -412,6 +460,21 @@ class WhatIf:
     Attributes:
         baseline: The :class:`~csperf.BatchResult` under the card's own weighting.
         scenarios: One :class:`Scenario` per alternative, in the order given.
+
+    Examples:
+        >>> from csperf import shift_dimension, whatif
+        >>> from csperf.templates import customer_service_manager
+        >>> card = customer_service_manager()
+        >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+        ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+        ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+        ...     "information_sharing_rate": 0.9}
+        >>> table = {"subject": ["ann", "bo"], **{k: [v, v] for k, v in row.items()}}
+        >>> table["product_knowledge"] = [95, 70]
+        >>> more = shift_dimension(card.weighting, "teamwork", 5)
+        >>> found = whatif(card, table, {"teamwork +5": more})
+        >>> found.baseline.grades.tolist(), [s.name for s in found.scenarios]
+        (['excellent', 'good'], ['teamwork +5'])
     """
 
     baseline: BatchResult
@@ -556,6 +619,20 @@ class Perturbation:
         shift: The shift applied, in percentage points (clipped so the weight stays in 0-100%).
         agreement: The :class:`RankAgreement` with the baseline.
         flipped_subjects: The subjects whose grade changes, in row order.
+
+    Examples:
+        >>> from csperf import weight_sensitivity
+        >>> from csperf.templates import customer_service_manager
+        >>> card = customer_service_manager()
+        >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+        ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+        ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+        ...     "information_sharing_rate": 0.9}
+        >>> table = {"subject": ["ann", "bo"], **{k: [v, v] for k, v in row.items()}}
+        >>> table["product_knowledge"] = [95, 70]
+        >>> result = weight_sensitivity(card, table, draws=10, seed=0)
+        >>> [(p.dimension, p.shift, p.flipped_subjects) for p in result.one_at_a_time][-2:]
+        [('teamwork', -5.0, ()), ('teamwork', 5.0, ('ann',))]
     """
 
     dimension: str
@@ -608,6 +685,20 @@ class Sensitivity:
         flip_rate: Per subject, the share of draws in which its grade differs from the
             baseline: "would a reasonable other choice of weights have changed this grade?"
         one_at_a_time: One :class:`Perturbation` per dimension and direction of the step.
+
+    Examples:
+        >>> from csperf import weight_sensitivity
+        >>> from csperf.templates import customer_service_manager
+        >>> card = customer_service_manager()
+        >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+        ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+        ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+        ...     "information_sharing_rate": 0.9}
+        >>> table = {"subject": ["ann", "bo"], **{k: [v, v] for k, v in row.items()}}
+        >>> table["product_knowledge"] = [95, 70]
+        >>> result = weight_sensitivity(card, table, draws=10, seed=0)
+        >>> result.draws, result.k, len(result.spearman), result.flip_rate.tolist()
+        (10, 1, 10, [0.1, 0.0])
     """
 
     baseline: BatchResult

@@ -103,3 +103,13 @@ def test_bad_format_is_named(calibration, analysis, tmp_path):
         write_whatif(analysis[0], tmp_path / "w.pdf")
     with pytest.raises(ValidationError, match="lang"):
         render_calibration(calibration, lang="fr")
+
+
+def test_docstring_examples():
+    import doctest
+
+    import csperf.report._calibration
+
+    result = doctest.testmod(csperf.report._calibration, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0
