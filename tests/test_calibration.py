@@ -151,6 +151,14 @@ def test_tie_majority_below_the_boundary():
     assert "同分且跨越配额边界" in moved["s2"].describe("zh")
 
 
+def test_quotas_of_numpy_and_decimal_numbers():
+    from decimal import Decimal
+
+    expected = calibrate(batch([95, 91, 85]), [20, 70, 10]).calibrated.tolist()
+    for quotas in (np.array([20, 70, 10]), [Decimal("0.2"), Decimal("0.7"), Decimal("0.1")]):
+        assert calibrate(batch([95, 91, 85]), list(quotas)).calibrated.tolist() == expected
+
+
 def test_a_band_of_zero_share_is_left_empty():
     result = calibrate(batch([95, 91, 85, 84]), {"top": 50, "mid": 50})
     assert result.calibrated.tolist() == ["top", "top", "mid", "mid"]

@@ -161,9 +161,10 @@ def test_whatif_scenarios_and_shift(runner, measurements, tmp_path):
     direct = whatif(
         card, table, {"t": shift_dimension(card.weighting, "teamwork", -5)}, extra="ignore"
     )
-    assert data["whatif"]["scenarios"][3]["deltas"] == dict(
-        zip(direct.baseline.subjects, direct.scenarios[0].deltas.tolist())
-    )
+    assert data["whatif"]["scenarios"][3]["deltas"] == [
+        {"subject": s, "delta": d}
+        for s, d in zip(direct.baseline.subjects, direct.scenarios[0].deltas.tolist())
+    ]
     assert data["sensitivity"]["draws"] == 4
     text = runner.invoke(cli, [*args, "--shift", "teamwork=5", "--draws", "3", "--lang", "zh"])
     assert text.exit_code == 0, text.output

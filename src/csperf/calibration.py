@@ -33,7 +33,9 @@ Raw values, points and totals are those of the batch; only the grades are recali
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -312,8 +314,8 @@ def _shares(
     for key, value in given:
         if (
             isinstance(value, bool)
-            or not isinstance(value, (int, float, Fraction))
-            or (isinstance(value, float) and not math.isfinite(value))
+            or not isinstance(value, (numbers.Real, Decimal))
+            or not math.isfinite(float(value))
         ):
             raise ValidationError(
                 msg=f"quota for band {key!r} must be a finite number, got {value!r}",
@@ -321,7 +323,7 @@ def _shares(
                 field=("quotas", key),
                 value=value,
             )
-        share = exact(value)
+        share = exact(value if isinstance(value, (Decimal, Fraction, int)) else float(value))
         if share < 0:
             raise ValidationError(
                 msg=f"quota for band {key!r} is negative ({value!r})",

@@ -448,7 +448,10 @@ class Scenario:
             "name": self.name,
             "weighting": self.weighting.as_percentages(),
             "agreement": self.agreement.to_dict(),
-            "deltas": dict(zip(map(str, self.batch.subjects), self.deltas.tolist())),
+            "deltas": [
+                {"subject": subject, "delta": delta}
+                for subject, delta in zip(self.batch.subjects, self.deltas.tolist())
+            ],
             "changes": [c.to_dict() for c in self.changes],
         }
 
