@@ -312,3 +312,39 @@ def test_docstring_examples():
     result = doctest.testmod(csperf.sensitivity, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+@given(columns, st.randoms(use_true_random=False))
+def test_statistics_do_not_depend_on_row_order_and_are_symmetric(pair, random):
+    x, y = pair
+    order = list(range(len(x)))
+    random.shuffle(order)
+    px, py = [x[i] for i in order], [y[i] for i in order]
+    for statistic in (spearman, kendall_tau):
+        first, again, swapped = statistic(x, y), statistic(px, py), statistic(y, x)
+        if math.isnan(first):
+            assert math.isnan(again) and math.isnan(swapped)
+        else:
+            assert again == pytest.approx(first, abs=1e-12)
+            assert swapped == pytest.approx(first, abs=1e-12)
+
+
+@given(st.permutations(range(len(POPULATION))))
+def test_whatif_does_not_depend_on_row_order(order):
+    from csperf.templates import customer_service_manager
+
+    card = customer_service_manager()
+    scenario = {"t": shift_dimension(card.weighting, "teamwork", -5)}
+    first = whatif(card, _table(POPULATION), scenario)
+    shuffled = whatif(card, _table([POPULATION[i] for i in order]), scenario)
+
+    def by_subject(found):
+        s = found.scenarios[0]
+        return (
+            dict(zip(s.batch.subjects, s.deltas.tolist())),
+            sorted((c.subject, c.grade_before, c.grade_after, c.rank_after) for c in s.changes),
+            tuple(round(v, 12) for v in (s.agreement.spearman, s.agreement.kendall)),
+            s.agreement.flipped,
+        )
+
+    assert by_subject(shuffled) == by_subject(first)
