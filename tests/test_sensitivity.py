@@ -7,7 +7,7 @@ import math
 import attrs
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -23,6 +23,7 @@ from csperf import (
 )
 from csperf.errors import WeightingError
 from csperf.weights import swot
+from strategies import examples
 from support import CHEN_JING, LI_WEI
 
 columns = st.integers(2, 60).flatmap(
@@ -200,6 +201,7 @@ def test_zero_perturbation_changes_nothing(manager_card):
     assert result.one_at_a_time == ()
 
 
+@settings(max_examples=examples(15))
 @given(
     st.lists(st.integers(0, 30).map(lambda v: 70 + v), min_size=2, max_size=8).filter(
         lambda v: len(set(v)) > 1
@@ -329,6 +331,7 @@ def test_statistics_do_not_depend_on_row_order_and_are_symmetric(pair, random):
             assert swapped == pytest.approx(first, abs=1e-12)
 
 
+@settings(max_examples=examples(12))
 @given(st.permutations(range(len(POPULATION))))
 def test_whatif_does_not_depend_on_row_order(order):
     from csperf.templates import customer_service_manager
