@@ -113,3 +113,16 @@ def test_docstring_examples():
     result = doctest.testmod(csperf.report._calibration, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_calibration_by_team_shows_the_team(manager_card, table):
+    teams = {"li": "a", "chen": "a", "wang": "b", "zhao": "b"}
+    found = calibrate(manager_card.evaluate_many(table), [50, 50, 0, 0], teams=teams)
+    lines = render_calibration(found).splitlines()
+    assert lines[2].split()[:3] == ["Subject", "Team", "Total"]
+    first = lines[4].split()
+    assert first[:2] == ["li", "a"] and float(first[2]) == found.totals[0]
+    quota_lines = lines[lines.index("Quotas") + 4 :]
+    assert [line.split()[0] for line in quota_lines] == ["a"] * 4 + ["b"] * 4
+    rows = list(csv.reader(io.StringIO(render_calibration(found, "csv"))))
+    assert [r[1] for r in rows[1:]] == ["a", "a", "b", "b"]
