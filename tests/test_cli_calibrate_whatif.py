@@ -209,3 +209,24 @@ def test_bad_scenario_names_file_and_scenario(runner, measurements, tmp_path):
     )
     assert out.exit_code == EXIT_USAGE
     assert "scenario 'mine'" in out.output and "factors" in out.output
+
+
+def test_outputs_never_overwrite_an_input(runner, measurements):
+    for command in (["calibrate", "--quotas", "50/50/0/0"], ["whatif", "--draws", "0"]):
+        out = runner.invoke(
+            cli,
+            [
+                command[0],
+                str(TEMPLATE),
+                "--measurements",
+                str(measurements),
+                *command[1:],
+                "--output",
+                str(measurements),
+                "--format",
+                "csv",
+            ],
+        )
+        assert out.exit_code == EXIT_USAGE, out.output
+        assert "refusing to overwrite the input file" in out.output
+    assert measurements.read_text().startswith("subject,")

@@ -650,6 +650,9 @@ def calibrate_command(
     batch = scorecard.evaluate_many(measurements, extra="ignore")
     result = calibrate(batch, shares, teams=teams)
     if output is not None:
+        from csperf._io import check_not_input
+
+        check_not_input(output, [card, measurements_file, *([teams_file] if teams_file else [])])
         _emit(None, write_calibration(result, output, fmt, lang=lang))
     else:
         _emit(render_calibration(result, fmt or "table", lang=lang), None)
@@ -806,6 +809,11 @@ def whatif_command(
             extra="ignore",
         )
     if output is not None:
+        from csperf._io import check_not_input
+
+        check_not_input(
+            output, [card, measurements_file, *([scenarios_file] if scenarios_file else [])]
+        )
         _emit(None, write_whatif(found, output, sensitivity, fmt, lang=lang))
     else:
         _emit(render_whatif(found, sensitivity, fmt or "table", lang=lang), None)
