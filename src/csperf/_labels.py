@@ -174,6 +174,10 @@ LABELS: dict[str, dict[str, str]] = {
     "whatif.flipped": {"en": "Grades flipped", "zh": "等级变化比例"},
     "whatif.grade_after": {"en": "Scenario grade", "zh": "情景等级"},
     "whatif.grade_before": {"en": "Baseline grade", "zh": "基准等级"},
+    "whatif.held": {
+        "en": "{held} of {subjects} grades held in every draw.",
+        "zh": "{subjects} 人中有 {held} 人的等级在所有抽样中均未变化。",
+    },
     "whatif.kendall": {"en": "Kendall τ-b", "zh": "Kendall τ-b"},
     "whatif.mean": {"en": "Mean", "zh": "均值"},
     "whatif.median": {"en": "Median", "zh": "中位数"},

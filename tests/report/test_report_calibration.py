@@ -35,7 +35,7 @@ def calibration(manager_card, table):
 def analysis(manager_card, table):
     alternative = shift_dimension(manager_card.weighting, "teamwork", -5)
     found = whatif(manager_card, table, {"teamwork -5": alternative})
-    return found, weight_sensitivity(manager_card, table, draws=6, seed=3)
+    return found, weight_sensitivity(manager_card, table, draws=6, spread=0.6, seed=3)
 
 
 def test_calibration_table_and_csv(calibration):
@@ -44,6 +44,12 @@ def test_calibration_table_and_csv(calibration):
     assert text.splitlines()[0] == "Calibration to a distribution"
     for m in calibration.moved:
         assert f"{m.subject}: {m.describe()}" in text
+    bands = calibration.bands
+    for m in calibration.moved:
+        arrow = "↑" if bands.index(m.calibrated) < bands.index(m.original) else "↓"
+        line = next(x for x in text.splitlines() if x.startswith(f"{m.subject} "))
+        assert line.endswith(arrow)
+    assert text.count("↑") + text.count("↓") == len(calibration.moved)
     rows = list(csv.reader(io.StringIO(render_calibration(calibration, "csv"))))
     assert rows[0] == ["Subject", "Total", "Rank", "Earned grade", "Calibrated grade", "Moved"]
     assert [r[4] for r in rows[1:]] == calibration.calibrated.tolist()
@@ -82,8 +88,12 @@ def test_whatif_views(analysis, tmp_path):
     rows = list(csv.reader(io.StringIO(render_whatif(found, sensitivity, "csv"))))
     assert [r[1] for r in rows[1:]] == [c.subject for c in found.scenarios[0].changes]
     page = render_whatif(found, sensitivity, "html")
-    assert page.count("<svg") == 1  # the flip-rate chart
-    assert page.count('class="mark bar"') == len(ROWS)
+    flipping = int((sensitivity.flip_rate > 0).sum())
+    assert page.count("<svg") == (1 if flipping else 0)  # the flip-rate chart
+    assert page.count('class="mark bar"') == flipping
+    held = len(ROWS) - flipping
+    assert f"{held} of {len(ROWS)} grades held in every draw." in page
+    assert f"{held} of {len(ROWS)} grades held in every draw." in text
     data = json.loads(render_whatif(found, sensitivity, "json"))
     assert data["sensitivity"]["draws"] == 6
     path = write_whatif(found, tmp_path / "w.xlsx", sensitivity)

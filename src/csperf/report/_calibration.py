@@ -197,6 +197,14 @@ def _calibration_rows(calibration: Calibration, lang: str) -> tuple[list[str], l
     return header, rows
 
 
+def _arrow(calibration: Calibration, original: str, calibrated: str) -> str:
+    """↑ for a better calibrated grade, ↓ for a worse one, nothing when it did not move."""
+    if original == calibrated:
+        return ""
+    bands = calibration.bands  # best first
+    return "↑" if bands.index(calibrated) < bands.index(original) else "↓"
+
+
 def _quota_rows(calibration: Calibration, lang: str) -> tuple[list[str], list[list[Any]]]:
     header = [
         label("calibration.team", lang),
@@ -263,7 +271,7 @@ def render_calibration(
                 str(r[first_grade - 1]),
                 _grade(batch, r[first_grade], lang),
                 _grade(batch, r[first_grade + 1], lang),
-                "*" if r[-1] else "",
+                _arrow(calibration, r[first_grade], r[first_grade + 1]),
             ]
             for r in rows
         ]
@@ -295,7 +303,7 @@ def render_calibration(
                 _e(r[first_grade - 1]),
                 _pill(batch, r[first_grade], lang),
                 _pill(batch, r[first_grade + 1], lang),
-                "↕" if r[-1] else "",
+                _arrow(calibration, r[first_grade], r[first_grade + 1]),
             ]
             for r in rows
         ],
@@ -392,7 +400,7 @@ def write_calibration(
             *r[:grade_at],
             _grade(batch, r[grade_at], lang),
             _grade(batch, r[grade_at + 1], lang),
-            "✓" if r[-1] else "",
+            _arrow(calibration, r[grade_at], r[grade_at + 1]),
         ]
         for r in rows
     ]
@@ -512,6 +520,24 @@ def _oat_header(sensitivity: Sensitivity, lang: str) -> list[str]:
     return [header[0], label("whatif.shift", lang), *header[1:]]
 
 
+def _at_stake(sensitivity: Sensitivity) -> list[tuple[str | None, str, float]]:
+    """The subjects whose grade flips in some draw: (subject, grade, flip rate), most first."""
+    base = sensitivity.baseline
+    found = [
+        (subject, grade, rate)
+        for subject, grade, rate in zip(
+            base.subjects, base.grades.tolist(), sensitivity.flip_rate.tolist()
+        )
+        if rate > 0
+    ]
+    return sorted(found, key=lambda item: -item[2])  # stable: rows in order among equals
+
+
+def _held_note(sensitivity: Sensitivity, lang: str) -> str:
+    held = int((sensitivity.flip_rate == 0).sum())
+    return label("whatif.held", lang, held=held, subjects=len(sensitivity.baseline))
+
+
 def _sensitivity_title(sensitivity: Sensitivity, lang: str) -> str:
     return label("whatif.sensitivity", lang, draws=sensitivity.draws, method=sensitivity.method)
 
@@ -596,16 +622,18 @@ def render_whatif(
                 )
             if sensitivity.draws:
                 lines += ["", label("whatif.flip_rate", lang), ""]
-                lines += _text_table(
-                    [label("subject", lang), label("grade", lang), label("whatif.flipped", lang)],
-                    [
-                        [str(s), _grade(base, g, lang), _share(r)]
-                        for s, g, r in zip(
-                            base.subjects, base.grades.tolist(), sensitivity.flip_rate.tolist()
-                        )
-                    ],
-                    {2},
-                )
+                at_stake = _at_stake(sensitivity)
+                if at_stake:
+                    lines += _text_table(
+                        [
+                            label("subject", lang),
+                            label("grade", lang),
+                            label("whatif.flipped", lang),
+                        ],
+                        [[str(s), _grade(base, g, lang), _share(r)] for s, g, r in at_stake],
+                        {2},
+                    )
+                lines.append(_held_note(sensitivity, lang))
         return "\n".join(lines) + "\n"
     # html
     parts = [f'<section class="summary"><h2>{_e(label("whatif.scenarios", lang))}</h2>']
@@ -637,18 +665,20 @@ def render_whatif(
         header, rows = _summary_rows(sensitivity, lang)
         parts.append(f'<section class="summary"><h2>{_e(title)}</h2>')
         if sensitivity.draws:
-            names = [str(s) for s in base.subjects]
-            chart = bar_chart(
-                names,
-                [r * 100 for r in sensitivity.flip_rate.tolist()],
-                100.0,
-                decimals=0,
-                title=label("whatif.flip_rate", lang),
-            )
-            parts.append(
-                f"<figure>{chart}<figcaption>{_e(label('whatif.flip_rate', lang))} (%)"
-                "</figcaption></figure>"
-            )
+            at_stake = _at_stake(sensitivity)
+            if at_stake:
+                chart = bar_chart(
+                    [str(subject) for subject, _g, _r in at_stake],
+                    [rate * 100 for _s, _g, rate in at_stake],
+                    100.0,
+                    decimals=0,
+                    title=label("whatif.flip_rate", lang),
+                )
+                parts.append(
+                    f'<figure style="max-width:36rem">{chart}<figcaption>'
+                    f"{_e(label('whatif.flip_rate', lang))} (%)</figcaption></figure>"
+                )
+            parts.append(f"<p>{_e(_held_note(sensitivity, lang))}</p>")
             parts.append(
                 _html_table(
                     header,
