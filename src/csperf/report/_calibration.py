@@ -384,6 +384,22 @@ def write_calibration(
     Raises:
         ValidationError: For an unknown format or language.
         CsperfError: For ``xlsx`` without openpyxl (the ``csperf[excel]`` extra).
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> from csperf import calibrate
+        >>> from csperf.templates import customer_service_manager
+        >>> card = customer_service_manager()
+        >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+        ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+        ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+        ...     "information_sharing_rate": 0.9}
+        >>> table = {"subject": ["ann", "bo"], **{k: [v, v] for k, v in row.items()}}
+        >>> table["product_knowledge"] = [95, 70]
+        >>> result = calibrate(card.evaluate_many(table), [0, 50, 50, 0])
+        >>> path = write_calibration(result, pathlib.Path(tempfile.mkdtemp()) / "cal.xlsx")
+        >>> path.name, path.stat().st_size > 0
+        ('cal.xlsx', True)
     """
     from csperf._io import atomic_write_text
 
@@ -565,6 +581,22 @@ def render_whatif(
 
     Raises:
         ValidationError: For an unknown format or language.
+
+    Examples:
+        >>> from csperf import shift_dimension, whatif
+        >>> from csperf.templates import customer_service_manager
+        >>> card = customer_service_manager()
+        >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+        ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+        ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+        ...     "information_sharing_rate": 0.9}
+        >>> table = {"subject": ["ann", "bo"], **{k: [v, v] for k, v in row.items()}}
+        >>> table["product_knowledge"] = [95, 70]
+        >>> found = whatif(card, table, {"teamwork +5": shift_dimension(card.weighting,
+        ...                                                       "teamwork", 5)})
+        >>> print(render_whatif(found, format="csv"), end="")
+        Scenario,Subject,Baseline total,Scenario total,Change,Baseline grade,Scenario grade
+        teamwork +5,ann,90.3,89.84,-0.46,excellent,good
     """
     lang = _lang(lang)
     fmt = _format(format, None, "render_whatif", TEXT_FORMATS)
@@ -730,6 +762,23 @@ def write_whatif(
     Raises:
         ValidationError: For an unknown format or language.
         CsperfError: For ``xlsx`` without openpyxl (the ``csperf[excel]`` extra).
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> from csperf import weight_sensitivity, whatif
+        >>> from csperf.templates import customer_service_manager
+        >>> card = customer_service_manager()
+        >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+        ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+        ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+        ...     "information_sharing_rate": 0.9}
+        >>> table = {"subject": ["ann", "bo"], **{k: [v, v] for k, v in row.items()}}
+        >>> table["product_knowledge"] = [95, 70]
+        >>> found = whatif(card, table, {})
+        >>> stable = weight_sensitivity(card, table, draws=5)
+        >>> path = write_whatif(found, pathlib.Path(tempfile.mkdtemp()) / "w.html", stable)
+        >>> path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        True
     """
     from csperf._io import atomic_write_text
 
