@@ -56,6 +56,23 @@ def test_the_top_level_api_is_the_model_files_errors_and_plugins():
         "get_plugin_manager",
         "hookimpl",
         "__version__",
+        # the periodic review: calibration to a distribution, what-if and sensitivity
+        "Calibration",
+        "CalibrationMove",
+        "Quota",
+        "calibrate",
+        "quota_sizes",
+        "GradeChange",
+        "Perturbation",
+        "RankAgreement",
+        "Scenario",
+        "Sensitivity",
+        "WhatIf",
+        "kendall_tau",
+        "shift_dimension",
+        "spearman",
+        "weight_sensitivity",
+        "whatif",
     }
     for name in csperf.__all__:
         assert getattr(csperf, name) is not None

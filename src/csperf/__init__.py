@@ -13,6 +13,7 @@ from typing import Any
 
 from csperf.adjustments import Adjustment, AdjustmentKind, Veto, VetoEffect
 from csperf.appraisal import Appraisal
+from csperf.calibration import Calibration, CalibrationMove, Quota, calibrate, quota_sizes
 from csperf.config import dump_scorecard, dumps_scorecard, load_scorecard, loads_scorecard
 from csperf.dimensions import Dimension
 from csperf.errors import (
@@ -35,6 +36,19 @@ from csperf.results import (
 )
 from csperf.rules import Piecewise, RatioToTarget, ScoringRule, Steps, TargetTolerance
 from csperf.scorecard import MissingPolicy, Scorecard
+from csperf.sensitivity import (
+    GradeChange,
+    Perturbation,
+    RankAgreement,
+    Scenario,
+    Sensitivity,
+    WhatIf,
+    kendall_tau,
+    shift_dimension,
+    spearman,
+    weight_sensitivity,
+    whatif,
+)
 from csperf.units import Direction
 from csperf.weighting import Weighting
 
@@ -44,24 +58,32 @@ __all__ = [
     "AdjustmentResult",
     "Appraisal",
     "BatchResult",
+    "Calibration",
+    "CalibrationMove",
     "ConfigError",
     "CsperfError",
     "Dimension",
     "DimensionResult",
     "Direction",
     "GradeBand",
+    "GradeChange",
     "GradeScale",
     "Indicator",
     "IndicatorResult",
     "MeasurementError",
     "MissingPolicy",
+    "Perturbation",
     "Piecewise",
     "PluginError",
     "PluginManager",
+    "Quota",
+    "RankAgreement",
     "RatioToTarget",
+    "Scenario",
     "Scorecard",
     "ScorecardResult",
     "ScoringRule",
+    "Sensitivity",
     "Steps",
     "TargetTolerance",
     "ValidationError",
@@ -69,13 +91,21 @@ __all__ = [
     "VetoEffect",
     "VetoResult",
     "Weighting",
+    "WhatIf",
     "__version__",
+    "calibrate",
     "dump_scorecard",
     "dumps_scorecard",
     "get_plugin_manager",
     "hookimpl",
+    "kendall_tau",
     "load_scorecard",
     "loads_scorecard",
+    "quota_sizes",
+    "shift_dimension",
+    "spearman",
+    "weight_sensitivity",
+    "whatif",
 ]
 
 

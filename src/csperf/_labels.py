@@ -20,6 +20,38 @@ LANGUAGES: tuple[str, ...] = ("en", "zh")
 
 LABELS: dict[str, dict[str, str]] = {
     "appraiser": {"en": "Appraiser", "zh": "考核人"},
+    "calibration.audit": {"en": "Every grade that moved, and why", "zh": "等级调整明细及原因"},
+    "calibration.calibrated": {"en": "Calibrated grade", "zh": "校准等级"},
+    "calibration.met": {"en": "Given", "zh": "实际人数"},
+    "calibration.moved": {"en": "Moved", "zh": "已调整"},
+    "calibration.original": {"en": "Earned grade", "zh": "原等级"},
+    "calibration.places": {"en": "Places", "zh": "名额"},
+    "calibration.quotas": {"en": "Quotas", "zh": "配额"},
+    "calibration.reason": {"en": "Reason", "zh": "原因"},
+    "calibration.reason.across": {
+        "en": "positions {first}–{last} of {of} in {where}, {tied} tied across a quota "
+        "boundary, {held} of them in the quota of {band} ({share}, {places} places): the tie "
+        "goes where most of it falls; total {total} earned {original}",
+        "zh": "{where}第 {first}–{last} 位（共 {of} 人），{tied} 人同分且跨越配额边界，其中 "
+        "{held} 人落在 {band} 的配额内（{share}，{places} 个名额）：同分者整体归入多数所在的"
+        "等级；总分 {total} 原为 {original}",
+    },
+    "calibration.reason.single": {
+        "en": "position {first} of {of} in {where}: the quota of {band} is {share} ({places} "
+        "places); total {total} earned {original}",
+        "zh": "{where}第 {first} 位（共 {of} 人）：{band} 的配额为 {share}（{places} 个名额）；"
+        "总分 {total} 原为 {original}",
+    },
+    "calibration.reason.tied": {
+        "en": "positions {first}–{last} of {of} in {where}, {tied} tied: the quota of {band} "
+        "is {share} ({places} places); total {total} earned {original}",
+        "zh": "{where}第 {first}–{last} 位（共 {of} 人），{tied} 人同分：{band} 的配额为 "
+        "{share}（{places} 个名额）；总分 {total} 原为 {original}",
+    },
+    "calibration.share": {"en": "Share asked", "zh": "目标比例"},
+    "calibration.title": {"en": "Calibration to a distribution", "zh": "强制分布校准"},
+    "calibration.where.all": {"en": "the population", "zh": "全体人员中"},
+    "calibration.where.team": {"en": "team {team}", "zh": "团队 {team} 中"},
     "colon": {"en": ": ", "zh": "："},
     "contribution": {"en": "Contribution", "zh": "得分贡献"},
     "count": {"en": "Subjects", "zh": "人数"},
@@ -240,6 +272,40 @@ LABELS: dict[str, dict[str, str]] = {
     "teams": {"en": "Teams", "zh": "团队汇总"},
     "worst": {"en": "Lowest", "zh": "最低"},
     "best_worst": {"en": "Highest and lowest totals", "zh": "最高与最低总分"},
+    "whatif.after": {"en": "Scenario total", "zh": "情景总分"},
+    "whatif.before": {"en": "Baseline total", "zh": "基准总分"},
+    "whatif.bottom_k": {"en": "Bottom-{k} overlap", "zh": "后 {k} 名重合率"},
+    "whatif.changes": {"en": "Grade changes", "zh": "等级变化"},
+    "whatif.delta": {"en": "Change", "zh": "变化"},
+    "whatif.flip_rate": {
+        "en": "Share of draws that change each grade",
+        "zh": "各人等级在抽样中发生变化的比例",
+    },
+    "whatif.flipped": {"en": "Grades flipped", "zh": "等级变化比例"},
+    "whatif.grade_after": {"en": "Scenario grade", "zh": "情景等级"},
+    "whatif.grade_before": {"en": "Baseline grade", "zh": "基准等级"},
+    "whatif.held": {
+        "en": "{held} of {subjects} grades held in every draw.",
+        "zh": "{subjects} 人中有 {held} 人的等级在所有抽样中均未变化。",
+    },
+    "whatif.kendall": {"en": "Kendall τ-b", "zh": "Kendall τ-b"},
+    "whatif.mean": {"en": "Mean", "zh": "均值"},
+    "whatif.median": {"en": "Median", "zh": "中位数"},
+    "whatif.min": {"en": "Lowest", "zh": "最小值"},
+    "whatif.no_changes": {"en": "No grade changes.", "zh": "无等级变化。"},
+    "whatif.one_at_a_time": {"en": "One dimension at a time", "zh": "逐一调整维度权重"},
+    "whatif.p05": {"en": "5th percentile", "zh": "第 5 百分位"},
+    "whatif.scenario": {"en": "Scenario", "zh": "情景"},
+    "whatif.scenarios": {"en": "Scenarios against the baseline", "zh": "各情景与基准的比较"},
+    "whatif.sensitivity": {
+        "en": "Weight sensitivity ({draws} draws, {method})",
+        "zh": "权重敏感性（{draws} 次抽样，{method}）",
+    },
+    "whatif.shift": {"en": "Shift (points)", "zh": "调整（百分点）"},
+    "whatif.spearman": {"en": "Spearman ρ", "zh": "Spearman ρ"},
+    "whatif.statistic": {"en": "Statistic", "zh": "统计量"},
+    "whatif.title": {"en": "What-if and weight sensitivity", "zh": "权重假设分析与敏感性"},
+    "whatif.top_k": {"en": "Top-{k} overlap", "zh": "前 {k} 名重合率"},
 }
 """Label key → language → text."""
 

@@ -248,6 +248,22 @@ def _options(pairs: Sequence[str]) -> dict[str, str]:
     return options
 
 
+def _read_measurements(path: str, scorecard: Scorecard, pm: PluginManager) -> Any:
+    """A measurements file (CSV or JSON), its columns named by the plugins' and card's metrics."""
+    from csperf.sources import Measurements
+    from csperf.units import NON_NEGATIVE, ValueDomain
+
+    return Measurements.read(
+        path,
+        metrics={
+            **{name: spec.domain for name, spec in pm.metrics().items()},
+            **{i.metric: i.value_domain for i in scorecard.indicators},
+            **{v.metric: ValueDomain() for v in scorecard.vetoes},
+            **{a.metric: NON_NEGATIVE for a in scorecard.adjustments},
+        },
+    )
+
+
 @cli.command()
 @click.argument("card", type=click.Path(exists=True, dir_okay=False))
 @click.option(
@@ -304,8 +320,6 @@ def score(
     """Score the subjects of a measurements table or a metric source on CARD."""
     from csperf.hooks import get_plugin_manager
     from csperf.report import Report, read_samples, render, write_report
-    from csperf.sources import Measurements
-    from csperf.units import NON_NEGATIVE, ValueDomain
 
     if (measurements_file is None) == (source is None):
         raise click.UsageError("give exactly one of --measurements FILE and --source NAME")
@@ -317,15 +331,7 @@ def score(
     scorecard = _load(card, pm=pm)
     inputs: list[str] = [card]
     if measurements_file is not None:
-        measurements = Measurements.read(
-            measurements_file,
-            metrics={
-                **{name: spec.domain for name, spec in pm.metrics().items()},
-                **{i.metric: i.value_domain for i in scorecard.indicators},
-                **{v.metric: ValueDomain() for v in scorecard.vetoes},
-                **{a.metric: NON_NEGATIVE for a in scorecard.adjustments},
-            },
-        )
+        measurements = _read_measurements(measurements_file, scorecard, pm)
         inputs.append(measurements_file)
     else:
         assert source is not None
@@ -564,6 +570,300 @@ def metrics_sql(
     from csperf.metrics import sql
 
     click.echo(sql(list(names) or None, backend=backend, level=level, period=period, tz=tz))
+
+
+_REVIEW_FORMATS = click.Choice(["table", "csv", "json", "html", "xlsx"])
+
+
+def _parse_quotas(text: str) -> Any:
+    """``20/70/10`` (best band first) or ``excellent=20,good=70,pass=10``."""
+    parts = [p.strip() for p in text.replace(",", "/").split("/") if p.strip()]
+    named = [p.partition("=") for p in parts]
+    try:
+        if all(sep for _k, sep, _v in named):
+            return {k.strip(): float(v) for k, _sep, v in named}
+        if not any(sep for _k, sep, _v in named):
+            return [float(p) for p in parts]
+    except ValueError:
+        pass
+    raise click.BadParameter(
+        f"expected shares such as 20/70/10 or excellent=20,good=70,pass=10, got {text!r}",
+        param_hint="--quotas",
+    )
+
+
+def _read_teams(path: str) -> dict[str, str]:
+    """A CSV with ``subject`` and ``team`` columns: subject → team."""
+    import csv
+
+    from csperf.errors import ConfigError
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            fields = list(reader.fieldnames or [])
+            rows = list(reader)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ConfigError(
+            msg=f"not a readable UTF-8 CSV file ({exc})", obj="teams", path=path, source=path
+        ) from None
+    if "subject" not in fields or "team" not in fields:
+        raise ConfigError(
+            msg=f"needs the columns subject and team, found {', '.join(fields) or 'none'}",
+            obj="teams",
+            value=fields,
+            path=path,
+            source=path,
+        )
+    teams: dict[str, str] = {}
+    for line, row in enumerate(rows, start=2):
+        subject, team = (row.get("subject") or "").strip(), (row.get("team") or "").strip()
+        if not subject or not team or subject in teams:
+            why = "subject repeated" if subject in teams else "empty subject or team"
+            raise ConfigError(
+                msg=f"{why}: subject {subject!r}, team {team!r}",
+                obj="teams",
+                value=subject,
+                path=path,
+                line=line,
+                source=path,
+            )
+        teams[subject] = team
+    return teams
+
+
+def _emit(text: str | None, written: Path | None) -> None:
+    if written is not None:
+        click.echo(f"wrote {written}", err=True)
+    elif text is not None:
+        click.echo(text, nl=False)
+
+
+@cli.command("calibrate")
+@click.argument("card", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--measurements",
+    "measurements_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A measurements table (CSV or JSON), as for `csperf score`.",
+)
+@click.option(
+    "--quotas",
+    required=True,
+    help="Shares in percent, best band first (20/70/10, 10/20/40/20/10), or by band "
+    "(excellent=20,good=70,pass=10; bands left out get 0).",
+)
+@click.option(
+    "--teams",
+    "teams_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A CSV with subject and team columns: each team is calibrated on its own.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=_REVIEW_FORMATS,
+    help="table (default on the terminal), csv, json, html or xlsx (default: from --output).",
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option("--lang", type=LANGS, default="en", show_default=True, help="Label language.")
+@_errors
+def calibrate_command(
+    card: str,
+    measurements_file: str,
+    quotas: str,
+    teams_file: str | None,
+    fmt: str | None,
+    output: Path | None,
+    lang: str,
+) -> None:
+    """Grade the subjects of a measurements table on CARD by quotas, beside their own grades.
+
+    Quota sizes by largest remainder; subjects with equal totals get the same grade, a tie
+    across a quota boundary going where most of it falls. Totals never change.
+    """
+    from csperf.calibration import calibrate
+    from csperf.hooks import get_plugin_manager
+    from csperf.report import render_calibration, write_calibration
+
+    shares = _parse_quotas(quotas)
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs --output FILE")
+    pm = get_plugin_manager()
+    scorecard = _load(card, pm=pm)
+    measurements = _read_measurements(measurements_file, scorecard, pm)
+    teams = _read_teams(teams_file) if teams_file is not None else None
+    batch = scorecard.evaluate_many(measurements, extra="ignore")
+    result = calibrate(batch, shares, teams=teams)
+    if output is not None:
+        from csperf._io import check_not_input
+
+        check_not_input(output, [card, measurements_file, *([teams_file] if teams_file else [])])
+        _emit(None, write_calibration(result, output, fmt, lang=lang))
+    else:
+        _emit(render_calibration(result, fmt or "table", lang=lang), None)
+
+
+def _read_scenarios(
+    path: str, scorecard: Scorecard, measurements: Any, pm: PluginManager
+) -> dict[str, Any]:
+    """Name → WeightResult, each computed by the weight strategy its table names."""
+    from collections.abc import Mapping
+
+    from csperf.errors import ConfigError
+
+    document = _read_params(path)
+    columns = measurements.to_columns()
+    found: dict[str, Any] = {}
+    for name, spec in document.items():
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("strategy"), str):
+            raise ConfigError(
+                msg="each scenario must be a table with a strategy name and its parameters",
+                obj="scenarios",
+                field=name,
+                value=spec,
+                path=path,
+                source=path,
+            )
+        params = {k: v for k, v in spec.items() if k != "strategy"}
+        strategy = pm.weight_strategy(spec["strategy"])
+        if "data" in strategy.params and "data" not in params:
+            # objective methods weigh the population being compared
+            params["data"] = {i.key: columns[i.metric] for i in scorecard.indicators}
+        try:
+            found[str(name)] = strategy.compute(scorecard, **params)
+        except CsperfError as exc:
+            raise exc.inside(f"{path}: scenario {name!r}") from None
+    return found
+
+
+@cli.command("whatif")
+@click.argument("card", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--measurements",
+    "measurements_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A measurements table (CSV or JSON), as for `csperf score`.",
+)
+@click.option(
+    "--scenarios",
+    "scenarios_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="TOML, YAML or JSON: one table per scenario, a strategy name and its parameters "
+    "([swot_q3] strategy = 'swot', factors = [...]; [entropy] strategy = 'entropy').",
+)
+@click.option(
+    "--shift",
+    "shifts",
+    multiple=True,
+    metavar="DIMENSION=POINTS",
+    help="A scenario moving one dimension's weight by POINTS percentage points (repeatable).",
+)
+@click.option(
+    "--draws", type=click.IntRange(0), default=100, show_default=True, help="Monte Carlo draws."
+)
+@click.option(
+    "--method",
+    type=click.Choice(["uniform", "dirichlet"]),
+    default="uniform",
+    show_default=True,
+    help="How the draws perturb the weights.",
+)
+@click.option(
+    "--spread", type=float, default=0.2, show_default=True, help="Uniform: relative bound."
+)
+@click.option("--concentration", type=float, default=100.0, show_default=True, help="Dirichlet: c.")
+@click.option(
+    "--step",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="One-at-a-time shift of each dimension, in points (0: none).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
+@click.option("--top-k", "k", type=click.IntRange(1), help="Top and bottom group size.")
+@click.option(
+    "--format",
+    "fmt",
+    type=_REVIEW_FORMATS,
+    help="table (default on the terminal), csv, json, html or xlsx (default: from --output).",
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option("--lang", type=LANGS, default="en", show_default=True, help="Label language.")
+@_errors
+def whatif_command(
+    card: str,
+    measurements_file: str,
+    scenarios_file: str | None,
+    shifts: tuple[str, ...],
+    draws: int,
+    method: str,
+    spread: float,
+    concentration: float,
+    step: float,
+    seed: int,
+    k: int | None,
+    fmt: str | None,
+    output: Path | None,
+    lang: str,
+) -> None:
+    """Re-score CARD's subjects under other weights: whose grade changes, and how stable it is.
+
+    Scenarios come from --scenarios (any weight strategy: SWOT, AHP, entropy...) and --shift;
+    the sensitivity analysis perturbs the weights --draws times and moves each dimension by
+    --step points, and reports rank correlations, top/bottom-k overlap and grade flips.
+    """
+    from csperf.hooks import get_plugin_manager
+    from csperf.report import render_whatif, write_whatif
+    from csperf.sensitivity import shift_dimension, weight_sensitivity, whatif
+
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs --output FILE")
+    pm = get_plugin_manager()
+    scorecard = _load(card, pm=pm)
+    measurements = _read_measurements(measurements_file, scorecard, pm)
+    scenarios: dict[str, Any] = {}
+    if scenarios_file is not None:
+        scenarios.update(_read_scenarios(scenarios_file, scorecard, measurements, pm))
+    for pair in shifts:
+        dim, sep, points = pair.partition("=")
+        try:
+            value = float(points)
+        except ValueError:
+            value = math.nan
+        if not sep or not dim.strip() or not math.isfinite(value):
+            raise click.BadParameter(
+                f"expected DIMENSION=POINTS such as teamwork=5, got {pair!r}", param_hint="--shift"
+            )
+        scenarios[f"{dim.strip()} {value:+g}"] = shift_dimension(
+            scorecard.weighting, dim.strip(), value
+        )
+    found = whatif(scorecard, measurements, scenarios, k=k, extra="ignore")
+    sensitivity = None
+    if draws or step:
+        sensitivity = weight_sensitivity(
+            scorecard,
+            measurements,
+            draws=draws,
+            method=method,
+            spread=spread,
+            concentration=concentration,
+            step=step,
+            k=k,
+            seed=seed,
+            extra="ignore",
+        )
+    if output is not None:
+        from csperf._io import check_not_input
+
+        check_not_input(
+            output, [card, measurements_file, *([scenarios_file] if scenarios_file else [])]
+        )
+        _emit(None, write_whatif(found, output, sensitivity, fmt, lang=lang))
+    else:
+        _emit(render_whatif(found, sensitivity, fmt or "table", lang=lang), None)
 
 
 def main(argv: Sequence[str] | None = None) -> Any:

@@ -21,6 +21,12 @@ Examples:
 from __future__ import annotations
 
 from csperf._labels import LANGUAGES
+from csperf.report._calibration import (
+    render_calibration,
+    render_whatif,
+    write_calibration,
+    write_whatif,
+)
 from csperf.report._csv import render_csv
 from csperf.report._form import write_form_xlsx
 from csperf.report._html import render_html
@@ -40,12 +46,16 @@ __all__ = [
     "json_schema",
     "read_samples",
     "render",
+    "render_calibration",
     "render_csv",
     "render_html",
     "render_json",
     "render_markdown",
     "render_table",
+    "render_whatif",
     "report_data",
+    "write_calibration",
     "write_form_xlsx",
     "write_report",
+    "write_whatif",
 ]
