@@ -22,6 +22,8 @@ from csperf.errors import (
     ValidationError,
 )
 from csperf.grading import GradeBand, GradeScale
+from csperf.health import Review, review
+from csperf.history import History
 from csperf.hooks import PluginManager, get_plugin_manager, hookimpl
 from csperf.indicators import Indicator
 from csperf.results import (
@@ -32,12 +34,14 @@ from csperf.results import (
 )
 from csperf.rules import Piecewise, RatioToTarget, ScoringRule, Steps, TargetTolerance
 from csperf.scorecard import MissingPolicy, Scorecard
+from csperf.trends import Comparison, compare
 from csperf.units import Direction
 from csperf.weighting import Weighting
 
 __all__ = [
     "Appraisal",
     "BatchResult",
+    "Comparison",
     "ConfigError",
     "CsperfError",
     "Dimension",
@@ -45,6 +49,7 @@ __all__ = [
     "Direction",
     "GradeBand",
     "GradeScale",
+    "History",
     "Indicator",
     "IndicatorResult",
     "MeasurementError",
@@ -53,6 +58,7 @@ __all__ = [
     "PluginError",
     "PluginManager",
     "RatioToTarget",
+    "Review",
     "Scorecard",
     "ScorecardResult",
     "ScoringRule",
@@ -61,12 +67,14 @@ __all__ = [
     "ValidationError",
     "Weighting",
     "__version__",
+    "compare",
     "dump_scorecard",
     "dumps_scorecard",
     "get_plugin_manager",
     "hookimpl",
     "load_scorecard",
     "loads_scorecard",
+    "review",
 ]
 
 
