@@ -242,7 +242,7 @@ def compare(
         >>> result.subjects["li_wei"]["total"].values, result.rank_change("zhang_min")
         ((89.6, 87.8), 1)
         >>> result.teams["T1"]["total"].values
-        (88.2, 89.1)
+        (88.2, 89.05)
     """
     if isinstance(source, History):
         chosen = [s.period for s in source.list()] if periods is None else list(periods)
