@@ -440,7 +440,7 @@ class History:
             latest, closed = self._state(period)
             if closed and not reason.strip():
                 raise ValidationError(
-                    msg=f"period {period!r} is closed (revision {latest}); re-scoring it needs "
+                    msg=f"period {period!r} is closed (revision {closed}); re-scoring it needs "
                     "a reason, and writes a new revision",
                     obj="History",
                     field="period",
@@ -525,7 +525,7 @@ class History:
                     field="period",
                     value=period,
                 )
-            if closed:
+            if closed == latest:
                 raise ValidationError(
                     msg=f"period {period!r} is closed already (revision {latest})",
                     obj="History",
@@ -550,16 +550,15 @@ class History:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _state(self, period: str) -> tuple[int, bool]:
-        """The latest revision (0 for none) and whether the period has ever been closed."""
+    def _state(self, period: str) -> tuple[int, int]:
+        """The latest revision and the latest closed revision (0 for none)."""
         found = self._db.execute(
             "SELECT max(revision) FROM csperf_revisions WHERE period = ?", (period,)
         )
-        latest = int(found[0][0] or 0) if found else 0
         closed = self._db.execute(
-            "SELECT count(*) FROM csperf_closures WHERE period = ?", (period,)
+            "SELECT max(revision) FROM csperf_closures WHERE period = ?", (period,)
         )
-        return latest, bool(closed[0][0])
+        return int(found[0][0] or 0), int(closed[0][0] or 0)
 
     def _summaries(self, period: str | None = None) -> list[PeriodSummary]:
         where = "" if period is None else " WHERE period = ?"
