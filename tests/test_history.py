@@ -130,7 +130,7 @@ def test_every_write_is_a_new_revision_and_closing_locks(card):
         assert [s.revision for s in history.revisions("2024-Q1")] == [1, 2]
         closed = history.close("2024-Q1", note="signed off")
         assert (closed.revision, closed.closed) == (2, True)
-        with pytest.raises(ValidationError, match="closed .*needs a reason") as info:
+        with pytest.raises(ValidationError, match=r"closed .*needs a reason") as info:
             history.add("2024-Q1", results_for(card, seed=3), card)
         assert info.value.field == ("period",) and info.value.value == "2024-Q1"
         with pytest.raises(ValidationError, match="closed already"):
@@ -292,7 +292,9 @@ def test_the_history_never_loses_a_revision(card, operations):
                     history.close(period)
                 else:
                     reason = "fix" if what == "rescore" else ""
-                    summary = history.add(period, results_for(card, 3, seed=step), card, reason=reason)
+                    summary = history.add(
+                        period, results_for(card, 3, seed=step), card, reason=reason
+                    )
                     written[(period, summary.revision)] = json.dumps(
                         history.show(period, summary.revision).rows()
                     )

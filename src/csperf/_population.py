@@ -190,8 +190,7 @@ def _standard_keys(card: Scorecard, key: str, raw: NDArray[np.float64]) -> tuple
     if ind.standards is None:
         return (None,) * len(raw)
     return tuple(
-        None if np.isnan(value) else ind.standards.grade(float(value)).key
-        for value in raw.tolist()
+        None if np.isnan(value) else ind.standards.grade(float(value)).key for value in raw.tolist()
     )
 
 

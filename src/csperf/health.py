@@ -309,11 +309,12 @@ class Review:
             )
             if h.bands:
                 out.append(
-                    "    standards: "
-                    + ", ".join(f"{k} {v * 100:.0f}%" for k, v in h.bands.items())
+                    "    standards: " + ", ".join(f"{k} {v * 100:.0f}%" for k, v in h.bands.items())
                 )
         for pair in self.redundant:
-            out.append(f"  redundant: {pair.first} ~ {pair.second} (ρ = {pair.rho:.3f}, n = {pair.n})")
+            out.append(
+                f"  redundant: {pair.first} ~ {pair.second} (ρ = {pair.rho:.3f}, n = {pair.n})"
+            )
         card = self.recalibration.card
         if card is not None:
             out.append(f"suggested card: {card.key} v{card.version} [{card.fingerprint[:12]}]")
@@ -393,7 +394,9 @@ def _significant(value: float, digits: int = 4) -> float:
     return float(f"{value:.{digits}g}")
 
 
-def _shares_for(scale: GradeScale, shares: Mapping[str, float] | None, key: str) -> dict[str, float]:
+def _shares_for(
+    scale: GradeScale, shares: Mapping[str, float] | None, key: str
+) -> dict[str, float]:
     bands = [b.key for b in scale.bands]
     if shares is None:
         return {b: 1 / len(bands) for b in bands}
@@ -431,12 +434,17 @@ def _recalibrate_one(
     ordered = scale.ordered
     present = np.sort(raw[~np.isnan(raw)])
     if present.size < 2:
-        return None, [StandardChange(ind.key, "standards", _scale_text(scale), "", "fewer than "
-                                     "two measured subjects")]
+        return None, [
+            StandardChange(
+                ind.key, "standards", _scale_text(scale), "", "fewer than two measured subjects"
+            )
+        ]
     cumulative = np.cumsum([shares[b.key] for b in ordered])[:-1]
-    edges = [_significant(float(q)) for q in np.quantile(present, cumulative)] if len(
-        cumulative
-    ) else []
+    edges = (
+        [_significant(float(q)) for q in np.quantile(present, cumulative)]
+        if len(cumulative)
+        else []
+    )
     bounds = [ordered[0].lower, *edges, ordered[-1].upper]
     if any(a >= b for a, b in zip(bounds, bounds[1:])):
         return None, [
@@ -451,14 +459,10 @@ def _recalibrate_one(
                 f"[{ordered[0].lower:g}, {ordered[-1].upper:g}]",
             )
         ]
-    bands = [
-        GradeBand(b.key, b.label, bounds[j], bounds[j + 1]) for j, b in enumerate(ordered)
-    ]
+    bands = [GradeBand(b.key, b.label, bounds[j], bounds[j + 1]) for j, b in enumerate(ordered)]
     by_key = {b.key: b for b in bands}
     new_scale = GradeScale(tuple(by_key[b.key] for b in scale.bands), closed=scale.closed)
-    percent = ", ".join(
-        f"{b.key} {shares[b.key] * 100:g}%" for b in scale.bands
-    )
+    percent = ", ".join(f"{b.key} {shares[b.key] * 100:g}%" for b in scale.bands)
     changes = [
         StandardChange(
             ind.key,
@@ -530,8 +534,11 @@ def _recalibrate(
     for key in chosen:
         ind = card.indicator(key)
         if ind.standards is None:
-            changes.append(StandardChange(key, "standards", "none", "", "the indicator has no "
-                                          "standards to recalibrate"))
+            changes.append(
+                StandardChange(
+                    key, "standards", "none", "", "the indicator has no standards to recalibrate"
+                )
+            )
             continue
         given = shares.get(key, shares) if isinstance(shares, Mapping) else None
         if isinstance(given, Mapping) and all(isinstance(v, Mapping) for v in given.values()):

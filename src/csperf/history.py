@@ -619,9 +619,13 @@ class History:
             chosen = [s for s in summaries if s.revision == revision]
             if not chosen:
                 known = ", ".join(s.period for s in self.list()) or "none"
-                what = f"period {period!r}" if not summaries else (
-                    f"revision {revision!r} of period {period!r} "
-                    f"(revisions 1-{summaries[-1].revision})"
+                what = (
+                    f"period {period!r}"
+                    if not summaries
+                    else (
+                        f"revision {revision!r} of period {period!r} "
+                        f"(revisions 1-{summaries[-1].revision})"
+                    )
                 )
                 raise ValidationError(
                     msg=f"no {what} in the history (periods: {known})",
@@ -630,13 +634,15 @@ class History:
                     value=period if not summaries else revision,
                 )
             summary = chosen[0]
-        (card_text, provenance), = self._db.execute(
+        ((card_text, provenance),) = self._db.execute(
             "SELECT card, provenance FROM csperf_revisions WHERE period = ? AND revision = ?",
             (period, summary.revision),
         )
         from csperf.config import loads_scorecard
 
-        card = loads_scorecard(str(card_text), "json", source=f"history {period} r{summary.revision}")
+        card = loads_scorecard(
+            str(card_text), "json", source=f"history {period} r{summary.revision}"
+        )
         rows = self._db.execute(
             f"SELECT {_ROW_COLUMNS} FROM csperf_rows WHERE period = ? AND revision = ? "
             "ORDER BY subject",

@@ -22,8 +22,8 @@ Formulas (also in :doc:`/explanation/review`), for the values :math:`y_t` of the
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -94,8 +94,10 @@ def _flatten(value: Any, path: str, out: dict[str, Any]) -> None:
     if isinstance(value, Mapping):
         for k in value:
             _flatten(value[k], f"{path}.{k}" if path else str(k), out)
-    elif isinstance(value, list) and value and all(
-        isinstance(v, Mapping) and "key" in v for v in value
+    elif (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, Mapping) and "key" in v for v in value)
     ):
         for v in value:
             _flatten({k: x for k, x in v.items() if k != "key"}, f"{path}[{v['key']}]", out)
@@ -191,7 +193,8 @@ class Comparison:
             "form_changes": list(self.form_changes),
             "indicators": list(self.indicators),
             "subjects": {
-                s: {k: t.to_dict() for k, t in trends.items()} for s, trends in self.subjects.items()
+                s: {k: t.to_dict() for k, t in trends.items()}
+                for s, trends in self.subjects.items()
             },
             "grades": {s: list(g) for s, g in self.grades.items()},
             "teams": {
@@ -283,7 +286,9 @@ def compare(
     changes: list[str] = []
     for a, b in zip(records, records[1:]):
         if a.card.fingerprint != b.card.fingerprint:
-            changes.extend(f"{a.period} → {b.period}: {line}" for line in _form_changes(a.card, b.card))
+            changes.extend(
+                f"{a.period} → {b.period}: {line}" for line in _form_changes(a.card, b.card)
+            )
     if changes and not across_forms:
         shown = "; ".join(changes[:3]) + ("; ..." if len(changes) > 3 else "")
         raise ValidationError(
@@ -300,28 +305,36 @@ def compare(
     subjects = sorted({s for r in records for s in r.population.subjects})
     per_subject: dict[str, FrozenDict[str, SeriesTrend]] = {}
     grades: dict[str, tuple[str | None, ...]] = {}
-    ranks = [dict(zip(r.population.subjects, _ranks(r.population.totals.tolist()))) for r in records]
+    ranks = [
+        dict(zip(r.population.subjects, _ranks(r.population.totals.tolist()))) for r in records
+    ]
     positions = [{s: i for i, s in enumerate(r.population.subjects)} for r in records]
     for s in subjects:
         rows = [pos.get(s) for pos in positions]
         trends = {
             "total": SeriesTrend.of(
-                [None if i is None else float(r.population.totals[i]) for r, i in zip(records, rows)]
+                [
+                    None if i is None else float(r.population.totals[i])
+                    for r, i in zip(records, rows)
+                ]
             ),
             "rank": SeriesTrend.of([rk.get(s) for rk in ranks]),
         }
         for k in keys:
             trends[k] = SeriesTrend.of(
-                [None if i is None else float(r.population.points[k][i]) for r, i in zip(records, rows)]
+                [
+                    None if i is None else float(r.population.points[k][i])
+                    for r, i in zip(records, rows)
+                ]
             )
         per_subject[s] = FrozenDict(trends)
-        grades[s] = tuple(None if i is None else r.population.grades[i] for r, i in zip(records, rows))
+        grades[s] = tuple(
+            None if i is None else r.population.grades[i] for r, i in zip(records, rows)
+        )
     team_names = sorted({t for r in records for t in r.population.teams if t is not None})
     per_team: dict[str, FrozenDict[str, SeriesTrend]] = {}
     for team in team_names:
-        members = [
-            [i for i, t in enumerate(r.population.teams) if t == team] for r in records
-        ]
+        members = [[i for i, t in enumerate(r.population.teams) if t == team] for r in records]
 
         def mean(values: Any) -> float | None:
             # Exactly, on the decimal values shown (88.2, not 88.19999999999999).
