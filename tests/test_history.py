@@ -166,8 +166,8 @@ def test_errors_name_the_period_and_value(card):
             history.add("Q2", twice, card)
         with pytest.raises(ValidationError, match="names no subject"):
             history.add("Q2", [card.evaluate(BASE)], card)
-        with pytest.raises(ValidationError, match="teams name subjects without a result"):
-            history.add("Q2", results_for(card), card, teams={"nobody": "T1"})
+        with pytest.raises(ValidationError, match="team of subject 's00' must be a non-empty"):
+            history.add("Q2", results_for(card), card, teams={"s00": ""})
         assert [s.period for s in history.list()] == ["Q1"]
     with pytest.raises(ConfigError, match="a file path, a database URL"):
         History.open(42)

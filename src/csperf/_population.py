@@ -143,15 +143,17 @@ class Population:
         order = sorted(range(len(subjects)), key=lambda i: subjects[i])  # type: ignore[arg-type, return-value]
         index = np.array(order, dtype=np.intp)
         names = tuple(str(subjects[i]) for i in order)
+        # A roster-wide mapping may name more subjects than were scored: those are ignored.
         team_of = dict(teams or {})
-        unknown = sorted(set(team_of) - seen)
-        if unknown:
-            raise ValidationError(
-                msg=f"teams name subjects without a result: {', '.join(unknown)}",
-                obj=obj,
-                field="teams",
-                value=unknown,
-            )
+        for subject, team in team_of.items():
+            if not isinstance(team, str) or not team:
+                raise ValidationError(
+                    msg=f"the team of subject {subject!r} must be a non-empty text, got {team!r}",
+                    obj=obj,
+                    field=("teams", str(subject)),
+                    subject=subject,
+                    value=team,
+                )
 
         def take(arrays: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.float64]]:
             return {k: np.ascontiguousarray(v[index], dtype=np.float64) for k, v in arrays.items()}
