@@ -27,6 +27,7 @@ from csperf.report._html import render_html
 from csperf.report._json import SCHEMA, json_schema, render_json, report_data
 from csperf.report._markdown import render_markdown
 from csperf.report._model import Report, SampleInfo, read_samples
+from csperf.report._review import render_review_html, write_review_xlsx
 from csperf.report._table import render_table
 from csperf.report._write import ReportFormat, render, write_report
 
@@ -43,8 +44,10 @@ __all__ = [
     "render_html",
     "render_json",
     "render_markdown",
+    "render_review_html",
     "render_table",
     "report_data",
     "write_form_xlsx",
     "write_report",
+    "write_review_xlsx",
 ]
