@@ -139,7 +139,8 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
 
     Raw records -> measurements per manager -> the manager template's weights adjusted by a
     sample SWOT analysis -> scores and grades -> a table here and, with --output, the HTML and
-    Excel reports.
+    Excel reports. Then a second quarter, scored on the same card, and the two quarters
+    compared (compare.html and compare.xlsx with --output).
     """
     from csperf.datasets import contact_centre
     from csperf.hooks import get_plugin_manager
@@ -173,6 +174,47 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
         for name, fmt in (("report.html", "html"), ("report.xlsx", "xlsx")):
             path = write_report(report, output / name, fmt, plugins=pm)
             click.echo(f"wrote {path}")
+    _demo_next_quarter(card, pm, data, results, adjusted, seed, managers, output)
+
+
+def _quarter(moment: Any) -> str:
+    return f"{moment:%Y}-Q{(moment.month - 1) // 3 + 1}"
+
+
+def _demo_next_quarter(
+    card: Scorecard,
+    pm: PluginManager,
+    data: Any,
+    results: list[ScorecardResult],
+    adjusted: Any,
+    seed: int,
+    managers: int,
+    output: Path | None,
+) -> None:
+    """The demo's second quarter: both quarters in a history, compared side by side."""
+    from csperf.datasets import contact_centre
+    from csperf.history import History
+    from csperf.report import render_review_html, write_review_xlsx
+    from csperf.sources import RecordsSource
+    from csperf.trends import compare
+
+    later = contact_centre(seed=seed + 1, managers=managers, start=data.end)
+    source = RecordsSource(later.records_by_kind(), roster=later.roster)
+    measurements = source.measure(period=later.period, level="manager")
+    with History.open(":memory:") as history:
+        history.add(_quarter(data.start), results, card, provenance=adjusted)
+        history.close(_quarter(data.start))
+        history.add(_quarter(later.start), _evaluate_all(card, measurements, pm), card)
+        comparison = compare(history)
+    click.echo("")
+    for line in comparison.lines():
+        click.echo(line)
+    if output is not None:
+        from csperf._io import atomic_write_text
+
+        data_ = comparison.to_dict()
+        click.echo(f"wrote {atomic_write_text(output / 'compare.html', render_review_html(data_))}")
+        click.echo(f"wrote {write_review_xlsx(data_, output / 'compare.xlsx')}")
 
 
 @cli.command()
