@@ -64,7 +64,7 @@ ceiling (or floor) effect: 15 %, the criterion of Terwee et al. (2007), *Quality
 proposed for measurement properties of health status questionnaires*, J Clin Epidemiol 60."""
 
 REDUNDANCY = 0.9
-"""The default |Spearman ρ| above which two indicators are reported as a redundant pair."""
+"""The default absolute Spearman ρ above which two indicators are reported as a redundant pair."""
 
 _TINY = 1e-9
 
@@ -275,7 +275,7 @@ class Review:
         redundant: The :class:`RedundantPair` objects above the threshold, strongest first.
         recalibration: The suggested standards (:class:`Recalibration`).
         ceiling_share: The share above which a ceiling or floor effect is flagged.
-        redundancy: The |ρ| above which a pair is redundant.
+        redundancy: The absolute Spearman ρ above which a pair is redundant.
         totals: The :class:`Distribution` of the rounded totals.
     """
 
@@ -579,7 +579,8 @@ def review(
         ceiling_share: An indicator with more than this share of its measured subjects at
             full points has a ceiling effect; at zero points, a floor effect
             (:data:`CEILING_SHARE`, 15 %, by default).
-        redundancy: Pairs with |Spearman ρ| above this are redundant (:data:`REDUNDANCY`).
+        redundancy: Pairs whose absolute Spearman ρ is above this are redundant
+            (:data:`REDUNDANCY`).
         shares: The target share of each standard band for the recalibration: band key →
             share (summing to 1), or indicator key → such a mapping; equal shares by default.
         recalibrate: The indicators whose standards to recalibrate; by default those with a
