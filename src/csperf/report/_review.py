@@ -50,8 +50,8 @@ def _influence_chart(data: Mapping[str, Any]) -> str:
     values = [float(v["weight"]) for _, v in rows]
     values += [float(v["influence"] or 0.0) for _, v in rows]
     low, high = min(0.0, *values), max(0.0, *values) or 1.0
-    width, left, right, row = 560.0, 170.0, 500.0, 40.0
-    height = 40 + row * len(rows)
+    width, left, right, row = 640.0, 180.0, 560.0, 36.0
+    height = 50 + row * len(rows)
 
     def x(value: float) -> float:
         return left + (right - left) * (value - low) / (high - low)
@@ -67,8 +67,8 @@ def _influence_chart(data: Mapping[str, Any]) -> str:
     for i, (key, v) in enumerate(rows):
         y = 10 + i * row
         parts.append(
-            f'<text class="label" x="{_n(left - 8)}" y="{_n(y + 17)}" text-anchor="end">'
-            f"{_e(key)}</text>"
+            f'<text class="label" x="{_n(left - 8)}" y="{_n(y + 17)}" text-anchor="end" '
+            f'font-size="12">{_e(key)}</text>'
         )
         for j, (what, value, colour) in enumerate(
             (("weight", v["weight"], "#4a78b5"), ("influence", v["influence"], "#e08a2c"))
@@ -89,23 +89,32 @@ def _influence_chart(data: Mapping[str, Any]) -> str:
         f'<rect x="{_n(left + 130)}" y="{_n(legend_y - 9)}" width="10" height="10" '
         'fill="#e08a2c"/>'
         f'<text x="{_n(left + 144)}" y="{_n(legend_y)}" font-size="11">'
-        "effective influence (share of the variance of the totals)</text></svg>"
+        "influence: share of the variance of the totals</text></svg>"
     )
     return "".join(parts)
 
 
-def _trend_chart(title: str, periods: Sequence[str], values: Sequence[float | None]) -> str:
-    """A small line chart of one series over the periods (gaps where a value is None)."""
-    width, height, pad = 220.0, 70.0, 14.0
-    present = [v for v in values if v is not None]
+def _range(series: Sequence[Sequence[float | None]]) -> tuple[float, float]:
+    """One y range for every trend chart of a table, so that their slopes compare."""
+    present = [v for values in series for v in values if v is not None]
     low, high = (min(present), max(present)) if present else (0.0, 1.0)
-    if high - low < 1e-9:
-        low, high = low - 1, high + 1
-    step = (width - 2 * pad) / max(len(periods) - 1, 1)
+    return (low - 1, high + 1) if high - low < 1e-9 else (low, high)
+
+
+def _trend_chart(
+    title: str, periods: Sequence[str], values: Sequence[float | None], low: float, high: float
+) -> str:
+    """A small line chart of one series over the periods (gaps where a value is None).
+
+    Every chart of a table shares the y range ``[low, high]`` (written at the left), so a
+    steeper line is a larger change.
+    """
+    width, height, pad, left = 220.0, 70.0, 12.0, 40.0
+    step = (width - left - pad) / max(len(periods) - 1, 1)
 
     def point(i: int, v: float) -> str:
         y = height - pad - (height - 2 * pad) * (v - low) / (high - low)
-        return f"{_n(pad + i * step)},{_n(y)}"
+        return f"{_n(left + i * step)},{_n(y)}"
 
     segments: list[list[str]] = [[]]
     for i, v in enumerate(values):
@@ -117,6 +126,12 @@ def _trend_chart(title: str, periods: Sequence[str], values: Sequence[float | No
         f'<svg class="chart trend" role="img" viewBox="0 0 {_n(width)} {_n(height)}" '
         f'width="{_n(width)}" height="{_n(height)}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{_e(title)}</title>"
+        f'<text x="{_n(left - 4)}" y="{_n(pad + 4)}" font-size="10" text-anchor="end">'
+        f"{high:.4g}</text>"
+        f'<text x="{_n(left - 4)}" y="{_n(height - pad + 4)}" font-size="10" '
+        f'text-anchor="end">{low:.4g}</text>'
+        f'<line x1="{_n(left)}" y1="{_n(pad)}" x2="{_n(left)}" y2="{_n(height - pad)}" '
+        'stroke="#bbb"/>'
     ]
     for seg in segments:
         if len(seg) > 1:
@@ -243,6 +258,7 @@ def _comparison_html(data: Mapping[str, Any]) -> str:
         body.extend(f"<li>{_e(line)}</li>" for line in data["form_changes"])
         body.append("</ul>")
     head = ["subject", *periods, "change", "slope", "rank", "grades", "trend"]
+    low, high = _range([t["total"]["values"] for t in data["subjects"].values()])
     rows = []
     for subject, trends in data["subjects"].items():
         total, rank = trends["total"], trends["rank"]
@@ -254,12 +270,13 @@ def _comparison_html(data: Mapping[str, Any]) -> str:
                 _num(total["slope"]),
                 " → ".join("–" if r is None else f"{r:g}" for r in rank["values"]),
                 _e(" → ".join(g or "–" for g in data["grades"][subject])),
-                _trend_chart(f"{subject}: total", periods, total["values"]),
+                _trend_chart(f"{subject}: total", periods, total["values"], low, high),
             ]
         )
     body.extend(["<h2>Subjects</h2>", _table(head, rows)])
     if data["teams"]:
         rows = []
+        low, high = _range([t["total"]["values"] for t in data["teams"].values()])
         for team, trends in data["teams"].items():
             total = trends["total"]
             rows.append(
@@ -269,7 +286,7 @@ def _comparison_html(data: Mapping[str, Any]) -> str:
                     _num(total["change"]),
                     _num(total["slope"]),
                     " → ".join("–" if s is None else f"{s:g}" for s in trends["size"]["values"]),
-                    _trend_chart(f"team {team}: mean total", periods, total["values"]),
+                    _trend_chart(f"team {team}: mean total", periods, total["values"], low, high),
                 ]
             )
         body.extend(
