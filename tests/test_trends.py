@@ -55,6 +55,9 @@ def test_three_periods_by_hand(card):
     assert ann["total"].slope == pytest.approx(-0.9)
     assert ann["product_knowledge"].values == (88.0, 60.0, 70.0)
     assert ann["rank"].values == (2, 3, 2)
+    assert ann["rank.product_knowledge"].values == (2, 3, 2)
+    assert result.subjects["bo"]["rank.product_knowledge"].values == (3, 2, 1)
+    assert ann["rank.customer_satisfaction"].values == (1, 1, 1)  # ties share rank 1
     assert result.rank_change("ann") == 0
     assert result.rank_change("bo") == 2  # 3 → 1
     cy = result.subjects["cy"]

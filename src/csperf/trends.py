@@ -86,8 +86,10 @@ class SeriesTrend:
         return {"values": list(self.values), "change": self.change, "slope": self.slope}
 
 
-def _ranks(totals: Sequence[float]) -> list[int]:
-    return [1 + sum(other > t for other in totals) for t in totals]
+def _ranks(values: Sequence[float]) -> list[int | None]:
+    """Competition ranks, 1 for the highest; None for NaN (not measured), which is not ranked."""
+    known = [v for v in values if not math.isnan(v)]
+    return [None if math.isnan(v) else 1 + sum(other > v for other in known) for v in values]
 
 
 def _flatten(value: Any, path: str, out: dict[str, Any]) -> None:
@@ -146,7 +148,9 @@ class Comparison:
         indicators: The indicator keys compared (those of every period's card, in the first
             card's order).
         subjects: Subject → ``{"total": SeriesTrend, "rank": SeriesTrend, "<indicator>":
-            SeriesTrend of its points}``, subjects sorted.
+            SeriesTrend of its points, "rank.<indicator>": SeriesTrend of the rank on its
+            points}``, subjects sorted. Ranks are competition ranks ("1224"), 1 for the
+            highest.
         grades: Subject → the grade key per period (None where absent).
         teams: Team → ``{"total": SeriesTrend of the mean total, "size": SeriesTrend of the
             number of subjects, "<indicator>": SeriesTrend of the mean points}``.
@@ -308,6 +312,13 @@ def compare(
     ranks = [
         dict(zip(r.population.subjects, _ranks(r.population.totals.tolist()))) for r in records
     ]
+    indicator_ranks = {
+        k: [
+            dict(zip(r.population.subjects, _ranks(r.population.points[k].tolist())))
+            for r in records
+        ]
+        for k in keys
+    }
     positions = [{s: i for i, s in enumerate(r.population.subjects)} for r in records]
     for s in subjects:
         rows = [pos.get(s) for pos in positions]
@@ -327,6 +338,7 @@ def compare(
                     for r, i in zip(records, rows)
                 ]
             )
+            trends[f"rank.{k}"] = SeriesTrend.of([rk.get(s) for rk in indicator_ranks[k]])
         per_subject[s] = FrozenDict(trends)
         grades[s] = tuple(
             None if i is None else r.population.grades[i] for r, i in zip(records, rows)
