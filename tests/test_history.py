@@ -169,6 +169,10 @@ def test_errors_name_the_period_and_value(card):
         with pytest.raises(ValidationError, match="team of subject 's00' must be a non-empty"):
             history.add("Q2", results_for(card), card, teams={"s00": ""})
         assert [s.period for s in history.list()] == ["Q1"]
+        with pytest.raises(ValidationError, match="not JSON-ready") as info:
+            history.add("Q2", results_for(card), card, provenance={"when": object()})
+        assert info.value.field == ("provenance",)
+        assert [s.period for s in history.list()] == ["Q1"]
     with pytest.raises(ConfigError, match="a file path, a database URL"):
         History.open(42)
 

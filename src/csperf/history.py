@@ -320,6 +320,18 @@ def _provenance(weighting: Any, card: Scorecard) -> dict[str, Any]:
     return described
 
 
+def _provenance_text(provenance: dict[str, Any]) -> str:
+    try:
+        return _dumps(provenance)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(
+            msg=f"the weighting provenance is not JSON-ready data ({exc})",
+            obj="History",
+            field="provenance",
+            value=repr(provenance)[:200],
+        ) from None
+
+
 class History:
     """An append-only store of every period's results.
 
@@ -421,7 +433,7 @@ class History:
         """
         period = _period(period)
         population = Population.from_results(results, card, teams)
-        provenance = _provenance(provenance, card)
+        provenance_text = _provenance_text(_provenance(provenance, card))
         if not isinstance(reason, str):
             raise ValidationError(
                 msg=f"reason must be a text, got {type(reason).__name__}",
@@ -458,7 +470,7 @@ class History:
                     card.version,
                     card.fingerprint,
                     card_text,
-                    _dumps(provenance),
+                    provenance_text,
                     reason.strip(),
                     len(population),
                     written,
