@@ -277,6 +277,20 @@ class Review:
         ceiling_share: The share above which a ceiling or floor effect is flagged.
         redundancy: The absolute Spearman ρ above which a pair is redundant.
         totals: The :class:`Distribution` of the rounded totals.
+
+    Example:
+        >>> from csperf.templates import customer_service_manager
+        >>> card = customer_service_manager()
+        >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+        ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+        ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+        ...     "information_sharing_rate": 0.9}
+        >>> health = review([card.evaluate({**row, "product_knowledge": k}, f"s{k}")
+        ...                  for k in (60, 75, 90)], card)
+        >>> health.subjects, health.totals.mean, health.indicators["product_knowledge"].bands
+        (3, 88.3, FrozenDict({'excellent': 0.3333333333333333, 'good': 0.0, 'pass': 0.6666666666666666, 'fail': 0.0}))
+        >>> health.lines()[0]
+        'review of customer_service_manager v1 [...]: 3 subjects, totals mean 88.30 sd 1.50'
     """
 
     scorecard: str

@@ -154,6 +154,21 @@ class Comparison:
         grades: Subject → the grade key per period (None where absent).
         teams: Team → ``{"total": SeriesTrend of the mean total, "size": SeriesTrend of the
             number of subjects, "<indicator>": SeriesTrend of the mean points}``.
+
+    Example:
+        >>> from csperf import History
+        >>> from csperf.templates import customer_service_manager
+        >>> card = customer_service_manager()
+        >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.008,
+        ...     "first_response_time": 45, "resolution_time": 14400, "product_knowledge": 88,
+        ...     "script_compliance": 0.95, "collaboration_rating": 4.2,
+        ...     "information_sharing_rate": 0.9}
+        >>> history = History.open(":memory:")
+        >>> for period, k in (("2024-Q1", 88), ("2024-Q2", 95)):
+        ...     _ = history.add(period, [card.evaluate({**row, "product_knowledge": k}, "li")],
+        ...                     card)
+        >>> compare(history).lines()
+        ['compare 2024-Q1 → 2024-Q2', '  li: 89.6 → 90.3 (Δ +0.70); rank 1 → 1; good → excellent']
     """
 
     periods: tuple[str, ...]
