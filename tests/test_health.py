@@ -288,3 +288,17 @@ def test_review_does_not_depend_on_input_order(card, rows, rnd):
 def test_population_needs_distinct_named_subjects(card):
     with pytest.raises(ValidationError, match="not a ScorecardResult"):
         Population.from_results([random.Random(0)], card)  # type: ignore[list-item]
+
+
+def test_a_raw_value_outside_the_standards_has_no_band_in_batches_too(card):
+    rows = {"s1": {"a": 120, "b": 5, "c": 0.5}, "s2": {"a": 70, "b": 10, "c": 0.9}}
+    single = Population.from_results([card.evaluate(r, s) for s, r in rows.items()], card)
+    table = {k: [r[k] for r in rows.values()] for k in ("a", "b", "c")}
+    batch = Population.from_results(card.evaluate_many({"subject": list(rows), **table}), card)
+    assert single.standards["a"] == batch.standards["a"] == (None, "pass")
+    assert review([card.evaluate(r, s) for s, r in rows.items()], card).indicators["a"].bands == {
+        "excellent": 0.0,
+        "good": 0.0,
+        "pass": 1.0,
+        "fail": 0.0,
+    }

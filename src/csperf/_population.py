@@ -191,9 +191,11 @@ def _standard_keys(card: Scorecard, key: str, raw: NDArray[np.float64]) -> tuple
     ind = card.indicator(key)
     if ind.standards is None:
         return (None,) * len(raw)
-    return tuple(
-        None if np.isnan(value) else ind.standards.grade(float(value)).key for value in raw.tolist()
-    )
+    out: list[str | None] = []
+    for value in raw.tolist():  # as ScorecardResult does: None outside the standards
+        band = None if np.isnan(value) else ind.standard(float(value))
+        out.append(None if band is None else band.key)
+    return tuple(out)
 
 
 def _from_batch(batch: BatchResult, card: Scorecard) -> dict[str, Any]:

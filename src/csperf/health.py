@@ -140,8 +140,9 @@ class IndicatorHealth:
         weight: Its nominal effective weight on the card (dimension weight × weight within).
         raw: The :class:`Distribution` of its raw values.
         points: The :class:`Distribution` of its points.
-        bands: Standard band key → share of the measured subjects in it, best band first as
-            the standards list them; empty when the indicator has no standards.
+        bands: Standard band key → share of the measured subjects in it (of those whose raw
+            value lies within the standards), in the standards' order; empty when the
+            indicator has no standards.
         at_full: Share of the measured subjects at the rule's full points.
         at_zero: Share of the measured subjects at zero points.
         ceiling: Whether ``at_full`` is above the review's ceiling share.
