@@ -163,3 +163,30 @@ def test_compare_command(store, tmp_path):
     assert done.exit_code == 0 and html.read_text(encoding="utf-8").count("<svg") == 5
     one = runner.invoke(cli, ["compare", "2024-Q1", "--store", path])
     assert one.exit_code == EXIT_USAGE and "two periods or more" in one.output
+
+
+def test_history_add_keeps_the_provenance_of_the_weights(tmp_path):
+    from csperf import dump_scorecard
+    from csperf.cli import SAMPLE_SWOT
+    from csperf.hooks import get_plugin_manager
+
+    base = load_scorecard(TEMPLATE)
+    factors = [{**f, "reason": f["reason"]["en"]} for f in SAMPLE_SWOT]
+    adjusted = get_plugin_manager().weight_strategy("swot").compute(base, factors=factors)
+    card = tmp_path / "swot.toml"
+    dump_scorecard(adjusted.apply(base), card)
+    provenance = tmp_path / "weights.json"
+    provenance.write_text(json.dumps(adjusted.to_dict()), encoding="utf-8")
+    q1 = write_measurements(tmp_path / "q1.csv", {"ann": 88})
+    store = str(tmp_path / "h.duckdb")
+    runner = CliRunner()
+    args = ["history", "add", "Q1", "--measurements", q1, "--provenance", str(provenance)]
+    done = runner.invoke(cli, [*args, str(card), "--store", store])
+    assert done.exit_code == 0, done.output
+    shown = runner.invoke(cli, ["history", "show", "Q1", "--store", store])
+    assert "  weights: efficiency 30% → 35%: weakness, average response time too long" in (
+        shown.output
+    )
+    refused = runner.invoke(cli, [*args, str(TEMPLATE), "--store", store])
+    assert refused.exit_code == EXIT_USAGE
+    assert "describes other weights than the card's" in refused.output

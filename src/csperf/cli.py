@@ -649,11 +649,23 @@ def history() -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="A CSV with the columns subject and team, for the team roll-ups of compare.",
 )
+@click.option(
+    "--provenance",
+    "provenance_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="How CARD's weights were reached: the output of `csperf weights STRATEGY --json`.",
+)
 @click.option("--reason", default="", help="Why a closed period is re-scored (required then).")
 @STORE
 @_errors
 def history_add(
-    period: str, card: str, measurements_file: str, teams_file: str | None, reason: str, store: str
+    period: str,
+    card: str,
+    measurements_file: str,
+    teams_file: str | None,
+    provenance_file: str | None,
+    reason: str,
+    store: str,
 ) -> None:
     """Score the measurements on CARD and write them as a new revision of PERIOD."""
     from csperf.hooks import get_plugin_manager
@@ -670,8 +682,11 @@ def history_add(
     )
     results = _evaluate_all(scorecard, measurements, pm)
     teams = _read_teams(teams_file) if teams_file else None
+    provenance = _read_params(provenance_file) if provenance_file else None
     with _open_history(store) as store_:
-        summary = store_.add(period, results, scorecard, teams=teams, reason=reason)
+        summary = store_.add(
+            period, results, scorecard, teams=teams, provenance=provenance, reason=reason
+        )
     click.echo(summary.line())
 
 

@@ -298,6 +298,14 @@ def _provenance(weighting: Any, card: Scorecard) -> dict[str, Any]:
     if weighting is None:
         return {"strategy": None, "weighting": card.weighting.to_dict(), "lines": []}
     if isinstance(weighting, Mapping):
+        given = weighting.get("weighting")
+        if given is not None and given != card.weighting.to_dict():
+            raise ValidationError(
+                msg="the weighting's provenance describes other weights than the card's",
+                obj="History",
+                field=("provenance", "weighting"),
+                value=given,
+            )
         return dict(weighting)
     to_dict = getattr(weighting, "to_dict", None)
     found = getattr(weighting, "weighting", None)
