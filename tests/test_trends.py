@@ -143,7 +143,7 @@ def test_series_trend_matches_numpy_polyfit():
     assert SeriesTrend.of((None, 4.0)).slope is None
 
 
-@settings(max_examples=examples(20), deadline=None)
+@settings(max_examples=examples(10), deadline=None)
 @given(
     st.lists(st.integers(0, 100), min_size=2, max_size=6),
     st.lists(st.integers(0, 100), min_size=2, max_size=6),

@@ -369,6 +369,7 @@ class History:
 
     def __init__(self, db: _Db) -> None:
         self._db = db
+        self._cards: dict[str, Scorecard] = {}
         db.begin()
         try:
             for statement in _SCHEMA:
@@ -658,11 +659,14 @@ class History:
             "SELECT card, provenance FROM csperf_revisions WHERE period = ? AND revision = ?",
             (period, summary.revision),
         )
-        from csperf.config import loads_scorecard
+        card = self._cards.get(str(card_text))
+        if card is None:  # each form is rebuilt once (a plugin manager is built for it)
+            from csperf.config import loads_scorecard
 
-        card = loads_scorecard(
-            str(card_text), "json", source=f"history {period} r{summary.revision}"
-        )
+            card = loads_scorecard(
+                str(card_text), "json", source=f"history {period} r{summary.revision}"
+            )
+            self._cards[str(card_text)] = card
         rows = self._db.execute(
             f"SELECT {_ROW_COLUMNS} FROM csperf_rows WHERE period = ? AND revision = ? "
             "ORDER BY subject",
