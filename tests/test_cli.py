@@ -68,6 +68,11 @@ def test_demo_prints_the_table_and_writes_both_reports(runner, tmp_path):
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "<svg" in html and "M02" in html
     assert (tmp_path / "out" / "report.xlsx").read_bytes()[:2] == b"PK"
+    # the two-quarter comparison (issue 12)
+    assert "compare 2024-Q1 → 2024-Q2" in result.output
+    assert "M01: " in result.output.split("compare 2024-Q1")[1]
+    assert "<svg" in (tmp_path / "out" / "compare.html").read_text(encoding="utf-8")
+    assert (tmp_path / "out" / "compare.xlsx").read_bytes()[:2] == b"PK"
 
 
 def test_demo_in_chinese(runner):

@@ -31,6 +31,9 @@ PUBLIC_MODULES = [
     "csperf.config",
     "csperf.cli",
     "csperf.distributed",
+    "csperf.history",
+    "csperf.health",
+    "csperf.trends",
 ]
 #: Public packages whose namespace holds nothing public beyond ``__all__`` (and submodules).
 PUBLIC_PACKAGES = [

@@ -50,6 +50,12 @@ def test_the_top_level_api_is_the_model_files_errors_and_plugins():
         "MeasurementError",
         "PluginError",
         "ValidationError",
+        # the periodic review (issue 12): history, health review, period comparison
+        "History",
+        "Review",
+        "review",
+        "Comparison",
+        "compare",
         # plugins
         "Appraisal",
         "PluginManager",

@@ -82,6 +82,11 @@ LAYERS: dict[str, int] = {
     "csperf.report": 2,
     "csperf.datasets": 2,
     "csperf.distributed": 2,
+    # the periodic review: the history (on config), the health review and the comparison
+    "csperf.history": 2,
+    "csperf._population": 2,
+    "csperf.health": 2,
+    "csperf.trends": 2,
     # 3 -- where records come from, the sample contact centre among them (source "records").
     "csperf.sources": 3,
     # 4 -- the hook specifications and the plugin manager.

@@ -24,6 +24,8 @@ from csperf.errors import (
     ValidationError,
 )
 from csperf.grading import GradeBand, GradeScale
+from csperf.health import Review, review
+from csperf.history import History
 from csperf.hooks import PluginManager, get_plugin_manager, hookimpl
 from csperf.indicators import Indicator
 from csperf.results import (
@@ -49,6 +51,7 @@ from csperf.sensitivity import (
     weight_sensitivity,
     whatif,
 )
+from csperf.trends import Comparison, compare
 from csperf.units import Direction
 from csperf.weighting import Weighting
 
@@ -60,6 +63,7 @@ __all__ = [
     "BatchResult",
     "Calibration",
     "CalibrationMove",
+    "Comparison",
     "ConfigError",
     "CsperfError",
     "Dimension",
@@ -68,6 +72,7 @@ __all__ = [
     "GradeBand",
     "GradeChange",
     "GradeScale",
+    "History",
     "Indicator",
     "IndicatorResult",
     "MeasurementError",
@@ -79,6 +84,7 @@ __all__ = [
     "Quota",
     "RankAgreement",
     "RatioToTarget",
+    "Review",
     "Scenario",
     "Scorecard",
     "ScorecardResult",
@@ -94,6 +100,7 @@ __all__ = [
     "WhatIf",
     "__version__",
     "calibrate",
+    "compare",
     "dump_scorecard",
     "dumps_scorecard",
     "get_plugin_manager",
@@ -102,6 +109,7 @@ __all__ = [
     "load_scorecard",
     "loads_scorecard",
     "quota_sizes",
+    "review",
     "shift_dimension",
     "spearman",
     "weight_sensitivity",

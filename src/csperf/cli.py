@@ -139,7 +139,8 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
 
     Raw records -> measurements per manager -> the manager template's weights adjusted by a
     sample SWOT analysis -> scores and grades -> a table here and, with --output, the HTML and
-    Excel reports.
+    Excel reports. Then a second quarter, scored on the same card, and the two quarters
+    compared (compare.html and compare.xlsx with --output).
     """
     from csperf.datasets import contact_centre
     from csperf.hooks import get_plugin_manager
@@ -173,6 +174,47 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
         for name, fmt in (("report.html", "html"), ("report.xlsx", "xlsx")):
             path = write_report(report, output / name, fmt, plugins=pm)
             click.echo(f"wrote {path}")
+    _demo_next_quarter(card, pm, data, results, adjusted, seed, managers, output)
+
+
+def _quarter(moment: Any) -> str:
+    return f"{moment:%Y}-Q{(moment.month - 1) // 3 + 1}"
+
+
+def _demo_next_quarter(
+    card: Scorecard,
+    pm: PluginManager,
+    data: Any,
+    results: list[ScorecardResult],
+    adjusted: Any,
+    seed: int,
+    managers: int,
+    output: Path | None,
+) -> None:
+    """The demo's second quarter: both quarters in a history, compared side by side."""
+    from csperf.datasets import contact_centre
+    from csperf.history import History
+    from csperf.report import render_review_html, write_review_xlsx
+    from csperf.sources import RecordsSource
+    from csperf.trends import compare
+
+    later = contact_centre(seed=seed + 1, managers=managers, start=data.end)
+    source = RecordsSource(later.records_by_kind(), roster=later.roster)
+    measurements = source.measure(period=later.period, level="manager")
+    with History.open(":memory:") as history:
+        history.add(_quarter(data.start), results, card, provenance=adjusted)
+        history.close(_quarter(data.start))
+        history.add(_quarter(later.start), _evaluate_all(card, measurements, pm), card)
+        comparison = compare(history)
+    click.echo("")
+    for line in comparison.lines():
+        click.echo(line)
+    if output is not None:
+        from csperf._io import atomic_write_text
+
+        data_ = comparison.to_dict()
+        click.echo(f"wrote {atomic_write_text(output / 'compare.html', render_review_html(data_))}")
+        click.echo(f"wrote {write_review_xlsx(data_, output / 'compare.xlsx')}")
 
 
 @cli.command()
@@ -864,6 +906,276 @@ def whatif_command(
         _emit(None, write_whatif(found, output, sensitivity, fmt, lang=lang))
     else:
         _emit(render_whatif(found, sensitivity, fmt or "table", lang=lang), None)
+
+
+# -- the periodic review: history, review, compare ---------------------------------------------
+
+STORE = click.option(
+    "--store",
+    default="csperf-history.duckdb",
+    show_default=True,
+    envvar="CSPERF_HISTORY",
+    help="The history: a DuckDB file, or a database URL (sqlite:///h.db, postgres://...). "
+    "Environment: CSPERF_HISTORY.",
+)
+
+REVIEW_FORMATS = click.Choice(["text", "json", "html", "xlsx"])
+
+
+def _open_history(store: str) -> Any:
+    from csperf.history import History
+
+    return History.open(store)
+
+
+def _review_output(data: dict[str, Any], lines: list[str], fmt: str, output: Path | None) -> None:
+    from csperf._io import atomic_write_text
+    from csperf.report import render_review_html, write_review_xlsx
+
+    if fmt == "xlsx":
+        if output is None:
+            raise click.UsageError("--format xlsx needs --output FILE")
+        click.echo(f"wrote {write_review_xlsx(data, output)}", err=True)
+        return
+    if fmt == "html":
+        text = render_review_html(data)
+    elif fmt == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = "\n".join(lines) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {atomic_write_text(output, text)}", err=True)
+
+
+@cli.group()
+def history() -> None:
+    """The appraisal history: every period's results, append-only."""
+
+
+@history.command("add")
+@click.argument("period")
+@click.argument("card", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--measurements",
+    "measurements_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A measurements table (CSV or JSON), one row per subject.",
+)
+@click.option(
+    "--teams",
+    "teams_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A CSV with the columns subject and team, for the team roll-ups of compare.",
+)
+@click.option(
+    "--provenance",
+    "provenance_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="How CARD's weights were reached: the output of `csperf weights STRATEGY --json`.",
+)
+@click.option("--reason", default="", help="Why a closed period is re-scored (required then).")
+@STORE
+@_errors
+def history_add(
+    period: str,
+    card: str,
+    measurements_file: str,
+    teams_file: str | None,
+    provenance_file: str | None,
+    reason: str,
+    store: str,
+) -> None:
+    """Score the measurements on CARD and write them as a new revision of PERIOD."""
+    from csperf.hooks import get_plugin_manager
+    from csperf.sources import Measurements
+
+    pm = get_plugin_manager()
+    scorecard = _load(card, pm=pm)
+    measurements = Measurements.read(
+        measurements_file,
+        metrics={
+            **{name: spec.domain for name, spec in pm.metrics().items()},
+            **{i.metric: i.value_domain for i in scorecard.indicators},
+        },
+    )
+    results = _evaluate_all(scorecard, measurements, pm)
+    teams = _read_teams(teams_file) if teams_file else None
+    provenance = _read_params(provenance_file) if provenance_file else None
+    with _open_history(store) as store_:
+        summary = store_.add(
+            period, results, scorecard, teams=teams, provenance=provenance, reason=reason
+        )
+    click.echo(summary.line())
+
+
+@history.command("list")
+@STORE
+@_errors
+def history_list(store: str) -> None:
+    """List the periods (latest revision of each)."""
+    with _open_history(store) as store_:
+        for summary in store_.list():
+            click.echo(f"{summary.line()} ({summary.revisions} revision(s))")
+
+
+@history.command("show")
+@click.argument("period")
+@click.option("--revision", type=click.IntRange(1), help="A revision (default: the latest).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@STORE
+@_errors
+def history_show(period: str, revision: int | None, as_json: bool, store: str) -> None:
+    """Show one revision of PERIOD: its subjects, totals and grades."""
+    with _open_history(store) as store_:
+        record = store_.show(period, revision)
+        if as_json:
+            document = {
+                "period": record.period,
+                "revision": record.summary.revision,
+                "scorecard": record.summary.scorecard,
+                "version": record.summary.version,
+                "fingerprint": record.summary.fingerprint,
+                "written_at": record.summary.written_at.isoformat(),
+                "csperf_version": record.summary.csperf_version,
+                "closed": record.summary.closed,
+                "provenance": record.provenance,
+                "rows": record.rows(),
+            }
+            click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+            return
+        click.echo(record.summary.line())
+        for line in record.provenance.get("lines", []):
+            click.echo(f"  weights: {line}")
+        for row in record.rows():
+            team = f" ({row['team']})" if row["team"] else ""
+            click.echo(f"  {row['subject']}{team}: {row['total']:g} {row['grade']}")
+
+
+@history.command("close")
+@click.argument("period")
+@click.option("--note", default="", help="Why or by whom, kept with the closing.")
+@STORE
+@_errors
+def history_close(period: str, note: str, store: str) -> None:
+    """Lock PERIOD at its latest revision."""
+    with _open_history(store) as store_:
+        click.echo(store_.close(period, note=note).line())
+
+
+def _shares(pairs: Sequence[str]) -> dict[str, float] | None:
+    if not pairs:
+        return None
+    shares: dict[str, float] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError(pair)
+            shares[name.strip()] = float(value)
+        except ValueError:
+            raise click.BadParameter(
+                f"expected BAND=SHARE, got {pair!r}", param_hint="--share"
+            ) from None
+    return shares
+
+
+@cli.command("review")
+@click.argument("period")
+@click.option("--revision", type=click.IntRange(1), help="A revision (default: the latest).")
+@click.option(
+    "--ceiling-share",
+    type=click.FloatRange(0, 1),
+    default=0.15,
+    show_default=True,
+    help="Flag a ceiling (floor) effect above this share of subjects at full (zero) points.",
+)
+@click.option(
+    "--redundancy",
+    type=click.FloatRange(0, 1),
+    default=0.9,
+    show_default=True,
+    help="Report pairs of indicators with |Spearman rho| above this.",
+)
+@click.option(
+    "--recalibrate",
+    multiple=True,
+    metavar="INDICATOR",
+    help="Recalibrate these indicators' standards (default: those with a ceiling or floor).",
+)
+@click.option(
+    "--share",
+    "share_pairs",
+    multiple=True,
+    metavar="BAND=SHARE",
+    help="Target share of a standard band for the recalibration (repeat; default: equal).",
+)
+@click.option(
+    "--write",
+    "write_to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the suggested card (a new version) to this scorecard file.",
+)
+@click.option("--format", "fmt", type=REVIEW_FORMATS, default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@STORE
+@_errors
+def review_command(
+    period: str,
+    revision: int | None,
+    ceiling_share: float,
+    redundancy: float,
+    recalibrate: tuple[str, ...],
+    share_pairs: tuple[str, ...],
+    write_to: Path | None,
+    fmt: str,
+    output: Path | None,
+    store: str,
+) -> None:
+    """Review the scorecard's health over PERIOD of the history (nothing is applied)."""
+    from csperf.config import dump_scorecard
+    from csperf.health import review
+
+    with _open_history(store) as store_:
+        record = store_.show(period, revision)
+    result = review(
+        record,
+        ceiling_share=ceiling_share,
+        redundancy=redundancy,
+        shares=_shares(share_pairs),
+        recalibrate=list(recalibrate) or None,
+    )
+    _review_output(result.to_dict(), result.lines(), fmt, output)
+    if write_to is not None:
+        if result.recalibration.card is None:
+            click.echo("no change suggested: nothing written", err=True)
+        else:
+            dump_scorecard(result.recalibration.card, write_to)
+            click.echo(f"wrote {write_to}", err=True)
+
+
+@cli.command("compare")
+@click.argument("periods", nargs=-1)
+@click.option(
+    "--across-forms",
+    is_flag=True,
+    help="Compare periods scored on different forms (the changes are listed).",
+)
+@click.option("--format", "fmt", type=REVIEW_FORMATS, default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@STORE
+@_errors
+def compare_command(
+    periods: tuple[str, ...], across_forms: bool, fmt: str, output: Path | None, store: str
+) -> None:
+    """Compare PERIODS of the history (default: all), per subject and per team."""
+    from csperf.trends import compare
+
+    with _open_history(store) as store_:
+        result = compare(store_, list(periods) or None, across_forms=across_forms)
+    _review_output(result.to_dict(), result.lines(), fmt, output)
 
 
 def main(argv: Sequence[str] | None = None) -> Any:

@@ -33,6 +33,7 @@ from csperf.report._html import render_html
 from csperf.report._json import SCHEMA, json_schema, render_json, report_data
 from csperf.report._markdown import render_markdown
 from csperf.report._model import ItemLine, Report, SampleInfo, read_samples
+from csperf.report._review import render_review_html, write_review_xlsx
 from csperf.report._table import render_table
 from csperf.report._write import ReportFormat, render, write_report
 
@@ -51,11 +52,13 @@ __all__ = [
     "render_html",
     "render_json",
     "render_markdown",
+    "render_review_html",
     "render_table",
     "render_whatif",
     "report_data",
     "write_calibration",
     "write_form_xlsx",
     "write_report",
+    "write_review_xlsx",
     "write_whatif",
 ]
