@@ -31,6 +31,7 @@ PUBLIC_MODULES = [
     "csperf.config",
     "csperf.cli",
     "csperf.distributed",
+    "csperf.agreement",
 ]
 #: Public packages whose namespace holds nothing public beyond ``__all__`` (and submodules).
 PUBLIC_PACKAGES = [
