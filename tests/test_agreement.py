@@ -202,10 +202,50 @@ def test_icc_interval_with_scipy_f_quantiles():
 
 
 @pytest.mark.parametrize("q", [0.5, 0.9, 0.95, 0.975, 0.995])
-@pytest.mark.parametrize(("d1", "d2"), [(1, 1), (5, 15), (5, 3.27), (2.5, 40), (30, 200), (3, 1e4)])
+@pytest.mark.parametrize(
+    ("d1", "d2"),
+    [(1, 1), (5, 15), (5, 3.27), (2.5, 40), (30, 200), (3, 1e4), (2, 0.0723), (0.08, 2)],
+)
 def test_f_quantile_against_scipy(q, d1, d2):
     stats = pytest.importorskip("scipy.stats")
     assert f_quantile(q, d1, d2) == pytest.approx(stats.f.ppf(q, d1, d2), rel=1e-9)
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame")
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")  # pingouin's Spearman-Brown
+def test_icc_degenerate_designs_against_pingouin():
+    """Negative ICCs with tiny Satterthwaite degrees of freedom (F quantiles of 1e42)."""
+    pd = pytest.importorskip("pandas")
+    pg = pytest.importorskip("pingouin")
+    for matrix in ([[1, 3], [1, 3], [2, 1]], [[0, 0, 2], [0, 2, 1]]):
+        rows = rows_of(matrix)
+        table = pg.intraclass_corr(
+            pd.DataFrame(rows), targets="item", raters="rater", ratings="score"
+        ).set_index("Type")
+        ours = icc(rows)
+        assert ours.value == pytest.approx(table.loc["ICC(A,1)", "ICC"])
+        low, high = table.loc["ICC(A,1)", "CI95"]
+        assert (round(ours.ci.low, 2), round(ours.ci.high, 2)) == (low, high)
+        # ICC(2,1)'s lower limit is −1/(k − 1) up to float error: Spearman-Brown sends ICC(2,k)'s
+        # towards −∞, as pingouin's (−4.5e15 and −inf)
+        average = icc(rows, average=True)
+        assert average.ci.low < -1e9
+        assert round(average.ci.high, 2) == table.loc["ICC(A,k)", "CI95"][1]
+
+
+def test_spearman_brown_below_the_pole_is_minus_infinity():
+    from csperf.agreement import _spearman_brown
+
+    assert _spearman_brown(-0.5, 3) == -math.inf  # 1 + 2·(−0.5) = 0
+    assert _spearman_brown(-2.0, 2) == -math.inf  # not 4, the other branch of the hyperbola
+    assert _spearman_brown(0.29, 4) == pytest.approx(4 * 0.29 / (1 + 3 * 0.29))
+
+
+def test_icc_interval_undefined_when_every_item_has_the_same_mean():
+    result = icc(rows_of([[0, 0, 2], [0, 1, 1]]))  # BMS = 0: Satterthwaite's ν = 0
+    assert result.ci is None
+    assert result.value == pytest.approx(-0.25)
+    assert "CI" not in str(result)
 
 
 def test_icc_raters_differing_by_a_constant():
@@ -500,7 +540,7 @@ def test_statistics_are_invariant_to_rater_and_item_order(matrix, random):
     random.shuffle(shuffled)
     for fn in (
         lambda t: icc(t).value,
-        lambda t: icc(t, average=True).ci.low,
+        lambda t: getattr(icc(t, average=True).ci, "low", 0.0),
         lambda t: fleiss_kappa(t).value,
         lambda t: krippendorff_alpha(t, level="ordinal", resamples=0).value,
     ):
@@ -551,6 +591,8 @@ def test_every_kind_of_table_gives_the_same_result():
     assert icc(columns) == expected
     assert icc(pd.DataFrame(rows)) == expected
     assert icc(pl.DataFrame(columns)) == expected
+    pa = pytest.importorskip("pyarrow")
+    assert icc(pa.table(columns)) == expected
     assert icc({k: np.array(v) for k, v in columns.items()}) == expected
 
 
@@ -696,11 +738,12 @@ def test_calibration_against_the_consensus_by_hand():
 
 def test_calibration_tolerance_is_exact():
     rows = [
-        {"rater": "qa", "item": 1, "score": 72.3},
-        {"rater": "li", "item": 1, "score": 82.3},  # 82.3 − 72.3 is 9.99…986 in floats: 10 exactly
+        {"rater": "qa", "item": 1, "score": 54.4},
+        {"rater": "li", "item": 1, "score": 64.4},  # 64.4 − 54.4 is 10.000000000000007 in floats
         {"rater": "qa", "item": 2, "score": 50.1},
         {"rater": "li", "item": 2, "score": 60.1},
     ]
+    assert 64.4 - 54.4 > 10
     session = calibration_session(rows, expert="qa")
     assert session.within == 2
     assert session.reviewer("li").mean_deviation == 10

@@ -18,10 +18,11 @@ scores are only as good as the raters' agreement. This module measures it:
 
 Every function reads a *long table* of ratings, one rating per row: the rater, the item rated
 (an interaction, or a ratee) and the score. A table is a list of mappings, a mapping of column
-name to values, or a DataFrame (pandas, Polars: anything with ``columns`` whose columns convert
-to lists); the column names default to ``rater``, ``item`` and ``score``. A row whose score is
-None (or pandas ``NA``) is no rating; NaN is refused unless ``nan="missing"`` (what an empty
-cell of ``pandas.read_csv`` becomes). A rater who rates the same item twice is refused.
+name to values, a DataFrame (pandas, Polars: anything with ``columns`` whose columns convert to
+lists) or a PyArrow table; the column names default to ``rater``, ``item`` and ``score``. A
+row whose score is None (or pandas ``NA``) is no rating; NaN is refused unless
+``nan="missing"`` (what an empty cell of ``pandas.read_csv`` becomes). A rater who rates the
+same item twice is refused.
 
 Every formula is written out in :doc:`/explanation/rater-agreement`, with its source.
 
@@ -204,6 +205,8 @@ def _column_list(values: Any) -> list[Any]:
 
 def _rows(table: Any, columns: tuple[str, str, str], obj: str) -> list[tuple[Any, Any, Any]]:
     """The (rater, item, score) of every row of ``table``, in order."""
+    if hasattr(table, "column_names") and hasattr(table, "column"):  # a PyArrow table
+        table = {str(name): table.column(name) for name in table.column_names}
     if hasattr(table, "columns") and not isinstance(table, Mapping):
         names = [str(c) for c in table.columns]
         missing = [c for c in columns if c not in names]
@@ -442,36 +445,58 @@ def _beta_fraction(a: float, b: float, x: float) -> float:
     return h
 
 
-def _beta_cdf(x: float, a: float, b: float) -> float:
-    """The regularized incomplete beta function I_x(a, b)."""
+def _beta_cdf(x: float, y: float, a: float, b: float) -> float:
+    """The regularized incomplete beta function I_x(a, b), given x and y = 1 − x.
+
+    Both are passed so that neither is computed by a cancelling subtraction.
+    """
     if x <= 0:
         return 0.0
-    if x >= 1:
+    if y <= 0:
         return 1.0
     log_front = (
-        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log(y)
     )
     if x < (a + 1) / (a + b + 2):
         return math.exp(log_front) * _beta_fraction(a, b, x) / a
-    return 1.0 - math.exp(log_front) * _beta_fraction(b, a, 1.0 - x) / b
+    return 1.0 - math.exp(log_front) * _beta_fraction(b, a, y) / b
+
+
+def _f_cdf(f: float, d1: float, d2: float) -> float:
+    """P(F ≤ f) = I_x(d1/2, d2/2) with x = d1·f / (d1·f + d2)."""
+    x = 1.0 / (1.0 + d2 / (d1 * f))
+    y = 1.0 / (1.0 + d1 * f / d2)
+    return _beta_cdf(x, y, d1 / 2, d2 / 2)
 
 
 def _f_quantile(q: float, d1: float, d2: float) -> float:
     """The ``q`` quantile of the F distribution with ``d1`` and ``d2`` degrees of freedom.
 
-    P(F ≤ f) = I_x(d1/2, d2/2) with x = d1·f / (d1·f + d2); x is found by bisection.
+    Found by bisection on log f, so that the tiny degrees of freedom of a degenerate design
+    (quantiles of 1e40 and more) are found as precisely as ordinary ones; ``inf`` beyond the
+    largest float.
     """
-    low, high = 0.0, 1.0
+    low, high = -745.0, 709.0
+    if _f_cdf(math.exp(high), d1, d2) < q:
+        return math.inf
     for _ in range(200):
         mid = (low + high) / 2
         if mid in (low, high):
             break
-        if _beta_cdf(mid, d1 / 2, d2 / 2) < q:
+        if _f_cdf(math.exp(mid), d1, d2) < q:
             low = mid
         else:
             high = mid
-    x = (low + high) / 2
-    return d2 * x / (d1 * (1 - x))
+    return math.exp((low + high) / 2)
+
+
+def _spearman_brown(limit: float, k: int) -> float:
+    """k·L / (1 + (k − 1)·L): a limit of ICC(2,1) carried to the mean of k raters.
+
+    The map rises from −∞ at L = −1/(k − 1); a limit at or below that is −∞.
+    """
+    den = 1 + (k - 1) * limit
+    return k * limit / den if den > 0 else -math.inf
 
 
 # -- ICC ------------------------------------------------------------------------------------
@@ -499,7 +524,9 @@ def icc(
 
     ICC(2,1) is the reliability of one rater's score, ICC(2,k) that of the mean of the k
     raters. The interval is Shrout & Fleiss's F interval with Satterthwaite's degrees of
-    freedom; ICC(2,k)'s is ICC(2,1)'s carried over by the Spearman-Brown formula.
+    freedom ν; ICC(2,k)'s is ICC(2,1)'s carried over by the Spearman-Brown formula (a lower
+    limit at or below −1/(k − 1) becomes −∞). When ν is 0 (every item has the same mean) the
+    interval is undefined and ``ci`` is None.
 
     Args:
         table: The long table of ratings (see the module's description).
@@ -571,21 +598,27 @@ def icc(
     v_num = (k - 1) * (n - 1) * (k * rho * jms + tail * ems) ** 2
     v_den = (n - 1) * (k * rho * jms) ** 2 + (tail * ems) ** 2
     v = v_num / v_den if v_den > 0 else float((k - 1) * (n - 1))
-    tail_p = 0.5 + confidence / 2
-    f_upper = _f_quantile(tail_p, n - 1, v)
-    f_lower = _f_quantile(tail_p, v, n - 1)
-    mixed = k * jms + (k * n - k - n) * ems
-    low = n * (bms - f_upper * ems) / (f_upper * mixed + n * bms)
-    high = n * (f_lower * bms - ems) / (mixed + n * f_lower * bms)
-    if average:
-        low, high = k * low / (1 + (k - 1) * low), k * high / (1 + (k - 1) * high)
+    ci = None
+    if v > 0 and math.isfinite(v):
+        tail_p = 0.5 + confidence / 2
+        f_upper = _f_quantile(tail_p, n - 1, v)
+        f_lower = _f_quantile(tail_p, v, n - 1)
+        mixed = k * jms + (k * n - k - n) * ems
+        # Shrout & Fleiss's limits, numerator and denominator divided by the F quantile (the
+        # same values, and finite limits when a quantile is infinite)
+        low = n * (bms / f_upper - ems) / (mixed + n * bms / f_upper)
+        high = n * (bms - ems / f_lower) / (mixed / f_lower + n * bms)
+        if average:
+            low, high = _spearman_brown(low, k), _spearman_brown(high, k)
+        if not (math.isnan(low) or math.isnan(high)):
+            ci = ConfidenceInterval(float(low), float(high), confidence, "F")
     return Agreement(
         method=method,
         value=float(value),
         items=n,
         raters=k,
         ratings=n * k,
-        ci=ConfidenceInterval(float(low), float(high), confidence, "F"),
+        ci=ci,
         components={"BMS": bms, "JMS": jms, "EMS": ems},
     )
 
@@ -665,7 +698,7 @@ def cohen_kappa(
     """Cohen's kappa of two raters, unweighted (1960) or weighted (1968).
 
     With p_ij the share of items the first rater puts in category i and the second in j,
-    p_i· and p_·j the margins and w_ij the agreement weights::
+    ``p_i·`` and ``p_·j`` the margins and ``w_ij`` the agreement weights::
 
         p_o = Σ w_ij·p_ij,   p_e = Σ w_ij·p_i·p_·j,   κ = (p_o − p_e) / (1 − p_e)
 
@@ -676,12 +709,13 @@ def cohen_kappa(
         quadratic:  w_ij = 1 − (x_i − x_j)² / (x_max − x_min)²
 
     The standard error is Fleiss, Cohen & Everitt's (1969) large-sample one, with
-    w̄_i = Σ_j p_·j·w_ij and w̄_j = Σ_i p_i·w_ij::
+    ``w̄_i = Σ_j p_·j·w_ij`` and ``w̄_j = Σ_i p_i·w_ij``::
 
         SE² = [Σ p_ij·(w_ij − (w̄_i + w̄_j)(1 − κ))² − (κ − p_e(1 − κ))²] / (n·(1 − p_e)²)
 
-    and the interval is κ ± z·SE. Under no agreement the standard error is
-    SE₀² = [Σ p_i·p_·j·(w_ij − (w̄_i + w̄_j))² − p_e²] / (n·(1 − p_e)²).
+    and the interval is κ ± z·SE. Under no agreement the standard error is::
+
+        SE₀² = [Σ p_i·p_·j·(w_ij − (w̄_i + w̄_j))² − p_e²] / (n·(1 − p_e)²)
 
     Args:
         table: The long table of ratings, with exactly two raters.
@@ -1268,7 +1302,7 @@ def calibration_session(
     The baseline of an interaction is the expert's score when ``expert`` is given, else the
     mean (or median) of every reviewer's score of it, the reviewer compared included. Each
     review's deviation is its score minus the baseline; it counts as agreement when
-    |deviation| ≤ ``tolerance``. Contact-centre practice aims at 85–90 % of reviews within
+    ``|deviation| ≤ tolerance``. Contact-centre practice aims at 85–90 % of reviews within
     ±10 points of the calibrated score (the default ``target`` is 0.85). Deviations and the
     comparison with the tolerance are computed exactly (each score read at its shortest
     decimal), so a deviation of exactly 10 counts.
