@@ -926,69 +926,86 @@ def fleiss_kappa(
 # -- Krippendorff's alpha -------------------------------------------------------------------
 
 
-class _Pairs(NamedTuple):
-    """The pairable values of a reliability data matrix, as Krippendorff counts them."""
+class _Reliability(NamedTuple):
+    """The pairable values of a reliability data matrix, ready for α and its bootstrap.
 
-    unit: NDArray[np.intp]  # the unit of each ordered pair of values
-    code: NDArray[np.intp]  # c·V + k for a pair of values (c, k)
-    weight: NDArray[np.float64]  # 1 / (m_u − 1)
-    units: int
-    values: int
+    Per value: its unit and its category; per unit u: its number of values m_u and, for the
+    nominal and interval levels, what it adds to Σ o_ck·δ²_ck (``within``). The ordinal δ²
+    depends on the marginal counts, so its ``within`` is computed for each count.
+    """
 
-
-def _pairs(coded: Sequence[Sequence[int]], v: int) -> _Pairs:
-    unit, code, weight = [], [], []
-    for u, values in enumerate(coded):
-        m = len(values)
-        for a in range(m):
-            for b in range(m):
-                if a != b:
-                    unit.append(u)
-                    code.append(values[a] * v + values[b])
-                    weight.append(1.0 / (m - 1))
-    return _Pairs(
-        np.array(unit, dtype=np.intp),
-        np.array(code, dtype=np.intp),
-        np.array(weight, dtype=np.float64),
-        len(coded),
-        v,
-    )
+    unit: NDArray[np.intp]  # the unit of each value
+    code: NDArray[np.intp]  # the category of each value
+    m: NDArray[np.float64]  # the number of values of each unit
+    within: NDArray[np.float64] | None  # nominal, interval: each unit's Σ_ck o_ck·δ²_ck
+    scale: NDArray[np.float64]  # the position of each category (interval)
+    categories: int
 
 
-def _coincidences(pairs: _Pairs, unit_weights: NDArray[np.float64] | None) -> NDArray[Any]:
-    """The coincidence matrix o_ck, each unit counted ``unit_weights[u]`` times."""
-    w = pairs.weight if unit_weights is None else pairs.weight * unit_weights[pairs.unit]
-    o = np.bincount(pairs.code, weights=w, minlength=pairs.values**2)
-    return o.reshape(pairs.values, pairs.values)
+def _within(data: _Reliability, x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Each unit's Σ_{a≠b} (x_a − x_b)² / (m_u − 1) = 2·m_u·Σ_a (x_a − x̄_u)² / (m_u − 1).
 
-
-def _delta2(level: str, scale: NDArray[np.float64], n_c: NDArray[np.float64]) -> NDArray[Any]:
-    """Krippendorff's difference function δ²_ck for the level of measurement."""
-    v = len(scale)
-    if level == "nominal":
-        return 1.0 - np.eye(v)
-    if level == "interval":
-        return (scale[:, None] - scale[None, :]) ** 2
-    # ordinal: (Σ_{g=c..k} n_g − (n_c + n_k)/2)², the values in their order
-    cum = np.concatenate([[0.0], np.cumsum(n_c)])
-    lo = np.minimum(np.arange(v)[:, None], np.arange(v)[None, :])
-    hi = np.maximum(np.arange(v)[:, None], np.arange(v)[None, :])
-    between = cum[hi + 1] - cum[lo]
-    result: NDArray[np.float64] = (between - (n_c[:, None] + n_c[None, :]) / 2) ** 2
+    ``x`` holds the position of each value; the sum runs over the ordered pairs of the unit's
+    values, which is what the unit adds to Σ o_ck·δ²_ck when δ²_ck = (x_c − x_k)².
+    """
+    units = len(data.m)
+    mean = np.bincount(data.unit, weights=x, minlength=units) / data.m
+    centred = x - mean[data.unit]
+    squares = np.bincount(data.unit, weights=centred * centred, minlength=units)
+    result: NDArray[np.float64] = 2 * data.m * squares / (data.m - 1)
     return result
 
 
+def _reliability(
+    coded: Sequence[Sequence[int]], scale: NDArray[np.float64], level: str
+) -> _Reliability:
+    unit = np.repeat(np.arange(len(coded), dtype=np.intp), [len(values) for values in coded])
+    code = np.array([c for values in coded for c in values], dtype=np.intp)
+    m = np.array([len(values) for values in coded], dtype=np.float64)
+    data = _Reliability(unit, code, m, None, scale, len(scale))
+    if level == "nominal":
+        # a unit's ordered pairs of different values: m_u² − Σ_c n_uc²
+        cells, counts = np.unique(unit * len(scale) + code, return_counts=True)
+        pairs_alike = np.bincount(
+            cells // len(scale), weights=counts.astype(np.float64) ** 2, minlength=len(coded)
+        )
+        return data._replace(within=(m * m - pairs_alike) / (m - 1))
+    if level == "interval":
+        return data._replace(within=_within(data, scale[code]))
+    return data
+
+
 def _alpha_of(
-    o: NDArray[np.float64], level: str, scale: NDArray[np.float64]
+    data: _Reliability, level: str, weights: NDArray[np.float64] | None = None
 ) -> tuple[float, float, float]:
-    """α, D_o and D_e of a coincidence matrix (NaN α when D_e = 0)."""
-    n_c = o.sum(axis=1)
+    """α, D_o and D_e, each unit counted ``weights[u]`` times (NaN α when all values are alike).
+
+    ``D_o = Σ o_ck·δ²_ck / n`` sums each unit's ``within``; ``D_e = Σ n_c·n_k·δ²_ck / (n(n − 1))``
+    is ``(n² − Σ n_c²) / (n(n − 1))`` for nominal data, and ``2n·Σ n_c·(x_c − x̄)² / (n(n − 1))``
+    when δ²_ck = (x_c − x_k)²: for interval data x_c is the value, for ordinal data its mid-rank
+    ``x_c = Σ_{g<c} n_g + n_c/2``, since Σ_{g=c..k} n_g − (n_c + n_k)/2 = x_k − x_c.
+    """
+    w = np.ones(len(data.m)) if weights is None else weights
+    per_value = w[data.unit]
+    n_c = np.bincount(data.code, weights=per_value, minlength=data.categories).astype(np.float64)
+    if int((n_c > 0).sum()) < 2:  # every value alike: D_e = 0, α undefined
+        return math.nan, 0.0, 0.0
     n = float(n_c.sum())
-    delta = _delta2(level, scale, n_c)
-    d_o = float((o * delta).sum()) / n
-    d_e = float((np.outer(n_c, n_c) * delta).sum()) / (n * (n - 1))
-    if d_e <= 0:
-        return math.nan, d_o, d_e
+    if level == "nominal":
+        assert data.within is not None
+        observed = float((w * data.within).sum())
+        expected = (n * n - float((n_c * n_c).sum())) / (n - 1)
+    else:
+        if level == "ordinal":
+            x = np.cumsum(n_c) - n_c / 2  # the mid-ranks
+            within = _within(data, x[data.code])
+        else:
+            assert data.within is not None
+            x, within = data.scale, data.within
+        observed = float((w * within).sum())
+        centred = x - float((n_c * x).sum()) / n
+        expected = 2 * n * float((n_c * centred * centred).sum()) / (n - 1)
+    d_o, d_e = observed / n, expected / n
     return 1.0 - d_o / d_e, d_o, d_e
 
 
@@ -1101,9 +1118,8 @@ def krippendorff_alpha(
             field=item,
             value=len(by_item),
         )
-    scale = _scale(cats)
-    pairs = _pairs(coded, len(cats))
-    alpha, d_o, d_e = _alpha_of(_coincidences(pairs, None), level, scale)
+    data = _reliability(coded, _scale(cats), level)
+    alpha, d_o, d_e = _alpha_of(data, level)
     if math.isnan(alpha):
         raise MeasurementError(
             msg="every pairable rating has the same value: α is undefined (0/0)",
@@ -1116,10 +1132,9 @@ def krippendorff_alpha(
         rng = np.random.default_rng(int(seed))
         draws = []
         for _ in range(int(resamples)):
-            counts = np.bincount(
-                rng.integers(0, pairs.units, pairs.units), minlength=pairs.units
-            ).astype(np.float64)
-            a, _, _ = _alpha_of(_coincidences(pairs, counts), level, scale)
+            drawn = rng.integers(0, len(coded), len(coded))
+            counts = np.bincount(drawn, minlength=len(coded)).astype(np.float64)
+            a, _, _ = _alpha_of(data, level, counts)
             if not math.isnan(a):
                 draws.append(a)
         if draws:
