@@ -92,13 +92,17 @@ def test_agreement_kappa_with_labels(runner, tmp_path):
 
 def test_agreement_errors_name_the_line(runner, ratings, tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("rater,item,score\nA,1,9\nB,1,nan\nA,2,4\nB,2,5\n", encoding="utf-8")
+    bad.write_text("rater,item,score\nA,1,9\nB,1,nan\nA,2,4\nB,2,５\n", encoding="utf-8")
     result = runner.invoke(cli, ["agreement", str(bad), "--method", "icc"])
     assert result.exit_code == EXIT_DATA
     assert result.output.strip() == (
-        f"csperf: error: {bad}:3: rater 'B' gives item '1' a score of NaN (row 1); "
-        "pass nan='missing' to read NaN as no rating"
+        f"csperf: error: {bad}:3: rater 'B' gives item '1' the score 'nan' (row 1); "
+        "ICC(2,1) needs numbers"
     )
+    bad.write_text("rater,item,score\nA,1,9\nB,1,\nA,2,4\nB,2,５\n", encoding="utf-8")
+    missing = runner.invoke(cli, ["agreement", str(bad), "--method", "icc"])
+    assert missing.exit_code == EXIT_DATA  # an empty cell is no rating; a full-width ５ is 5
+    assert "rater 'B' has no rating of item '1'" in missing.output
     kappa = runner.invoke(cli, ["agreement", str(ratings), "--method", "kappa"])
     assert kappa.exit_code == EXIT_DATA
     assert f"{ratings}: Cohen's kappa: Cohen's kappa needs exactly 2 raters, got 4" in kappa.output

@@ -537,11 +537,13 @@ def _rating_columns(fn: F) -> F:
 def _read_ratings(path: str, columns: Sequence[str]) -> dict[str, list[Any]]:
     """A long CSV of ratings: the rater, item and score columns (scores as numbers or labels).
 
-    An empty score cell is no rating; a score that reads as a number is a float, any other
-    text a label (for the categorical methods).
+    Cells are read as every csperf reader reads them (NFKC-normalised, stripped): an empty
+    score cell is no rating, a score in ASCII decimals is a number, any other text (``nan``
+    among them) a label, which only the categorical methods accept.
     """
     import csv
 
+    from csperf._cells import clean
     from csperf.errors import ConfigError
 
     try:
@@ -565,15 +567,21 @@ def _read_ratings(path: str, columns: Sequence[str]) -> dict[str, list[Any]]:
     rater, item, score = columns
     table: dict[str, list[Any]] = {rater: [], item: [], score: []}
     for row in rows:
-        table[rater].append((row.get(rater) or "").strip() or None)
-        table[item].append((row.get(item) or "").strip() or None)
-        text = (row.get(score) or "").strip()
-        try:
-            value: Any = float(text) if text else None
-        except ValueError:
-            value = text
-        table[score].append(value)
+        table[rater].append(clean(row.get(rater) or "") or None)
+        table[item].append(clean(row.get(item) or "") or None)
+        table[score].append(_rating_cell(row.get(score) or ""))
     return table
+
+
+def _rating_cell(text: str) -> Any:
+    """A score cell: None when empty, the number it holds, else the label (NFKC, stripped)."""
+    from csperf._cells import clean, parse_number
+
+    cleaned = clean(text)
+    if not cleaned:
+        return None
+    number = parse_number(cleaned)
+    return cleaned if number is None else number
 
 
 def _in_file(exc: CsperfError, path: str) -> CsperfError:
@@ -684,14 +692,7 @@ def agreement(
             field=misplaced[0],
             value=method,
         )
-    cats: list[Any] | None = None
-    if categories is not None:
-        cats = []
-        for text in categories.split(","):
-            try:
-                cats.append(float(text))
-            except ValueError:
-                cats.append(text.strip())
+    cats = None if categories is None else [_rating_cell(t) for t in categories.split(",")]
     try:
         if method == "icc":
             result = ag.icc(
