@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Agreement",
-    "Calibration",
+    "CalibrationSession",
     "ConfidenceInterval",
     "RaterSeverity",
     "ReviewerCalibration",
@@ -1217,7 +1217,7 @@ class ReviewerCalibration:
 
 
 @attrs.frozen
-class Calibration:
+class CalibrationSession:
     """The results of a calibration session (:func:`calibration_session`).
 
     Attributes:
@@ -1311,7 +1311,7 @@ def calibration_session(
     item: str = "item",
     score: str = "score",
     nan: Literal["error", "missing"] = "error",
-) -> Calibration:
+) -> CalibrationSession:
     """Compare reviewers who scored the same interactions with a consensus or an expert.
 
     The baseline of an interaction is the expert's score when ``expert`` is given, else the
@@ -1436,7 +1436,7 @@ def calibration_session(
         )
         all_reviews += len(deviations)
         all_within += within
-    return Calibration(
+    return CalibrationSession(
         baseline="expert" if expert is not None else consensus,
         expert=expert,
         tolerance=float(tolerance),
