@@ -109,6 +109,11 @@ def test_agreement_errors_name_the_line(runner, ratings, tmp_path):
     misplaced = runner.invoke(cli, ["agreement", str(ratings), "--method", "icc", "--weights", "linear"])
     assert misplaced.exit_code == EXIT_USAGE
     assert "--weights does not apply to --method icc" in misplaced.output
+    for flags in (["--method", "fleiss", "--confidence", "0.9"], ["--method", "icc", "--seed", "1"],
+                  ["--method", "kappa", "--level", "ordinal"]):
+        wrong = runner.invoke(cli, ["agreement", str(ratings), *flags])
+        assert wrong.exit_code == EXIT_USAGE
+        assert f"{flags[2]} does not apply to --method {flags[1]}" in wrong.output
     nocolumn = runner.invoke(cli, ["agreement", str(ratings), "--method", "icc", "--rater-column", "who"])
     assert nocolumn.exit_code == EXIT_USAGE
     assert "no column 'who' (columns: rater, item, score)" in nocolumn.output

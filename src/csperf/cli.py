@@ -676,14 +676,21 @@ def agreement(
 
     columns = (rater_column, item_column, score_column)
     table = _read_ratings(ratings, columns)
+    ctx = click.get_current_context()
+    applies = {
+        "average": ("icc",),
+        "weights": ("kappa",),
+        "categories": ("kappa", "fleiss", "alpha"),
+        "level": ("alpha",),
+        "confidence": ("icc", "kappa", "alpha"),
+        "resamples": ("alpha",),
+        "seed": ("alpha",),
+    }
     misplaced = [
-        flag
-        for flag, given, allowed in (
-            ("--average", average, ("icc",)),
-            ("--weights", weights is not None, ("kappa",)),
-            ("--categories", categories is not None, ("kappa", "fleiss", "alpha")),
-        )
-        if given and method not in allowed
+        f"--{name}"
+        for name, methods in applies.items()
+        if method not in methods
+        and ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
     ]
     if misplaced:
         raise ValidationError(
