@@ -330,6 +330,16 @@ def test_kappa_against_sklearn_and_statsmodels(weights):
     assert ours.null_standard_error == pytest.approx(theirs.std_kappa0, rel=1e-9)
 
 
+def test_kappa_of_zero_is_exact_and_symmetric():
+    """Found by hypothesis: κ_w = 0 came out as ±1e-16 and its SE as 7.7e-9 or 0 by rater order."""
+    rows = rows_of([[2, 1], [3, 1], [4, 2]])
+    swapped = [{**r, "rater": {"r0": "r1", "r1": "r0"}[r["rater"]]} for r in rows]
+    one, other = cohen_kappa(rows, weights="linear"), cohen_kappa(swapped, weights="linear")
+    assert one.value == 0 and other.value == 0
+    assert one.standard_error == other.standard_error
+    assert one.null_standard_error == other.null_standard_error
+
+
 def test_kappa_labels_and_categories():
     rows = [
         {"rater": "a", "item": 1, "score": "good"},

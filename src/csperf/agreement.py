@@ -769,24 +769,19 @@ def cohen_kappa(
     cats = _categories(ratings, categories, obj, score, ordered=weights is not None)
     index = {c: i for i, c in enumerate(cats)}
     c = len(cats)
-    table_ij = np.zeros((c, c))
+    # Exact arithmetic throughout (counts, weights and every sum are fractions): a kappa of 0
+    # is 0, a variance of 0 is 0, and swapping the raters changes nothing, to the last digit.
+    counts = [[0] * c for _ in range(c)]
     for what in items:
-        table_ij[index[cells[(raters[0], what)]], index[cells[(raters[1], what)]]] += 1
+        counts[index[cells[(raters[0], what)]]][index[cells[(raters[1], what)]]] += 1
     n = len(items)
-    if weights is None:
-        w = np.eye(c)
-    else:
-        x = _scale(cats)
-        spread = float(x.max() - x.min()) if c else 0.0
-        if spread == 0:
-            w = np.ones((c, c))
-        else:
-            d = np.abs(x[:, None] - x[None, :]) / spread
-            w = 1 - d if weights == "linear" else 1 - d**2
-    p = table_ij / n
-    rows, cols = p.sum(axis=1), p.sum(axis=0)
-    p_o = float((w * p).sum())
-    p_e = float((w * np.outer(rows, cols)).sum())
+    w = _kappa_weights(cats, weights)
+    p = [[Fraction(count, n) for count in row] for row in counts]
+    rows = [sum(row, Fraction(0)) for row in p]
+    cols = [sum((p[i][j] for i in range(c)), Fraction(0)) for j in range(c)]
+    cells_ij = [(i, j) for i in range(c) for j in range(c)]
+    p_o = sum((w[i][j] * p[i][j] for i, j in cells_ij), Fraction(0))
+    p_e = sum((w[i][j] * rows[i] * cols[j] for i, j in cells_ij), Fraction(0))
     if p_e >= 1:
         raise MeasurementError(
             msg=f"both raters give every item the same category ({cats[0]!r}): kappa is "
@@ -796,27 +791,53 @@ def cohen_kappa(
             value=cats[0],
         )
     kappa = (p_o - p_e) / (1 - p_e)
-    w_row = w @ cols  # w̄_i = Σ_j p_·j w_ij
-    w_col = rows @ w  # w̄_j = Σ_i p_i· w_ij
-    spread_ij = w - (w_row[:, None] + w_col[None, :]) * (1 - kappa)
-    var = (float((p * spread_ij**2).sum()) - (kappa - p_e * (1 - kappa)) ** 2) / (
-        n * (1 - p_e) ** 2
-    )
+    w_row = [sum((cols[j] * w[i][j] for j in range(c)), Fraction(0)) for i in range(c)]
+    w_col = [sum((rows[i] * w[i][j] for i in range(c)), Fraction(0)) for j in range(c)]
+    scale = n * (1 - p_e) ** 2
+    var = (
+        sum(
+            (p[i][j] * (w[i][j] - (w_row[i] + w_col[j]) * (1 - kappa)) ** 2 for i, j in cells_ij),
+            Fraction(0),
+        )
+        - (kappa - p_e * (1 - kappa)) ** 2
+    ) / scale
     var0 = (
-        float((np.outer(rows, cols) * (w - (w_row[:, None] + w_col[None, :])) ** 2).sum()) - p_e**2
-    ) / (n * (1 - p_e) ** 2)
-    se = math.sqrt(max(var, 0.0))
+        sum(
+            (rows[i] * cols[j] * (w[i][j] - (w_row[i] + w_col[j])) ** 2 for i, j in cells_ij),
+            Fraction(0),
+        )
+        - p_e**2
+    ) / scale
+    se = math.sqrt(max(float(var), 0.0))
     return Agreement(
         method=method,
-        value=kappa,
+        value=float(kappa),
         items=n,
         raters=2,
         ratings=2 * n,
-        ci=ConfidenceInterval(kappa - z * se, kappa + z * se, confidence, "normal"),
+        ci=ConfidenceInterval(float(kappa) - z * se, float(kappa) + z * se, confidence, "normal"),
         standard_error=se,
-        null_standard_error=math.sqrt(max(var0, 0.0)),
-        components={"observed": p_o, "expected": p_e},
+        null_standard_error=math.sqrt(max(float(var0), 0.0)),
+        components={"observed": float(p_o), "expected": float(p_e)},
     )
+
+
+def _kappa_weights(cats: Sequence[Any], weights: str | None) -> list[list[Fraction]]:
+    """The agreement weights w_ij, exact: identity, linear or quadratic in the positions."""
+    c = len(cats)
+    if weights is None:
+        return [[Fraction(int(i == j)) for j in range(c)] for i in range(c)]
+    if all(_is_number(v) for v in cats):
+        x = [exact_input(v, float(v)) for v in cats]
+    else:
+        x = [Fraction(i) for i in range(c)]
+    spread = max(x) - min(x)
+    if spread == 0:
+        return [[Fraction(1)] * c for _ in range(c)]
+    d = [[abs(a - b) / spread for b in x] for a in x]
+    if weights == "linear":
+        return [[1 - v for v in row] for row in d]
+    return [[1 - v * v for v in row] for row in d]
 
 
 # -- Fleiss' kappa --------------------------------------------------------------------------
