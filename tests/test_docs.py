@@ -34,6 +34,7 @@ PUBLIC_MODULES = [
     "csperf.history",
     "csperf.health",
     "csperf.trends",
+    "csperf.agreement",
 ]
 #: Public packages whose namespace holds nothing public beyond ``__all__`` (and submodules).
 PUBLIC_PACKAGES = [

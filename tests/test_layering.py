@@ -59,6 +59,7 @@ LAYERS: dict[str, int] = {
     # 1 -- the model, and beside it (another package, so neither imports the other) the metric
     # definitions: tables in, values out.
     "csperf.text": 1,
+    "csperf.agreement": 1,
     "csperf.grading": 1,
     "csperf.rules": 1,
     "csperf.indicators": 1,

@@ -1178,6 +1178,384 @@ def compare_command(
     _review_output(result.to_dict(), result.lines(), fmt, output)
 
 
+# -- rater agreement, calibration sessions, rater severity (csperf.agreement) ---------------
+
+_RATING_COLUMNS = (
+    click.option("--rater-column", default="rater", show_default=True, help="Column of raters."),
+    click.option("--item-column", default="item", show_default=True, help="Column of items."),
+    click.option("--score-column", default="score", show_default=True, help="Column of scores."),
+)
+
+
+def _rating_columns(fn: F) -> F:
+    for option in reversed(_RATING_COLUMNS):
+        fn = option(fn)
+    return fn
+
+
+def _read_ratings(path: str, columns: Sequence[str]) -> dict[str, list[Any]]:
+    """A long CSV of ratings: the rater, item and score columns (scores as numbers or labels).
+
+    Cells are read as every csperf reader reads them (NFKC-normalised, stripped): an empty
+    score cell is no rating, a score in ASCII decimals is a number, any other text (``nan``
+    among them) a label, which only the categorical methods accept.
+    """
+    import csv
+
+    from csperf._cells import clean
+    from csperf.errors import ConfigError
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            fieldnames = list(reader.fieldnames or [])
+            rows = list(reader)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ConfigError(
+            msg=f"not a readable UTF-8 CSV file ({exc})", obj="ratings", path=path, source=path
+        ) from None
+    for name in columns:
+        if name not in fieldnames:
+            raise ConfigError(
+                msg=f"no column {name!r} (columns: {', '.join(fieldnames) or 'none'})",
+                obj="ratings",
+                value=fieldnames,
+                path=path,
+                source=path,
+            )
+    rater, item, score = columns
+    table: dict[str, list[Any]] = {rater: [], item: [], score: []}
+    for row in rows:
+        table[rater].append(clean(row.get(rater) or "") or None)
+        table[item].append(clean(row.get(item) or "") or None)
+        table[score].append(_rating_cell(row.get(score) or ""))
+    return table
+
+
+def _rating_cell(text: str) -> Any:
+    """A score cell: None when empty, the number it holds, else the label (NFKC, stripped)."""
+    from csperf._cells import clean, parse_number
+
+    cleaned = clean(text)
+    if not cleaned:
+        return None
+    number = parse_number(cleaned)
+    return cleaned if number is None else number
+
+
+def _in_file(exc: CsperfError, path: str) -> CsperfError:
+    """The error as seen from the CSV file: its line when the error names a row."""
+    position = getattr(exc, "position", None)
+    if isinstance(exc, MeasurementError) and position is not None:
+        return exc.evolve(path=path, source=path, line=position + 2)
+    return exc.inside(path)
+
+
+def _agreement_json(result: Any) -> dict[str, Any]:
+    ci = result.ci
+    return {
+        "method": result.method,
+        "value": result.value,
+        "items": result.items,
+        "raters": result.raters,
+        "ratings": result.ratings,
+        "ci": None
+        if ci is None
+        else {
+            "low": ci.low,
+            "high": ci.high,
+            "level": ci.level,
+            "method": ci.method,
+            "resamples": ci.resamples,
+            "seed": ci.seed,
+        },
+        "standard_error": result.standard_error,
+        "null_standard_error": result.null_standard_error,
+        "z": result.z,
+        "components": dict(result.components),
+    }
+
+
+@cli.command("agreement")
+@click.argument("ratings", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--method",
+    type=click.Choice(["icc", "kappa", "fleiss", "alpha"]),
+    required=True,
+    help="ICC(2,1) (ICC(2,k) with --average), Cohen's kappa, Fleiss' kappa, Krippendorff's α.",
+)
+@click.option("--average", is_flag=True, help="icc: ICC(2,k), the reliability of the mean.")
+@click.option(
+    "--weights", type=click.Choice(["linear", "quadratic"]), help="kappa: weighted kappa."
+)
+@click.option(
+    "--level",
+    type=click.Choice(["nominal", "ordinal", "interval"]),
+    default="nominal",
+    show_default=True,
+    help="alpha: the level of measurement.",
+)
+@click.option("--categories", help="kappa, fleiss, alpha: the categories in order, a,b,c.")
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.95,
+    show_default=True,
+    help="The level of the confidence interval.",
+)
+@click.option(
+    "--resamples",
+    type=click.IntRange(0),
+    default=1000,
+    show_default=True,
+    help="alpha: bootstrap resamples (0: no interval).",
+)
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="alpha: seed.")
+@_rating_columns
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_errors
+def agreement(
+    ratings: str,
+    method: str,
+    average: bool,
+    weights: str | None,
+    level: str,
+    categories: str | None,
+    confidence: float,
+    resamples: int,
+    seed: int,
+    rater_column: str,
+    item_column: str,
+    score_column: str,
+    as_json: bool,
+) -> None:
+    """Rater agreement on RATINGS, a CSV with one rating per row (rater, item, score)."""
+    from csperf import agreement as ag
+    from csperf.errors import ValidationError
+
+    columns = (rater_column, item_column, score_column)
+    table = _read_ratings(ratings, columns)
+    ctx = click.get_current_context()
+    applies = {
+        "average": ("icc",),
+        "weights": ("kappa",),
+        "categories": ("kappa", "fleiss", "alpha"),
+        "level": ("alpha",),
+        "confidence": ("icc", "kappa", "alpha"),
+        "resamples": ("alpha",),
+        "seed": ("alpha",),
+    }
+    misplaced = [
+        f"--{name}"
+        for name, methods in applies.items()
+        if method not in methods
+        and ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+    ]
+    if misplaced:
+        raise ValidationError(
+            msg=f"{misplaced[0]} does not apply to --method {method}",
+            obj="csperf agreement",
+            field=misplaced[0],
+            value=method,
+        )
+    cats = None if categories is None else [_rating_cell(t) for t in categories.split(",")]
+    try:
+        if method == "icc":
+            result = ag.icc(
+                table,
+                average=average,
+                confidence=confidence,
+                rater=rater_column,
+                item=item_column,
+                score=score_column,
+            )
+        elif method == "kappa":
+            result = ag.cohen_kappa(
+                table,
+                weights=weights,  # type: ignore[arg-type]
+                categories=cats,
+                confidence=confidence,
+                rater=rater_column,
+                item=item_column,
+                score=score_column,
+            )
+        elif method == "fleiss":
+            result = ag.fleiss_kappa(
+                table, categories=cats, rater=rater_column, item=item_column, score=score_column
+            )
+        else:
+            result = ag.krippendorff_alpha(
+                table,
+                level=level,  # type: ignore[arg-type]
+                categories=cats,
+                confidence=confidence,
+                resamples=resamples,
+                seed=seed,
+                rater=rater_column,
+                item=item_column,
+                score=score_column,
+            )
+    except CsperfError as exc:
+        raise _in_file(exc, ratings) from None
+    if as_json:
+        click.echo(json.dumps(_agreement_json(result), indent=2, ensure_ascii=False))
+        return
+    click.echo(str(result))
+    if result.ci is not None and result.ci.method == "bootstrap":
+        click.echo(
+            f"interval: percentile bootstrap over items, {result.ci.resamples} resamples, "
+            f"seed {result.ci.seed}"
+        )
+    if result.standard_error is not None:
+        click.echo(f"standard error: {result.standard_error:.4f}")
+    if result.null_standard_error is not None:
+        click.echo(
+            f"standard error under no agreement: {result.null_standard_error:.4f}, "
+            f"z = {result.z:.3f}"
+        )
+    click.echo(", ".join(f"{k} = {v:.4f}" for k, v in result.components.items()))
+
+
+@cli.command("calibration-session")
+@click.argument("reviews", type=click.Path(exists=True, dir_okay=False))
+@click.option("--expert", help="The reviewer whose scores are the baseline.")
+@click.option(
+    "--consensus",
+    type=click.Choice(["mean", "median"]),
+    default="mean",
+    show_default=True,
+    help="The baseline without --expert.",
+)
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(0),
+    default=10,
+    show_default=True,
+    help="Points within which a review agrees.",
+)
+@click.option(
+    "--target",
+    type=click.FloatRange(0, 1),
+    default=0.85,
+    show_default=True,
+    help="The share of reviews within the tolerance aimed at.",
+)
+@_rating_columns
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_errors
+def calibration_session(
+    reviews: str,
+    expert: str | None,
+    consensus: str,
+    tolerance: float,
+    target: float,
+    rater_column: str,
+    item_column: str,
+    score_column: str,
+    as_json: bool,
+) -> None:
+    """Compare reviewers who scored the same interactions (REVIEWS: reviewer, item, score)."""
+    import attrs
+
+    from csperf import agreement as ag
+
+    table = _read_ratings(reviews, (rater_column, item_column, score_column))
+    try:
+        result = ag.calibration_session(
+            table,
+            expert=expert,
+            consensus=consensus,  # type: ignore[arg-type]
+            tolerance=tolerance,
+            target=target,
+            rater=rater_column,
+            item=item_column,
+            score=score_column,
+        )
+    except CsperfError as exc:
+        raise _in_file(exc, reviews) from None
+    if as_json:
+        click.echo(json.dumps(attrs.asdict(result), indent=2, ensure_ascii=False))
+        return
+    click.echo(str(result))
+
+
+@cli.command("rater-severity")
+@click.argument("ratings", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--correction",
+    type=click.Choice(["none", "offset", "zscore"]),
+    default="none",
+    show_default=True,
+    help="The correction of the scores (always printed).",
+)
+@click.option(
+    "--consensus",
+    type=click.Choice(["mean", "median"]),
+    default="mean",
+    show_default=True,
+    help="Each item's consensus.",
+)
+@_rating_columns
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the corrected ratings here (CSV: rater, item, score, corrected).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the offsets as JSON.")
+@_errors
+def rater_severity(
+    ratings: str,
+    correction: str,
+    consensus: str,
+    rater_column: str,
+    item_column: str,
+    score_column: str,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    """Each rater's offset from the consensus on RATINGS (rater, item, score)."""
+    import csv
+    import io
+
+    import attrs
+
+    from csperf import agreement as ag
+    from csperf._io import atomic_write_text, check_not_input
+    from csperf._numbers import decimal_text
+
+    table = _read_ratings(ratings, (rater_column, item_column, score_column))
+    try:
+        result = ag.rater_severity(
+            table,
+            correction=correction,  # type: ignore[arg-type]
+            consensus=consensus,  # type: ignore[arg-type]
+            rater=rater_column,
+            item=item_column,
+            score=score_column,
+        )
+    except CsperfError as exc:
+        raise _in_file(exc, ratings) from None
+    if as_json:
+        document = {
+            "consensus": result.consensus,
+            "correction": result.correction,
+            "raters": [attrs.asdict(r) for r in result.raters],
+        }
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(str(result))
+    if output is not None:
+        check_not_input(output, [ratings])
+        given = dict(zip(zip(table[rater_column], table[item_column]), table[score_column]))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([rater_column, item_column, score_column, "corrected"])
+        for (who, what), corrected in result.scores.items():
+            writer.writerow([who, what, decimal_text(given[(who, what)]), decimal_text(corrected)])
+        atomic_write_text(output, buffer.getvalue())
+        click.echo(f"wrote {output} (correction: {result.correction})", err=True)
+
+
 def main(argv: Sequence[str] | None = None) -> Any:
     """Run the command line (the ``csperf`` console script)."""
     return cli.main(args=list(argv) if argv is not None else None, prog_name="csperf")
