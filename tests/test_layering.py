@@ -68,6 +68,7 @@ LAYERS: dict[str, int] = {
     "csperf.scorecard": 1,
     "csperf._tables": 1,
     "csperf._kernel": 1,
+    "csperf.ratings": 1,
     "csperf.metrics": 1,
     # 2 -- on the model: weight strategies, templates, scorecard files, reports; on the
     # metrics: the sample contact centre (records made from the record classes).

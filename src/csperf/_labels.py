@@ -128,6 +128,28 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "总分 = {parts} = {unrounded} → {total}（四舍五入保留 {precision} 位小数）",
     },
     "list_sep": {"en": ", ", "zh": "、"},
+    "rating.moved": {
+        "en": "; weight moved to the other sources",
+        "zh": "；权重按比例分配给其他来源",
+    },
+    "rating.none": {
+        "en": "{source}: no ratings ({needed} needed)",
+        "zh": "{source}：无评分（至少需要 {needed} 人）",
+    },
+    "rating.too_few": {
+        "en": "{source}: too few raters ({raters} of {needed} needed)",
+        "zh": "{source}：评分人数不足（{raters} 人，至少需要 {needed} 人）",
+    },
+    "rating.used": {
+        "en": "{source}: {raters} rater(s), mean {mean}, weight {weight}",
+        "zh": "{source}：{raters} 人评分，均分 {mean}，权重 {weight}",
+    },
+    "source.customer": {"en": "customer", "zh": "客户评"},
+    "source.manager": {"en": "manager", "zh": "上级评"},
+    "source.peer": {"en": "peer", "zh": "互评"},
+    "source.self": {"en": "self", "zh": "自评"},
+    "source.subordinate": {"en": "subordinate", "zh": "下级评"},
+    "too_few_raters": {"en": "too few raters", "zh": "评分人数不足"},
 }
 """Label key → language → text."""
 

@@ -67,6 +67,7 @@ from csperf.errors import (
 )
 from csperf.grading import GradeBand, GradeScale
 from csperf.indicators import Indicator
+from csperf.ratings import NoRatings, RatingScale, RatingSources, ScaleLabel, Source, SourceRule
 from csperf.rules import ScoringRule
 from csperf.scorecard import MissingPolicy, Scorecard
 from csperf.text import LocalizedText, Text, plain_text
@@ -172,6 +173,9 @@ def _problem(exc: BaseException) -> Problem:
         else:
             exc = others[0]
     if isinstance(exc, Problem):
+        # cattrs noted where it was below; its path says that now, and the notes would be
+        # read again one level up (a model inside a model: a rated indicator's sources).
+        vars(exc).pop("__notes__", None)
         return exc.under(*path)
     if isinstance(exc, ForbiddenExtraKeysError):
         known = [a.alias or a.name for a in attrs.fields(exc.cl) if a.init]
@@ -472,16 +476,22 @@ def _unstructure_indicator(base: Callable[[Any], dict[str, Any]]) -> Callable[[A
         doc = base(ind)
         if doc.get("metric") == ind.key:
             del doc["metric"]
-        tables: dict[str, Any] = {k: doc.pop(k) for k in ("scoring", "standards") if k in doc}
+        tables: dict[str, Any] = {
+            k: doc.pop(k) for k in ("scoring", "standards", "scale", "raters") if k in doc
+        }
         return {**doc, **tables}  # plain values first, then the tables
 
     return unstructure
 
 
+_RATED: tuple[type[Any], ...] = (ScaleLabel, RatingScale, SourceRule, RatingSources)
+"""The parts of a rated indicator (:mod:`csperf.ratings`) a file holds."""
+
+
 @functools.cache
 def _converter() -> cattrs.Converter:
     """The one converter between file documents and model objects."""
-    for cls in (GradeBand, GradeScale, ValueDomain, Dimension, Indicator, Scorecard):
+    for cls in (GradeBand, GradeScale, ValueDomain, Dimension, Indicator, Scorecard, *_RATED):
         resolve_types(cls)
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _string)
@@ -499,10 +509,12 @@ def _converter() -> cattrs.Converter:
         ValueDomain, _model_hook(conv, ValueDomain, lower=lower, upper=upper)
     )
     conv.register_structure_hook(Dimension, _model_hook(conv, Dimension))
+    for part in _RATED:  # a rated indicator's scale and sources
+        conv.register_structure_hook(part, _model_hook(conv, part))
     conv.register_structure_hook(Indicator, _model_hook(conv, Indicator))
 
     conv.register_unstructure_hook_func(lambda t: t == Text, plain_text)
-    for choice in (Direction, MissingPolicy):  # str enums: a file holds their value
+    for choice in (Direction, MissingPolicy, Source, NoRatings):  # a file holds their value
         conv.register_unstructure_hook(choice, lambda member: member.value)
     conv.register_unstructure_hook(LocalizedText, dict)
     conv.register_unstructure_hook_func(
@@ -512,7 +524,7 @@ def _converter() -> cattrs.Converter:
         GradeScale,
         lambda s: {"closed": s.closed, "bands": [conv.unstructure(b, GradeBand) for b in s.bands]},
     )
-    for part in (ValueDomain, Dimension):
+    for part in (ValueDomain, Dimension, *_RATED):
         conv.register_unstructure_hook(
             part, make_dict_unstructure_fn(part, conv, _cattrs_omit_if_default=True)
         )
@@ -1010,7 +1022,7 @@ def _toml_tables(path: KeyPath) -> tuple[str, ...]:
     if path == ():
         return ("grade_scale", "dimensions", "indicators", "weighting")
     if len(path) == 2 and path[0] == "indicators":
-        return ("scoring", "standards")
+        return ("scoring", "standards", "scale", "raters")
     if path == ("weighting",):
         return ("indicators",)
     return ()

@@ -141,7 +141,7 @@ def _subject(report: Report, index: int, result: ScorecardResult, hues: dict[str
     for ind in card.indicators:
         item = result.indicators[ind.key]
         if item.missing:
-            raw = f'<span class="missing">{_e(lab("missing"))}</span>'
+            raw = f'<span class="missing">{_e(report.missing_text(index, ind.key))}</span>'
         else:
             raw = _e(measured_text(item.raw)) + (
                 f'<span class="unit">{_e(ind.unit)}</span>' if ind.unit else ""

@@ -131,7 +131,7 @@ def render_markdown(report: Report) -> str:
             rows.append(
                 [
                     report.text(ind.name),
-                    lab("missing") if item.missing else measured_text(item.raw),
+                    report.missing_text(i, ind.key) if item.missing else measured_text(item.raw),
                     ind.unit,
                     "—" if item.standard is None else report.text(item.standard.label),
                     fixed(item.points, p),
