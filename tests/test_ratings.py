@@ -6,6 +6,8 @@ import io
 import json
 import re
 from fractions import Fraction
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -569,3 +571,65 @@ def test_rating_mixes_from_practice():
     )
     # 0.6 · 4 + 0.3 · 4 + 0.1 · 5 = 2.4 + 1.2 + 0.5 = 4.1
     assert rate(scored, given).row("ann") == {"collab": F(41, 10)}
+
+
+# -- the command line ------------------------------------------------------------------------
+
+TEMPLATE_FILE = Path(str(resources.files("csperf.templates") / "customer-service-manager.toml"))
+MEASURED = (
+    "subject,customer_satisfaction,complaint_rate,first_response_time,resolution_time,"
+    "product_knowledge,script_compliance,collaboration_rating,information_sharing_rate\n"
+    "Li Wei,0.92,0.004,45,20000,88,0.93,4.2,0.97\n"
+    "Zhang Min,0.86,0.009,95,26000,82,0.91,4.0,0.9\n"
+)
+
+
+def test_cli_scores_with_ratings(tmp_path):
+    from click.testing import CliRunner
+
+    from csperf.cli import cli
+
+    measured = tmp_path / "m.csv"
+    measured.write_text(MEASURED, encoding="utf-8")
+    ratings = tmp_path / "r.csv"
+    lines = ["rater,source,ratee,item,score"]
+    lines += [
+        f"{r},peer,Li Wei,collaboration_rating,{s}" for r, s in [("a", 4), ("b", 4), ("c", 5)]
+    ]
+    lines += [f"{r},互评,Zhang Min,collaboration_rating,4" for r in ("a", "b", "c")]
+    ratings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    base = ["score", str(TEMPLATE_FILE), "--format", "json"]
+    done = runner.invoke(cli, [*base, "--measurements", str(measured), "--ratings", str(ratings)])
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    template = customer_service_manager()
+    li = {
+        "customer_satisfaction": 0.92,
+        "complaint_rate": 0.004,
+        "first_response_time": 45,
+        "resolution_time": 20000,
+        "product_knowledge": 88,
+        "script_compliance": 0.93,
+        "collaboration_rating": F(13, 3),
+        "information_sharing_rate": 0.97,
+    }
+    expected = template.evaluate(li, "Li Wei").total
+    got = {s["subject"]: s for s in data["subjects"]}
+    assert got["Li Wei"]["total"] == expected != 90.48  # the ratings replaced 4.2
+    assert got["Zhang Min"]["total"] == 83.01  # the same 4.0 as the table's
+    collab = next(i for i in got["Li Wei"]["indicators"] if i["key"] == "collaboration_rating")
+    assert collab["raw"] == pytest.approx(13 / 3)
+    assert collab["sample_size"] == 3
+    # Zhang Min with two peers only: no value, and the card refuses a missing one in one line.
+    ratings.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    refused = runner.invoke(
+        cli, [*base, "--measurements", str(measured), "--ratings", str(ratings)]
+    )
+    assert refused.exit_code != 0
+    assert "collaboration_rating" in refused.output and "Traceback" not in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+    both = runner.invoke(
+        cli, ["score", str(TEMPLATE_FILE), "--measurements", str(measured), "--source", "csv"]
+    )
+    assert both.exit_code == 2 and "not both" in both.output

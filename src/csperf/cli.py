@@ -117,6 +117,34 @@ def _evaluate_all(
     return [appraisal.evaluate(measurements, s) for s in _progress(subjects, "Scoring")]
 
 
+class _Rated:
+    """A measurements table with the values of the card's rated indicators laid over it.
+
+    It reads as :class:`~csperf.sources.Measurements` does (``subjects``, ``row``,
+    ``sample_size``, ``flags``, ``period``): each rated value, exact, replaces the table's.
+    """
+
+    def __init__(self, measurements: Any, rated: Any) -> None:
+        self.base = measurements
+        self.rated = rated
+        self.period = measurements.period
+        self.subjects = rated.subjects
+
+    def row(self, subject: str) -> dict[str, Any]:
+        base = self.base.row(subject) if subject in self.base.subjects else {}
+        return {**base, **self.rated.row(subject)}
+
+    def sample_size(self, subject: str, metric: str) -> int | None:
+        if metric in self.rated.values[subject]:
+            return int(self.rated.sample_size(subject, metric))
+        return self.base.sample_size(subject, metric)  # type: ignore[no-any-return]
+
+    def flags(self, subject: str, metric: str) -> tuple[str, ...]:
+        if metric in self.rated.values[subject]:
+            return tuple(self.rated.flags(subject, metric))
+        return tuple(self.base.flags(subject, metric))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.version_option(package_name="csperf")
@@ -229,6 +257,13 @@ def _options(pairs: Sequence[str]) -> dict[str, str]:
     metavar="NAME=VALUE",
     help="An option of the source (repeatable), e.g. -o path=./export.",
 )
+@click.option(
+    "--ratings",
+    "ratings_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A ratings table (CSV: rater, source, ratee, item, score[, date]) for the card's "
+    "rated indicators; alone or with --measurements / --source.",
+)
 @click.option("--period", help="The period: 2026-Q3, 2026-07, or START..END.")
 @click.option(
     "--level",
@@ -253,6 +288,7 @@ def score(
     measurements_file: str | None,
     source: str | None,
     source_options: tuple[str, ...],
+    ratings_file: str | None,
     period: str | None,
     level: str,
     tz: str | None,
@@ -260,13 +296,17 @@ def score(
     output: Path | None,
     lang: str,
 ) -> None:
-    """Score the subjects of a measurements table or a metric source on CARD."""
+    """Score the subjects of a measurements table, a metric source or ratings on CARD."""
     from csperf.hooks import get_plugin_manager
     from csperf.report import Report, read_samples, render, write_report
     from csperf.sources import Measurements
 
-    if (measurements_file is None) == (source is None):
-        raise click.UsageError("give exactly one of --measurements FILE and --source NAME")
+    if measurements_file is not None and source is not None:
+        raise click.UsageError("give one of --measurements FILE and --source NAME, not both")
+    if measurements_file is None and source is None and ratings_file is None:
+        raise click.UsageError(
+            "give --measurements FILE or --source NAME, and/or --ratings FILE"
+        )
     if source_options and source is None:
         raise click.UsageError("--option goes with --source")
     pm = get_plugin_manager()
@@ -274,6 +314,7 @@ def score(
         raise click.UsageError(f"--format {fmt} needs --output FILE")
     scorecard = _load(card, pm=pm)
     inputs: list[str] = [card]
+    measurements: Any
     if measurements_file is not None:
         measurements = Measurements.read(
             measurements_file,
@@ -283,8 +324,7 @@ def score(
             },
         )
         inputs.append(measurements_file)
-    else:
-        assert source is not None
+    elif source is not None:
         options = _options(source_options)
         inputs.extend(v for k, v in options.items() if k in {"path", "database", "directory"})
         if "://" in source:  # a database URL: the ibis source
@@ -292,6 +332,14 @@ def score(
             source = "ibis"
         chosen = pm.metric_source(source).from_options(options)
         measurements = chosen.measure(period=period, level=level, tz=tz)
+    else:
+        measurements = Measurements(metrics=[], values={})
+    if ratings_file is not None:
+        from csperf.ratings import rate, read_ratings
+
+        rated = rate(scorecard, read_ratings(ratings_file), subjects=measurements.subjects)
+        inputs.append(ratings_file)
+        measurements = _Rated(measurements, rated)
     if not measurements.subjects:
         raise MeasurementError(
             msg="no subjects to score: the measurements are empty", field="subjects", value=0
