@@ -304,9 +304,7 @@ def score(
     if measurements_file is not None and source is not None:
         raise click.UsageError("give one of --measurements FILE and --source NAME, not both")
     if measurements_file is None and source is None and ratings_file is None:
-        raise click.UsageError(
-            "give --measurements FILE or --source NAME, and/or --ratings FILE"
-        )
+        raise click.UsageError("give --measurements FILE or --source NAME, and/or --ratings FILE")
     if source_options and source is None:
         raise click.UsageError("--option goes with --source")
     pm = get_plugin_manager()
