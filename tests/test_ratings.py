@@ -633,3 +633,25 @@ def test_cli_scores_with_ratings(tmp_path):
         cli, ["score", str(TEMPLATE_FILE), "--measurements", str(measured), "--source", "csv"]
     )
     assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_numpy_and_pandas_cells():
+    np = pytest.importorskip("numpy")
+    scale = RatingScale(1, 5)
+    assert scale.points(np.int64(4)) == 4
+    assert scale.points(np.float64(3.0)) == 3
+    with pytest.raises(MeasurementError, match="is not a number"):
+        scale.points(np.bool_(True))
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame(
+        {
+            "rater": ["b"],
+            "source": ["peer"],
+            "ratee": ["a"],
+            "item": ["collab"],
+            "score": pandas.array([4], dtype="Int64"),
+            "date": [pandas.NA],
+        }
+    )
+    peer = rate(card(), frame).get("a", "collab").sources[1]
+    assert (peer.source, peer.raters, peer.status) == (Source.PEER, 1, "too_few_raters")

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import enum
+import numbers
 import os
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -400,14 +401,15 @@ class RatingScale(CanonicalForm):
 
     @staticmethod
     def _number(score: Any) -> Fraction | None:
-        if isinstance(score, bool):
+        if isinstance(score, bool) or type(score).__name__ == "bool_":  # numpy's too
             return None
-        if isinstance(score, (int, Decimal, Fraction)):
-            if isinstance(score, Decimal) and not score.is_finite():
-                return None
-            return Fraction(score)
-        if isinstance(score, float):
-            return None if score != score or abs(score) == float("inf") else exact(score)
+        if isinstance(score, Decimal):
+            return Fraction(score) if score.is_finite() else None
+        if isinstance(score, (numbers.Integral, Fraction)):  # numpy integers included
+            return Fraction(int(score)) if isinstance(score, numbers.Integral) else score
+        if isinstance(score, numbers.Real):  # float, numpy floats
+            value = float(score)
+            return None if value != value or abs(value) == float("inf") else exact(value)
         if isinstance(score, str) and parse_number(score) is not None:
             try:
                 return Fraction(Decimal(clean(score)))
@@ -967,8 +969,13 @@ def _as_ratings(ratings: Any) -> list[Rating]:
 
 
 def _na(value: Any) -> Any:
-    """A pandas missing value (NaN, NaT) as None."""
-    return None if value is not None and value != value else value
+    """A pandas missing value (NaN, NaT, NA) as None."""
+    if value is None:
+        return None
+    try:
+        return None if bool(value != value) else value
+    except TypeError:  # pandas.NA: its comparisons are NA, which has no truth value
+        return None
 
 
 def read_ratings(
