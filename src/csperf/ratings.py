@@ -601,7 +601,7 @@ class RatingSources(CanonicalForm):
 
     def combine(
         self,
-        points: Mapping[Source, Iterable[Fraction]],
+        points: Mapping[Source, Iterable[Fraction]] | Mapping[str, Iterable[Fraction]],
         *,
         ratee: str,
         item: str,
