@@ -655,3 +655,21 @@ def test_numpy_and_pandas_cells():
     )
     peer = rate(card(), frame).get("a", "collab").sources[1]
     assert (peer.source, peer.raters, peer.status) == (Source.PEER, 1, "too_few_raters")
+
+
+@settings(max_examples=examples(20), deadline=None)
+@given(populations())
+def test_the_batch_kernel_agrees_row_by_row_on_rated_values(population):
+    """Exact rated values (fractions such as 13/3) score the same in evaluate_many."""
+    scored, ratings = population
+    scored = _with_missing_allowed(scored)
+    rated = rate(scored, ratings, subjects=EVERYONE)
+    table = {
+        "subject": list(rated.subjects),
+        "collab": [rated.row(s)["collab"] for s in rated.subjects],
+        "speed": [37] * len(rated.subjects),
+    }
+    batch = scored.evaluate_many(table)
+    single = [scored.evaluate({**rated.row(s), "speed": 37}, s) for s in rated.subjects]
+    assert list(batch.totals) == [r.total for r in single]
+    assert list(batch.grades) == [r.grade.key for r in single]
