@@ -673,3 +673,31 @@ def test_the_batch_kernel_agrees_row_by_row_on_rated_values(population):
     single = [scored.evaluate({**rated.row(s), "speed": 37}, s) for s in rated.subjects]
     assert list(batch.totals) == [r.total for r in single]
     assert list(batch.grades) == [r.grade.key for r in single]
+
+
+def test_cli_reports_say_which_sources_were_withheld(tmp_path):
+    from click.testing import CliRunner
+
+    from csperf.cli import cli
+
+    scored = tmp_path / "card.toml"
+    scored.write_text(dumps_scorecard(_with_missing_allowed(card())), encoding="utf-8")
+    ratings = tmp_path / "r.csv"
+    lines = ["rater,source,ratee,item,score"]
+    lines += [f"{r.rater},{r.source.value},{r.ratee},collab,{r.score}" for r in POPULATION]
+    ratings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    measured = tmp_path / "m.csv"
+    measured.write_text("subject,speed\nann,50\nben,50\ncy,50\ndee,50\n", encoding="utf-8")
+    args = ["score", str(scored), "--measurements", str(measured), "--ratings", str(ratings)]
+    done = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    assert (
+        "ben · collab · peer: too few raters (2 of 3 needed); weight moved to the other "
+        "sources" in data["notes"]
+    )
+    assert "dee · collab · peer: too few raters (1 of 3 needed)" in data["notes"]
+    totals = {s["subject"]: s["total"] for s in data["subjects"]}
+    assert totals["ben"] == 66.07  # test_scores_reach_the_scorecard_exactly, by hand
+    zh = CliRunner().invoke(cli, [*args, "--format", "markdown", "--lang", "zh"])
+    assert "评分人数不足" in zh.stdout

@@ -144,6 +144,17 @@ class _Rated:
             return tuple(self.rated.flags(subject, metric))
         return tuple(self.base.flags(subject, metric))
 
+    def notes(self, lang: str) -> list[str]:
+        """A line per source withheld or missing: who, which indicator, and what happened."""
+        lines = []
+        for subject in self.subjects:
+            for metric, value in self.rated.values[subject].items():
+                described = value.describe(lang).splitlines()
+                for source, line in zip(value.sources, described):
+                    if not source.used:
+                        lines.append(f"{subject} · {metric} · {line}")
+        return lines
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
@@ -349,6 +360,7 @@ def score(
         results,
         period=period or label,
         lang=lang,
+        notes=measurements.notes(lang) if isinstance(measurements, _Rated) else (),
         samples=read_samples(scorecard, measurements, measurements.subjects),
     )
     if output is None:
