@@ -1130,3 +1130,12 @@ def test_a_plugin_rule_takes_part_in_the_canonical_form_by_its_to_dict(pm):
     card = loads_scorecard(PLUGIN_RULE_CARD, "toml", plugins=pm)
     assert card.to_dict()["indicators"][0]["scoring"] == CappedLinear(125.0).to_dict()
     assert card.to_dict() == _canonical_oracle(card)
+
+
+def test_an_error_in_a_model_inside_a_model_names_its_own_key_path():
+    """cattrs' notes of an inner model are not read again one level up (they were)."""
+    text = dumps_scorecard(customer_service_manager()).replace(
+        "lower = 4.5, upper = 5.0", 'lower = "x", upper = 5.0'
+    )
+    with pytest.raises(ConfigError, match=r"indicators\[6\]\.standards\.bands\[0\]\.lower: "):
+        loads_scorecard(text, "toml")

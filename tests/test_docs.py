@@ -19,6 +19,7 @@ PUBLIC_MODULES = [
     "csperf",
     "csperf.errors",
     "csperf.text",
+    "csperf.ratings",
     "csperf.units",
     "csperf.rules",
     "csperf.hooks",

@@ -72,6 +72,7 @@ LAYERS: dict[str, int] = {
     "csperf._kernel": 1,
     "csperf.calibration": 1,
     "csperf.sensitivity": 1,
+    "csperf.ratings": 1,
     "csperf.metrics": 1,
     # 2 -- on the model: weight strategies, templates, scorecard files, reports; on the
     # metrics: the sample contact centre (records made from the record classes).

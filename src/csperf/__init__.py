@@ -3,8 +3,9 @@
 The public API is re-exported here; see the API reference in the documentation. The
 subpackages :mod:`csperf.weights`, :mod:`csperf.metrics`, :mod:`csperf.sources`,
 :mod:`csperf.report`, :mod:`csperf.templates`, the modules :mod:`csperf.agreement`,
-:mod:`csperf.datasets`, :mod:`csperf.text` and :mod:`csperf.errors` (every error class) are
-public too; every other module is an implementation detail.
+:mod:`csperf.datasets`, :mod:`csperf.history`, :mod:`csperf.health`, :mod:`csperf.trends`,
+:mod:`csperf.ratings`, :mod:`csperf.text` and :mod:`csperf.errors` (every error class) are public
+too; every other module is an implementation detail.
 """
 
 from __future__ import annotations

@@ -21,7 +21,14 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-__all__ = ["TYPING_ONLY", "CanonicalForm", "canonical", "resolve_types"]
+__all__ = ["OMIT_IF_DEFAULT", "TYPING_ONLY", "CanonicalForm", "canonical", "resolve_types"]
+
+OMIT_IF_DEFAULT = "csperf.omit_if_default"
+"""Field metadata key: a field added later, left out of the canonical form at its default.
+
+A new optional field of a model class carries ``metadata={OMIT_IF_DEFAULT: True}`` so that the
+canonical form, and so the fingerprint, of every object that does not use it stays as it was.
+"""
 
 
 class _Untyped:
@@ -57,6 +64,13 @@ def _converter() -> cattrs.Converter:
         computed: dict[str, Any] = {
             a.name: override(omit=True) for a in attrs.fields(cls) if not a.init
         }
+        computed.update(
+            {
+                a.name: override(omit_if_default=True)
+                for a in attrs.fields(cls)
+                if a.init and a.metadata.get(OMIT_IF_DEFAULT)
+            }
+        )
         return make_dict_unstructure_fn(cls, conv, **computed)
 
     def mapping(value: Mapping[Any, Any]) -> dict[Any, Any]:

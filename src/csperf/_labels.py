@@ -306,6 +306,28 @@ LABELS: dict[str, dict[str, str]] = {
     "whatif.statistic": {"en": "Statistic", "zh": "统计量"},
     "whatif.title": {"en": "What-if and weight sensitivity", "zh": "权重假设分析与敏感性"},
     "whatif.top_k": {"en": "Top-{k} overlap", "zh": "前 {k} 名重合率"},
+    "rating.moved": {
+        "en": "; weight moved to the other sources",
+        "zh": "；权重按比例分配给其他来源",
+    },
+    "rating.none": {
+        "en": "{source}: no ratings ({needed} needed)",
+        "zh": "{source}：无评分（至少需要 {needed} 人）",
+    },
+    "rating.too_few": {
+        "en": "{source}: too few raters ({raters} of {needed} needed)",
+        "zh": "{source}：评分人数不足（{raters} 人，至少需要 {needed} 人）",
+    },
+    "rating.used": {
+        "en": "{source}: {raters} rater(s), mean {mean}, weight {weight}",
+        "zh": "{source}：{raters} 人评分，均分 {mean}，权重 {weight}",
+    },
+    "source.customer": {"en": "customer", "zh": "客户评"},
+    "source.manager": {"en": "manager", "zh": "上级评"},
+    "source.peer": {"en": "peer", "zh": "互评"},
+    "source.self": {"en": "self", "zh": "自评"},
+    "source.subordinate": {"en": "subordinate", "zh": "下级评"},
+    "too_few_raters": {"en": "too few raters", "zh": "评分人数不足"},
 }
 """Label key → language → text."""
 

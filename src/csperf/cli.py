@@ -117,6 +117,45 @@ def _evaluate_all(
     return [appraisal.evaluate(measurements, s) for s in _progress(subjects, "Scoring")]
 
 
+class _Rated:
+    """A measurements table with the values of the card's rated indicators laid over it.
+
+    It reads as :class:`~csperf.sources.Measurements` does (``subjects``, ``row``,
+    ``sample_size``, ``flags``, ``period``): each rated value, exact, replaces the table's.
+    """
+
+    def __init__(self, measurements: Any, rated: Any) -> None:
+        self.base = measurements
+        self.rated = rated
+        self.period = measurements.period
+        self.subjects = rated.subjects
+
+    def row(self, subject: str) -> dict[str, Any]:
+        base = self.base.row(subject) if subject in self.base.subjects else {}
+        return {**base, **self.rated.row(subject)}
+
+    def sample_size(self, subject: str, metric: str) -> int | None:
+        if metric in self.rated.values[subject]:
+            return int(self.rated.sample_size(subject, metric))
+        return self.base.sample_size(subject, metric)  # type: ignore[no-any-return]
+
+    def flags(self, subject: str, metric: str) -> tuple[str, ...]:
+        if metric in self.rated.values[subject]:
+            return tuple(self.rated.flags(subject, metric))
+        return tuple(self.base.flags(subject, metric))
+
+    def notes(self, lang: str) -> list[str]:
+        """A line per source withheld or missing: who, which indicator, and what happened."""
+        lines = []
+        for subject in self.subjects:
+            for metric, value in self.rated.values[subject].items():
+                described = value.describe(lang).splitlines()
+                for source, line in zip(value.sources, described):
+                    if not source.used:
+                        lines.append(f"{subject} · {metric} · {line}")
+        return lines
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.version_option(package_name="csperf")
@@ -328,6 +367,13 @@ def _read_measurements(path: str, scorecard: Scorecard, pm: PluginManager) -> An
     metavar="NAME=VALUE",
     help="An option of the source (repeatable), e.g. -o path=./export.",
 )
+@click.option(
+    "--ratings",
+    "ratings_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A ratings table (CSV: rater, source, ratee, item, score[, date]) for the card's "
+    "rated indicators; alone or with --measurements / --source.",
+)
 @click.option("--period", help="The period: 2026-Q3, 2026-07, or START..END.")
 @click.option(
     "--level",
@@ -352,6 +398,7 @@ def score(
     measurements_file: str | None,
     source: str | None,
     source_options: tuple[str, ...],
+    ratings_file: str | None,
     period: str | None,
     level: str,
     tz: str | None,
@@ -359,12 +406,14 @@ def score(
     output: Path | None,
     lang: str,
 ) -> None:
-    """Score the subjects of a measurements table or a metric source on CARD."""
+    """Score the subjects of a measurements table, a metric source or ratings on CARD."""
     from csperf.hooks import get_plugin_manager
     from csperf.report import Report, read_samples, render, write_report
 
-    if (measurements_file is None) == (source is None):
-        raise click.UsageError("give exactly one of --measurements FILE and --source NAME")
+    if measurements_file is not None and source is not None:
+        raise click.UsageError("give one of --measurements FILE and --source NAME, not both")
+    if measurements_file is None and source is None and ratings_file is None:
+        raise click.UsageError("give --measurements FILE or --source NAME, and/or --ratings FILE")
     if source_options and source is None:
         raise click.UsageError("--option goes with --source")
     pm = get_plugin_manager()
@@ -372,11 +421,11 @@ def score(
         raise click.UsageError(f"--format {fmt} needs --output FILE")
     scorecard = _load(card, pm=pm)
     inputs: list[str] = [card]
+    measurements: Any
     if measurements_file is not None:
         measurements = _read_measurements(measurements_file, scorecard, pm)
         inputs.append(measurements_file)
-    else:
-        assert source is not None
+    elif source is not None:
         options = _options(source_options)
         inputs.extend(v for k, v in options.items() if k in {"path", "database", "directory"})
         if "://" in source:  # a database URL: the ibis source
@@ -384,6 +433,16 @@ def score(
             source = "ibis"
         chosen = pm.metric_source(source).from_options(options)
         measurements = chosen.measure(period=period, level=level, tz=tz)
+    else:
+        from csperf.sources import Measurements
+
+        measurements = Measurements(metrics=[], values={})
+    if ratings_file is not None:
+        from csperf.ratings import rate, read_ratings
+
+        rated = rate(scorecard, read_ratings(ratings_file), subjects=measurements.subjects)
+        inputs.append(ratings_file)
+        measurements = _Rated(measurements, rated)
     if not measurements.subjects:
         raise MeasurementError(
             msg="no subjects to score: the measurements are empty", field="subjects", value=0
@@ -395,6 +454,7 @@ def score(
         results,
         period=period or label,
         lang=lang,
+        notes=measurements.notes(lang) if isinstance(measurements, _Rated) else (),
         samples=read_samples(scorecard, measurements, measurements.subjects),
     )
     if output is None:

@@ -68,6 +68,7 @@ from csperf.errors import (
 )
 from csperf.grading import GradeBand, GradeScale
 from csperf.indicators import Indicator
+from csperf.ratings import NoRatings, RatingScale, RatingSources, ScaleLabel, Source, SourceRule
 from csperf.rules import ScoringRule
 from csperf.scorecard import MissingPolicy, Scorecard
 from csperf.text import LocalizedText, Text, plain_text
@@ -173,6 +174,9 @@ def _problem(exc: BaseException) -> Problem:
         else:
             exc = others[0]
     if isinstance(exc, Problem):
+        # cattrs noted where it was below; its path says that now, and the notes would be
+        # read again one level up (a model inside a model: a rated indicator's sources).
+        vars(exc).pop("__notes__", None)
         return exc.under(*path)
     if isinstance(exc, ForbiddenExtraKeysError):
         known = [a.alias or a.name for a in attrs.fields(exc.cl) if a.init]
@@ -473,10 +477,16 @@ def _unstructure_indicator(base: Callable[[Any], dict[str, Any]]) -> Callable[[A
         doc = base(ind)
         if doc.get("metric") == ind.key:
             del doc["metric"]
-        tables: dict[str, Any] = {k: doc.pop(k) for k in ("scoring", "standards") if k in doc}
+        tables: dict[str, Any] = {
+            k: doc.pop(k) for k in ("scoring", "standards", "scale", "raters") if k in doc
+        }
         return {**doc, **tables}  # plain values first, then the tables
 
     return unstructure
+
+
+_RATED: tuple[type[Any], ...] = (ScaleLabel, RatingScale, SourceRule, RatingSources)
+"""The parts of a rated indicator (:mod:`csperf.ratings`) a file holds."""
 
 
 @functools.cache
@@ -491,6 +501,7 @@ def _converter() -> cattrs.Converter:
         Veto,
         Adjustment,
         Scorecard,
+        *_RATED,
     ):
         resolve_types(cls)
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
@@ -509,6 +520,8 @@ def _converter() -> cattrs.Converter:
         ValueDomain, _model_hook(conv, ValueDomain, lower=lower, upper=upper)
     )
     conv.register_structure_hook(Dimension, _model_hook(conv, Dimension))
+    for part in _RATED:  # a rated indicator's scale and sources
+        conv.register_structure_hook(part, _model_hook(conv, part))
     conv.register_structure_hook(Indicator, _model_hook(conv, Indicator))
     conv.register_structure_hook(Veto, _model_hook(conv, Veto))
     conv.register_structure_hook(Adjustment, _model_hook(conv, Adjustment))
@@ -519,6 +532,8 @@ def _converter() -> cattrs.Converter:
         MissingPolicy,
         VetoEffect,
         AdjustmentKind,
+        Source,
+        NoRatings,
     ):  # str enums: a file holds their value
         conv.register_unstructure_hook(choice, lambda member: member.value)
     conv.register_unstructure_hook(LocalizedText, dict)
@@ -529,7 +544,7 @@ def _converter() -> cattrs.Converter:
         GradeScale,
         lambda s: {"closed": s.closed, "bands": [conv.unstructure(b, GradeBand) for b in s.bands]},
     )
-    for part in (ValueDomain, Dimension):
+    for part in (ValueDomain, Dimension, *_RATED):
         conv.register_unstructure_hook(
             part, make_dict_unstructure_fn(part, conv, _cattrs_omit_if_default=True)
         )
@@ -1067,7 +1082,7 @@ def _toml_tables(path: KeyPath) -> tuple[str, ...]:
     if path == ():
         return ("grade_scale", "dimensions", "indicators", "vetoes", "adjustments", "weighting")
     if len(path) == 2 and path[0] == "indicators":
-        return ("scoring", "standards")
+        return ("scoring", "standards", "scale", "raters")
     if path == ("weighting",):
         return ("indicators",)
     return ()

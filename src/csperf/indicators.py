@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from csperf._canonical import CanonicalForm
+from csperf._canonical import OMIT_IF_DEFAULT, CanonicalForm
 from csperf._keys import check_key, valid_key
 from csperf._numbers import as_real, exact, exact_input, must
 from csperf.errors import MeasurementError, PluginError, ValidationError
 from csperf.grading import GradeBand, GradeScale
+from csperf.ratings import RatingScale, RatingSources
 from csperf.rules import ScoringRule
 from csperf.text import KEYED_TEXT, Text, localize, to_text
 from csperf.units import Direction, ValueDomain, domain_of_unit, to_direction
@@ -84,8 +85,16 @@ class Indicator(CanonicalForm):
         metric: Name of the measurement the indicator reads; defaults to ``key``.
         description: Definition and formula of the indicator, for people.
         domain: The :class:`~csperf.units.ValueDomain` of possible raw values, or None to
-            inherit the one its unit implies (:func:`~csperf.units.domain_of_unit`: a fraction
-            is ``[0, 1]``, a duration ``[0, ∞)``...). A raw value outside it is never scored.
+            inherit the one its :attr:`scale` gives, else the one its unit implies
+            (:func:`~csperf.units.domain_of_unit`: a fraction is ``[0, 1]``, a duration
+            ``[0, ∞)``...). A raw value outside it is never scored.
+        scale: The :class:`~csperf.ratings.RatingScale` of a rated indicator (1-5, 1-10, or
+            labels such as 优秀/良好/合格/不合格 mapped to points), or None.
+        raters: The :class:`~csperf.ratings.RatingSources` a rated indicator combines (self,
+            peer, manager, subordinate, customer; weights, minimum raters, anonymity), or
+            None for a measured indicator. It needs a :attr:`scale`. A value given directly
+            (a measurement) still scores as any other; :func:`csperf.ratings.rate` computes
+            the value from ratings.
 
     Examples:
         >>> speed = Indicator(
@@ -119,6 +128,30 @@ class Indicator(CanonicalForm):
             "be a ValueDomain or None", lambda v: v is None or isinstance(v, ValueDomain)
         ),
     )
+    scale: RatingScale | None = attrs.field(
+        default=None,
+        validator=must(
+            "be a RatingScale or None", lambda v: v is None or isinstance(v, RatingScale)
+        ),
+        metadata={OMIT_IF_DEFAULT: True},
+    )
+    raters: RatingSources | None = attrs.field(
+        default=None,
+        validator=must(
+            "be a RatingSources or None", lambda v: v is None or isinstance(v, RatingSources)
+        ),
+        metadata={OMIT_IF_DEFAULT: True},
+    )
+
+    @raters.validator
+    def _check_raters(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and self.scale is None:
+            raise ValidationError(
+                msg="a rated indicator (field 'raters') needs a rating scale (field 'scale')",
+                obj=self._obj,
+                field="scale",
+                value=None,
+            )
 
     @property
     def _obj(self) -> str:
@@ -134,7 +167,11 @@ class Indicator(CanonicalForm):
             >>> str(rate.value_domain)
             '[0, 1]'
         """
-        return domain_of_unit(self.unit) if self.domain is None else self.domain
+        if self.domain is not None:
+            return self.domain
+        if self.scale is not None:
+            return self.scale.domain
+        return domain_of_unit(self.unit)
 
     @dimension.validator
     def _check_dimension(self, attribute: attrs.Attribute[str], value: Any) -> None:

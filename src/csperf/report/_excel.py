@@ -232,7 +232,8 @@ def _subject_sheet(ws: Any, report: Report, index: int, style: _Style) -> None:
         item = result.indicators[ind.key]
         _put(ws, row, 1, report.text(ind.name), style)
         _put(ws, row, 2, report.text(card.dimension(ind.dimension).name), style)
-        _put(ws, row, 3, lab("missing") if item.raw is None else item.raw, style)
+        missing = report.missing_text(index, ind.key)
+        _put(ws, row, 3, missing if item.raw is None else item.raw, style)
         _put(ws, row, 4, ind.unit or None, style)
         _put(ws, row, 5, None if item.standard is None else report.text(item.standard.label), style)
         _put(ws, row, 6, item.points, style, decimals_format(p))

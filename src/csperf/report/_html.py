@@ -565,7 +565,7 @@ def _subject(
     for ind in card.indicators:
         item = result.indicators[ind.key]
         if item.missing:
-            raw = f'<span class="missing">{_e(lab("missing"))}</span>'
+            raw = f'<span class="missing">{_e(report.missing_text(index, ind.key))}</span>'
         else:
             raw = _e(displays[ind.key](item.raw))
         if item.standard is None or ind.standards is None:

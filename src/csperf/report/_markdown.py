@@ -146,7 +146,9 @@ def render_markdown(report: Report) -> str:
             rows.append(
                 [
                     report.text(ind.name),
-                    lab("missing") if item.missing else displays[ind.key](item.raw),
+                    report.missing_text(i, ind.key)
+                    if item.missing
+                    else displays[ind.key](item.raw),
                     "—" if item.standard is None else report.text(item.standard.label),
                     fixed(item.points, p),
                     percent(item.weight),

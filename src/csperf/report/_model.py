@@ -412,6 +412,18 @@ class Report:
             return None
         return self.samples[subject].get(indicator)
 
+    def missing_text(self, index: int, indicator: str) -> str:
+        """What a report shows for a missing raw value of ``results[index]``.
+
+        ``"too few raters"`` when its sample is flagged ``too_few_raters`` (a rated indicator
+        whose sources were withheld for anonymity, see :mod:`csperf.ratings`), else
+        ``"missing"``; in the report's language.
+        """
+        info = self.sample(index, indicator)
+        if info is not None and "too_few_raters" in info.flags:
+            return self.label("too_few_raters")
+        return self.label("missing")
+
     @property
     def has_items(self) -> bool:
         """Whether the scorecard has veto or bonus/deduction items (:meth:`item_lines`)."""

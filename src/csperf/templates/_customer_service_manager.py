@@ -13,6 +13,7 @@ from csperf.adjustments import Adjustment, Veto
 from csperf.dimensions import Dimension
 from csperf.grading import GradeBand, GradeScale
 from csperf.indicators import Indicator
+from csperf.ratings import RatingScale, RatingSources, SourceRule
 from csperf.rules import Piecewise
 from csperf.scorecard import Scorecard
 from csperf.units import FRACTION, NON_NEGATIVE, POINTS, Direction, ValueDomain
@@ -96,7 +97,7 @@ def customer_service_manager(
     efficiency        30 %   resolution_time (seconds, lower)                      60 %
     capability        20 %   product_knowledge (score 0-100, higher)               50 %
     capability        20 %   script_compliance (fraction, higher)                  50 %
-    teamwork          10 %   collaboration_rating (mean rating 1-5, higher)        50 %
+    teamwork          10 %   collaboration_rating (peer-rated 1-5, higher)         50 %
     teamwork          10 %   information_sharing_rate (fraction, higher)           50 %
     ================= ====== ===================================================== =====
 
@@ -254,6 +255,10 @@ def customer_service_manager(
                 "zh": "同事互评的平均分（1-5 分，不含自评）",
                 "en": "Mean peer rating on a 1-5 scale, self-ratings excluded",
             },
+            # Rated by peers only, at least 3 of them (the anonymity floor of 360-degree
+            # practice); fractions allowed, as in the catalog's peer-rating records.
+            scale=RatingScale(1, 5, whole=False),
+            raters=RatingSources([SourceRule("peer", 100, min_raters=3)], k=3),
         ),
         Indicator(
             "information_sharing_rate",
