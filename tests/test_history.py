@@ -189,6 +189,30 @@ def test_sqlite_connection_and_url(card, tmp_path):
     reopened.close_connection()
 
 
+@pytest.mark.parametrize("store", ["duckdb", "sqlite"])
+def test_two_writers_of_one_period_at_once_give_a_clear_error_and_lose_nothing(
+    card, tmp_path, monkeypatch, store
+):
+    """The second of two simultaneous writers finds its revision number taken: a csperf error,
+    its write undone, the first writer's revision intact."""
+    if store == "duckdb":
+        first = History.open(tmp_path / "h.duckdb")
+        second = first  # one DuckDB file has one writing process: two handles race in one
+    else:
+        first = History.open(sqlite3.connect(tmp_path / "h.db"))
+        second = History.open(sqlite3.connect(tmp_path / "h.db"))
+    first.add("Q1", results_for(card), card)
+    before = snapshot(first)
+    # The second writer read the period's state before the first committed: revision 1 is free.
+    monkeypatch.setattr(History, "_state", lambda self, period: (0, 0))
+    with pytest.raises(ValidationError, match="another writer added a revision") as info:
+        second.add("Q1", results_for(card), card)
+    assert info.value.field == ("period",) and info.value.value == "Q1"
+    monkeypatch.undo()
+    assert snapshot(first) == before
+    assert [s.revision for s in second.revisions("Q1")] == [1]
+
+
 def test_a_file_store_survives_reopening(card, tmp_path):
     path = tmp_path / "history.duckdb"
     with History.open(path) as history:

@@ -137,6 +137,20 @@ class _Db:
         self.con.rollback()
 
 
+def _concurrent_write(exc: BaseException) -> bool:
+    """Whether a write failed because another writer got there first.
+
+    A revision number taken by another writer breaks the primary key (DuckDB's
+    ``ConstraintException``, DB-API ``IntegrityError``, psycopg's ``UniqueViolation``); a
+    database held by another writer is locked (SQLite) or in conflict (DuckDB's
+    ``TransactionException``).
+    """
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if names & {"ConstraintException", "IntegrityError", "UniqueViolation", "TransactionException"}:
+        return True
+    return "OperationalError" in names and "locked" in str(exc).lower()
+
+
 def _connect(target: Any) -> _Db:
     """A path (DuckDB file), a URL for Ibis, an Ibis backend or a DB-API connection."""
     if isinstance(target, (str, os.PathLike)) and "://" not in str(target):
@@ -437,8 +451,9 @@ class History:
             The :class:`PeriodSummary` of the new revision.
 
         Raises:
-            ValidationError: For a bad period label, results that do not fit the card, or a
-                write to a closed period without a reason.
+            ValidationError: For a bad period label, results that do not fit the card, a
+                write to a closed period without a reason, or another writer adding a revision
+                of the period at the same time (nothing is written: add it again).
         """
         period = _period(period)
         population = Population.from_results(results, card, teams)
@@ -488,8 +503,16 @@ class History:
             )
             self._insert_rows(period, revision, population)
             db.commit()
-        except BaseException:
+        except BaseException as exc:
             db.rollback()
+            if _concurrent_write(exc):
+                raise ValidationError(
+                    msg=f"another writer added a revision of period {period!r} at the same "
+                    f"time ({type(exc).__name__}); nothing was written: add it again",
+                    obj="History",
+                    field="period",
+                    value=period,
+                ) from None
             raise
         return self._summaries(period)[-1]
 
