@@ -363,6 +363,19 @@ def test_weights_swot_with_factors(runner, tmp_path):
     result = runner.invoke(cli, ["weights", "swot", "--input", str(factors)])
     assert result.exit_code == 0, result.output
     assert "efficiency 30% → 40%: weakness, average response time too long" in result.output
+    chinese = runner.invoke(cli, ["weights", "swot", "--input", str(factors), "--lang", "zh"])
+    assert chinese.exit_code == 0, chinese.output
+    assert "efficiency 30% → 40%：劣势，average response time too long" in chinese.output
+    assert "service_quality 40% → 34.29%：未列入调整，按比例缩放" in chinese.output
+    assert "customer_satisfaction: 60%（综合权重 20.57%）" in chinese.output
+    assert "untargeted" not in chinese.output and "effective" not in chinese.output
+    as_json = runner.invoke(
+        cli, ["weights", "swot", "--input", str(factors), "--lang", "zh", "--json"]
+    )
+    assert (
+        json.loads(as_json.stdout)["lines"][0]
+        == "efficiency 30% → 40%：劣势，average response time too long"
+    )
 
 
 def test_form_writes_a_workbook(runner, tmp_path):

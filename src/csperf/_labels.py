@@ -328,6 +328,137 @@ LABELS: dict[str, dict[str, str]] = {
     "source.self": {"en": "self", "zh": "自评"},
     "source.subordinate": {"en": "subordinate", "zh": "下级评"},
     "too_few_raters": {"en": "too few raters", "zh": "评分人数不足"},
+    # the reports of the weight strategies (csperf.weights): WeightResult.text(lang)
+    "weights.ahp.filled": {
+        "en": "; {n} pair(s) filled: {pairs}",
+        "zh": "；补全 {n} 对判断：{pairs}",
+    },
+    "weights.ahp.geometric": {"en": ", geometric mean", "zh": "，几何平均法"},
+    "weights.ahp.no_ri": {
+        "en": "λmax = {lambda_max}, CI = {ci}, CR not computed ({ri} has no random index for "
+        "n = {n}){method}{filled}",
+        "zh": "λmax = {lambda_max}，CI = {ci}，未计算 CR（{ri} 没有 n = {n} 的随机一致性指标）"
+        "{method}{filled}",
+    },
+    "weights.ahp.small": {
+        "en": "n = {n}, consistent by construction{method}{filled}",
+        "zh": "n = {n}，必然满足一致性{method}{filled}",
+    },
+    "weights.ahp.summary": {
+        "en": "λmax = {lambda_max}, CI = {ci}, CR = {cr} (RI = {ri_value} for n = {n}, {ri})"
+        "{method}{filled}",
+        "zh": "λmax = {lambda_max}，CI = {ci}，CR = {cr}（n = {n} 时 RI = {ri_value}，{ri}）"
+        "{method}{filled}",
+    },
+    "weights.base": {"en": "base ({strategy}): {line}", "zh": "基础权重（{strategy}）：{line}"},
+    "weights.base_dimensions": {"en": "base dimensions", "zh": "基础维度权重"},
+    "weights.by_ahp": {"en": "{level} by AHP", "zh": "{level}（AHP）"},
+    "weights.by_count": {"en": " (by number of indicators)", "zh": "（按指标个数）"},
+    "weights.by_group_ahp": {"en": "{level} by group AHP", "zh": "{level}（群组 AHP）"},
+    "weights.combined": {
+        "en": "combined {parts} (effective weights, coefficients renormalised)",
+        "zh": "组合赋权 {parts}（按综合权重组合，系数已归一化）",
+    },
+    "weights.critic": {"en": "CRITIC (min–max normalisation)", "zh": "CRITIC 法（极差标准化）"},
+    "weights.critic.indicator": {
+        "en": "{key} {share} (σ = {std}, C = {information})",
+        "zh": "{key} {share}（σ = {std}，C = {information}）",
+    },
+    "weights.dimension_share": {
+        "en": "{dimension} {share}: {parts}",
+        "zh": "{dimension} {share}：{parts}",
+    },
+    "weights.dimensions": {"en": "dimensions", "zh": "维度权重"},
+    "weights.entropy": {
+        "en": "entropy weight method ({normalization})",
+        "zh": "熵权法（{normalization}）",
+    },
+    "weights.entropy.indicator": {
+        "en": "{key} {share} (e = {entropy})",
+        "zh": "{key} {share}（e = {entropy}）",
+    },
+    "weights.entropy.minmax": {"en": "min–max normalisation", "zh": "极差标准化"},
+    "weights.entropy.share": {"en": "shares of raw values", "zh": "原始值占比"},
+    "weights.equal": {"en": "{level}: equal, {share} each", "zh": "{level}：平均分配，各 {share}"},
+    "weights.effective": {"en": " (effective {share})", "zh": "（综合权重 {share}）"},
+    "weights.every_indicator": {
+        "en": "every indicator: {share} effective weight",
+        "zh": "每个指标：综合权重 {share}",
+    },
+    "weights.given": {"en": " (given)", "zh": "（给定）"},
+    "weights.group": {
+        "en": "group AHP ({how}) of {names}",
+        "zh": "群组 AHP（{how}），参与者：{names}",
+    },
+    "weights.group.agree": {"en": "all stakeholders agree", "zh": "各方判断一致"},
+    "weights.group.cr": {"en": "group CR = {cr}", "zh": "群组 CR = {cr}"},
+    "weights.group.departs": {
+        "en": "{name} departs most (d = {d})",
+        "zh": "{name} 偏离最大（d = {d}）",
+    },
+    "weights.group.of": {"en": "group of {n}, {how}", "zh": "群组 {n} 人，{how}"},
+    "weights.group.role": {"en": "{name}, {role}", "zh": "{name}，{role}"},
+    "weights.group.stakeholder": {
+        "en": "{who} ({weight}%): {weights}; {cr}, d = {d}",
+        "zh": "{who}（{weight}%）：{weights}；{cr}，d = {d}",
+    },
+    "weights.kept": {"en": " (kept from the card)", "zh": "（沿用考核表）"},
+    "weights.level": {"en": "{level}: {weights}{note}", "zh": "{level}：{weights}{note}"},
+    "weights.no_cr": {"en": "CR not computed", "zh": "未计算 CR"},
+    "weights.objective.card": {
+        "en": "{header}, {subjects} subjects, all indicators together",
+        "zh": "{header}，{subjects} 个考核对象，全部指标一并计算",
+    },
+    "weights.objective.within": {
+        "en": "{header}, within each dimension; dimension weights kept from the card",
+        "zh": "{header}，在各维度内分别计算；维度权重沿用考核表",
+    },
+    "weights.only_indicator": {
+        "en": "{level}: {key} 100% (only indicator)",
+        "zh": "{level}：{key} 100%（唯一指标）",
+    },
+    "weights.paren": {"en": " ({text})", "zh": "（{text}）"},
+    "weights.ranked": {
+        "en": "{level} ranked {ranking}{method}: {weights}",
+        "zh": "{level}按重要性排序 {ranking}{method}：{weights}",
+    },
+    "weights.sep": {"en": ", ", "zh": "，"},
+    "weights.semicolon": {"en": "; ", "zh": "；"},
+    "weights.summary": {"en": "; {summary}", "zh": "；{summary}"},
+    "weights.within": {"en": "within {dimension}", "zh": "{dimension} 维度内"},
+    "swot.at_least": {
+        "en": "at least {share} to hold {targets}",
+        "zh": "至少 {share}，以容纳 {targets}",
+    },
+    "swot.at_most": {
+        "en": "at most {share}, the most its targeted indicators allow",
+        "zh": "至多 {share}，即其目标指标所允许的上限",
+    },
+    "swot.expires": {
+        "en": "expires {date}: {factors}; re-run the adjuster without it then",
+        "zh": "{date} 到期：{factors}；届时请去掉该因素重新调整",
+    },
+    "swot.expiring": {"en": "{target} ({kind}, {reason})", "zh": "{target}（{kind}，{reason}）"},
+    "swot.factor": {"en": "{kind}, {reason}", "zh": "{kind}，{reason}"},
+    "swot.holds": {"en": "holds the target(s) {targets}", "zh": "包含调整目标 {targets}"},
+    "swot.kind.opportunity": {"en": "opportunity", "zh": "机会"},
+    "swot.kind.strength": {"en": "strength", "zh": "优势"},
+    "swot.kind.threat": {"en": "threat", "zh": "威胁"},
+    "swot.kind.weakness": {"en": "weakness", "zh": "劣势"},
+    "swot.moved": {
+        "en": "{target} {before} → {after}: {why}",
+        "zh": "{target} {before} → {after}：{why}",
+    },
+    "swot.none": {
+        "en": "no SWOT factors: the weights are unchanged",
+        "zh": "无 SWOT 因素：权重不变",
+    },
+    "swot.note": {"en": " ({note})", "zh": "（{note}）"},
+    "swot.stays": {
+        "en": "{target} stays at {before}: {why}",
+        "zh": "{target} 保持 {before}：{why}",
+    },
+    "swot.untargeted": {"en": "untargeted, scaled in proportion", "zh": "未列入调整，按比例缩放"},
 }
 """Label key → language → text."""
 

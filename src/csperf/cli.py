@@ -202,7 +202,7 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
         results,
         period=label,
         lang=lang,
-        notes=adjusted.lines,
+        notes=adjusted.notes(),
         samples=read_samples(card, measurements, measurements.subjects),
     )
     click.echo(render_table(report))
@@ -495,6 +495,7 @@ def score(
     help="Write the card with the new weights to this scorecard file.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--lang", type=LANGS, default="en", show_default=True, help="Report language.")
 @_errors
 def weights(
     strategy: str,
@@ -504,8 +505,10 @@ def weights(
     data: str | None,
     write_to: Path | None,
     as_json: bool,
+    lang: str,
 ) -> None:
     """Compute weights with STRATEGY (ahp, entropy, critic, swot, ...) and explain them."""
+    from csperf._labels import label
     from csperf.config import dump_scorecard
     from csperf.hooks import get_plugin_manager
 
@@ -516,9 +519,9 @@ def weights(
         params["data"] = _read_columns(data)
     result = pm.weight_strategy(strategy).compute(scorecard, **params)
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2))
     else:
-        for line in result.lines:
+        for line in result.text(lang):
             click.echo(line)
         click.echo("")
         percent = result.weighting.as_percentages()
@@ -526,7 +529,10 @@ def weights(
         for dim in scorecard.dimensions:
             click.echo(f"{dim.key}: {percent['dimensions'][dim.key]:.4g}%")
             for key, share in percent["indicators"][dim.key].items():
-                click.echo(f"  {key}: {share:.4g}% (effective {effective[key] * 100:.4g}%)")
+                click.echo(
+                    f"  {key}: {share:.4g}%"
+                    + label("weights.effective", lang, share=f"{effective[key] * 100:.4g}%")
+                )
     if write_to is not None:
         dump_scorecard(result.apply(scorecard), write_to)
         click.echo(f"wrote {write_to}", err=True)

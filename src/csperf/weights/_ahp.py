@@ -14,6 +14,7 @@ import numpy as np
 
 from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
+from csperf._labels import label
 from csperf._numbers import exact
 from csperf.errors import InconsistentJudgementsError, WeightingError
 from csperf.weights._common import check_choice, check_keys, normalised
@@ -499,26 +500,42 @@ class AhpResult(CanonicalForm):
     method: str = "eigenvector"
     filled: tuple[tuple[str, str], ...] = ()
 
-    def summary(self) -> str:
-        """One line: λmax, CI and CR with the random index used (and the pairs filled)."""
+    def summary(self, lang: str | None = None) -> str:
+        """One line: λmax, CI and CR with the random index used (and the pairs filled).
+
+        Args:
+            lang: The language of the words (``"en"``, ``"zh"``); None for English.
+        """
         n = len(self.keys)
-        method = "" if self.method == "eigenvector" else ", geometric mean"
+        method = "" if self.method == "eigenvector" else label("weights.ahp.geometric", lang)
         filled = (
-            f"; {len(self.filled)} pair(s) filled: " + ", ".join(f"{a}/{b}" for a, b in self.filled)
+            label(
+                "weights.ahp.filled",
+                lang,
+                n=len(self.filled),
+                pairs=", ".join(f"{a}/{b}" for a, b in self.filled),
+            )
             if self.filled
             else ""
         )
         if n <= 2:
-            return f"n = {n}, consistent by construction{method}{filled}"
+            return label("weights.ahp.small", lang, n=n, method=method, filled=filled)
+        common = {
+            "lambda_max": f"{self.lambda_max:.4f}",
+            "ci": f"{self.consistency_index:.4f}",
+            "ri": self.ri,
+            "n": n,
+            "method": method,
+            "filled": filled,
+        }
         if self.consistency_ratio is None:
-            return (
-                f"λmax = {self.lambda_max:.4f}, CI = {self.consistency_index:.4f}, CR not "
-                f"computed ({self.ri} has no random index for n = {n}){method}{filled}"
-            )
-        return (
-            f"λmax = {self.lambda_max:.4f}, CI = {self.consistency_index:.4f}, "
-            f"CR = {self.consistency_ratio:.4f} (RI = {self.random_index:g} for n = {n}, "
-            f"{self.ri}){method}{filled}"
+            return label("weights.ahp.no_ri", lang, **common)
+        return label(
+            "weights.ahp.summary",
+            lang,
+            cr=f"{self.consistency_ratio:.4f}",
+            ri_value=f"{self.random_index:g}",
+            **common,
         )
 
 

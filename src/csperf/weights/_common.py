@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
+from csperf._labels import LANGUAGES, label
 from csperf._numbers import exact
 from csperf.errors import WeightingError
+from csperf.text import LocalizedText
 from csperf.weighting import Weighting
 
 __all__ = [
+    "both",
     "check_choice",
     "check_keys",
+    "each_lang",
     "exact_levels",
     "groups_of",
+    "joined",
     "normalised",
     "percent",
     "percent_list",
@@ -35,6 +40,36 @@ def percent(value: float | Fraction) -> str:
 def percent_list(weights: Mapping[str, float | Fraction]) -> str:
     """``'a 50%, b 50%'``."""
     return ", ".join(f"{key} {percent(value)}" for key, value in weights.items())
+
+
+def both(key: str, /, **fields: object) -> LocalizedText:
+    """The label ``key`` in every language; a :class:`LocalizedText` field is taken in each.
+
+    Examples:
+        >>> both("weights.within", dimension="quality")["zh"]
+        'quality 维度内'
+    """
+    return LocalizedText(
+        {
+            lang: label(
+                key,
+                lang,
+                **{k: v[lang] if isinstance(v, LocalizedText) else v for k, v in fields.items()},
+            )
+            for lang in LANGUAGES
+        }
+    )
+
+
+def each_lang(text: Callable[[str], str]) -> LocalizedText:
+    """``{lang: text(lang)}`` for every language."""
+    return LocalizedText({lang: text(lang) for lang in LANGUAGES})
+
+
+def joined(separator: str, parts: Iterable[LocalizedText]) -> LocalizedText:
+    """The parts joined, language by language, with the label ``separator``."""
+    items = list(parts)
+    return each_lang(lambda lang: label(separator, lang).join(p[lang] for p in items))
 
 
 def check_keys(keys: Any, obj: str, field: str = "keys") -> tuple[str, ...]:

@@ -29,6 +29,7 @@ import attrs
 
 from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
+from csperf._labels import label
 from csperf._numbers import exact
 from csperf.errors import CsperfError, WeightingError
 from csperf.weights._ahp import (
@@ -127,9 +128,7 @@ class Stakeholder:
     matrix: tuple[tuple[Any, ...], ...] | None = attrs.field(
         default=None, converter=_optional_rows, kw_only=True
     )
-    keys: tuple[str, ...] | None = attrs.field(
-        default=None, converter=_optional_keys, kw_only=True
-    )
+    keys: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_keys, kw_only=True)
     role: str | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
@@ -217,29 +216,52 @@ class GroupAhpResult(CanonicalForm):
     most_departing: str | None
     roles: FrozenDict[str, str] = attrs.field(factory=FrozenDict)
 
-    def summary(self) -> str:
-        """One line: the aggregation, the group's CR (AIJ) and who departs most."""
+    def summary(self, lang: str | None = None) -> str:
+        """One line: the aggregation, the group's CR (AIJ) and who departs most.
+
+        Args:
+            lang: The language of the words (``"en"``, ``"zh"``); None for English.
+        """
         how = "AIJ" if self.aggregation == "aij" else "AIP"
-        parts = [f"group of {len(self.individual)}, {how}"]
+        parts = [label("weights.group.of", lang, n=len(self.individual), how=how)]
         if self.aggregate is not None and self.aggregate.consistency_ratio is not None:
-            parts.append(f"group CR = {self.aggregate.consistency_ratio:.4f}")
+            parts.append(
+                label("weights.group.cr", lang, cr=f"{self.aggregate.consistency_ratio:.4f}")
+            )
         if self.most_departing is None:
-            parts.append("all stakeholders agree")
+            parts.append(label("weights.group.agree", lang))
         else:
             name = self.most_departing
-            parts.append(f"{name} departs most (d = {self.distances[name]:.4f})")
-        return ", ".join(parts)
+            parts.append(
+                label("weights.group.departs", lang, name=name, d=f"{self.distances[name]:.4f}")
+            )
+        return label("weights.sep", lang).join(parts)
 
-    def stakeholder_lines(self) -> list[str]:
-        """One line per stakeholder: weight, their own priorities, CR and distance."""
+    def stakeholder_lines(self, lang: str | None = None) -> list[str]:
+        """One line per stakeholder: weight, their own priorities, CR and distance.
+
+        Args:
+            lang: The language of the words (``"en"``, ``"zh"``); None for English.
+        """
         lines = []
         for name, result in self.individual.items():
             cr = result.consistency_ratio
-            cr_text = "CR not computed" if cr is None else f"CR = {cr:.4f}"
-            who = name if name not in self.roles else f"{name}, {self.roles[name]}"
+            cr_text = label("weights.no_cr", lang) if cr is None else f"CR = {cr:.4f}"
+            who = (
+                name
+                if name not in self.roles
+                else label("weights.group.role", lang, name=name, role=self.roles[name])
+            )
             lines.append(
-                f"{who} ({self.stakeholder_weights[name] * 100:.4g}%): "
-                f"{percent_list(result.weights)}; {cr_text}, d = {self.distances[name]:.4f}"
+                label(
+                    "weights.group.stakeholder",
+                    lang,
+                    who=who,
+                    weight=f"{self.stakeholder_weights[name] * 100:.4g}",
+                    weights=percent_list(result.weights),
+                    cr=cr_text,
+                    d=f"{self.distances[name]:.4f}",
+                )
             )
         return lines
 

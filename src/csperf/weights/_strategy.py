@@ -20,11 +20,20 @@ from csperf.errors import (
     WeightingError,
 )
 from csperf.scorecard import Scorecard
+from csperf.text import LocalizedText
 from csperf.weighting import Weighting, key_mismatch
 from csperf.weights._ahp import AHP_METHODS, AhpResult, RandomIndexTable, _pair, ahp
 from csperf.weights._basic import RANK_METHODS, equal, fixed, rank_order
 from csperf.weights._combine import combine
-from csperf.weights._common import exact_levels, percent, percent_list, rebuild
+from csperf.weights._common import (
+    both,
+    each_lang,
+    exact_levels,
+    joined,
+    percent,
+    percent_list,
+    rebuild,
+)
 from csperf.weights._group import GROUP_AGGREGATIONS, GroupAhpResult, Stakeholder, group_ahp
 from csperf.weights._objective import critic, entropy
 from csperf.weights._result import WeightResult
@@ -276,22 +285,40 @@ def _per_dimension(
     return value
 
 
-def _level_line(label: str, weights: Mapping[str, float], note: str = "") -> str:
-    return f"{label}: {percent_list(weights)}{note}"
+_DIMENSIONS = both("weights.dimensions")
+_KEPT = both("weights.kept")
+_NO_NOTE = LocalizedText({"en": "", "zh": ""})
 
 
-def _lines_for(weighting: Weighting, given: Iterable[str], how: str, dims_given: bool) -> list[str]:
-    given = set(given)
-    lines = [
-        _level_line(
-            "dimensions",
-            weighting.dimensions,
-            f" ({how})" if dims_given else " (kept from the card)",
-        )
+def _in_dim(d: str) -> LocalizedText:
+    return both("weights.within", dimension=d)
+
+
+def _level_line(
+    level: LocalizedText, weights: Mapping[str, float], note: LocalizedText = _NO_NOTE
+) -> LocalizedText:
+    return both("weights.level", level=level, weights=percent_list(weights), note=note)
+
+
+def _summary(result: Any) -> LocalizedText:
+    """``"; "`` and an AHP (or group AHP) result's summary, in every language."""
+    return both("weights.summary", summary=each_lang(result.summary))
+
+
+def _indented(
+    prefix: str, lines: Iterable[str], translations: Sequence[str]
+) -> list[LocalizedText]:
+    return [
+        LocalizedText({"en": prefix + en, "zh": prefix + zh}) for en, zh in zip(lines, translations)
     ]
+
+
+def _lines_for(weighting: Weighting, given: Iterable[str], dims_given: bool) -> list[LocalizedText]:
+    given = set(given)
+    how = both("weights.given")
+    lines = [_level_line(_DIMENSIONS, weighting.dimensions, how if dims_given else _KEPT)]
     for d, inner in weighting.indicators.items():
-        note = f" ({how})" if d in given else " (kept from the card)"
-        lines.append(_level_line(f"within {d}", inner, note))
+        lines.append(_level_line(_in_dim(d), inner, how if d in given else _KEPT))
     return lines
 
 
@@ -405,8 +432,8 @@ def _fixed(
         for d, ks in groups.items()
     }
     weighting = fixed({d: dims[d] for d in groups}, {d: inner[d] for d in groups}, unit=unit)  # type: ignore[arg-type]
-    lines = _lines_for(weighting, given, "given", dimensions is not None)
-    return WeightResult(
+    lines = _lines_for(weighting, given, dimensions is not None)
+    return WeightResult.of(
         weighting,
         lines,
         name,
@@ -420,17 +447,18 @@ def _equal(card: Scorecard, *, mode: str = "levels") -> WeightResult:
     groups = _groups(card)
     weighting = equal(groups, mode=mode)  # type: ignore[arg-type]
     if mode == "levels":
-        lines = [f"dimensions: equal, {percent(Fraction(1, len(groups)))} each"]
+        lines = [both("weights.equal", level=_DIMENSIONS, share=percent(Fraction(1, len(groups))))]
         lines += [
-            f"within {d}: equal, {percent(Fraction(1, len(ks)))} each" for d, ks in groups.items()
+            both("weights.equal", level=_in_dim(d), share=percent(Fraction(1, len(ks))))
+            for d, ks in groups.items()
         ]
     else:
         count = sum(len(ks) for ks in groups.values())
         lines = [
-            f"every indicator: {percent(Fraction(1, count))} effective weight",
-            _level_line("dimensions", weighting.dimensions, " (by number of indicators)"),
+            both("weights.every_indicator", share=percent(Fraction(1, count))),
+            _level_line(_DIMENSIONS, weighting.dimensions, both("weights.by_count")),
         ]
-    return WeightResult(weighting, lines, name, {"mode": mode})
+    return WeightResult.of(weighting, lines, name, {"mode": mode})
 
 
 def _rank_param(name: str, key_path: str, value: Any, keys: Sequence[str]) -> Any:
@@ -463,8 +491,8 @@ def _rank_order(
     card_dims, card_inner = _card_levels(card)
     dims = card_dims
     details: dict[str, Any] = {"dimensions": None, "indicators": {}, "method": method}
-    label = "" if method == "roc" else f" ({method})"
-    lines = []
+    label = _NO_NOTE if method == "roc" else both("weights.paren", text=method)
+    lines: list[LocalizedText] = []
 
     def weights(key_path: str, ranking: Any) -> dict[str, float]:
         try:
@@ -476,9 +504,17 @@ def _rank_order(
         ranked = _rank_param(name, "dimensions", dimensions, list(groups))
         dims = weights("dimensions", ranked)
         details["dimensions"] = ranked
-        lines.append(f"dimensions ranked {_ranked_text(ranked)}{label}: {percent_list(dims)}")
+        lines.append(
+            both(
+                "weights.ranked",
+                level=_DIMENSIONS,
+                ranking=_ranked_text(ranked),
+                method=label,
+                weights=percent_list(dims),
+            )
+        )
     else:
-        lines.append(_level_line("dimensions", dims, " (kept from the card)"))
+        lines.append(_level_line(_DIMENSIONS, dims, _KEPT))
     given = _per_dimension(name, indicators, groups)
     inner = {}
     for d, ks in groups.items():
@@ -487,12 +523,18 @@ def _rank_order(
             inner[d] = weights(f"indicators.{d}", ranked)
             details["indicators"][d] = ranked
             lines.append(
-                f"within {d} ranked {_ranked_text(ranked)}{label}: {percent_list(inner[d])}"
+                both(
+                    "weights.ranked",
+                    level=_in_dim(d),
+                    ranking=_ranked_text(ranked),
+                    method=label,
+                    weights=percent_list(inner[d]),
+                )
             )
         else:
             inner[d] = card_inner[d]
-            lines.append(_level_line(f"within {d}", inner[d], " (kept from the card)"))
-    return WeightResult(Weighting(dims, inner), lines, name, details)
+            lines.append(_level_line(_in_dim(d), inner[d], _KEPT))
+    return WeightResult.of(Weighting(dims, inner), lines, name, details)
 
 
 _LEVEL_KEYS = ("judgements", "matrix", "keys")
@@ -601,15 +643,15 @@ def _ahp_strategy(
         "dimensions": None,
         "indicators": {},
     }
-    lines = []
+    lines: list[LocalizedText] = []
     dims = card_dims
     if dimensions is not None:
         result = _ahp_level(name, "dimensions", dimensions, list(groups), max_cr, ri, method)
         dims = {d: result.weights[d] for d in groups}
         details["dimensions"] = result.to_dict()
-        lines.append(_level_line("dimensions by AHP", dims, f"; {result.summary()}"))
+        lines.append(_level_line(both("weights.by_ahp", level=_DIMENSIONS), dims, _summary(result)))
     else:
-        lines.append(_level_line("dimensions", dims, " (kept from the card)"))
+        lines.append(_level_line(_DIMENSIONS, dims, _KEPT))
     given = _per_dimension(name, indicators, groups)
     inner = {}
     for d, ks in groups.items():
@@ -617,11 +659,13 @@ def _ahp_strategy(
             result = _ahp_level(name, f"indicators.{d}", given[d], ks, max_cr, ri, method)
             inner[d] = {k: result.weights[k] for k in ks}
             details["indicators"][d] = result.to_dict()
-            lines.append(_level_line(f"within {d} by AHP", inner[d], f"; {result.summary()}"))
+            lines.append(
+                _level_line(both("weights.by_ahp", level=_in_dim(d)), inner[d], _summary(result))
+            )
         else:
             inner[d] = card_inner[d]
-            lines.append(_level_line(f"within {d}", inner[d], " (kept from the card)"))
-    return WeightResult(Weighting(dims, inner), lines, name, details)
+            lines.append(_level_line(_in_dim(d), inner[d], _KEPT))
+    return WeightResult.of(Weighting(dims, inner), lines, name, details)
 
 
 _STAKEHOLDER_KEYS = ("name", "weight", "role", "dimensions", "indicators")
@@ -715,8 +759,10 @@ def _objects_as_entries(
                 person.name,
             )
         level, dimension = levels[0]
-        taken = "dimensions" in entry if level == "dimensions" else dimension in entry.get(
-            "indicators", {}
+        taken = (
+            "dimensions" in entry
+            if level == "dimensions"
+            else dimension in entry.get("indicators", {})
         )
         if taken:
             what = "the dimensions" if level == "dimensions" else f"within {dimension}"
@@ -793,13 +839,16 @@ def _group_strategy(
         "indicators": {},
     }
     how = "AIJ" if aggregation == "aij" else "AIP"
-    lines = [f"group AHP ({how}) of {', '.join(p['name'] for p in people)}"]
+    lines = [both("weights.group", how=how, names=", ".join(p["name"] for p in people))]
 
-    def level(label: str, result: GroupAhpResult, weights: Mapping[str, float]) -> None:
-        lines.append(_level_line(f"{label} by group AHP", weights, f"; {result.summary()}"))
-        lines.extend(f"  {line}" for line in result.stakeholder_lines())
+    def level(label: LocalizedText, result: GroupAhpResult, weights: Mapping[str, float]) -> None:
+        lines.append(
+            _level_line(both("weights.by_group_ahp", level=label), weights, _summary(result))
+        )
+        lines.extend(_indented("  ", result.stakeholder_lines(), result.stakeholder_lines("zh")))
 
     dims = card_dims
+
     def at(person: Mapping[str, Any], spec: Any) -> dict[str, Any]:
         return {"weight": person.get("weight", 1), "role": person.get("role"), "spec": spec}
 
@@ -808,9 +857,9 @@ def _group_strategy(
         result = _group_level(name, "dimensions", at_top, list(groups), options)
         dims = {d: result.weights[d] for d in groups}
         details["dimensions"] = result.to_dict()
-        level("dimensions", result, dims)
+        level(_DIMENSIONS, result, dims)
     else:
-        lines.append(_level_line("dimensions", dims, " (kept from the card)"))
+        lines.append(_level_line(_DIMENSIONS, dims, _KEPT))
     inner = {}
     for d, ks in groups.items():
         within = {
@@ -820,11 +869,11 @@ def _group_strategy(
             result = _group_level(name, f"indicators.{d}", within, ks, options)
             inner[d] = {k: result.weights[k] for k in ks}
             details["indicators"][d] = result.to_dict()
-            level(f"within {d}", result, inner[d])
+            level(_in_dim(d), result, inner[d])
         else:
             inner[d] = card_inner[d]
-            lines.append(_level_line(f"within {d}", inner[d], " (kept from the card)"))
-    return WeightResult(Weighting(dims, inner), lines, name, details)
+            lines.append(_level_line(_in_dim(d), inner[d], _KEPT))
+    return WeightResult.of(Weighting(dims, inner), lines, name, details)
 
 
 def _data_param(name: str, data: Any, card: Scorecard) -> dict[str, Any]:
@@ -840,33 +889,40 @@ def _objective(
     data: Any,
     scope: str,
     method: Callable[[Mapping[str, Any], Mapping[str, Any]], Any],
-    describe: Callable[[Any, str], str],
-    header: str,
+    describe: Callable[[Any, str], LocalizedText],
+    header: LocalizedText,
 ) -> WeightResult:
     scope = _choice(name, "scope", scope, ("card", "within"))
     columns = _data_param(name, data, card)
     groups = _groups(card)
     directions = {i.key: i.direction for i in card.indicators}
     card_dims, _ = _card_levels(card)
-    lines = []
+    lines: list[LocalizedText] = []
     if scope == "card":
         result = method(columns, directions)  # its errors already name the method
         effective = {k: exact(result.weights[k]) for ks in groups.values() for k in ks}
         _, fallback = exact_levels(card.weighting)
         weighting = _ordered(rebuild(effective, groups, fallback), card)
-        lines.append(f"{header}, {result.subjects} subjects, all indicators together")
+        lines.append(both("weights.objective.card", header=header, subjects=result.subjects))
         for d, ks in groups.items():
-            parts = ", ".join(describe(result, k) for k in ks)
-            lines.append(f"{d} {percent(weighting.dimensions[d])}: {parts}")
+            parts = joined("weights.sep", (describe(result, k) for k in ks))
+            lines.append(
+                both(
+                    "weights.dimension_share",
+                    dimension=d,
+                    share=percent(weighting.dimensions[d]),
+                    parts=parts,
+                )
+            )
         results: dict[str, Any] = {"card": result.to_dict()}
     else:
         inner: dict[str, dict[str, float]] = {}
         results = {}
-        lines.append(f"{header}, within each dimension; dimension weights kept from the card")
+        lines.append(both("weights.objective.within", header=header))
         for d, ks in groups.items():
             if len(ks) == 1:
                 inner[d] = {ks[0]: 1.0}
-                lines.append(f"within {d}: {ks[0]} 100% (only indicator)")
+                lines.append(both("weights.only_indicator", level=_in_dim(d), key=ks[0]))
                 continue
             try:
                 result = method({k: columns[k] for k in ks}, {k: directions[k] for k in ks})
@@ -874,20 +930,25 @@ def _objective(
                 raise exc.evolve(obj=f"{name} within {d}") from None
             inner[d] = {k: result.weights[k] for k in ks}
             results[d] = result.to_dict()
-            parts = ", ".join(describe(result, k) for k in ks)
-            lines.append(f"within {d}: {parts}")
+            parts = joined("weights.sep", (describe(result, k) for k in ks))
+            lines.append(both("weights.level", level=_in_dim(d), weights=parts, note=_NO_NOTE))
         weighting = Weighting(card_dims, inner)
-    return WeightResult(weighting, lines, name, {"scope": scope, "results": results})
+    return WeightResult.of(weighting, lines, name, {"scope": scope, "results": results})
 
 
 def _entropy_strategy(
     card: Scorecard, *, data: Any, scope: str = "card", normalization: str = "minmax"
 ) -> WeightResult:
     normalization = _choice("entropy", "normalization", normalization, ("minmax", "share"))
-    label = "min–max normalisation" if normalization == "minmax" else "shares of raw values"
+    label = both("weights.entropy.minmax" if normalization == "minmax" else "weights.entropy.share")
 
-    def describe(result: Any, key: str) -> str:
-        return f"{key} {percent(result.weights[key])} (e = {result.entropy[key]:.4f})"
+    def describe(result: Any, key: str) -> LocalizedText:
+        return both(
+            "weights.entropy.indicator",
+            key=key,
+            share=percent(result.weights[key]),
+            entropy=f"{result.entropy[key]:.4f}",
+        )
 
     result = _objective(
         card,
@@ -896,21 +957,22 @@ def _entropy_strategy(
         scope,
         lambda d, r: entropy(d, r, normalization=normalization),  # type: ignore[arg-type]
         describe,
-        f"entropy weight method ({label})",
+        both("weights.entropy", normalization=label),
     )
     return attrs.evolve(result, details={**result.details, "normalization": normalization})
 
 
 def _critic_strategy(card: Scorecard, *, data: Any, scope: str = "card") -> WeightResult:
-    def describe(result: Any, key: str) -> str:
-        return (
-            f"{key} {percent(result.weights[key])} (σ = {result.std[key]:.4f}, "
-            f"C = {result.information[key]:.4f})"
+    def describe(result: Any, key: str) -> LocalizedText:
+        return both(
+            "weights.critic.indicator",
+            key=key,
+            share=percent(result.weights[key]),
+            std=f"{result.std[key]:.4f}",
+            information=f"{result.information[key]:.4f}",
         )
 
-    return _objective(
-        card, "critic", data, scope, critic, describe, "CRITIC (min–max normalisation)"
-    )
+    return _objective(card, "critic", data, scope, critic, describe, both("weights.critic"))
 
 
 def _combine_strategy(
@@ -963,15 +1025,16 @@ def _combine_strategy(
     total = sum((exact(c) for c in coefficients), Fraction(0))
     shares = [float(exact(c) / total) for c in coefficients]
     lines = [
-        "combined "
-        + " + ".join(f"{percent(s)} {label}" for s, label in zip(shares, labels))
-        + " (effective weights, coefficients renormalised)"
+        both(
+            "weights.combined",
+            parts=" + ".join(f"{percent(s)} {label}" for s, label in zip(shares, labels)),
+        )
     ]
     for label, sub in zip(labels, subs):
         if sub is not None:
-            lines.extend(f"  {label}: {line}" for line in sub.lines)
-    lines.append(_level_line("dimensions", weighting.dimensions))
-    lines.extend(_level_line(f"within {d}", ws) for d, ws in weighting.indicators.items())
+            lines.extend(_indented(f"  {label}: ", sub.lines, sub.text("zh")))
+    lines.append(_level_line(_DIMENSIONS, weighting.dimensions))
+    lines.extend(_level_line(_in_dim(d), ws) for d, ws in weighting.indicators.items())
     details = {
         "coefficients": shares,
         "parts": [
@@ -979,7 +1042,7 @@ def _combine_strategy(
             for label, sub in zip(labels, subs)
         ],
     }
-    return WeightResult(weighting, lines, name, details)
+    return WeightResult.of(weighting, lines, name, details)
 
 
 def _swot_strategy(
@@ -1010,18 +1073,29 @@ def _swot_strategy(
             raise _config(name, "policy", exc.message, policy) from None
     else:
         raise _config(name, "policy", "must map target keys to [lo, hi] in percent", policy)
-    lines: list[str] = []
+    lines: list[LocalizedText] = []
     sub = None
     if base is None:
         weighting = card.weighting
     else:
         weighting, label, sub = _weighting_param(name, "base", base, card, strategies)
         if sub is not None:
-            lines.extend(f"base ({label}): {line}" for line in sub.lines)
+            lines.extend(
+                both("weights.base", strategy=label, line=LocalizedText({"en": en, "zh": zh}))
+                for en, zh in zip(sub.lines, sub.text("zh"))
+            )
         else:
-            lines.append(_level_line("base dimensions", weighting.dimensions, " (given)"))
+            lines.append(
+                _level_line(
+                    both("weights.base_dimensions"), weighting.dimensions, both("weights.given")
+                )
+            )
     result = swot(weighting, items, chosen)
-    lines.extend(result.lines or ["no SWOT factors: the weights are unchanged"])
+    if result.lines:
+        zh = swot(weighting, items, chosen, lang="zh").lines
+        lines.extend(LocalizedText({"en": en, "zh": t}) for en, t in zip(result.lines, zh))
+    else:
+        lines.append(both("swot.none"))
     details = {
         "expires": None if result.expires is None else result.expires.isoformat(),
         "scale": result.scale,
@@ -1029,7 +1103,7 @@ def _swot_strategy(
         "policy": chosen.as_percentages(),
         "base": None if sub is None else {"strategy": sub.strategy, "details": sub.details},
     }
-    return WeightResult(_ordered(result.weighting, card), lines, name, details)
+    return WeightResult.of(_ordered(result.weighting, card), lines, name, details)
 
 
 BUILTIN_STRATEGIES: tuple[WeightStrategy, ...] = (

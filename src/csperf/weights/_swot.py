@@ -18,6 +18,7 @@ import attrs
 from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf._keys import check_key
+from csperf._labels import check_lang, label
 from csperf._numbers import exact
 from csperf.errors import ValidationError, WeightingError
 from csperf.weighting import Weighting
@@ -345,7 +346,8 @@ class SwotChange(CanonicalForm):
         bounds: What its factors demand, ``(lower, upper)``, within the range (for a dimension,
             narrowed so the bounds of its targeted indicators fit in it).
         factors: The factors bearing on it, in a fixed order.
-        note: Why the bounds were narrowed, when they were; empty otherwise.
+        note: Why the bounds were narrowed, when they were; empty otherwise (in the language
+            :func:`swot` was asked for).
     """
 
     target: str
@@ -362,14 +364,36 @@ class SwotChange(CanonicalForm):
         """Whether the weight changed."""
         return self.before != self.after
 
-    def line(self) -> str:
-        """One readable line, e.g. ``'efficiency 30% → 40%: weakness, response too slow'``."""
-        why = "; ".join(f"{f.kind.value}, {f.reason}" for f in self.factors)
+    def line(self, lang: str | None = None) -> str:
+        """One readable line, e.g. ``'efficiency 30% → 40%: weakness, response too slow'``.
+
+        Args:
+            lang: The language of csperf's words (``"en"``, ``"zh"``); None for English. The
+                factors' reasons stay as they were written.
+        """
+        why = label("weights.semicolon", lang).join(_factor_text(f, lang) for f in self.factors)
         if self.note:
-            why += f" ({self.note})"
+            why += label("swot.note", lang, note=self.note)
         if self.moved:
-            return f"{self.target} {percent(self.before)} → {percent(self.after)}: {why}"
-        return f"{self.target} stays at {percent(self.before)}: {why}"
+            return label(
+                "swot.moved",
+                lang,
+                target=self.target,
+                before=percent(self.before),
+                after=percent(self.after),
+                why=why,
+            )
+        return label("swot.stays", lang, target=self.target, before=percent(self.before), why=why)
+
+
+def _factor_text(factor: SwotFactor, lang: str | None) -> str:
+    """``'weakness, response too slow'``: the kind in ``lang``, the reason as written."""
+    return label(
+        "swot.factor",
+        lang,
+        kind=label(f"swot.kind.{factor.kind.value}", lang),
+        reason=factor.reason,
+    )
 
 
 @attrs.frozen
@@ -381,7 +405,8 @@ class SwotResult(CanonicalForm):
         changes: One :class:`SwotChange` per target, in the base weighting's order (dimensions
             first, then indicators).
         lines: The readable report: one line per target, one per untargeted dimension whose
-            weight changed, and the expiry when there is one.
+            weight changed, and the expiry when there is one (in the language :func:`swot`
+            was asked for).
         expires: The earliest expiry among the factors (temporary ones, usually
             opportunities), or None. Re-run the adjuster without the expired factors then.
         scale: The factor the untargeted weights were multiplied by (1 when there were none).
@@ -464,6 +489,8 @@ def swot(
     base: Weighting,
     factors: Iterable[SwotFactor | Mapping[str, Any]],
     policy: SwotPolicy | None = None,
+    *,
+    lang: str | None = None,
 ) -> SwotResult:
     r"""Adjust a weighting for the findings of a SWOT analysis.
 
@@ -493,6 +520,8 @@ def swot(
         base: The weighting to adjust.
         factors: :class:`SwotFactor` objects (or mappings for :meth:`SwotFactor.from_dict`).
         policy: The ranges; None for :meth:`SwotPolicy.default`.
+        lang: The language of the report's words (``"en"``, ``"zh"``); None for English. The
+            factors' reasons stay as they were written.
 
     Returns:
         A :class:`SwotResult`: every target within its bounds, the weights summing to 1,
@@ -511,7 +540,12 @@ def swot(
         'efficiency 30% → 40%: weakness, average response time too long'
         >>> round(result.weighting.dimensions["service_quality"], 4)
         0.3429
+        >>> swot(base, [SwotFactor("weakness", "efficiency", "平均响应时间过长")],
+        ...      lang="zh").lines[0]
+        'efficiency 30% → 40%：劣势，平均响应时间过长'
     """
+    if lang is not None:
+        check_lang(lang)
     if not isinstance(base, Weighting):
         raise WeightingError(
             msg=f"base must be a Weighting, got {type(base).__name__}",
@@ -591,15 +625,13 @@ def swot(
                 )
         top[d] = (dims[d], lo, hi)
         if (lo, hi) != bounds[d]:
-            notes[d] = ", ".join(
+            notes[d] = label("weights.sep", lang).join(
                 part
                 for part in (
-                    f"at least {percent(lo)} to hold {', '.join(inside)}"
+                    label("swot.at_least", lang, share=percent(lo), targets=", ".join(inside))
                     if lo != bounds[d][0]
                     else "",
-                    f"at most {percent(hi)}, the most its targeted indicators allow"
-                    if hi != bounds[d][1]
-                    else "",
+                    label("swot.at_most", lang, share=percent(hi)) if hi != bounds[d][1] else "",
                 )
                 if part
             )
@@ -654,24 +686,45 @@ def swot(
                 note=notes.get(target, ""),
             )
         )
-    lines = [c.line() for c in changes]
+    lines = [c.line(lang) for c in changes]
     for d in dims:
         if d not in bounds and new_dims[d] != dims[d]:
             held = [k for k in free_ind_targets if dim_of[k] == d]
             how = (
-                f"holds the target(s) {', '.join(held)}"
+                label("swot.holds", lang, targets=", ".join(held))
                 if held
-                else "untargeted, scaled in proportion"
+                else label("swot.untargeted", lang)
             )
-            lines.append(f"{d} {percent(dims[d])} → {percent(new_dims[d])}: {how}")
+            lines.append(
+                label(
+                    "swot.moved",
+                    lang,
+                    target=d,
+                    before=percent(dims[d]),
+                    after=percent(new_dims[d]),
+                    why=how,
+                )
+            )
     expiring = [f for f in items if f.expires is not None]
     expires = min((f.expires for f in expiring if f.expires is not None), default=None)
     if expires is not None:
         first = [f for f in expiring if f.expires == expires]
         lines.append(
-            f"expires {expires.isoformat()}: "
-            + "; ".join(f"{f.target} ({f.kind.value}, {f.reason})" for f in first)
-            + "; re-run the adjuster without it then"
+            label(
+                "swot.expires",
+                lang,
+                date=expires.isoformat(),
+                factors=label("weights.semicolon", lang).join(
+                    label(
+                        "swot.expiring",
+                        lang,
+                        target=f.target,
+                        kind=label(f"swot.kind.{f.kind.value}", lang),
+                        reason=f.reason,
+                    )
+                    for f in first
+                ),
+            )
         )
     return SwotResult(
         weighting=weighting,
