@@ -191,7 +191,7 @@ def test_score_from_a_csv_source(runner, tmp_path):
             str(TEMPLATE),
             "--source",
             "csv",
-            "-o",
+            "--source-option",
             f"path={tmp_path / 'export'}",
             "--level",
             "team",
@@ -435,3 +435,91 @@ def test_unreadable_data_files_give_one_line_errors(runner, tmp_path):
         assert score.exit_code == EXIT_USAGE
         assert score.stderr.startswith(f"csperf: error: {path}")
         assert "Traceback" not in score.output
+
+
+# -- the report format from --output, short flags, set-up (issue 14) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("r.json", "json"),
+        ("r.CSV", "csv"),
+        ("r.md", "markdown"),
+        ("r.htm", "html"),
+        ("r.txt", "table"),
+    ],
+)
+def test_the_output_suffix_gives_the_format(runner, measurements, tmp_path, name, fmt):
+    out = tmp_path / name
+    args = ["score", str(TEMPLATE), "--measurements", str(measurements), "-o", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    expected = runner.invoke(cli, [*args[:-2], "--format", fmt]).stdout
+    text = out.read_bytes().decode("utf-8-sig")
+    assert text.replace("\r\n", "\n").rstrip() == expected.replace("\r\n", "\n").rstrip()
+
+
+def test_the_output_suffix_gives_xlsx(runner, measurements, tmp_path):
+    out = tmp_path / "report.xlsx"
+    args = ["score", str(TEMPLATE), "--measurements", str(measurements), "--output", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:2] == b"PK"
+
+
+def test_a_format_that_contradicts_the_suffix_is_refused(runner, measurements, tmp_path):
+    out = tmp_path / "report.xlsx"
+    args = ["score", str(TEMPLATE), "--measurements", str(measurements), "-o", str(out)]
+    result = runner.invoke(cli, [*args, "--format", "table"])
+    assert result.exit_code == EXIT_USAGE
+    assert "--format table does not match --output" in result.stderr
+    assert "table files end in .txt" in result.stderr
+    assert not out.exists()
+    unknown = runner.invoke(cli, [*args[:-1], str(tmp_path / "report.pdf")])
+    assert unknown.exit_code == EXIT_USAGE
+    assert "cannot tell the report format from the suffix '.pdf'" in unknown.stderr
+    assert ".xlsx" in unknown.stderr and "--format" in unknown.stderr
+
+
+def test_source_options_have_no_short_flag(runner):
+    help_text = runner.invoke(cli, ["score", "--help"]).output
+    assert "-o, --output" in help_text
+    assert "--source-option, --option NAME=VALUE" in help_text
+    for command in ("demo", "form"):
+        assert "-o, --output" in runner.invoke(cli, [command, "--help"]).output
+
+
+def test_the_csv_report_file_starts_with_a_bom_for_excel(runner, measurements, tmp_path):
+    out = tmp_path / "r.csv"
+    args = ["score", str(TEMPLATE), "--measurements", str(measurements), "--lang", "zh"]
+    assert runner.invoke(cli, [*args, "-o", str(out)]).exit_code == 0
+    assert out.read_bytes().startswith("\ufeffsubject,".encode())
+    printed = runner.invoke(cli, [*args, "--format", "csv"]).stdout
+    assert printed.startswith("subject,")  # no BOM on stdout
+
+
+def test_demo_without_openpyxl_writes_the_html_and_says_how_to_get_excel(
+    runner, tmp_path, monkeypatch
+):
+    import csperf.cli
+
+    real = csperf.cli._installed
+    monkeypatch.setattr(csperf.cli, "_installed", lambda name: name != "openpyxl" and real(name))
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["demo", "-o", str(out), "--managers", "1"])
+    assert result.exit_code == 0, result.output
+    assert (out / "report.html").exists()
+    assert not (out / "report.xlsx").exists()
+    assert f"skipped {out / 'report.xlsx'}: Excel output needs openpyxl" in result.stderr
+    assert "pip install -e '.[demo]'" in result.stderr
+
+
+def test_demo_without_the_metric_engine_says_what_to_install(runner, monkeypatch):
+    import csperf.cli
+
+    monkeypatch.setattr(csperf.cli, "_installed", lambda name: name != "ibis")
+    result = runner.invoke(cli, ["demo"])
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.count("\n") == 1
+    assert "pip install -e '.[demo]'" in result.stderr

@@ -7,6 +7,7 @@ prints one line on stderr without a traceback (``--debug`` shows it).
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import math
 import sys
@@ -57,6 +58,16 @@ SAMPLE_SWOT: tuple[dict[str, Any], ...] = (
 """The SWOT factors ``csperf demo`` applies to the template's weights (reasons in en and zh)."""
 
 F = TypeVar("F", bound="Callable[..., Any]")
+
+_NO_EXCEL = (
+    "Excel output needs openpyxl, which is not installed; install it with "
+    "pip install openpyxl (or, from a clone of the repository, pip install -e '.[demo]')"
+)
+
+
+def _installed(module: str) -> bool:
+    """Whether ``module`` can be imported (without importing it)."""
+    return importlib.util.find_spec(module) is not None
 
 
 def _exit_code(exc: CsperfError) -> int:
@@ -128,6 +139,7 @@ def cli(debug: bool) -> None:
 @click.option("--lang", type=LANGS, default="en", show_default=True, help="Label language.")
 @click.option(
     "--output",
+    "-o",
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory for report.html and report.xlsx.",
 )
@@ -146,6 +158,12 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
     from csperf.report import Report, read_samples, render_table, write_report
     from csperf.sources import RecordsSource
 
+    if not (_installed("ibis") and _installed("duckdb")):
+        raise CsperfError(
+            msg="the demo measures its sample records with the metric engine (Ibis on DuckDB), "
+            "which is not installed; from a clone of the repository: pip install -e '.[demo]'",
+            obj="csperf demo",
+        )
     data = contact_centre(seed=seed, managers=managers)
     source = RecordsSource(data.records_by_kind(), roster=data.roster)
     measurements = source.measure(period=data.period, level="manager")
@@ -171,6 +189,9 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
     if output is not None:
         output.mkdir(parents=True, exist_ok=True)
         for name, fmt in (("report.html", "html"), ("report.xlsx", "xlsx")):
+            if fmt == "xlsx" and not _installed("openpyxl"):
+                click.echo(f"skipped {output / name}: {_NO_EXCEL}", err=True)
+                continue
             path = write_report(report, output / name, fmt, plugins=pm)
             click.echo(f"wrote {path}")
 
@@ -197,12 +218,50 @@ def validate(card: str) -> None:
             click.echo(f"  {ind.key}: {share:g}% ({ind.direction.value}, {ind.scoring.kind})")
 
 
+def _report_format(pm: PluginManager, fmt: str | None, output: Path | None) -> str:
+    """The report format: ``--format``, else the one whose suffix ``--output`` has, else table.
+
+    A ``--format`` whose suffixes do not include the suffix of ``--output`` is refused, and so
+    is a binary format without ``--output``.
+    """
+    if output is None:
+        name = fmt or "table"
+        if pm.report_format(name).binary:
+            raise click.UsageError(f"--format {name} needs --output FILE")
+        return name
+    suffix = output.suffix.lower()
+    formats = pm.report_formats()
+    fitting = [f.name for f in formats.values() if suffix and suffix in f.suffixes]
+    if fmt is not None:
+        chosen = pm.report_format(fmt)
+        if suffix and suffix not in chosen.suffixes:
+            raise click.UsageError(
+                f"--format {fmt} does not match --output {output}: {fmt} files end in "
+                f"{' or '.join(chosen.suffixes)}; change the suffix or drop --format"
+            )
+        return fmt
+    if len(fitting) == 1:
+        return fitting[0]
+    if fitting:
+        raise click.UsageError(
+            f"--output {output}: the suffix {suffix} fits the formats {', '.join(fitting)}; "
+            "choose one with --format"
+        )
+    known = sorted({s for f in formats.values() for s in f.suffixes})
+    raise click.UsageError(
+        f"--output {output}: cannot tell the report format from the suffix "
+        f"{suffix or '(none)'!r}; use one of {', '.join(known)} or give --format"
+    )
+
+
 def _options(pairs: Sequence[str]) -> dict[str, str]:
     options: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--option")
+            raise click.BadParameter(
+                f"expected NAME=VALUE, got {pair!r}", param_hint="--source-option"
+            )
         options[name.strip()] = value
     return options
 
@@ -221,13 +280,12 @@ def _options(pairs: Sequence[str]) -> dict[str, str]:
     "(postgres://..., duckdb:///file.ddb) measured by the ibis source.",
 )
 @click.option(
-    "--option",
     "--source-option",
-    "-o",
+    "--option",
     "source_options",
     multiple=True,
     metavar="NAME=VALUE",
-    help="An option of the source (repeatable), e.g. -o path=./export.",
+    help="An option of the source (repeatable), e.g. --source-option path=./export.",
 )
 @click.option("--period", help="The period: 2026-Q3, 2026-07, or START..END.")
 @click.option(
@@ -241,11 +299,16 @@ def _options(pairs: Sequence[str]) -> dict[str, str]:
 @click.option(
     "--format",
     "fmt",
-    default="table",
-    show_default=True,
-    help="A report format: table, json, csv, markdown, html, xlsx or a plugin's.",
+    help="A report format: table, json, csv, markdown, html, xlsx or a plugin's "
+    "[default: from the suffix of --output, else table].",
 )
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file; its suffix (.html, .xlsx, .csv, .json, .md, .txt) "
+    "gives the format.",
+)
 @click.option("--lang", type=LANGS, default="en", show_default=True, help="Label language.")
 @_errors
 def score(
@@ -256,7 +319,7 @@ def score(
     period: str | None,
     level: str,
     tz: str | None,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     lang: str,
 ) -> None:
@@ -268,10 +331,9 @@ def score(
     if (measurements_file is None) == (source is None):
         raise click.UsageError("give exactly one of --measurements FILE and --source NAME")
     if source_options and source is None:
-        raise click.UsageError("--option goes with --source")
+        raise click.UsageError("--source-option goes with --source")
     pm = get_plugin_manager()
-    if pm.report_format(fmt).binary and output is None:
-        raise click.UsageError(f"--format {fmt} needs --output FILE")
+    fmt = _report_format(pm, fmt, output)
     scorecard = _load(card, pm=pm)
     inputs: list[str] = [card]
     if measurements_file is not None:
@@ -434,7 +496,13 @@ def _read_columns(path: str) -> dict[str, list[float]]:
 
 @cli.command()
 @click.argument("card", type=click.Path(exists=True, dir_okay=False))
-@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .xlsx file to write.",
+)
 @click.option("--lang", type=LANGS, default="en", show_default=True, help="Label language.")
 @_errors
 def form(card: str, output: Path, lang: str) -> None:
