@@ -202,6 +202,10 @@ def write_report(
 
     found = _manager(plugins).report_format(format)
     check_not_input(path, inputs)
+    if found.render is _xlsx:  # the built-in Excel report streams its rows to the file
+        from csperf.report._excel import write_xlsx
+
+        return write_xlsx(report, path)
     rendered = found.render(report)
     if found.binary:
         if not isinstance(rendered, bytes):
