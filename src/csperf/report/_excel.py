@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -264,7 +264,7 @@ class _Sheet:
         )
 
 
-def _widths(ws: Any, columns: list[Iterable[str]], minimum: int = 8, maximum: int = 50) -> None:
+def _widths(ws: Any, columns: Sequence[Iterable[str]], minimum: int = 8, maximum: int = 50) -> None:
     """Column widths fitting their texts (display width, so 汉字 count double), set up front."""
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
 
