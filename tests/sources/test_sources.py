@@ -472,7 +472,8 @@ def test_hand_typed_csv_table(tmp_path, manager_card):
         ("subject,nps\na,nan\n", MeasurementError, 2, "finite number"),
         ("subject,nps\na,inf\n", MeasurementError, 2, "finite number"),
         ("subject,nps\na,12x\n", MeasurementError, 2, "finite number"),
-        ("subject,nps,colour\na,1,red\n", ConfigError, 1, "unknown column 'colour'"),
+        # A text column is a subject attribute (issue 14); a near miss of a metric is a typo.
+        ("subject,nps,complant_rate\na,1,0.1\n", ConfigError, 1, "did you mean 'complaint_rate'"),
         ("subject,nps\na,1\na,2\n", ConfigError, 3, "repeats line 2"),
         ("subject,nps\na,1,2\n", ConfigError, 2, "expected 2 cells"),
         ("nps\n1\n", ConfigError, 1, "no 'subject' column"),
