@@ -97,11 +97,12 @@ def largest_remainder(
     :math:`R = \text{total} / u - \sum_i \lfloor p_i / u \rfloor` units left go one each to
     the largest remainders :math:`p_i / u - \lfloor p_i / u \rfloor`. Equal remainders
     (compared to nine decimals, so that float noise such as ``42.85714285714287`` against
-    ``42.85714285714285`` does not part equal weights) are served together while the units
-    left allow it, and skipped otherwise; units still left then go to the largest remainders
-    not yet served, the key listed first on a tie. Every percentage is its exact value rounded
-    down or up by less than one unit, and they sum to ``total``, which rounding each on its
-    own can miss (three thirds are ``33.33 + 33.33 + 33.33 = 99.99``).
+    ``42.85714285714285`` does not part equal weights) form groups, and the units go to whole
+    groups when some groups fill the :math:`R` units exactly: the first such choice taking
+    the groups in order of remainder, largest first. When none does, they go one each to the
+    largest remainders, the key listed first on a tie. Every percentage is its exact value
+    rounded down or up by less than one unit, and they sum to ``total``, which rounding each
+    on its own can miss (three thirds are ``33.33 + 33.33 + 33.33 = 99.99``).
 
     Args:
         weights: Key → weight, fractions summing to 1 (within float error).
@@ -127,11 +128,20 @@ def largest_remainder(
     groups: dict[float, list[str]] = {}
     for key in order:
         groups.setdefault(rest[key], []).append(key)
+    # Serve whole groups of equal remainders that fill the units left exactly, the largest
+    # remainders first (fits[i][u]: the groups from i on can fill u units exactly).
+    sizes = [len(g) if r > 0 else left + 1 for r, g in groups.items()]
+    fits = [[False] * (left + 1) for _ in range(len(sizes) + 1)]
+    fits[len(sizes)][0] = True
+    for i in range(len(sizes) - 1, -1, -1):
+        for u in range(left + 1):
+            fits[i][u] = fits[i + 1][u] or (sizes[i] <= u and fits[i + 1][u - sizes[i]])
     served: set[str] = set()
-    for remainder, group in groups.items():
-        if remainder > 0 and len(group) <= left:
-            served.update(group)
-            left -= len(group)
+    if fits[0][left]:
+        for i, group in enumerate(groups.values()):
+            if sizes[i] <= left and fits[i + 1][left - sizes[i]]:
+                served.update(group)
+                left -= sizes[i]
     for key in order:
         if left and key not in served:
             served.add(key)
