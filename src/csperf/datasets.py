@@ -8,7 +8,9 @@ as :mod:`csperf.metrics` records. The same seed always gives the same data (a
 The distributions are chosen to look like a real centre, not uniform noise:
 
 * every agent has a latent *skill* ``z = manager effect + own effect``, with the manager
-  effect ~ N(0, 0.5²) shared by the manager's teams and the own effect ~ N(0, 0.7²); skill
+  effects at the quantiles ``(i + 0.5) / n`` of N(0, 1.5²) in a random order (so that even
+  the demo's four managers land in four grades), shared by the manager's teams, and the own
+  effect ~ N(0, 0.7²); skill
   moves every quality rate below through a logistic link (``σ(a + b·z)``), so agents and
   managers differ for a reason the metrics can find;
 * contacts arrive by Poisson counts per agent and day (weekends at 40 %), at times of day
@@ -52,6 +54,7 @@ import csv
 import math
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
+from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -208,6 +211,10 @@ def _sigmoid(x: NDArray[np.float64] | float) -> Any:
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
 
 
+_MANAGER_SD = 1.5
+"""The spread of the manager effects (standard deviation of the latent skill)."""
+
+
 def _lognormal(
     rng: np.random.Generator, median: float | NDArray[np.float64], sigma: float, size: int
 ) -> NDArray[np.float64]:
@@ -301,7 +308,12 @@ def contact_centre(
     agents = [f"A{i + 1:03d}" for i in range(n_agents)]
     team_of = np.arange(n_agents) // team_size
     manager_of_team = np.arange(n_teams) // n_teams_each
-    manager_effect = rng.normal(0.0, 0.5, n_managers)
+    # Manager effects at the normal quantiles (i + 0.5) / n, in a random order: even four
+    # managers span the range, so the sample shows a spread of grades.
+    quantiles = [
+        NormalDist(0.0, _MANAGER_SD).inv_cdf((i + 0.5) / n_managers) for i in range(n_managers)
+    ]
+    manager_effect = rng.permutation(np.asarray(quantiles, dtype=float))
     skill = manager_effect[manager_of_team[team_of]] + rng.normal(0.0, 0.7, n_agents)
 
     def team_name(t: int) -> str:
