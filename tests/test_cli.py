@@ -302,7 +302,7 @@ def test_weights_ahp_from_several_stakeholders_says_who_said_what(runner, tmp_pa
     shown = [line for line in result.output.splitlines() if line.startswith("service_quality: ")]
     card = load_scorecard(out)
     share = card.weighting.dimensions["service_quality"] * 100
-    assert shown == [f"service_quality: {share:.4g}%"]
+    assert shown == [f"service_quality: {share:.2f}%"]  # the weight written, 0.01 % steps
     as_json = runner.invoke(cli, ["weights", "ahp", "--input", str(judgements), "--json"])
     details = json.loads(as_json.stdout)["details"]
     assert details["dimensions"]["most_departing"] == "sales"

@@ -555,6 +555,7 @@ def weights(
     """Compute weights with STRATEGY (ahp, entropy, critic, swot, ...) and explain them."""
     from csperf.config import dump_scorecard
     from csperf.hooks import get_plugin_manager
+    from csperf.weights import rounded_weighting
 
     pm = get_plugin_manager()
     scorecard = _load(card, template_name, pm)
@@ -574,15 +575,14 @@ def weights(
         for line in result.lines:
             click.echo(line)
         click.echo("")
-        percent = result.weighting.as_percentages()
-        effective = result.weighting.effective()
+        shown = rounded_weighting(result.weighting)  # as --write writes them: 0.01 %
+        percent = shown.as_percentages()
+        effective = shown.effective()
         for dim in scorecard.dimensions:
-            click.echo(f"{dim.key}: {percent['dimensions'][dim.key]:.4g}%")
+            click.echo(f"{dim.key}: {percent['dimensions'][dim.key]:.2f}%")
             for key, share in percent["indicators"][dim.key].items():
-                click.echo(f"  {key}: {share:.4g}% (effective {effective[key] * 100:.4g}%)")
+                click.echo(f"  {key}: {share:.2f}% (effective {effective[key] * 100:.2f}%)")
     if write_to is not None:
-        from csperf.weights import rounded_weighting
-
         written = rounded_weighting(result.weighting)
         dump_scorecard(attrs.evolve(scorecard, weighting=written), write_to)
         click.echo(
