@@ -8,11 +8,7 @@ from csperf.errors import ConfigError, MeasurementError
 from csperf.metrics import MetricValue
 from csperf.sources import Measurements
 
-TEXT = (
-    "subject,team,customer_satisfaction,complaint_rate\n"
-    "刘洋,北区,0.92,0.004\n"
-    "吴敏,南区,0.85,\n"
-)
+TEXT = "subject,team,customer_satisfaction,complaint_rate\n刘洋,北区,0.92,0.004\n吴敏,南区,0.85,\n"
 
 
 def _write(tmp_path, name: str, text: str, encoding: str = "utf-8"):
