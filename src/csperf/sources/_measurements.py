@@ -876,8 +876,8 @@ def _read_rows(
                 value=row,
             )
         cells = dict(zip(header, row))
-        subject = cells["subject"].strip()
-        if not subject:
+        subject = cells["subject"]  # as written: a subject may have spaces round it
+        if not subject.strip():
             raise data_file_error(path, line, "empty subject", field="subject")
         if subject in values:
             raise data_file_error(
@@ -912,7 +912,7 @@ def _read_rows(
             )
         values[subject] = out
         if names:
-            attributes[subject] = {n: cells[n].strip() for n in names}
+            attributes[subject] = {n: cells[n] for n in names}
     return _build(
         path,
         None,
