@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from csperf import load_scorecard
-from csperf.cli import EXIT_DATA, EXIT_USAGE, cli
+from csperf.cli import EXIT_DATA, EXIT_USAGE, cli, cli_words
 from csperf.templates import customer_service_manager
 from support import ROOT
 
@@ -196,7 +198,7 @@ def test_score_from_a_csv_source(runner, tmp_path):
             str(TEMPLATE),
             "--source",
             "csv",
-            "-o",
+            "--source-option",
             f"path={tmp_path / 'export'}",
             "--level",
             "team",
@@ -305,7 +307,7 @@ def test_weights_ahp_from_several_stakeholders_says_who_said_what(runner, tmp_pa
     shown = [line for line in result.output.splitlines() if line.startswith("service_quality: ")]
     card = load_scorecard(out)
     share = card.weighting.dimensions["service_quality"] * 100
-    assert shown == [f"service_quality: {share:.4g}%"]
+    assert shown == [f"service_quality: {share:.2f}%"]  # the weight written, 0.01 % steps
     as_json = runner.invoke(cli, ["weights", "ahp", "--input", str(judgements), "--json"])
     details = json.loads(as_json.stdout)["details"]
     assert details["dimensions"]["most_departing"] == "sales"
@@ -367,7 +369,7 @@ def test_weights_swot_with_factors(runner, tmp_path):
     assert chinese.exit_code == 0, chinese.output
     assert "efficiency 30% → 40%：劣势，average response time too long" in chinese.output
     assert "service_quality 40% → 34.29%：未列入调整，按比例缩放" in chinese.output
-    assert "customer_satisfaction: 60%（综合权重 20.57%）" in chinese.output
+    assert "customer_satisfaction: 60.00%（综合权重 20.57%）" in chinese.output
     assert "untargeted" not in chinese.output and "effective" not in chinese.output
     as_json = runner.invoke(
         cli, ["weights", "swot", "--input", str(factors), "--lang", "zh", "--json"]
@@ -453,3 +455,289 @@ def test_unreadable_data_files_give_one_line_errors(runner, tmp_path):
         assert score.exit_code == EXIT_USAGE
         assert score.stderr.startswith(f"csperf: error: {path}")
         assert "Traceback" not in score.output
+
+
+# -- the report format from --output, short flags, set-up (issue 14) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("r.json", "json"),
+        ("r.CSV", "csv"),
+        ("r.md", "markdown"),
+        ("r.htm", "html"),
+        ("r.txt", "table"),
+    ],
+)
+def test_the_output_suffix_gives_the_format(runner, measurements, tmp_path, name, fmt):
+    out = tmp_path / name
+    args = ["score", str(TEMPLATE), "--measurements", str(measurements), "-o", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    expected = runner.invoke(cli, [*args[:-2], "--format", fmt]).stdout
+    text = out.read_bytes().decode("utf-8-sig")
+    assert text.replace("\r\n", "\n").rstrip() == expected.replace("\r\n", "\n").rstrip()
+
+
+def test_the_output_suffix_gives_xlsx(runner, measurements, tmp_path):
+    out = tmp_path / "report.xlsx"
+    args = ["score", str(TEMPLATE), "--measurements", str(measurements), "--output", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:2] == b"PK"
+
+
+def test_a_format_that_contradicts_the_suffix_is_refused(runner, measurements, tmp_path):
+    out = tmp_path / "report.xlsx"
+    args = ["score", str(TEMPLATE), "--measurements", str(measurements), "-o", str(out)]
+    result = runner.invoke(cli, [*args, "--format", "table"])
+    assert result.exit_code == EXIT_USAGE
+    assert "--format table does not match --output" in result.stderr
+    assert "table files end in .txt" in result.stderr
+    assert not out.exists()
+    unknown = runner.invoke(cli, [*args[:-1], str(tmp_path / "report.pdf")])
+    assert unknown.exit_code == EXIT_USAGE
+    assert "cannot tell the report format from the suffix '.pdf'" in unknown.stderr
+    assert ".xlsx" in unknown.stderr and "--format" in unknown.stderr
+
+
+def test_source_options_have_no_short_flag(runner):
+    help_text = runner.invoke(cli, ["score", "--help"]).output
+    assert "-o, --output" in help_text
+    assert "--source-option, --option NAME=VALUE" in help_text
+    for command in ("demo", "form"):
+        assert "-o, --output" in runner.invoke(cli, [command, "--help"]).output
+
+
+def test_the_csv_report_file_starts_with_a_bom_for_excel(runner, measurements, tmp_path):
+    out = tmp_path / "r.csv"
+    args = ["score", str(TEMPLATE), "--measurements", str(measurements), "--lang", "zh"]
+    assert runner.invoke(cli, [*args, "-o", str(out)]).exit_code == 0
+    assert out.read_bytes().startswith("\ufeffsubject,".encode())
+    printed = runner.invoke(cli, [*args, "--format", "csv"]).stdout
+    assert printed.startswith("subject,")  # no BOM on stdout
+
+
+def test_demo_without_openpyxl_writes_the_html_and_says_how_to_get_excel(
+    runner, tmp_path, monkeypatch
+):
+    import csperf.cli
+
+    real = csperf.cli._installed
+    monkeypatch.setattr(csperf.cli, "_installed", lambda name: name != "openpyxl" and real(name))
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["demo", "-o", str(out), "--managers", "1"])
+    assert result.exit_code == 0, result.output
+    assert (out / "report.html").exists()
+    assert not (out / "report.xlsx").exists()
+    assert f"skipped {out / 'report.xlsx'}: Excel output needs openpyxl" in result.stderr
+    assert "pip install -e '.[demo]'" in result.stderr
+
+
+def test_demo_without_the_metric_engine_says_what_to_install(runner, monkeypatch):
+    import csperf.cli
+
+    monkeypatch.setattr(csperf.cli, "_installed", lambda name: name != "ibis")
+    result = runner.invoke(cli, ["demo"])
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.count("\n") == 1
+    assert "pip install -e '.[demo]'" in result.stderr
+
+
+# -- measurement files, errors in CLI words, parameter files (issue 14) ---------------------
+
+
+def _gbk_table(tmp_path) -> Path:
+    path = tmp_path / "gbk.csv"
+    text = (
+        ",".join(HEADER)
+        + "\n"
+        + "\n".join(
+            ",".join(map(str, [name, *row[1:]])) for name, row in zip(["刘洋", "吴敏"], ROWS)
+        )
+    )
+    path.write_bytes((text + "\n").encode("gb18030"))
+    return path
+
+
+def test_a_gb18030_file_names_the_encoding_flag(runner, tmp_path):
+    path = _gbk_table(tmp_path)
+    args = ["score", str(TEMPLATE), "--measurements", str(path)]
+    refused = runner.invoke(cli, args)
+    assert refused.exit_code == EXIT_USAGE
+    assert refused.stderr.startswith(f"csperf: error: {path}:2: the file is not UTF-8 text")
+    assert "pass --encoding gb18030" in refused.stderr
+    assert "encoding=" not in refused.stderr
+    read = runner.invoke(cli, [*args, "--encoding", "gb18030", "--format", "json"])
+    assert read.exit_code == 0, read.output
+    totals = {s["subject"]: s["total"] for s in json.loads(read.stdout)["subjects"]}
+    assert totals == {"刘洋": 90.48, "吴敏": 83.01}  # Li Wei's and Zhang Min's, by hand
+
+
+def test_a_semicolon_file_and_an_excel_workbook_score_as_the_csv(runner, measurements, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    expected = runner.invoke(cli, ["score", str(TEMPLATE), "--measurements", str(measurements)])
+    semicolons = tmp_path / "semi.csv"
+    semicolons.write_text(measurements.read_text().replace(",", ";"))
+    wb = openpyxl.Workbook()
+    with measurements.open(newline="") as handle:
+        for i, row in enumerate(csv.reader(handle)):
+            wb.active.append(row if i == 0 else [row[0], *map(float, row[1:])])
+    workbook = tmp_path / "m.xlsx"
+    wb.save(workbook)
+    for path in (semicolons, workbook):
+        result = runner.invoke(cli, ["score", str(TEMPLATE), "--measurements", str(path)])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == expected.stdout
+
+
+def test_extra_columns_are_kept_or_ignored(runner, measurements, tmp_path):
+    lines = measurements.read_text().splitlines()
+    extra = tmp_path / "extra.csv"
+    rows = [f"{lines[0]},team,备注", f"{lines[1]},north,", f"{lines[2]},south,new"]
+    extra.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    expected = runner.invoke(cli, ["score", str(TEMPLATE), "--measurements", str(measurements)])
+    args = ["score", str(TEMPLATE), "--measurements", str(extra)]
+    for more in ([], ["--ignore-columns", "team,备注"], ["--ignore-columns", "team"]):
+        result = runner.invoke(cli, [*args, *more])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == expected.stdout
+    typo = tmp_path / "typo.csv"
+    typo.write_text(measurements.read_text().replace("complaint_rate", "complaint_rat"))
+    refused = runner.invoke(cli, ["score", str(TEMPLATE), "--measurements", str(typo)])
+    assert refused.exit_code == EXIT_USAGE
+    assert "did you mean 'complaint_rate'" in refused.stderr
+    assert "leave it out with --ignore-columns complaint_rat" in refused.stderr
+
+
+def test_file_options_go_with_measurements(runner):
+    result = runner.invoke(cli, ["score", str(TEMPLATE), "--source", "records", "--encoding", "x"])
+    assert result.exit_code == EXIT_USAGE
+    assert "--encoding goes with --measurements" in result.stderr
+
+
+def test_a_missing_value_names_the_line_and_the_missing_option(runner, measurements, tmp_path):
+    gap = tmp_path / "gap.csv"
+    gap.write_text(measurements.read_text().replace(",0.009,", ",,"))
+    result = runner.invoke(cli, ["score", str(TEMPLATE), "--measurements", str(gap)])
+    assert result.exit_code == EXIT_DATA
+    line = result.stderr.strip()
+    assert line.startswith(f"csperf: error: {gap}:3: ")  # Zhang Min's row
+    assert "no measurement 'complaint_rate' for subject 'Zhang Min'" in line
+    assert "missing = 'redistribute'" in line and "missing = 'zero'" in line
+
+
+def test_a_header_only_file_is_named(runner, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text(",".join(HEADER) + "\n")
+    result = runner.invoke(cli, ["score", str(TEMPLATE), "--measurements", str(empty)])
+    assert result.exit_code == EXIT_DATA
+    assert result.stderr == (
+        f"csperf: error: {empty}: no subjects to score: the file has a header row but no rows "
+        "of data\n"
+    )
+
+
+@pytest.mark.slow
+def test_a_period_without_records(runner, tmp_path):
+    from csperf.datasets import contact_centre
+
+    contact_centre(seed=3, managers=1).write_csv(tmp_path / "export")
+    args = ["score", str(TEMPLATE), "--source", "csv"]
+    args += ["--source-option", f"path={tmp_path / 'export'}", "--level", "team"]
+    result = runner.invoke(cli, [*args, "--period", "2031-Q3", "--tz", "Asia/Shanghai"])
+    assert result.exit_code == EXIT_DATA
+    assert "no records in 2031-Q3 (source csv, team level)" in result.stderr
+    naive = runner.invoke(cli, [*args, "--period", "2031-Q3"])
+    assert "pass --tz (e.g. --tz Asia/Shanghai" in naive.stderr
+    assert "tz=" not in naive.stderr
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("pass tz (e.g. tz='Asia/Shanghai')", "pass --tz (e.g. --tz Asia/Shanghai)"),
+        ("pass encoding='gb18030', or", "pass --encoding gb18030, or"),
+        ("pass encoding= naming it", "pass --encoding naming it"),
+        ("use ignore_columns=['x y']", "use --ignore-columns x y"),
+        ("name the file .toml, or pass format=", "name the file .toml"),
+        ("a tz of 'UTC'", "a tz of 'UTC'"),
+    ],
+)
+def test_cli_words(message, expected):
+    assert cli_words(message) == expected
+
+
+def test_help_shows_the_input_layouts(runner):
+    score = runner.invoke(cli, ["score", "--help"]).output
+    assert "subject,team,customer_satisfaction,complaint_rate" in score
+    assert "  li_wei,north,0.92,0.004,45" in score  # not re-wrapped
+    assert "--encoding gb18030" in score
+    weights = runner.invoke(cli, ["weights", "--help"]).output
+    lines = [line.strip() for line in weights.splitlines()]
+    at = lines.index("[dimensions.judgements]")
+    assert lines[at + 1] == '"service_quality/efficiency" = 2'
+    at = lines.index("[policy]")
+    assert lines[at + 1] == "efficiency = [30, 40]"
+    assert "[[factors]]" in lines
+
+
+def test_parameter_file_errors_name_the_line(runner, tmp_path):
+    judgements = tmp_path / "ahp.toml"
+    judgements.write_text(
+        "[dimensions.judgements]\n"
+        '"service_quality/efficiency" = 2\n'
+        '"service_quality/capability" = 30\n'
+    )
+    result = runner.invoke(cli, ["weights", "ahp", "--input", str(judgements)])
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.startswith(f"csperf: error: {judgements}:3: ")
+    assert "off Saaty's scale" in result.stderr
+
+
+def test_swot_on_a_custom_card_names_every_missing_range(runner, tmp_path):
+    card = tmp_path / "card.toml"
+    text = TEMPLATE.read_text(encoding="utf-8")
+    card.write_text(text.replace("efficiency", "speed").replace("teamwork", "team"))
+    factors = tmp_path / "swot.toml"
+    factors.write_text(
+        '[[factors]]\nkind = "weakness"\ntarget = "speed"\nreason = "slow"\n'
+        '[[factors]]\nkind = "threat"\ntarget = "team"\nreason = "silos"\n'
+    )
+    args = ["weights", "swot", "--card", str(card), "--input", str(factors)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.count("\n") == 1
+    assert f"{factors}:" in result.stderr
+    assert "no range for the targets 'speed', 'team'" in result.stderr
+    assert "policy = { speed = [LO, HI], team = [LO, HI] }" in result.stderr
+    factors.write_text(factors.read_text() + "[policy]\nspeed = [30, 40]\nteam = [10, 20]\n")
+    done = runner.invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    assert "speed 30% → 40%: weakness, slow" in done.stdout
+
+
+def test_weights_written_by_ahp_are_rounded_to_sum_to_100(runner, tmp_path):
+    judgements = tmp_path / "ahp.toml"
+    judgements.write_text(
+        "[dimensions.judgements]\n"
+        '"service_quality/efficiency" = 3\n'
+        '"service_quality/capability" = 3\n'
+        '"service_quality/teamwork" = 2\n'
+        '"efficiency/capability" = 1\n'
+        '"efficiency/teamwork" = 1\n'
+        '"capability/teamwork" = 1\n'
+    )
+    out = tmp_path / "card.toml"
+    args = ["weights", "ahp", "--input", str(judgements), "--write", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "largest remainder" in result.stderr
+    card = load_scorecard(out)
+    percent = card.weighting.as_percentages()["dimensions"]
+    assert all(round(v, 2) == v for v in percent.values())
+    assert sum(Decimal(repr(v)) for v in percent.values()) == 100
+    assert percent["efficiency"] == percent["capability"]  # equal judgements, equal weights
+    line = next(x for x in out.read_text().splitlines() if x.startswith("dimensions = "))
+    assert "e-" not in line and all(len(n.split(".")[-1]) <= 2 for n in re.findall(r"[\d.]+", line))

@@ -698,7 +698,8 @@ def test_cli_score_writes_every_format(card_file, tmp_path, fmt):
         pytest.importorskip("openpyxl")
     table = tmp_path / "m.csv"
     table.write_text(MEASUREMENTS, encoding="utf-8")
-    out = tmp_path / f"out.{fmt}"
+    suffix = {"table": ".txt", "markdown": ".md"}.get(fmt, f".{fmt}")
+    out = tmp_path / f"out{suffix}"
     args = ["score", str(card_file), "--measurements", str(table), "--format", fmt, "-o"]
     result = CliRunner().invoke(cli, [*args[:-1], "--output", str(out)])
     assert result.exit_code == 0, result.output
@@ -730,9 +731,9 @@ def test_cli_score_measures_the_plugin_metric_from_a_source(card_file):
             str(card_file),
             "--source",
             "records",
-            "-o",
+            "--source-option",
             "dataset=contact_centre",
-            "-o",
+            "--source-option",
             "days=14",
             "--level",
             "manager",

@@ -7,12 +7,15 @@ prints one line on stderr without a traceback (``--debug`` shows it).
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import math
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+import attrs
 import click
 
 from csperf.errors import (
@@ -20,6 +23,7 @@ from csperf.errors import (
     GradeError,
     InconsistentJudgementsError,
     MeasurementError,
+    MissingMeasurementError,
     PluginError,
 )
 
@@ -30,7 +34,7 @@ if TYPE_CHECKING:
     from csperf.results import ScorecardResult
     from csperf.scorecard import Scorecard
 
-__all__ = ["EXIT_DATA", "EXIT_USAGE", "SAMPLE_SWOT", "cli", "main"]
+__all__ = ["EXIT_DATA", "EXIT_USAGE", "SAMPLE_SWOT", "cli", "cli_words", "main"]
 
 EXIT_DATA = 1
 """Exit code for data and scoring errors (bad measurements, inconsistent judgements...)."""
@@ -58,6 +62,56 @@ SAMPLE_SWOT: tuple[dict[str, Any], ...] = (
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
+_MEASUREMENTS_HELP = """\b
+The measurements file (--measurements): a subject column, one column per
+measurement the card reads (empty = no data), optional sample_size.<name> and
+flags.<name> columns; any other column (team, site) is kept as an attribute:
+\b
+  subject,team,customer_satisfaction,complaint_rate,first_response_time
+  li_wei,north,0.92,0.004,45
+  wang_fang,south,0.81,,95
+\b
+UTF-8 by default (--encoding gb18030 for Excel's Chinese CSV); the delimiter
+(, ; tab |) is found from the header; an .xlsx file is read from its first sheet.
+"""
+
+_WEIGHTS_HELP = """\b
+The --input file holds the strategy's parameters (TOML, YAML or JSON). AHP,
+pairwise judgements on Saaty's 1-9 scale ("a/b" = 3: a is moderately more
+important than b), per level:
+\b
+  [dimensions.judgements]
+  "service_quality/efficiency" = 2
+  "service_quality/capability" = 3
+  "efficiency/capability" = 2
+  [indicators.service_quality.judgements]
+  "customer_satisfaction/complaint_rate" = 2
+\b
+SWOT, the factors and, for targets the default policy lacks, their ranges in
+percent:
+\b
+  [[factors]]
+  kind = "weakness"       # strength, weakness, opportunity or threat
+  target = "efficiency"   # a dimension or an indicator key
+  reason = "average response time too long"
+  intensity = 0.5         # optional, 0 to 1
+  [policy]
+  efficiency = [30, 40]
+\b
+Entropy and CRITIC read --data: a CSV with one column per indicator key and one
+row per subject (a subject column is ignored).
+"""
+
+_NO_EXCEL = (
+    "Excel output needs openpyxl, which is not installed; install it with "
+    "pip install openpyxl (or, from a clone of the repository, pip install -e '.[demo]')"
+)
+
+
+def _installed(module: str) -> bool:
+    """Whether ``module`` can be imported (without importing it)."""
+    return importlib.util.find_spec(module) is not None
+
 
 def _exit_code(exc: CsperfError) -> int:
     data = (MeasurementError, GradeError, InconsistentJudgementsError, PluginError)
@@ -68,8 +122,33 @@ def _fail(exc: CsperfError) -> NoReturn:
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.find_root().params.get("debug"):
         raise exc
-    click.echo(f"csperf: error: {exc}", err=True)
+    click.echo(f"csperf: error: {cli_words(str(exc))}", err=True)
     sys.exit(_exit_code(exc))
+
+
+_FLAG_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(tz|encoding|delimiter)='([^']*)'"), r"--\1 \2"),
+    (re.compile(r"\bpass (tz|encoding|delimiter)\b=?"), r"pass --\1"),
+    (re.compile(r"\bignore_columns=\['([^']*)'\]"), r"--ignore-columns \1"),
+    (re.compile(r", or pass format="), ""),
+)
+
+
+def cli_words(message: str) -> str:
+    """An error message of the library with its keyword arguments named as CLI flags.
+
+    The library's errors speak Python (``pass tz (e.g. tz='Asia/Shanghai')``); the command
+    line prints the flags that do the same (``pass --tz (e.g. --tz Asia/Shanghai)``).
+
+    Examples:
+        >>> cli_words("naive timestamp; pass tz (e.g. tz='Asia/Shanghai')")
+        'naive timestamp; pass --tz (e.g. --tz Asia/Shanghai)'
+        >>> cli_words("leave it out with ignore_columns=['备注']")
+        'leave it out with --ignore-columns 备注'
+    """
+    for pattern, replacement in _FLAG_WORDS:
+        message = pattern.sub(replacement, message)
+    return message
 
 
 def _errors(fn: F) -> F:
@@ -167,6 +246,7 @@ def cli(debug: bool) -> None:
 @click.option("--lang", type=LANGS, default="en", show_default=True, help="Label language.")
 @click.option(
     "--output",
+    "-o",
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory for report.html and report.xlsx.",
 )
@@ -186,7 +266,13 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
     from csperf.report import Report, read_samples, render_table, write_report
     from csperf.sources import RecordsSource
 
-    data = contact_centre(seed=seed, managers=managers)
+    if not (_installed("ibis") and _installed("duckdb")):
+        raise CsperfError(
+            msg="the demo measures its sample records with the metric engine (Ibis on DuckDB), "
+            "which is not installed; from a clone of the repository: pip install -e '.[demo]'",
+            obj="csperf demo",
+        )
+    data = contact_centre(seed=seed, managers=managers, spread_managers=True)
     source = RecordsSource(data.records_by_kind(), roster=data.roster)
     measurements = source.measure(period=data.period, level="manager")
     pm = get_plugin_manager()
@@ -195,12 +281,10 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
     adjusted = pm.weight_strategy("swot").compute(card, factors=factors)
     card = adjusted.apply(card)
     results = _evaluate_all(card, measurements, pm)
-    start, end = data.period
-    label = f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
     report = Report(
         card,
         results,
-        period=label,
+        period=data.period,
         lang=lang,
         notes=adjusted.notes(),
         samples=read_samples(card, measurements, measurements.subjects),
@@ -211,6 +295,9 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
     if output is not None:
         output.mkdir(parents=True, exist_ok=True)
         for name, fmt in (("report.html", "html"), ("report.xlsx", "xlsx")):
+            if fmt == "xlsx" and not _installed("openpyxl"):
+                click.echo(f"skipped {output / name}: {_NO_EXCEL}", err=True)
+                continue
             path = write_report(report, output / name, fmt, plugins=pm)
             click.echo(f"wrote {path}")
     _demo_next_quarter(card, pm, data, results, adjusted, seed, managers, output)
@@ -237,7 +324,9 @@ def _demo_next_quarter(
     from csperf.sources import RecordsSource
     from csperf.trends import compare
 
-    later = contact_centre(seed=seed + 1, managers=managers, start=data.end)
+    later = contact_centre(
+        seed=seed + 1, managers=managers, start=data.end, spread_managers=True
+    )
     source = RecordsSource(later.records_by_kind(), roster=later.roster)
     measurements = source.measure(period=later.period, level="manager")
     with History.open(":memory:") as history:
@@ -319,18 +408,102 @@ def _item_lines(results: Sequence[ScorecardResult], lang: str) -> list[str]:
     return lines
 
 
+def _check_records(measurements: Any, source: str, period: str | None, level: str) -> None:
+    """Refuse a period in which the source found no records at all."""
+    empty = all(
+        item.value is None and not item.sample_size
+        for row in measurements.values.values()
+        for item in row.values()
+    )
+    if measurements.subjects and not empty:
+        return
+    where = str(measurements.period) if measurements.period is not None else period
+    raise MeasurementError(
+        msg=f"no records in {where or 'the period'} (source {source}, {level} level): "
+        "check --period, --tz and the source's data",
+        obj="csperf score",
+        field="period",
+        value=where,
+    )
+
+
+def _missing_hint(
+    exc: MissingMeasurementError, card: Scorecard, measurements: Any, path: str | None
+) -> MissingMeasurementError:
+    """The error of a missing value, with its file:line and the card's ``missing`` options."""
+    hint = (
+        f"; the card's missing = {card.missing.value!r} needs every value: fill it in, or set "
+        "missing = 'redistribute' (its weight shared among the others) or missing = 'zero' "
+        "in the card file"
+    )
+    line = getattr(measurements, "lines", {}).get(exc.subject)
+    if path is None:
+        return exc.evolve(msg=exc.msg + hint)
+    return exc.evolve(msg=exc.msg + hint, path=path, line=line, source=path)
+
+
+def _report_format(pm: PluginManager, fmt: str | None, output: Path | None) -> str:
+    """The report format: ``--format``, else the one whose suffix ``--output`` has, else table.
+
+    A ``--format`` whose suffixes do not include the suffix of ``--output`` is refused, and so
+    is a binary format without ``--output``.
+    """
+    if output is None:
+        name = fmt or "table"
+        if pm.report_format(name).binary:
+            raise click.UsageError(f"--format {name} needs --output FILE")
+        return name
+    suffix = output.suffix.lower()
+    formats = pm.report_formats()
+    fitting = [f.name for f in formats.values() if suffix and suffix in f.suffixes]
+    if fmt is not None:
+        chosen = pm.report_format(fmt)
+        if suffix and suffix not in chosen.suffixes:
+            raise click.UsageError(
+                f"--format {fmt} does not match --output {output}: {fmt} files end in "
+                f"{' or '.join(chosen.suffixes)}; change the suffix or drop --format"
+            )
+        return fmt
+    if len(fitting) == 1:
+        return fitting[0]
+    if fitting:
+        raise click.UsageError(
+            f"--output {output}: the suffix {suffix} fits the formats {', '.join(fitting)}; "
+            "choose one with --format"
+        )
+    known = sorted({s for f in formats.values() for s in f.suffixes})
+    raise click.UsageError(
+        f"--output {output}: cannot tell the report format from the suffix "
+        f"{suffix or '(none)'!r}; use one of {', '.join(known)} or give --format"
+    )
+
+
 def _options(pairs: Sequence[str]) -> dict[str, str]:
     options: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--option")
+            raise click.BadParameter(
+                f"expected NAME=VALUE, got {pair!r}", param_hint="--source-option"
+            )
         options[name.strip()] = value
     return options
 
 
-def _read_measurements(path: str, scorecard: Scorecard, pm: PluginManager) -> Any:
-    """A measurements file (CSV or JSON), its columns named by the plugins' and card's metrics."""
+def _read_measurements(
+    path: str,
+    scorecard: Scorecard,
+    pm: PluginManager,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    ignore_columns: Sequence[str] = (),
+) -> Any:
+    """A measurements file (CSV, JSON or .xlsx) read for CARD.
+
+    Its columns are named by the plugins' and the card's metrics and by the card's veto and
+    bonus/deduction items.
+    """
     from csperf.sources import Measurements
     from csperf.units import NON_NEGATIVE, ValueDomain
 
@@ -342,16 +515,36 @@ def _read_measurements(path: str, scorecard: Scorecard, pm: PluginManager) -> An
             **{v.metric: ValueDomain() for v in scorecard.vetoes},
             **{a.metric: NON_NEGATIVE for a in scorecard.adjustments},
         },
+        encoding=encoding,
+        delimiter=delimiter,
+        ignore_columns=list(ignore_columns),
     )
 
 
-@cli.command()
+@cli.command(epilog=_MEASUREMENTS_HELP)
 @click.argument("card", type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--measurements",
     "measurements_file",
     type=click.Path(exists=True, dir_okay=False),
-    help="A measurements table (CSV or JSON).",
+    help="A measurements table: CSV, Excel (.xlsx) or JSON (layout below).",
+)
+@click.option(
+    "--encoding",
+    help="Text encoding of the measurements file [default: utf-8]; gb18030 for a CSV saved "
+    "by Excel on Windows with Chinese names.",
+)
+@click.option(
+    "--delimiter",
+    help="Delimiter of the measurements CSV [default: found from the header: , ; tab |].",
+)
+@click.option(
+    "--ignore-columns",
+    "ignore_columns",
+    multiple=True,
+    metavar="NAMES",
+    help="Columns of the measurements file to leave out (comma-separated, repeatable); "
+    "other extra columns (team, site) are kept as subject attributes.",
 )
 @click.option(
     "--source",
@@ -359,13 +552,12 @@ def _read_measurements(path: str, scorecard: Scorecard, pm: PluginManager) -> An
     "(postgres://..., duckdb:///file.ddb) measured by the ibis source.",
 )
 @click.option(
-    "--option",
     "--source-option",
-    "-o",
+    "--option",
     "source_options",
     multiple=True,
     metavar="NAME=VALUE",
-    help="An option of the source (repeatable), e.g. -o path=./export.",
+    help="An option of the source (repeatable), e.g. --source-option path=./export.",
 )
 @click.option(
     "--ratings",
@@ -386,27 +578,38 @@ def _read_measurements(path: str, scorecard: Scorecard, pm: PluginManager) -> An
 @click.option(
     "--format",
     "fmt",
-    default="table",
-    show_default=True,
-    help="A report format: table, json, csv, markdown, html, xlsx or a plugin's.",
+    help="A report format: table, json, csv, markdown, html, xlsx or a plugin's "
+    "[default: from the suffix of --output, else table].",
 )
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file; its suffix (.html, .xlsx, .csv, .json, .md, .txt) "
+    "gives the format.",
+)
 @click.option("--lang", type=LANGS, default="en", show_default=True, help="Label language.")
 @_errors
 def score(
     card: str,
     measurements_file: str | None,
+    encoding: str | None,
+    delimiter: str | None,
+    ignore_columns: tuple[str, ...],
     source: str | None,
     source_options: tuple[str, ...],
     ratings_file: str | None,
     period: str | None,
     level: str,
     tz: str | None,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     lang: str,
 ) -> None:
-    """Score the subjects of a measurements table, a metric source or ratings on CARD."""
+    """Score the subjects of a measurements table, a metric source or ratings on CARD.
+
+    The report goes to stdout as a table, or to --output in the format its suffix names.
+    """
     from csperf.hooks import get_plugin_manager
     from csperf.report import Report, read_samples, render, write_report
 
@@ -415,16 +618,34 @@ def score(
     if measurements_file is None and source is None and ratings_file is None:
         raise click.UsageError("give --measurements FILE or --source NAME, and/or --ratings FILE")
     if source_options and source is None:
-        raise click.UsageError("--option goes with --source")
+        raise click.UsageError("--source-option goes with --source")
+    file_options: dict[str, object] = {"--encoding": encoding, "--delimiter": delimiter}
+    file_options["--ignore-columns"] = ignore_columns or None
+    for flag, given in file_options.items():
+        if given is not None and measurements_file is None:
+            raise click.UsageError(f"{flag} goes with --measurements")
     pm = get_plugin_manager()
-    if pm.report_format(fmt).binary and output is None:
-        raise click.UsageError(f"--format {fmt} needs --output FILE")
+    fmt = _report_format(pm, fmt, output)
     scorecard = _load(card, pm=pm)
     inputs: list[str] = [card]
     measurements: Any
     if measurements_file is not None:
-        measurements = _read_measurements(measurements_file, scorecard, pm)
+        measurements = _read_measurements(
+            measurements_file,
+            scorecard,
+            pm,
+            encoding=encoding,
+            delimiter=delimiter,
+            ignore_columns=[c.strip() for cs in ignore_columns for c in cs.split(",")],
+        )
         inputs.append(measurements_file)
+        if not measurements.subjects and ratings_file is None:
+            raise MeasurementError(
+                msg="no subjects to score: the file has a header row but no rows of data",
+                obj=measurements_file,
+                field="subjects",
+                value=0,
+            )
     elif source is not None:
         options = _options(source_options)
         inputs.extend(v for k, v in options.items() if k in {"path", "database", "directory"})
@@ -433,6 +654,7 @@ def score(
             source = "ibis"
         chosen = pm.metric_source(source).from_options(options)
         measurements = chosen.measure(period=period, level=level, tz=tz)
+        _check_records(measurements, source, period, level)
     else:
         from csperf.sources import Measurements
 
@@ -447,7 +669,10 @@ def score(
         raise MeasurementError(
             msg="no subjects to score: the measurements are empty", field="subjects", value=0
         )
-    results = _evaluate_all(scorecard, measurements, pm)
+    try:
+        results = _evaluate_all(scorecard, measurements, pm)
+    except MissingMeasurementError as exc:
+        raise _missing_hint(exc, scorecard, measurements, measurements_file) from None
     label = None if measurements.period is None else str(measurements.period)
     report = Report(
         scorecard,
@@ -467,7 +692,7 @@ def score(
         click.echo(f"wrote {written}", err=True)
 
 
-@cli.command()
+@cli.command(epilog=_WEIGHTS_HELP)
 @click.argument("strategy")
 @click.option("--card", type=click.Path(exists=True, dir_okay=False), help="Scorecard file.")
 @click.option(
@@ -511,31 +736,44 @@ def weights(
     from csperf._labels import label
     from csperf.config import dump_scorecard
     from csperf.hooks import get_plugin_manager
+    from csperf.weights import rounded_weighting
 
     pm = get_plugin_manager()
     scorecard = _load(card, template_name, pm)
     params: dict[str, Any] = _read_params(input_file) if input_file else {}
     if data is not None:
         params["data"] = _read_columns(data)
-    result = pm.weight_strategy(strategy).compute(scorecard, **params)
+    try:
+        result = pm.weight_strategy(strategy).compute(scorecard, **params)
+    except CsperfError as exc:
+        if input_file is None or getattr(exc, "source", None) is not None:
+            raise
+        found = _locate(input_file, exc)
+        raise exc.inside(input_file if found is None else f"{input_file}:{found}") from None
     if as_json:
         click.echo(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2))
     else:
         for line in result.text(lang):
             click.echo(line)
         click.echo("")
-        percent = result.weighting.as_percentages()
-        effective = result.weighting.effective()
+        shown = rounded_weighting(result.weighting)  # as --write writes them: 0.01 %
+        percent = shown.as_percentages()
+        effective = shown.effective()
         for dim in scorecard.dimensions:
-            click.echo(f"{dim.key}: {percent['dimensions'][dim.key]:.4g}%")
+            click.echo(f"{dim.key}: {percent['dimensions'][dim.key]:.2f}%")
             for key, share in percent["indicators"][dim.key].items():
                 click.echo(
-                    f"  {key}: {share:.4g}%"
-                    + label("weights.effective", lang, share=f"{effective[key] * 100:.4g}%")
+                    f"  {key}: {share:.2f}%"
+                    + label("weights.effective", lang, share=f"{effective[key] * 100:.2f}%")
                 )
     if write_to is not None:
-        dump_scorecard(result.apply(scorecard), write_to)
-        click.echo(f"wrote {write_to}", err=True)
+        written = rounded_weighting(result.weighting)
+        dump_scorecard(attrs.evolve(scorecard, weighting=written), write_to)
+        click.echo(
+            f"wrote {write_to} (weights rounded to 0.01 % by largest remainder: "
+            "each level sums to 100)",
+            err=True,
+        )
 
 
 def _read_params(path: str) -> dict[str, Any]:
@@ -553,6 +791,62 @@ def _read_params(path: str) -> dict[str, Any]:
             source=path,
         )
     return document
+
+
+def _locate(path: str, exc: CsperfError) -> int | None:
+    """The line of a parameters file that an error of a weight strategy most likely means.
+
+    The strategies name what is wrong by their own key paths (``judgements[quality/speed]``,
+    a target's name), not by the file's; the line is that of the file's entry sharing the most
+    of the error's names, its value breaking ties; None when nothing matches.
+    """
+    from csperf import _files
+    from csperf.config import _format_of, _read_text
+
+    try:
+        data, lines = _files.parse(_read_text(path), _format_of(path, None))
+    except Exception:  # the file was read once already; a locator never fails the command
+        return None
+    names = {str(p) for p in exc.field if isinstance(p, str)}
+    names |= {w for o in exc.outer for w in re.split(r"[:\s]+", o) if w}
+    if isinstance(exc.value, str):
+        names.add(exc.value)
+    best: tuple[int, int, tuple[Any, ...]] | None = None
+
+    def walk(value: Any, keys: tuple[Any, ...]) -> None:
+        nonlocal best
+        children = (
+            value.items()
+            if isinstance(value, dict)
+            else enumerate(value)
+            if isinstance(value, list)
+            else ()
+        )
+        for key, item in children:
+            here = (*keys, key)
+            words = {w for k in here if isinstance(k, str) for w in re.split(r"[/\s]+", k)}
+            score = len(names & words)
+            same = int(not isinstance(item, (dict, list)) and _same(item, exc.value))
+            if score or same:
+                rank = (score + same, same, here)
+                if best is None or rank[:2] > best[:2]:
+                    best = rank
+            walk(item, here)
+
+    walk(data, ())
+    return None if best is None else lines(best[2])
+
+
+def _same(item: Any, value: Any) -> bool:
+    """Whether a leaf of the file is the error's value, or one of its values (a list)."""
+    if isinstance(item, bool):
+        return False
+    if isinstance(value, (list, tuple)):
+        return any(_same(item, v) for v in value)
+    try:
+        return bool(item == value)
+    except Exception:
+        return False
 
 
 def _read_columns(path: str) -> dict[str, list[float]]:
@@ -595,7 +889,13 @@ def _read_columns(path: str) -> dict[str, list[float]]:
 
 @cli.command()
 @click.argument("card", type=click.Path(exists=True, dir_okay=False))
-@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .xlsx file to write.",
+)
 @click.option("--lang", type=LANGS, default="en", show_default=True, help="Label language.")
 @_errors
 def form(card: str, output: Path, lang: str) -> None:

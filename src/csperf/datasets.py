@@ -8,7 +8,9 @@ as :mod:`csperf.metrics` records. The same seed always gives the same data (a
 The distributions are chosen to look like a real centre, not uniform noise:
 
 * every agent has a latent *skill* ``z = manager effect + own effect``, with the manager
-  effect ~ N(0, 0.5²) shared by the manager's teams and the own effect ~ N(0, 0.7²); skill
+  effect ~ N(0, 0.5²) shared by the manager's teams (with ``spread_managers=True``, as the
+  demo uses, at the quantiles ``1 − (i + 0.5) / n`` of N(0, 2²) instead, so that even four
+  managers land in four grades) and the own effect ~ N(0, 0.7²); skill
   moves every quality rate below through a logistic link (``σ(a + b·z)``), so agents and
   managers differ for a reason the metrics can find;
 * contacts arrive by Poisson counts per agent and day (weekends at 40 %), at times of day
@@ -52,6 +54,7 @@ import csv
 import math
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
+from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -208,6 +211,10 @@ def _sigmoid(x: NDArray[np.float64] | float) -> Any:
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
 
 
+_MANAGER_SD = 2.0
+"""The spread of the manager effects (standard deviation of the latent skill)."""
+
+
 def _lognormal(
     rng: np.random.Generator, median: float | NDArray[np.float64], sigma: float, size: int
 ) -> NDArray[np.float64]:
@@ -232,6 +239,7 @@ def contact_centre(
     contacts_per_agent_day: float = 12.0,
     survey_rate: float = 0.2,
     transfers: int = 1,
+    spread_managers: bool = False,
 ) -> SampleData:
     """Generate a contact centre (see the module documentation for the distributions).
 
@@ -246,6 +254,11 @@ def contact_centre(
         contacts_per_agent_day: Mean contacts per agent and weekday (weekends 40 % of it).
         survey_rate: Share of resolved contacts whose customer answers the survey.
         transfers: 1 to move one agent to another team halfway (needs two teams), 0 not to.
+        spread_managers: Give the manager effects the quantiles ``1 − (i + 0.5) / n`` of
+            N(0, 2²) (the first manager strongest) instead of drawing them from N(0, 0.5²):
+            even a handful of managers then spans the grades, and each keeps its effect
+            whatever the seed (``csperf demo`` does this, for two quarters). The rest of the
+            data is drawn as without it.
 
     Returns:
         The :class:`SampleData`.
@@ -301,7 +314,19 @@ def contact_centre(
     agents = [f"A{i + 1:03d}" for i in range(n_agents)]
     team_of = np.arange(n_agents) // team_size
     manager_of_team = np.arange(n_teams) // n_teams_each
-    manager_effect = rng.normal(0.0, 0.5, n_managers)
+    drawn = rng.normal(0.0, 0.5, n_managers)
+    if spread_managers:
+        # The normal quantiles (i + 0.5) / n, the strongest first: even four managers span
+        # the range, so the sample shows a spread of grades, and each manager keeps the same
+        # effect whatever the seed (two quarters compare the same people); the draw above
+        # keeps the rest of the stream as it is without the option.
+        quantiles = [
+            NormalDist(0.0, _MANAGER_SD).inv_cdf(1 - (i + 0.5) / n_managers)
+            for i in range(n_managers)
+        ]
+        manager_effect = np.asarray(quantiles, dtype=float)
+    else:
+        manager_effect = drawn
     skill = manager_effect[manager_of_team[team_of]] + rng.normal(0.0, 0.7, n_agents)
 
     def team_name(t: int) -> str:

@@ -175,7 +175,7 @@ def test_the_cli_scores_the_metric_from_a_source(installed, tmp_path):
             str(card),
             "--source",
             "records",
-            "-o",
+            "--source-option",
             "dataset=contact_centre",
             "--level",
             "manager",

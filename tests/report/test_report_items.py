@@ -49,15 +49,14 @@ def test_html_shows_the_lines_and_marks_a_fired_veto():
 
 def test_excel_shows_the_lines(tmp_path):
     path = write_report(report(), tmp_path / "r.xlsx", "xlsx")
-    ws = openpyxl.load_workbook(io.BytesIO(path.read_bytes())).worksheets[1]
-    rows = [row[:4] for row in ws.iter_rows(values_only=True)]
-    assert ("bonus", "Customer commendations", "7 × 1 (at most 5) = 5.00", "+5.00") in rows
-    assert (
-        "Veto items",
-        "Verified serious complaint",
-        "serious_complaints >= 1, 1",
-        "grade at most pass",
-    ) in rows
+    book = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))
+    assert book.sheetnames == ["Summary", "Indicators", "Bonus and deduction items"]
+    rows = [row[:5] for row in book.worksheets[2].iter_rows(values_only=True)]
+    assert rows[0] == ("Subject", "Bonus and deduction items", "Indicator", "Raw value", "Applied")
+    bonus = ("bonus", "Customer commendations", "7 × 1 (at most 5) = 5.00", "+5.00")
+    veto = ("Veto items", "Verified serious complaint", "serious_complaints >= 1, 1")
+    assert any(row[1:] == bonus for row in rows)
+    assert any(row[1:4] == veto and row[4] == "grade at most pass" for row in rows)
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])

@@ -472,7 +472,8 @@ def test_hand_typed_csv_table(tmp_path, manager_card):
         ("subject,nps\na,nan\n", MeasurementError, 2, "finite number"),
         ("subject,nps\na,inf\n", MeasurementError, 2, "finite number"),
         ("subject,nps\na,12x\n", MeasurementError, 2, "finite number"),
-        ("subject,nps,colour\na,1,red\n", ConfigError, 1, "unknown column 'colour'"),
+        # A text column is a subject attribute (issue 14); a near miss of a metric is a typo.
+        ("subject,nps,complant_rate\na,1,0.1\n", ConfigError, 1, "did you mean 'complaint_rate'"),
         ("subject,nps\na,1\na,2\n", ConfigError, 3, "repeats line 2"),
         ("subject,nps\na,1,2\n", ConfigError, 2, "expected 2 cells"),
         ("nps\n1\n", ConfigError, 1, "no 'subject' column"),
@@ -520,7 +521,7 @@ def test_measurements_file_types(tmp_path):
     with pytest.raises(ConfigError, match=r"\.json or \.csv"):
         table().write(tmp_path / "m.xlsx")
     (tmp_path / "m.txt").write_text("x", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"use \.csv or \.json"):
+    with pytest.raises(ConfigError, match=r"use \.csv, \.xlsx or \.json"):
         Measurements.read(tmp_path / "m.txt")
     with pytest.raises(ConfigError, match="cannot read"):
         Measurements.read(tmp_path / "absent.csv")
@@ -529,8 +530,10 @@ def test_measurements_file_types(tmp_path):
 def test_custom_measurement_names_can_be_allowed(tmp_path):
     path = tmp_path / "m.csv"
     path.write_text("subject,attendance\nann,0.98\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="unknown column 'attendance'"):
-        Measurements.read(path)
+    # Not a metric, the column is a subject attribute (issue 14); allowed, it is a metric.
+    as_attribute = Measurements.read(path)
+    assert as_attribute.metrics == ()
+    assert as_attribute.attribute("ann", "attendance") == "0.98"
     assert Measurements.read(path, metrics=["attendance"]).row("ann") == {"attendance": 0.98}
 
 

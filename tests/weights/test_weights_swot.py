@@ -266,7 +266,7 @@ def test_nested_targets_that_cannot_fit_their_dimension():
 def test_unknown_targets_and_missing_ranges():
     with pytest.raises(WeightingError, match=r"'morale'.*neither a dimension"):
         swot(BASE, [SwotFactor("weakness", "morale", "low")])
-    with pytest.raises(WeightingError, match="no range for target 'teamwork'"):
+    with pytest.raises(WeightingError, match="no range for the target 'teamwork'"):
         swot(BASE, [SwotFactor("weakness", "teamwork", "silos")])
     ok = swot(
         BASE, [SwotFactor("weakness", "teamwork", "silos")], SwotPolicy({"teamwork": (0.1, 0.2)})

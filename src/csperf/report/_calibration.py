@@ -331,14 +331,14 @@ def render_calibration(
 
 
 def _xlsx_sheet(ws: Any, title: str, header: list[str], rows: list[list[Any]], style: Any) -> None:
-    from csperf.report._excel import _header, _put, _widths
+    from csperf.report._excel import _fit_widths, _header, _put
 
     ws.cell(row=1, column=1, value=title).font = style.title
     _header(ws, 3, header, style)
     for r, row in enumerate(rows, start=4):
         for c, value in enumerate(row, start=1):
             _put(ws, r, c, value, style)
-    _widths(ws)
+    _fit_widths(ws)
 
 
 def _save(workbook: Any, path: str | os.PathLike[str]) -> Path:
@@ -812,7 +812,7 @@ def write_whatif(
         style,
     )
     if sensitivity is not None:
-        from csperf.report._excel import _header, _put, _widths
+        from csperf.report._excel import _fit_widths, _header, _put
 
         ws = workbook.create_sheet(label("whatif.flipped", lang))
         ws.cell(row=1, column=1, value=_sensitivity_title(sensitivity, lang)).font = style.title
@@ -860,5 +860,5 @@ def write_whatif(
             chart.y_axis.scaling.max = 1
             chart.height = max(6.0, 0.6 * len(base))
             ws.add_chart(chart, "F3")
-        _widths(ws)
+        _fit_widths(ws)
     return _save(workbook, path)

@@ -243,6 +243,8 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
         "M": 10,
         "N": 12,
     }
+    # Column A holds the row numbers and the label of the subject cell (被考核人: 8 wide).
+    widths["A"] = max(widths["A"], display_width(lab("subject")) + 2)
     for column, width in widths.items():
         ws.column_dimensions[column].width = width
     groups = [(dim, inds) for dim, inds in _groups(card) if inds]

@@ -85,6 +85,9 @@ class ReportFormat:
         summary: One line saying what the format is.
         binary: Whether ``render`` returns bytes (such a format is written to a file only:
             :func:`render` refuses it).
+        bom: Whether a file of this text format starts with a UTF-8 byte-order mark (the
+            ``csv`` format's does, so that Excel on Windows reads Chinese names as UTF-8
+            rather than in the system's code page). :func:`render` never adds it.
 
     Examples:
         >>> fmt = ReportFormat("shout", ".txt", lambda report: "HELLO", summary="Loud text")
@@ -97,6 +100,7 @@ class ReportFormat:
     render: Callable[[Report], str | bytes] = attrs.field(validator=_check_render)
     summary: str = ""
     binary: bool = False
+    bom: bool = False
 
 
 def _xlsx(report: Report) -> bytes:
@@ -108,7 +112,7 @@ def _xlsx(report: Report) -> bytes:
 BUILTIN_FORMATS: tuple[ReportFormat, ...] = (
     ReportFormat("table", ".txt", render_table, summary="A plain-text table for a terminal"),
     ReportFormat("json", ".json", render_json, summary="JSON following the published schema"),
-    ReportFormat("csv", ".csv", render_csv, summary="One row per subject"),
+    ReportFormat("csv", ".csv", render_csv, summary="One row per subject", bom=True),
     ReportFormat("markdown", (".md", ".markdown"), render_markdown, summary="Markdown tables"),
     ReportFormat("html", (".html", ".htm"), render_html, summary="A self-contained web page"),
     ReportFormat("xlsx", ".xlsx", _xlsx, summary="An Excel workbook", binary=True),
@@ -175,7 +179,8 @@ def write_report(
 
     The whole report is rendered first and then written to a temporary file that replaces
     ``path`` in one step, so a failure (in rendering or in writing) leaves no partial file
-    behind and an existing ``path`` untouched. Text formats are written as UTF-8.
+    behind and an existing ``path`` untouched. Text formats are written as UTF-8, with a
+    byte-order mark for a format whose :attr:`~ReportFormat.bom` is set (CSV).
 
     Args:
         report: The :class:`~csperf.report.Report`.
@@ -197,6 +202,10 @@ def write_report(
 
     found = _manager(plugins).report_format(format)
     check_not_input(path, inputs)
+    if found.render is _xlsx:  # the built-in Excel report streams its rows to the file
+        from csperf.report._excel import write_xlsx
+
+        return write_xlsx(report, path)
     rendered = found.render(report)
     if found.binary:
         if not isinstance(rendered, bytes):
@@ -207,4 +216,7 @@ def write_report(
                 value=type(rendered).__name__,
             )
         return atomic_write_bytes(path, rendered)
-    return atomic_write_text(path, _text(found, rendered))
+    text = _text(found, rendered)
+    if found.bom:
+        return atomic_write_bytes(path, ("\ufeff" + text).encode("utf-8"))
+    return atomic_write_text(path, text)

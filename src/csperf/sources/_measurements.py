@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import difflib
 import io
 import json
 import math
 import os
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +37,7 @@ VERSION = 1
 """The version of the JSON file layout."""
 
 _SAMPLE = "sample_size."
+_DECIMAL_COMMA = re.compile(r"\s*-?\d+,\d+\s*\Z")
 _FLAGS = "flags."
 
 
@@ -99,6 +103,31 @@ def _metrics(value: Any) -> tuple[str, ...]:
     return metrics
 
 
+def _attributes(value: Any) -> FrozenDict[str, FrozenDict[str, str]]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            msg="field 'attributes' must map subject to {name: text}, "
+            f"got {type(value).__name__}",
+            obj="Measurements",
+            field="attributes",
+            value=value,
+        )
+    rows: dict[str, FrozenDict[str, str]] = {}
+    for subject, row in value.items():
+        if not isinstance(row, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in row.items()
+        ):
+            raise ValidationError(
+                msg=f"the attributes of subject {subject!r} must map names to text, got {row!r}",
+                obj="Measurements",
+                field=("attributes", subject),
+                subject=subject,
+                value=row,
+            )
+        rows[subject] = FrozenDict(row)
+    return FrozenDict(rows)
+
+
 def _empty_rejected() -> RejectedRecords:
     return RejectedRecords()
 
@@ -128,6 +157,12 @@ class Measurements:
         rejected: The :class:`~csperf.metrics.RejectedRecords` report of the bad records left
             out (empty when none were).
         source: The name of the source that measured the table, or None.
+        attributes: Subject → name → text: what a file says about each subject besides its
+            measurements (a ``team`` or ``site`` column), for grouping and roll-ups; empty
+            when there is none.
+        lines: Subject → the line of the file it was read from (CSV and Excel files), so that
+            an error about a subject can name it; empty for a table not read from such a file.
+            Not part of equality.
         subjects: The subjects (rows), sorted (computed).
 
     Raises:
@@ -152,6 +187,12 @@ class Measurements:
     values: FrozenDict[str, FrozenDict[str, MetricValue]] = attrs.field(converter=_values)
     rejected: RejectedRecords = attrs.field(factory=_empty_rejected)
     source: str | None = attrs.field(default=None)
+    attributes: FrozenDict[str, FrozenDict[str, str]] = attrs.field(
+        factory=FrozenDict, converter=_attributes
+    )
+    lines: FrozenDict[str, int] = attrs.field(
+        factory=FrozenDict, converter=FrozenDict, eq=False, repr=False
+    )
     subjects: tuple[str, ...] = attrs.field(
         init=False, default=attrs.Factory(_subjects, takes_self=True)
     )
@@ -198,7 +239,16 @@ class Measurements:
 
     @subjects.validator
     def _check_rows(self, _attribute: attrs.Attribute[Any], _value: object) -> None:
-        """Every subject's row has exactly the metrics."""
+        """Every subject's row has exactly the metrics; attributes name known subjects."""
+        for subject in self.attributes:
+            if subject not in self.values:
+                raise ValidationError(
+                    msg=f"field 'attributes' names subject {subject!r}, which has no values",
+                    obj="Measurements",
+                    field=("attributes", subject),
+                    subject=subject,
+                    value=subject,
+                )
         expected = set(self.metrics)
         for subject, row in self.values.items():
             if set(row) != expected:
@@ -265,6 +315,20 @@ class Measurements:
         """The flags of one cell, such as ``no_data`` or ``small_sample`` (see :meth:`value`)."""
         return tuple(self.value(subject, metric).flags)
 
+    def attribute(self, subject: str, name: str) -> str | None:
+        """The attribute ``name`` of a subject (its ``team``...), or None when it has none.
+
+        Raises:
+            UnknownNameError: For an unknown subject.
+        """
+        self._row(subject)
+        return self.attributes.get(subject, FrozenDict()).get(name)
+
+    @property
+    def attribute_names(self) -> tuple[str, ...]:
+        """The names of the attributes any subject has, in the order first seen."""
+        return tuple(dict.fromkeys(n for row in self.attributes.values() for n in row))
+
     def row(self, subject: str) -> dict[str, float | None]:
         """One subject's values by metric name, None for no data.
 
@@ -324,14 +388,15 @@ class Measurements:
             "metrics": list(self.metrics),
             "rows": self.to_records(),
             "rejected": self.rejected.to_dict(),
+            **({"attributes": _plain(self.attributes)} if self.attributes else {}),
         }
 
     def write(self, path: str | os.PathLike[str]) -> Path:
         """Write the table to a ``.json`` or ``.csv`` file, atomically.
 
         JSON keeps everything (:meth:`to_dict`). CSV keeps the table in the layout of
-        :meth:`to_records` (flags joined by ``;``); its period, level and rejected report are
-        not stored.
+        :meth:`to_records` (flags joined by ``;``), with the :attr:`attributes` as columns
+        after ``subject``; its period, level and rejected report are not stored.
 
         Raises:
             ConfigError: For another file extension.
@@ -344,12 +409,15 @@ class Measurements:
         if suffix == ".csv":
             buffer = io.StringIO()
             records = self.to_records()
-            header = ["subject", *self.metrics]
+            names = self.attribute_names
+            header = ["subject", *names, *self.metrics]
             header += [_SAMPLE + m for m in self.metrics] + [_FLAGS + m for m in self.metrics]
             writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
             writer.writeheader()
             for record in records:
-                writer.writerow({key: _csv_cell(value) for key, value in record.items()})
+                cells = {key: _csv_cell(value) for key, value in record.items()}
+                extra: Mapping[str, str] = self.attributes.get(record["subject"], FrozenDict())
+                writer.writerow({**cells, **{n: extra.get(n, "") for n in names}})
             return atomic_write_text(target, buffer.getvalue())
         raise ConfigError(
             msg=f"cannot write {os.fspath(path)!r}: use a .json or .csv file",
@@ -368,23 +436,36 @@ class Measurements:
         period: Period | None = None,
         level: str | None = None,
         plugins: PluginManager | None = None,
+        encoding: str | None = None,
+        delimiter: str | None = None,
+        ignore_columns: Iterable[str] = (),
     ) -> Measurements:
-        """Read a table written by :meth:`write`, or typed by hand.
+        """Read a table written by :meth:`write`, or typed by hand, or saved from Excel.
 
         A CSV file has a ``subject`` column and one column per metric; the columns
         ``sample_size.<metric>`` and ``flags.<metric>`` (flags separated by ``;``) are optional.
         An empty cell is "no data". For example::
 
-            subject,customer_satisfaction,complaint_rate
-            north,0.92,0.004
-            south,0.85,
+            subject,team,customer_satisfaction,complaint_rate
+            north,A,0.92,0.004
+            south,B,0.85,
+
+        Any other column (``team``, ``site``, ``备注``) is kept as an attribute of each subject
+        (:attr:`attributes`, :meth:`attribute`), for grouping and roll-ups; ``ignore_columns``
+        leaves columns out instead. A column whose name is a near miss of a known metric
+        (``complant_rate``) is refused as a likely typo. The delimiter is the one of ``,``
+        ``;`` tab ``|`` that makes a ``subject`` column in the header (Excel saves ``;`` in
+        many locales), unless ``delimiter`` is given. The text is UTF-8 (a byte-order mark is
+        dropped) unless ``encoding`` names another (``gb18030``, what Excel on Windows saves
+        for Chinese text, a superset of GBK and GB2312). An ``.xlsx`` workbook is read through
+        openpyxl (``csperf[excel]``): its first sheet, laid out as the CSV file.
 
         A JSON file is the output of :meth:`to_dict`. Reading is strict: a column or key that is
         not known, a repeated subject, a value that is not a finite number (``nan``, ``inf``,
         text) all raise an error naming the file and line.
 
         Args:
-            path: A ``.csv`` or ``.json`` file.
+            path: A ``.csv``, ``.xlsx`` or ``.json`` file.
             metrics: The metric names a column may have; default: the names of
                 the metrics of ``plugins``. A scorecard's own measurement names can be
                 passed here (``[i.metric for i in card.indicators]``). A mapping of name to
@@ -396,54 +477,69 @@ class Measurements:
             level: The level of a CSV table (default ``"agent"``); for JSON, as ``period``.
             plugins: The plugin manager whose metrics are allowed (a fresh one from
                 :func:`csperf.get_plugin_manager` by default).
+            encoding: The text encoding of a CSV or JSON file (a Python codec name); default
+                UTF-8.
+            delimiter: The delimiter of a CSV file; default: found from the header.
+            ignore_columns: Columns of a CSV or Excel file to leave out.
 
         Returns:
             The :class:`Measurements`.
 
         Raises:
-            ConfigError: For an unreadable file or an unknown, missing or repeated column or
+            ConfigError: For an unreadable file (the message of a file that is not UTF-8 names
+                the line, and GB18030 when the bytes read as such), an unknown encoding, an
+                ``.xlsx`` file without openpyxl, or a missing, misspelt or repeated column or
                 subject (attributes ``path`` and ``line``).
             MeasurementError: For a value that is not a finite number or lies outside its
                 metric's domain, or a bad sample size (attributes ``path`` and ``line``).
         """
         source = Path(path)
+        name = os.fspath(path)
         if metrics is None:
             from csperf.hooks.manager import get_plugin_manager
 
             metrics = (plugins or get_plugin_manager()).metrics()
         allowed = _domains(metrics)
+        ignored = frozenset(ignore_columns)
+        suffix = source.suffix.lower()
         try:
-            text = source.read_text(encoding="utf-8-sig")
+            data = source.read_bytes()
         except OSError as exc:
             raise ConfigError(
                 msg=f"cannot read the measurements file ({exc.strerror})",
                 obj="Measurements",
-                value=os.fspath(path),
-                path=os.fspath(path),
-                source=os.fspath(path),
+                value=name,
+                path=name,
+                source=name,
             ) from exc
-        except UnicodeDecodeError as exc:
-            raise ConfigError(
-                msg="the measurements file is not UTF-8 text "
-                f"(byte {exc.start}: {exc.object[exc.start : exc.start + 1]!r})",
-                obj="Measurements",
-                value=os.fspath(path),
-                path=os.fspath(path),
-                source=os.fspath(path),
-            ) from None
-        suffix = source.suffix.lower()
+        if suffix in (".xlsx", ".xlsm"):
+            rows = _xlsx_rows(source, name)
+            return _read_rows(rows, name, allowed, period, level or "agent", ignored)
+        if data.startswith(b"PK\x03\x04"):
+            raise data_file_error(
+                name,
+                None,
+                "this is a zip archive (an Excel workbook?), not text; name it .xlsx to read "
+                "its first sheet, or save it from Excel as CSV UTF-8",
+            )
+        text = _decode(data, name, encoding)
         if suffix == ".csv":
-            return _read_csv(text, os.fspath(path), allowed, period, level or "agent")
+            rows = _csv_rows(text, name, delimiter)
+            return _read_rows(rows, name, allowed, period, level or "agent", ignored)
         if suffix == ".json":
-            return _read_json(text, os.fspath(path), allowed, period, level)
+            return _read_json(text, name, allowed, period, level)
         raise ConfigError(
             msg=f"cannot read measurements from a {suffix or 'suffix-less'} file; "
-            "use .csv or .json",
+            "use .csv, .xlsx or .json",
             obj="Measurements",
-            value=os.fspath(path),
-            path=os.fspath(path),
-            source=os.fspath(path),
+            value=name,
+            path=name,
+            source=name,
         )
+
+
+def _plain(attributes: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    return {subject: dict(row) for subject, row in attributes.items()}
 
 
 def _csv_cell(value: Any) -> str:
@@ -486,9 +582,10 @@ def _number(path: str, line: int, column: str, text: str, *, subject: str) -> fl
     except ValueError:
         value = None
     if value is None or not math.isfinite(value):
+        comma = " (a decimal comma? write 0.92, not 0,92)" if _DECIMAL_COMMA.match(text) else ""
         raise MeasurementError(
             msg=f"column {column!r} of subject {subject!r} must be a finite number "
-            f"or empty (no data), got {text!r}",
+            f"or empty (no data), got {text!r}{comma}",
             obj="Measurements",
             field=column,
             subject=subject,
@@ -570,97 +667,262 @@ def _metric_value(
         ) from exc
 
 
-def _read_csv(
-    text: str,
-    path: str,
-    allowed: Mapping[str, ValueDomain | None],
-    period: Period | None,
-    level: str,
-) -> Measurements:
-    reader = csv.reader(io.StringIO(text, newline=""))
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _decode(data: bytes, path: str, encoding: str | None) -> str:
+    """The text of a file: UTF-8 (a byte-order mark dropped) unless ``encoding`` says else."""
+    codec = "utf-8-sig" if encoding is None else encoding
+    try:
+        name = codecs.lookup(codec).name
+    except LookupError:
+        raise data_file_error(
+            path,
+            None,
+            f"unknown text encoding {encoding!r} (e.g. utf-8, gb18030, utf-16)",
+            value=encoding,
+        ) from None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        shown = "UTF-8" if name.startswith("utf-8") else name
+        hint = ""
+        if encoding is None:
+            hint = "; pass encoding= naming the file's encoding"
+            try:
+                guess = data.decode("gb18030")
+            except UnicodeDecodeError:
+                pass
+            else:
+                if any("\u4e00" <= ch <= "\u9fff" for ch in guess):
+                    hint = (
+                        "; its bytes read as Chinese in GB18030 (GBK), what Excel on Windows "
+                        "saves: pass encoding='gb18030', or save the file as CSV UTF-8"
+                    )
+        raise data_file_error(
+            path,
+            line,
+            f"the file is not {shown} text (byte {exc.start}: "
+            f"{exc.object[exc.start : exc.start + 1]!r}){hint}",
+            value=encoding,
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _csv_rows(
+    text: str, path: str, delimiter: str | None
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header and the numbered rows of a CSV text, its delimiter found when not given."""
+    if delimiter is None:
+        first = text.split("\n", 1)[0]
+        delimiter = ","
+        for candidate in _DELIMITERS:
+            cells = next(csv.reader([first], delimiter=candidate), [])
+            if "subject" in (c.strip() for c in cells):
+                delimiter = candidate
+                break
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except TypeError as exc:
+        raise data_file_error(path, None, f"bad delimiter {delimiter!r} ({exc})") from None
     try:
         header = next(reader)
     except StopIteration:
         raise data_file_error(path, 1, "the file is empty; expected a header row") from None
     except csv.Error as exc:
         raise data_file_error(path, 1, f"unreadable CSV ({exc})") from exc
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for row in reader:
+                yield reader.line_num, row
+        except csv.Error as exc:
+            raise data_file_error(path, reader.line_num, f"unreadable CSV ({exc})") from exc
+
+    return [h.strip() for h in header], rows()
+
+
+def _xlsx_text(value: Any) -> str:
+    """A cell of a workbook as the text a CSV file would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def _xlsx_rows(source: Path, path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header and the numbered rows of a workbook's first sheet, as text."""
+    try:
+        import openpyxl  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        raise data_file_error(
+            path,
+            None,
+            "reading an Excel workbook needs openpyxl, which is not installed: "
+            "pip install 'csperf[excel]', or save the sheet from Excel as CSV UTF-8",
+        ) from None
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zip, XML and its own errors
+        raise data_file_error(
+            path, None, f"not a readable Excel workbook ({type(exc).__name__}: {exc})"
+        ) from None
+    sheet = workbook.worksheets[0]
+    table = [[_xlsx_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    while table and not any(c.strip() for c in table[-1]):
+        table.pop()
+    if not table:
+        raise data_file_error(path, 1, f"sheet {sheet.title!r} is empty; expected a header row")
+    width = max(len(r) for r in table)
+    header = [h.strip() for h in table[0]]
+    while header and not header[-1]:
+        header.pop()
+    numbered = (
+        (n, (r + [""] * (width - len(r)))[: len(header)]) for n, r in enumerate(table[1:], start=2)
+    )
+    return header, numbered
+
+
+def _check_header(
+    header: list[str],
+    path: str,
+    allowed: Mapping[str, ValueDomain | None],
+    ignored: frozenset[str],
+) -> tuple[list[str], list[str]]:
+    """The metric columns and the attribute columns of a header."""
     if len(set(header)) != len(header):
         repeated = sorted({h for h in header if header.count(h) > 1})
         raise data_file_error(path, 1, f"repeated columns: {', '.join(repeated)}", value=repeated)
     if "subject" not in header:
-        raise data_file_error(path, 1, "no 'subject' column", field="subject")
-    metrics = [h for h in header if h != "subject" and "." not in h]
+        found = ", ".join(repr(h) for h in header[:6]) + (" ..." if len(header) > 6 else "")
+        hint = (
+            "; the header splits on none of , ; tab |: pass delimiter=" if len(header) == 1 else ""
+        )
+        raise data_file_error(
+            path,
+            1,
+            f"no 'subject' column (columns: {found or 'none'}){hint}",
+            field="subject",
+        )
+    metrics: list[str] = []
+    names: list[str] = []
     for column in header:
-        if column == "subject":
+        if column == "subject" or column in ignored:
             continue
-        base = column
         if column.startswith((_SAMPLE, _FLAGS)):
             base = column.split(".", 1)[1]
-            if base not in metrics:
+            if base not in header or base in ignored:
                 raise data_file_error(
                     path, 1, f"column {column!r} has no value column {base!r}", field=column
                 )
-        if base not in allowed:
+            if base not in allowed:
+                raise _unknown_column(path, column, allowed)
+            continue
+        if column in allowed:
+            metrics.append(column)
+            continue
+        close = difflib.get_close_matches(column, list(allowed), n=1, cutoff=0.8)
+        if close or not column:
+            raise _unknown_column(path, column, allowed, close)
+        names.append(column)
+    return metrics, names
+
+
+def _unknown_column(
+    path: str,
+    column: str,
+    allowed: Mapping[str, ValueDomain | None],
+    close: list[str] | None = None,
+) -> ConfigError:
+    guess = f"; did you mean {close[0]!r}?" if close else ""
+    return data_file_error(
+        path,
+        1,
+        f"unknown column {column!r}{guess} (known metrics: {', '.join(sorted(allowed))}); "
+        f"leave it out with ignore_columns=[{column!r}]",
+        field=column,
+        value=column,
+    )
+
+
+def _read_rows(
+    table: tuple[list[str], Iterator[tuple[int, list[str]]]],
+    path: str,
+    allowed: Mapping[str, ValueDomain | None],
+    period: Period | None,
+    level: str,
+    ignored: frozenset[str],
+) -> Measurements:
+    header, rows = table
+    metrics, names = _check_header(header, path, allowed, ignored)
+    values: dict[str, dict[str, MetricValue]] = {}
+    attributes: dict[str, dict[str, str]] = {}
+    first_line: dict[str, int] = {}
+    for line, row in rows:
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
             raise data_file_error(
                 path,
-                1,
-                f"unknown column {column!r} (known metrics: {', '.join(sorted(allowed))})",
-                field=column,
-                value=column,
+                line,
+                f"expected {len(header)} cells, got {len(row)}",
+                value=row,
             )
-    values: dict[str, dict[str, MetricValue]] = {}
-    first_line: dict[str, int] = {}
-    try:
-        for row in reader:
-            line = reader.line_num
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise data_file_error(
-                    path,
-                    line,
-                    f"expected {len(header)} cells, got {len(row)}",
-                    value=row,
-                )
-            cells = dict(zip(header, row))
-            subject = cells["subject"]
-            if not subject.strip():
-                raise data_file_error(path, line, "empty subject", field="subject")
-            if subject in values:
-                raise data_file_error(
-                    path,
-                    line,
-                    f"subject {subject!r} repeats line {first_line[subject]}",
-                    field="subject",
-                    subject=subject,
-                    value=subject,
-                )
-            first_line[subject] = line
-            out: dict[str, MetricValue] = {}
-            for metric in metrics:
-                value = _number(path, line, metric, cells[metric], subject=subject)
-                size_text = cells.get(_SAMPLE + metric, "")
-                size = (
-                    _sample_size(path, line, _SAMPLE + metric, size_text, subject=subject)
-                    if size_text.strip()
-                    else None
-                )
-                flag_text = cells.get(_FLAGS + metric, "")
-                flags = [f.strip() for f in flag_text.split(";") if f.strip()]
-                out[metric] = _metric_value(
-                    path,
-                    line,
-                    subject,
-                    metric,
-                    value,
-                    _default_size(value, size),
-                    flags,
-                    allowed.get(metric),
-                )
-            values[subject] = out
-    except csv.Error as exc:
-        raise data_file_error(path, reader.line_num, f"unreadable CSV ({exc})") from exc
-    return _build(path, None, level=level, metrics=metrics, values=values, period=period)
+        cells = dict(zip(header, row))
+        subject = cells["subject"]  # as written: a subject may have spaces round it
+        if not subject.strip():
+            raise data_file_error(path, line, "empty subject", field="subject")
+        if subject in values:
+            raise data_file_error(
+                path,
+                line,
+                f"subject {subject!r} repeats line {first_line[subject]}",
+                field="subject",
+                subject=subject,
+                value=subject,
+            )
+        first_line[subject] = line
+        out: dict[str, MetricValue] = {}
+        for metric in metrics:
+            value = _number(path, line, metric, cells[metric], subject=subject)
+            size_text = cells.get(_SAMPLE + metric, "")
+            size = (
+                _sample_size(path, line, _SAMPLE + metric, size_text, subject=subject)
+                if size_text.strip()
+                else None
+            )
+            flag_text = cells.get(_FLAGS + metric, "")
+            flags = [f.strip() for f in flag_text.split(";") if f.strip()]
+            out[metric] = _metric_value(
+                path,
+                line,
+                subject,
+                metric,
+                value,
+                _default_size(value, size),
+                flags,
+                allowed.get(metric),
+            )
+        values[subject] = out
+        if names:
+            attributes[subject] = {n: cells[n] for n in names}
+    return _build(
+        path,
+        None,
+        level=level,
+        metrics=metrics,
+        values=values,
+        period=period,
+        attributes=attributes,
+        lines=first_line,
+    )
 
 
 def _default_size(value: float | None, size: int | None) -> int:
@@ -693,6 +955,7 @@ def _read_json(
     if not isinstance(data, dict):
         raise data_file_error(path, 1, "expected a JSON object")
     known = {"format", "version", "period", "level", "source", "metrics", "rows", "rejected"}
+    known.add("attributes")
     unknown = sorted(set(data) - known)
     if unknown:
         raise data_file_error(
@@ -789,6 +1052,7 @@ def _read_json(
         values=values,
         rejected=rejected,
         source=data.get("source"),
+        attributes=data.get("attributes") or {},
     )
 
 

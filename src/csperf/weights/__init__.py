@@ -20,7 +20,7 @@ from csperf.weights._basic import equal, fixed, rank_order
 from csperf.weights._combine import combine
 from csperf.weights._group import GROUP_AGGREGATIONS, GroupAhpResult, Stakeholder, group_ahp
 from csperf.weights._objective import CriticResult, EntropyResult, critic, entropy
-from csperf.weights._result import WeightResult
+from csperf.weights._result import WeightResult, largest_remainder, rounded_weighting
 from csperf.weights._strategy import WeightStrategy
 from csperf.weights._swot import (
     SwotChange,
@@ -56,6 +56,8 @@ __all__ = [
     "equal",
     "fixed",
     "group_ahp",
+    "largest_remainder",
     "rank_order",
+    "rounded_weighting",
     "swot",
 ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -15,7 +18,7 @@ from csperf.weighting import Weighting
 if TYPE_CHECKING:
     from csperf.scorecard import Scorecard
 
-__all__ = ["WeightResult"]
+__all__ = ["WeightResult", "largest_remainder", "rounded_weighting"]
 
 
 def _lines(value: Any) -> tuple[str, ...]:
@@ -181,3 +184,99 @@ class WeightResult:
             WeightingError: When the weighting does not fit the card's dimensions and indicators.
         """
         return attrs.evolve(card, weighting=self.weighting)
+
+
+def largest_remainder(
+    weights: Mapping[str, float], *, decimals: int = 2, total: int = 100
+) -> dict[str, Decimal]:
+    r"""Weights as percentages with ``decimals`` decimals that sum to ``total`` exactly.
+
+    The largest-remainder (Hamilton) method, keeping equal weights equal: with the unit
+    :math:`u = 10^{-d}`, each percentage :math:`p_i = 100 w_i` gets
+    :math:`\lfloor p_i / u \rfloor` units, and the
+    :math:`R = \text{total} / u - \sum_i \lfloor p_i / u \rfloor` units left go one each to
+    the largest remainders :math:`p_i / u - \lfloor p_i / u \rfloor`. Equal remainders
+    (compared to nine decimals, so that float noise such as ``42.85714285714287`` against
+    ``42.85714285714285`` does not part equal weights) form groups, and the units go to whole
+    groups when some groups fill the :math:`R` units exactly: the first such choice taking
+    the groups in order of remainder, largest first. When none does, they go one each to the
+    largest remainders, the key listed first on a tie. Every percentage is its exact value
+    rounded down or up by less than one unit, and they sum to ``total``, which rounding each
+    on its own can miss (three thirds are ``33.33 + 33.33 + 33.33 = 99.99``).
+
+    Args:
+        weights: Key → weight, fractions summing to 1 (within float error).
+        decimals: Decimals of the percentages, 0 or more.
+        total: What the percentages sum to.
+
+    Returns:
+        Key → percentage, in the order of ``weights``.
+
+    Examples:
+        >>> largest_remainder({"a": 1 / 3, "b": 1 / 3, "c": 1 / 3})
+        {'a': Decimal('33.34'), 'b': Decimal('33.33'), 'c': Decimal('33.33')}
+        >>> largest_remainder({"a": 0.4285714285714287, "b": 0.4285714285714285,
+        ...                    "c": 0.1428571428571428})
+        {'a': Decimal('42.86'), 'b': Decimal('42.86'), 'c': Decimal('14.28')}
+    """
+    scale = 10**decimals
+    quotas = {k: Fraction(w) * total * scale for k, w in weights.items()}
+    units = {k: math.floor(q) for k, q in quotas.items()}
+    left = max(0, min(len(units), round(total * scale - sum(units.values()))))
+    rest = {k: round(float(quotas[k] - units[k]), 9) for k in quotas}
+    order = sorted(quotas, key=lambda k: -rest[k])
+    groups: dict[float, list[str]] = {}
+    for key in order:
+        groups.setdefault(rest[key], []).append(key)
+    # Serve whole groups of equal remainders that fill the units left exactly, the largest
+    # remainders first (fits[i][u]: the groups from i on can fill u units exactly).
+    sizes = [len(g) if r > 0 else left + 1 for r, g in groups.items()]
+    fits = [[False] * (left + 1) for _ in range(len(sizes) + 1)]
+    fits[len(sizes)][0] = True
+    for i in range(len(sizes) - 1, -1, -1):
+        for u in range(left + 1):
+            fits[i][u] = fits[i + 1][u] or (sizes[i] <= u and fits[i + 1][u - sizes[i]])
+    served: set[str] = set()
+    if fits[0][left]:
+        for i, group in enumerate(groups.values()):
+            if sizes[i] <= left and fits[i + 1][left - sizes[i]]:
+                served.update(group)
+                left -= sizes[i]
+    for key in order:
+        if left and key not in served:
+            served.add(key)
+            left -= 1
+    return {k: Decimal(u + (k in served)).scaleb(-decimals) for k, u in units.items()}
+
+
+def rounded_weighting(weighting: Weighting, *, decimals: int = 2) -> Weighting:
+    """The weighting with each level rounded by :func:`largest_remainder`, as files show it.
+
+    Each level (the dimensions, and the indicators of each dimension) becomes percentages with
+    ``decimals`` decimals summing to exactly 100, so that a scorecard file people review shows
+    ``55.84`` rather than the float noise of a computed weight (``55.84245430947975``) and
+    two equal judgements the same number. ``csperf weights --write`` writes this form.
+
+    Args:
+        weighting: The :class:`~csperf.Weighting`.
+        decimals: Decimals of the percentages.
+
+    Returns:
+        A :class:`~csperf.Weighting` whose weights are the rounded percentages over 100.
+
+    Examples:
+        >>> from csperf import Weighting
+        >>> w = Weighting({"quality": 0.5584245430947975, "speed": 0.4415754569052025},
+        ...               {"quality": {"csat": 1.0}, "speed": {"frt": 1.0}})
+        >>> dict(rounded_weighting(w).dimensions)
+        {'quality': 0.5584, 'speed': 0.4416}
+    """
+
+    def level(values: Mapping[str, float]) -> dict[str, float]:
+        found = largest_remainder(values, decimals=decimals)
+        return {k: float(v.scaleb(-2)) for k, v in found.items()}
+
+    return Weighting(
+        level(weighting.dimensions),
+        {d: level(inner) for d, inner in weighting.indicators.items()},
+    )

@@ -590,6 +590,19 @@ def swot(
                 value=f.target,
             )
         by_target.setdefault(f.target, []).append(f)
+    unranged = [t for t in by_target if t not in policy.ranges]
+    if unranged:
+        wanted = ", ".join(f"{t} = [LO, HI]" for t in unranged)
+        raise WeightingError(
+            msg=f"no range for the target{'s' if len(unranged) > 1 else ''} "
+            f"{', '.join(map(repr, unranged))} (ranges for: {', '.join(policy.ranges) or 'none'}); "
+            f"give each the range its weight may move in, in percent: policy = {{ {wanted} }} "
+            "in the parameters file (TOML), or "
+            f"SwotPolicy.from_percentages({{{unranged[0]!r}: (LO, HI)}}) in Python",
+            obj="SwotPolicy",
+            field="ranges",
+            value=unranged,
+        )
     bounds = {t: _bounds(t, fs, policy) for t, fs in by_target.items()}
 
     effective = {k: dims[d] * w for d, ws in inner.items() for k, w in ws.items()}
