@@ -741,3 +741,40 @@ def test_weights_written_by_ahp_are_rounded_to_sum_to_100(runner, tmp_path):
     assert percent["efficiency"] == percent["capability"]  # equal judgements, equal weights
     line = next(x for x in out.read_text().splitlines() if x.startswith("dimensions = "))
     assert "e-" not in line and all(len(n.split(".")[-1]) <= 2 for n in re.findall(r"[\d.]+", line))
+
+
+def test_score_details_and_team_roll_ups_from_a_team_column(runner, tmp_path):
+    path = tmp_path / "teams.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*HEADER, "team"])
+        writer.writerow([*ROWS[0], "North"])
+        writer.writerow([*ROWS[1], "South"])
+        writer.writerow(["Wu Lan", *ROWS[1][1:], "North"])
+    out = tmp_path / "r.html"
+    result = runner.invoke(cli, ["score", str(TEMPLATE), "--measurements", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.count('<details class="subject"') == 3  # auto: everyone, up to 100
+    teams = page[page.index('<table class="teams">') :]
+    teams = teams[: teams.index("</table>")]
+    assert "North" in teams and "South" in teams
+    top = runner.invoke(
+        cli, ["score", str(TEMPLATE), "--measurements", str(path), "-o", str(out), "--details", "top 1"]
+    )
+    assert top.exit_code == 0, top.output
+    page = out.read_text(encoding="utf-8")
+    assert page.count('<details class="subject"') == 1
+    assert 'id="subject-1"' in page  # Li Wei, the highest total
+    none = runner.invoke(
+        cli,
+        ["score", str(TEMPLATE), "--measurements", str(path), "-o", str(out), "--details", "none",
+         "--team-column", "site"],
+    )
+    assert none.exit_code == 0, none.output
+    page = out.read_text(encoding="utf-8")
+    assert '<details class="subject"' not in page and '<table class="teams">' not in page
+    bad = runner.invoke(cli, ["score", str(TEMPLATE), "--measurements", str(path), "--details", "maybe"])
+    assert bad.exit_code != 0
+    assert "details" in bad.output and "Traceback" not in bad.output
+    assert len(bad.output.strip().splitlines()) == 1

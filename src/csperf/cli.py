@@ -196,6 +196,16 @@ def _evaluate_all(
     return [appraisal.evaluate(measurements, s) for s in _progress(subjects, "Scoring")]
 
 
+def _teams_of(measurements: Any, column: str) -> dict[str, str]:
+    """Subject → team from a measurements file's attribute column (empty cells left out)."""
+    base = measurements.base if isinstance(measurements, _Rated) else measurements
+    attribute = getattr(base, "attribute", None)
+    if attribute is None or column not in getattr(base, "attribute_names", ()):
+        return {}
+    teams = {s: attribute(s, column) for s in measurements.subjects if s in base.subjects}
+    return {s: t for s, t in teams.items() if t}
+
+
 class _Rated:
     """A measurements table with the values of the card's rated indicators laid over it.
 
@@ -588,6 +598,20 @@ def _read_measurements(
     help="Write the report to this file; its suffix (.html, .xlsx, .csv, .json, .md, .txt) "
     "gives the format.",
 )
+@click.option(
+    "--details",
+    default="auto",
+    show_default=True,
+    help="Which subjects get a details section in HTML and Markdown: auto (every subject up to "
+    "100, else none), all, none, or 'top N' (the N highest totals).",
+)
+@click.option(
+    "--team-column",
+    default="team",
+    show_default=True,
+    help="The measurements file's column naming each subject's team, for the reports' team "
+    "roll-ups (nothing when the file has no such column).",
+)
 @click.option("--lang", type=LANGS, default="en", show_default=True, help="Label language.")
 @_errors
 def score(
@@ -604,6 +628,8 @@ def score(
     tz: str | None,
     fmt: str | None,
     output: Path | None,
+    details: str,
+    team_column: str,
     lang: str,
 ) -> None:
     """Score the subjects of a measurements table, a metric source or ratings on CARD.
@@ -681,6 +707,8 @@ def score(
         lang=lang,
         notes=measurements.notes(lang) if isinstance(measurements, _Rated) else (),
         samples=read_samples(scorecard, measurements, measurements.subjects),
+        teams=_teams_of(measurements, team_column),
+        details=details,
     )
     if output is None:
         click.echo(render(report, fmt, plugins=pm), nl=fmt == "table")

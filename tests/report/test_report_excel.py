@@ -208,3 +208,27 @@ def test_the_form_fits_its_subject_label_and_uses_one_font(tmp_path):
     assert ws.column_dimensions["A"].width >= display_width("被考核人") + 2
     fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value is not None}
     assert fonts == {FONT}
+
+
+def test_the_details_sheet_follows_the_reports_details(monkeypatch):
+    import io
+
+    import attrs
+
+    from csperf.errors import ValidationError
+    from csperf.report._excel import detailed_rows, xlsx_bytes
+
+    report = population()
+    assert detailed_rows(report) == [0, 1, 2, 3]  # auto: everyone up to 10,000
+    assert detailed_rows(attrs.evolve(report, details="none")) == []
+    top = detailed_rows(attrs.evolve(report, details="top 2"))
+    totals = [r.total for r in report.results]
+    assert sorted(top) == top and len(top) == 2
+    assert min(totals[i] for i in top) >= max(t for i, t in enumerate(totals) if i not in top)
+    monkeypatch.setattr("csperf.report._excel.EXCEL_DETAILS_AUTO", 3)
+    assert detailed_rows(report) == []  # auto beyond the limit: the summary alone
+    assert openpyxl.load_workbook(io.BytesIO(xlsx_bytes(report))).sheetnames == ["Summary"]
+    assert detailed_rows(report, True) == [0, 1, 2, 3]
+    monkeypatch.setattr("csperf.report._excel.EXCEL_ROWS", 20)
+    with pytest.raises(ValidationError, match="more than an Excel sheet holds"):
+        detailed_rows(report, True)

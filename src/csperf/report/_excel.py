@@ -25,6 +25,7 @@ __all__ = [
     "FONT",
     "UnitFormat",
     "decimals_format",
+    "detailed_rows",
     "details_columns",
     "load_openpyxl",
     "sheet_names",
@@ -380,7 +381,7 @@ def details_columns(report: Report) -> list[str]:
     return columns
 
 
-def _details_sheet(sheet: _Sheet, report: Report) -> None:
+def _details_sheet(sheet: _Sheet, report: Report, chosen: Sequence[int]) -> None:
     card = report.scorecard
     p = decimals_format(card.precision)
     contribution = decimals_format(card.precision + 2)
@@ -410,7 +411,8 @@ def _details_sheet(sheet: _Sheet, report: Report) -> None:
     _print_setup(sheet.ws, 1)
     sheet.ws.freeze_panes = "B2"
     sheet.header(header)
-    for index, result in enumerate(report.results):
+    for index in chosen:
+        result = report.results[index]
         name = names[index]
         for ind in card.indicators:
             item = result.indicators[ind.key]
@@ -476,18 +478,60 @@ def _discard(wb: Any) -> None:
                 writer.cleanup()
 
 
-def _workbook(report: Report, *, details: bool) -> Any:
+EXCEL_DETAILS_AUTO = 10_000
+"""With ``details="auto"``, the most subjects whose indicators the details sheet lists."""
+
+EXCEL_ROWS = 1_048_576
+"""The rows of an Excel sheet."""
+
+
+def detailed_rows(report: Report, details: bool | None = None) -> list[int]:
+    """The subjects (indices, in input order) whose indicators the details sheet lists.
+
+    ``details=True`` lists every subject, ``False`` none; None follows the report's
+    :attr:`~csperf.report.Report.details`: ``"all"``, ``"none"``, ``N`` / ``"top N"`` (the N
+    highest totals) as in HTML, and ``"auto"`` every subject up to
+    :data:`EXCEL_DETAILS_AUTO` (10,000; a sheet row per subject and indicator is cheap, unlike
+    an HTML section), none beyond.
+
+    Raises:
+        ValidationError: When the rows would not fit in an Excel sheet (1,048,576 rows).
+    """
+    from csperf.errors import ValidationError
+
+    n = len(report.results)
+    if details is not None:
+        chosen = list(range(n)) if details else []
+    elif report.details == "auto":
+        chosen = list(range(n)) if n <= EXCEL_DETAILS_AUTO else []
+    else:
+        chosen = list(report.detailed())
+    rows = len(chosen) * len(report.scorecard.indicators) + 1
+    if rows > EXCEL_ROWS:
+        raise ValidationError(
+            msg=f"the details sheet would need {rows:,} rows, more than an Excel sheet holds "
+            f"({EXCEL_ROWS:,}): choose fewer subjects (details='top N') or write CSV, JSON or "
+            "Arrow for the per-indicator data",
+            obj="Excel report",
+            field="details",
+            value=len(chosen),
+        )
+    return chosen
+
+
+def _workbook(report: Report, *, details: bool | None) -> Any:
+    chosen = detailed_rows(report, details)
     openpyxl = load_openpyxl()
     style = _Style(openpyxl)
     wb = openpyxl.Workbook(write_only=True)
-    items = details and report.has_items
-    titles = [report.label("summary")] + ([report.label("indicators")] if details else [])
+    items = bool(chosen) and report.has_items
+    titles = [report.label("summary")] + ([report.label("indicators")] if chosen else [])
     titles += [report.label("adjustments")] if items else []
     names = sheet_names(titles)
     try:
         _summary_sheet(_Sheet(wb.create_sheet(names[0]), style), report)
-        if details:
-            _details_sheet(_Sheet(wb.create_sheet(names[1]), style), report)
+        if chosen:
+            _details_sheet(_Sheet(wb.create_sheet(names[1]), style), report, chosen)
         if items:
             _items_sheet(_Sheet(wb.create_sheet(names[2]), style), report)
     except BaseException:
@@ -498,16 +542,19 @@ def _workbook(report: Report, *, details: bool) -> Any:
     return wb
 
 
-def write_xlsx(report: Report, path: str | os.PathLike[str], *, details: bool = True) -> Path:
+def write_xlsx(
+    report: Report, path: str | os.PathLike[str], *, details: bool | None = None
+) -> Path:
     """Write the report as an Excel workbook, atomically, streaming its rows.
 
     Two sheets. *Summary* (*汇总*): one row per subject in the report's order (subject, each
     dimension's points, total, grade), then the population statistics, the number of subjects
     per grade and the notes. *Indicators* (*指标明细*), in long format for filters and pivot
     tables: one row per subject and indicator (subject, dimension, indicator, raw value, unit,
-    standard, points, weight, contribution, and sample size and flags when known). A card with
-    veto or bonus/deduction items adds a third sheet, one row per subject and item (its kind,
-    name, how it was reached, the points applied or the veto's effect, and its reason).
+    standard, points, weight, contribution, and sample size and flags when known), for the
+    subjects :func:`detailed_rows` picks. A card with veto or bonus/deduction items adds a third
+    sheet, one row per subject and item (its kind, name, how it was reached, the points applied
+    or the veto's effect, and its reason).
 
     Numbers are stored as numbers, formatted for reading: points and totals to the
     scorecard's precision, weights as percentages, raw values by unit (:func:`unit_format`:
@@ -520,14 +567,19 @@ def write_xlsx(report: Report, path: str | os.PathLike[str], *, details: bool = 
     Args:
         report: The :class:`~csperf.report.Report`.
         path: The ``.xlsx`` file to write; a failure leaves no partial file behind.
-        details: Whether to write the *Indicators* sheet (subjects × indicators rows); without
-            it a workbook for 100,000 subjects is written several times faster.
+        details: True to list every subject in the *Indicators* sheet, False for none (the
+            summary only); None (the default) follows the report's ``details``: every subject
+            up to 10,000 under ``"auto"``, none beyond (100,000 subjects × 8 indicators would
+            be 800,000 rows, near Excel's limit of 1,048,576 and several times slower to
+            write; CSV, JSON and Arrow hold the per-indicator data of any population), and
+            ``"all"``, ``"none"`` or ``"top N"`` as in HTML (:func:`detailed_rows`).
 
     Returns:
         The path written.
 
     Raises:
         CsperfError: When openpyxl (the ``csperf[excel]`` extra) is not installed.
+        ValidationError: When the details sheet would exceed Excel's 1,048,576 rows.
     """
     from csperf._io import atomic_write
 
@@ -535,7 +587,7 @@ def write_xlsx(report: Report, path: str | os.PathLike[str], *, details: bool = 
     return atomic_write(path, lambda tmp: workbook.save(tmp))
 
 
-def xlsx_bytes(report: Report, *, details: bool = True) -> bytes:
+def xlsx_bytes(report: Report, *, details: bool | None = None) -> bytes:
     """The Excel report of :func:`write_xlsx`, as the bytes of an ``.xlsx`` file."""
     import io
 
