@@ -81,6 +81,8 @@ def test_demo_in_chinese(runner):
     result = runner.invoke(cli, ["demo", "--lang", "zh", "--managers", "1"])
     assert result.exit_code == 0, result.output
     assert "服务质量" in result.output and "总分" in result.output
+    assert "对比 2024-Q1 → 2024-Q2" in result.output and "排名" in result.output
+    assert "compare" not in result.output and " rank " not in result.output
 
 
 def test_validate_summarises_a_card(runner):

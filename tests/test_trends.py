@@ -73,6 +73,12 @@ def test_three_periods_by_hand(card):
     assert "ann: 89.6 → 86.8 → 87.8 (Δ -1.80); rank 2 → 3 → 2" in text
     assert "team T1: mean total 88.20 → 88.20 → 87.80 (Δ -0.40)" in text
     assert result.to_dict()["subjects"]["cy"]["total"]["values"] == [90.3, 90.3, None]
+    chinese = "\n".join(result.lines("zh"))
+    assert chinese.startswith("对比 ")
+    assert "ann：89.6 → 86.8 → 87.8 (Δ -1.80)；排名 2 → 3 → 2" in chinese
+    assert "优秀 → 优秀 → -" in chinese  # cy's grades, labelled, absent in the last period
+    assert "团队 T1：平均总分 88.20 → 88.20 → 87.80 (Δ -0.40)" in chinese
+    assert "excellent" not in chinese and "team" not in chinese
 
 
 def test_periods_are_chosen_and_the_latest_revision_read(card):
@@ -122,6 +128,7 @@ def test_different_forms_need_an_opt_in_and_are_described(card):
     )
     assert [f[1] for f in result.forms] == ["1", "2"]
     assert "the forms differ:" in result.lines()[1]
+    assert result.lines("zh")[1] == "  考核表有变化："
 
 
 def test_form_changes_name_indicators_by_key(card):

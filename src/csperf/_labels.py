@@ -272,6 +272,16 @@ LABELS: dict[str, dict[str, str]] = {
     "teams": {"en": "Teams", "zh": "团队汇总"},
     "worst": {"en": "Lowest", "zh": "最低"},
     "best_worst": {"en": "Highest and lowest totals", "zh": "最高与最低总分"},
+    "compare.title": {"en": "compare {periods}", "zh": "对比 {periods}"},
+    "compare.forms_differ": {"en": "  the forms differ:", "zh": "  考核表有变化："},
+    "compare.subject": {
+        "en": "  {subject}: {totals}{delta}; rank {ranks}; {grades}",
+        "zh": "  {subject}：{totals}{delta}；排名 {ranks}；{grades}",
+    },
+    "compare.team": {
+        "en": "  team {team}: mean total {totals}{delta}",
+        "zh": "  团队 {team}：平均总分 {totals}{delta}",
+    },
     "whatif.after": {"en": "Scenario total", "zh": "情景总分"},
     "whatif.before": {"en": "Baseline total", "zh": "基准总分"},
     "whatif.bottom_k": {"en": "Bottom-{k} overlap", "zh": "后 {k} 名重合率"},

@@ -310,7 +310,7 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
                 continue
             path = write_report(report, output / name, fmt, plugins=pm)
             click.echo(f"wrote {path}")
-    _demo_next_quarter(card, pm, data, results, adjusted, seed, managers, output)
+    _demo_next_quarter(card, pm, data, results, adjusted, seed, managers, output, lang)
 
 
 def _quarter(moment: Any) -> str:
@@ -326,6 +326,7 @@ def _demo_next_quarter(
     seed: int,
     managers: int,
     output: Path | None,
+    lang: str = "en",
 ) -> None:
     """The demo's second quarter: both quarters in a history, compared side by side."""
     from csperf.datasets import contact_centre
@@ -345,7 +346,7 @@ def _demo_next_quarter(
         history.add(_quarter(later.start), _evaluate_all(card, measurements, pm), card)
         comparison = compare(history)
     click.echo("")
-    for line in comparison.lines():
+    for line in comparison.lines(lang):
         click.echo(line)
     if output is not None:
         from csperf._io import atomic_write_text

@@ -152,6 +152,8 @@ class Comparison:
             points}``, subjects sorted. Ranks are competition ranks ("1224"), 1 for the
             highest.
         grades: Subject → the grade key per period (None where absent).
+        grade_labels: Grade key → its label (text or ``{"en": ..., "zh": ...}``), from the
+            periods' cards, for :meth:`lines` in another language.
         teams: Team → ``{"total": SeriesTrend of the mean total, "size": SeriesTrend of the
             number of subjects, "<indicator>": SeriesTrend of the mean points}``.
 
@@ -178,30 +180,52 @@ class Comparison:
     subjects: FrozenDict[str, FrozenDict[str, SeriesTrend]]
     grades: FrozenDict[str, tuple[str | None, ...]]
     teams: FrozenDict[str, FrozenDict[str, SeriesTrend]]
+    grade_labels: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, eq=False)
 
     def rank_change(self, subject: str) -> int | None:
         """First rank minus last rank of a subject (positive: moved up), or None."""
         change = self.subjects[subject]["rank"].change
         return None if change is None else -int(change)
 
-    def lines(self) -> list[str]:
-        """The comparison as readable lines: one per subject, then one per team."""
-        out = [f"compare {' → '.join(self.periods)}"]
+    def lines(self, lang: str | None = None) -> list[str]:
+        """The comparison as readable lines: one per subject, then one per team.
+
+        Args:
+            lang: The language of the words (``"en"`` or ``"zh"``); subjects, teams, grade keys
+                and numbers are as they are.
+        """
+        from csperf._labels import label
+        from csperf.text import localize
+
+        out = [label("compare.title", lang, periods=" → ".join(self.periods))]
         if self.form_changes:
-            out.append("  the forms differ:")
+            out.append(label("compare.forms_differ", lang))
             out.extend(f"    {line}" for line in self.form_changes)
         for subject, trend in self.subjects.items():
             totals = " → ".join("-" if v is None else f"{v:g}" for v in trend["total"].values)
             ranks = " → ".join("-" if v is None else f"{v:g}" for v in trend["rank"].values)
             change = trend["total"].change
             delta = "" if change is None else f" (Δ {change:+.2f})"
-            grades = " → ".join(g or "-" for g in self.grades[subject])
-            out.append(f"  {subject}: {totals}{delta}; rank {ranks}; {grades}")
+            grades = " → ".join(
+                "-" if g is None else localize(self.grade_labels.get(g, g), lang) if lang else g
+                for g in self.grades[subject]
+            )
+            out.append(
+                label(
+                    "compare.subject",
+                    lang,
+                    subject=subject,
+                    totals=totals,
+                    delta=delta,
+                    ranks=ranks,
+                    grades=grades,
+                )
+            )
         for team, trend in self.teams.items():
             totals = " → ".join("-" if v is None else f"{v:.2f}" for v in trend["total"].values)
             change = trend["total"].change
             delta = "" if change is None else f" (Δ {change:+.2f})"
-            out.append(f"  team {team}: mean total {totals}{delta}")
+            out.append(label("compare.team", lang, team=team, totals=totals, delta=delta))
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -387,4 +411,7 @@ def compare(
         subjects=FrozenDict(per_subject),
         grades=FrozenDict(grades),
         teams=FrozenDict(per_team),
+        grade_labels=FrozenDict(
+            {b.key: b.label for r in records for b in r.card.grade_scale.ordered}
+        ),
     )
