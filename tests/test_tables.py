@@ -390,6 +390,18 @@ def test_ranks_are_competition_ranks(totals, precision):
     assert ranked.tolist() == [1 + sum(t > v for t in totals) for v in totals]
 
 
+@settings(max_examples=examples(40), deadline=None)
+@given(st.lists(st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.just(math.nan)), max_size=30))
+def test_the_one_ranking_every_part_uses(values):
+    from csperf._numbers import competition_ranks
+    from csperf.trends import _ranks
+
+    known = [v for v in values if not math.isnan(v)]
+    expected = [0 if math.isnan(v) else 1 + sum(t > v for t in known) for v in values]
+    assert competition_ranks(values).tolist() == expected
+    assert _ranks(values) == [None if r == 0 else r for r in expected]
+
+
 def test_the_columns_and_types_of_the_tables_out():
     card = attrs.evolve(CARD, missing="redistribute")
     table = li_wei_table()

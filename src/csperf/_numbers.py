@@ -10,6 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 import attrs
+import numpy as np
 
 from csperf.errors import CsperfError, FieldLike, ValidationError, format_key_path
 
@@ -19,6 +20,7 @@ __all__ = [
     "KEYED_BOUND",
     "KEYED_REAL",
     "as_real",
+    "competition_ranks",
     "decimal_text",
     "exact",
     "exact_input",
@@ -69,6 +71,30 @@ def as_real(
             value=result,
         )
     return result
+
+
+def competition_ranks(values: Any) -> Any:
+    """Competition ranks ("1224"), 1 for the highest value; 0 for NaN, which is not ranked.
+
+    A value's rank is one more than the number of (non-NaN) values above it: equal values
+    share a rank and the next rank skips the places they took. This is the one ranking of
+    csperf: :meth:`csperf.BatchResult.ranks`, the reports, calibration and the period
+    comparison all rank this way.
+
+    Example:
+        >>> competition_ranks([80.0, 95.5, 80.0, float("nan"), 60.0]).tolist()
+        [2, 1, 2, 0, 4]
+    """
+    array = np.asarray(values, dtype=np.float64).reshape(-1)
+    ranks = np.zeros(len(array), dtype=np.int64)
+    known = ~np.isnan(array)
+    if known.any():
+        _distinct, inverse, counts = np.unique(
+            -array[known], return_inverse=True, return_counts=True
+        )
+        above = np.cumsum(counts) - counts
+        ranks[known] = above[inverse.reshape(-1)] + 1
+    return ranks
 
 
 def exact(value: float | int | Decimal | Fraction) -> Fraction:

@@ -43,7 +43,7 @@ import attrs
 import numpy as np
 
 from csperf._labels import label
-from csperf._numbers import exact
+from csperf._numbers import competition_ranks, exact
 from csperf.errors import ValidationError
 from csperf.grading import GradeScale
 
@@ -443,13 +443,6 @@ def _scope_of(
     return tuple(found)
 
 
-def _competition_ranks(totals: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Competition ranks ("1224"), 1 for the highest."""
-    _distinct, inverse, counts = np.unique(-totals, return_inverse=True, return_counts=True)
-    before = np.cumsum(counts) - counts
-    return (before[inverse.reshape(-1)] + 1).astype(np.int64)
-
-
 def _assign(
     totals: NDArray[np.float64], sizes: list[int]
 ) -> tuple[NDArray[np.intp], NDArray[np.int64], NDArray[np.int64]]:
@@ -459,7 +452,7 @@ def _assign(
     many of them lie in the quota of the band the group is given.
     """
     ends = np.cumsum(sizes)  # position p (0-based) is in band j when ends[j-1] <= p < ends[j]
-    ranks = _competition_ranks(totals)
+    ranks = competition_ranks(totals)
     distinct, inverse, counts = np.unique(-totals, return_inverse=True, return_counts=True)
     first = np.cumsum(counts) - counts  # 0-based first position of each tied group
     group_band = np.empty(len(distinct), dtype=np.intp)

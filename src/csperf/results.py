@@ -11,6 +11,7 @@ import numpy as np
 from csperf._canonical import CanonicalForm
 from csperf._frozen import FrozenDict
 from csperf._labels import label
+from csperf._numbers import competition_ranks
 from csperf._tables import SubjectColumn
 from csperf.grading import GradeBand, GradeScale
 from csperf.text import Text, localize, plain_text
@@ -574,9 +575,8 @@ class BatchResult:
                 counts = np.bincount(steps - low, minlength=span)
                 higher = np.cumsum(counts[::-1])[::-1] - counts
                 return (higher[steps - low] + 1).astype(np.int64)
-        _distinct, inverse, counts = np.unique(totals, return_inverse=True, return_counts=True)
-        higher = np.cumsum(counts[::-1])[::-1] - counts
-        return (higher[inverse.reshape(-1)] + 1).astype(np.int64)
+        ranked: NDArray[np.int64] = competition_ranks(totals)
+        return ranked
 
     def _grade_codes(self) -> tuple[NDArray[np.int16], list[str], list[Any]]:
         """Each row's grade as a position in the ordered band keys, the keys, their labels."""

@@ -30,6 +30,7 @@ import attrs
 import numpy as np
 
 from csperf._frozen import FrozenDict
+from csperf._numbers import competition_ranks
 from csperf.errors import ValidationError
 from csperf.history import History, PeriodRecord
 
@@ -88,8 +89,7 @@ class SeriesTrend:
 
 def _ranks(values: Sequence[float]) -> list[int | None]:
     """Competition ranks, 1 for the highest; None for NaN (not measured), which is not ranked."""
-    known = [v for v in values if not math.isnan(v)]
-    return [None if math.isnan(v) else 1 + sum(other > v for other in known) for v in values]
+    return [None if r == 0 else int(r) for r in competition_ranks(values).tolist()]
 
 
 def _flatten(value: Any, path: str, out: dict[str, Any]) -> None:

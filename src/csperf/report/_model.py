@@ -10,6 +10,7 @@ import attrs
 
 from csperf._frozen import FrozenDict
 from csperf._labels import check_lang, label
+from csperf._numbers import competition_ranks
 from csperf.errors import ValidationError
 from csperf.results import ScorecardResult
 from csperf.scorecard import Scorecard
@@ -525,8 +526,8 @@ class Report:
             >>> Report(card, results).ranks()
             [2, 1, 2, 4]
         """
-        higher = self._below_and_equal(reverse=True)
-        return [below + 1 for below, _equal in higher]
+        ranks: list[int] = competition_ranks(self.totals()).tolist()
+        return ranks
 
     def percentiles(self) -> list[float]:
         r"""The percentile rank of each rounded total, in result order.
@@ -551,10 +552,10 @@ class Report:
         n = len(self.results)
         return [100 * (below + equal / 2) / n for below, equal in self._below_and_equal()]
 
-    def _below_and_equal(self, *, reverse: bool = False) -> list[tuple[int, int]]:
-        """Per result: how many totals are lower (higher with ``reverse``) and how many equal."""
+    def _below_and_equal(self) -> list[tuple[int, int]]:
+        """Per result: how many totals are lower and how many equal."""
         totals = self.totals()
-        ordered = sorted(totals, reverse=reverse)
+        ordered = sorted(totals)
         first: dict[float, int] = {}
         count: dict[float, int] = {}
         for position, total in enumerate(ordered):
