@@ -879,3 +879,26 @@ def test_alpha_and_scotts_pi_on_two_coders():
     alpha = krippendorff_alpha(rows, resamples=0).value
     pi = fleiss_kappa(rows).value  # Fleiss' kappa with two raters is Scott's pi
     assert alpha == pytest.approx(pi + (1 - pi) / 100)
+
+
+def test_equal_item_means_give_no_interval_in_every_order():
+    """Hypothesis found [[5, 1, 2], [2, 2, 4], [5, 1, 2]] (every item's mean 8/3): float sums
+    of squares gave BMS = 0 in one order and 1e-16 in another, so the F interval existed or
+    not by row order. The sums of squares are exact now."""
+    import random
+
+    matrix = [[5, 1, 2], [2, 2, 4], [5, 1, 2]]
+    rows = [
+        {"rater": f"r{j}", "item": i, "score": v}
+        for i, row in enumerate(matrix)
+        for j, v in enumerate(row)
+    ]
+    found = set()
+    for seed in range(12):
+        shuffled = rows[:]
+        random.Random(seed).shuffle(shuffled)
+        result = icc(shuffled, average=True)
+        found.add((result.value, result.ci, result.components["BMS"]))
+    assert len(found) == 1
+    _value, ci, bms = found.pop()
+    assert ci is None and bms == 0.0

@@ -573,14 +573,19 @@ def icc(
             value=list(items),
         )
     y = np.array([[float(cells[(who, what)]) for who in raters] for what in items])
-    grand = y.mean()
-    ss_items = k * float(((y.mean(axis=1) - grand) ** 2).sum())
-    ss_raters = n * float(((y.mean(axis=0) - grand) ** 2).sum())
-    ss_total = float(((y - grand) ** 2).sum())
-    ss_error = max(ss_total - ss_items - ss_raters, 0.0)
-    bms = ss_items / (n - 1)
-    jms = ss_raters / (k - 1)
-    ems = ss_error / ((n - 1) * (k - 1))
+    # The sums of squares in exact arithmetic on the floats' values: the same numbers whatever
+    # the order of raters and items (float sums are not), and an exact 0 where every item
+    # (or rater) has the same mean, which decides whether the F interval exists.
+    exact = [[Fraction(v) for v in row] for row in y.tolist()]
+    grand = sum((sum(row, Fraction(0)) for row in exact), Fraction(0)) / (n * k)
+    item_means = [sum(row, Fraction(0)) / k for row in exact]
+    rater_means = [sum((row[j] for row in exact), Fraction(0)) / n for j in range(k)]
+    ss_items_x = k * sum(((m - grand) ** 2 for m in item_means), Fraction(0))
+    ss_raters_x = n * sum(((m - grand) ** 2 for m in rater_means), Fraction(0))
+    ss_total_x = sum(((v - grand) ** 2 for row in exact for v in row), Fraction(0))
+    bms = float(ss_items_x / (n - 1))
+    jms = float(ss_raters_x / (k - 1))
+    ems = float((ss_total_x - ss_items_x - ss_raters_x) / ((n - 1) * (k - 1)))
     single_den = bms + (k - 1) * ems + k * (jms - ems) / n
     if single_den <= 0 or bms + (jms - ems) / n <= 0:
         raise MeasurementError(
