@@ -168,38 +168,34 @@ def run_tables(
     """Run the metrics' expressions over valid records: metric → subject → outcome.
 
     The records of each kind are loaded once (an Arrow table in the engine's layout), the
-    roster is one table joined once, and each metric is one query on ``connection`` (a new
-    in-memory DuckDB by default).
+    roster is one table joined once, and every metric runs in one statement
+    (:mod:`csperf.metrics._plan`) on ``connection`` (an in-memory DuckDB by default).
     """
-    from csperf.metrics._ibis import (
-        arrow_table,
-        connect,
-        import_ibis,
-        period_micros,
-        prepare,
-        roster_table,
-        run,
-    )
+    from csperf.metrics._ibis import arrow_table, connect, import_ibis, period_micros, roster_table
+    from csperf.metrics._plan import Plan, metric_pieces, run_plan, to_sql
 
     ibis = import_ibis()
     backend = connect(connection)
+    tables: list[tuple[str, str, bool]] = []
     people = None
     if roster is not None and level in ("team", "manager"):
         people = ibis.memtable(roster_table(roster))
-    wanted = sorted({spec.record_kind for spec in specs})
-    tables = {
-        name: ibis.memtable(arrow_table(record_kind(name).record_type, kinds.get(name, ())))
-        for name in wanted
-    }
-    prepared = prepare(
-        tables, kinds=wanted, level=level, roster=people, period=period_micros(window)
+        tables.append(("roster", to_sql(backend, people), False))
+    schemas = {}
+    for name in sorted({spec.record_kind for spec in specs}):
+        valid = ibis.memtable(arrow_table(record_kind(name).record_type, kinds.get(name, ())))
+        tables.append((f"valid_{name}", to_sql(backend, valid), False))
+        schemas[name] = valid.schema()
+    pieces = metric_pieces(
+        backend,
+        specs,
+        options,
+        schemas=schemas,
+        roster_schema=None if people is None else people.schema(),
+        level=level,
+        period=period_micros(window),
     )
-    found: dict[str, dict[str, Outcome]] = {}
-    for spec in specs:
-        selected, everything = prepared[spec.record_kind]
-        found[spec.name] = run(
-            backend, spec.expression, selected, everything, options.get(spec.name, {})
-        )
+    found, _ = run_plan(backend, Plan(tuple(tables), tuple(pieces)))
     return found
 
 

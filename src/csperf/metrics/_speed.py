@@ -248,22 +248,17 @@ def _fcr(
     contacts = contacts_of(selected, check_channels("fcr", channels))
     resolved = contacts.resolved_at.notnull() & ~contacts.reopened
     if span > 0 and everything is not None:
-        later = everything.filter(everything.customer.notnull()).select(
-            _customer=everything.customer, _created=everything.created_at, _id=everything.id
-        )
-        pairs = contacts.filter(contacts.customer.notnull()).join(
-            later,
-            [
-                contacts.customer == later._customer,
-                later._created > contacts.created_at,
-                later._created <= contacts.created_at + span,
-                later._id != contacts.id,
-            ],
-        )
-        repeats = pairs.select(_repeat_id=pairs.id).distinct()
-        contacts = contacts.left_join(repeats, contacts.id == repeats._repeat_id)
-        resolved = contacts.resolved_at.notnull() & ~contacts.reopened
-        resolved = resolved & contacts._repeat_id.isnull()
+        from csperf.metrics._ibis import import_ibis
+
+        ibis = import_ibis()
+        # each ticket's next later contact of the same customer, among all valid tickets:
+        # one window (the minimum over the strictly later creation times), not a self-join
+        known = everything.filter(everything.customer.notnull())
+        later = ibis.window(group_by=known.customer, order_by=known.created_at, range=(1, None))
+        nexts = known.select(_next_id=known.id, _next=known.created_at.min().over(later))
+        contacts = contacts.left_join(nexts, contacts.id == nexts._next_id)
+        repeat = contacts._next.notnull() & (contacts._next - contacts.created_at <= span)
+        resolved = contacts.resolved_at.notnull() & ~contacts.reopened & ~repeat
     n = contacts.count()
     return per_subject(contacts, value=ratio(count_if(resolved), n), size=n)
 

@@ -3,9 +3,9 @@
 A table of a record kind in a database (or a Parquet file) is checked where it lies: each row
 gets the :class:`~csperf.errors.Reason` and field of its first fault, in the order the record
 class checks its fields (``Ticket.__init__``...), so a row is rejected for the same reason on
-every backend and in Python. Duplicates are found on key-only rows (a ``row_number`` window
-over the key), the roster is one table joined once, and raw rows are fetched only for the
-first rejected rows, as examples.
+every backend and in Python. Duplicates are found by one aggregate over the key (the keys
+that repeat, with their first position), the roster is one table joined once, and raw rows
+are fetched only for the first rejected rows, as examples.
 
 The table is read *typed*: timestamps as int64 epoch microseconds or as timestamps with a
 time zone, flags as booleans (or integers 0/1, as SQLite stores them), numbers as numbers,
@@ -39,6 +39,10 @@ RULE = "_rule"
 
 _LARGEST = 1.7976931348623157e308
 """The largest finite float64."""
+
+_SMALLEST_INT64 = -(2**63)
+_LARGEST_INT64 = 2**63 - 1
+"""The ends of int64: a roster entry's open ends (no timestamp reaches them)."""
 
 #: The order in which each record type checks its fields (its ``__init__``'s order).
 CHECK_ORDER: Mapping[str, tuple[str, ...]] = {
@@ -349,46 +353,53 @@ def checked(
         *[(cond.fill_null(False), i) for i, (cond, _, _) in enumerate(rules)],
         else_=ibis.null("int64"),
     )
-    t = table.mutate(**{RULE: first})
+    # only the fields go on: the ``_bad_`` columns have served (a narrow table is cheaper
+    # to keep, when the backend keeps it, for the duplicate search that reads it twice)
+    t = table.select(POSITION, *kind.fields, **{RULE: first})
     keys = list(kind.key_fields)
     ok = t[RULE].isnull()
     for k in keys:
         ok = ok & t[k].notnull()
-    keyed = t.filter(ok).select(POSITION, *keys)
-    rank = ibis.row_number().over(group_by=[keyed[k] for k in keys], order_by=keyed[POSITION])
-    duplicates = (
-        keyed.mutate(_rank=rank)
-        .filter(lambda s: s._rank > 0)
-        .select(_dup_position=lambda s: s[POSITION])
+    # the keys that repeat, with their first position: one aggregate, and a join whose other
+    # side is as small as the number of repeated keys (nothing to join in clean data)
+    keyed = t.filter(ok)
+    repeated = (
+        keyed.group_by(keys)
+        .aggregate(_count=keyed.count(), _first=keyed[POSITION].min())
+        .filter(lambda s: s._count > 1)
+        .select(*keys, "_first")
+        .rename({f"_dup_{k}": k for k in keys})
     )
-    t = t.left_join(duplicates, t[POSITION] == duplicates._dup_position)
+    t = t.left_join(repeated, [t[k] == repeated[f"_dup_{k}"] for k in keys])
+    t = t.drop(*[f"_dup_{k}" for k in keys])
     labels.append(("duplicate", ", ".join(keys)))
-    duplicate = ibis.cases((t._dup_position.notnull(), len(labels) - 1), else_=ibis.null("int64"))
-    t = t.mutate(**{RULE: t[RULE].coalesce(duplicate)}).drop("_dup_position")
+    duplicate = ibis.cases(
+        (t._first.notnull() & (t[POSITION] != t._first), len(labels) - 1),
+        else_=ibis.null("int64"),
+    )
+    t = t.mutate(**{RULE: t[RULE].coalesce(duplicate)}).drop("_first")
     if roster is None:
         return t, tuple(labels)
     agent, moment = kind.subject_field, kind.time_field
     agents = roster.select(_known=roster.agent).distinct()
     t = t.left_join(agents, t[agent] == agents._known)
-    covering = roster.select(_a=roster.agent, _from=roster.valid_from, _to=roster.valid_to)
-    joined = t.filter(t[RULE].isnull() & t._known.notnull())
-    hits = (
-        joined.join(
-            covering,
-            [
-                joined[agent] == covering._a,
-                covering._from.isnull() | (covering._from <= joined[moment]),
-                covering._to.isnull() | (joined[moment] < covering._to),
-            ],
-        )
-        .select(_covered=lambda s: s[POSITION])
-        .distinct()
+    # a checked roster's entries of one agent never overlap: a row meets at most one of them,
+    # so the left join keeps one row per record
+    # (open ends as the extreme int64 values: plain comparisons, which a hash join on the
+    # agent checks as it probes; "IS NULL OR" would turn the left join into a nested loop)
+    covering = roster.select(
+        _a=roster.agent,
+        _from=roster.valid_from.coalesce(_SMALLEST_INT64),
+        _to=roster.valid_to.coalesce(_LARGEST_INT64),
     )
-    t = t.left_join(hits, t[POSITION] == hits._covered)
+    t = t.left_join(
+        covering,
+        [t[agent] == covering._a, covering._from <= t[moment], t[moment] < covering._to],
+    )
     labels += [("unknown_agent", agent), ("not_on_roster", moment)]
     unknown, outside = len(labels) - 2, len(labels) - 1
     roster_rule = ibis.cases(
-        (t._known.isnull(), unknown), (t._covered.isnull(), outside), else_=ibis.null("int64")
+        (t._known.isnull(), unknown), (t._a.isnull(), outside), else_=ibis.null("int64")
     )
     t = t.mutate(**{RULE: t[RULE].coalesce(roster_rule)})
-    return t.drop("_known", "_covered"), tuple(labels)
+    return t.drop("_known", "_a", "_from", "_to"), tuple(labels)

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
+import attrs
+
 from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
 from csperf.metrics import MetricValue, RecordIssue, RejectedRecords, RejectReport, Roster
 from csperf.metrics._ibis import fetch
@@ -43,6 +45,23 @@ def _identifier(value: Any, *, obj: str, field: str, dotted: bool = False) -> st
         return check_identifier(value, obj=obj, field=field, dotted=dotted)
     except ValidationError as exc:
         raise ConfigError(msg=exc.message, obj=obj, field=field, value=value) from None
+
+
+@attrs.frozen
+class _Checks:
+    """A kind's compiled record checks.
+
+    Attributes:
+        sql: The ``SELECT`` of the typed rows with ``_position`` and ``_rule``.
+        labels: ``(reason, field)`` of each rule index.
+        schema: The schema of those rows.
+        valid_schema: The schema of the valid rows' record fields.
+    """
+
+    sql: str
+    labels: tuple[tuple[str, str], ...]
+    schema: Any
+    valid_schema: Any
 
 
 def _moment(value: Any) -> Any:
@@ -253,13 +272,30 @@ class IbisSource(MetricSource):
                 msg=f"roster table: {exc.message}", obj="IbisSource", field=exc.field
             ) from exc
 
-    def _checked(self, kind: str, roster_table: Any) -> Any:
+    def _checks(self, kind: str, roster_schema: Any) -> _Checks:
+        """The SQL that checks the kind's table, compiled once per table, schema and roster."""
+        from csperf.metrics._plan import compiled, schema_key
+
+        raw = self._table(kind)
+        key = (
+            "checks",
+            self.connection.name,
+            kind,
+            self.tables[kind],
+            schema_key(raw.schema()),
+            tuple(sorted(self._columns.get(kind, {}).items())),
+            self._order_by.get(kind),
+            None if roster_schema is None else schema_key(roster_schema),
+        )
+        return compiled(key, lambda: self._compile_checks(kind, raw, roster_schema))  # type: ignore[no-any-return]
+
+    def _compile_checks(self, kind: str, raw: Any, roster_schema: Any) -> _Checks:
         from csperf.metrics._ibis import import_ibis
+        from csperf.metrics._plan import placeholder, to_sql
         from csperf.metrics._tablechecks import POSITION, checked, typed
 
         ibis = import_ibis()
         spec = RECORD_KINDS[kind]
-        raw = self._table(kind)
         order = self._order_by.get(kind)
         if order is not None:
             if order not in raw.columns:
@@ -279,43 +315,50 @@ class IbisSource(MetricSource):
         raw = raw.mutate(**{POSITION: number})
         source = f"table {self.tables[kind]!r}"
         table = typed(spec, raw, source=source, backend=self.connection.name)
-        found, labels = checked(spec, table, roster=roster_table)
-        return found.cache(), labels
+        roster = None if roster_schema is None else placeholder(ROSTER, roster_schema)
+        found, labels = checked(spec, table, roster=roster)
+        fields = list(spec.fields)
+        return _Checks(
+            to_sql(self.connection, found), labels, found.schema(), found.select(*fields).schema()
+        )
 
-    def _report(self, kind: str, labels: Any, table: Any, strict: bool) -> RejectReport:
+    def _report(
+        self,
+        kind: str,
+        checks: _Checks,
+        counts: Mapping[int | None, int],
+        tables: tuple[tuple[str, str, bool], ...],
+        strict: bool,
+    ) -> RejectReport:
+        from csperf.metrics._plan import Piece, Plan, execute, placeholder, to_sql
         from csperf.metrics._tablechecks import POSITION, RULE
 
-        con = self.connection
-        counts = fetch(con, table.group_by(RULE).aggregate(n=table.count())).to_pylist()
-        total = sum(r["n"] for r in counts)
+        labels = checks.labels
+        total = sum(counts.values())
         reasons: dict[str, int] = {}
-        for r in counts:
-            if r[RULE] is not None:
-                reason = labels[r[RULE]][0]
-                reasons[reason] = reasons.get(reason, 0) + int(r["n"])
-        bad = table.filter(table[RULE].notnull())
+        for rule, n in counts.items():
+            if rule is not None:
+                reason = labels[rule][0]
+                reasons[reason] = reasons.get(reason, 0) + int(n)
+        if not reasons:
+            return RejectReport(kind, total, 0, reasons, ())
+        # the first rejected rows, as examples: a second statement, only when there are any
+        table = placeholder(f"checked_{kind}", checks.schema)
         limit = 1 if strict else MAX_EXAMPLES
-        firsts = fetch(con, bad.select(POSITION, RULE).order_by(POSITION).limit(limit)).to_pylist()
-        for r in firsts:
-            r["reason"], r["fault"] = labels[r[RULE]]
+        firsts = table.filter(table[RULE].notnull()).order_by(POSITION).limit(limit)
+        piece = Piece("examples", to_sql(self.connection, firsts))
+        needed = tuple(t for t in tables if t[0] in (ROSTER, f"checked_{kind}"))
+        rows = execute(self.connection, Plan(needed, (piece,)), checks.schema).to_pylist()
+        times = {name for name, column in RECORD_KINDS[kind].columns.items() if column == "ts"}
+        record = RECORD_KINDS[kind].record_type.__name__
         examples = []
-        if firsts:
-            positions = [r[POSITION] for r in firsts]
-            # the rejected rows only, from the checked rows (cached, so positions are stable)
-            rows = {
-                r[POSITION]: r
-                for r in fetch(con, table.filter(table[POSITION].isin(positions))).to_pylist()
-            }
-            times = {name for name, column in RECORD_KINDS[kind].columns.items() if column == "ts"}
-            record = RECORD_KINDS[kind].record_type.__name__
-            for r in firsts:
-                row = rows.get(r[POSITION], {})
-                fields = r["fault"].split(", ")
-                values = [_moment(row.get(f)) if f in times else row.get(f) for f in fields]
-                value = values[0] if len(values) == 1 else tuple(values)
-                reason, fault = r["reason"], r["fault"]
-                message = f"{record}: field {fault!r} {_PHRASES.get(reason, reason)}, got {value!r}"
-                examples.append(RecordIssue(int(r[POSITION]), reason, fault, value, message))
+        for row in sorted(rows, key=lambda r: r[POSITION]):
+            reason, fault = labels[row[RULE]]
+            fields = fault.split(", ")
+            values = [_moment(row.get(f)) if f in times else row.get(f) for f in fields]
+            value = values[0] if len(values) == 1 else tuple(values)
+            message = f"{record}: field {fault!r} {_PHRASES.get(reason, reason)}, got {value!r}"
+            examples.append(RecordIssue(int(row[POSITION]), reason, fault, value, message))
         if strict and examples:
             first = examples[0]
             raise MeasurementError(
@@ -353,20 +396,76 @@ class IbisSource(MetricSource):
             )
         return raw.select(**columns)
 
-    def _valid(
-        self, kind: str, people: Any, roster: Roster | None, tz: Any, strict: bool
-    ) -> tuple[Any, RejectReport]:
-        """The valid records of ``kind`` as a table on the backend, and the report."""
-        from csperf.metrics._ibis import arrow_table, import_ibis
+    def _prechecked(
+        self, kind: str, roster: Roster | None, tz: Any, strict: bool
+    ) -> tuple[Any, RejectReport] | None:
+        """The valid records of a kind this source checks in Python (a table), or None."""
+        return None
+
+    def _run(
+        self, req: Any, people: Any, roster: Roster | None, strict: bool
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, RejectReport]]:
+        """The one statement of a measurement (see :mod:`csperf.metrics._plan`), and reports."""
+        from csperf.metrics._ibis import arrow_table, import_ibis, period_micros
+        from csperf.metrics._plan import (
+            Piece,
+            Plan,
+            metric_pieces,
+            placeholder,
+            rules_piece,
+            run_plan,
+            to_sql,
+        )
         from csperf.metrics._tablechecks import RULE
 
-        if kind not in self.tables:
-            record_type = RECORD_KINDS[kind].record_type
-            return import_ibis().memtable(arrow_table(record_type, ())), RejectReport(kind, 0, 0)
-        table, labels = self._checked(kind, people)
-        report = self._report(kind, labels, table, strict)
-        fields = list(RECORD_KINDS[kind].fields)
-        return table.filter(table[RULE].isnull()).select(*fields), report
+        ibis = import_ibis()
+        con = self.connection
+        roster_schema = None if people is None else people.schema()
+        tables: list[tuple[str, str, bool]] = []
+        if people is not None:
+            tables.append((ROSTER, to_sql(con, people), False))
+        checks: dict[str, _Checks] = {}
+        schemas: dict[str, Any] = {}
+        rule_pieces = []
+        reports: dict[str, RejectReport] = {}
+        for kind in req.kinds:
+            fields = list(RECORD_KINDS[kind].fields)
+            given = self._prechecked(kind, roster, req.tz, strict)
+            if given is not None:
+                table, reports[kind] = given
+                tables.append((f"valid_{kind}", to_sql(con, table), False))
+                schemas[kind] = table.schema()
+                continue
+            if kind not in self.tables:
+                empty = ibis.memtable(arrow_table(RECORD_KINDS[kind].record_type, ()))
+                tables.append((f"valid_{kind}", to_sql(con, empty), False))
+                schemas[kind] = empty.schema()
+                continue
+            found = checks[kind] = self._checks(kind, roster_schema)
+            tables.append((f"checked_{kind}", found.sql, True))
+            table = placeholder(f"checked_{kind}", found.schema)
+            valid = table.filter(table[RULE].isnull()).select(*fields)
+            tables.append((f"valid_{kind}", to_sql(con, valid), False))
+            schemas[kind] = found.valid_schema
+            piece = rules_piece(kind, table, RULE)
+            rule_pieces.append(Piece(f"_rules:{kind}", to_sql(con, piece)))
+        pieces = metric_pieces(
+            con,
+            req.specs,
+            req.options,
+            schemas=schemas,
+            roster_schema=roster_schema,
+            level=req.level,
+            period=period_micros(req.bounds),
+        )
+        plan = Plan(tuple(tables), (*pieces, *rule_pieces))
+        outcomes, counts = run_plan(con, plan)
+        for kind in req.kinds:
+            if kind in checks:
+                reports[kind] = self._report(kind, checks[kind], counts[kind], plan.tables, strict)
+            elif kind not in reports:
+                reports[kind] = RejectReport(kind, 0, 0)
+        return outcomes, reports
 
     def measure(
         self,
@@ -389,12 +488,7 @@ class IbisSource(MetricSource):
                 (a plugin's Python ``compute``).
             MeasurementError: With ``strict=True``, for the first bad row.
         """
-        from csperf.metrics._ibis import (
-            import_ibis,
-            period_micros,
-            prepare,
-            run,
-        )
+        from csperf.metrics._ibis import import_ibis
 
         import_ibis()  # explains a missing metrics extra before anything else
         if metrics is None:
@@ -433,23 +527,7 @@ class IbisSource(MetricSource):
                 field="roster",
             )
         people = self._people(roster)
-        valid: dict[str, Any] = {}
-        reports: dict[str, RejectReport] = {}
-        for kind in req.kinds:
-            valid[kind], reports[kind] = self._valid(kind, people, roster, req.tz, strict)
-        prepared = prepare(
-            valid,
-            kinds=req.kinds,
-            level=req.level,
-            roster=people,
-            period=period_micros(req.bounds),
-        )
-        outcomes = {}
-        for spec in req.specs:
-            selected, everything = prepared[spec.record_kind]
-            opts = req.options.get(spec.name, {})
-            assert spec.expression is not None  # refused above
-            outcomes[spec.name] = run(self.connection, spec.expression, selected, everything, opts)
+        outcomes, reports = self._run(req, people, roster, strict)
         subjects: set[str] = set()
         if roster is not None:
             subjects.update(roster.subjects(req.level, req.bounds))

@@ -1,0 +1,281 @@
+"""One statement per measurement: the record checks and every metric in a single query.
+
+A measurement used to run one query per metric over tables of checked records that were
+first materialised as temporary tables (about 80 % of the time at a million tickets went to
+writing them). Now the backend runs one statement::
+
+    WITH "_csperf_roster"          AS (<the roster in the engine's layout>),
+         "_csperf_checked_tickets" AS MATERIALIZED (<typed rows with their rule>),
+         "_csperf_valid_tickets"   AS (SELECT <fields> FROM ... WHERE "_rule" IS NULL),
+         ...
+    SELECT * FROM (<metric 1>) UNION ALL SELECT * FROM (<metric 2>) UNION ALL ...
+    UNION ALL SELECT * FROM (<rule counts of each kind>)
+
+Every piece is an Ibis expression compiled by the backend's own compiler; this module only
+names the pieces and joins them with ``WITH`` and ``UNION ALL``. The metric pieces are
+compiled over *placeholder* tables (``_csperf_valid_<kind>``, ``_csperf_roster``) of the
+checked tables' schemas, so a metric's SQL depends only on its options, the level, the
+period and the schemas: it is compiled once per process and reused (:func:`compiled`).
+
+Each piece has the same five columns: ``part`` (the metric's name, or ``_rules:<kind>``),
+``subject`` (text), ``value`` (float64), ``n`` (the sample size, or a rule's row count) and
+``bits`` (the metric's flags as a bit set, in the order of its ``flag_`` columns).
+
+``MATERIALIZED`` is written for DuckDB, PostgreSQL and SQLite, which evaluate such a CTE
+once; elsewhere (Spark, the warehouses) the keyword is not part of the dialect and the
+backend decides.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from csperf.metrics._ibis import FLAG, SUBJECT, fetch, import_ibis
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+__all__ = ["Piece", "Plan", "compiled", "placeholder", "run_plan"]
+
+PREFIX = "_csperf_"
+"""The prefix of the statement's own table names."""
+
+RULES = "_rules:"
+"""The ``part`` of a kind's rule counts (``_rules:tickets``)."""
+
+#: The backends that evaluate a ``MATERIALIZED`` CTE once.
+MATERIALIZING = frozenset({"duckdb", "postgres", "sqlite"})
+
+#: Ibis writes ``row_number()`` without an order with a frame, which keeps DuckDB from
+#: streaming it (numbering a million rows then costs a materialisation of every column);
+#: ``ROW_NUMBER`` ignores any frame, so the bare form is the same number.
+_FRAMED_ROW_NUMBER = "ROW_NUMBER() OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
+
+_CACHE_SIZE = 512
+_cache: OrderedDict[Hashable, Any] = OrderedDict()
+_lock = threading.Lock()
+
+
+def compiled(key: Hashable, build: Callable[[], Any]) -> Any:
+    """``build()``, computed once per ``key`` in this process (a bounded LRU cache).
+
+    The key must hold everything the result depends on (backend, schemas, options, level,
+    period); a compiled statement holds no data.
+    """
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = build()
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def placeholder(name: str, schema: Any) -> ir.Table:
+    """An unbound table ``_csperf_<name>`` of ``schema``, for compiling a piece."""
+    return import_ibis().table(schema, name=PREFIX + name)
+
+
+def schema_key(schema: Any) -> tuple[tuple[str, str], ...]:
+    """A hashable form of an Ibis schema."""
+    return tuple((str(name), str(dtype)) for name, dtype in schema.items())
+
+
+def to_sql(connection: Any, expression: Any) -> str:
+    """``expression`` compiled by the backend's compiler (memtables registered first)."""
+    # Ibis registers memtables and UDFs just before it executes an expression; the statement
+    # is executed as SQL text, so that is done here (Ibis 12, pinned by the metrics extra).
+    connection._run_pre_execute_hooks(expression)
+    sql = str(connection.compile(expression))
+    if connection.name == "duckdb":
+        sql = sql.replace(_FRAMED_ROW_NUMBER, "ROW_NUMBER() OVER ()")
+    return sql
+
+
+@attrs.frozen
+class Piece:
+    """One compiled part of the statement.
+
+    Attributes:
+        part: What the rows are: a metric's name or ``_rules:<kind>``.
+        sql: The ``SELECT`` giving ``part, subject, value, n, bits``.
+        flags: The metric's flag names, bit ``i`` for ``flags[i]``.
+    """
+
+    part: str
+    sql: str
+    flags: tuple[str, ...] = ()
+
+
+def metric_piece(name: str, result: ir.Table) -> tuple[ir.Table, tuple[str, ...]]:
+    """A metric's result table in the statement's five columns, and its flag names."""
+    ibis = import_ibis()
+    flags = tuple(c for c in result.columns if c.startswith(FLAG))
+    bits: Any = ibis.literal(0, "int64")
+    for i, column in enumerate(flags):
+        bits = bits + ibis.cases((result[column].fill_null(False), 1 << i), else_=0)
+    table = result.select(
+        part=ibis.literal(name, "string"),
+        subject=result[SUBJECT].cast("string"),
+        value=result.value.cast("float64"),
+        n=result.sample_size.cast("int64"),
+        bits=bits.cast("int64"),
+    )
+    return table, tuple(c[len(FLAG) :] for c in flags)
+
+
+def rules_piece(kind: str, checked: ir.Table, rule: str) -> ir.Table:
+    """A kind's row count per rule (NULL: valid rows) in the statement's five columns."""
+    ibis = import_ibis()
+    counts = checked.group_by(rule).aggregate(_n=checked.count())
+    return counts.select(
+        part=ibis.literal(RULES + kind, "string"),
+        subject=counts[rule].cast("string"),
+        value=ibis.null("float64"),
+        n=counts._n.cast("int64"),
+        bits=ibis.literal(0, "int64"),
+    )
+
+
+@attrs.frozen
+class Plan:
+    """The statement: named tables (``WITH``) and the pieces (``UNION ALL``).
+
+    Attributes:
+        tables: ``(name, sql, materialized)`` in order: each may refer to the earlier ones.
+        pieces: The pieces.
+    """
+
+    tables: tuple[tuple[str, str, bool], ...]
+    pieces: tuple[Piece, ...]
+
+    def sql(self, connection: Any) -> str:
+        """The statement's text in the backend's dialect."""
+        import sqlglot
+
+        dialect = connection.compiler.dialect
+
+        def quoted(name: str) -> str:
+            return str(sqlglot.exp.to_identifier(PREFIX + name, quoted=True).sql(dialect=dialect))
+
+        # said both ways: DuckDB also materialises, unasked, a CTE that is read more than once
+        keywords = ("", "")
+        if connection.name in MATERIALIZING:
+            keywords = (" NOT MATERIALIZED", " MATERIALIZED")
+        ctes = [
+            f"{quoted(name)} AS{keywords[materialized]} (\n{sql}\n)"
+            for name, sql, materialized in self.tables
+        ]
+        parts = [
+            f"SELECT * FROM (\n{p.sql}\n) AS {quoted(f'p{i}')}" for i, p in enumerate(self.pieces)
+        ]
+        head = "WITH " + ",\n".join(ctes) + "\n" if ctes else ""
+        return head + "\nUNION ALL\n".join(parts)
+
+
+Outcome = tuple["float | None", int, tuple[str, ...]]
+
+
+def execute(connection: Any, plan: Plan, schema: Any = None) -> Any:
+    """Run the statement: a pyarrow Table of ``schema`` (default: the pieces' five columns)."""
+    text = plan.sql(connection)
+    if connection.name == "duckdb":
+        # the statement straight to DuckDB (Ibis would first ask DuckDB for its schema)
+        return connection.con.sql(text).to_arrow_table()
+    return fetch(connection, connection.sql(text, schema=schema or piece_schema()))
+
+
+def piece_schema() -> Any:
+    """The schema of every piece: ``part, subject, value, n, bits``."""
+    ibis = import_ibis()
+    return ibis.schema(
+        {"part": "string", "subject": "string", "value": "float64", "n": "int64", "bits": "int64"}
+    )
+
+
+def run_plan(
+    connection: Any, plan: Plan
+) -> tuple[dict[str, dict[str, Outcome]], dict[str, dict[int | None, int]]]:
+    """Run the statement: metric → subject → outcome, and kind → rule index → row count.
+
+    A rule index of None counts the valid rows.
+    """
+    table = execute(connection, plan)
+    flags = {p.part: p.flags for p in plan.pieces}
+    outcomes: dict[str, dict[str, Outcome]] = {
+        p.part: {} for p in plan.pieces if not p.part.startswith(RULES)
+    }
+    counts: dict[str, dict[int | None, int]] = {
+        p.part[len(RULES) :]: {} for p in plan.pieces if p.part.startswith(RULES)
+    }
+    columns = table.to_pydict()
+    for part, subject, value, n, bits in zip(
+        columns["part"], columns["subject"], columns["value"], columns["n"], columns["bits"],
+        strict=True,
+    ):
+        if part.startswith(RULES):
+            rule = None if subject is None else int(subject)
+            counts[part[len(RULES) :]][rule] = int(n)
+            continue
+        if value is not None and math.isnan(value):
+            value = None
+        names = flags[part]
+        raised = tuple(f for i, f in enumerate(names) if int(bits or 0) >> i & 1)
+        outcomes[part][str(subject)] = (value, int(n or 0), raised)
+    return outcomes, counts
+
+
+def metric_pieces(
+    connection: Any,
+    specs: Sequence[Any],
+    options: Mapping[str, Mapping[str, Any]],
+    *,
+    schemas: Mapping[str, Any],
+    roster_schema: Any,
+    level: str | None,
+    period: tuple[int | None, int | None] | None,
+) -> list[Piece]:
+    """The metrics' pieces over the placeholders ``_csperf_valid_<kind>`` and the roster.
+
+    Compiled once per (backend, metric, options, level, period, schemas) in the process.
+    """
+    from csperf.metrics._ibis import prepare
+
+    pieces = []
+    schema_keys = {k: schema_key(s) for k, s in schemas.items()}
+    roster_key = None if roster_schema is None else schema_key(roster_schema)
+    for spec in specs:
+        opts = dict(options.get(spec.name, {}))
+        key = (
+            "metric",
+            connection.name,
+            spec.name,
+            spec.expression,
+            repr(sorted(opts.items())),
+            level,
+            period,
+            schema_keys[spec.record_kind],
+            roster_key if level in ("team", "manager") else None,
+        )
+
+        def build(spec: Any = spec, opts: dict[str, Any] = opts) -> Piece:
+            kind = spec.record_kind
+            valid = placeholder(f"valid_{kind}", schemas[kind])
+            roster = None if roster_schema is None else placeholder("roster", roster_schema)
+            selected, everything = prepare(
+                {kind: valid}, kinds=[kind], level=level, roster=roster, period=period
+            )[kind]
+            table, flags = metric_piece(spec.name, spec.expression(selected, everything, **opts))
+            return Piece(spec.name, to_sql(connection, table), flags)
+
+        pieces.append(compiled(key, build))
+    return pieces
