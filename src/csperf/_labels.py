@@ -68,6 +68,10 @@ LABELS: dict[str, dict[str, str]] = {
     "explanation": {"en": "How the total was reached", "zh": "得分计算过程"},
     "fingerprint": {"en": "Fingerprint", "zh": "指纹"},
     "flags": {"en": "Flags", "zh": "数据标记"},
+    "form_flag_hint": {
+        "en": "A number (a count), or for a flag 1/0 or TRUE/FALSE.",
+        "zh": "填写数值（次数）；标志项填 1/0 或 TRUE/FALSE。",
+    },
     "form_hint": {
         "en": "Enter each raw value in the yellow cells; points, contributions, the total and "
         "the grade are computed by the formulas.",

@@ -340,6 +340,8 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
             blanks = f"{blanks}>0"
         for ref in items.inputs:
             validation.add(ref)
+        for ref in items.flags:
+            ws.add_data_validation(_flag_validation(ref, lang, DataValidation))
     grade_row = total_row + 1
     g = pre_round_digits(card)
     rounded = f"ROUND(ROUND({sum_expr},{g}),{p})" if g is not None else f"ROUND({sum_expr},{p})"
@@ -450,6 +452,24 @@ def _dimension_block(
                 cell.number_format = fmt
 
 
+def _flag_validation(ref: str, lang: str, validation: Any) -> Any:
+    """The data validation of a veto's input: a number (a count, 1 or 0) or TRUE/FALSE.
+
+    Not a list of 1 and 0: a veto may read a count (``serious_complaints >= 1`` takes 2).
+    """
+    rule = validation(
+        type="custom",
+        formula1=f"OR(ISNUMBER({ref}),ISLOGICAL({ref}))",
+        allow_blank=True,
+        showErrorMessage=True,
+        showInputMessage=True,
+        prompt=label("form_flag_hint", lang),
+        error=label("form_flag_hint", lang),
+    )
+    rule.add(ref)
+    return rule
+
+
 @attrs.frozen
 class _Items:
     """Where :func:`_items_block` put the card's veto and bonus or deduction lines.
@@ -459,7 +479,8 @@ class _Items:
         total: The expression of the total before rounding, after the items.
         blanks: ``COUNTBLANK`` expressions of the inputs a total cannot go without.
         caps: (fired cell, band position) of each veto capping the grade.
-        inputs: The input cells.
+        inputs: The input cells of the bonus and deduction items (numbers of events).
+        flags: The input cells of the vetoes (a number, or TRUE/FALSE for a flag).
     """
 
     next_row: int
@@ -467,6 +488,7 @@ class _Items:
     blanks: list[str]
     caps: list[tuple[str, int]]
     inputs: list[str]
+    flags: list[str]
 
 
 _EXCEL_OPERATORS = {">=": ">=", ">": ">", "<=": "<=", "<": "<", "==": "=", "!=": "<>"}
@@ -478,7 +500,7 @@ def _items_block(
     """The veto and bonus or deduction lines, below the dimensions (csperf.adjustments).
 
     Column B names the kind, C the item, D is the input (a number of events, or the value a
-    veto's condition reads; 1 or 0 for a flag), E the item's amount ``MIN(D × points, cap)``
+    veto's condition reads: a number, or 1/0 or TRUE/FALSE for a flag), E the item's amount ``MIN(D × points, cap)``
     or the veto's condition, F the signed points applied or whether the veto fired (1 or 0),
     G the item's reason.
     The formulas are those of ``docs/explanation/form-items.rst``, in the same order.
@@ -564,6 +586,7 @@ def _items_block(
         adjusted = f"$F${weighted_row}"
     total = adjusted
     caps: list[tuple[str, int]] = []
+    flags: list[str] = []
     ordered = [b.key for b in card.grade_scale.ordered]
     first_veto = row + 1
     for veto in card.vetoes:
@@ -571,14 +594,18 @@ def _items_block(
         d = f"D{row}"
         fired = f"$F${row}"
         missing = "1" if policy is MissingPolicy.ZERO else '""'
-        test = f"{d}{_EXCEL_OPERATORS[veto.operator]}{excel_number(veto.threshold)}"
+        # (--D) reads TRUE and FALSE as 1 and 0, as csperf reads a flag; a number is itself.
+        test = f"(--{d}){_EXCEL_OPERATORS[veto.operator]}{excel_number(veto.threshold)}"
         ws[f"B{row}"] = label("vetoes", lang)
         ws[f"C{row}"] = localize(veto.label, lang)
         ws[f"E{row}"] = veto.condition()
         ws[f"G{row}"] = localize(veto.reason, lang) if veto.reason else None
-        ws[f"F{row}"] = f"=IF(ISBLANK({d}),{missing},IF(ISNUMBER({d}),IF({test},1,0),NA()))"
+        ws[f"F{row}"] = (
+            f"=IF(ISBLANK({d}),{missing},"
+            f"IF(OR(ISNUMBER({d}),ISLOGICAL({d})),IF({test},1,0),NA()))"
+        )
         ws[d].fill = style.input_fill
-        inputs.append(d)
+        flags.append(d)
         if veto.effect.value == "zero":
             total = f"IF({fired}=1,0,{total})"
         elif veto.effect.value == "cap_total":
@@ -592,7 +619,9 @@ def _items_block(
     for r in range(first_item - 1, row + 1):
         for column in "BCDEFG":
             ws[f"{column}{r}"].border = style.border
-    return _Items(next_row=row + 2, total=total, blanks=blanks, caps=caps, inputs=inputs)
+    return _Items(
+        next_row=row + 2, total=total, blanks=blanks, caps=caps, inputs=inputs, flags=flags
+    )
 
 
 def write_form_xlsx(
@@ -627,7 +656,8 @@ def write_form_xlsx(
     for its number of events, its amount ``MIN(events × points, cap)`` and the signed points
     applied (after the card's bonus cap, in the card's order, and the deduction's floor); the
     adjusted total ``MIN(MAX(weighted + Σ applied, 0), max_points)``; per veto a yellow cell
-    for the value its condition reads (1 or 0 for a flag) and whether it fired (1 or 0). The
+    for the value its condition reads (a number; for a flag 1 or 0, or TRUE or FALSE, read as 1
+    and 0 as csperf reads them) and whether it fired (1 or 0). The
     total then applies the fired vetoes (``zero``, ``cap_total``) before the same rounding, and
     the grade is lowered to a fired ``cap_grade`` veto's band. A blank item input follows the
     missing policy as csperf does: no total under ``error`` (and, for a veto, under
