@@ -320,6 +320,14 @@ LABELS: dict[str, dict[str, str]] = {
     "whatif.statistic": {"en": "Statistic", "zh": "统计量"},
     "whatif.title": {"en": "What-if and weight sensitivity", "zh": "权重假设分析与敏感性"},
     "whatif.top_k": {"en": "Top-{k} overlap", "zh": "前 {k} 名重合率"},
+    "rating.combined": {
+        "en": "combined value: {parts} = {value}",
+        "zh": "综合评分：{parts} = {value}",
+    },
+    "rating.combined_withheld": {
+        "en": "combined value: too few raters (no value)",
+        "zh": "综合评分：评分人数不足（无分值）",
+    },
     "rating.moved": {
         "en": "; weight moved to the other sources",
         "zh": "；权重按比例分配给其他来源",

@@ -233,6 +233,12 @@ class _Rated:
             return tuple(self.rated.flags(subject, metric))
         return tuple(self.base.flags(subject, metric))
 
+    def attach(self, card: Scorecard, result: ScorecardResult) -> ScorecardResult:
+        """``result`` with the provenance of its rated values (for its explanation)."""
+        row = self.rated.values.get(result.subject, {})
+        found = {i.key: row[i.metric] for i in card.indicators if i.metric in row}
+        return result.with_ratings(found) if found else result
+
     def notes(self, lang: str) -> list[str]:
         """A line per source withheld or missing: who, which indicator, and what happened."""
         lines = []
@@ -700,6 +706,8 @@ def score(
         results = _evaluate_all(scorecard, measurements, pm)
     except MissingMeasurementError as exc:
         raise _missing_hint(exc, scorecard, measurements, measurements_file) from None
+    if isinstance(measurements, _Rated):  # the explanations show each source's line
+        results = [measurements.attach(scorecard, r) for r in results]
     label = None if measurements.period is None else str(measurements.period)
     report = Report(
         scorecard,

@@ -38,8 +38,9 @@ def render_csv(report: Report) -> str:
     are written in full (``repr``) so they read back as the same floats. A raw value withheld
     for anonymity (a rated indicator without enough raters, :meth:`Report.withheld
     <csperf.report.Report.withheld>`) reads ``too few raters`` (评分人数不足 in Chinese), never
-    a number. Empty cells: a truly missing raw value; the points of a missing value that ``MissingPolicy.REDISTRIBUTE`` left unscored
-    (under ``MissingPolicy.ZERO`` they are 0); the points of a dimension emptied that way.
+    a number. Empty cells: a truly missing raw value; the points of a missing value that
+    ``MissingPolicy.REDISTRIBUTE`` left unscored (under ``MissingPolicy.ZERO`` they are 0); the
+    points of a dimension emptied that way.
 
     Args:
         report: The :class:`~csperf.report.Report`.

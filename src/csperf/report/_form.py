@@ -500,9 +500,9 @@ def _items_block(
     """The veto and bonus or deduction lines, below the dimensions (csperf.adjustments).
 
     Column B names the kind, C the item, D is the input (a number of events, or the value a
-    veto's condition reads: a number, or 1/0 or TRUE/FALSE for a flag), E the item's amount ``MIN(D × points, cap)``
-    or the veto's condition, F the signed points applied or whether the veto fired (1 or 0),
-    G the item's reason.
+    veto's condition reads: a number, or 1/0 or TRUE/FALSE for a flag), E the item's amount
+    ``MIN(D × points, cap)`` or the veto's condition, F the signed points applied or whether
+    the veto fired (1 or 0), G the item's reason.
     The formulas are those of ``docs/explanation/form-items.rst``, in the same order.
     """
     policy = card.missing
