@@ -320,6 +320,8 @@ class Sheet:
         if name == "ISBLANK":
             return values[0] is None
         if name == "ISNUMBER":
+            if isinstance(values[0], list):  # an array in SUMPRODUCT
+                return [_is_number(v) for v in values[0]]
             return _is_number(values[0])
         if name == "ISLOGICAL":
             return isinstance(values[0], bool)

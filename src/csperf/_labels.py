@@ -100,6 +100,23 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "A number (a count), or for a flag 1/0 or TRUE/FALSE.",
         "zh": "填写数值（次数）；标志项填 1/0 或 TRUE/FALSE。",
     },
+    "form_rated_hint": {
+        "en": "The mean of this source's ratings, from {low} to {high}; empty or \"{withheld}\" "
+        "when it has fewer than {needed} raters: it is left out and its weight moves to the "
+        "other sources.",
+        "zh": "该来源评分的平均值（{low} 至 {high}）；评分人数少于 {needed} 人时留空或填"
+        "\"{withheld}\"：该来源不计入，其权重按比例分配给其他来源。",
+    },
+    "form_rated_hint.error": {
+        "en": "The mean of this source's ratings, from {low} to {high}; it needs {needed} "
+        "raters: empty or \"{withheld}\" gives no value (#N/A), as csperf refuses it.",
+        "zh": "该来源评分的平均值（{low} 至 {high}）；至少需要 {needed} 人评分：留空或填"
+        "\"{withheld}\"则无分值（#N/A），与 csperf 一致。",
+    },
+    "form_raters_needed": {"en": "Raters needed", "zh": "最少评分人数"},
+    "form_source": {"en": "Rating source", "zh": "评价来源"},
+    "form_source_mean": {"en": "Mean rating", "zh": "平均评分"},
+    "form_source_weight": {"en": "Source weight", "zh": "来源权重"},
     "form_hint": {
         "en": "Enter each raw value in the yellow cells; points, contributions, the total and "
         "the grade are computed by the formulas.",

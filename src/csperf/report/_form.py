@@ -253,6 +253,16 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
     dim_row = {dim: block_head + 1 + k for k, (dim, _) in enumerate(groups)}
     dim_first, dim_last = block_head + 1, block_head + len(groups)
     effective = card.weighting.effective()
+    # A rated indicator's raw value combines one input cell per source, in a block of its own
+    # under the dimensions: the rows of each indicator's sources.
+    rated = [ind for _dim, inds in groups for ind in inds if ind.raters is not None]
+    ratings_head = dim_last + 2
+    source_rows: dict[str, tuple[int, int]] = {}
+    end_of_ratings = ratings_head
+    for ind in rated:
+        assert ind.raters is not None
+        source_rows[ind.key] = (end_of_ratings + 1, end_of_ratings + len(ind.raters.sources))
+        end_of_ratings += len(ind.raters.sources)
     row = first
     number = 0
     validation = DataValidation(
@@ -275,6 +285,8 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
             x = f"{c['raw_value']}{row}"
             points = points_formula(ind.scoring, x, obj=f"Indicator {ind.key!r}")
             blank = "0" if policy is MissingPolicy.ZERO else '""'
+            # A typed raw value is blank when empty; a rated one is "" when no source counts.
+            empty = f'{x}=""' if ind.key in source_rows else f"ISBLANK({x})"
             cells: dict[str, Any] = {
                 "number": number,
                 "dimension": localize(dimension.name, lang),
@@ -286,8 +298,10 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
                 "standards": None if ind.standards is None else standards_text(ind.standards, lang),
                 "scoring_rule": rule_text(ind.scoring, lang),
                 "weight_in_dimension": card.weighting.indicators[dim][ind.key],
-                "raw_value": None,
-                "points": f"=IF(ISBLANK({x}),{blank},IF(ISNUMBER({x}),{points},NA()))",
+                "raw_value": _rated_raw(ind, source_rows[ind.key])
+                if ind.key in source_rows
+                else None,
+                "points": f"=IF({empty},{blank},IF(ISNUMBER({x}),{points},NA()))",
             }
             m = f"{c['points']}{row}"
             k = f"{c['effective_weight']}{row}"
@@ -312,8 +326,9 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
                 ws[f"{c[key]}{row}"].number_format = "0.00%"
             ws[f"{c['points']}{row}"].number_format = decimals_format(p)
             ws[f"{c['contribution']}{row}"].number_format = decimals_format(p + 2)
-            ws[x].fill = style.input_fill
-            validation.add(x)
+            if ind.key not in source_rows:
+                ws[x].fill = style.input_fill
+                validation.add(x)
             ws.row_dimensions[row].height = _row_height(
                 [
                     (str(ws[f"{c[key]}{row}"].value or ""), widths[c[key]])
@@ -326,6 +341,9 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
                 ws.merge_cells(f"{c[key]}{start}:{c[key]}{end}")
     _dimension_block(ws, card, lang, groups, block_head, dim_row, first, style)
     total_row = dim_last + 2
+    if rated:
+        _ratings_block(ws, lang, rated, ratings_head, source_rows, style, DataValidation)
+        total_row = end_of_ratings + 2
     sum_expr = f"SUM($F${dim_first}:$F${dim_last})"
     raw_all = f"${c['raw_value']}${first}:${c['raw_value']}${last}"
     blanks = f"COUNTBLANK({raw_all})>0" if policy is MissingPolicy.ERROR else None
@@ -468,6 +486,103 @@ def _flag_validation(ref: str, lang: str, validation: Any) -> Any:
     )
     rule.add(ref)
     return rule
+
+
+def _rated_raw(ind: Indicator, rows: tuple[int, int]) -> str:
+    r"""The raw value of a rated indicator: its sources' means combined, as csperf combines them.
+
+    :math:`V = \sum_g e_g m_g` over the sources whose mean cell (F) holds a number, with the
+    effective weights :math:`e_g = w_g / \sum w` of column G (a source left empty or marked
+    "too few raters" takes no part, its weight moved to the others); "" when no source counts,
+    so that the indicator is missing. Under ``no_ratings = "error"`` a source without a mean
+    gives ``#N/A``, as csperf refuses the subject.
+    """
+    assert ind.raters is not None
+    start, end = rows
+    means, shares = f"$F${start}:$F${end}", f"$G${start}:$G${end}"
+    counted = f"SUMPRODUCT(--ISNUMBER({means}))"
+    value = f"SUMPRODUCT({shares},{means})"
+    if ind.raters.no_ratings.value == "error":
+        value = f"IF({counted}<{end - start + 1},NA(),{value})"
+    return f'=IF({counted}=0,"",{value})'
+
+
+def _ratings_block(
+    ws: Any,
+    lang: str,
+    rated: list[Indicator],
+    head: int,
+    source_rows: dict[str, tuple[int, int]],
+    style: _Style,
+    validation: Any,
+) -> None:
+    """Per rated indicator, one row per source: its weight, raters needed, mean (input), share.
+
+    Column B names the indicator, C the source, D holds the source's declared weight (a
+    constant), E the raters it needs (:meth:`RatingSources.needed
+    <csperf.ratings.RatingSources.needed>`), F the input: the mean of the source's ratings (its
+    points on the indicator's scale), or empty or "too few raters" for a source withheld; G the
+    effective weight ``IF(ISNUMBER(F), D / SUMPRODUCT(D:D, --ISNUMBER(F:F)), 0)``, the weights
+    redistributed over the sources present as csperf does.
+    """
+    _header(
+        ws,
+        head,
+        [
+            label("indicator", lang),
+            label("form_source", lang),
+            label("form_source_weight", lang),
+            label("form_raters_needed", lang),
+            label("form_source_mean", lang),
+            label("effective_weight", lang),
+        ],
+        style,
+        column=2,
+    )
+    withheld = label("too_few_raters", lang)
+    for ind in rated:
+        assert ind.raters is not None
+        assert ind.scale is not None
+        start, end = source_rows[ind.key]
+        weights, means = f"$D${start}:$D${end}", f"$F${start}:$F${end}"
+        low, high = ind.scale.bounds
+        error = ind.raters.no_ratings.value == "error"
+        for r, rule in zip(range(start, end + 1), ind.raters.sources):
+            needed = ind.raters.needed(rule.source)
+            values = (
+                localize(ind.name, lang),
+                label(f"source.{rule.source.value}", lang),
+                rule.weight,
+                needed,
+                None,
+                f"=IF(ISNUMBER(F{r}),D{r}/SUMPRODUCT({weights},--ISNUMBER({means})),0)",
+            )
+            for offset, value in enumerate(values):
+                cell = ws.cell(row=r, column=2 + offset, value=value)
+                cell.border = style.border
+            ws[f"G{r}"].number_format = "0.00%"
+            ws[f"F{r}"].fill = style.input_fill
+            hint = label(
+                "form_rated_hint.error" if error else "form_rated_hint",
+                lang,
+                low=f"{low:g}",
+                high=f"{high:g}",
+                needed=needed,
+                withheld=withheld,
+            )
+            text = withheld.replace('"', '""')
+            rule_cell = validation(
+                type="custom",
+                formula1=f'OR(AND(ISNUMBER(F{r}),F{r}>={excel_number(low)},'
+                f'F{r}<={excel_number(high)}),F{r}="{text}")',
+                allow_blank=True,
+                showErrorMessage=True,
+                showInputMessage=True,
+                prompt=hint[:255],
+                error=hint[:255],
+            )
+            rule_cell.add(f"F{r}")
+            ws.add_data_validation(rule_cell)
 
 
 @attrs.frozen
@@ -662,6 +777,16 @@ def write_form_xlsx(
     the grade is lowered to a fired ``cap_grade`` veto's band. A blank item input follows the
     missing policy as csperf does: no total under ``error`` (and, for a veto, under
     ``redistribute``); 0 events, or a fired veto, under ``zero``.
+
+    A rated indicator (:attr:`Indicator.raters <csperf.Indicator.raters>`) is not typed: its
+    raw value is a live formula over a block of its own under the dimensions, one row per
+    source with the source's declared weight and the raters it needs (constants), a yellow cell
+    for the mean of the source's ratings, and the source's effective weight
+    ``IF(ISNUMBER(mean), weight / SUMPRODUCT(weights, --ISNUMBER(means)), 0)``; the raw value
+    is ``SUMPRODUCT(effective weights, means)``, empty when no source has a mean. A source left
+    empty or marked "too few raters" (评分人数不足) takes no part and its weight moves to the
+    others, as :meth:`RatingSources.combine <csperf.ratings.RatingSources.combine>` does; under
+    ``no_ratings = "error"`` it gives ``#N/A``, as csperf refuses the subject.
 
     Text typed into an input cell, or a raw value the rule cannot score, gives ``#N/A`` or
     ``#VALUE!``, never points. Filled in with the same raw values, the form gives the same
