@@ -129,6 +129,17 @@ def test_kappa_fleiss_and_alpha_views_say_how_the_interval_was_found(tmp_path):
     assert cells["条目数"] == alpha.items
 
 
+def test_an_infinite_limit_is_written_as_such(tmp_path):
+    # ICC(2,1)'s lower limit is below −1/(k − 1), so ICC(2,k)'s is −∞ (Spearman-Brown's pole)
+    result = icc(rows_of([(2, 1, 4), (1, 4, 4), (5, 1, 4)]), average=True)
+    assert result.ci.low == -math.inf
+    shown = pairs(Tables(render_agreement_html(result)).tables[0])
+    assert shown["95% confidence interval: lower limit"] == "−∞"
+    assert shown["95% confidence interval: upper limit"] == f"{result.ci.high:.3f}"
+    cells = sheet_pairs(workbook(result, tmp_path).active)
+    assert cells["95% confidence interval: lower limit"] == "−∞"
+
+
 # -- a calibration session --------------------------------------------------------------------
 
 SESSION = [

@@ -12,6 +12,7 @@ the workbook the styles of every csperf workbook.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from csperf.errors import ValidationError
@@ -168,11 +169,26 @@ def _scores_head(lang: str) -> list[str]:
 # -- HTML -------------------------------------------------------------------------------------
 
 
+def _unbounded(value: float) -> str:
+    """An infinite or undefined number in words: ``−∞``, ``∞`` or ``—``."""
+    return _NOTHING if math.isnan(value) else ("−∞" if value < 0 else "∞")
+
+
+def _cell(value: Any) -> Any:
+    """A value for an Excel cell: a number, or for an infinite limit its text (no Excel number
+    is infinite; the lower limit of ICC(2,k) is −∞ when that of ICC(2,1) is below −1/(k − 1))."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return _unbounded(value)
+    return value
+
+
 def _shown(value: Any, fmt: str | None) -> str:
     """A value of :func:`_agreement_rows` as text: numbers to the decimals of their format."""
     if value is None:
         return _NOTHING
     if isinstance(value, float):
+        if not math.isfinite(value):
+            return _unbounded(value)
         return f"{value:.{4 if fmt == '0.0000' else 3}f}"
     return str(value)
 
@@ -188,7 +204,7 @@ def _agreement_body(result: Agreement, lang: str) -> str:
         parts.append(
             _html_table(
                 head,
-                [[_e(k), _e(f"{v:.4f}")] for k, v in result.components.items()],
+                [[_e(k), _e(_shown(v, "0.0000"))] for k, v in result.components.items()],
                 {1},
             )
         )
@@ -383,11 +399,11 @@ def write_agreement_xlsx(
         for name, value, fmt in rows:
             row += 1
             _put(ws, row, 1, name, style)
-            _put(ws, row, 2, value, style, fmt)
+            _put(ws, row, 2, _cell(value), style, fmt)
         if stat.components:
             row += 2
             ws.cell(row=row, column=1, value=_label("agreement.components", lang)).font = style.bold
-            components = [[k, v] for k, v in stat.components.items()]
+            components = [[k, _cell(v)] for k, v in stat.components.items()]
             _table(ws, row + 1, head, components, style, {2: "0.0000"})
     elif kind == "session":
         session: CalibrationSession = result  # type: ignore[assignment]
