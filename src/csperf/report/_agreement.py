@@ -175,8 +175,11 @@ def _unbounded(value: float) -> str:
 
 
 def _cell(value: Any) -> Any:
-    """A value for an Excel cell: a number, or for an infinite limit its text (no Excel number
-    is infinite; the lower limit of ICC(2,k) is −∞ when that of ICC(2,1) is below −1/(k − 1))."""
+    """A value for an Excel cell: a number, or for an infinite limit its text.
+
+    No Excel number is infinite; the lower limit of ICC(2,k) is −∞ when that of ICC(2,1) is
+    below −1/(k − 1).
+    """
     if isinstance(value, float) and not math.isfinite(value):
         return _unbounded(value)
     return value
