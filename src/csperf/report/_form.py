@@ -14,7 +14,14 @@ import attrs
 from csperf._labels import check_lang, label
 from csperf._numbers import EXCEL_HUGE, excel_array, excel_number
 from csperf.errors import ValidationError
-from csperf.report._excel import _header, _Style, decimals_format, load_openpyxl, sheet_names
+from csperf.report._excel import (
+    _header,
+    _Style,
+    as_text,
+    decimals_format,
+    load_openpyxl,
+    sheet_names,
+)
 from csperf.report._format import band_interval, direction_text, rule_text, standards_text
 from csperf.report._table import display_width
 from csperf.scorecard import MissingPolicy
@@ -40,6 +47,9 @@ __all__ = [
 
 FORM_FIRST_ROW = 7
 """The row of the form's first indicator (rows above hold the title, the subject and the header)."""
+
+_TEXTS = ("dimension", "indicator", "definition", "unit", "standards")
+"""The columns of an indicator row that hold texts taken from the card."""
 
 FORM_COLUMNS: dict[str, str] = {
     "number": "A",
@@ -182,7 +192,7 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
     c = FORM_COLUMNS
     last_column = c["contribution"]
     ws.merge_cells(f"A1:{last_column}1")
-    ws["A1"] = localize(card.title, lang)
+    as_text(ws.cell(row=1, column=1, value=localize(card.title, lang)))
     ws["A1"].font = style.title
     colon = lab("colon")
     ws["A2"] = (
@@ -320,6 +330,8 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
             for key, value in cells.items():
                 cell = ws[f"{c[key]}{row}"]
                 cell.value = value
+                if key in _TEXTS:  # names from the card: text, never a formula
+                    as_text(cell)
                 cell.border = style.border
                 cell.alignment = style.wrap
             for key in ("dimension_weight", "weight_in_dimension", "effective_weight"):
@@ -381,7 +393,7 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
     scale = card.grade_scale
     for band in scale.bands:
         row += 1
-        ws[f"B{row}"] = localize(band.label, lang)
+        as_text(ws.cell(row=row, column=2, value=localize(band.label, lang)))
         ws[f"C{row}"] = band_interval(scale, band)
         for column in "BC":
             ws[f"{column}{row}"].border = style.border
@@ -560,6 +572,7 @@ def _ratings_block(
             for offset, value in enumerate(values):
                 cell = ws.cell(row=r, column=2 + offset, value=value)
                 cell.border = style.border
+            as_text(ws[f"B{r}"])
             ws[f"G{r}"].number_format = "0.00%"
             ws[f"F{r}"].fill = style.input_fill
             hint = label(
@@ -664,8 +677,9 @@ def _items_block(
         if item.cap is not None:
             amount = f"MIN({amount},{excel_number(item.cap)})"
         ws[f"B{r}"] = lab(f"adjustment.{item.kind.value}")
-        ws[f"C{r}"] = localize(item.label, lang)
-        ws[f"G{r}"] = localize(item.reason, lang) if item.reason else None
+        as_text(ws.cell(row=r, column=3, value=localize(item.label, lang)))
+        reason = localize(item.reason, lang) if item.reason else None
+        as_text(ws.cell(row=r, column=7, value=reason))
         ws[f"E{r}"] = f"=IF(ISBLANK({d}),0,IF(ISNUMBER({d}),IF({d}>=0,{amount},NA()),NA()))"
         if item.sign > 0:
             if card.bonus_cap is None:
@@ -712,9 +726,10 @@ def _items_block(
         # (--D) reads TRUE and FALSE as 1 and 0, as csperf reads a flag; a number is itself.
         test = f"(--{d}){_EXCEL_OPERATORS[veto.operator]}{excel_number(veto.threshold)}"
         ws[f"B{row}"] = label("vetoes", lang)
-        ws[f"C{row}"] = localize(veto.label, lang)
+        as_text(ws.cell(row=row, column=3, value=localize(veto.label, lang)))
         ws[f"E{row}"] = veto.condition()
-        ws[f"G{row}"] = localize(veto.reason, lang) if veto.reason else None
+        reason = localize(veto.reason, lang) if veto.reason else None
+        as_text(ws.cell(row=row, column=7, value=reason))
         ws[f"F{row}"] = (
             f"=IF(ISBLANK({d}),{missing},"
             f"IF(OR(ISNUMBER({d}),ISLOGICAL({d})),IF({test},1,0),NA()))"
