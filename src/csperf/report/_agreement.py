@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from csperf.errors import ValidationError
 from csperf.report._calibration import _e, _html_table, _lang, _page, _save, _workbook
 from csperf.report._excel import _fit_widths, _header, _put, sheet_names
+from csperf.report._format import fixed
 
 if TYPE_CHECKING:
     import os
@@ -53,12 +54,25 @@ def _kind(result: Any) -> str:
     )
 
 
-def _pct(share: float, decimals: int = 1) -> str:
-    return f"{share * 100:.{decimals}f}%"
+def _pct(share: float) -> str:
+    """A share as a percentage with one decimal (``0.75`` → ``75.0%``), rounded as csperf rounds."""
+    return f"{fixed(share * 100, 1)}%"
 
 
-def _num(value: float | None, decimals: int = 3) -> str:
-    return _NOTHING if value is None else f"{value:.{decimals}f}"
+def _num(value: float | None, decimals: int) -> str:
+    """A number with ``decimals`` decimals, rounded half away from zero.
+
+    ``—`` for None or NaN; ``-∞`` and ``∞`` for an infinite limit.
+    """
+    if value is not None and math.isnan(value):
+        return _NOTHING
+    return fixed(value, decimals)
+
+
+def _signed(value: float) -> str:
+    """A deviation or an offset with its sign and two decimals (``+2.50``, ``-11.00``)."""
+    text = _num(value, 2)
+    return f"+{text}" if value > 0 else text
 
 
 # -- the rows of each view (one definition, for HTML and Excel) ---------------------------------
@@ -142,8 +156,8 @@ def _correction(severity: Severity, lang: str) -> str:
         f"severity.correction.{severity.correction}",
         lang,
         consensus=_label(f"severity.consensus.{severity.consensus}", lang),
-        mean=f"{severity.grand_mean:.2f}",
-        sd=f"{severity.grand_sd or 0:.2f}",
+        mean=_num(severity.grand_mean, 2),
+        sd=_num(severity.grand_sd or 0.0, 2),
     )
 
 
@@ -169,30 +183,21 @@ def _scores_head(lang: str) -> list[str]:
 # -- HTML -------------------------------------------------------------------------------------
 
 
-def _unbounded(value: float) -> str:
-    """An infinite or undefined number in words: ``−∞``, ``∞`` or ``—``."""
-    return _NOTHING if math.isnan(value) else ("−∞" if value < 0 else "∞")
-
-
 def _cell(value: Any) -> Any:
     """A value for an Excel cell: a number, or for an infinite limit its text.
 
-    No Excel number is infinite; the lower limit of ICC(2,k) is −∞ when that of ICC(2,1) is
+    No Excel number is infinite; the lower limit of ICC(2,k) is -∞ when that of ICC(2,1) is
     below −1/(k − 1).
     """
     if isinstance(value, float) and not math.isfinite(value):
-        return _unbounded(value)
+        return _num(value, 0)
     return value
 
 
 def _shown(value: Any, fmt: str | None) -> str:
     """A value of :func:`_agreement_rows` as text: numbers to the decimals of their format."""
-    if value is None:
-        return _NOTHING
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return _unbounded(value)
-        return f"{value:.{4 if fmt == '0.0000' else 3}f}"
+    if value is None or isinstance(value, float):
+        return _num(value, 4 if fmt == "0.0000" else 3)
     return str(value)
 
 
@@ -200,7 +205,7 @@ def _agreement_body(result: Agreement, lang: str) -> str:
     shown = _agreement_rows(result, lang)
     rows = [[_e(name), _e(_shown(value, fmt))] for name, value, fmt in shown]
     head = [_label("agreement.quantity", lang), _label("agreement.value", lang)]
-    title = f"{result.method} = {result.value:.3f}"
+    title = f"{result.method} = {_num(result.value, 3)}"
     parts = [f'<section class="summary"><h2>{_e(title)}</h2>', _html_table(head, rows, {1})]
     if result.components:
         parts.append(f"<h3>{_e(_label('agreement.components', lang))}</h3>")
@@ -220,9 +225,9 @@ def _session_body(session: CalibrationSession, lang: str) -> str:
         [
             _e(r.reviewer),
             _e(r.reviews),
-            _e(f"{r.mean_deviation:+.2f}"),
-            _e(f"{r.mean_absolute_deviation:.2f}"),
-            _e(f"{r.largest_deviation:+.2f}"),
+            _e(_signed(r.mean_deviation)),
+            _e(_num(r.mean_absolute_deviation, 2)),
+            _e(_signed(r.largest_deviation)),
             _e(r.within),
             _e(_pct(r.share_within)),
             _e(_met(r.meets_target, lang)),
@@ -248,9 +253,9 @@ def _severity_body(severity: Severity, lang: str) -> str:
             _e(r.rater),
             _e(r.ratings),
             _e(r.shared),
-            _e(f"{r.mean:.2f}"),
+            _e(_num(r.mean, 2)),
             _e(_num(r.sd, 2)),
-            _e(f"{r.offset:+.2f}"),
+            _e(_signed(r.offset)),
         ]
         for r in severity.raters
     ]
@@ -267,7 +272,7 @@ def _severity_body(severity: Severity, lang: str) -> str:
         parts.append(
             _html_table(
                 _scores_head(lang),
-                [[_e(who), _e(what), _e(f"{v:.2f}")] for (who, what), v in severity.scores.items()],
+                [[_e(who), _e(what), _e(_num(v, 2))] for (who, what), v in severity.scores.items()],
                 {2},
             )
         )
