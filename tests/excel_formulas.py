@@ -1,8 +1,8 @@
 """A small evaluator of Excel formulas, for tests only.
 
 It implements Excel's semantics for the subset of formulas csperf emits (IF, ISBLANK, ISNUMBER,
-NA, OR, MIN, MAX, ABS, ROUND, SUM, SUMPRODUCT, COUNTBLANK, LOOKUP, array constants, arithmetic
-and comparisons); ``TestEvaluator`` in ``test_report_form.py`` pins it to the examples of
+ISLOGICAL, NA, OR, MIN, MAX, ABS, ROUND, SUM, SUMPRODUCT, COUNTBLANK, LOOKUP, array constants,
+arithmetic and comparisons); ``TestEvaluator`` in ``test_report_form.py`` pins it to the examples of
 Microsoft's function reference. Used to check the Excel form and every scoring rule's
 ``excel_formula`` against csperf's own arithmetic, without a spreadsheet engine.
 """
@@ -320,7 +320,11 @@ class Sheet:
         if name == "ISBLANK":
             return values[0] is None
         if name == "ISNUMBER":
+            if isinstance(values[0], list):  # an array in SUMPRODUCT
+                return [_is_number(v) for v in values[0]]
             return _is_number(values[0])
+        if name == "ISLOGICAL":
+            return isinstance(values[0], bool)
         if name in ("SUM", "SUMPRODUCT", "COUNTBLANK"):
             return self.aggregate(name, values)
         flat = [v for value in values for v in (value if isinstance(value, list) else [value])]

@@ -124,7 +124,7 @@ def test_score_measurements_in_every_text_format(runner, measurements):
             cli, ["score", str(TEMPLATE), "--measurements", str(measurements), "--format", "json"]
         ).stdout
     )
-    assert data["schema"] == "csperf.report/1"
+    assert data["schema"] == "csperf.report/2"
     assert [s["total"] for s in data["subjects"]] == [90.48, 83.01]
     rows = list(
         csv.DictReader(

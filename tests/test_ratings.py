@@ -492,7 +492,12 @@ def test_more_raters_never_withhold_a_source_that_counted(population, data):
 
 def _reports(scored: Scorecard, rated: RatedValues) -> dict[str, Any]:
     """Every output of a report on the rated values: text formats and the Excel cells."""
-    results = [scored.evaluate({**rated.row(s), "speed": 50}, s) for s in rated.subjects]
+    results = [
+        scored.evaluate({**rated.row(s), "speed": 50}, s).with_ratings(
+            {"collab": rated.get(s, "collab")}  # the explanations show each source's line
+        )
+        for s in rated.subjects
+    ]
     report = Report(scored, results, samples=read_samples(scored, rated, rated.subjects))
     out: dict[str, Any] = {
         "json": json.loads(render_json(report)),
@@ -501,6 +506,7 @@ def _reports(scored: Scorecard, rated: RatedValues) -> dict[str, Any]:
         "html": render_html(report),
         "table": render_table(report),
         "explain": [r.explain() for r in results],
+        "explain_zh": [r.explain("zh") for r in results],
         "describe": [rated.get(s, "collab").describe() for s in rated.subjects],
     }
     openpyxl = pytest.importorskip("openpyxl")

@@ -19,6 +19,34 @@ LANGUAGES: tuple[str, ...] = ("en", "zh")
 """The languages every label exists in."""
 
 LABELS: dict[str, dict[str, str]] = {
+    "agreement.ci": {"en": "{level} confidence interval", "zh": "{level} 置信区间"},
+    "agreement.ci_method.F": {"en": "F distribution", "zh": "F 分布"},
+    "agreement.ci_method.bootstrap": {
+        "en": "percentile bootstrap over items, {resamples} resamples, seed {seed}",
+        "zh": "按条目百分位自助法，{resamples} 次重抽样，种子 {seed}",
+    },
+    "agreement.ci_method.normal": {
+        "en": "normal (± z × standard error)",
+        "zh": "正态近似（± z × 标准误）",
+    },
+    "agreement.components": {"en": "Components", "zh": "中间量"},
+    "agreement.high": {"en": "upper limit", "zh": "上限"},
+    "agreement.interval": {"en": "Interval", "zh": "区间"},
+    "agreement.items": {"en": "Items", "zh": "条目数"},
+    "agreement.low": {"en": "lower limit", "zh": "下限"},
+    "agreement.no_ci": {"en": "none (the method gives none)", "zh": "无（该方法不提供）"},
+    "agreement.null_standard_error": {
+        "en": "Standard error under no agreement",
+        "zh": "无一致性假设下的标准误",
+    },
+    "agreement.quantity": {"en": "Quantity", "zh": "量"},
+    "agreement.raters": {"en": "Raters", "zh": "评分人数"},
+    "agreement.ratings": {"en": "Ratings", "zh": "评分条数"},
+    "agreement.standard_error": {"en": "Standard error", "zh": "标准误"},
+    "agreement.statistic": {"en": "Statistic", "zh": "统计量"},
+    "agreement.title": {"en": "Rater agreement", "zh": "评分一致性"},
+    "agreement.value": {"en": "Value", "zh": "数值"},
+    "agreement.z": {"en": "z", "zh": "z 值"},
     "appraiser": {"en": "Appraiser", "zh": "考核人"},
     "calibration.audit": {"en": "Every grade that moved, and why", "zh": "等级调整明细及原因"},
     "calibration.calibrated": {"en": "Calibrated grade", "zh": "校准等级"},
@@ -68,6 +96,27 @@ LABELS: dict[str, dict[str, str]] = {
     "explanation": {"en": "How the total was reached", "zh": "得分计算过程"},
     "fingerprint": {"en": "Fingerprint", "zh": "指纹"},
     "flags": {"en": "Flags", "zh": "数据标记"},
+    "form_flag_hint": {
+        "en": "A number (a count), or for a flag 1/0 or TRUE/FALSE.",
+        "zh": "填写数值（次数）；标志项填 1/0 或 TRUE/FALSE。",
+    },
+    "form_rated_hint": {
+        "en": "The mean of this source's ratings, from {low} to {high}; empty or \"{withheld}\" "
+        "when it has fewer than {needed} raters: it is left out and its weight moves to the "
+        "other sources.",
+        "zh": "该来源评分的平均值（{low} 至 {high}）；评分人数少于 {needed} 人时留空或填"
+        "\"{withheld}\"：该来源不计入，其权重按比例分配给其他来源。",
+    },
+    "form_rated_hint.error": {
+        "en": "The mean of this source's ratings, from {low} to {high}; it needs {needed} "
+        "raters: empty or \"{withheld}\" gives no value (#N/A), as csperf refuses it.",
+        "zh": "该来源评分的平均值（{low} 至 {high}）；至少需要 {needed} 人评分：留空或填"
+        "\"{withheld}\"则无分值（#N/A），与 csperf 一致。",
+    },
+    "form_raters_needed": {"en": "Raters needed", "zh": "最少评分人数"},
+    "form_source": {"en": "Rating source", "zh": "评价来源"},
+    "form_source_mean": {"en": "Mean rating", "zh": "平均评分"},
+    "form_source_weight": {"en": "Source weight", "zh": "来源权重"},
     "form_hint": {
         "en": "Enter each raw value in the yellow cells; points, contributions, the total and "
         "the grade are computed by the formulas.",
@@ -112,6 +161,55 @@ LABELS: dict[str, dict[str, str]] = {
     "sample_size": {"en": "Sample", "zh": "样本量"},
     "scorecard": {"en": "Scorecard", "zh": "考核表"},
     "scoring_rule": {"en": "Scoring rule", "zh": "计分规则"},
+    "session.baseline": {"en": "Baseline", "zh": "基准"},
+    "session.baseline.expert": {"en": "expert {expert}", "zh": "专家 {expert}"},
+    "session.baseline.mean": {"en": "the mean of the reviewers", "zh": "评审人均值"},
+    "session.baseline.median": {"en": "the median of the reviewers", "zh": "评审人中位数"},
+    "session.items": {"en": "Interactions", "zh": "会话数"},
+    "session.largest": {"en": "Largest deviation", "zh": "最大偏差"},
+    "session.mean_abs": {"en": "Mean |deviation|", "zh": "平均绝对偏差"},
+    "session.mean_deviation": {"en": "Mean deviation", "zh": "平均偏差"},
+    "session.met": {"en": "met", "zh": "达标"},
+    "session.not_met": {"en": "not met", "zh": "未达标"},
+    "session.overall": {
+        "en": "{within} of {reviews} reviews within ±{tolerance} ({share}): target {target} {met}",
+        "zh": "{reviews} 次评审中 {within} 次在 ±{tolerance} 以内（{share}）：目标 {target}，{met}",
+    },
+    "session.result": {"en": "Result", "zh": "结论"},
+    "session.reviewer": {"en": "Reviewer", "zh": "评审人"},
+    "session.reviews": {"en": "Reviews", "zh": "评审次数"},
+    "session.share": {"en": "Share within ±{tolerance}", "zh": "±{tolerance} 以内占比"},
+    "session.target": {"en": "Target {target}", "zh": "目标 {target}"},
+    "session.target_share": {"en": "Target", "zh": "目标"},
+    "session.title": {"en": "Calibration session", "zh": "质检校准会"},
+    "session.tolerance": {"en": "Tolerance", "zh": "容差"},
+    "session.within": {"en": "Within ±{tolerance}", "zh": "±{tolerance} 以内"},
+    "severity.consensus": {"en": "Consensus", "zh": "共识"},
+    "severity.consensus.mean": {"en": "each item's mean", "zh": "各条目均值"},
+    "severity.consensus.median": {"en": "each item's median", "zh": "各条目中位数"},
+    "severity.corrected": {"en": "Corrected score", "zh": "校正后分数"},
+    "severity.corrected_scores": {"en": "Scores after the correction", "zh": "校正后的分数"},
+    "severity.correction": {"en": "Correction applied", "zh": "所用校正"},
+    "severity.correction.none": {
+        "en": "none: the scores as given",
+        "zh": "无：按原始分数",
+    },
+    "severity.correction.offset": {
+        "en": "offset: score − the rater's offset from {consensus}",
+        "zh": "偏移：分数 − 评分人相对{consensus}的偏移",
+    },
+    "severity.correction.zscore": {
+        "en": "z-score: {mean} + {sd} × the score's z-score within its rater",
+        "zh": "z 分数：{mean} + {sd} × 分数在该评分人内的 z 分数",
+    },
+    "severity.item": {"en": "Item", "zh": "条目"},
+    "severity.mean": {"en": "Mean", "zh": "均分"},
+    "severity.offset": {"en": "Offset", "zh": "偏移"},
+    "severity.rater": {"en": "Rater", "zh": "评分人"},
+    "severity.ratings": {"en": "Ratings", "zh": "评分条数"},
+    "severity.sd": {"en": "SD", "zh": "标准差"},
+    "severity.shared": {"en": "Shared items", "zh": "共评条目"},
+    "severity.title": {"en": "Rater severity", "zh": "评分宽严度"},
     "standard": {"en": "Standard", "zh": "达标档次"},
     "standards": {"en": "Standards", "zh": "考核标准"},
     "subject": {"en": "Subject", "zh": "被考核人"},
@@ -316,6 +414,14 @@ LABELS: dict[str, dict[str, str]] = {
     "whatif.statistic": {"en": "Statistic", "zh": "统计量"},
     "whatif.title": {"en": "What-if and weight sensitivity", "zh": "权重假设分析与敏感性"},
     "whatif.top_k": {"en": "Top-{k} overlap", "zh": "前 {k} 名重合率"},
+    "rating.combined": {
+        "en": "combined value: {parts} = {value}",
+        "zh": "综合评分：{parts} = {value}",
+    },
+    "rating.combined_withheld": {
+        "en": "combined value: too few raters (no value)",
+        "zh": "综合评分：评分人数不足（无分值）",
+    },
     "rating.moved": {
         "en": "; weight moved to the other sources",
         "zh": "；权重按比例分配给其他来源",

@@ -233,6 +233,12 @@ class _Rated:
             return tuple(self.rated.flags(subject, metric))
         return tuple(self.base.flags(subject, metric))
 
+    def attach(self, card: Scorecard, result: ScorecardResult) -> ScorecardResult:
+        """``result`` with the provenance of its rated values (for its explanation)."""
+        row = self.rated.values.get(result.subject, {})
+        found = {i.key: row[i.metric] for i in card.indicators if i.metric in row}
+        return result.with_ratings(found) if found else result
+
     def notes(self, lang: str) -> list[str]:
         """A line per source withheld or missing: who, which indicator, and what happened."""
         lines = []
@@ -700,6 +706,8 @@ def score(
         results = _evaluate_all(scorecard, measurements, pm)
     except MissingMeasurementError as exc:
         raise _missing_hint(exc, scorecard, measurements, measurements_file) from None
+    if isinstance(measurements, _Rated):  # the explanations show each source's line
+        results = [measurements.attach(scorecard, r) for r in results]
     label = None if measurements.period is None else str(measurements.period)
     report = Report(
         scorecard,
@@ -1582,6 +1590,57 @@ _RATING_COLUMNS = (
 )
 
 
+def _view_options(fn: F, output: bool = True) -> F:
+    """``--format`` (text, json, html, xlsx), ``--lang`` and, unless given, ``--output``."""
+    options = [
+        click.option(
+            "--format",
+            "view_format",
+            type=click.Choice(["text", "json", "html", "xlsx"]),
+            help="text (the default), json (as --json), html (one page), or xlsx (needs "
+            "--output).",
+        ),
+        click.option(
+            "--lang", type=LANGS, default="en", show_default=True, help="Language of the views."
+        ),
+    ]
+    if output:
+        options.append(
+            click.option(
+                "--output",
+                "-o",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Write the html or xlsx view to this file (html goes to stdout without).",
+            )
+        )
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _view_format(view_format: str | None, as_json: bool) -> str:
+    if as_json and view_format not in (None, "json"):
+        raise click.UsageError(f"--json goes with --format json, not --format {view_format}")
+    return "json" if as_json else (view_format or "text")
+
+
+def _write_view(result: Any, fmt: str, output: Path | None, lang: str, inputs: list[str]) -> None:
+    """The html or xlsx view of an agreement result, to --output (html: or stdout)."""
+    from csperf._io import atomic_write_text, check_not_input
+    from csperf.report import render_agreement_html, write_agreement_xlsx
+
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs --output FILE")
+    if output is not None:
+        check_not_input(output, inputs)
+    if fmt == "xlsx":
+        assert output is not None
+        _emit(None, write_agreement_xlsx(result, output, lang=lang))
+        return
+    page = render_agreement_html(result, lang=lang)
+    _emit(page, None if output is None else atomic_write_text(output, page))
+
+
 def _rating_columns(fn: F) -> F:
     for option in reversed(_RATING_COLUMNS):
         fn = option(fn)
@@ -1708,6 +1767,7 @@ def _agreement_json(result: Any) -> dict[str, Any]:
 @click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="alpha: seed.")
 @_rating_columns
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_view_options
 @_errors
 def agreement(
     ratings: str,
@@ -1723,10 +1783,17 @@ def agreement(
     item_column: str,
     score_column: str,
     as_json: bool,
+    view_format: str | None,
+    lang: str,
+    output: Path | None,
 ) -> None:
     """Rater agreement on RATINGS, a CSV with one rating per row (rater, item, score)."""
     from csperf import agreement as ag
     from csperf.errors import ValidationError
+
+    fmt = _view_format(view_format, as_json)
+    if output is not None and fmt not in ("html", "xlsx"):
+        raise click.UsageError("--output goes with --format html or xlsx")
 
     columns = (rater_column, item_column, score_column)
     table = _read_ratings(ratings, columns)
@@ -1792,7 +1859,10 @@ def agreement(
             )
     except CsperfError as exc:
         raise _in_file(exc, ratings) from None
-    if as_json:
+    if fmt in ("html", "xlsx"):
+        _write_view(result, fmt, output, lang, [ratings])
+        return
+    if fmt == "json":
         click.echo(json.dumps(_agreement_json(result), indent=2, ensure_ascii=False))
         return
     click.echo(str(result))
@@ -1837,6 +1907,7 @@ def agreement(
 )
 @_rating_columns
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_view_options
 @_errors
 def calibration_session(
     reviews: str,
@@ -1848,11 +1919,18 @@ def calibration_session(
     item_column: str,
     score_column: str,
     as_json: bool,
+    view_format: str | None,
+    lang: str,
+    output: Path | None,
 ) -> None:
     """Compare reviewers who scored the same interactions (REVIEWS: reviewer, item, score)."""
     import attrs
 
     from csperf import agreement as ag
+
+    fmt = _view_format(view_format, as_json)
+    if output is not None and fmt not in ("html", "xlsx"):
+        raise click.UsageError("--output goes with --format html or xlsx")
 
     table = _read_ratings(reviews, (rater_column, item_column, score_column))
     try:
@@ -1868,7 +1946,10 @@ def calibration_session(
         )
     except CsperfError as exc:
         raise _in_file(exc, reviews) from None
-    if as_json:
+    if fmt in ("html", "xlsx"):
+        _write_view(result, fmt, output, lang, [reviews])
+        return
+    if fmt == "json":
         click.echo(json.dumps(attrs.asdict(result), indent=2, ensure_ascii=False))
         return
     click.echo(str(result))
@@ -1894,9 +1975,11 @@ def calibration_session(
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the corrected ratings here (CSV: rater, item, score, corrected).",
+    help="Write the corrected ratings here (CSV: rater, item, score, corrected); with "
+    "--format html or xlsx, the view (the corrected scores are in it).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the offsets as JSON.")
+@functools.partial(_view_options, output=False)
 @_errors
 def rater_severity(
     ratings: str,
@@ -1907,6 +1990,8 @@ def rater_severity(
     score_column: str,
     output: Path | None,
     as_json: bool,
+    view_format: str | None,
+    lang: str,
 ) -> None:
     """Each rater's offset from the consensus on RATINGS (rater, item, score)."""
     import csv
@@ -1930,7 +2015,11 @@ def rater_severity(
         )
     except CsperfError as exc:
         raise _in_file(exc, ratings) from None
-    if as_json:
+    fmt = _view_format(view_format, as_json)
+    if fmt in ("html", "xlsx"):
+        _write_view(result, fmt, output, lang, [ratings])
+        return
+    if fmt == "json":
         document = {
             "consensus": result.consensus,
             "correction": result.correction,

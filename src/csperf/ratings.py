@@ -763,10 +763,15 @@ class RatedValue:
             flags.append("no_data")
         return tuple(flags)
 
-    def describe(self, lang: str | None = None) -> str:
-        """One readable line per source, in English (the default) or Chinese (``lang="zh"``).
+    def describe(self, lang: str | None = None, *, combined: bool = False) -> str:
+        r"""One readable line per source, in English (the default) or Chinese (``lang="zh"``).
 
         A withheld source shows its number of raters and the number it needed, never a score.
+        With ``combined``, a last line gives the combined value
+        :math:`V = \sum_{g \in E} (w_g / \sum_E w)\, m_g` term by term (the effective weight
+        × the mean of each source used), or "too few raters" when no source had enough raters
+        (never a partial sum): the line :meth:`ScorecardResult.explain
+        <csperf.ScorecardResult.explain>` prints under a rated indicator.
 
         Examples:
             >>> mix = RatingSources({"peer": 1, "manager": 1})
@@ -775,6 +780,8 @@ class RatedValue:
             >>> print(value.describe())
             peer: too few raters (1 of 3 needed); weight moved to the other sources
             manager: 1 rater(s), mean 4, weight 100%
+            >>> print(value.describe(combined=True).splitlines()[-1])
+            combined value: 100% × 4 = 4
         """
         lines = []
         for s in self.sources:
@@ -796,6 +803,18 @@ class RatedValue:
             if self.value is not None:
                 text += label("rating.moved", lang)
             lines.append(text)
+        if combined:
+            if self.value is None:
+                lines.append(label("rating.combined_withheld", lang))
+            else:
+                parts = " + ".join(
+                    f"{_short(s.weight * 100)}% × {_short(s.mean)}"
+                    for s in self.sources
+                    if s.used and s.mean is not None
+                )
+                lines.append(
+                    label("rating.combined", lang, parts=parts, value=_short(self.value))
+                )
         return "\n".join(lines)
 
 

@@ -17,7 +17,11 @@ from csperf.grading import GradeBand, GradeScale
 from csperf.text import Text, localize, plain_text
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from numpy.typing import NDArray
+
+    from csperf.ratings import RatedValue
 
 __all__ = [
     "AdjustmentResult",
@@ -292,6 +296,9 @@ class ScorecardResult:
         vetoes: One :class:`VetoResult` per veto item, fired or not, in the card's order.
         max_points: The card's ``max_points`` (shown with the adjusted total).
         missing_policy: The card's missing-value policy, as its value.
+        ratings: Indicator key → :class:`~csperf.ratings.RatedValue`: where the values of rated
+            indicators came from (each source's raters, mean and weight), for :meth:`explain`;
+            empty unless given by :meth:`with_ratings`. Not part of equality.
     """
 
     scorecard: str
@@ -312,6 +319,68 @@ class ScorecardResult:
     vetoes: tuple[VetoResult, ...] = ()
     max_points: float = attrs.field(default=100.0, eq=False, repr=False)
     missing_policy: str = attrs.field(default="error", eq=False, repr=False)
+    ratings: FrozenDict[str, RatedValue] = attrs.field(
+        factory=FrozenDict, eq=False, repr=False, converter=FrozenDict
+    )
+
+    def with_ratings(self, ratings: Mapping[str, RatedValue]) -> ScorecardResult:
+        r"""This result with the provenance of its rated indicators, for :meth:`explain`.
+
+        Args:
+            ratings: Indicator key → the :class:`~csperf.ratings.RatedValue` that gave its
+                raw value (:meth:`RatedValues.get <csperf.ratings.RatedValues.get>` of the
+                subject and the indicator's metric).
+
+        Raises:
+            ValidationError: For a key that is no indicator of the result, or a rated value
+                that is not the raw value scored (another subject's, or another period's).
+
+        Examples:
+            >>> from csperf.ratings import Rating, rate
+            >>> from csperf.templates import customer_service_manager
+            >>> card = customer_service_manager()
+            >>> rated = rate(card, [Rating(r, "peer", "ann", "collaboration_rating", s)
+            ...                     for r, s in [("bob", 4), ("cy", 5), ("dee", 4)]])
+            >>> row = {"customer_satisfaction": 0.92, "complaint_rate": 0.004,
+            ...        "first_response_time": 45, "resolution_time": 20000,
+            ...        "product_knowledge": 88, "script_compliance": 0.93,
+            ...        "information_sharing_rate": 0.97, **rated.row("ann")}
+            >>> result = card.evaluate(row, "ann").with_ratings(
+            ...     {"collaboration_rating": rated.get("ann", "collaboration_rating")})
+            >>> print("\n".join(result.explain().splitlines()[15:17]))
+                peer: 3 rater(s), mean 4.3333, weight 100%
+                combined value: 100% × 4.3333 = 4.3333
+        """
+        from csperf.errors import ValidationError
+
+        for key, rated in ratings.items():
+            item = self.indicators.get(key)
+            if item is None:
+                raise ValidationError(
+                    msg=f"ratings name {key!r}, which is no indicator of the result "
+                    f"(indicators: {', '.join(self.indicators)})",
+                    obj="ScorecardResult",
+                    field=("ratings", key),
+                    subject=self.subject,
+                    value=key,
+                )
+            value = getattr(rated, "value", None)
+            same = (value is None) == (item.raw is None) and (
+                value is None or float(value) == item.raw
+            )
+            if not same or getattr(rated, "ratee", self.subject) != self.subject:
+                raise ValidationError(
+                    msg=f"the ratings given for {key!r} (ratee {getattr(rated, 'ratee', None)!r},"
+                    f" value {None if value is None else float(value)!r}) are not those of the "
+                    f"value scored (subject {self.subject!r}, raw {item.raw!r})",
+                    obj="ScorecardResult",
+                    field=("ratings", key),
+                    subject=self.subject,
+                    value=None if value is None else float(value),
+                )
+        merged: dict[str, RatedValue] = dict(self.ratings.items())
+        merged.update(ratings.items())
+        return attrs.evolve(self, ratings=merged)
 
     @property
     def fired(self) -> tuple[VetoResult, ...]:
@@ -349,6 +418,11 @@ class ScorecardResult:
 
     def explain(self, lang: str | None = None) -> str:
         """A readable, line-by-line derivation of the total.
+
+        Under a rated indicator whose provenance the result holds (:meth:`with_ratings`), one
+        line per source (its raters, mean and weight, or "too few raters" for a source
+        withheld, never its scores) and the combined value, as
+        :meth:`RatedValue.describe <csperf.ratings.RatedValue.describe>` words them.
 
         Args:
             lang: Language of the wording and of the display names: ``"en"`` (the default) or
@@ -388,6 +462,11 @@ class ScorecardResult:
                         contribution=f"{ind.contribution:.{p + 2}f}",
                     )
                 )
+                rated = self.ratings.get(ind.key)
+                if rated is not None:
+                    lines.extend(
+                        "    " + line for line in rated.describe(lang, combined=True).splitlines()
+                    )
             if dim.points is None:
                 lines.append("  " + label("explain.emptied", lang))
             else:

@@ -397,7 +397,7 @@ def _keywords(schema: Any) -> set[str]:
 def test_schema_uses_only_keywords_the_test_validator_knows():
     schema = json_schema()
     assert _keywords(schema) <= _KEYWORDS
-    assert schema["properties"]["schema"]["const"] == SCHEMA == "csperf.report/1"
+    assert schema["properties"]["schema"]["const"] == SCHEMA == "csperf.report/2"
 
 
 def _strict_loads(text: str) -> Any:
@@ -425,7 +425,7 @@ def test_json_follows_its_schema(make):
     ("mutate", "message"),
     [
         (lambda d: d.pop("subjects"), "missing 'subjects'"),
-        (lambda d: d.update(schema="csperf.report/2"), "csperf.report/2"),
+        (lambda d: d.update(schema="csperf.report/1"), "csperf.report/1"),
         (lambda d: d["subjects"][0].update(total="80"), "is not"),
         (lambda d: d["subjects"][0].update(extra=1), "unexpected property 'extra'"),
         (lambda d: d["scorecard"].update(fingerprint="abc"), "!~"),
@@ -444,7 +444,7 @@ def test_schema_check_rejects_broken_documents(mutate, message):
 def test_json_round_trips_the_results():
     report = population()
     data = _strict_loads(render_json(report))
-    assert data["schema"] == "csperf.report/1"
+    assert data["schema"] == "csperf.report/2"
     assert [s["subject"] for s in data["subjects"]] == list(PEOPLE)
     for item, result in zip(data["subjects"], report.results):
         assert item["total"] == result.total

@@ -35,6 +35,7 @@ from csperf import (
     ValidationError,
     Weighting,
 )
+from csperf._labels import label
 from csperf._numbers import exact
 from csperf.errors import ConfigError
 from csperf.report import write_form_xlsx
@@ -267,6 +268,7 @@ class Form:
         self.sheet = Sheet(self.wb.active)
         self.rows = self._indicator_rows()
         self.total_ref, self.grade_ref = self._find_total()
+        self._sources: dict[str, dict[str, str]] = {}
 
     def _indicator_rows(self) -> dict[str, int]:
         ws = self.wb.active
@@ -287,9 +289,40 @@ class Form:
                 return f"F{cell.row}", f"F{cell.row + 1}"
         raise AssertionError("no total row")
 
+    def source_cells(self, key: str) -> dict[str, str]:
+        """A rated indicator's input cells, one per source (its mean), by source value."""
+        cached = self._sources.get(key)
+        if cached is not None:
+            return cached
+        ind = self.card.indicator(key)
+        assert ind.raters is not None
+        ws = self.wb.active
+        name = localize(ind.name, self.lang)
+        sources = [r.source.value for r in ind.raters.sources]
+        words = {label(f"source.{s}", self.lang): s for s in sources}
+        found: dict[str, str] = {}
+        for row in range(FORM_FIRST_ROW + len(self.rows), ws.max_row + 1):
+            if ws[f"B{row}"].value == name and ws[f"C{row}"].value in words:
+                found[words[ws[f"C{row}"].value]] = f"F{row}"
+        assert list(found) == sources
+        self._sources[key] = found
+        return found
+
     def fill(self, values: dict[str, float | None]) -> None:
+        """Type each raw value; a rated indicator's into its first source's mean cell.
+
+        The other sources stay empty, so the first carries the whole weight and the raw value
+        formula gives the value back exactly (its effective weight is 1).
+        """
         for ind in self.card.indicators:
-            self.sheet[f"{FORM_COLUMNS['raw_value']}{self.rows[ind.key]}"] = values.get(ind.metric)
+            value = values.get(ind.metric)
+            if ind.raters is None:
+                self.sheet[f"{FORM_COLUMNS['raw_value']}{self.rows[ind.key]}"] = value
+                continue
+            cells = list(self.source_cells(ind.key).values())
+            every = ind.raters.no_ratings.value == "error"  # no source may be left empty
+            for i, ref in enumerate(cells):
+                self.sheet[ref] = value if i == 0 or every else None
 
     def value(self, column: str, key: str) -> Any:
         return self.sheet[f"{FORM_COLUMNS[column]}{self.rows[key]}"]

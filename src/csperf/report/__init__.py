@@ -21,6 +21,7 @@ Examples:
 from __future__ import annotations
 
 from csperf._labels import LANGUAGES
+from csperf.report._agreement import render_agreement_html, write_agreement_xlsx
 from csperf.report._calibration import (
     render_calibration,
     render_whatif,
@@ -47,6 +48,7 @@ __all__ = [
     "json_schema",
     "read_samples",
     "render",
+    "render_agreement_html",
     "render_calibration",
     "render_csv",
     "render_html",
@@ -56,6 +58,7 @@ __all__ = [
     "render_table",
     "render_whatif",
     "report_data",
+    "write_agreement_xlsx",
     "write_calibration",
     "write_form_xlsx",
     "write_report",

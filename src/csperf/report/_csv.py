@@ -35,9 +35,12 @@ def render_csv(report: Report) -> str:
     file back: ``subject``, ``total``, ``unrounded_total``, ``grade`` (the band key),
     ``grade_label`` (the band's label in the report's language), ``dimension.<key>`` (each
     dimension's points), then ``raw.<key>`` and ``points.<key>`` for each indicator. Numbers
-    are written in full (``repr``) so they read back as the same floats. Empty cells: a missing
-    raw value; the points of a missing value that ``MissingPolicy.REDISTRIBUTE`` left unscored
-    (under ``MissingPolicy.ZERO`` they are 0); the points of a dimension emptied that way.
+    are written in full (``repr``) so they read back as the same floats. A raw value withheld
+    for anonymity (a rated indicator without enough raters, :meth:`Report.withheld
+    <csperf.report.Report.withheld>`) reads ``too few raters`` (评分人数不足 in Chinese), never
+    a number. Empty cells: a truly missing raw value; the points of a missing value that
+    ``MissingPolicy.REDISTRIBUTE`` left unscored (under ``MissingPolicy.ZERO`` they are 0); the
+    points of a dimension emptied that way.
 
     Args:
         report: The :class:`~csperf.report.Report`.
@@ -62,6 +65,7 @@ def render_csv(report: Report) -> str:
         for ind in card.indicators:
             item = result.indicators[ind.key]
             unscored = item.missing and card.missing is MissingPolicy.REDISTRIBUTE
-            row += [_number(item.raw), "" if unscored else _number(item.points)]
+            raw = report.label("too_few_raters") if report.withheld(i, ind.key) else None
+            row += [raw or _number(item.raw), "" if unscored else _number(item.points)]
         writer.writerow(row)
     return buffer.getvalue()

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 __all__ = [
     "DURATION_FORMAT",
     "FONT",
+    "FORMULA_STARTS",
     "UnitFormat",
+    "as_text",
     "decimals_format",
     "detailed_rows",
     "details_columns",
@@ -238,7 +240,7 @@ class _Sheet:
         border: bool = False,
         align: Any = None,
     ) -> Any:
-        cell = self._cell(self.ws, value=value)
+        cell = as_text(self._cell(self.ws, value=value))
         if font is not None:  # else the workbook's default font, which is FONT
             cell.font = font
         if fmt is not None:
@@ -252,7 +254,11 @@ class _Sheet:
         return cell
 
     def append(self, values: list[Any]) -> None:
-        self.ws.append(values)
+        texts = [
+            self.cell(v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
+            for v in values
+        ]
+        self.ws.append(texts)
         self.rows += 1
 
     def header(self, labels: list[str]) -> None:
@@ -288,9 +294,32 @@ def _fit_widths(ws: Any, minimum: int = 8, maximum: int = 50) -> None:
     _widths(ws, texts, minimum, maximum)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""The first characters that make a spreadsheet read a typed text as a formula."""
+
+
+def as_text(cell: Any) -> Any:
+    """Keep a text cell text: never a formula, in the file or when a user edits the cell.
+
+    A string starting with one of :data:`FORMULA_STARTS` (a subject named ``=HYPERLINK(…)``,
+    ``+86 …`` or ``@team``) would become a formula: openpyxl stores a string starting with
+    ``=`` as one, and Excel reads ``+``, ``-`` and ``@`` as a formula when the cell is edited.
+    Such a cell is stored as a string with Excel's quote prefix (the ``'`` Excel shows for a
+    cell typed as text); its value stays exactly the text. Other cells are left as they are.
+
+    Returns:
+        The cell.
+    """
+    value = cell.value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
 def _put(ws: Any, row: int, column: int, value: Any, style: _Style, fmt: str | None = None) -> Any:
     """Write one bordered cell of a sheet written cell by cell (not a write-only sheet)."""
-    cell = ws.cell(row=row, column=column, value=value)
+    cell = as_text(ws.cell(row=row, column=column, value=value))
     cell.border = style.border
     if fmt is not None:
         cell.number_format = fmt

@@ -14,7 +14,14 @@ import attrs
 from csperf._labels import check_lang, label
 from csperf._numbers import EXCEL_HUGE, excel_array, excel_number
 from csperf.errors import ValidationError
-from csperf.report._excel import _header, _Style, decimals_format, load_openpyxl, sheet_names
+from csperf.report._excel import (
+    _header,
+    _Style,
+    as_text,
+    decimals_format,
+    load_openpyxl,
+    sheet_names,
+)
 from csperf.report._format import band_interval, direction_text, rule_text, standards_text
 from csperf.report._table import display_width
 from csperf.scorecard import MissingPolicy
@@ -40,6 +47,9 @@ __all__ = [
 
 FORM_FIRST_ROW = 7
 """The row of the form's first indicator (rows above hold the title, the subject and the header)."""
+
+_TEXTS = ("dimension", "indicator", "definition", "unit", "standards")
+"""The columns of an indicator row that hold texts taken from the card."""
 
 FORM_COLUMNS: dict[str, str] = {
     "number": "A",
@@ -182,7 +192,7 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
     c = FORM_COLUMNS
     last_column = c["contribution"]
     ws.merge_cells(f"A1:{last_column}1")
-    ws["A1"] = localize(card.title, lang)
+    as_text(ws.cell(row=1, column=1, value=localize(card.title, lang)))
     ws["A1"].font = style.title
     colon = lab("colon")
     ws["A2"] = (
@@ -253,6 +263,16 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
     dim_row = {dim: block_head + 1 + k for k, (dim, _) in enumerate(groups)}
     dim_first, dim_last = block_head + 1, block_head + len(groups)
     effective = card.weighting.effective()
+    # A rated indicator's raw value combines one input cell per source, in a block of its own
+    # under the dimensions: the rows of each indicator's sources.
+    rated = [ind for _dim, inds in groups for ind in inds if ind.raters is not None]
+    ratings_head = dim_last + 2
+    source_rows: dict[str, tuple[int, int]] = {}
+    end_of_ratings = ratings_head
+    for ind in rated:
+        assert ind.raters is not None
+        source_rows[ind.key] = (end_of_ratings + 1, end_of_ratings + len(ind.raters.sources))
+        end_of_ratings += len(ind.raters.sources)
     row = first
     number = 0
     validation = DataValidation(
@@ -275,6 +295,8 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
             x = f"{c['raw_value']}{row}"
             points = points_formula(ind.scoring, x, obj=f"Indicator {ind.key!r}")
             blank = "0" if policy is MissingPolicy.ZERO else '""'
+            # A typed raw value is blank when empty; a rated one is "" when no source counts.
+            empty = f'{x}=""' if ind.key in source_rows else f"ISBLANK({x})"
             cells: dict[str, Any] = {
                 "number": number,
                 "dimension": localize(dimension.name, lang),
@@ -286,8 +308,10 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
                 "standards": None if ind.standards is None else standards_text(ind.standards, lang),
                 "scoring_rule": rule_text(ind.scoring, lang),
                 "weight_in_dimension": card.weighting.indicators[dim][ind.key],
-                "raw_value": None,
-                "points": f"=IF(ISBLANK({x}),{blank},IF(ISNUMBER({x}),{points},NA()))",
+                "raw_value": _rated_raw(ind, source_rows[ind.key])
+                if ind.key in source_rows
+                else None,
+                "points": f"=IF({empty},{blank},IF(ISNUMBER({x}),{points},NA()))",
             }
             m = f"{c['points']}{row}"
             k = f"{c['effective_weight']}{row}"
@@ -306,14 +330,17 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
             for key, value in cells.items():
                 cell = ws[f"{c[key]}{row}"]
                 cell.value = value
+                if key in _TEXTS:  # names from the card: text, never a formula
+                    as_text(cell)
                 cell.border = style.border
                 cell.alignment = style.wrap
             for key in ("dimension_weight", "weight_in_dimension", "effective_weight"):
                 ws[f"{c[key]}{row}"].number_format = "0.00%"
             ws[f"{c['points']}{row}"].number_format = decimals_format(p)
             ws[f"{c['contribution']}{row}"].number_format = decimals_format(p + 2)
-            ws[x].fill = style.input_fill
-            validation.add(x)
+            if ind.key not in source_rows:
+                ws[x].fill = style.input_fill
+                validation.add(x)
             ws.row_dimensions[row].height = _row_height(
                 [
                     (str(ws[f"{c[key]}{row}"].value or ""), widths[c[key]])
@@ -326,6 +353,9 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
                 ws.merge_cells(f"{c[key]}{start}:{c[key]}{end}")
     _dimension_block(ws, card, lang, groups, block_head, dim_row, first, style)
     total_row = dim_last + 2
+    if rated:
+        _ratings_block(ws, lang, rated, ratings_head, source_rows, style, DataValidation)
+        total_row = end_of_ratings + 2
     sum_expr = f"SUM($F${dim_first}:$F${dim_last})"
     raw_all = f"${c['raw_value']}${first}:${c['raw_value']}${last}"
     blanks = f"COUNTBLANK({raw_all})>0" if policy is MissingPolicy.ERROR else None
@@ -340,6 +370,8 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
             blanks = f"{blanks}>0"
         for ref in items.inputs:
             validation.add(ref)
+        for ref in items.flags:
+            ws.add_data_validation(_flag_validation(ref, lang, DataValidation))
     grade_row = total_row + 1
     g = pre_round_digits(card)
     rounded = f"ROUND(ROUND({sum_expr},{g}),{p})" if g is not None else f"ROUND({sum_expr},{p})"
@@ -361,7 +393,7 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
     scale = card.grade_scale
     for band in scale.bands:
         row += 1
-        ws[f"B{row}"] = localize(band.label, lang)
+        as_text(ws.cell(row=row, column=2, value=localize(band.label, lang)))
         ws[f"C{row}"] = band_interval(scale, band)
         for column in "BC":
             ws[f"{column}{row}"].border = style.border
@@ -450,6 +482,122 @@ def _dimension_block(
                 cell.number_format = fmt
 
 
+def _flag_validation(ref: str, lang: str, validation: Any) -> Any:
+    """The data validation of a veto's input: a number (a count, 1 or 0) or TRUE/FALSE.
+
+    Not a list of 1 and 0: a veto may read a count (``serious_complaints >= 1`` takes 2).
+    """
+    rule = validation(
+        type="custom",
+        formula1=f"OR(ISNUMBER({ref}),ISLOGICAL({ref}))",
+        allow_blank=True,
+        showErrorMessage=True,
+        showInputMessage=True,
+        prompt=label("form_flag_hint", lang),
+        error=label("form_flag_hint", lang),
+    )
+    rule.add(ref)
+    return rule
+
+
+def _rated_raw(ind: Indicator, rows: tuple[int, int]) -> str:
+    r"""The raw value of a rated indicator: its sources' means combined, as csperf combines them.
+
+    :math:`V = \sum_g e_g m_g` over the sources whose mean cell (F) holds a number, with the
+    effective weights :math:`e_g = w_g / \sum w` of column G (a source left empty or marked
+    "too few raters" takes no part, its weight moved to the others); "" when no source counts,
+    so that the indicator is missing. Under ``no_ratings = "error"`` a source without a mean
+    gives ``#N/A``, as csperf refuses the subject.
+    """
+    assert ind.raters is not None
+    start, end = rows
+    means, shares = f"$F${start}:$F${end}", f"$G${start}:$G${end}"
+    counted = f"SUMPRODUCT(--ISNUMBER({means}))"
+    value = f"SUMPRODUCT({shares},{means})"
+    if ind.raters.no_ratings.value == "error":
+        value = f"IF({counted}<{end - start + 1},NA(),{value})"
+    return f'=IF({counted}=0,"",{value})'
+
+
+def _ratings_block(
+    ws: Any,
+    lang: str,
+    rated: list[Indicator],
+    head: int,
+    source_rows: dict[str, tuple[int, int]],
+    style: _Style,
+    validation: Any,
+) -> None:
+    """Per rated indicator, one row per source: its weight, raters needed, mean (input), share.
+
+    Column B names the indicator, C the source, D holds the source's declared weight (a
+    constant), E the raters it needs (:meth:`RatingSources.needed
+    <csperf.ratings.RatingSources.needed>`), F the input: the mean of the source's ratings (its
+    points on the indicator's scale), or empty or "too few raters" for a source withheld; G the
+    effective weight ``IF(ISNUMBER(F), D / SUMPRODUCT(D:D, --ISNUMBER(F:F)), 0)``, the weights
+    redistributed over the sources present as csperf does.
+    """
+    _header(
+        ws,
+        head,
+        [
+            label("indicator", lang),
+            label("form_source", lang),
+            label("form_source_weight", lang),
+            label("form_raters_needed", lang),
+            label("form_source_mean", lang),
+            label("effective_weight", lang),
+        ],
+        style,
+        column=2,
+    )
+    withheld = label("too_few_raters", lang)
+    for ind in rated:
+        assert ind.raters is not None
+        assert ind.scale is not None
+        start, end = source_rows[ind.key]
+        weights, means = f"$D${start}:$D${end}", f"$F${start}:$F${end}"
+        low, high = ind.scale.bounds
+        error = ind.raters.no_ratings.value == "error"
+        for r, rule in zip(range(start, end + 1), ind.raters.sources):
+            needed = ind.raters.needed(rule.source)
+            values = (
+                localize(ind.name, lang),
+                label(f"source.{rule.source.value}", lang),
+                rule.weight,
+                needed,
+                None,
+                f"=IF(ISNUMBER(F{r}),D{r}/SUMPRODUCT({weights},--ISNUMBER({means})),0)",
+            )
+            for offset, value in enumerate(values):
+                cell = ws.cell(row=r, column=2 + offset, value=value)
+                cell.border = style.border
+            as_text(ws[f"B{r}"])
+            ws[f"G{r}"].number_format = "0.00%"
+            ws[f"F{r}"].fill = style.input_fill
+            hint = label(
+                "form_rated_hint.error" if error else "form_rated_hint",
+                lang,
+                low=f"{low:g}",
+                high=f"{high:g}",
+                needed=needed,
+                withheld=withheld,
+            )
+            text = withheld.replace('"', '""')
+            rule_cell = validation(
+                type="custom",
+                formula1=f'OR(AND(ISNUMBER(F{r}),F{r}>={excel_number(low)},'
+                f'F{r}<={excel_number(high)}),F{r}="{text}")',
+                allow_blank=True,
+                showErrorMessage=True,
+                showInputMessage=True,
+                prompt=hint[:255],
+                error=hint[:255],
+            )
+            rule_cell.add(f"F{r}")
+            ws.add_data_validation(rule_cell)
+
+
 @attrs.frozen
 class _Items:
     """Where :func:`_items_block` put the card's veto and bonus or deduction lines.
@@ -459,7 +607,8 @@ class _Items:
         total: The expression of the total before rounding, after the items.
         blanks: ``COUNTBLANK`` expressions of the inputs a total cannot go without.
         caps: (fired cell, band position) of each veto capping the grade.
-        inputs: The input cells.
+        inputs: The input cells of the bonus and deduction items (numbers of events).
+        flags: The input cells of the vetoes (a number, or TRUE/FALSE for a flag).
     """
 
     next_row: int
@@ -467,6 +616,7 @@ class _Items:
     blanks: list[str]
     caps: list[tuple[str, int]]
     inputs: list[str]
+    flags: list[str]
 
 
 _EXCEL_OPERATORS = {">=": ">=", ">": ">", "<=": "<=", "<": "<", "==": "=", "!=": "<>"}
@@ -478,9 +628,9 @@ def _items_block(
     """The veto and bonus or deduction lines, below the dimensions (csperf.adjustments).
 
     Column B names the kind, C the item, D is the input (a number of events, or the value a
-    veto's condition reads; 1 or 0 for a flag), E the item's amount ``MIN(D × points, cap)``
-    or the veto's condition, F the signed points applied or whether the veto fired (1 or 0),
-    G the item's reason.
+    veto's condition reads: a number, or 1/0 or TRUE/FALSE for a flag), E the item's amount
+    ``MIN(D × points, cap)`` or the veto's condition, F the signed points applied or whether
+    the veto fired (1 or 0), G the item's reason.
     The formulas are those of ``docs/explanation/form-items.rst``, in the same order.
     """
     policy = card.missing
@@ -527,8 +677,9 @@ def _items_block(
         if item.cap is not None:
             amount = f"MIN({amount},{excel_number(item.cap)})"
         ws[f"B{r}"] = lab(f"adjustment.{item.kind.value}")
-        ws[f"C{r}"] = localize(item.label, lang)
-        ws[f"G{r}"] = localize(item.reason, lang) if item.reason else None
+        as_text(ws.cell(row=r, column=3, value=localize(item.label, lang)))
+        reason = localize(item.reason, lang) if item.reason else None
+        as_text(ws.cell(row=r, column=7, value=reason))
         ws[f"E{r}"] = f"=IF(ISBLANK({d}),0,IF(ISNUMBER({d}),IF({d}>=0,{amount},NA()),NA()))"
         if item.sign > 0:
             if card.bonus_cap is None:
@@ -564,6 +715,7 @@ def _items_block(
         adjusted = f"$F${weighted_row}"
     total = adjusted
     caps: list[tuple[str, int]] = []
+    flags: list[str] = []
     ordered = [b.key for b in card.grade_scale.ordered]
     first_veto = row + 1
     for veto in card.vetoes:
@@ -571,14 +723,19 @@ def _items_block(
         d = f"D{row}"
         fired = f"$F${row}"
         missing = "1" if policy is MissingPolicy.ZERO else '""'
-        test = f"{d}{_EXCEL_OPERATORS[veto.operator]}{excel_number(veto.threshold)}"
+        # (--D) reads TRUE and FALSE as 1 and 0, as csperf reads a flag; a number is itself.
+        test = f"(--{d}){_EXCEL_OPERATORS[veto.operator]}{excel_number(veto.threshold)}"
         ws[f"B{row}"] = label("vetoes", lang)
-        ws[f"C{row}"] = localize(veto.label, lang)
+        as_text(ws.cell(row=row, column=3, value=localize(veto.label, lang)))
         ws[f"E{row}"] = veto.condition()
-        ws[f"G{row}"] = localize(veto.reason, lang) if veto.reason else None
-        ws[f"F{row}"] = f"=IF(ISBLANK({d}),{missing},IF(ISNUMBER({d}),IF({test},1,0),NA()))"
+        reason = localize(veto.reason, lang) if veto.reason else None
+        as_text(ws.cell(row=row, column=7, value=reason))
+        ws[f"F{row}"] = (
+            f"=IF(ISBLANK({d}),{missing},"
+            f"IF(OR(ISNUMBER({d}),ISLOGICAL({d})),IF({test},1,0),NA()))"
+        )
         ws[d].fill = style.input_fill
-        inputs.append(d)
+        flags.append(d)
         if veto.effect.value == "zero":
             total = f"IF({fired}=1,0,{total})"
         elif veto.effect.value == "cap_total":
@@ -592,7 +749,9 @@ def _items_block(
     for r in range(first_item - 1, row + 1):
         for column in "BCDEFG":
             ws[f"{column}{r}"].border = style.border
-    return _Items(next_row=row + 2, total=total, blanks=blanks, caps=caps, inputs=inputs)
+    return _Items(
+        next_row=row + 2, total=total, blanks=blanks, caps=caps, inputs=inputs, flags=flags
+    )
 
 
 def write_form_xlsx(
@@ -627,11 +786,22 @@ def write_form_xlsx(
     for its number of events, its amount ``MIN(events × points, cap)`` and the signed points
     applied (after the card's bonus cap, in the card's order, and the deduction's floor); the
     adjusted total ``MIN(MAX(weighted + Σ applied, 0), max_points)``; per veto a yellow cell
-    for the value its condition reads (1 or 0 for a flag) and whether it fired (1 or 0). The
+    for the value its condition reads (a number; for a flag 1 or 0, or TRUE or FALSE, read as 1
+    and 0 as csperf reads them) and whether it fired (1 or 0). The
     total then applies the fired vetoes (``zero``, ``cap_total``) before the same rounding, and
     the grade is lowered to a fired ``cap_grade`` veto's band. A blank item input follows the
     missing policy as csperf does: no total under ``error`` (and, for a veto, under
     ``redistribute``); 0 events, or a fired veto, under ``zero``.
+
+    A rated indicator (:attr:`Indicator.raters <csperf.Indicator.raters>`) is not typed: its
+    raw value is a live formula over a block of its own under the dimensions, one row per
+    source with the source's declared weight and the raters it needs (constants), a yellow cell
+    for the mean of the source's ratings, and the source's effective weight
+    ``IF(ISNUMBER(mean), weight / SUMPRODUCT(weights, --ISNUMBER(means)), 0)``; the raw value
+    is ``SUMPRODUCT(effective weights, means)``, empty when no source has a mean. A source left
+    empty or marked "too few raters" (评分人数不足) takes no part and its weight moves to the
+    others, as :meth:`RatingSources.combine <csperf.ratings.RatingSources.combine>` does; under
+    ``no_ratings = "error"`` it gives ``#N/A``, as csperf refuses the subject.
 
     Text typed into an input cell, or a raw value the rule cannot score, gives ``#N/A`` or
     ``#VALUE!``, never points. Filled in with the same raw values, the form gives the same

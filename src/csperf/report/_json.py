@@ -1,4 +1,4 @@
-"""The JSON report, schema ``csperf.report/1``, and the JSON Schema document describing it."""
+"""The JSON report, schema ``csperf.report/2``, and the JSON Schema document describing it."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from csperf.report._model import Report
+    from csperf.results import AdjustmentResult, ScorecardResult, VetoResult
 
 __all__ = ["SCHEMA", "json_schema", "render_json", "report_data"]
 
-SCHEMA = "csperf.report/1"
+SCHEMA = "csperf.report/2"
 """The value of the ``"schema"`` field of every JSON report this version writes."""
 
-_SCHEMA_FILE = "report-1.schema.json"
+_SCHEMA_FILE = "report-2.schema.json"
 
 
 def _finite(value: Any) -> Any:
@@ -29,6 +30,46 @@ def _finite(value: Any) -> Any:
     return value
 
 
+def _adjustment(item: AdjustmentResult, report: Report) -> dict[str, Any]:
+    """One bonus or deduction line of a subject (schema ``$defs/adjustment``)."""
+    return {
+        "key": item.key,
+        "kind": item.kind,
+        "label": report.text(item.label) if item.label else item.key,
+        "events": item.events,
+        "missing": item.missing,
+        "points_per_event": item.points_per_event,
+        "cap": item.cap,
+        "amount": item.amount,
+        "applied": item.applied,
+        "reason": report.text(item.reason) if item.reason else "",
+    }
+
+
+def _veto(veto: VetoResult, result: ScorecardResult, report: Report) -> dict[str, Any]:
+    """One veto line of a subject (schema ``$defs/veto``)."""
+    grade = None
+    if veto.effect == "cap_grade":
+        key = str(veto.limit)
+        shown = result.labels.get(f"grade.{key}")
+        grade = {"key": key, "label": key if shown is None else report.text(shown)}
+    return {
+        "key": veto.key,
+        "label": report.text(veto.label) if veto.label else veto.key,
+        "condition": veto.condition,
+        "value": veto.value,
+        "missing": veto.missing,
+        "fired": veto.fired,
+        "effect": veto.effect,
+        "cap": veto.limit if veto.effect == "cap_total" else None,
+        "grade": grade,
+        "applied": veto.effect_text(report.lang, None if grade is None else grade["label"])
+        if veto.fired
+        else None,
+        "reason": report.text(veto.reason) if veto.reason else "",
+    }
+
+
 def report_data(report: Report) -> dict[str, Any]:
     """The JSON report as Python data (what :func:`render_json` serialises).
 
@@ -36,7 +77,7 @@ def report_data(report: Report) -> dict[str, Any]:
         report: The :class:`~csperf.report.Report`.
 
     Returns:
-        A dict following the schema ``csperf.report/1``
+        A dict following the schema ``csperf.report/2``
         (see :doc:`/explanation/report-json-schema`).
     """
     from csperf._version import __version__
@@ -80,6 +121,10 @@ def report_data(report: Report) -> dict[str, Any]:
                 ],
                 "indicators": indicators,
                 "redistributed": [r.to_dict() for r in result.redistributed],
+                "weighted_total": result.weighted_total,
+                "adjusted_total": result.adjusted_total,
+                "adjustments": [_adjustment(a, report) for a in result.adjustments],
+                "vetoes": [_veto(v, result, report) for v in result.vetoes],
                 "explanation": result.explain(report.lang).splitlines(),
             }
         )
@@ -145,7 +190,7 @@ def report_data(report: Report) -> dict[str, Any]:
 
 
 def render_json(report: Report, *, indent: int | None = 2) -> str:
-    """The report as a JSON document following the schema ``csperf.report/1``.
+    """The report as a JSON document following the schema ``csperf.report/2``.
 
     The fields are described one by one in :doc:`/explanation/report-json-schema`, and
     :func:`json_schema` gives the JSON Schema they follow. Infinite interval bounds are written
@@ -168,7 +213,7 @@ def json_schema() -> dict[str, Any]:
 
     Examples:
         >>> json_schema()["properties"]["schema"]["const"]
-        'csperf.report/1'
+        'csperf.report/2'
     """
     text = resources.files("csperf.report").joinpath(_SCHEMA_FILE).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)

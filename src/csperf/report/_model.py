@@ -420,10 +420,19 @@ class Report:
         whose sources were withheld for anonymity, see :mod:`csperf.ratings`), else
         ``"missing"``; in the report's language.
         """
+        return self.label("too_few_raters" if self.withheld(index, indicator) else "missing")
+
+    def withheld(self, index: int, indicator: str) -> bool:
+        """Whether a missing raw value of ``results[index]`` was withheld for anonymity.
+
+        True when the value is missing and its sample is flagged ``too_few_raters`` (a rated
+        indicator none of whose sources had enough raters, see :mod:`csperf.ratings`); False
+        for a value that is there, or truly missing.
+        """
+        if self.results[index].indicators[indicator].raw is not None:
+            return False
         info = self.sample(index, indicator)
-        if info is not None and "too_few_raters" in info.flags:
-            return self.label("too_few_raters")
-        return self.label("missing")
+        return info is not None and "too_few_raters" in info.flags
 
     @property
     def has_items(self) -> bool:

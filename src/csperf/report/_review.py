@@ -18,7 +18,7 @@ from html import escape
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from csperf.report._excel import load_openpyxl, sheet_names
+from csperf.report._excel import as_text, load_openpyxl, sheet_names
 from csperf.report._svg import _n
 
 if TYPE_CHECKING:
@@ -330,6 +330,8 @@ def _sheet_rows(ws: Any, head: Sequence[str], rows: Sequence[Sequence[Any]], bol
         cell.font = bold
     for row in rows:
         ws.append(list(row))
+        for cell in ws[ws.max_row]:
+            as_text(cell)
     for i, h in enumerate(head, start=1):
         width = max([len(str(h))] + [len(str(r[i - 1])) for r in rows if r[i - 1] is not None])
         ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(width + 2, 8), 60)
