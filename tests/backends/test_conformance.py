@@ -26,7 +26,7 @@ from csperf.sources import IbisSource
 from strategies import examples
 
 UTC = timezone.utc
-ENGINE_BACKENDS = ["duckdb", "sqlite", "postgres"]
+ENGINE_BACKENDS = ["duckdb", "sqlite", "postgres", "pyspark"]
 """The backends the metric engine is claimed on. PySpark is not yet: Ibis 12's plans for the
 catalog exhaust Spark's driver memory when cached, even on a handful of rows (issue 9 stays open
 on it); the portable subset itself is proved on Spark in test_portable_subset.py."""
