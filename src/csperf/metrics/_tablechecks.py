@@ -142,7 +142,9 @@ def typed(
     """The table's record columns in the engine's layout, with raw values kept for checks.
 
     Missing optional columns are NULL. Each field ``f`` becomes the typed column ``f``;
-    ``_bad_f`` says that a present value cannot be read as the field's type.
+    ``_bad_f`` says that a present value cannot be read as the field's type; it is left out
+    where the column's type cannot hold such a value (a column of constants would be one more
+    condition on every row).
 
     Raises:
         ConfigError: For a missing required column or a column of a type that cannot hold
@@ -169,17 +171,17 @@ def typed(
                 "real": "int64" if whole else "float64",
             }.get(column, "string")
             columns[name] = ibis.null(target)
-            bad[name] = ibis.literal(False)
+            bad[name] = None
             continue
         col = table[name]
         kind_type = col.type()
         if column == "ts":
             columns[name] = micros_of(col, name=name, source=source, backend=backend)
-            bad[name] = ibis.literal(False)
+            bad[name] = None
         elif column == "bool":
             if kind_type.is_boolean():
                 columns[name] = col
-                bad[name] = ibis.literal(False)
+                bad[name] = None
             elif kind_type.is_integer():
                 columns[name] = ibis.cases((col == 1, True), (col == 0, False), else_=None)
                 bad[name] = col.notnull() & ~col.isin([0, 1])
@@ -209,7 +211,7 @@ def typed(
                 bad[name] = col.notnull() & ~nan & inf
                 number = ibis.cases((nan | inf, ibis.null("float64")), else_=number)
             else:
-                bad[name] = ibis.literal(False)
+                bad[name] = None
             columns[name] = number
         else:
             if kind_type.is_string():
@@ -229,7 +231,7 @@ def typed(
                     field=name,
                     value=str(kind_type),
                 )
-            bad[name] = ibis.literal(False)
+            bad[name] = None
     for attribute in attrs.fields(kind.record_type):
         default = attribute.default
         if default is not attrs.NOTHING and default is not None:
@@ -243,7 +245,7 @@ def typed(
     return table.select(
         **keep,
         **columns,
-        **{f"_bad_{k}": v for k, v in bad.items()},
+        **{f"_bad_{k}": v for k, v in bad.items() if v is not None},
     )
 
 
@@ -252,7 +254,8 @@ def _field_faults(kind: RecordKind, t: ir.Table, name: str) -> list[tuple[Any, s
     attribute = attrs.fields_dict(kind.record_type)[name]
     col = t[name]
     faults: list[tuple[Any, str, str]] = []
-    faults.append((t[f"_bad_{name}"], Reason.INVALID_FIELD.value, name))
+    if f"_bad_{name}" in t.columns:
+        faults.append((t[f"_bad_{name}"], Reason.INVALID_FIELD.value, name))
     if attribute.metadata[COLUMN] == "real":
         from csperf.metrics._records import _REASON
 
@@ -271,7 +274,13 @@ def _rules(kind: RecordKind, t: ir.Table) -> list[tuple[Any, str, str]]:
     """Every check of the kind as ``(condition, reason, field)``, in the record's order."""
     # a missing required field is found first, in field order, as coerce_record does
     rules: list[tuple[Any, str, str]] = [
-        (t[a.name].isnull() & ~t[f"_bad_{a.name}"], Reason.MISSING_FIELD.value, a.name)
+        (
+            t[a.name].isnull() & ~t[f"_bad_{a.name}"]
+            if f"_bad_{a.name}" in t.columns
+            else t[a.name].isnull(),
+            Reason.MISSING_FIELD.value,
+            a.name,
+        )
         for a in attrs.fields(kind.record_type)
         if a.default is attrs.NOTHING
     ]
@@ -349,8 +358,9 @@ def checked(
     ibis = import_ibis()
     rules = _rules(kind, table)
     labels = [(reason, field) for _, reason, field in rules]
+    # (a condition that is NULL is not met: CASE goes on to the next, as fill_null(False) would)
     first = ibis.cases(
-        *[(cond.fill_null(False), i) for i, (cond, _, _) in enumerate(rules)],
+        *[(cond, i) for i, (cond, _, _) in enumerate(rules)],
         else_=ibis.null("int64"),
     )
     # only the fields go on: the ``_bad_`` columns have served (a narrow table is cheaper
