@@ -41,6 +41,8 @@ def _flags(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         value = (value,)
     flags = tuple(sorted(set(value)))
+    if not flags:
+        return flags
     unknown = [f for f in flags if f not in FLAGS]
     if unknown:
         raise ValidationError(

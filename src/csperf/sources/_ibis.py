@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -62,6 +63,16 @@ class _Checks:
     labels: tuple[tuple[str, str], ...]
     schema: Any
     valid_schema: Any
+
+
+def _views(con: Any, kind: str, checks: _Checks, fields: list[str]) -> tuple[str, str]:
+    """The SQL of a kind's valid rows and of its rule counts, over its checked rows."""
+    from csperf.metrics._plan import placeholder, rules_piece, to_sql
+    from csperf.metrics._tablechecks import RULE
+
+    table = placeholder(f"checked_{kind}", checks.schema)
+    valid = table.filter(table[RULE].isnull()).select(*fields)
+    return to_sql(con, valid), to_sql(con, rules_piece(kind, table, RULE))
 
 
 def _moment(value: Any) -> Any:
@@ -410,13 +421,12 @@ class IbisSource(MetricSource):
         from csperf.metrics._plan import (
             Piece,
             Plan,
+            compiled,
             metric_pieces,
-            placeholder,
-            rules_piece,
             run_plan,
+            schema_key,
             to_sql,
         )
-        from csperf.metrics._tablechecks import RULE
 
         ibis = import_ibis()
         con = self.connection
@@ -443,12 +453,13 @@ class IbisSource(MetricSource):
                 continue
             found = checks[kind] = self._checks(kind, roster_schema)
             tables.append((f"checked_{kind}", found.sql, True))
-            table = placeholder(f"checked_{kind}", found.schema)
-            valid = table.filter(table[RULE].isnull()).select(*fields)
-            tables.append((f"valid_{kind}", to_sql(con, valid), False))
+            valid_sql, rules_sql = compiled(
+                ("views", con.name, kind, schema_key(found.schema)),
+                functools.partial(_views, con, kind, found, fields),
+            )
+            tables.append((f"valid_{kind}", valid_sql, False))
             schemas[kind] = found.valid_schema
-            piece = rules_piece(kind, table, RULE)
-            rule_pieces.append(Piece(f"_rules:{kind}", to_sql(con, piece)))
+            rule_pieces.append(Piece(f"_rules:{kind}", rules_sql))
         pieces = metric_pieces(
             con,
             req.specs,
