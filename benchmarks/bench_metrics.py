@@ -151,7 +151,10 @@ def _when(rng: np.random.Generator, n: int) -> np.ndarray:
     return PERIOD_START_US - 7 * DAY_US + rng.integers(0, 106 * DAY_US, n)
 
 
-def _other_kinds(rng: np.random.Generator, kind: str, n: int, agents: pa.Array) -> pa.Table:
+def _other_kinds(
+    rng: np.random.Generator, kind: str, base: int, n: int, agents: pa.Array
+) -> pa.Table:
+    """Rows ``base`` to ``base + n`` of a kind (identifiers unique across chunks)."""
     who = _pick(agents, rng.integers(0, len(agents), n))
     at = _when(rng, n)
     if kind == "surveys":
@@ -160,7 +163,7 @@ def _other_kinds(rng: np.random.Generator, kind: str, n: int, agents: pa.Array) 
         return pa.table(
             {
                 "agent": who,
-                "contact_id": pa.array(np.arange(n), pa.int64()),
+                "contact_id": pa.array(np.arange(base, base + n), pa.int64()),
                 "submitted_at": _ts(at),
                 "csat": _maybe(rng.integers(1, 6, n), has_csat, pa.int64()),
                 "nps": _maybe(rng.integers(0, 11, n), has_nps, pa.int64()),
@@ -175,7 +178,7 @@ def _other_kinds(rng: np.random.Generator, kind: str, n: int, agents: pa.Array) 
                 "checks_passed": pa.array(rng.integers(0, applicable + 1), pa.int64()),
                 "checks_applicable": pa.array(applicable, pa.int64()),
                 "critical_failed": pa.array(rng.random(n) < 0.05),
-                "id": pa.array(np.arange(n), pa.int64()),
+                "id": pa.array(np.arange(base, base + n), pa.int64()),
             }
         )
     if kind == "knowledge_tests":
@@ -197,7 +200,7 @@ def _other_kinds(rng: np.random.Generator, kind: str, n: int, agents: pa.Array) 
             "agent": who,
             "due_at": _ts(at),
             "shared_at": _ts(shared, rng.random(n) < 0.9),
-            "id": pa.array(np.arange(n), pa.int64()),
+            "id": pa.array(np.arange(base, base + n), pa.int64()),
         }
     )
 
@@ -233,7 +236,7 @@ def generate(folder: Path, tickets: int, *, seed: int = 0) -> dict[str, Path]:
         _write(
             paths[kind],
             (
-                _other_kinds(rng, kind, min(CHUNK, count - base), agents)
+                _other_kinds(rng, kind, base, min(CHUNK, count - base), agents)
                 for base in range(0, max(count, 1), CHUNK)
             ),
         )

@@ -37,11 +37,16 @@ FLAGS: Mapping[str, str] = FrozenDict(
 )
 
 
+_KNOWN_FLAGS = frozenset(FLAGS)
+
+
 def _flags(value: Iterable[str]) -> tuple[str, ...]:
+    # (a set: looking a name up in the FrozenDict goes through Mapping's generic methods, and
+    # a measurement makes a MetricValue per subject and metric)
     if isinstance(value, str):
         value = (value,)
     flags = tuple(sorted(set(value)))
-    if not flags:
+    if not flags or _KNOWN_FLAGS.issuperset(flags):
         return flags
     unknown = [f for f in flags if f not in FLAGS]
     if unknown:
