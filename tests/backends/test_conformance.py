@@ -4,7 +4,7 @@ Each backend (DuckDB, SQLite, PostgreSQL, PySpark: the ``backend`` fixture of ``
 runs the hand-worked cases of ``tests/sources`` and ``tests/metrics`` (``cases.py``: the same
 inputs, the same numbers), the cases for time zones and daylight saving, NULLs, an empty period,
 one record and a large team, and properties on generated records, where every backend must equal
-both in-memory DuckDB and the independent oracle of ``row_oracle.py``.
+both in-memory DuckDB and the independent oracle (``tests/oracle.py``, over the same rows).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cases
-import row_oracle as oracle
+import oracle
 from csperf.sources import IbisSource
 from strategies import examples
 
@@ -292,9 +292,9 @@ def oracle_kinds() -> tuple[str, ...]:
 
 
 def check_against_oracle(m: Any, rows, agents) -> None:
-    expected = oracle.measure(rows, cases.JULY, agents)
+    expected = oracle.measure_rows(rows, cases.JULY, agents)
     for agent in agents:
-        for metric in oracle.METRICS:
+        for metric in oracle.ROW_METRICS:
             found = m.row(agent)[metric]
             assert same(metric, found, expected[agent][metric]), (
                 agent,
@@ -324,8 +324,8 @@ def test_a_large_team(backend, tmp_path):
     pooled["peer_ratings"] = [
         {**r, "ratee": "big"} for r in rows["peer_ratings"] if r["rater"] != r["ratee"]
     ]
-    expected = oracle.measure(pooled, cases.JULY, ["big"])["big"]
-    for metric in oracle.METRICS:
+    expected = oracle.measure_rows(pooled, cases.JULY, ["big"])["big"]
+    for metric in oracle.ROW_METRICS:
         assert same(metric, m.row("big")[metric], expected[metric]), metric
     check_against_duckdb(
         m, duckdb_reference(tmp_path, rows, roster).measure(period=cases.JULY, level="team")
