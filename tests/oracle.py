@@ -52,10 +52,14 @@ def _first_response(t: Ticket) -> Fraction | None:
 
 
 def _elapsed(start: datetime, end: datetime | None) -> Fraction | None:
-    """Exact seconds from start to end (whole microseconds), or None."""
+    """Exact seconds from start to end (whole microseconds), or None.
+
+    In UTC: Python subtracts two datetimes of the same ``tzinfo`` as wall-clock times, which
+    across a daylight-saving change is not the elapsed time.
+    """
     if end is None:
         return None
-    return Fraction((end - start) // timedelta(microseconds=1), 10**6)
+    return Fraction((_utc(end) - _utc(start)) // timedelta(microseconds=1), 10**6)
 
 
 def summary_of(metric: str, name: Any) -> Callable[[Sequence[float]], float]:

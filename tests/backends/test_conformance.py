@@ -1,10 +1,11 @@
 """Backend conformance: the Ibis engine gives the same values on every backend csperf claims.
 
 Each backend (DuckDB, SQLite, PostgreSQL, PySpark: the ``backend`` fixture of ``conftest.py``)
-runs the hand-worked cases of ``tests/sources`` and ``tests/metrics`` (``cases.py``: the same
-inputs, the same numbers), the cases for time zones and daylight saving, NULLs, an empty period,
-one record and a large team, and properties on generated records, where every backend must equal
-both in-memory DuckDB and the independent oracle (``tests/oracle.py``, over the same rows).
+runs the hand-worked cases of ``tests/sources`` and ``tests/metrics`` (``tests/cases.py``: the
+same inputs, the same numbers), the cases for time zones and daylight saving, NULLs, an empty
+period, one record and a large team, and properties on generated records, where every backend
+must equal both in-memory DuckDB and the independent oracle (``tests/oracle.py``, over the same
+rows).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 
 import cases
 import oracle
+from backend_support import arrow_table
 from csperf.sources import IbisSource
 from strategies import examples
 
@@ -61,7 +63,7 @@ def load(backend: Any, rows: dict[str, list[dict[str, Any]]], roster: list[dict[
     tables = {}
     for kind, records in {**rows, "roster": roster}.items():
         name = f"{kind}_{uuid.uuid4().hex[:8]}"
-        table = backend.load(name, cases.arrow_table(kind, records, epoch_us=epoch_us))
+        table = backend.load(name, arrow_table(kind, records, epoch_us=epoch_us))
         tables[kind] = table.get_name()
     return tables
 
