@@ -2,9 +2,12 @@
 
 The engine (``csperf.metrics._ibis`` and the Ibis expressions of the metric modules) is the
 one definition csperf runs; these deliberately simple formulas are the independent second
-version it is checked against (``tests/metrics/test_metrics_oracle.py``). Each function
-takes the valid records of the period (``selected``) and all valid records of the kind
-(``everything``) and returns ``(value, sample_size, flags)``.
+version it is checked against: by the engine's tests (``tests/metrics/test_metrics_oracle.py``),
+on every backend (``tests/backends/test_conformance.py``) and by the metrics benchmark's
+smoke test (``tests/backends/test_bench_metrics.py``). Each function takes the valid records of
+the period (``selected``) and all valid records of the kind (``everything``) and returns
+``(value, sample_size, flags)``; :func:`measure_rows` gives every agent's values of plain dict
+rows at the default options.
 
 A mean of durations is exact: ``Σ µs / (n · 10⁶)`` rounded once (``fractions.Fraction``),
 which is what the engine's integer sum divided once gives.
@@ -49,10 +52,14 @@ def _first_response(t: Ticket) -> Fraction | None:
 
 
 def _elapsed(start: datetime, end: datetime | None) -> Fraction | None:
-    """Exact seconds from start to end (whole microseconds), or None."""
+    """Exact seconds from start to end (whole microseconds), or None.
+
+    In UTC: Python subtracts two datetimes of the same ``tzinfo`` as wall-clock times, which
+    across a daylight-saving change is not the elapsed time.
+    """
     if end is None:
         return None
-    return Fraction((end - start) // timedelta(microseconds=1), 10**6)
+    return Fraction((_utc(end) - _utc(start)) // timedelta(microseconds=1), 10**6)
 
 
 def summary_of(metric: str, name: Any) -> Callable[[Sequence[float]], float]:
@@ -427,3 +434,69 @@ ORACLE: dict[str, Callable[..., Outcome]] = {
     "collaboration_rating": _collaboration_rating,
     "information_sharing_rate": _information_sharing_rate,
 }
+
+
+# -- plain rows, per agent ------------------------------------------------------------------------
+
+#: Each metric's record kind.
+KIND = {
+    "customer_satisfaction": "surveys",
+    "nps": "surveys",
+    "complaint_rate": "tickets",
+    "first_response_time": "tickets",
+    "resolution_time": "tickets",
+    "fcr": "tickets",
+    "service_level": "tickets",
+    "abandonment_rate": "tickets",
+    "aht": "tickets",
+    "script_compliance": "qa_reviews",
+    "critical_failures": "qa_reviews",
+    "product_knowledge": "knowledge_tests",
+    "collaboration_rating": "peer_ratings",
+    "information_sharing_rate": "sharing_items",
+}
+
+#: Record kind → (record type, the field naming its agent, the timestamp deciding its period).
+RECORDS: dict[str, tuple[type, str, str]] = {
+    "tickets": (Ticket, "agent", "created_at"),
+    "surveys": (SurveyAnswer, "agent", "submitted_at"),
+    "qa_reviews": (QaReview, "agent", "reviewed_at"),
+    "knowledge_tests": (KnowledgeTest, "agent", "taken_at"),
+    "peer_ratings": (PeerRating, "ratee", "rated_at"),
+    "sharing_items": (SharingItem, "agent", "due_at"),
+}
+
+#: The metrics :func:`measure_rows` gives by default: the 13 of the metrics benchmark and the
+#: backend conformance suite (every catalog metric but the ``critical_failures`` count).
+ROW_METRICS = tuple(name for name in ORACLE if name != "critical_failures")
+
+
+def measure_rows(
+    rows: dict[str, Iterable[dict[str, Any]]],
+    period: tuple[datetime, datetime],
+    agents: Iterable[str],
+    metrics: Iterable[str] = ROW_METRICS,
+) -> dict[str, dict[str, float | None]]:
+    """Agent → metric → value (None without data) of dict rows, every metric at its defaults.
+
+    ``rows`` maps a record kind to rows whose keys are the record's fields (timestamps aware
+    datetimes; every row valid, every agent on the roster). A record is in the half-open
+    ``period`` by its timestamp and belongs to its agent (a peer rating to its ratee); repeat
+    contacts (FCR) are looked for among every ticket, in the period or not, whoever handled it.
+    """
+    records = {
+        kind: [record_type(**row) for row in rows.get(kind, ())]
+        for kind, (record_type, _, _) in RECORDS.items()
+    }
+    selected: dict[tuple[str, str], list[Any]] = {}
+    for kind, (_, who, when) in RECORDS.items():
+        for record in records[kind]:
+            if period[0] <= getattr(record, when) < period[1]:
+                selected.setdefault((kind, getattr(record, who)), []).append(record)
+    return {
+        agent: {
+            name: ORACLE[name](selected.get((KIND[name], agent), []), records[KIND[name]])[0]
+            for name in metrics
+        }
+        for agent in agents
+    }

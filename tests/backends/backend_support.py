@@ -1,7 +1,8 @@
 """What the backend tests share: the backends, when one may skip, and the native loader.
 
 The fixtures that use it are in ``conftest.py`` (its docstring says how each backend is set
-up and loaded); test modules import from here, never from ``conftest``.
+up and loaded); test modules import from here, never from ``conftest``. The hand-worked rows the
+backends load are in ``tests/cases.py``; :func:`arrow_table` types them for loading.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 import importlib.util
 import os
 import uuid
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,76 @@ def check_installed(name: str) -> None:
     for needed in ("ibis", module):
         if importlib.util.find_spec(needed) is None:
             unavailable(name, f"{needed!r} is not installed (pip install '{extra}')")
+
+
+# -- test rows as Arrow tables -----------------------------------------------------------------
+
+# Column types per kind: "id" (text), "name", "ts", "bool", "int", "real".
+SCHEMA: Mapping[str, Mapping[str, str]] = {
+    "tickets": {
+        "id": "id", "agent": "name", "channel": "name", "created_at": "ts",
+        "first_response_at": "ts", "resolved_at": "ts", "final_resolved_at": "ts",
+        "reopened": "bool", "complaint": "bool", "customer": "id", "wait_seconds": "real",
+        "answered": "bool", "abandoned": "bool", "talk_seconds": "real",
+        "hold_seconds": "real", "acw_seconds": "real",
+    },
+    "surveys": {
+        "agent": "name", "contact_id": "id", "submitted_at": "ts", "csat": "int", "nps": "int",
+    },
+    "qa_reviews": {
+        "agent": "name", "reviewed_at": "ts", "checks_passed": "int",
+        "checks_applicable": "int", "critical_failed": "bool", "id": "id",
+    },
+    "knowledge_tests": {"agent": "name", "taken_at": "ts", "score": "real"},
+    "peer_ratings": {"rater": "name", "ratee": "name", "rated_at": "ts", "score": "real"},
+    "sharing_items": {"agent": "name", "due_at": "ts", "shared_at": "ts", "id": "id"},
+    "roster": {
+        "agent": "name", "team": "name", "manager": "name", "valid_from": "ts", "valid_to": "ts",
+    },
+}  # fmt: skip
+
+_DEFAULTS = {"reopened": False, "complaint": False, "critical_failed": False}
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def micros(moment: dt.datetime) -> int:
+    """Epoch microseconds of an aware datetime, exactly."""
+    delta = moment - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def arrow_table(kind: str, rows: Iterable[Mapping[str, Any]], *, epoch_us: bool = False) -> Any:
+    """The Arrow table of ``rows`` of ``kind``, every column of the kind typed (NULLs kept).
+
+    Tables carry the record field names as columns (the tables of ``IbisSource``). Timestamps
+    are ``TIMESTAMP WITH TIME ZONE`` (UTC) where the backend has the type, and int64 epoch
+    microseconds with ``epoch_us`` (SQLite, which has no timestamp type: see "The portable
+    subset" in the design page).
+    """
+    import pyarrow as pa
+
+    types = {
+        "id": pa.string(),
+        "name": pa.string(),
+        "ts": pa.int64() if epoch_us else pa.timestamp("us", tz="UTC"),
+        "bool": pa.bool_(),
+        "int": pa.int64(),
+        "real": pa.float64(),
+    }
+    rows = list(rows)
+    columns = {}
+    for field, column in SCHEMA[kind].items():
+        values = [row.get(field, _DEFAULTS.get(field)) for row in rows]
+        if column == "id":
+            values = [None if v is None else str(v) for v in values]
+        elif column == "real":
+            values = [None if v is None else float(v) for v in values]
+        elif column == "ts" and epoch_us:
+            values = [None if v is None else micros(v) for v in values]
+        elif column == "ts":
+            values = [None if v is None else v.astimezone(dt.timezone.utc) for v in values]
+        columns[field] = pa.array(values, types[column])
+    return pa.table(columns)
 
 
 # -- the Arrow schema of a test table ----------------------------------------------------------

@@ -1,10 +1,11 @@
 """Backend conformance: the Ibis engine gives the same values on every backend csperf claims.
 
 Each backend (DuckDB, SQLite, PostgreSQL, PySpark: the ``backend`` fixture of ``conftest.py``)
-runs the hand-worked cases of ``tests/sources`` and ``tests/metrics`` (``cases.py``: the same
-inputs, the same numbers), the cases for time zones and daylight saving, NULLs, an empty period,
-one record and a large team, and properties on generated records, where every backend must equal
-both in-memory DuckDB and the independent oracle of ``row_oracle.py``.
+runs the hand-worked cases of ``tests/sources`` and ``tests/metrics`` (``tests/cases.py``: the
+same inputs, the same numbers), the cases for time zones and daylight saving, NULLs, an empty
+period, one record and a large team, and properties on generated records, where every backend
+must equal both in-memory DuckDB and the independent oracle (``tests/oracle.py``, over the same
+rows).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cases
-import row_oracle as oracle
+import oracle
+from backend_support import arrow_table
 from csperf.sources import IbisSource
 from strategies import examples
 
@@ -61,7 +63,7 @@ def load(backend: Any, rows: dict[str, list[dict[str, Any]]], roster: list[dict[
     tables = {}
     for kind, records in {**rows, "roster": roster}.items():
         name = f"{kind}_{uuid.uuid4().hex[:8]}"
-        table = backend.load(name, cases.arrow_table(kind, records, epoch_us=epoch_us))
+        table = backend.load(name, arrow_table(kind, records, epoch_us=epoch_us))
         tables[kind] = table.get_name()
     return tables
 
@@ -292,9 +294,9 @@ def oracle_kinds() -> tuple[str, ...]:
 
 
 def check_against_oracle(m: Any, rows, agents) -> None:
-    expected = oracle.measure(rows, cases.JULY, agents)
+    expected = oracle.measure_rows(rows, cases.JULY, agents)
     for agent in agents:
-        for metric in oracle.METRICS:
+        for metric in oracle.ROW_METRICS:
             found = m.row(agent)[metric]
             assert same(metric, found, expected[agent][metric]), (
                 agent,
@@ -324,8 +326,8 @@ def test_a_large_team(backend, tmp_path):
     pooled["peer_ratings"] = [
         {**r, "ratee": "big"} for r in rows["peer_ratings"] if r["rater"] != r["ratee"]
     ]
-    expected = oracle.measure(pooled, cases.JULY, ["big"])["big"]
-    for metric in oracle.METRICS:
+    expected = oracle.measure_rows(pooled, cases.JULY, ["big"])["big"]
+    for metric in oracle.ROW_METRICS:
         assert same(metric, m.row("big")[metric], expected[metric]), metric
     check_against_duckdb(
         m, duckdb_reference(tmp_path, rows, roster).measure(period=cases.JULY, level="team")

@@ -7,9 +7,11 @@ docs/explanation/metrics.rst.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
+import cases
 from csperf import Direction, MeasurementError, ValidationError
 from csperf.errors import UnknownNameError
 from csperf.hooks import get_plugin_manager
@@ -143,7 +145,7 @@ def responded(seconds, channel="chat"):
 
 
 def test_first_response_time_mean_median_percentile():
-    tickets = responded([10, 20, 30, 40, 1000])
+    tickets = [Ticket(**row) for row in cases.FRT_TICKETS]  # after 10, 20, 30, 40 and 1000 s
     # mean = 1100 / 5 = 220
     assert first_response_time(tickets).value == 220.0
     # median of 10, 20, 30, 40, 1000 = 30
@@ -215,14 +217,9 @@ def test_resolution_time_first_and_final():
 
 
 def test_durations_are_elapsed_time_across_a_dst_change():
-    from zoneinfo import ZoneInfo
-
-    berlin = ZoneInfo("Europe/Berlin")
     # 2024-03-31 01:30 CET to 03:30 CEST is one hour of elapsed time (clocks jump at 02:00)
-    created = datetime(2024, 3, 31, 1, 30, tzinfo=berlin)
-    ticket = Ticket(
-        1, "ann", "chat", created, resolved_at=datetime(2024, 3, 31, 3, 30, tzinfo=berlin)
-    )
+    ticket = Ticket(**cases.DST_TICKET)
+    assert ticket.created_at.tzinfo == ZoneInfo("Europe/Berlin")
     assert resolution_time([ticket]).value == 3600.0
 
 
@@ -230,25 +227,9 @@ def test_durations_are_elapsed_time_across_a_dst_change():
 
 
 def test_fcr_hand_worked():
-    tickets = [
-        # c1: resolved, but c1 comes back 3 days later (within 7 days) -> not FCR
-        Ticket(1, "ann", "chat", T0, resolved_at=T0 + HOUR, customer="c1"),
-        Ticket(2, "bob", "email", T0 + 3 * DAY, resolved_at=T0 + 3 * DAY, customer="c1"),
-        # c2: resolved, comes back after 8 days (outside the window) -> FCR (both 3 and 4)
-        Ticket(3, "ann", "chat", T0, resolved_at=T0 + HOUR, customer="c2"),
-        Ticket(4, "ann", "chat", T0 + 8 * DAY, resolved_at=T0 + 8 * DAY, customer="c2"),
-        # reopened -> not FCR
-        Ticket(5, "ann", "chat", T0, resolved_at=T0 + HOUR, reopened=True, customer="c3"),
-        # unresolved -> not FCR, still in the denominator
-        Ticket(6, "ann", "chat", T0, customer="c4"),
-        # no customer: judged on resolution and reopen alone -> FCR
-        Ticket(7, "ann", "chat", T0, resolved_at=T0 + HOUR),
-        # abandoned call: left out
-        call(8, 60, answered=False, customer="c5"),
-    ]
-    # handled 1..7 (8 is abandoned):
-    # 1 repeat (2) -> no; 2 no later c1 contact -> yes; 3 c2 back after 8 days -> yes; 4 yes;
-    # 5 reopened -> no; 6 unresolved -> no; 7 no customer, resolved -> yes: {2, 3, 4, 7} = 4/7
+    # tests/cases.py works each ticket out: handled 1..7 (8 is an abandoned call), FCR
+    # {2, 3, 4, 7} = 4/7; a 10-day window {2, 4, 7} = 3/7; window 0 {1, 2, 3, 4, 7} = 5/7
+    tickets = [Ticket(**row) for row in cases.FCR_TICKETS]
     result = fcr(tickets)
     assert result.value == pytest.approx(4 / 7)
     assert result.sample_size == 7

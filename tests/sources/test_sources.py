@@ -14,6 +14,7 @@ import attrs
 import pytest
 from hypothesis import given
 
+import cases
 from csperf.datasets import contact_centre
 from csperf.errors import (
     ConfigError,
@@ -40,112 +41,13 @@ from strategies import measurement_tables
 duckdb = pytest.importorskip("duckdb")
 
 UTC = timezone.utc
-D = datetime(2026, 7, 1, tzinfo=UTC)
-H = timedelta(hours=1)
-S = timedelta(seconds=1)
-JULY = (D, datetime(2026, 8, 1, tzinfo=UTC))
 
-
-def ticket(id, agent, channel, created, **fields):
-    return {"id": id, "agent": agent, "channel": channel, "created_at": created, **fields}
-
-
-# A small centre worked by hand. ann and bob are both in team T1 (manager M1).
-TICKETS = [
-    ticket("T1", "ann", "chat", D + 9 * H, first_response_at=D + 9 * H + 30 * S,
-           resolved_at=D + 10 * H, customer="c1"),
-    ticket("T2", "ann", "chat", D + 10 * H, first_response_at=D + 10 * H + 90 * S,
-           resolved_at=D + 13 * H, final_resolved_at=D + 15 * H, reopened=True,
-           complaint=True, customer="c1"),
-    ticket("T3", "ann", "phone", D + 11 * H, first_response_at=D + 11 * H + 10 * S,
-           resolved_at=D + 11 * H + 10 * S, answered=True, wait_seconds=10,
-           talk_seconds=200, hold_seconds=20, acw_seconds=30),
-    ticket("T4", "ann", "phone", D + 12 * H, abandoned=True, wait_seconds=50),
-    ticket("T5", "bob", "email", D + 9 * H, first_response_at=D + 9 * H + 600 * S,
-           customer="c2"),
-    ticket("T6", "bob", "phone", D + 13 * H, first_response_at=D + 13 * H + 30 * S,
-           resolved_at=D + 13 * H + 30 * S, answered=True, wait_seconds=30, talk_seconds=100,
-           customer="c3"),
-]  # fmt: skip
-SURVEYS = [
-    {"agent": "ann", "contact_id": "T1", "submitted_at": D + 11 * H, "csat": 5, "nps": 10},
-    {"agent": "ann", "contact_id": "T2", "submitted_at": D + 16 * H, "csat": 4, "nps": 6},
-    {"agent": "ann", "contact_id": "T3", "submitted_at": D + 12 * H, "csat": 2},
-    {"agent": "bob", "contact_id": "T6", "submitted_at": D + 14 * H, "csat": 3, "nps": 8},
-]
-QA = [
-    {"agent": "ann", "reviewed_at": D + 20 * H, "checks_passed": 9, "checks_applicable": 10},
-    {"agent": "bob", "reviewed_at": D + 20 * H, "checks_passed": 10, "checks_applicable": 10,
-     "critical_failed": True},
-]  # fmt: skip
-TESTS = [
-    {"agent": "ann", "taken_at": D + 2 * H, "score": 70},
-    {"agent": "ann", "taken_at": D + 30 * H, "score": 90},
-    {"agent": "bob", "taken_at": D + 3 * H, "score": 85},
-]
-RATINGS = [
-    {"rater": r, "ratee": "ann", "rated_at": D + 5 * H, "score": s}
-    for r, s in [("bob", 4), ("cy", 5), ("dee", 3), ("ann", 5)]
-]
-SHARING = [
-    {"agent": "ann", "due_at": D + 18 * H, "shared_at": D + 17 * H},
-    {"agent": "ann", "due_at": D + 18 * H, "shared_at": D + 19 * H},
-    {"agent": "bob", "due_at": D + 18 * H},
-]
-ROWS = {
-    "tickets": TICKETS,
-    "surveys": SURVEYS,
-    "qa_reviews": QA,
-    "knowledge_tests": TESTS,
-    "peer_ratings": RATINGS,
-    "sharing_items": SHARING,
-}
-ROSTER = Roster(
-    [RosterEntry(a, "T1", "M1") for a in ("ann", "bob")]
-    + [RosterEntry(a, "T2", "M1") for a in ("cy", "dee")]
-)
-
-# Worked by hand from the rows above (seconds; shares as fractions).
-ANN = {
-    "customer_satisfaction": 2 / 3,  # 5, 4 satisfied; 2 not
-    "nps": 0.0,  # promoters 1 (10), detractors 1 (6), 2 answers: 100·(1−1)/2
-    "complaint_rate": 1 / 3,  # T2 of T1, T2, T3 (T4 abandoned: not handled)
-    "first_response_time": 130 / 3,  # (30 + 90 + 10) / 3
-    "resolution_time": (3600 + 3 * 3600 + 10) / 3,  # first resolutions
-    "fcr": 1 / 3,  # T1 repeated by T2 within 7 days, T2 reopened, T3 resolved
-    "service_level": 1 / 2,  # T3 answered in 10 s ≤ 20; T4 abandoned
-    "abandonment_rate": 1 / 2,
-    "aht": 250.0,  # T3: 200 + 20 + 30
-    "script_compliance": 0.9,
-    "product_knowledge": 80.0,  # (70 + 90) / 2
-    "collaboration_rating": 4.0,  # (4 + 5 + 3) / 3, the self-rating left out
-    "information_sharing_rate": 0.5,
-}
-BOB = {
-    "customer_satisfaction": 0.0,
-    "nps": 0.0,  # one passive (8)
-    "complaint_rate": 0.0,
-    "first_response_time": 315.0,  # (600 + 30) / 2
-    "resolution_time": 30.0,  # T5 unresolved
-    "fcr": 0.5,  # T5 unresolved, T6 resolved with no repeat
-    "service_level": 0.0,  # T6 waited 30 s > 20
-    "abandonment_rate": 0.0,
-    "aht": 100.0,
-    "script_compliance": 0.0,  # a critical failure scores the review 0
-    "product_knowledge": 85.0,
-    "collaboration_rating": None,  # not rated
-    "information_sharing_rate": 0.0,
-}
-T1 = {
-    # pooled, not averaged: 2 of 4 answers satisfied (the mean of 2/3 and 0 would be 1/3)
-    "customer_satisfaction": 0.5,
-    "complaint_rate": 1 / 5,
-    "first_response_time": (30 + 90 + 10 + 600 + 30) / 5,
-    "service_level": 1 / 3,
-    "script_compliance": 9 / 20,
-    "product_knowledge": (70 + 90 + 85) / 3,
-    "information_sharing_rate": 1 / 3,
-}
+# The small centre worked by hand (tests/cases.py; the backend conformance suite runs it too):
+# ann and bob are both in team T1 (manager M1), cy and dee in T2.
+D, H, S, JULY, ticket = cases.D, cases.H, cases.S, cases.JULY, cases.ticket
+TICKETS, SURVEYS, ROWS = cases.TICKETS, cases.SURVEYS, cases.ROWS
+ANN, BOB, T1 = cases.ANN, cases.BOB, cases.T1
+ROSTER = Roster([RosterEntry(**entry) for entry in cases.ROSTER_ROWS])
 
 
 def _csv_folder(tmp_path, rows, roster):
