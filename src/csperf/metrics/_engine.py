@@ -174,6 +174,8 @@ def run_tables(
     from csperf.metrics._ibis import arrow_table, connect, import_ibis, period_micros, roster_table
     from csperf.metrics._plan import Plan, metric_pieces, run_plan, to_sql
 
+    if not specs:
+        return {}
     ibis = import_ibis()
     backend = connect(connection)
     tables: list[tuple[str, str, bool]] = []

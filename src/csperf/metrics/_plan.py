@@ -209,6 +209,8 @@ def run_plan(
 
     A rule index of None counts the valid rows.
     """
+    if not plan.pieces:
+        return {}, {}
     table = execute(connection, plan)
     flags = {p.part: p.flags for p in plan.pieces}
     outcomes: dict[str, dict[str, Outcome]] = {
