@@ -69,11 +69,20 @@ def iter_rows(rows: Any) -> Iterator[Any]:
 def _is_missing(value: Any) -> bool:
     if value is None:
         return True
+    kind = type(value)
+    if kind is str:
+        return not value.strip()
+    if kind is float:
+        return math.isnan(value)
     if isinstance(value, float) and math.isnan(value):
         return True
     if isinstance(value, str) and not value.strip():
         return True
-    return type(value).__name__ in {"NaTType", "NAType"}
+    return kind.__name__ in _MISSING_TYPES
+
+
+_MISSING_TYPES = frozenset({"NaTType", "NAType"})
+"""The names of pandas' missing-value types (not imported: pandas is optional)."""
 
 
 def _field_getter(row: Any) -> Any:
@@ -173,6 +182,7 @@ def validate_records(
         (1, 1, 1, <Reason.DUPLICATE: 'duplicate'>)
     """
     spec = record_kind(kind)
+    known_agents = roster.agents if roster is not None else frozenset()
     zone = None if tz is None else as_timezone(tz, obj=kind)
     accepted: list[Any] = []
     seen: set[tuple[Any, ...]] = set()
@@ -222,7 +232,7 @@ def validate_records(
         if roster is not None:
             agent = getattr(record, spec.subject_field)
             moment = getattr(record, spec.time_field)
-            if agent not in roster.agents:
+            if agent not in known_agents:
                 reject(
                     position,
                     Reason.UNKNOWN_AGENT,
