@@ -175,3 +175,17 @@ def test_fcr_ties_and_the_window_end(backend):
     m = IbisSource(con).measure(period=None, metrics=["fcr"])
     assert m.value("ann", "fcr").value == 5 / 7
     assert m.value("ann", "fcr").sample_size == 7
+
+
+def test_options_key_tells_plain_values_apart_and_refuses_objects():
+    from datetime import timedelta
+
+    key = plan.options_key
+    assert key({"window": timedelta(days=7)}) == key({"window": timedelta(days=7)})
+    assert key({"window": 7}) != key({"window": 7.5})
+    assert key({"window": 1}) != key({"window": True})  # 1 == True, but not the same option
+    assert key({"channels": {"chat", "email"}}) == key({"channels": frozenset({"email", "chat"})})
+    assert key({"channels": ["chat", "email"]}) != key({"channels": ["email", "chat"]})
+    assert key({"a": 1, "b": 2}) == key({"b": 2, "a": 1})
+    assert key({"rule": object()}) is None
+    assert key({"channels": [object()]}) is None

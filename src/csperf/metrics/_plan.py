@@ -32,6 +32,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -257,12 +258,13 @@ def metric_pieces(
     roster_key = None if roster_schema is None else schema_key(roster_schema)
     for spec in specs:
         opts = dict(options.get(spec.name, {}))
+        settings = options_key(opts)
         key = (
             "metric",
             connection.name,
             spec.name,
             spec.expression,
-            repr(sorted(opts.items())),
+            settings,
             level,
             period,
             schema_keys[spec.record_kind],
@@ -279,5 +281,36 @@ def metric_pieces(
             table, flags = metric_piece(spec.name, spec.expression(selected, everything, **opts))
             return Piece(spec.name, to_sql(connection, table), flags)
 
-        pieces.append(compiled(key, build))
+        # options that are not plain values (a plugin's object) are compiled every time
+        pieces.append(build() if settings is None else compiled(key, build))
     return pieces
+
+
+_PLAIN = (str, int, float, bool, type(None), timedelta)
+
+
+def options_key(options: Mapping[str, Any]) -> Hashable | None:
+    """A key that equal option values share, or None when a value is not a plain value.
+
+    Plain values are text, numbers, booleans, None, timedeltas and collections of them (a
+    set's elements sorted); anything else could be told apart only by identity.
+    """
+
+    def plain(value: Any) -> Hashable | None:
+        if isinstance(value, _PLAIN):
+            return (type(value).__name__, value)
+        if isinstance(value, (list, tuple)):
+            items = [plain(v) for v in value]
+            return None if None in items else ("seq", tuple(items))
+        if isinstance(value, (set, frozenset)):
+            items = [plain(v) for v in value]
+            return None if None in items else ("set", tuple(sorted(items, key=repr)))
+        return None
+
+    found = []
+    for name in sorted(options):
+        item = plain(options[name])
+        if item is None:
+            return None
+        found.append((name, item))
+    return tuple(found)
