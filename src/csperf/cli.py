@@ -1618,10 +1618,14 @@ def _view_options(fn: F, output: bool = True) -> F:
     return fn
 
 
-def _view_format(view_format: str | None, as_json: bool) -> str:
+def _view_format(view_format: str | None, as_json: bool, output: Path | None = None) -> str:
+    """The format asked (``--json`` is ``--format json``); an ``--output`` given needs a view."""
     if as_json and view_format not in (None, "json"):
         raise click.UsageError(f"--json goes with --format json, not --format {view_format}")
-    return "json" if as_json else (view_format or "text")
+    fmt = "json" if as_json else (view_format or "text")
+    if output is not None and fmt not in ("html", "xlsx"):
+        raise click.UsageError("--output goes with --format html or xlsx")
+    return fmt
 
 
 def _write_view(result: Any, fmt: str, output: Path | None, lang: str, inputs: list[str]) -> None:
@@ -1791,9 +1795,7 @@ def agreement(
     from csperf import agreement as ag
     from csperf.errors import ValidationError
 
-    fmt = _view_format(view_format, as_json)
-    if output is not None and fmt not in ("html", "xlsx"):
-        raise click.UsageError("--output goes with --format html or xlsx")
+    fmt = _view_format(view_format, as_json, output)
 
     columns = (rater_column, item_column, score_column)
     table = _read_ratings(ratings, columns)
@@ -1928,9 +1930,7 @@ def calibration_session(
 
     from csperf import agreement as ag
 
-    fmt = _view_format(view_format, as_json)
-    if output is not None and fmt not in ("html", "xlsx"):
-        raise click.UsageError("--output goes with --format html or xlsx")
+    fmt = _view_format(view_format, as_json, output)
 
     table = _read_ratings(reviews, (rater_column, item_column, score_column))
     try:
