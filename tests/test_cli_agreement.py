@@ -166,3 +166,18 @@ def test_rater_severity_reports_the_correction_and_writes_the_scores(runner, rat
     refuse = runner.invoke(cli, ["rater-severity", str(ratings), "--output", str(ratings)])
     assert refuse.exit_code == EXIT_USAGE
     assert "refusing to overwrite the input file" in refuse.output
+
+
+@pytest.mark.parametrize(
+    "command", [["agreement", "--method", "icc"], ["calibration-session"]], ids=["agreement", "session"]
+)
+def test_output_goes_with_a_view(runner, ratings, tmp_path, command):
+    target = tmp_path / "view.html"
+    args = [*command, str(ratings), "--output", str(target)]
+    done = runner.invoke(cli, args)
+    assert done.exit_code == EXIT_USAGE
+    assert "--output goes with --format html or xlsx" in done.output
+    assert not target.exists()
+    done = runner.invoke(cli, [*args, "--format", "html"])
+    assert done.exit_code == 0, done.output
+    assert target.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
