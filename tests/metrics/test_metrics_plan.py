@@ -53,18 +53,42 @@ def test_a_measurement_is_one_statement_and_rejects_add_one(backend, executions)
     assert [i.position for i in m.rejected["tickets"].examples] == [3]
 
 
-def test_the_statement_materialises_the_checked_rows_and_streams_positions(executions):
+def _operators(con, text):
+    """The names of the operators in DuckDB's physical plan of ``text``."""
+    import json
+
+    (row,) = con.con.sql("EXPLAIN (FORMAT JSON) " + text).fetchall()
+    names = []
+
+    def walk(node):
+        names.append(node["name"])
+        for child in node.get("children", []):
+            walk(child)
+
+    for node in json.loads(row[1]):
+        walk(node)
+    return names
+
+
+def test_the_statement_materialises_the_checked_rows_and_numbers_only_repeated_keys(
+    executions,
+):
     con = _connect("duckdb")
-    write_tables(con, {"tickets": [Ticket(1, "ann", "chat", T0)]})
+    write_tables(con, {"tickets": [Ticket(1, "ann", "chat", T0), Ticket(1, "ann", "chat", T0)]})
     IbisSource(con).measure(period=None, metrics=["complaint_rate"])
-    (text,) = executions
+    text, examples = executions
     assert '"_csperf_checked_tickets" AS MATERIALIZED (' in text
     assert '"_csperf_valid_tickets" AS NOT MATERIALIZED (' in text
-    assert "ROW_NUMBER() OVER () - 1" in text
+    # numbering keeps DuckDB in one thread: only the rows of repeated keys are numbered
+    assert text.count("ROW_NUMBER() OVER () - 1") == 1
+    assert text.count("SEMI JOIN") == 1 and text.count("ANTI JOIN") == 1
+    assert text.index("SEMI JOIN") > text.index("ROW_NUMBER() OVER () - 1")
     assert "UNBOUNDED FOLLOWING) - 1" not in text
-    explained = con.con.sql("EXPLAIN " + text).fetchall()[0][1]
-    assert "STREAMING_WINDOW" in explained
-    assert "NESTED_LOOP" not in explained and "BLOCKWISE_NL" not in explained
+    operators = _operators(con, text)
+    assert not any("NESTED_LOOP" in o or "BLOCKWISE_NL" in o for o in operators)
+    # the examples, read only when there are rejected rows, number every row, streamed
+    assert "ROW_NUMBER() OVER () - 1" in examples and "SEMI JOIN" not in examples
+    assert "STREAMING_WINDOW" in _operators(con, examples)
 
 
 def test_metric_and_check_sql_is_compiled_once_per_process(monkeypatch):
@@ -189,3 +213,29 @@ def test_options_key_tells_plain_values_apart_and_refuses_objects():
     assert key({"a": 1, "b": 2}) == key({"b": 2, "a": 1})
     assert key({"rule": object()}) is None
     assert key({"channels": [object()]}) is None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_rows_of_composite_keys_are_counted_once(backend):
+    # (agent, taken_at) is the key: ann's second test at T0 repeats her first; bob's test at
+    # T0 and ann's at T0 + DAY share only a part of it, and each counts once
+    rows = [
+        {"agent": "ann", "taken_at": T0, "score": 80.0},
+        {"agent": "ann", "taken_at": T0 + DAY, "score": 90.0},
+        {"agent": "bob", "taken_at": T0, "score": 70.0},
+        {"agent": "ann", "taken_at": T0, "score": 10.0},
+        {"agent": " bob", "taken_at": T0 + DAY, "score": 50.0},
+    ]
+    con = _connect(backend)
+    write_tables(con, {"knowledge_tests": rows})
+    found = IbisSource(con).measure(period=None, metrics=["product_knowledge"])
+    expected = RecordsSource({"knowledge_tests": rows}).measure(
+        period=None, metrics=["product_knowledge"]
+    )
+    for m in (found, expected):
+        assert m.value("ann", "product_knowledge").value == 85.0
+        assert m.value("ann", "product_knowledge").sample_size == 2
+        assert m.value("bob", "product_knowledge").sample_size == 1
+        assert [(i.position, i.reason.value) for i in m.rejected["knowledge_tests"].examples] == [
+            (3, "duplicate")
+        ]

@@ -16,7 +16,7 @@ names and identifiers as text or integers. Text cells (a CSV file) are parsed on
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -30,7 +30,15 @@ if TYPE_CHECKING:
 
     from csperf.metrics._records import RecordKind
 
-__all__ = ["CHECK_ORDER", "POSITION", "RULE", "checked", "micros_of", "typed"]
+__all__ = [
+    "CHECK_ORDER",
+    "POSITION",
+    "RULE",
+    "checked",
+    "checked_unnumbered",
+    "micros_of",
+    "typed",
+]
 
 #: The column holding a row's 0-based position.
 POSITION = "_position"
@@ -122,6 +130,21 @@ def micros_of(col: Any, *, name: str, source: str, backend: str = "duckdb") -> A
 
 
 @functools.cache
+def _duckdb_isfinite() -> Any:
+    """DuckDB's ``isfinite`` (neither NaN nor an infinity; NULL for NULL)."""
+    ibis = import_ibis()
+    import ibis.expr.datatypes as dt
+
+    @ibis.udf.scalar.builtin(  # type: ignore[untyped-decorator, unused-ignore]
+        name="isfinite", signature=((dt.float64,), dt.boolean)
+    )
+    def isfinite(value: Any) -> Any:
+        """Built in to DuckDB; never called in Python."""
+
+    return isfinite
+
+
+@functools.cache
 def _duckdb_epoch_us() -> Any:
     """DuckDB's ``epoch_us`` (an instant as int64 microseconds since 1970-01-01 UTC)."""
     ibis = import_ibis()
@@ -150,6 +173,19 @@ def typed(
         ConfigError: For a missing required column or a column of a type that cannot hold
             the field (text for a timestamp, a timestamp without a time zone...).
     """
+    columns, bad = _typed_columns(kind, table, source=source, backend=backend)
+    keep = {POSITION: table[POSITION]} if POSITION in table.columns else {}
+    return table.select(
+        **keep,
+        **columns,
+        **{f"_bad_{k}": v for k, v in bad.items() if v is not None},
+    )
+
+
+def _typed_columns(
+    kind: RecordKind, table: ir.Table, *, source: str, backend: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The typed fields of :func:`typed`, and the ``_bad_`` conditions (None: none)."""
     ibis = import_ibis()
     columns: dict[str, Any] = {}
     bad: dict[str, Any] = {}
@@ -204,6 +240,13 @@ def typed(
             if kind_type.is_floating():
                 # NaN is a missing value (as in Python); an infinity cannot be read. SQLite
                 # stores no NaN (it becomes NULL) and has no isinf.
+                if backend == "duckdb":
+                    # two calls a value instead of four (NULL stays NULL: not finite)
+                    inf = col.isinf()
+                    bad[name] = inf.fill_null(False) if attribute.default is attrs.NOTHING else inf
+                    number = ibis.cases((_duckdb_isfinite()(number), number), else_=None)
+                    columns[name] = number
+                    continue
                 if backend == "sqlite":
                     nan, inf = ibis.literal(False), col.abs() > _LARGEST
                 else:
@@ -216,7 +259,12 @@ def typed(
         else:
             if kind_type.is_string():
                 # a blank cell is a missing value (as in Python)
-                columns[name] = ibis.cases((col.strip() == "", ibis.null("string")), else_=col)
+                blank = col.strip() == ""
+                if backend == "duckdb":
+                    # every character strip() removes sorts before "!" (DuckDB compares
+                    # text by code point): a cheap test first, which most cells fail
+                    blank = (col < "!") & blank
+                columns[name] = ibis.cases((blank, ibis.null("string")), else_=col)
             elif column == "id" and kind_type.is_integer():
                 columns[name] = col
             elif kind_type.is_integer() or kind_type.is_null():
@@ -241,12 +289,7 @@ def typed(
         answered, abandoned = columns["answered"], columns["abandoned"]
         columns["answered"] = answered.coalesce(~abandoned)
         columns["abandoned"] = abandoned.coalesce(~answered)
-    keep = {POSITION: table[POSITION]} if POSITION in present else {}
-    return table.select(
-        **keep,
-        **columns,
-        **{f"_bad_{k}": v for k, v in bad.items() if v is not None},
-    )
+    return columns, bad
 
 
 def _field_faults(kind: RecordKind, t: ir.Table, name: str) -> list[tuple[Any, str, str]]:
@@ -333,28 +376,8 @@ def _rules(kind: RecordKind, t: ir.Table) -> list[tuple[Any, str, str]]:
     return rules
 
 
-def checked(
-    kind: RecordKind,
-    table: ir.Table,
-    *,
-    roster: ir.Table | None = None,
-) -> tuple[ir.Table, tuple[tuple[str, str], ...]]:
-    """The typed table with ``_rule``: the index of each row's first fault, or NULL.
-
-    Checks run in the record's order; then duplicates of an earlier row's key (the first, by
-    ``_position``, is kept), then, when a roster table is given, agents not on it and records
-    outside the agent's entries. The reason and field of rule ``i`` are ``labels[i]``; the
-    rule column is one integer (not the reason text), so that each later step refers to the
-    checks once.
-
-    Args:
-        kind: The record kind.
-        table: The typed table (:func:`typed`), with a ``_position`` column.
-        roster: The roster in the engine's layout, or None.
-
-    Returns:
-        The table and the labels ``(reason, field)`` of the rules.
-    """
+def _ruled(kind: RecordKind, table: ir.Table) -> tuple[ir.Table, list[tuple[str, str]]]:
+    """The fields (and ``_position``, if there) with ``_rule``: the first failed check."""
     ibis = import_ibis()
     rules = _rules(kind, table)
     labels = [(reason, field) for _, reason, field in rules]
@@ -363,15 +386,21 @@ def checked(
         *[(cond, i) for i, (cond, _, _) in enumerate(rules)],
         else_=ibis.null("int64"),
     )
-    # only the fields go on: the ``_bad_`` columns have served (a narrow table is cheaper
-    # to keep, when the backend keeps it, for the duplicate search that reads it twice)
-    t = table.select(POSITION, *kind.fields, **{RULE: first})
+    # only the fields go on: the ``_bad_`` columns have served
+    keep = [POSITION] if POSITION in table.columns else []
+    labels.append(("duplicate", ", ".join(kind.key_fields)))
+    return table.select(*keep, *kind.fields, **{RULE: first}), labels
+
+
+def _first_of_each_key(kind: RecordKind, t: ir.Table, duplicate: int) -> ir.Table:
+    """``t`` (numbered) with rule ``duplicate`` for each valid row after its key's first."""
+    ibis = import_ibis()
     keys = list(kind.key_fields)
     ok = t[RULE].isnull()
     for k in keys:
         ok = ok & t[k].notnull()
     # the keys that repeat, with their first position: one aggregate, and a join whose other
-    # side is as small as the number of repeated keys (nothing to join in clean data)
+    # side is as small as the number of repeated keys
     keyed = t.filter(ok)
     repeated = (
         keyed.group_by(keys)
@@ -382,14 +411,17 @@ def checked(
     )
     t = t.left_join(repeated, [t[k] == repeated[f"_dup_{k}"] for k in keys])
     t = t.drop(*[f"_dup_{k}" for k in keys])
-    labels.append(("duplicate", ", ".join(keys)))
-    duplicate = ibis.cases(
-        (t._first.notnull() & (t[POSITION] != t._first), len(labels) - 1),
-        else_=ibis.null("int64"),
+    later = ibis.cases(
+        (t._first.notnull() & (t[POSITION] != t._first), duplicate), else_=ibis.null("int64")
     )
-    t = t.mutate(**{RULE: t[RULE].coalesce(duplicate)}).drop("_first")
-    if roster is None:
-        return t, tuple(labels)
+    return t.mutate(**{RULE: t[RULE].coalesce(later)}).drop("_first")
+
+
+def _on_roster(
+    kind: RecordKind, t: ir.Table, roster: ir.Table, labels: list[tuple[str, str]]
+) -> ir.Table:
+    """``t`` with the roster's rules: agents not on it, records outside their entries."""
+    ibis = import_ibis()
     agent, moment = kind.subject_field, kind.time_field
     agents = roster.select(_known=roster.agent).distinct()
     t = t.left_join(agents, t[agent] == agents._known)
@@ -412,4 +444,95 @@ def checked(
         (t._known.isnull(), unknown), (t._a.isnull(), outside), else_=ibis.null("int64")
     )
     t = t.mutate(**{RULE: t[RULE].coalesce(roster_rule)})
-    return t.drop("_known", "_a", "_from", "_to"), tuple(labels)
+    return t.drop("_known", "_a", "_from", "_to")
+
+
+def checked(
+    kind: RecordKind,
+    table: ir.Table,
+    *,
+    roster: ir.Table | None = None,
+) -> tuple[ir.Table, tuple[tuple[str, str], ...]]:
+    """The typed table with ``_rule``: the index of each row's first fault, or NULL.
+
+    Checks run in the record's order; then duplicates of an earlier row's key (the first, by
+    ``_position``, is kept), then, when a roster table is given, agents not on it and records
+    outside the agent's entries. The reason and field of rule ``i`` are ``labels[i]``; the
+    rule column is one integer (not the reason text), so that each later step refers to the
+    checks once.
+
+    Args:
+        kind: The record kind.
+        table: The typed table (:func:`typed`), with a ``_position`` column.
+        roster: The roster in the engine's layout, or None.
+
+    Returns:
+        The table and the labels ``(reason, field)`` of the rules.
+    """
+    t, labels = _ruled(kind, table)
+    t = _first_of_each_key(kind, t, len(labels) - 1)
+    if roster is not None:
+        t = _on_roster(kind, t, roster, labels)
+    return t, tuple(labels)
+
+
+def checked_unnumbered(
+    kind: RecordKind,
+    raw: ir.Table,
+    numbered: Callable[[ir.Table], ir.Table],
+    *,
+    roster: ir.Table | None = None,
+    source: str = "table",
+    backend: str = "duckdb",
+) -> tuple[ir.Table, tuple[tuple[str, str], ...]]:
+    """:func:`checked` of ``raw`` with the same rules and rows, without numbering every row.
+
+    Numbering the rows (``ROW_NUMBER``) keeps a backend from reading a table in parallel
+    (DuckDB numbers in one thread) or makes it sort the whole table (a server's order by key
+    and time). Only a repeated key needs an order, to keep its first row; so the keys that
+    repeat are found first, by one aggregate over the typed keys, and only the rows of those
+    keys are numbered (in the same order as :func:`checked` numbers them all) and checked for
+    duplicates; the other rows are checked without a number. The two sets of rows are joined
+    by ``UNION ALL``; the result has no ``_position``.
+
+    Args:
+        kind: The record kind.
+        raw: The table as read (with renamed columns), without ``_position``.
+        numbered: ``raw`` (or a filter of it) with its ``_position`` column.
+        roster: The roster in the engine's layout, or None.
+        source: The table's name, for errors.
+        backend: The backend's name.
+
+    Returns:
+        The table and the labels ``(reason, field)`` of the rules.
+    """
+    keys = list(kind.key_fields)
+    columns = _typed_columns(kind, raw, source=source, backend=backend)[0]
+    typed_keys = raw.select(**{k: columns[k] for k in keys})
+    present = typed_keys
+    for k in keys:
+        present = present.filter(present[k].notnull())
+    repeated = (
+        present.group_by(keys)
+        .aggregate(_count=present.count())
+        .filter(lambda s: s._count > 1)
+        .select(*keys)
+        .rename({f"_dup_{k}": k for k in keys})
+    )
+    fields = [*kind.fields, RULE]
+    # the rows of keys that appear once (or not at all): nothing to number
+    single, labels = _ruled(kind, typed(kind, raw, source=source, backend=backend))
+    single = single.anti_join(repeated, [single[k] == repeated[f"_dup_{k}"] for k in keys])
+    # the rows of repeated keys, numbered in their order among themselves
+    # (on columns: Ibis would rewrite a predicate on an expression that the other side
+    # selected into that side's own column, and the join would compare it with itself)
+    keyed = raw.mutate(**{f"_key_{k}": columns[k] for k in keys})
+    rows = keyed.semi_join(
+        repeated, [keyed[f"_key_{k}"] == repeated[f"_dup_{k}"] for k in keys]
+    ).drop(*[f"_key_{k}" for k in keys])
+    several, _ = _ruled(kind, typed(kind, numbered(rows), source=source, backend=backend))
+    several = _first_of_each_key(kind, several, len(labels) - 1)
+    t = single.select(*fields).union(several.select(*fields), distinct=False)
+    if roster is not None:
+        t = _on_roster(kind, t, roster, labels)
+    return t, tuple(labels)

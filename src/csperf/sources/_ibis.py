@@ -53,16 +53,22 @@ class _Checks:
     """A kind's compiled record checks.
 
     Attributes:
-        sql: The ``SELECT`` of the typed rows with ``_position`` and ``_rule``.
+        sql: The ``SELECT`` of the typed rows with ``_rule``, numbering only the rows of
+            repeated keys (:func:`~csperf.metrics._tablechecks.checked_unnumbered`).
         labels: ``(reason, field)`` of each rule index.
         schema: The schema of those rows.
         valid_schema: The schema of the valid rows' record fields.
+        numbered_sql: The same rows with ``_position``, every row numbered: the rejected
+            rows' examples are read from it, when there are any.
+        numbered_schema: Its schema.
     """
 
     sql: str
     labels: tuple[tuple[str, str], ...]
     schema: Any
     valid_schema: Any
+    numbered_sql: str
+    numbered_schema: Any
 
 
 def _views(con: Any, kind: str, checks: _Checks, fields: list[str]) -> tuple[str, str]:
@@ -303,34 +309,48 @@ class IbisSource(MetricSource):
     def _compile_checks(self, kind: str, raw: Any, roster_schema: Any) -> _Checks:
         from csperf.metrics._ibis import import_ibis
         from csperf.metrics._plan import placeholder, to_sql
-        from csperf.metrics._tablechecks import POSITION, checked, typed
+        from csperf.metrics._tablechecks import POSITION, checked, checked_unnumbered, typed
 
         ibis = import_ibis()
         spec = RECORD_KINDS[kind]
         order = self._order_by.get(kind)
-        if order is not None:
-            if order not in raw.columns:
-                raise ConfigError(
-                    msg=f"order_by names column {order!r}, which {self.tables[kind]!r} lacks",
-                    obj="IbisSource",
-                    field=f"order_by[{kind!r}]",
-                    value=order,
-                )
-            number = ibis.row_number().over(order_by=[raw[order]])
-        elif self.connection.name in ("duckdb", "sqlite"):
-            number = ibis.row_number().over()  # the scan order: insertion order
-        else:
-            # a server's scan order is arbitrary (and Spark needs an order): key, then time
-            keys = [raw[f] for f in (*spec.key_fields, spec.time_field) if f in raw.columns]
-            number = ibis.row_number().over(order_by=keys)
-        raw = raw.mutate(**{POSITION: number})
+        if order is not None and order not in raw.columns:
+            raise ConfigError(
+                msg=f"order_by names column {order!r}, which {self.tables[kind]!r} lacks",
+                obj="IbisSource",
+                field=f"order_by[{kind!r}]",
+                value=order,
+            )
+        duckdb_or_sqlite = self.connection.name in ("duckdb", "sqlite")
+
+        def numbered(t: Any) -> Any:
+            if order is not None:
+                number = ibis.row_number().over(order_by=[t[order]])
+            elif duckdb_or_sqlite:
+                number = ibis.row_number().over()  # the scan order: insertion order
+            else:
+                # a server's scan order is arbitrary (and Spark needs an order): key, then time
+                keys = [t[f] for f in (*spec.key_fields, spec.time_field) if f in t.columns]
+                number = ibis.row_number().over(order_by=keys)
+            return t.mutate(**{POSITION: number})
+
         source = f"table {self.tables[kind]!r}"
-        table = typed(spec, raw, source=source, backend=self.connection.name)
+        backend = self.connection.name
         roster = None if roster_schema is None else placeholder(ROSTER, roster_schema)
-        found, labels = checked(spec, table, roster=roster)
+        found, labels = checked_unnumbered(
+            spec, raw, numbered, roster=roster, source=source, backend=backend
+        )
+        every, _ = checked(
+            spec, typed(spec, numbered(raw), source=source, backend=backend), roster=roster
+        )
         fields = list(spec.fields)
         return _Checks(
-            to_sql(self.connection, found), labels, found.schema(), found.select(*fields).schema()
+            to_sql(self.connection, found),
+            labels,
+            found.schema(),
+            found.select(*fields).schema(),
+            to_sql(self.connection, every),
+            every.schema(),
         )
 
     def _report(
@@ -354,12 +374,15 @@ class IbisSource(MetricSource):
         if not reasons:
             return RejectReport(kind, total, 0, reasons, ())
         # the first rejected rows, as examples: a second statement, only when there are any
-        table = placeholder(f"checked_{kind}", checks.schema)
+        # (from the rows numbered all: a row's position is its place in the whole table)
+        table = placeholder(f"checked_{kind}", checks.numbered_schema)
         limit = 1 if strict else MAX_EXAMPLES
         firsts = table.filter(table[RULE].notnull()).order_by(POSITION).limit(limit)
         piece = Piece("examples", to_sql(self.connection, firsts))
-        needed = tuple(t for t in tables if t[0] in (ROSTER, f"checked_{kind}"))
-        rows = execute(self.connection, Plan(needed, (piece,)), checks.schema).to_pylist()
+        needed = tuple(t for t in tables if t[0] == ROSTER)
+        needed += ((f"checked_{kind}", checks.numbered_sql, True),)
+        plan = Plan(needed, (piece,))
+        rows = execute(self.connection, plan, checks.numbered_schema).to_pylist()
         times = {name for name, column in RECORD_KINDS[kind].columns.items() if column == "ts"}
         record = RECORD_KINDS[kind].record_type.__name__
         examples = []
