@@ -37,6 +37,7 @@ __all__ = [
     "checked",
     "checked_unnumbered",
     "micros_of",
+    "repeated_keys",
     "typed",
 ]
 
@@ -476,10 +477,35 @@ def checked(
     return t, tuple(labels)
 
 
+def repeated_keys(
+    kind: RecordKind, raw: ir.Table, *, source: str = "table", backend: str = "duckdb"
+) -> ir.Table:
+    """The typed keys that appear in more than one row of ``raw``, as ``_dup_<key>`` columns.
+
+    One aggregate over the key columns alone. It counts every row with the whole key, valid
+    or not, so it may hold keys that repeat only among rejected rows: those rows are
+    numbered and checked like the others by :func:`checked_unnumbered`, with the same result.
+    """
+    keys = list(kind.key_fields)
+    columns = _typed_columns(kind, raw, source=source, backend=backend)[0]
+    typed_keys = raw.select(**{k: columns[k] for k in keys})
+    present = typed_keys
+    for k in keys:
+        present = present.filter(present[k].notnull())
+    return (
+        present.group_by(keys)
+        .aggregate(_count=present.count())
+        .filter(lambda s: s._count > 1)
+        .select(*keys)
+        .rename({f"_dup_{k}": k for k in keys})
+    )
+
+
 def checked_unnumbered(
     kind: RecordKind,
     raw: ir.Table,
     numbered: Callable[[ir.Table], ir.Table],
+    repeated: ir.Table,
     *,
     roster: ir.Table | None = None,
     source: str = "table",
@@ -490,8 +516,8 @@ def checked_unnumbered(
     Numbering the rows (``ROW_NUMBER``) keeps a backend from reading a table in parallel
     (DuckDB numbers in one thread) or makes it sort the whole table (a server's order by key
     and time). Only a repeated key needs an order, to keep its first row; so the keys that
-    repeat are found first, by one aggregate over the typed keys, and only the rows of those
-    keys are numbered (in the same order as :func:`checked` numbers them all) and checked for
+    repeat are found first (:func:`repeated_keys`), and only the rows of those keys are
+    numbered (in the same order as :func:`checked` numbers them all) and checked for
     duplicates; the other rows are checked without a number. The two sets of rows are joined
     by ``UNION ALL``; the result has no ``_position``.
 
@@ -499,6 +525,8 @@ def checked_unnumbered(
         kind: The record kind.
         raw: The table as read (with renamed columns), without ``_position``.
         numbered: ``raw`` (or a filter of it) with its ``_position`` column.
+        repeated: The keys that repeat (:func:`repeated_keys`; a table of its own, which
+            the statement computes once).
         roster: The roster in the engine's layout, or None.
         source: The table's name, for errors.
         backend: The backend's name.
@@ -508,17 +536,6 @@ def checked_unnumbered(
     """
     keys = list(kind.key_fields)
     columns = _typed_columns(kind, raw, source=source, backend=backend)[0]
-    typed_keys = raw.select(**{k: columns[k] for k in keys})
-    present = typed_keys
-    for k in keys:
-        present = present.filter(present[k].notnull())
-    repeated = (
-        present.group_by(keys)
-        .aggregate(_count=present.count())
-        .filter(lambda s: s._count > 1)
-        .select(*keys)
-        .rename({f"_dup_{k}": k for k in keys})
-    )
     fields = [*kind.fields, RULE]
     # the rows of keys that appear once (or not at all): nothing to number
     single, labels = _ruled(kind, typed(kind, raw, source=source, backend=backend))

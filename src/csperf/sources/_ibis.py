@@ -61,6 +61,8 @@ class _Checks:
         numbered_sql: The same rows with ``_position``, every row numbered: the rejected
             rows' examples are read from it, when there are any.
         numbered_schema: Its schema.
+        repeated_sql: The ``SELECT`` of the keys that repeat, which ``sql`` reads as the
+            statement's table ``_csperf_repeated_<kind>``.
     """
 
     sql: str
@@ -69,6 +71,7 @@ class _Checks:
     valid_schema: Any
     numbered_sql: str
     numbered_schema: Any
+    repeated_sql: str
 
 
 def _views(con: Any, kind: str, checks: _Checks, fields: list[str]) -> tuple[str, str]:
@@ -309,7 +312,13 @@ class IbisSource(MetricSource):
     def _compile_checks(self, kind: str, raw: Any, roster_schema: Any) -> _Checks:
         from csperf.metrics._ibis import import_ibis
         from csperf.metrics._plan import placeholder, to_sql
-        from csperf.metrics._tablechecks import POSITION, checked, checked_unnumbered, typed
+        from csperf.metrics._tablechecks import (
+            POSITION,
+            checked,
+            checked_unnumbered,
+            repeated_keys,
+            typed,
+        )
 
         ibis = import_ibis()
         spec = RECORD_KINDS[kind]
@@ -337,8 +346,15 @@ class IbisSource(MetricSource):
         source = f"table {self.tables[kind]!r}"
         backend = self.connection.name
         roster = None if roster_schema is None else placeholder(ROSTER, roster_schema)
+        repeated = repeated_keys(spec, raw, source=source, backend=backend)
         found, labels = checked_unnumbered(
-            spec, raw, numbered, roster=roster, source=source, backend=backend
+            spec,
+            raw,
+            numbered,
+            placeholder(f"repeated_{kind}", repeated.schema()),
+            roster=roster,
+            source=source,
+            backend=backend,
         )
         every, _ = checked(
             spec, typed(spec, numbered(raw), source=source, backend=backend), roster=roster
@@ -351,6 +367,7 @@ class IbisSource(MetricSource):
             found.select(*fields).schema(),
             to_sql(self.connection, every),
             every.schema(),
+            to_sql(self.connection, repeated),
         )
 
     def _report(
@@ -475,6 +492,7 @@ class IbisSource(MetricSource):
                 schemas[kind] = empty.schema()
                 continue
             found = checks[kind] = self._checks(kind, roster_schema)
+            tables.append((f"repeated_{kind}", found.repeated_sql, True))
             tables.append((f"checked_{kind}", found.sql, True))
             valid_sql, rules_sql = compiled(
                 ("views", con.name, kind, schema_key(found.schema)),
