@@ -28,7 +28,6 @@ backend decides.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -225,15 +224,17 @@ def run_plan(
         columns["part"], columns["subject"], columns["value"], columns["n"], columns["bits"],
         strict=True,
     ):
-        if part.startswith(RULES):
+        found = outcomes.get(part)
+        if found is None:
             rule = None if subject is None else int(subject)
             counts[part[len(RULES) :]][rule] = int(n)
             continue
-        if value is not None and math.isnan(value):
+        if value is not None and value != value:  # NaN
             value = None
-        names = flags[part]
-        raised = tuple(f for i, f in enumerate(names) if int(bits or 0) >> i & 1)
-        outcomes[part][str(subject)] = (value, int(n or 0), raised)
+        raised: tuple[str, ...] = ()
+        if bits:
+            raised = tuple(f for i, f in enumerate(flags[part]) if int(bits) >> i & 1)
+        found[str(subject)] = (value, int(n or 0), raised)
     return outcomes, counts
 
 
