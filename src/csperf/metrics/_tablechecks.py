@@ -421,20 +421,36 @@ def _first_of_each_key(kind: RecordKind, t: ir.Table, duplicate: int) -> ir.Tabl
 def _on_roster(
     kind: RecordKind, t: ir.Table, roster: ir.Table, labels: list[tuple[str, str]]
 ) -> ir.Table:
-    """``t`` with the roster's rules: agents not on it, records outside their entries."""
+    """``t`` with the roster's rules: agents not on it, records outside their entries.
+
+    One join: each agent's entries are completed by the gaps between them (and before the
+    first and after the last), so that a known agent's record meets exactly one interval,
+    an entry (on the roster then) or a gap (not on it); a record whose agent has no interval
+    at all names an unknown agent.
+    """
     ibis = import_ibis()
     agent, moment = kind.subject_field, kind.time_field
-    agents = roster.select(_known=roster.agent).distinct()
-    t = t.left_join(agents, t[agent] == agents._known)
-    # a checked roster's entries of one agent never overlap: a row meets at most one of them,
-    # so the left join keeps one row per record
-    # (open ends as the extreme int64 values: plain comparisons, which a hash join on the
-    # agent checks as it probes; "IS NULL OR" would turn the left join into a nested loop)
-    covering = roster.select(
+    # open ends as the extreme int64 values: plain comparisons, which a hash join on the agent
+    # checks as it probes ("IS NULL OR" would turn the left join into a nested loop)
+    entries = roster.select(
         _a=roster.agent,
         _from=roster.valid_from.coalesce(_SMALLEST_INT64),
         _to=roster.valid_to.coalesce(_LARGEST_INT64),
     )
+    # a checked roster's entries of one agent never overlap, and each ends after it starts
+    by_agent = ibis.window(group_by=entries._a, order_by=entries._from)
+    ordered = entries.mutate(
+        _before=entries._to.lag().over(by_agent).coalesce(_SMALLEST_INT64),
+        _last=entries._from.lead().over(by_agent).isnull(),
+    )
+    gaps = ordered.filter(ordered._before < ordered._from).select(
+        "_a", _from=ordered._before, _to=ordered._from, _in=ibis.literal(False)
+    )
+    tail = ordered.filter(ordered._last & (ordered._to < _LARGEST_INT64))
+    tails = tail.select(
+        "_a", _from=tail._to, _to=ibis.literal(_LARGEST_INT64, "int64"), _in=ibis.literal(False)
+    )
+    covering = ibis.union(entries.mutate(_in=ibis.literal(True)), gaps, tails, distinct=False)
     t = t.left_join(
         covering,
         [t[agent] == covering._a, covering._from <= t[moment], t[moment] < covering._to],
@@ -442,10 +458,10 @@ def _on_roster(
     labels += [("unknown_agent", agent), ("not_on_roster", moment)]
     unknown, outside = len(labels) - 2, len(labels) - 1
     roster_rule = ibis.cases(
-        (t._known.isnull(), unknown), (t._a.isnull(), outside), else_=ibis.null("int64")
+        (t._in.isnull(), unknown), (~t._in, outside), else_=ibis.null("int64")
     )
     t = t.mutate(**{RULE: t[RULE].coalesce(roster_rule)})
-    return t.drop("_known", "_a", "_from", "_to")
+    return t.drop("_a", "_from", "_to", "_in")
 
 
 def checked(
