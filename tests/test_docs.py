@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import doctest
 import importlib
 import importlib.util
 import inspect
+import pkgutil
 import re
 from typing import Any
 
@@ -262,3 +264,16 @@ def test_the_record_kinds_table_agrees_with_the_record_types():
         kind: (k.record_type.__name__, k.time_field, k.subject_field, k.key_fields)
         for kind, k in RECORD_KINDS.items()
     }
+
+
+def _modules() -> list[str]:
+    return sorted(m.name for m in pkgutil.walk_packages(csperf.__path__, "csperf."))
+
+
+@pytest.mark.parametrize("name", _modules())
+def test_every_docstring_example_runs(name: str) -> None:
+    # the examples of every module, private ones included, as the reference pages show them
+    module = importlib.import_module(name)
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testmod(module, optionflags=flags, report=True)
+    assert result.failed == 0, f"{result.failed} of {name}'s examples failed (printed above)"

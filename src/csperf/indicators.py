@@ -97,6 +97,7 @@ class Indicator(CanonicalForm):
             the value from ratings.
 
     Examples:
+        >>> from csperf import Direction, Indicator, Piecewise
         >>> speed = Indicator(
         ...     "first_response_time", "First response", "efficiency",
         ...     Direction.LOWER_IS_BETTER, Piecewise([(30, 100), (300, 60), (600, 0)]), unit="s",
@@ -162,6 +163,7 @@ class Indicator(CanonicalForm):
         """The domain raw values are checked against: :attr:`domain`, or the unit's.
 
         Examples:
+            >>> from csperf import Indicator, Piecewise
             >>> rate = Indicator("csat", "CSAT", "quality", "higher_is_better",
             ...                  Piecewise([(0.5, 0), (0.95, 100)]), unit="fraction")
             >>> str(rate.value_domain)
