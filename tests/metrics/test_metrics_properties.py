@@ -5,15 +5,11 @@ are compared with the oracle."""
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csperf.errors import ValidationError
 from csperf.hooks import get_plugin_manager
 from csperf.metrics import (
-    FLAGS,
-    MetricValue,
     Roster,
     RosterEntry,
     customer_satisfaction,
@@ -21,7 +17,6 @@ from csperf.metrics import (
     nps,
     validate_records,
 )
-from csperf.metrics._values import RejectReport
 from oracle import ORACLE
 from strategies import examples, survey_answer_lists, ticket_lists
 
@@ -100,38 +95,3 @@ def test_every_row_is_accepted_or_reported(rows):
     assert sum(report.by_reason.values()) == report.count
     positions = [issue.position for issue in report.examples]
     assert positions == sorted(set(positions))
-
-
-_ANY_VALUE = st.one_of(
-    st.none(),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.integers(-5, 5),
-    st.booleans(),
-    st.text(max_size=2),
-)
-_ANY_FLAGS = st.lists(st.sampled_from([*sorted(FLAGS), "bogus"]), max_size=3)
-
-
-@given(
-    value=_ANY_VALUE,
-    size=st.one_of(st.integers(-2, 10), st.booleans(), st.floats(0, 3)),
-    flags=_ANY_FLAGS,
-)
-def test_the_fast_metric_value_is_the_constructors(value, size, flags):
-    # MetricValue._of, used for every value of a measurement, gives what the constructor
-    # gives, and refuses what it refuses, with the same error
-    report = RejectReport()
-    refused = None
-    try:
-        expected = MetricValue(value, size, flags, report)
-    except ValidationError as exc:
-        refused = str(exc)
-    if refused is not None:
-        with pytest.raises(ValidationError) as raised:
-            MetricValue._of(value, size, flags, report)
-        assert str(raised.value) == refused
-        return
-    made = MetricValue._of(value, size, flags, report)
-    assert made == expected and hash(made) == hash(expected)
-    assert repr(made) == repr(expected)
-    assert made.rejected is report

@@ -354,35 +354,6 @@ class MetricValue:
                 value=self.rejected,
             )
 
-    @classmethod
-    def _of(
-        cls, value: float | None, sample_size: int, flags: Iterable[str], rejected: RejectReport
-    ) -> MetricValue:
-        """``MetricValue(value, sample_size, flags, rejected)``, faster when nothing is wrong.
-
-        A measurement makes one value per subject and metric (130,000 for 10,000 agents):
-        values that pass the same checks as the constructor's, done here in a few type tests,
-        are set directly; any other goes through the constructor, which names the fault.
-        """
-        names = tuple(sorted(set(flags))) if flags else ()
-        if (
-            (value is None or (type(value) is float and math.isfinite(value)))
-            and type(sample_size) is int
-            and sample_size >= 0
-            and _KNOWN_FLAGS.issuperset(names)
-            and type(rejected) is RejectReport
-        ):
-            made = object.__new__(cls)
-            for name, item in (
-                ("value", value),
-                ("sample_size", sample_size),
-                ("flags", names),
-                ("rejected", rejected),
-            ):
-                object.__setattr__(made, name, item)
-            return made
-        return cls(value, sample_size, names, rejected)
-
     @property
     def missing(self) -> bool:
         """Whether there is no value."""

@@ -188,7 +188,7 @@ def finish(
         extra.append("small_sample")
     if report.count:
         extra.append("rejected_records")
-    return MetricValue._of(value, size, extra, report)
+    return MetricValue(value, size, extra, report)
 
 
 def from_rollup(
