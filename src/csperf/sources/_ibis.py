@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -58,9 +58,6 @@ class _Checks:
         labels: ``(reason, field)`` of each rule index.
         schema: The schema of those rows.
         valid_schema: The schema of the valid rows' record fields.
-        numbered_sql: The same rows with ``_position``, every row numbered: the rejected
-            rows' examples are read from it, when there are any.
-        numbered_schema: Its schema.
         repeated_sql: The ``SELECT`` of the keys that repeat, which ``sql`` reads as the
             statement's table ``_csperf_repeated_<kind>``.
     """
@@ -69,8 +66,6 @@ class _Checks:
     labels: tuple[tuple[str, str], ...]
     schema: Any
     valid_schema: Any
-    numbered_sql: str
-    numbered_schema: Any
     repeated_sql: str
 
 
@@ -292,13 +287,11 @@ class IbisSource(MetricSource):
                 msg=f"roster table: {exc.message}", obj="IbisSource", field=exc.field
             ) from exc
 
-    def _checks(self, kind: str, roster_schema: Any) -> _Checks:
-        """The SQL that checks the kind's table, compiled once per table, schema and roster."""
-        from csperf.metrics._plan import compiled, schema_key
+    def _key(self, kind: str, raw: Any, roster_schema: Any) -> tuple[Any, ...]:
+        """What a kind's compiled checks depend on: table, schema, renames, order, roster."""
+        from csperf.metrics._plan import schema_key
 
-        raw = self._table(kind)
-        key = (
-            "checks",
+        return (
             self.connection.name,
             kind,
             self.tables[kind],
@@ -307,18 +300,23 @@ class IbisSource(MetricSource):
             self._order_by.get(kind),
             None if roster_schema is None else schema_key(roster_schema),
         )
+
+    def _checks(self, kind: str, roster_schema: Any) -> _Checks:
+        """The SQL that checks the kind's table, compiled once per table, schema and roster."""
+        from csperf.metrics._plan import compiled
+
+        raw = self._table(kind)
+        key = ("checks", *self._key(kind, raw, roster_schema))
         return compiled(key, lambda: self._compile_checks(kind, raw, roster_schema))  # type: ignore[no-any-return]
 
-    def _compile_checks(self, kind: str, raw: Any, roster_schema: Any) -> _Checks:
+    def _numbering(self, kind: str, raw: Any) -> Callable[[Any], Any]:
+        """A function numbering a table's rows (``_position``) in the kind's row order.
+
+        Raises:
+            ConfigError: For an ``order_by`` column the table lacks.
+        """
         from csperf.metrics._ibis import import_ibis
-        from csperf.metrics._plan import placeholder, to_sql
-        from csperf.metrics._tablechecks import (
-            POSITION,
-            checked,
-            checked_unnumbered,
-            repeated_keys,
-            typed,
-        )
+        from csperf.metrics._tablechecks import POSITION
 
         ibis = import_ibis()
         spec = RECORD_KINDS[kind]
@@ -343,6 +341,14 @@ class IbisSource(MetricSource):
                 number = ibis.row_number().over(order_by=keys)
             return t.mutate(**{POSITION: number})
 
+        return numbered
+
+    def _compile_checks(self, kind: str, raw: Any, roster_schema: Any) -> _Checks:
+        from csperf.metrics._plan import placeholder, to_sql
+        from csperf.metrics._tablechecks import checked_unnumbered, repeated_keys
+
+        spec = RECORD_KINDS[kind]
+        numbered = self._numbering(kind, raw)
         source = f"table {self.tables[kind]!r}"
         backend = self.connection.name
         roster = None if roster_schema is None else placeholder(ROSTER, roster_schema)
@@ -356,19 +362,40 @@ class IbisSource(MetricSource):
             source=source,
             backend=backend,
         )
-        every, _ = checked(
-            spec, typed(spec, numbered(raw), source=source, backend=backend), roster=roster
-        )
         fields = list(spec.fields)
         return _Checks(
             to_sql(self.connection, found),
             labels,
             found.schema(),
             found.select(*fields).schema(),
-            to_sql(self.connection, every),
-            every.schema(),
             to_sql(self.connection, repeated),
         )
+
+    def _numbered_checks(self, kind: str, roster_schema: Any) -> tuple[str, Any]:
+        """The checked rows with ``_position``, every row numbered, and their schema.
+
+        Only the rejected rows' examples need it (a position is a row's place in the whole
+        table): compiled when a measurement first rejects a row of the table.
+        """
+        from csperf.metrics._plan import compiled, placeholder, to_sql
+        from csperf.metrics._tablechecks import checked, typed
+
+        raw = self._table(kind)
+
+        def build() -> tuple[str, Any]:
+            spec = RECORD_KINDS[kind]
+            source = f"table {self.tables[kind]!r}"
+            backend = self.connection.name
+            roster = None if roster_schema is None else placeholder(ROSTER, roster_schema)
+            every, _ = checked(
+                spec,
+                typed(spec, self._numbering(kind, raw)(raw), source=source, backend=backend),
+                roster=roster,
+            )
+            return to_sql(self.connection, every), every.schema()
+
+        key = ("numbered checks", *self._key(kind, raw, roster_schema))
+        return compiled(key, build)  # type: ignore[no-any-return]
 
     def _report(
         self,
@@ -377,6 +404,7 @@ class IbisSource(MetricSource):
         counts: Mapping[int | None, int],
         tables: tuple[tuple[str, str, bool], ...],
         strict: bool,
+        roster_schema: Any,
     ) -> RejectReport:
         from csperf.metrics._plan import Piece, Plan, execute, placeholder, to_sql
         from csperf.metrics._tablechecks import POSITION, RULE
@@ -392,14 +420,15 @@ class IbisSource(MetricSource):
             return RejectReport(kind, total, 0, reasons, ())
         # the first rejected rows, as examples: a second statement, only when there are any
         # (from the rows numbered all: a row's position is its place in the whole table)
-        table = placeholder(f"checked_{kind}", checks.numbered_schema)
+        numbered_sql, numbered_schema = self._numbered_checks(kind, roster_schema)
+        table = placeholder(f"checked_{kind}", numbered_schema)
         limit = 1 if strict else MAX_EXAMPLES
         firsts = table.filter(table[RULE].notnull()).order_by(POSITION).limit(limit)
         piece = Piece("examples", to_sql(self.connection, firsts))
         needed = tuple(t for t in tables if t[0] == ROSTER)
-        needed += ((f"checked_{kind}", checks.numbered_sql, True),)
+        needed += ((f"checked_{kind}", numbered_sql, True),)
         plan = Plan(needed, (piece,))
-        rows = execute(self.connection, plan, checks.numbered_schema).to_pylist()
+        rows = execute(self.connection, plan, numbered_schema).to_pylist()
         times = {name for name, column in RECORD_KINDS[kind].columns.items() if column == "ts"}
         record = RECORD_KINDS[kind].record_type.__name__
         examples = []
@@ -514,7 +543,9 @@ class IbisSource(MetricSource):
         outcomes, counts = run_plan(con, plan)
         for kind in req.kinds:
             if kind in checks:
-                reports[kind] = self._report(kind, checks[kind], counts[kind], plan.tables, strict)
+                reports[kind] = self._report(
+                    kind, checks[kind], counts[kind], plan.tables, strict, roster_schema
+                )
             elif kind not in reports:
                 reports[kind] = RejectReport(kind, 0, 0)
         return outcomes, reports
