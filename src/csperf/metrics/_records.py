@@ -42,6 +42,7 @@ from csperf.metrics._checks import (
     check_real,
     fail,
 )
+from csperf.metrics._recordrules import check_in_order, check_rules
 from csperf.units import NON_NEGATIVE, ValueDomain
 
 __all__ = [
@@ -216,107 +217,28 @@ class Ticket:
         hold_seconds: float | None = None,
         acw_seconds: float | None = None,
     ) -> None:
-        # The checks run in this order, not the fields': the first fault found is the row's
-        # reason, and the SQL checks of csperf.sources report the same one. ``answered`` and
-        # ``abandoned`` complete each other, so neither is known before both are read.
-        obj = "Ticket"
-        check = _checker(type(self))
-        id = check("id", id)
-        agent = check("agent", agent)
-        channel = check("channel", channel)
-        created = check("created_at", created_at)
-        first = check("first_response_at", first_response_at)
-        resolved = check("resolved_at", resolved_at)
-        final = check("final_resolved_at", final_resolved_at)
-        reopened = check("reopened", reopened)
-        complaint = check("complaint", complaint)
-        customer = check("customer", customer)
-        if first is not None and first < created:
-            raise fail(
-                obj,
-                "first_response_at",
-                first,
-                "response_before_creation",
-                f"must not be before created_at {created.isoformat()}",
-            )
-        if resolved is not None and resolved < created:
-            raise fail(
-                obj,
-                "resolved_at",
-                resolved,
-                "resolution_before_creation",
-                f"must not be before created_at {created.isoformat()}",
-            )
-        if final is not None:
-            if resolved is None:
-                raise fail(
-                    obj,
-                    "final_resolved_at",
-                    final,
-                    "inconsistent",
-                    "needs resolved_at (the first resolution)",
-                )
-            if final < resolved:
-                raise fail(
-                    obj,
-                    "final_resolved_at",
-                    final,
-                    "resolution_before_creation",
-                    f"must not be before resolved_at {resolved.isoformat()}",
-                )
-            if final != resolved and not reopened:
-                raise fail(
-                    obj,
-                    "final_resolved_at",
-                    final,
-                    "inconsistent",
-                    "may differ from resolved_at only for a reopened contact",
-                )
-        wait_seconds = check("wait_seconds", wait_seconds)
-        talk_seconds = check("talk_seconds", talk_seconds)
-        hold_seconds = check("hold_seconds", hold_seconds)
-        acw_seconds = check("acw_seconds", acw_seconds)
-        answered = check("answered", answered)
-        abandoned = check("abandoned", abandoned)
-        if answered is not None and abandoned is None:
-            abandoned = not answered
-        elif abandoned is not None and answered is None:
-            answered = not abandoned
-        if answered is not None:
-            if answered == abandoned:
-                raise fail(
-                    obj,
-                    "abandoned",
-                    abandoned,
-                    "inconsistent",
-                    f"must be the opposite of answered={answered} for a call",
-                )
-            if wait_seconds is None:
-                raise fail(
-                    obj,
-                    "wait_seconds",
-                    None,
-                    "missing_field",
-                    "is required for a call (answered or abandoned given)",
-                )
-        self.__attrs_init__(
-            id,
-            agent,
-            channel,
-            created,
-            first,
-            resolved,
-            final,
-            reopened,
-            complaint,
-            customer,
-            wait_seconds,
-            answered,
-            abandoned,
-            talk_seconds,
-            hold_seconds,
-            acw_seconds,
-        )
+        # The checks run in the order of CHECK_ORDER (csperf.metrics._recordrules), not the
+        # fields': the first fault found is the row's reason, and the table checks report the
+        # same one. ``answered`` and ``abandoned`` complete each other there.
+        values = {
+            "id": id,
+            "agent": agent,
+            "channel": channel,
+            "created_at": created_at,
+            "first_response_at": first_response_at,
+            "resolved_at": resolved_at,
+            "final_resolved_at": final_resolved_at,
+            "reopened": reopened,
+            "complaint": complaint,
+            "customer": customer,
+            "wait_seconds": wait_seconds,
+            "answered": answered,
+            "abandoned": abandoned,
+            "talk_seconds": talk_seconds,
+            "hold_seconds": hold_seconds,
+            "acw_seconds": acw_seconds,
+        }
+        self.__attrs_init__(**check_in_order(Ticket, values, _checker(type(self))))
 
     @property
     def is_call(self) -> bool:
@@ -394,10 +316,9 @@ class SurveyAnswer:
     )
 
     @nps.validator
-    def _check_answer(self, _attribute: attrs.Attribute[Any], nps: int | None) -> None:
-        """At least one of csat and nps is given."""
-        if self.csat is None and nps is None:
-            raise fail("SurveyAnswer", "csat", None, "missing_field", "or nps must be given")
+    def _check_rules(self, _attribute: attrs.Attribute[Any], _nps: int | None) -> None:
+        """The rules of CHECK_ORDER: at least one of csat and nps is given."""
+        check_rules(self)
 
 
 @attrs.frozen(init=False)
@@ -437,34 +358,18 @@ class QaReview:
         critical_failed: bool = False,
         id: str | int | None = None,
     ) -> None:
-        # The checks run in this order, not the fields' (checks_applicable before
-        # checks_passed): the first fault found is the row's reason, and the SQL checks of
-        # csperf.sources report the same one.
-        obj = "QaReview"
-        check = _checker(type(self))
-        agent = check("agent", agent)
-        reviewed_at = check("reviewed_at", reviewed_at)
-        applicable = check("checks_applicable", checks_applicable)
-        passed = check("checks_passed", checks_passed)
-        if passed > applicable:
-            raise fail(
-                obj,
-                "checks_passed",
-                passed,
-                "off_scale",
-                f"must not exceed checks_applicable {applicable}",
-            )
-        critical_failed = check("critical_failed", critical_failed)
-        if critical_failed and applicable == 0:
-            raise fail(
-                obj,
-                "critical_failed",
-                critical_failed,
-                "inconsistent",
-                "needs at least one applicable check (every item is N/A)",
-            )
-        id = check("id", id)
-        self.__attrs_init__(agent, reviewed_at, passed, applicable, critical_failed, id)
+        # The checks run in the order of CHECK_ORDER (csperf.metrics._recordrules), not the
+        # fields' (checks_applicable before checks_passed): the first fault found is the row's
+        # reason, and the table checks report the same one.
+        values = {
+            "agent": agent,
+            "reviewed_at": reviewed_at,
+            "checks_passed": checks_passed,
+            "checks_applicable": checks_applicable,
+            "critical_failed": critical_failed,
+            "id": id,
+        }
+        self.__attrs_init__(**check_in_order(QaReview, values, _checker(type(self))))
 
     @property
     def score(self) -> float | None:
@@ -630,17 +535,9 @@ class RosterEntry:
     valid_to: datetime | None = attrs.field(default=None, converter=_CHECKED, metadata=_TS)  # type: ignore[misc]
 
     @valid_to.validator
-    def _check_validity(self, _attribute: attrs.Attribute[Any], end: datetime | None) -> None:
-        """The validity ends after it starts."""
-        start = self.valid_from
-        if start is not None and end is not None and not start < end:
-            raise fail(
-                "RosterEntry",
-                "valid_to",
-                end,
-                "inconsistent",
-                f"must be after valid_from {start.isoformat()}",
-            )
+    def _check_rules(self, _attribute: attrs.Attribute[Any], _end: datetime | None) -> None:
+        """The rules of CHECK_ORDER: the validity ends after it starts."""
+        check_rules(self)
 
     def covers(self, moment: datetime) -> bool:
         """Whether ``valid_from ≤ moment < valid_to`` (a missing bound is unbounded)."""
