@@ -15,7 +15,9 @@ interpreters read the table:
 * :func:`check_in_order` and :func:`check_rules`, in Python, for the record classes. They
   follow SQL's three-valued logic: a comparison with None is *unknown*, ``&``, ``|`` and ``~``
   are Kleene's, and a rule whose condition is unknown does not fire, as ``CASE WHEN`` passes
-  over a NULL condition. Timestamps compare as instants (on UTC), whatever their zones.
+  over a NULL condition. Timestamps compare as instants (on UTC), whatever their zones. Each
+  type's steps are compiled once into one Python function (:func:`python_source`), as attrs
+  writes an ``__init__``, so a record pays no tree walk.
 * :func:`table_condition` and :func:`table_derived`, in Ibis, for the table checks of
   :mod:`csperf.metrics._tablechecks`, which run in the database (DuckDB, SQLite, PostgreSQL,
   Spark), where timestamps are int64 epoch microseconds.
@@ -29,6 +31,7 @@ detail a template over the record's fields (``{created_at}``: a timestamp is sho
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
@@ -37,7 +40,7 @@ from typing import Any, Literal
 import attrs
 
 from csperf._frozen import FrozenDict
-from csperf.errors import Reason
+from csperf.errors import Reason, ValidationError
 from csperf.metrics._checks import fail
 
 __all__ = [
@@ -59,6 +62,7 @@ __all__ = [
     "check_in_order",
     "check_rules",
     "evaluate",
+    "python_source",
     "steps",
     "table_condition",
     "table_derived",
@@ -447,8 +451,15 @@ def _kleene(value: Any) -> bool | None:
 
 
 def _instant(value: Any) -> Any:
-    """A timestamp as its instant (on UTC): aware datetimes compare by instant in SQL."""
-    return value.astimezone(timezone.utc) if isinstance(value, datetime) else value
+    """A value to compare: a timestamp in a zone with daylight saving as its instant on UTC.
+
+    Aware datetimes compare by instant in SQL; Python compares two of one zone by wall clock,
+    which differs from the instants' order across a daylight-saving change. A fixed offset
+    (:class:`datetime.timezone`, UTC among them) is kept: such datetimes compare by instant.
+    """
+    if isinstance(value, datetime) and type(value.tzinfo) is not timezone:
+        return value.astimezone(timezone.utc)
+    return value
 
 
 def evaluate(expr: Expr, values: Mapping[str, Any]) -> Any:
@@ -462,49 +473,130 @@ def evaluate(expr: Expr, values: Mapping[str, Any]) -> Any:
         >>> evaluate((F.a < F.b) | F.c.is_null(), {"a": 1, "b": None, "c": None})
         True
     """
-    if isinstance(expr, Field):
-        return values[expr.name]
-    if isinstance(expr, Value):
-        return expr.value
-    if isinstance(expr, Compare):
-        left, right = evaluate(expr.left, values), evaluate(expr.right, values)
-        if left is None or right is None:
+    return _evaluator(expr)(values)
+
+
+@functools.cache
+def _evaluator(expr: Expr) -> Callable[[Mapping[str, Any]], Any]:
+    """``expr`` compiled to a Python function of the values (see :func:`python_source`)."""
+    return eval(f"lambda v: {python_source(expr)}", dict(_HELPERS))  # type: ignore[no-any-return]
+
+
+def _comparison(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], bool | None]:
+    """A comparison: unknown (None) when an operand is None; timestamps as instants."""
+
+    def compare(a: Any, b: Any) -> bool | None:
+        if a is None or b is None:
             return None
-        return bool(_OPERATORS[expr.op](_instant(left), _instant(right)))
-    if isinstance(expr, IsNull):
-        return evaluate(expr.operand, values) is None
-    if isinstance(expr, NotNull):
-        return evaluate(expr.operand, values) is not None
+        return bool(op(_instant(a), _instant(b)))
+
+    return compare
+
+
+def _and(*operands: Any) -> bool | None:
+    """Kleene's ``and``: false if an operand is, else unknown if one is, else true."""
+    unknown = False
+    for operand in operands:
+        truth = _kleene(operand)
+        if truth is False:
+            return False
+        unknown = unknown or truth is None
+    return None if unknown else True
+
+
+def _or(*operands: Any) -> bool | None:
+    """Kleene's ``or``: true if an operand is, else unknown if one is, else false."""
+    unknown = False
+    for operand in operands:
+        truth = _kleene(operand)
+        if truth is True:
+            return True
+        unknown = unknown or truth is None
+    return None if unknown else False
+
+
+def _not(operand: Any) -> bool | None:
+    """Negation; unknown stays unknown."""
+    truth = _kleene(operand)
+    return None if truth is None else not truth
+
+
+def _coalesce(*operands: Any) -> Any:
+    """The first operand that is not None."""
+    for operand in operands:
+        if operand is not None:
+            return operand
+    return None
+
+
+_COMPARE_NAMES: Mapping[str, str] = FrozenDict(
+    {"<": "_lt", "<=": "_le", "==": "_eq", "!=": "_ne", ">": "_gt", ">=": "_ge"}
+)
+
+_HELPERS: Mapping[str, Any] = FrozenDict(
+    {
+        **{name: _comparison(_OPERATORS[op]) for op, name in _COMPARE_NAMES.items()},
+        "_and": _and,
+        "_or": _or,
+        "_not": _not,
+        "_coalesce": _coalesce,
+    }
+)
+"""The functions the Python source of an expression calls."""
+
+
+def _definite(expr: Expr) -> bool:
+    """Whether ``expr`` is always True or False, never unknown (so Python's logic will do)."""
+    if isinstance(expr, (IsNull, NotNull)):
+        return True
+    if isinstance(expr, Value):
+        return isinstance(expr.value, bool)
     if isinstance(expr, (And, Or)):
-        truths = [_kleene(evaluate(o, values)) for o in expr.operands]
-        decisive = isinstance(expr, Or)  # the value that decides: True for or, False for and
-        if decisive in truths:
-            return decisive
-        return None if None in truths else not decisive
+        return all(_definite(o) for o in expr.operands)
+    return isinstance(expr, Not) and _definite(expr.operand)
+
+
+def python_source(expr: Expr) -> str:
+    """``expr`` as a Python expression over the values ``v``, with SQL's three-valued logic.
+
+    Comparisons, ``&``, ``|``, ``~`` and ``coalesce`` call the helpers of :data:`_HELPERS`
+    (unknown is None); a connective whose operands are never unknown is Python's own.
+
+    Examples:
+        >>> python_source(F.a.not_null() & (F.a < F.b))
+        "_and((v['a'] is not None), _lt(v['a'], v['b']))"
+        >>> python_source(F.a.not_null() & F.b.is_null())
+        "((v['a'] is not None) and (v['b'] is None))"
+    """
+    if isinstance(expr, Field):
+        return f"v[{expr.name!r}]"
+    if isinstance(expr, Value):
+        return repr(expr.value)
+    if isinstance(expr, Compare):
+        left, right = python_source(expr.left), python_source(expr.right)
+        return f"{_COMPARE_NAMES[expr.op]}({left}, {right})"
+    if isinstance(expr, (IsNull, NotNull)):
+        test = "is not None" if isinstance(expr, NotNull) else "is None"
+        if isinstance(expr.operand, Value):  # a literal is never None
+            return repr(isinstance(expr, NotNull))
+        return f"({python_source(expr.operand)} {test})"
+    if isinstance(expr, (And, Or)):
+        operands = [python_source(o) for o in expr.operands]
+        if _definite(expr):
+            return "(" + (" or " if isinstance(expr, Or) else " and ").join(operands) + ")"
+        return f"{'_or' if isinstance(expr, Or) else '_and'}({', '.join(operands)})"
     if isinstance(expr, Not):
-        truth = _kleene(evaluate(expr.operand, values))
-        return None if truth is None else not truth
+        if _definite(expr.operand):
+            return f"(not {python_source(expr.operand)})"
+        return f"_not({python_source(expr.operand)})"
     if isinstance(expr, Coalesce):
-        for operand in expr.operands:
-            value = evaluate(operand, values)
-            if value is not None:
-                return value
-        return None
+        return f"_coalesce({', '.join(python_source(o) for o in expr.operands)})"
     raise TypeError(f"not an expression: {expr!r}")
 
 
 def _shown(value: Any) -> str:
     """A value as a message shows it (a timestamp in ISO 8601)."""
     return value.isoformat() if isinstance(value, datetime) else str(value)
-
-
-def _apply(obj: str, step: Rule | Derivation, values: dict[str, Any]) -> None:
-    """Run one rule (raise if it fires) or derivation (complete ``values``) in Python."""
-    if isinstance(step, Derivation):
-        values.update({name: evaluate(expr, values) for name, expr in step.values})
-    elif evaluate(step.when, values) is True:
-        detail = step.detail.format_map({k: _shown(v) for k, v in values.items()})
-        raise fail(obj, step.field, values[step.field], step.reason, detail)
 
 
 def steps(record_type: type) -> tuple[Step, ...]:
@@ -517,6 +609,49 @@ def steps(record_type: type) -> tuple[Step, ...]:
     """
     found = CHECK_ORDER.get(record_type.__name__)
     return found if found is not None else tuple(a.name for a in attrs.fields(record_type))
+
+
+_Check = Callable[[str, Any], Any]
+_Plan = Callable[[dict[str, Any], _Check], None]
+"""A type's steps compiled: ``plan(values, check)`` checks and completes the values, or raises."""
+
+
+@functools.cache
+def _plan(record_type: type, converted: bool) -> _Plan:
+    """The type's steps compiled once into one Python function (as attrs writes ``__init__``).
+
+    ``converted``: the type's rules only (its fields are checked by converters already).
+
+    Raises:
+        TypeError: For a derivation of a ``converted`` type (a frozen record cannot be
+            completed after its fields are set).
+    """
+    obj = record_type.__name__
+    rules: list[Rule] = []
+    lines = ["def plan(v, check):"]
+    for step in steps(record_type):
+        if isinstance(step, str):
+            if not converted:
+                lines.append(f"    v[{step!r}] = check({step!r}, v[{step!r}])")
+        elif isinstance(step, Rule):
+            lines.append(f"    if {python_source(step.when)} is True:")
+            lines.append(f"        raise _fault(_rules[{len(rules)}], v)")
+            rules.append(step)
+        elif converted:
+            raise TypeError(f"{obj} checks its fields by converters: it cannot derive fields")
+        else:
+            targets = ", ".join(f"v[{name!r}]" for name, _ in step.values)
+            values = ", ".join(python_source(expr) for _, expr in step.values)
+            lines.append(f"    {targets} = {values},")
+    lines.append("    return None")
+
+    def fault(rule: Rule, values: Mapping[str, Any]) -> ValidationError:
+        detail = rule.detail.format_map({k: _shown(v) for k, v in values.items()})
+        return fail(obj, rule.field, values[rule.field], rule.reason, detail)
+
+    namespace = {**_HELPERS, "_fault": fault, "_rules": tuple(rules)}
+    exec(compile("\n".join(lines), f"<csperf checks of {obj}>", "exec"), namespace)
+    return namespace["plan"]  # type: ignore[no-any-return]
 
 
 def check_in_order(
@@ -537,12 +672,7 @@ def check_in_order(
         ValidationError: From the first check that fails.
     """
     checked = dict(values)
-    obj = record_type.__name__
-    for step in steps(record_type):
-        if isinstance(step, str):
-            checked[step] = check(step, checked[step])
-        else:
-            _apply(obj, step, checked)
+    _plan(record_type, False)(checked, check)
     return checked
 
 
@@ -555,14 +685,15 @@ def check_rules(record: Any) -> None:
 
     Raises:
         ValidationError: From the first rule that fails.
+        TypeError: When the record's type has a derivation.
     """
-    values = {a.name: getattr(record, a.name) for a in attrs.fields(type(record))}
-    obj = type(record).__name__
-    for step in steps(type(record)):
-        if isinstance(step, Derivation):
-            raise TypeError(f"{obj} checks its fields by converters: it cannot derive fields")
-        if isinstance(step, Rule):
-            _apply(obj, step, values)
+    record_type: type = type(record)
+    plan = _plan(record_type, True)
+    plan({a.name: getattr(record, a.name) for a in attrs.fields(type(record))}, _unchecked)
+
+
+def _unchecked(_name: str, value: Any) -> Any:
+    return value
 
 
 # -- the Ibis interpreter: the same expressions as columns of a table ----------------------
