@@ -17,7 +17,8 @@ These classes are the one statement of the record schema: each field's column ty
 ``name``, ``ts``, ``bool`` or ``real``) is in its attrs metadata, whether it is required is
 whether it has a default, and its domain is checked by the class. The CSV columns, the SQL
 column reading and the row coercion of ``coerce_record`` are derived from them
-(:func:`column_types`).
+(:func:`column_types`). The checks that relate several fields, and the order of all the
+checks, are the table of :mod:`csperf.metrics._recordrules`, which the table checks read too.
 """
 
 from __future__ import annotations
