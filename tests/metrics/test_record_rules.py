@@ -3,7 +3,8 @@
 The Python interpreter (the record classes) and the Ibis one (the table checks of
 :class:`~csperf.sources.IbisSource`) must reject every row for the same first reason, field and
 value, on DuckDB and SQLite; and the two interpreters must agree on any expression of the
-vocabulary, with SQL's three-valued logic.
+vocabulary, with SQL's three-valued logic. Since both read the one table, the table itself is
+checked against :func:`oracle`, the rules written out by hand in plain Python.
 """
 
 from __future__ import annotations
@@ -268,6 +269,99 @@ def test_python_and_sql_give_the_same_truth_for_every_expression(vocabulary_tabl
             want = evaluate(expr, row)
             assert found["c"] == want, (con.name, expr, row)
             assert found["fires"] == (want is True), (con.name, expr, row)
+
+
+# -- the table against a plain statement of the rules (a test oracle) -------------------------
+
+
+def _utc(moment):
+    return None if moment is None else moment.astimezone(timezone.utc)
+
+
+def oracle(kind, v):
+    """The first cross-field fault ``(reason, field)`` of valid field values, or None.
+
+    The rules written out by hand, the way the record classes wrote them before the table:
+    an independent statement to check the table against (and so both interpreters).
+    """
+    if kind == "Ticket":
+        created, first = _utc(v["created_at"]), _utc(v["first_response_at"])
+        resolved, final = _utc(v["resolved_at"]), _utc(v["final_resolved_at"])
+        if first is not None and first < created:
+            return "response_before_creation", "first_response_at"
+        if resolved is not None and resolved < created:
+            return "resolution_before_creation", "resolved_at"
+        if final is not None:
+            if resolved is None:
+                return "inconsistent", "final_resolved_at"
+            if final < resolved:
+                return "resolution_before_creation", "final_resolved_at"
+            if final != resolved and not v["reopened"]:
+                return "inconsistent", "final_resolved_at"
+        answered, abandoned = v["answered"], v["abandoned"]
+        if answered is None and abandoned is not None:
+            answered = not abandoned
+        if abandoned is None and answered is not None:
+            abandoned = not answered
+        if answered is not None and answered == abandoned:
+            return "inconsistent", "abandoned"
+        if answered is not None and v["wait_seconds"] is None:
+            return "missing_field", "wait_seconds"
+    elif kind == "QaReview":
+        if v["checks_passed"] > v["checks_applicable"]:
+            return "off_scale", "checks_passed"
+        if v["critical_failed"] and v["checks_applicable"] == 0:
+            return "inconsistent", "critical_failed"
+    elif kind == "SurveyAnswer":
+        if v["csat"] is None and v["nps"] is None:
+            return "missing_field", "csat"
+    elif kind == "RosterEntry":
+        start, end = _utc(v["valid_from"]), _utc(v["valid_to"])
+        if start is not None and end is not None and not start < end:
+            return "inconsistent", "valid_to"
+    return None
+
+
+VALID_FIELDS = {
+    Ticket: st.fixed_dictionaries({
+        "id": st.just(1), "agent": st.just("ann"), "channel": st.just("phone"),
+        "created_at": MOMENTS, "first_response_at": MAYBE_MOMENT, "resolved_at": MAYBE_MOMENT,
+        "final_resolved_at": MAYBE_MOMENT, "reopened": st.booleans(),
+        "wait_seconds": st.sampled_from([None, 0.0, 2.5]), "answered": MAYBE_BOOL,
+        "abandoned": MAYBE_BOOL,
+    }),
+    QaReview: st.fixed_dictionaries({
+        "agent": st.just("ann"), "reviewed_at": MOMENTS, "checks_passed": st.integers(0, 3),
+        "checks_applicable": st.integers(0, 3), "critical_failed": st.booleans(),
+    }),
+    SurveyAnswer: st.fixed_dictionaries({
+        "agent": st.just("ann"), "contact_id": st.just(1), "submitted_at": MOMENTS,
+        "csat": st.none() | st.integers(1, 5), "nps": st.none() | st.integers(0, 10),
+    }),
+    RosterEntry: st.fixed_dictionaries({
+        "agent": st.just("ann"), "team": st.just("north"), "manager": st.just("mia"),
+        "valid_from": MAYBE_MOMENT, "valid_to": MAYBE_MOMENT,
+    }),
+}
+
+
+@settings(max_examples=examples(200))
+@given(data=st.data(), record_type=st.sampled_from(list(VALID_FIELDS)))
+def test_the_table_states_the_rules_of_the_oracle(data, record_type):
+    values = data.draw(VALID_FIELDS[record_type])
+    want = oracle(record_type.__name__, values)
+    if want is not None:
+        with pytest.raises(ValidationError) as info:
+            record_type(**values)
+        assert (info.value.reason.value, info.value.key_path) == want, values
+        return
+    record = record_type(**values)
+    if record_type is Ticket:  # the flags completed as the oracle completes them
+        answered, abandoned = values["answered"], values["abandoned"]
+        if answered is None and abandoned is not None:
+            answered = not abandoned
+        assert record.answered == answered
+        assert record.abandoned == (None if answered is None else not answered)
 
 
 # -- the call flags: one derivation -------------------------------------------------------------
