@@ -598,3 +598,29 @@ def test_the_modules_examples():
 
     result = doctest.testmod(_recordrules)
     assert result.attempted >= 5 and result.failed == 0
+
+
+def test_a_roster_entry_covers_instants_as_the_table_checks_do():
+    # the entry starts at 01:30 EDT (05:30Z); a ticket at 01:00 EST (06:00Z) is half an hour
+    # later although its wall time is earlier: on the roster in Python and in the database
+    from csperf.metrics import Roster, SharingItem, validate_records
+
+    start = datetime(2024, 11, 3, 1, 30, fold=0, tzinfo=NEW_YORK)
+    moment = datetime(2024, 11, 3, 1, 0, fold=1, tzinfo=NEW_YORK)
+    entry = RosterEntry("ann", "north", "mia", valid_from=start)
+    assert entry.covers(moment)
+    assert not RosterEntry("ann", "north", "mia", valid_to=start).covers(moment)
+    assert entry.overlaps(moment, None)
+    assert not RosterEntry("ann", "north", "mia", valid_to=start).overlaps(moment, None)
+    assert not SharingItem("ann", start, shared_at=moment).on_time
+    assert SharingItem("ann", moment, shared_at=start).on_time
+    roster = Roster([entry])
+    tickets = [Ticket(1, "ann", "chat", moment), Ticket(2, "ann", "chat", start - timedelta(1))]
+    _, report = validate_records("tickets", tickets, roster=roster)
+    con = ibis.duckdb.connect()
+    write_tables(con, {"tickets": tickets})
+    m = IbisSource(con, roster=roster).measure(period=None, level="team",
+                                               metrics=["complaint_rate"])
+    found = m.rejected["tickets"]
+    assert [(e.position, e.reason) for e in report.examples] == [(1, Reason.NOT_ON_ROSTER)]
+    assert [(e.position, e.reason) for e in found.examples] == [(1, Reason.NOT_ON_ROSTER)]

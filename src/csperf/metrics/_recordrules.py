@@ -62,6 +62,7 @@ __all__ = [
     "check_in_order",
     "check_rules",
     "evaluate",
+    "instant",
     "python_source",
     "steps",
     "table_condition",
@@ -450,7 +451,7 @@ def _kleene(value: Any) -> bool | None:
     raise TypeError(f"a condition must be a boolean or None, not {value!r}")
 
 
-def _instant(value: Any) -> Any:
+def instant(value: Any) -> Any:
     """A value to compare: a timestamp in a zone with daylight saving as its instant on UTC.
 
     Aware datetimes compare by instant in SQL; Python compares two of one zone by wall clock,
@@ -488,7 +489,7 @@ def _comparison(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], bool | No
     def compare(a: Any, b: Any) -> bool | None:
         if a is None or b is None:
             return None
-        return bool(op(_instant(a), _instant(b)))
+        return bool(op(instant(a), instant(b)))
 
     return compare
 

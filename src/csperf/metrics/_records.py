@@ -43,7 +43,7 @@ from csperf.metrics._checks import (
     check_real,
     fail,
 )
-from csperf.metrics._recordrules import check_in_order, check_rules
+from csperf.metrics._recordrules import check_in_order, check_rules, instant
 from csperf.units import NON_NEGATIVE, ValueDomain
 
 __all__ = [
@@ -513,8 +513,8 @@ class SharingItem:
 
     @property
     def on_time(self) -> bool:
-        """Whether the item was shared by its due time (``shared_at ≤ due_at``)."""
-        return self.shared_at is not None and self.shared_at <= self.due_at
+        """Whether the item was shared by its due time (``shared_at ≤ due_at``, as instants)."""
+        return self.shared_at is not None and instant(self.shared_at) <= instant(self.due_at)
 
 
 @attrs.frozen
@@ -541,16 +541,24 @@ class RosterEntry:
         check_rules(self)
 
     def covers(self, moment: datetime) -> bool:
-        """Whether ``valid_from ≤ moment < valid_to`` (a missing bound is unbounded)."""
-        if self.valid_from is not None and moment < self.valid_from:
+        """Whether ``valid_from ≤ moment < valid_to`` (a missing bound is unbounded).
+
+        Instants are compared, whatever the zones (as the table checks compare them).
+        """
+        moment = instant(moment)
+        if self.valid_from is not None and moment < instant(self.valid_from):
             return False
-        return self.valid_to is None or moment < self.valid_to
+        return self.valid_to is None or moment < instant(self.valid_to)
 
     def overlaps(self, start: datetime | None, end: datetime | None) -> bool:
-        """Whether the entry's validity meets the half-open interval ``[start, end)``."""
-        if end is not None and self.valid_from is not None and self.valid_from >= end:
+        """Whether the entry's validity meets the half-open interval ``[start, end)``.
+
+        Instants are compared, whatever the zones.
+        """
+        begins, ends = instant(self.valid_from), instant(self.valid_to)
+        if end is not None and begins is not None and begins >= instant(end):
             return False
-        return not (start is not None and self.valid_to is not None and self.valid_to <= start)
+        return not (start is not None and ends is not None and ends <= instant(start))
 
 
 def column_types(record_type: type) -> Mapping[str, ColumnType]:
