@@ -74,6 +74,7 @@ LAYERS: dict[str, int] = {
     "csperf.sensitivity": 1,
     "csperf.ratings": 1,
     "csperf.metrics": 1,
+    "csperf.metrics._recordrules": 1,
     # 2 -- on the model: weight strategies, templates, scorecard files, reports; on the
     # metrics: the sample contact centre (records made from the record classes).
     "csperf.weights": 2,

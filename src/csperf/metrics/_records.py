@@ -17,7 +17,8 @@ These classes are the one statement of the record schema: each field's column ty
 ``name``, ``ts``, ``bool`` or ``real``) is in its attrs metadata, whether it is required is
 whether it has a default, and its domain is checked by the class. The CSV columns, the SQL
 column reading and the row coercion of ``coerce_record`` are derived from them
-(:func:`column_types`).
+(:func:`column_types`). The checks that relate several fields, and the order of all the
+checks, are the table of :mod:`csperf.metrics._recordrules`, which the table checks read too.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from csperf.metrics._checks import (
     check_real,
     fail,
 )
+from csperf.metrics._recordrules import check_in_order, check_rules, instant
 from csperf.units import NON_NEGATIVE, ValueDomain
 
 __all__ = [
@@ -216,107 +218,28 @@ class Ticket:
         hold_seconds: float | None = None,
         acw_seconds: float | None = None,
     ) -> None:
-        # The checks run in this order, not the fields': the first fault found is the row's
-        # reason, and the SQL checks of csperf.sources report the same one. ``answered`` and
-        # ``abandoned`` complete each other, so neither is known before both are read.
-        obj = "Ticket"
-        check = _checker(type(self))
-        id = check("id", id)
-        agent = check("agent", agent)
-        channel = check("channel", channel)
-        created = check("created_at", created_at)
-        first = check("first_response_at", first_response_at)
-        resolved = check("resolved_at", resolved_at)
-        final = check("final_resolved_at", final_resolved_at)
-        reopened = check("reopened", reopened)
-        complaint = check("complaint", complaint)
-        customer = check("customer", customer)
-        if first is not None and first < created:
-            raise fail(
-                obj,
-                "first_response_at",
-                first,
-                "response_before_creation",
-                f"must not be before created_at {created.isoformat()}",
-            )
-        if resolved is not None and resolved < created:
-            raise fail(
-                obj,
-                "resolved_at",
-                resolved,
-                "resolution_before_creation",
-                f"must not be before created_at {created.isoformat()}",
-            )
-        if final is not None:
-            if resolved is None:
-                raise fail(
-                    obj,
-                    "final_resolved_at",
-                    final,
-                    "inconsistent",
-                    "needs resolved_at (the first resolution)",
-                )
-            if final < resolved:
-                raise fail(
-                    obj,
-                    "final_resolved_at",
-                    final,
-                    "resolution_before_creation",
-                    f"must not be before resolved_at {resolved.isoformat()}",
-                )
-            if final != resolved and not reopened:
-                raise fail(
-                    obj,
-                    "final_resolved_at",
-                    final,
-                    "inconsistent",
-                    "may differ from resolved_at only for a reopened contact",
-                )
-        wait_seconds = check("wait_seconds", wait_seconds)
-        talk_seconds = check("talk_seconds", talk_seconds)
-        hold_seconds = check("hold_seconds", hold_seconds)
-        acw_seconds = check("acw_seconds", acw_seconds)
-        answered = check("answered", answered)
-        abandoned = check("abandoned", abandoned)
-        if answered is not None and abandoned is None:
-            abandoned = not answered
-        elif abandoned is not None and answered is None:
-            answered = not abandoned
-        if answered is not None:
-            if answered == abandoned:
-                raise fail(
-                    obj,
-                    "abandoned",
-                    abandoned,
-                    "inconsistent",
-                    f"must be the opposite of answered={answered} for a call",
-                )
-            if wait_seconds is None:
-                raise fail(
-                    obj,
-                    "wait_seconds",
-                    None,
-                    "missing_field",
-                    "is required for a call (answered or abandoned given)",
-                )
-        self.__attrs_init__(
-            id,
-            agent,
-            channel,
-            created,
-            first,
-            resolved,
-            final,
-            reopened,
-            complaint,
-            customer,
-            wait_seconds,
-            answered,
-            abandoned,
-            talk_seconds,
-            hold_seconds,
-            acw_seconds,
-        )
+        # The checks run in the order of CHECK_ORDER (csperf.metrics._recordrules), not the
+        # fields': the first fault found is the row's reason, and the table checks report the
+        # same one. ``answered`` and ``abandoned`` complete each other there.
+        values = {
+            "id": id,
+            "agent": agent,
+            "channel": channel,
+            "created_at": created_at,
+            "first_response_at": first_response_at,
+            "resolved_at": resolved_at,
+            "final_resolved_at": final_resolved_at,
+            "reopened": reopened,
+            "complaint": complaint,
+            "customer": customer,
+            "wait_seconds": wait_seconds,
+            "answered": answered,
+            "abandoned": abandoned,
+            "talk_seconds": talk_seconds,
+            "hold_seconds": hold_seconds,
+            "acw_seconds": acw_seconds,
+        }
+        self.__attrs_init__(**check_in_order(Ticket, values, _checker(type(self))))
 
     @property
     def is_call(self) -> bool:
@@ -394,10 +317,9 @@ class SurveyAnswer:
     )
 
     @nps.validator
-    def _check_answer(self, _attribute: attrs.Attribute[Any], nps: int | None) -> None:
-        """At least one of csat and nps is given."""
-        if self.csat is None and nps is None:
-            raise fail("SurveyAnswer", "csat", None, "missing_field", "or nps must be given")
+    def _check_rules(self, _attribute: attrs.Attribute[Any], _nps: int | None) -> None:
+        """The rules of CHECK_ORDER: at least one of csat and nps is given."""
+        check_rules(self)
 
 
 @attrs.frozen(init=False)
@@ -437,34 +359,18 @@ class QaReview:
         critical_failed: bool = False,
         id: str | int | None = None,
     ) -> None:
-        # The checks run in this order, not the fields' (checks_applicable before
-        # checks_passed): the first fault found is the row's reason, and the SQL checks of
-        # csperf.sources report the same one.
-        obj = "QaReview"
-        check = _checker(type(self))
-        agent = check("agent", agent)
-        reviewed_at = check("reviewed_at", reviewed_at)
-        applicable = check("checks_applicable", checks_applicable)
-        passed = check("checks_passed", checks_passed)
-        if passed > applicable:
-            raise fail(
-                obj,
-                "checks_passed",
-                passed,
-                "off_scale",
-                f"must not exceed checks_applicable {applicable}",
-            )
-        critical_failed = check("critical_failed", critical_failed)
-        if critical_failed and applicable == 0:
-            raise fail(
-                obj,
-                "critical_failed",
-                critical_failed,
-                "inconsistent",
-                "needs at least one applicable check (every item is N/A)",
-            )
-        id = check("id", id)
-        self.__attrs_init__(agent, reviewed_at, passed, applicable, critical_failed, id)
+        # The checks run in the order of CHECK_ORDER (csperf.metrics._recordrules), not the
+        # fields' (checks_applicable before checks_passed): the first fault found is the row's
+        # reason, and the table checks report the same one.
+        values = {
+            "agent": agent,
+            "reviewed_at": reviewed_at,
+            "checks_passed": checks_passed,
+            "checks_applicable": checks_applicable,
+            "critical_failed": critical_failed,
+            "id": id,
+        }
+        self.__attrs_init__(**check_in_order(QaReview, values, _checker(type(self))))
 
     @property
     def score(self) -> float | None:
@@ -607,8 +513,8 @@ class SharingItem:
 
     @property
     def on_time(self) -> bool:
-        """Whether the item was shared by its due time (``shared_at ≤ due_at``)."""
-        return self.shared_at is not None and self.shared_at <= self.due_at
+        """Whether the item was shared by its due time (``shared_at ≤ due_at``, as instants)."""
+        return self.shared_at is not None and instant(self.shared_at) <= instant(self.due_at)
 
 
 @attrs.frozen
@@ -630,29 +536,29 @@ class RosterEntry:
     valid_to: datetime | None = attrs.field(default=None, converter=_CHECKED, metadata=_TS)  # type: ignore[misc]
 
     @valid_to.validator
-    def _check_validity(self, _attribute: attrs.Attribute[Any], end: datetime | None) -> None:
-        """The validity ends after it starts."""
-        start = self.valid_from
-        if start is not None and end is not None and not start < end:
-            raise fail(
-                "RosterEntry",
-                "valid_to",
-                end,
-                "inconsistent",
-                f"must be after valid_from {start.isoformat()}",
-            )
+    def _check_rules(self, _attribute: attrs.Attribute[Any], _end: datetime | None) -> None:
+        """The rules of CHECK_ORDER: the validity ends after it starts."""
+        check_rules(self)
 
     def covers(self, moment: datetime) -> bool:
-        """Whether ``valid_from ≤ moment < valid_to`` (a missing bound is unbounded)."""
-        if self.valid_from is not None and moment < self.valid_from:
+        """Whether ``valid_from ≤ moment < valid_to`` (a missing bound is unbounded).
+
+        Instants are compared, whatever the zones (as the table checks compare them).
+        """
+        moment = instant(moment)
+        if self.valid_from is not None and moment < instant(self.valid_from):
             return False
-        return self.valid_to is None or moment < self.valid_to
+        return self.valid_to is None or moment < instant(self.valid_to)
 
     def overlaps(self, start: datetime | None, end: datetime | None) -> bool:
-        """Whether the entry's validity meets the half-open interval ``[start, end)``."""
-        if end is not None and self.valid_from is not None and self.valid_from >= end:
+        """Whether the entry's validity meets the half-open interval ``[start, end)``.
+
+        Instants are compared, whatever the zones.
+        """
+        begins, ends = instant(self.valid_from), instant(self.valid_to)
+        if end is not None and begins is not None and begins >= instant(end):
             return False
-        return not (start is not None and self.valid_to is not None and self.valid_to <= start)
+        return not (start is not None and ends is not None and ends <= instant(start))
 
 
 def column_types(record_type: type) -> Mapping[str, ColumnType]:

@@ -16,7 +16,7 @@ names and identifiers as text or integers. Text cells (a CSV file) are parsed on
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -24,6 +24,7 @@ import attrs
 from csperf._cells import COLUMN, DOMAIN, WHOLE
 from csperf.errors import ConfigError, Reason
 from csperf.metrics._ibis import import_ibis
+from csperf.metrics._recordrules import Rule, steps, table_condition
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from csperf.metrics._records import RecordKind
 
 __all__ = [
-    "CHECK_ORDER",
     "POSITION",
     "RULE",
     "checked",
@@ -52,46 +52,6 @@ _LARGEST = 1.7976931348623157e308
 _SMALLEST_INT64 = -(2**63)
 _LARGEST_INT64 = 2**63 - 1
 """The ends of int64: a roster entry's open ends (no timestamp reaches them)."""
-
-#: The order in which each record type checks its fields (its ``__init__``'s order).
-CHECK_ORDER: Mapping[str, tuple[str, ...]] = {
-    "Ticket": (
-        "id",
-        "agent",
-        "channel",
-        "created_at",
-        "first_response_at",
-        "resolved_at",
-        "final_resolved_at",
-        "reopened",
-        "complaint",
-        "customer",
-        "<ticket-times>",
-        "wait_seconds",
-        "talk_seconds",
-        "hold_seconds",
-        "acw_seconds",
-        "answered",
-        "abandoned",
-        "<call>",
-    ),
-    "QaReview": (
-        "agent",
-        "reviewed_at",
-        "checks_applicable",
-        "checks_passed",
-        "<passed>",
-        "critical_failed",
-        "<critical>",
-        "id",
-    ),
-    "SurveyAnswer": ("agent", "contact_id", "submitted_at", "csat", "nps", "<answer>"),
-}
-
-
-def _order(record_type: type) -> tuple[str, ...]:
-    return CHECK_ORDER.get(record_type.__name__, tuple(a.name for a in attrs.fields(record_type)))
-
 
 #: Backends whose timestamp without a declared zone is an instant (Spark's ``TIMESTAMP`` is
 #: ``TIMESTAMP_LTZ``: stored in UTC, shown in the session zone, which the connection sets to UTC).
@@ -328,52 +288,14 @@ def _rules(kind: RecordKind, t: ir.Table) -> list[tuple[Any, str, str]]:
         for a in attrs.fields(kind.record_type)
         if a.default is attrs.NOTHING
     ]
-    for step in _order(kind.record_type):
-        if step == "<ticket-times>":
-            created = t.created_at
-            rules += [
-                (t.first_response_at < created, "response_before_creation", "first_response_at"),
-                (t.resolved_at < created, "resolution_before_creation", "resolved_at"),
-                (
-                    t.final_resolved_at.notnull() & t.resolved_at.isnull(),
-                    "inconsistent",
-                    "final_resolved_at",
-                ),
-                (
-                    t.final_resolved_at < t.resolved_at,
-                    "resolution_before_creation",
-                    "final_resolved_at",
-                ),
-                (
-                    (t.final_resolved_at != t.resolved_at) & ~t.reopened.coalesce(False),
-                    "inconsistent",
-                    "final_resolved_at",
-                ),
-            ]
-        elif step == "<call>":
-            rules += [
-                (
-                    t.answered.notnull() & t.abandoned.notnull() & (t.answered == t.abandoned),
-                    "inconsistent",
-                    "abandoned",
-                ),
-                (
-                    (t.answered.notnull() | t.abandoned.notnull()) & t.wait_seconds.isnull(),
-                    "missing_field",
-                    "wait_seconds",
-                ),
-            ]
-        elif step == "<passed>":
-            rules.append((t.checks_passed > t.checks_applicable, "off_scale", "checks_passed"))
-        elif step == "<critical>":
-            critical = t.critical_failed.fill_null(False) & (t.checks_applicable == 0)
-            rules.append((critical, "inconsistent", "critical_failed"))
-        elif step == "<answer>":
-            rules.append((t.csat.isnull() & t.nps.isnull(), "missing_field", "csat"))
-        else:
+    # then each step of the record type's checks, in order (csperf.metrics._recordrules): a
+    # field's own checks, or a rule (its derivations are applied when the table is typed)
+    column = t.__getitem__
+    for step in steps(kind.record_type):
+        if isinstance(step, str):
             rules += _field_faults(kind, t, step)
-    if kind.name == "roster":  # pragma: no cover - the roster is read as a Roster
-        return rules
+        elif isinstance(step, Rule):
+            rules.append((table_condition(step.when, column), step.reason.value, step.field))
     return rules
 
 
