@@ -16,8 +16,8 @@ interpreters read the table:
   follow SQL's three-valued logic: a comparison with None is *unknown*, ``&``, ``|`` and ``~``
   are Kleene's, and a rule whose condition is unknown does not fire, as ``CASE WHEN`` passes
   over a NULL condition. Timestamps compare as instants (on UTC), whatever their zones. Each
-  type's steps are compiled once into one Python function (:func:`python_source`), as attrs
-  writes an ``__init__``, so a record pays no tree walk.
+  expression and each type's steps are turned once into Python closures (no source text is
+  generated or evaluated).
 * :func:`table_condition` and :func:`table_derived`, in Ibis, for the table checks of
   :mod:`csperf.metrics._tablechecks`, which run in the database (DuckDB, SQLite, PostgreSQL,
   Spark), where timestamps are int64 epoch microseconds.
@@ -63,7 +63,6 @@ __all__ = [
     "check_rules",
     "evaluate",
     "instant",
-    "python_source",
     "steps",
     "table_condition",
     "table_derived",
@@ -479,8 +478,57 @@ def evaluate(expr: Expr, values: Mapping[str, Any]) -> Any:
 
 @functools.cache
 def _evaluator(expr: Expr) -> Callable[[Mapping[str, Any]], Any]:
-    """``expr`` compiled to a Python function of the values (see :func:`python_source`)."""
-    return eval(f"lambda v: {python_source(expr)}", dict(_HELPERS))  # type: ignore[no-any-return]
+    """``expr`` as a Python function of the values: a tree of closures, built once.
+
+    Comparisons, ``&``, ``|``, ``~`` and ``coalesce`` follow SQL's three-valued logic
+    (unknown is None); a connective whose operands are never unknown is Python's own.
+    """
+    if isinstance(expr, Field):
+        return operator.itemgetter(expr.name)
+    if isinstance(expr, Value):
+        constant = expr.value
+        return lambda _v: constant
+    if isinstance(expr, Compare):
+        left, right = _evaluator(expr.left), _evaluator(expr.right)
+        compare = _COMPARISONS[expr.op]
+        return lambda v: compare(left(v), right(v))
+    if isinstance(expr, (IsNull, NotNull)):
+        if isinstance(expr.operand, Value):  # a literal is never None
+            known = isinstance(expr, NotNull)
+            return lambda _v: known
+        inner = _evaluator(expr.operand)
+        if isinstance(expr, NotNull):
+            return lambda v: inner(v) is not None
+        return lambda v: inner(v) is None
+    if isinstance(expr, (And, Or)):
+        parts = tuple(_evaluator(o) for o in expr.operands)
+        definite = _definite(expr)
+        if len(parts) == 2:  # (the rules' connectives: one call less each)
+            a, b = parts
+            if definite:
+                if isinstance(expr, Or):
+                    return lambda v: a(v) or b(v)
+                return lambda v: a(v) and b(v)
+            join2 = _or if isinstance(expr, Or) else _and
+            return lambda v: join2(a(v), b(v))
+        if definite:
+            if isinstance(expr, Or):
+                return lambda v: any(p(v) for p in parts)
+            return lambda v: all(p(v) for p in parts)
+        join = _or if isinstance(expr, Or) else _and
+        return lambda v: join(*(p(v) for p in parts))
+    if isinstance(expr, Not):
+        inner = _evaluator(expr.operand)
+        if _definite(expr.operand):
+            return lambda v: not inner(v)
+        return lambda v: _not(inner(v))
+    if isinstance(expr, Coalesce):
+        parts = tuple(_evaluator(o) for o in expr.operands)
+        if len(parts) == 2:
+            first, second = parts
+            return lambda v: value if (value := first(v)) is not None else second(v)
+        return lambda v: _coalesce(*(p(v) for p in parts))
+    raise TypeError(f"not an expression: {expr!r}")
 
 
 def _comparison(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], bool | None]:
@@ -530,20 +578,10 @@ def _coalesce(*operands: Any) -> Any:
     return None
 
 
-_COMPARE_NAMES: Mapping[str, str] = FrozenDict(
-    {"<": "_lt", "<=": "_le", "==": "_eq", "!=": "_ne", ">": "_gt", ">=": "_ge"}
+_COMPARISONS: Mapping[str, Callable[[Any, Any], bool | None]] = FrozenDict(
+    {op: _comparison(function) for op, function in _OPERATORS.items()}
 )
-
-_HELPERS: Mapping[str, Any] = FrozenDict(
-    {
-        **{name: _comparison(_OPERATORS[op]) for op, name in _COMPARE_NAMES.items()},
-        "_and": _and,
-        "_or": _or,
-        "_not": _not,
-        "_coalesce": _coalesce,
-    }
-)
-"""The functions the Python source of an expression calls."""
+"""Each comparison with SQL's NULL: unknown (None) when an operand is None."""
 
 
 def _definite(expr: Expr) -> bool:
@@ -555,44 +593,6 @@ def _definite(expr: Expr) -> bool:
     if isinstance(expr, (And, Or)):
         return all(_definite(o) for o in expr.operands)
     return isinstance(expr, Not) and _definite(expr.operand)
-
-
-def python_source(expr: Expr) -> str:
-    """``expr`` as a Python expression over the values ``v``, with SQL's three-valued logic.
-
-    Comparisons, ``&``, ``|``, ``~`` and ``coalesce`` call the helpers of :data:`_HELPERS`
-    (unknown is None); a connective whose operands are never unknown is Python's own.
-
-    Examples:
-        >>> python_source(F.a.not_null() & (F.a < F.b))
-        "_and((v['a'] is not None), _lt(v['a'], v['b']))"
-        >>> python_source(F.a.not_null() & F.b.is_null())
-        "((v['a'] is not None) and (v['b'] is None))"
-    """
-    if isinstance(expr, Field):
-        return f"v[{expr.name!r}]"
-    if isinstance(expr, Value):
-        return repr(expr.value)
-    if isinstance(expr, Compare):
-        left, right = python_source(expr.left), python_source(expr.right)
-        return f"{_COMPARE_NAMES[expr.op]}({left}, {right})"
-    if isinstance(expr, (IsNull, NotNull)):
-        test = "is not None" if isinstance(expr, NotNull) else "is None"
-        if isinstance(expr.operand, Value):  # a literal is never None
-            return repr(isinstance(expr, NotNull))
-        return f"({python_source(expr.operand)} {test})"
-    if isinstance(expr, (And, Or)):
-        operands = [python_source(o) for o in expr.operands]
-        if _definite(expr):
-            return "(" + (" or " if isinstance(expr, Or) else " and ").join(operands) + ")"
-        return f"{'_or' if isinstance(expr, Or) else '_and'}({', '.join(operands)})"
-    if isinstance(expr, Not):
-        if _definite(expr.operand):
-            return f"(not {python_source(expr.operand)})"
-        return f"_not({python_source(expr.operand)})"
-    if isinstance(expr, Coalesce):
-        return f"_coalesce({', '.join(python_source(o) for o in expr.operands)})"
-    raise TypeError(f"not an expression: {expr!r}")
 
 
 def _shown(value: Any) -> str:
@@ -619,7 +619,7 @@ _Plan = Callable[[dict[str, Any], _Check], None]
 
 @functools.cache
 def _plan(record_type: type, converted: bool) -> _Plan:
-    """The type's steps compiled once into one Python function (as attrs writes ``__init__``).
+    """The type's steps made once into one function of the values.
 
     ``converted``: the type's rules only (its fields are checked by converters already).
 
@@ -628,31 +628,36 @@ def _plan(record_type: type, converted: bool) -> _Plan:
             completed after its fields are set).
     """
     obj = record_type.__name__
-    rules: list[Rule] = []
-    lines = ["def plan(v, check):"]
-    for step in steps(record_type):
-        if isinstance(step, str):
-            if not converted:
-                lines.append(f"    v[{step!r}] = check({step!r}, v[{step!r}])")
-        elif isinstance(step, Rule):
-            lines.append(f"    if {python_source(step.when)} is True:")
-            lines.append(f"        raise _fault(_rules[{len(rules)}], v)")
-            rules.append(step)
-        elif converted:
-            raise TypeError(f"{obj} checks its fields by converters: it cannot derive fields")
-        else:
-            targets = ", ".join(f"v[{name!r}]" for name, _ in step.values)
-            values = ", ".join(python_source(expr) for _, expr in step.values)
-            lines.append(f"    {targets} = {values},")
-    lines.append("    return None")
 
     def fault(rule: Rule, values: Mapping[str, Any]) -> ValidationError:
         detail = rule.detail.format_map({k: _shown(v) for k, v in values.items()})
         return fail(obj, rule.field, values[rule.field], rule.reason, detail)
 
-    namespace = {**_HELPERS, "_fault": fault, "_rules": tuple(rules)}
-    exec(compile("\n".join(lines), f"<csperf checks of {obj}>", "exec"), namespace)
-    return namespace["plan"]  # type: ignore[no-any-return]
+    # (kind, data): 0 a field's own checks, 1 a rule, 2 a derivation
+    made: list[tuple[int, Any]] = []
+    for step in steps(record_type):
+        if isinstance(step, str):
+            if not converted:
+                made.append((0, step))
+        elif isinstance(step, Rule):
+            made.append((1, (_evaluator(step.when), step)))
+        elif converted:
+            raise TypeError(f"{obj} checks its fields by converters: it cannot derive fields")
+        else:
+            made.append((2, tuple((name, _evaluator(e)) for name, e in step.values)))
+    plan = tuple(made)
+
+    def run(v: dict[str, Any], check: _Check) -> None:
+        for kind, data in plan:
+            if kind == 0:
+                v[data] = check(data, v[data])
+            elif kind == 1:
+                if data[0](v) is True:
+                    raise fault(data[1], v)
+            else:
+                v.update([(name, value(v)) for name, value in data])
+
+    return run
 
 
 def check_in_order(
