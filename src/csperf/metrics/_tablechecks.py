@@ -24,7 +24,7 @@ import attrs
 from csperf._cells import COLUMN, DOMAIN, WHOLE
 from csperf.errors import ConfigError, Reason
 from csperf.metrics._ibis import import_ibis
-from csperf.metrics._recordrules import Rule, steps, table_condition
+from csperf.metrics._recordrules import Rule, steps, table_condition, table_derived
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -245,12 +245,8 @@ def _typed_columns(
         default = attribute.default
         if default is not attrs.NOTHING and default is not None:
             columns[attribute.name] = columns[attribute.name].coalesce(default)
-    if kind.record_type.__name__ == "Ticket":
-        # answered and abandoned complete each other, as in Ticket.__init__
-        answered, abandoned = columns["answered"], columns["abandoned"]
-        columns["answered"] = answered.coalesce(~abandoned)
-        columns["abandoned"] = abandoned.coalesce(~answered)
-    return columns, bad
+    # the derivations of the record rules (a call's answered and abandoned complete each other)
+    return table_derived(kind.record_type, columns), bad
 
 
 def _field_faults(kind: RecordKind, t: ir.Table, name: str) -> list[tuple[Any, str, str]]:
