@@ -30,6 +30,7 @@ __all__ = [
     "as_timezone",
     "aware_datetime",
     "in_period",
+    "instant",
     "parse_datetime",
     "parse_period",
     "resolve_period",
@@ -468,11 +469,28 @@ def resolve_period(period: Any, tz: tzinfo | str | None = None) -> Bounds | None
     return (start, end)
 
 
+def instant(value: Any) -> Any:
+    """A value to compare: a timestamp in a zone with daylight saving as its instant on UTC.
+
+    Aware datetimes compare by instant in SQL; Python compares two of one zone by wall clock,
+    which differs from the instants' order across a daylight-saving change. A fixed offset
+    (:class:`datetime.timezone`, UTC among them) is kept: such datetimes compare by instant.
+    """
+    if isinstance(value, datetime) and type(value.tzinfo) is not timezone:
+        return value.astimezone(timezone.utc)
+    return value
+
+
 def in_period(moment: datetime, period: Bounds | None) -> bool:
-    """Whether ``start ≤ moment < end`` (a None period or bound is unbounded)."""
+    """Whether ``start ≤ moment < end`` (a None period or bound is unbounded).
+
+    Instants are compared, whatever the zones (:func:`instant`), as the database compares
+    them: two times of one zone with daylight saving are not compared by wall clock.
+    """
     if period is None:
         return True
     start, end = period
-    if start is not None and moment < start:
+    moment = instant(moment)
+    if start is not None and moment < instant(start):
         return False
-    return end is None or moment < end
+    return end is None or moment < instant(end)

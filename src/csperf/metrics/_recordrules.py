@@ -34,12 +34,13 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Literal
 
 import attrs
 
 from csperf._frozen import FrozenDict
+from csperf._periods import instant
 from csperf.errors import Reason, ValidationError
 from csperf.metrics._checks import fail
 
@@ -450,18 +451,6 @@ def _kleene(value: Any) -> bool | None:
     raise TypeError(f"a condition must be a boolean or None, not {value!r}")
 
 
-def instant(value: Any) -> Any:
-    """A value to compare: a timestamp in a zone with daylight saving as its instant on UTC.
-
-    Aware datetimes compare by instant in SQL; Python compares two of one zone by wall clock,
-    which differs from the instants' order across a daylight-saving change. A fixed offset
-    (:class:`datetime.timezone`, UTC among them) is kept: such datetimes compare by instant.
-    """
-    if isinstance(value, datetime) and type(value.tzinfo) is not timezone:
-        return value.astimezone(timezone.utc)
-    return value
-
-
 def evaluate(expr: Expr, values: Mapping[str, Any]) -> Any:
     """The value of ``expr`` over a record's values, None standing for SQL's NULL.
 
@@ -476,9 +465,21 @@ def evaluate(expr: Expr, values: Mapping[str, Any]) -> Any:
     return _evaluator(expr)(values)
 
 
-@functools.cache
+_EVALUATORS: dict[str, Callable[[Mapping[str, Any]], Any]] = {}
+"""Each expression's function, by its ``repr`` (``Value(0) == Value(False)`` in Python)."""
+
+
 def _evaluator(expr: Expr) -> Callable[[Mapping[str, Any]], Any]:
-    """``expr`` as a Python function of the values: a tree of closures, built once.
+    """``expr`` as a Python function of the values, built once (:func:`_closure`)."""
+    key = repr(expr)
+    found = _EVALUATORS.get(key)
+    if found is None:
+        found = _EVALUATORS[key] = _closure(expr)
+    return found
+
+
+def _closure(expr: Expr) -> Callable[[Mapping[str, Any]], Any]:
+    """``expr`` as a Python function of the values: a tree of closures.
 
     Comparisons, ``&``, ``|``, ``~`` and ``coalesce`` follow SQL's three-valued logic
     (unknown is None); a connective whose operands are never unknown is Python's own.
@@ -489,19 +490,19 @@ def _evaluator(expr: Expr) -> Callable[[Mapping[str, Any]], Any]:
         constant = expr.value
         return lambda _v: constant
     if isinstance(expr, Compare):
-        left, right = _evaluator(expr.left), _evaluator(expr.right)
+        left, right = _closure(expr.left), _closure(expr.right)
         compare = _COMPARISONS[expr.op]
         return lambda v: compare(left(v), right(v))
     if isinstance(expr, (IsNull, NotNull)):
         if isinstance(expr.operand, Value):  # a literal is never None
             known = isinstance(expr, NotNull)
             return lambda _v: known
-        inner = _evaluator(expr.operand)
+        inner = _closure(expr.operand)
         if isinstance(expr, NotNull):
             return lambda v: inner(v) is not None
         return lambda v: inner(v) is None
     if isinstance(expr, (And, Or)):
-        parts = tuple(_evaluator(o) for o in expr.operands)
+        parts = tuple(_closure(o) for o in expr.operands)
         definite = _definite(expr)
         if len(parts) == 2:  # (the rules' connectives: one call less each)
             a, b = parts
@@ -518,12 +519,12 @@ def _evaluator(expr: Expr) -> Callable[[Mapping[str, Any]], Any]:
         join = _or if isinstance(expr, Or) else _and
         return lambda v: join(*(p(v) for p in parts))
     if isinstance(expr, Not):
-        inner = _evaluator(expr.operand)
+        inner = _closure(expr.operand)
         if _definite(expr.operand):
             return lambda v: not inner(v)
         return lambda v: _not(inner(v))
     if isinstance(expr, Coalesce):
-        parts = tuple(_evaluator(o) for o in expr.operands)
+        parts = tuple(_closure(o) for o in expr.operands)
         if len(parts) == 2:
             first, second = parts
             return lambda v: value if (value := first(v)) is not None else second(v)

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import attrs
 
 from csperf._frozen import FrozenDict
+from csperf._periods import instant
 from csperf.errors import ValidationError
 from csperf.metrics._records import RosterEntry
 
@@ -112,9 +113,14 @@ class Roster:
         """No two entries of one agent overlap."""
         for agent, entries in self._by_agent.items():
             for before, after in zip(entries, entries[1:]):
+                # (instants: two times of one zone with daylight saving are not compared by
+                # wall clock)
                 if (
                     before.valid_to is None
-                    or (after.valid_from is not None and before.valid_to > after.valid_from)
+                    or (
+                        after.valid_from is not None
+                        and instant(before.valid_to) > instant(after.valid_from)
+                    )
                     or after.valid_from is None
                 ):
                     raise ValidationError(
