@@ -14,6 +14,7 @@ sources and the model may all use it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -77,25 +78,22 @@ def parse_datetime(text: str) -> datetime:
         >>> parse_datetime("２０２６-０７-０１ ０９：３０+0800").isoformat()
         '2026-07-01T09:30:00+08:00'
     """
-    import unicodedata
+    if text.isascii():  # (NFKC leaves ASCII as it is)
+        cleaned = text.strip()
+    else:
+        import unicodedata
 
-    cleaned = unicodedata.normalize("NFKC", text).strip()
+        cleaned = unicodedata.normalize("NFKC", text).strip()
     match = _TIMESTAMP.fullmatch(cleaned)
     if match is None:
         raise ValueError(f"not an ISO-8601 timestamp: {text!r}")
     year, month, day, hour, minute, second, fraction, offset = match.groups()
-    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    micro = int(fraction[:6].ljust(6, "0")) if fraction else 0
     zone: tzinfo | None = None
     if offset is not None:
-        if offset in ("Z", "z"):
-            zone = timezone.utc
-        else:
-            digits = offset[1:].replace(":", "")
-            minutes = int(digits[:2]) * 60 + int(digits[2:] or 0)
-            if minutes >= 24 * 60:
-                raise ValueError(f"offset out of range: {text!r}")
-            sign = -1 if offset[0] == "-" else 1
-            zone = timezone(sign * timedelta(minutes=minutes))
+        zone = _offset_zone(offset)
+        if zone is None:
+            raise ValueError(f"offset out of range: {text!r}")
     return datetime(
         int(year),
         int(month),
@@ -106,6 +104,19 @@ def parse_datetime(text: str) -> datetime:
         micro,
         tzinfo=zone,
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _offset_zone(offset: str) -> timezone | None:
+    """The zone of an offset (``Z``, ``+08``, ``-0530``, ``+08:00``), or None for a day or more."""
+    if offset in ("Z", "z"):
+        return timezone.utc
+    digits = offset[1:].replace(":", "")
+    minutes = int(digits[:2]) * 60 + int(digits[2:] or 0)
+    if minutes >= 24 * 60:
+        return None
+    sign = -1 if offset[0] == "-" else 1
+    return timezone(sign * timedelta(minutes=minutes))
 
 
 def as_timezone(tz: Any, *, obj: str = "Period", field: str = "tz") -> tzinfo:
