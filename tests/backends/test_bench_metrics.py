@@ -18,6 +18,7 @@ import oracle
 
 pytest.importorskip("duckdb")
 pytest.importorskip("pandas")
+pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_metrics.py"
@@ -56,3 +57,22 @@ def test_the_generator_streams_in_chunks(bench, tmp_path, monkeypatch):
     assert pq.ParquetFile(paths["tickets"]).num_row_groups == 3
     ids = pq.read_table(paths["tickets"], columns=["id"]).column("id").to_pylist()
     assert ids == list(range(2500))
+
+
+def test_the_hand_checked_baseline_rejects_what_csperf_rejects(bench, tmp_path):
+    # bad tickets added to a generated centre: a negative wait, a response before creation,
+    # an agent not on the roster; csperf rejects them, and so does the hand-checked query
+    paths = bench.generate(tmp_path, 4000, seed=7)
+    table = pq.read_table(paths["tickets"])
+    rows = table.to_pylist()
+    calls = [r for r in rows if r["answered"] is not None]
+    first = max(r["id"] for r in rows) + 1
+    bad = [
+        {**calls[0], "id": first, "wait_seconds": -5.0},
+        {**rows[1], "id": first + 1, "first_response_at": rows[1]["created_at"].replace(year=2020)},
+        {**rows[2], "id": first + 2, "agent": "nobody"},
+    ]
+    pq.write_table(pa.Table.from_pylist(rows + bad, schema=table.schema), paths["tickets"])
+    checked = bench.hand_checked(paths)
+    assert bench.differences(checked, bench.csperf_duckdb(paths)) == []
+    assert bench.differences(checked, bench.hand_written(paths)) != []
