@@ -100,6 +100,25 @@ def test_hand_worked_agents(backend):
 
 
 @ENGINE
+def test_a_repeated_key_keeps_the_same_row_on_every_run(backend):
+    # two tickets with one id and one creation time, told apart by their channel and
+    # complaint. DuckDB and SQLite keep the first inserted (the email one); a server, whose
+    # scan order is arbitrary, the first by key, time and then the other fields (chat < email)
+    t = cases.D + 9 * cases.H
+    rows = {
+        "tickets": [
+            cases.ticket("T9", "ann", "email", t, complaint=True),
+            cases.ticket("T9", "ann", "chat", t, complaint=False),
+        ]
+    }
+    m = source(backend, rows=rows).measure(period=cases.JULY, metrics=["complaint_rate"])
+    kept = 1.0 if backend.name in ("duckdb", "sqlite") else 0.0
+    assert m.value("ann", "complaint_rate").value == kept
+    [duplicate] = m.rejected["tickets"].examples
+    assert (duplicate.position, duplicate.reason.value) == (1, "duplicate")
+
+
+@ENGINE
 def test_team_and_manager_are_pooled(backend):
     src = source(backend)
     m = src.measure(period=cases.JULY, level="team")

@@ -113,8 +113,9 @@ class IbisSource(MetricSource):
         roster: A :class:`~csperf.metrics.Roster` to use instead of a roster table.
         order_by: Record kind → column giving the rows' input order (for duplicates and
             positions in reports). Default: the insertion order in DuckDB and SQLite; on
-            other backends, whose scan order is arbitrary, the key fields and then the
-            timestamp.
+            other backends, whose scan order is arbitrary, the key fields, the timestamp and
+            then the other fields. Ties in ``order_by`` are broken in that order too, NULLs
+            last, so the row kept of two with one key is the same on every run.
 
     Attributes:
         connection: The Ibis backend.
@@ -330,15 +331,21 @@ class IbisSource(MetricSource):
             )
         duckdb_or_sqlite = self.connection.name in ("duckdb", "sqlite")
 
+        # ties broken by the key, the time and then every other field, NULLs last: the first
+        # of two rows with one key is the same on every run (only rows equal in every field
+        # remain tied, and either is the same record)
+        first = (*spec.key_fields, spec.time_field)
+        fields = [*first, *(f for f in spec.fields if f not in first)]
+
         def numbered(t: Any) -> Any:
+            ties = [t[f].asc(nulls_first=False) for f in fields if f in t.columns]
             if order is not None:
-                number = ibis.row_number().over(order_by=[t[order]])
+                number = ibis.row_number().over(order_by=[t[order].asc(nulls_first=False), *ties])
             elif duckdb_or_sqlite:
                 number = ibis.row_number().over()  # the scan order: insertion order
             else:
-                # a server's scan order is arbitrary (and Spark needs an order): key, then time
-                keys = [t[f] for f in (*spec.key_fields, spec.time_field) if f in t.columns]
-                number = ibis.row_number().over(order_by=keys)
+                # a server's scan order is arbitrary (and Spark needs an order)
+                number = ibis.row_number().over(order_by=ties)
             return t.mutate(**{POSITION: number})
 
         return numbered
