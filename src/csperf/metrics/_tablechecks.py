@@ -1,11 +1,12 @@
 """The record checks as Ibis expressions: which rows of a database table are bad, and why.
 
 A table of a record kind in a database (or a Parquet file) is checked where it lies: each row
-gets the :class:`~csperf.errors.Reason` and field of its first fault, in the order the record
-class checks its fields (``Ticket.__init__``...), so a row is rejected for the same reason on
-every backend and in Python. Duplicates are found by one aggregate over the key (the keys
-that repeat, with their first position), the roster is one table joined once, and raw rows
-are fetched only for the first rejected rows, as examples.
+gets the :class:`~csperf.errors.Reason` and field of its first fault, in the order of the
+record rules (:mod:`csperf.metrics._recordrules`), so a row is rejected for the same reason on
+every backend and in Python. The keys that repeat are one aggregate over the key columns
+(:func:`repeated_keys`), and only the rows of those keys are numbered to keep the first valid
+one (:func:`checked_unnumbered`); the roster is one table joined once, and raw rows are
+fetched only for the first rejected rows, as examples.
 
 The table is read *typed*: timestamps as int64 epoch microseconds or as timestamps with a
 time zone, flags as booleans (or integers 0/1, as SQLite stores them), numbers as numbers,
