@@ -252,10 +252,13 @@ def _fcr(
 
         ibis = import_ibis()
         # each ticket's next later contact of the same customer, among all valid tickets:
-        # one window (the minimum over the strictly later creation times), not a self-join
+        # one window, not a self-join. The frame holds the strictly later creation times in
+        # ascending order, so its first value is their minimum; FIRST_VALUE reads the frame's
+        # first row where MIN would aggregate the frame (a segment tree: about twice the time
+        # on DuckDB at 10M tickets)
         known = everything.filter(everything.customer.notnull())
         later = ibis.window(group_by=known.customer, order_by=known.created_at, range=(1, None))
-        nexts = known.select(_next_id=known.id, _next=known.created_at.min().over(later))
+        nexts = known.select(_next_id=known.id, _next=known.created_at.first().over(later))
         contacts = contacts.left_join(nexts, contacts.id == nexts._next_id)
         repeat = contacts._next.notnull() & (contacts._next - contacts.created_at <= span)
         resolved = contacts.resolved_at.notnull() & ~contacts.reopened & ~repeat
