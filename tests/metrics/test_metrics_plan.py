@@ -104,7 +104,7 @@ def test_metric_and_check_sql_is_compiled_once_per_process(monkeypatch):
     monkeypatch.setattr(plan, "_cache", type(plan._cache)())
     source = IbisSource(con)
     source.measure(period="2026-Q3", tz="UTC", metrics=["complaint_rate", "fcr"])
-    assert sorted(builds) == ["checks", "metric", "metric", "views"]
+    assert sorted(builds) == ["checks", "integer key", "metric", "metric", "views"]
     builds.clear()
     source.measure(period="2026-Q3", tz="UTC", metrics=["complaint_rate", "fcr"])
     assert builds == []

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from csperf.datasets import contact_centre
 from csperf.errors import ConfigError, MeasurementError, ValidationError
 from csperf.metrics import Roster, RosterEntry, Ticket
 from csperf.sources import IbisSource, RecordsSource
 from csperf.sources._ibis import write_tables
+from strategies import examples
 
 ibis = pytest.importorskip("ibis")
 
@@ -166,3 +169,115 @@ def test_a_callers_duckdb_session_zone_is_restored():
     SqlSource(connection).measure(period=None, metrics=["complaint_rate"])
     assert connection.execute("SELECT current_setting('TimeZone')").fetchone() == (
         "Asia/Shanghai",)
+
+
+# -- repeated integer keys settled without grouping (DuckDB) ------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _bits_for_any_number_of_keys(monkeypatch):
+    # the tests' tables are small: settle their keys by bits too
+    import csperf.sources._ibis
+
+    monkeypatch.setattr(csperf.sources._ibis, "_MIN_KEYS_FOR_BITS", 0)
+
+
+def _integer_id_tickets(con, ids):
+    """A tickets table of ``ids`` (None: a missing id), one row each, in that order."""
+    import pyarrow as pa
+
+    n = len(ids)
+    start = 1_782_896_400_000_000  # 2026-07-01T09:00:00Z
+    table = pa.table(
+        {
+            "id": pa.array(ids, pa.int64()),
+            "agent": pa.array(["ann", "bob"] * (n // 2) + ["ann"] * (n % 2), pa.string()),
+            "channel": pa.array(["chat"] * n, pa.string()),
+            "created_at": pa.array([start + i for i in range(n)], pa.int64()),
+            "complaint": pa.array([i % 3 == 0 for i in range(n)], pa.bool_()),
+        }
+    )
+    con.create_table("tickets", table, overwrite=True)
+
+
+def _both_ways(con, monkeypatch):
+    """The measurement and whether the keys were found unique; and the same measured with
+    the duplicate step always run."""
+    seen = []
+    original = IbisSource._keys_unique
+
+    def spy(self, kind):
+        seen.append(original(self, kind))
+        return seen[-1]
+
+    monkeypatch.setattr(IbisSource, "_keys_unique", spy)
+    fast = IbisSource(con).measure(period=None, metrics=["complaint_rate"])
+    monkeypatch.setattr(IbisSource, "_keys_unique", lambda self, kind: False)
+    slow = IbisSource(con).measure(period=None, metrics=["complaint_rate"])
+    monkeypatch.setattr(IbisSource, "_keys_unique", original)
+    return fast, seen, slow
+
+
+def _same(a, b):
+    assert a.subjects == b.subjects
+    for subject in a.subjects:
+        assert a.value(subject, "complaint_rate") == b.value(subject, "complaint_rate")
+    ra, rb = a.rejected["tickets"], b.rejected["tickets"]
+    assert (ra.total, ra.count, dict(ra.by_reason)) == (rb.total, rb.count, dict(rb.by_reason))
+    assert ra.examples == rb.examples
+
+
+@pytest.mark.parametrize(
+    ("ids", "unique"),
+    [
+        ([1, 2, 3, 4, 5], True),
+        ([5, -3, 0, 9, 2**19], True),  # negative and sparse keys, a range under the bound
+        ([1, None, 2, None, 3], True),  # missing ids are rejected, not repeats
+        ([7, 8, 7, 9], False),
+        ([4, 4], False),
+        ([0, 2**62], False),  # a range too wide for the bits: grouped instead
+        ([-(2**63), 2**63 - 1, 1], False),  # the widest int64 range: no overflow
+        ([], True),
+        ([None, None], True),
+    ],
+)
+def test_integer_keys_are_settled_by_one_bit_per_key(monkeypatch, ids, unique):
+    # the fast path gives the same values, rejects and examples as grouping every key
+    con = ibis.duckdb.connect()
+    _integer_id_tickets(con, ids)
+    fast, seen, slow = _both_ways(con, monkeypatch)
+    assert seen == [unique]
+    _same(fast, slow)
+    repeats = sum(1 for i, x in enumerate(ids) if x is not None and x in ids[:i])
+    assert fast.rejected["tickets"].by_reason.get("duplicate", 0) == repeats
+
+
+def test_unique_keys_are_not_settled_off_duckdb_or_for_text_keys(monkeypatch):
+    con = ibis.sqlite.connect()
+    _integer_id_tickets(con, [1, 2, 3])
+    assert IbisSource(con)._keys_unique("tickets") is False
+    con = ibis.duckdb.connect()
+    write_tables(con, {"tickets": [Ticket("a", "ann", "chat", T0), Ticket("b", "ann", "chat", T0)]})
+    assert IbisSource(con)._keys_unique("tickets") is False
+
+
+@settings(max_examples=examples(25), suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(st.none(), st.integers(-5, 12), st.sampled_from([2**31, -(2**40), 2**62])),
+        max_size=14,
+    )
+)
+def test_settling_repeats_by_bits_agrees_with_grouping(ids):
+    con = ibis.duckdb.connect()
+    _integer_id_tickets(con, ids)
+    present = [x for x in ids if x is not None]
+    found = IbisSource(con)._keys_unique("tickets")
+    if found:
+        assert len(set(present)) == len(present)
+    elif max(present, default=0) - min(present, default=0) < 2**20:
+        # within the bound, a False is a real repeat
+        assert len(set(present)) < len(present)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast, _, slow = _both_ways(con, monkeypatch)
+    _same(fast, slow)

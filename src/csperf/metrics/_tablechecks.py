@@ -36,7 +36,9 @@ __all__ = [
     "POSITION",
     "RULE",
     "checked",
+    "checked_unique",
     "checked_unnumbered",
+    "integer_key",
     "micros_of",
     "repeated_keys",
     "typed",
@@ -434,6 +436,44 @@ def repeated_keys(
         .select(*keys)
         .rename({f"_dup_{k}": k for k in keys})
     )
+
+
+def integer_key(
+    kind: RecordKind, raw: ir.Table, *, source: str = "table", backend: str = "duckdb"
+) -> ir.Table | None:
+    """The kind's typed key as one integer column ``_k`` (NULLs left out), or None.
+
+    None unless the kind's key is one field and its column holds integers: then the typed
+    key is the column itself, and whether any key repeats can be settled without grouping
+    (see :meth:`csperf.sources.IbisSource` on DuckDB).
+    """
+    if len(kind.key_fields) != 1:
+        return None
+    (key,) = kind.key_fields
+    column = _typed_columns(kind, raw, source=source, backend=backend)[0][key]
+    if not column.type().is_integer():
+        return None
+    keys = raw.select(_k=column)
+    return keys.filter(keys._k.notnull())
+
+
+def checked_unique(
+    kind: RecordKind,
+    raw: ir.Table,
+    *,
+    roster: ir.Table | None = None,
+    source: str = "table",
+    backend: str = "duckdb",
+) -> tuple[ir.Table, tuple[tuple[str, str], ...]]:
+    """:func:`checked` of a table in which no whole key repeats (checked beforehand).
+
+    No row is a duplicate then, so the rows are checked without a number and without the
+    duplicate step; the rules and their labels are those of :func:`checked`.
+    """
+    t, labels = _ruled(kind, typed(kind, raw, source=source, backend=backend))
+    if roster is not None:
+        t = _on_roster(kind, t, roster, labels)
+    return t, tuple(labels)
 
 
 def checked_unnumbered(
