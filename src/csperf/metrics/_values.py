@@ -42,7 +42,9 @@ _KNOWN_FLAGS = frozenset(FLAGS)
 
 def _flags(value: Iterable[str]) -> tuple[str, ...]:
     # (a set: looking a name up in the FrozenDict goes through Mapping's generic methods, and
-    # a measurement makes a MetricValue per subject and metric)
+    # a measurement makes a MetricValue per subject and metric: most have no flag)
+    if type(value) in (tuple, list) and not value:
+        return ()
     if isinstance(value, str):
         value = (value,)
     flags = tuple(sorted(set(value)))
@@ -290,6 +292,8 @@ class RejectedRecords(Mapping[str, RejectReport]):
 def _value(value: Any) -> float | None:
     if value is None:
         return None
+    if type(value) is float and value - value == 0.0:  # the common case: a finite float
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValidationError(
             msg=f"field 'value' must be a float or None, got {value!r}",
