@@ -380,3 +380,45 @@ def test_a_generated_batch_equals_duckdb_and_the_oracle(backend, tmp_path):
     m = source(backend, rows, roster).measure(period=cases.JULY)
     check_against_oracle(m, rows, [f"a{i:03d}" for i in range(25)])
     check_against_duckdb(m, duckdb_reference(tmp_path, rows, roster).measure(period=cases.JULY))
+
+
+# -- PostgreSQL: the statement without JIT -------------------------------------------------------
+
+
+def _jit(con: Any) -> str:
+    cursor = con.raw_sql("SELECT current_setting('jit')")
+    try:
+        return str(cursor.fetchone()[0])
+    finally:
+        cursor.close()
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.parametrize("setting", ["on", "off"])
+def test_postgres_runs_the_statement_without_jit_and_restores_the_setting(
+    backend, setting, monkeypatch
+):
+    import csperf.metrics._plan as plan
+
+    src = source(backend)
+    backend.con.raw_sql(f"SET jit = {setting}").close()
+    seen = []
+    real = plan.fetch
+
+    def spying(connection, expression):
+        seen.append(_jit(connection))
+        return real(connection, expression)
+
+    monkeypatch.setattr(plan, "fetch", spying)
+    m = src.measure(period=cases.JULY, metrics=["complaint_rate"])
+    assert same("complaint_rate", m.row("ann")["complaint_rate"], cases.ANN["complaint_rate"])
+    assert seen and set(seen) == {"off"}
+    assert _jit(backend.con) == setting
+
+    def failing(connection, expression):
+        raise RuntimeError("the server went away")
+
+    monkeypatch.setattr(plan, "fetch", failing)
+    with pytest.raises(RuntimeError, match="went away"):
+        src.measure(period=cases.JULY, metrics=["complaint_rate"])
+    assert _jit(backend.con) == setting
