@@ -445,7 +445,7 @@ def integer_key(
 
     None unless the kind's key is one field and its column holds integers: then the typed
     key is the column itself, and whether any key repeats can be settled without grouping
-    (see :meth:`csperf.sources.IbisSource` on DuckDB).
+    (on DuckDB, see :class:`csperf.sources.IbisSource`).
     """
     if len(kind.key_fields) != 1:
         return None
