@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
+from typing import Any, TypeVar, overload
 
 K = TypeVar("K")
 V = TypeVar("V")
+T = TypeVar("T")
 
 __all__ = ["FrozenDict"]
 
@@ -32,6 +33,31 @@ class FrozenDict(Mapping[K, V]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+    # the dict's own (read-only) views and lookups: Mapping's generic ones go through
+    # __iter__ and __getitem__ for every item
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    @overload
+    def get(self, key: K, /) -> V | None: ...
+    @overload
+    def get(self, key: K, default: V | T, /) -> V | T: ...
+    def get(self, key: K, default: Any = None, /) -> Any:
+        """The value of ``key``, or ``default``."""
+        return self._data.get(key, default)
+
+    def keys(self) -> KeysView[K]:
+        """The keys, in insertion order."""
+        return self._data.keys()
+
+    def items(self) -> ItemsView[K, V]:
+        """The ``(key, value)`` pairs, in insertion order."""
+        return self._data.items()
+
+    def values(self) -> ValuesView[V]:
+        """The values, in insertion order."""
+        return self._data.values()
 
     def __hash__(self) -> int:
         if self._hash is None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from csperf._periods import resolve_period
 from csperf.errors import ValidationError
 from csperf.metrics._validate import record_kind, validate_records
-from csperf.metrics._values import MetricValue, RejectReport
+from csperf.metrics._values import MetricValue, RejectReport, made, measured
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -140,7 +140,46 @@ def finish(
         extra.append("small_sample")
     if report is not None and report.count:
         extra.append("rejected_records")
-    return MetricValue(value, size, extra, report if report is not None else RejectReport())
+    return measured(value, size, extra, report if report is not None else RejectReport())
+
+
+def finish_many(
+    found: Mapping[str, Outcome],
+    subjects: Sequence[str],
+    *,
+    min_sample: int | None,
+    report: RejectReport,
+) -> list[MetricValue]:
+    """:func:`finish` of each subject's outcome in ``found`` (no outcome: no data), in order.
+
+    The same values as :func:`finish` one by one. A measurement makes one per subject and
+    metric, and most share their flags: the flags of each combination (the outcome's own,
+    whether there is a value, whether the sample is small) are worked out once, by
+    :func:`finish`.
+    """
+    nothing = finish((None, 0, ()), min_sample=min_sample, report=report)
+    least = -1 if min_sample is None else min_sample
+    known: dict[tuple[Any, ...], tuple[str, ...]] = {}
+    values = []
+    for subject in subjects:
+        outcome = found.get(subject)
+        if outcome is None:
+            values.append(nothing)
+            continue
+        value, size, flags = outcome
+        if (
+            type(size) is not int
+            or size < 0
+            or not (value is None or (type(value) is float and value - value == 0.0))
+        ):
+            values.append(finish(outcome, min_sample=min_sample, report=report))  # its error
+            continue
+        key = (flags, value is None, value is not None and size < least)
+        shared = known.get(key)
+        if shared is None:
+            shared = known[key] = finish(outcome, min_sample=min_sample, report=report).flags
+        values.append(made(value, size, shared, report))
+    return values
 
 
 def empty_selection(kind: str) -> ir.Table:
@@ -188,7 +227,7 @@ def run_tables(
         valid = ibis.memtable(arrow_table(record_kind(name).record_type, kinds.get(name, ())))
         tables.append((f"valid_{name}", to_sql(backend, valid), False))
         schemas[name] = valid.schema()
-    pieces = metric_pieces(
+    fused, pieces = metric_pieces(
         backend,
         specs,
         options,
@@ -197,7 +236,7 @@ def run_tables(
         level=level,
         period=period_micros(window),
     )
-    found, _ = run_plan(backend, Plan(tuple(tables), tuple(pieces)))
+    found, _ = run_plan(backend, Plan((*tables, *fused), tuple(pieces)))
     return found
 
 

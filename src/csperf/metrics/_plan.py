@@ -250,7 +250,11 @@ def run_plan(
     }
     columns = table.to_pydict()
     for part, subject, value, n, bits in zip(
-        columns["part"], columns["subject"], columns["value"], columns["n"], columns["bits"],
+        columns["part"],
+        columns["subject"],
+        columns["value"],
+        columns["n"],
+        columns["bits"],
         strict=True,
     ):
         found = outcomes.get(part)
@@ -276,44 +280,110 @@ def metric_pieces(
     roster_schema: Any,
     level: str | None,
     period: tuple[int | None, int | None] | None,
-) -> list[Piece]:
-    """The metrics' pieces over the placeholders ``_csperf_valid_<kind>`` and the roster.
+) -> tuple[list[tuple[str, str, bool]], list[Piece]]:
+    """The metrics' tables and pieces over the placeholders ``_csperf_valid_<kind>`` and roster.
 
-    Compiled once per (backend, metric, options, level, period, schemas) in the process.
+    On a backend that materialises a ``WITH`` table once (:data:`MATERIALIZING`), the metrics
+    of one kind that are plain per-subject aggregates are computed by one aggregate, the
+    table ``_csperf_fused_<kind>`` (:mod:`csperf.metrics._fusion`), and their pieces read it;
+    elsewhere, and for every other metric, a piece is the metric's own expression.
+
+    Returns:
+        The ``WITH`` tables the pieces read (``(name, sql, materialized)``), and the pieces
+        in the order of ``specs``. Compiled once per (backend, metrics, options, level,
+        period, schemas) in the process.
     """
-    from csperf.metrics._ibis import prepare
-
-    pieces = []
     schema_keys = {k: schema_key(s) for k, s in schemas.items()}
     roster_key = None if roster_schema is None else schema_key(roster_schema)
+    jobs: dict[str, list[tuple[Any, dict[str, Any], Hashable | None]]] = {}
     for spec in specs:
         opts = dict(options.get(spec.name, {}))
         settings = options_key(opts)
-        key = (
-            "metric",
-            connection.name,
-            spec.name,
-            spec.expression,
-            settings,
-            level,
-            period,
-            schema_keys[spec.record_kind],
-            roster_key if level in ("team", "manager") else None,
-        )
+        key = None
+        if settings is not None:
+            key = (
+                spec.name,
+                spec.expression,
+                settings,
+                schema_keys[spec.record_kind],
+            )
+        jobs.setdefault(spec.record_kind, []).append((spec, opts, key))
+    context = (
+        connection.name,
+        level,
+        period,
+        roster_key if level in ("team", "manager") else None,
+    )
+    tables: list[tuple[str, str, bool]] = []
+    found: dict[str, Piece] = {}
+    for kind, members in jobs.items():
 
-        def build(spec: Any = spec, opts: dict[str, Any] = opts) -> Piece:
-            kind = spec.record_kind
-            valid = placeholder(f"valid_{kind}", schemas[kind])
-            roster = None if roster_schema is None else placeholder("roster", roster_schema)
-            selected, everything = prepare(
-                {kind: valid}, kinds=[kind], level=level, roster=roster, period=period
-            )[kind]
-            table, flags = metric_piece(spec.name, spec.expression(selected, everything, **opts))
-            return Piece(spec.name, to_sql(connection, table), flags)
+        def build(
+            kind: str = kind, members: list[tuple[Any, dict[str, Any], Any]] = members
+        ) -> tuple[tuple[str, str] | None, tuple[Piece, ...]]:
+            return _kind_pieces(
+                connection,
+                kind,
+                [(spec, opts) for spec, opts, _ in members],
+                schemas=schemas,
+                roster_schema=roster_schema,
+                level=level,
+                period=period,
+            )
 
         # options that are not plain values (a plugin's object) are compiled every time
-        pieces.append(build() if settings is None else compiled(key, build))
-    return pieces
+        keys = tuple(key for _, _, key in members)
+        table, pieces = (
+            build() if None in keys else compiled(("metrics", kind, keys, *context), build)
+        )
+        if table is not None:
+            tables.append((table[0], table[1], True))
+        found.update((p.part, p) for p in pieces)
+    return tables, [found[spec.name] for spec in specs]
+
+
+def _kind_pieces(
+    connection: Any,
+    kind: str,
+    members: Sequence[tuple[Any, Mapping[str, Any]]],
+    *,
+    schemas: Mapping[str, Any],
+    roster_schema: Any,
+    level: str | None,
+    period: tuple[int | None, int | None] | None,
+) -> tuple[tuple[str, str] | None, tuple[Piece, ...]]:
+    """The pieces of one kind's metrics, and the fused table they read (or None)."""
+    from csperf.metrics._fusion import Form, aggregate_form, fused, fused_metric
+    from csperf.metrics._ibis import prepare
+
+    valid = placeholder(f"valid_{kind}", schemas[kind])
+    roster = None if roster_schema is None else placeholder("roster", roster_schema)
+    selected, everything = prepare(
+        {kind: valid}, kinds=[kind], level=level, roster=roster, period=period
+    )[kind]
+    results = [(spec.name, spec.expression(selected, everything, **opts)) for spec, opts in members]
+    forms: dict[str, Form] = {}
+    if connection.name in MATERIALIZING:
+        for name, result in results:
+            form = aggregate_form(result, selected)
+            if form is not None:
+                forms[name] = form
+    table = None
+    if len(forms) >= 2:
+        order = list(forms)
+        whole = fused(selected, [forms[name] for name in order])
+        name = f"fused_{kind}"
+        table = (name, to_sql(connection, whole))
+        reader = placeholder(name, whole.schema())
+        results = [
+            (n, fused_metric(reader, order.index(n), forms[n]) if n in forms else result)
+            for n, result in results
+        ]
+    pieces = []
+    for name, result in results:
+        piece, flags = metric_piece(name, result)
+        pieces.append(Piece(name, to_sql(connection, piece), flags))
+    return table, tuple(pieces)
 
 
 _PLAIN = (str, int, float, bool, type(None), timedelta)

@@ -366,3 +366,44 @@ class MetricValue:
     def with_flags(self, *flags: str) -> MetricValue:
         """A copy with ``flags`` added."""
         return attrs.evolve(self, flags=(*self.flags, *flags))
+
+
+_SET = object.__setattr__
+
+
+def measured(
+    value: float | None,
+    sample_size: int,
+    flags: Iterable[str],
+    rejected: RejectReport,
+) -> MetricValue:
+    """``MetricValue(value, sample_size, flags, rejected)``, made cheaply when it is valid.
+
+    A measurement makes one value per subject and metric (130,000 at ten thousand agents).
+    When the value is None or a finite float, the size a whole number ≥ 0 and the report a
+    :class:`RejectReport` (as the engine gives them), the checks that the constructor runs
+    are done here inline; anything else goes through the constructor and its errors.
+    """
+    if (
+        (value is None or (type(value) is float and value - value == 0.0))
+        and type(sample_size) is int
+        and sample_size >= 0
+        and type(rejected) is RejectReport
+    ):
+        return made(value, sample_size, _flags(flags), rejected)
+    return MetricValue(value, sample_size, flags, rejected)
+
+
+def made(
+    value: float | None, sample_size: int, flags: tuple[str, ...], rejected: RejectReport
+) -> MetricValue:
+    """A :class:`MetricValue` of parts already checked as :func:`measured` checks them.
+
+    ``flags`` must be sorted known flag names (:func:`_flags` of them).
+    """
+    value_ = object.__new__(MetricValue)
+    _SET(value_, "value", value)
+    _SET(value_, "sample_size", sample_size)
+    _SET(value_, "flags", flags)
+    _SET(value_, "rejected", rejected)
+    return value_

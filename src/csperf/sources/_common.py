@@ -1,4 +1,4 @@
-"""What every source shares: checking a request, finishing values, building Measurements."""
+"""What every source shares: checking a request and building Measurements."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from csperf.sources._measurements import Measurements
 if TYPE_CHECKING:
     from csperf.hooks.manager import PluginManager
 
-__all__ = ["Request", "finish", "from_rollup", "request"]
+__all__ = ["Request", "from_rollup", "request"]
 
 
 @attrs.frozen
@@ -166,29 +166,6 @@ def request(
             spec.compute([], [], **given)
         settings[name] = given
     return Request(window, level, zone, specs, settings, minimums)
-
-
-def finish(
-    outcome: tuple[float | None, int, tuple[str, ...]],
-    *,
-    min_sample: int | None,
-    report: RejectReport,
-) -> MetricValue:
-    """A :class:`MetricValue` from ``(value, sample_size, flags)``, as the catalog makes it.
-
-    Adds ``no_data`` when there is no value (unless ``too_few_raters`` explains it),
-    ``small_sample`` when a value rests on fewer than ``min_sample`` records and
-    ``rejected_records`` when the kind's report is not empty.
-    """
-    value, size, flags = outcome
-    extra = list(flags)
-    if value is None and "too_few_raters" not in extra:
-        extra.append("no_data")
-    if value is not None and min_sample is not None and size < min_sample:
-        extra.append("small_sample")
-    if report.count:
-        extra.append("rejected_records")
-    return MetricValue(value, size, extra, report)
 
 
 def from_rollup(

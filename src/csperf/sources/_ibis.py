@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -11,10 +12,11 @@ import attrs
 
 from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
 from csperf.metrics import MetricValue, RecordIssue, RejectedRecords, RejectReport, Roster
+from csperf.metrics._engine import finish_many
 from csperf.metrics._ibis import fetch
 from csperf.metrics._records import RECORD_KINDS, RosterEntry
 from csperf.sources._base import MetricSource, parse_options
-from csperf.sources._common import finish, request
+from csperf.sources._common import request
 from csperf.sources._measurements import Measurements
 from csperf.sources._schema import ROSTER, TABLES, check_identifier
 
@@ -221,6 +223,8 @@ class IbisSource(MetricSource):
             found.pop(ROSTER, None)
         self.tables = found
         self._roster = roster
+        # the tables looked up by the measurement running in this thread
+        self._measuring = threading.local()
         self._order_by = {
             k: _identifier(v, obj="IbisSource", field=f"order_by[{k!r}]")
             for k, v in (order_by or {}).items()
@@ -259,6 +263,16 @@ class IbisSource(MetricSource):
         return cls(url, tables={k: str(v) for k, v in given.items()} or None)
 
     def _table(self, table: str) -> Any:
+        # within one measurement each table is looked up once (its schema is a query)
+        memo: dict[str, Any] | None = getattr(self._measuring, "tables", None)
+        if memo is not None and table in memo:
+            return memo[table]
+        found = self._lookup(table)
+        if memo is not None:
+            memo[table] = found
+        return found
+
+    def _lookup(self, table: str) -> Any:
         name = self.tables[table]
         if "." in name:
             schema, _, leaf = name.rpartition(".")
@@ -420,9 +434,7 @@ class IbisSource(MetricSource):
         roster = None if roster_schema is None else placeholder(ROSTER, roster_schema)
         fields = list(spec.fields)
         if unique:
-            found, labels = checked_unique(
-                spec, raw, roster=roster, source=source, backend=backend
-            )
+            found, labels = checked_unique(spec, raw, roster=roster, source=source, backend=backend)
             return _Checks(
                 to_sql(self.connection, found),
                 labels,
@@ -608,7 +620,7 @@ class IbisSource(MetricSource):
             tables.append((f"valid_{kind}", valid_sql, False))
             schemas[kind] = found.valid_schema
             rule_pieces.append(Piece(f"_rules:{kind}", rules_sql))
-        pieces = metric_pieces(
+        fused, pieces = metric_pieces(
             con,
             req.specs,
             req.options,
@@ -617,7 +629,7 @@ class IbisSource(MetricSource):
             level=req.level,
             period=period_micros(req.bounds),
         )
-        plan = Plan(tuple(tables), (*pieces, *rule_pieces))
+        plan = Plan((*tables, *fused), (*pieces, *rule_pieces))
         outcomes, counts = run_plan(con, plan)
         for kind in req.kinds:
             if kind in checks:
@@ -652,6 +664,21 @@ class IbisSource(MetricSource):
         from csperf.metrics._ibis import import_ibis
 
         import_ibis()  # explains a missing metrics extra before anything else
+        self._measuring.tables = {}
+        try:
+            return self._measure(period, level, metrics, tz, strict, options)
+        finally:
+            self._measuring.tables = None
+
+    def _measure(
+        self,
+        period: Any,
+        level: str,
+        metrics: Iterable[str] | str | None,
+        tz: Any,
+        strict: bool,
+        options: dict[str, Any],
+    ) -> Measurements:
         if metrics is None:
             from csperf.hooks.manager import get_plugin_manager
 
@@ -694,17 +721,18 @@ class IbisSource(MetricSource):
             subjects.update(roster.subjects(req.level, req.bounds))
         for found in outcomes.values():
             subjects.update(found)
-        values: dict[str, dict[str, MetricValue]] = {}
-        wanted = [
-            (spec.name, outcomes[spec.name], req.minimums.get(spec.name), reports[spec.record_kind])
-            for spec in req.specs
-        ]
-        nothing: tuple[float | None, int, tuple[str, ...]] = (None, 0, ())
-        for subject in sorted(subjects):
-            values[subject] = {
-                name: finish(found.get(subject, nothing), min_sample=least, report=report)
-                for name, found, least, report in wanted
-            }
+        ordered = sorted(subjects)
+        values: dict[str, dict[str, MetricValue]] = {subject: {} for subject in ordered}
+        for spec in req.specs:
+            name = spec.name
+            made = finish_many(
+                outcomes[name],
+                ordered,
+                min_sample=req.minimums.get(name),
+                report=reports[spec.record_kind],
+            )
+            for subject, value in zip(ordered, made, strict=True):
+                values[subject][name] = value
         return Measurements(
             period=req.period,
             level=req.level,
