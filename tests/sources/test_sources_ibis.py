@@ -204,17 +204,19 @@ def _both_ways(con, monkeypatch):
     """The measurement and whether the keys were found unique; and the same measured with
     the duplicate step always run."""
     seen = []
-    original = IbisSource._keys_unique
+    original = IbisSource._unique_keys
 
-    def spy(self, kind):
-        seen.append(original(self, kind))
-        return seen[-1]
+    def spy(self, kinds):
+        kinds = list(kinds)
+        found = original(self, kinds)
+        seen.extend(kind in found for kind in kinds)
+        return found
 
-    monkeypatch.setattr(IbisSource, "_keys_unique", spy)
+    monkeypatch.setattr(IbisSource, "_unique_keys", spy)
     fast = IbisSource(con).measure(period=None, metrics=["complaint_rate"])
-    monkeypatch.setattr(IbisSource, "_keys_unique", lambda self, kind: False)
+    monkeypatch.setattr(IbisSource, "_unique_keys", lambda self, kinds: frozenset())
     slow = IbisSource(con).measure(period=None, metrics=["complaint_rate"])
-    monkeypatch.setattr(IbisSource, "_keys_unique", original)
+    monkeypatch.setattr(IbisSource, "_unique_keys", original)
     return fast, seen, slow
 
 
@@ -255,10 +257,52 @@ def test_integer_keys_are_settled_by_one_bit_per_key(monkeypatch, ids, unique):
 def test_unique_keys_are_not_settled_off_duckdb_or_for_text_keys(monkeypatch):
     con = ibis.sqlite.connect()
     _integer_id_tickets(con, [1, 2, 3])
-    assert IbisSource(con)._keys_unique("tickets") is False
+    assert IbisSource(con)._unique_keys(["tickets"]) == frozenset()
     con = ibis.duckdb.connect()
     write_tables(con, {"tickets": [Ticket("a", "ann", "chat", T0), Ticket("b", "ann", "chat", T0)]})
-    assert IbisSource(con)._keys_unique("tickets") is False
+    assert IbisSource(con)._unique_keys(["tickets"]) == frozenset()
+
+
+def test_the_keys_of_every_kind_are_settled_together(monkeypatch):
+    # one query for the bounds of every kind, one for their bits: tickets unique, a survey
+    # contact repeated, peer ratings (a composite key) grouped as always
+    import pyarrow as pa
+
+    con = ibis.duckdb.connect()
+    _integer_id_tickets(con, [3, 1, 2])
+    con.create_table(
+        "surveys",
+        pa.table(
+            {
+                "agent": ["ann", "ann", "bob"],
+                "contact_id": pa.array([10, 11, 10], pa.int64()),
+                "submitted_at": pa.array([1_782_896_400_000_000] * 3, pa.int64()),
+                "csat": pa.array([5, 4, 3], pa.int64()),
+            }
+        ),
+    )
+    write_tables(con, {"peer_ratings": []})
+    statements = []
+    monkeypatch.setattr(con, "con", _Recording(con.con, statements))
+    found = IbisSource(con)._unique_keys(["tickets", "surveys", "peer_ratings"])
+    assert found == frozenset({"tickets"})
+    queries = [s for s in statements if not s.startswith("DESCRIBE")]  # (the schemas)
+    assert len(queries) == 2
+    assert queries[0].count("MIN(") == 2 and queries[1].count("bitstring_agg") == 2
+
+
+class _Recording:
+    """A DuckDB connection that records the statements given to ``sql``."""
+
+    def __init__(self, con, statements):
+        self._con, self._statements = con, statements
+
+    def sql(self, text, *args, **kwargs):
+        self._statements.append(text)
+        return self._con.sql(text, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
 
 
 @settings(max_examples=examples(25), suppress_health_check=[HealthCheck.too_slow])
@@ -272,7 +316,7 @@ def test_settling_repeats_by_bits_agrees_with_grouping(ids):
     con = ibis.duckdb.connect()
     _integer_id_tickets(con, ids)
     present = [x for x in ids if x is not None]
-    found = IbisSource(con)._keys_unique("tickets")
+    found = "tickets" in IbisSource(con)._unique_keys(["tickets"])
     if found:
         assert len(set(present)) == len(present)
     elif max(present, default=0) - min(present, default=0) < 2**20:

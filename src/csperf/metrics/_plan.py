@@ -29,6 +29,7 @@ backend decides.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
@@ -241,33 +242,44 @@ def run_plan(
     if not plan.pieces:
         return {}, {}
     table = execute(connection, plan)
-    flags = {p.part: p.flags for p in plan.pieces}
     outcomes: dict[str, dict[str, Outcome]] = {
         p.part: {} for p in plan.pieces if not p.part.startswith(RULES)
     }
     counts: dict[str, dict[int | None, int]] = {
         p.part[len(RULES) :]: {} for p in plan.pieces if p.part.startswith(RULES)
     }
-    columns = table.to_pydict()
-    for part, subject, value, n, bits in zip(
-        columns["part"],
-        columns["subject"],
-        columns["value"],
-        columns["n"],
-        columns["bits"],
-        strict=True,
-    ):
-        found = outcomes.get(part)
+    # column by column, a piece at a time (a measurement returns a row per subject and
+    # metric: 130,000 at ten thousand agents)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = table.column("part")
+    for piece in plan.pieces:
+        rows = table.filter(pc.equal(parts, piece.part))
+        subjects = rows.column("subject").to_pylist()
+        # (a backend may widen the union's columns: DuckDB gives a DECIMAL sum as DECIMAL)
+        sizes = pc.fill_null(rows.column("n").cast(pa.int64()), 0).to_pylist()
+        found = outcomes.get(piece.part)
         if found is None:
-            rule = None if subject is None else int(subject)
-            counts[part[len(RULES) :]][rule] = int(n)
+            counts[piece.part[len(RULES) :]] = {
+                None if subject is None else int(subject): n
+                for subject, n in zip(subjects, sizes, strict=True)
+            }
             continue
-        if value is not None and value != value:  # NaN
-            value = None
-        raised: tuple[str, ...] = ()
-        if bits:
-            raised = tuple(f for i, f in enumerate(flags[part]) if int(bits) >> i & 1)
-        found[str(subject)] = (value, int(n or 0), raised)
+        values = rows.column("value").cast(pa.float64())
+        if pc.any(pc.is_nan(values)).as_py():
+            values = pc.if_else(pc.is_nan(values), pa.scalar(None, pa.float64()), values)
+        bits = rows.column("bits").cast(pa.int64())
+        raised: list[tuple[str, ...]] | Any
+        if not pc.max(bits).as_py():
+            raised = itertools.repeat(())
+        else:
+            known = {
+                b: tuple(f for i, f in enumerate(piece.flags) if b >> i & 1)
+                for b in set(pc.fill_null(bits, 0).to_pylist())
+            }
+            raised = [known[b] for b in pc.fill_null(bits, 0).to_pylist()]
+        found.update(zip(subjects, zip(values.to_pylist(), sizes, raised)))
     return outcomes, counts
 
 

@@ -224,11 +224,14 @@ def _typed_columns(
             if kind_type.is_string():
                 # a blank cell is a missing value (as in Python)
                 blank = col.strip() == ""
+                cell = ibis.cases((blank, ibis.null("string")), else_=col)
                 if backend == "duckdb":
                     # every character strip() removes sorts before "!" (DuckDB compares
-                    # text by code point): a cheap test first, which most cells fail
-                    blank = (col < "!") & blank
-                columns[name] = ibis.cases((blank, ibis.null("string")), else_=col)
+                    # text by code point): a cheap test first, which most cells fail, and
+                    # the strip only for the cells that pass it (a nested CASE: DuckDB
+                    # evaluates both sides of an AND)
+                    cell = ibis.cases((col < "!", cell), else_=col)
+                columns[name] = cell
             elif column == "id" and kind_type.is_integer():
                 columns[name] = col
             elif kind_type.is_integer() or kind_type.is_null():

@@ -26,14 +26,14 @@ ROSTER_FIELDS = ("agent", "team", "manager", "valid_from", "valid_to")
 """The columns of the roster table."""
 
 MAX_EXAMPLES = 20
+"""How many rejected rows a report keeps as examples."""
 
-#: The most bits (16 MiB) and the most bits per key that :meth:`IbisSource._keys_unique`
+#: The most bits (16 MiB) and the most bits per key that :meth:`IbisSource._unique_keys`
 #: spends on proving integer keys distinct; a wider range of keys is grouped instead, and so
 #: are fewer keys than ``_MIN_KEYS_FOR_BITS`` (grouping them costs less than a second query).
 _MAX_KEY_BITS = 1 << 27
 _KEY_BITS_PER_ROW = 64
 _MIN_KEYS_FOR_BITS = 1 << 16
-"""How many rejected rows a report keeps as examples."""
 
 _PHRASES = {
     "missing_field": "is missing",
@@ -328,7 +328,7 @@ class IbisSource(MetricSource):
     def _checks(self, kind: str, roster_schema: Any, unique: bool = False) -> _Checks:
         """The SQL that checks the kind's table, compiled once per table, schema and roster.
 
-        With ``unique`` (no key of the table repeats, :meth:`_keys_unique`), the checks
+        With ``unique`` (no key of the table repeats, :meth:`_unique_keys`), the checks
         leave out the duplicate step.
         """
         from csperf.metrics._plan import compiled
@@ -337,49 +337,67 @@ class IbisSource(MetricSource):
         key = ("checks", unique, *self._key(kind, raw, roster_schema))
         return compiled(key, lambda: self._compile_checks(kind, raw, roster_schema, unique))  # type: ignore[no-any-return]
 
-    def _keys_unique(self, kind: str) -> bool:
-        """Whether no key of the kind's table repeats, when that is cheap to settle.
+    def _unique_keys(self, kinds: Iterable[str]) -> frozenset[str]:
+        """The kinds whose table repeats no key, among ``kinds``, where that is cheap to settle.
 
         On DuckDB, for a key that is one integer column spanning a bounded range: the keys'
         least and greatest values (read from a Parquet file's statistics, or one pass over
         the column), then one bit per value of that range set by ``bitstring_agg``. The keys
         are all distinct exactly when as many bits are set as there are keys; a repeat, or
-        any other backend or key, gives False and the duplicate step runs as always. That
-        replaces a hash aggregate over every key (at 10M tickets about 1.6 s against 0.3 s);
-        a table of fewer keys than ``_MIN_KEYS_FOR_BITS`` is grouped.
+        any other backend or key, leaves the kind out and the duplicate step runs as always.
+        That replaces a hash aggregate over every key (at 10M tickets about 1.6 s against
+        0.3 s); a table of fewer keys than ``_MIN_KEYS_FOR_BITS`` is grouped. The bounds of
+        every kind are one query, and the bits of every kind another.
         """
         from csperf.metrics._plan import compiled, to_sql
         from csperf.metrics._tablechecks import integer_key
 
         con = self.connection
         if con.name != "duckdb":
-            return False
-        raw = self._table(kind)
+            return frozenset()
+        queries = {}
+        for kind in kinds:
+            raw = self._table(kind)
 
-        def build() -> tuple[str, str] | None:
-            keys = integer_key(
-                RECORD_KINDS[kind], raw, source=f"table {self.tables[kind]!r}", backend=con.name
+            def build(kind: str = kind, raw: Any = raw) -> tuple[str, str] | None:
+                source = f"table {self.tables[kind]!r}"
+                keys = integer_key(RECORD_KINDS[kind], raw, source=source, backend=con.name)
+                if keys is None:
+                    return None
+                bounds = keys.aggregate(_lo=keys._k.min(), _hi=keys._k.max(), _n=keys.count())
+                return to_sql(con, keys), to_sql(con, bounds)
+
+            found = compiled(("integer key", *self._key(kind, raw, None)), build)
+            if found is not None:
+                queries[kind] = found
+        if not queries:
+            return frozenset()
+        order = list(queries)
+        union = "\nUNION ALL\n".join(
+            f"SELECT {i} AS _i, * FROM ({queries[k][1]}) AS _b{i}" for i, k in enumerate(order)
+        )
+        unique = set()
+        tests = []
+        for i, lo, hi, n in con.con.sql(union).fetchall():
+            kind = order[i]
+            if not n:
+                unique.add(kind)
+                continue
+            span = int(hi) - int(lo) + 1
+            if n < _MIN_KEYS_FOR_BITS or span > min(
+                _MAX_KEY_BITS, max(1 << 20, _KEY_BITS_PER_ROW * int(n))
+            ):
+                continue
+            bits = f"bitstring_agg(_k, {int(lo)}, {int(hi)})"
+            tests.append(
+                f"SELECT {i} AS _i, bit_count({bits}) = {int(n)} AS _unique "
+                f"FROM ({queries[kind][0]}) AS _k{i}"
             )
-            if keys is None:
-                return None
-            bounds = keys.aggregate(_lo=keys._k.min(), _hi=keys._k.max(), _n=keys.count())
-            return to_sql(con, keys), to_sql(con, bounds)
-
-        queries = compiled(("integer key", *self._key(kind, raw, None)), build)
-        if queries is None:
-            return False
-        keys_sql, bounds_sql = queries
-        lo, hi, n = con.con.sql(bounds_sql).fetchone()
-        if not n:
-            return True
-        if n < _MIN_KEYS_FOR_BITS:
-            return False
-        span = int(hi) - int(lo) + 1
-        if span > min(_MAX_KEY_BITS, max(1 << 20, _KEY_BITS_PER_ROW * int(n))):
-            return False
-        bits = f"bitstring_agg(_k, {int(lo)}, {int(hi)})"
-        test = f"SELECT bit_count({bits}) FROM ({keys_sql}) AS _keys"
-        return bool(con.con.sql(test).fetchone()[0] == n)
+        if tests:
+            unique.update(
+                order[i] for i, ok in con.con.sql("\nUNION ALL\n".join(tests)).fetchall() if ok
+            )
+        return frozenset(unique)
 
     def _numbering(self, kind: str, raw: Any) -> Callable[[Any], Any]:
         """A function numbering a table's rows (``_position``) in the kind's row order.
@@ -596,9 +614,13 @@ class IbisSource(MetricSource):
         schemas: dict[str, Any] = {}
         rule_pieces = []
         reports: dict[str, RejectReport] = {}
+        prechecked = {kind: self._prechecked(kind, roster, req.tz, strict) for kind in req.kinds}
+        unique = self._unique_keys(
+            k for k in req.kinds if prechecked[k] is None and k in self.tables
+        )
         for kind in req.kinds:
             fields = list(RECORD_KINDS[kind].fields)
-            given = self._prechecked(kind, roster, req.tz, strict)
+            given = prechecked[kind]
             if given is not None:
                 table, reports[kind] = given
                 tables.append((f"valid_{kind}", to_sql(con, table), False))
@@ -609,7 +631,7 @@ class IbisSource(MetricSource):
                 tables.append((f"valid_{kind}", to_sql(con, empty), False))
                 schemas[kind] = empty.schema()
                 continue
-            found = checks[kind] = self._checks(kind, roster_schema, self._keys_unique(kind))
+            found = checks[kind] = self._checks(kind, roster_schema, kind in unique)
             if found.repeated_sql is not None:
                 tables.append((f"repeated_{kind}", found.repeated_sql, True))
             tables.append((f"checked_{kind}", found.sql, True))
