@@ -291,6 +291,30 @@ def test_the_keys_of_every_kind_are_settled_together(monkeypatch):
     assert queries[0].count("MIN(") == 2 and queries[1].count("bitstring_agg") == 2
 
 
+def test_small_tables_are_tested_by_bits_only_beside_a_large_one(monkeypatch):
+    import csperf.sources._ibis
+
+    con = ibis.duckdb.connect()
+    _integer_id_tickets(con, [1, 2, 3, 4])
+    write_tables(con, {"qa_reviews": []})
+    con.create_table("qa_reviews", con.table("tickets").select(
+        agent="agent", reviewed_at="created_at", checks_passed=ibis.literal(1),
+        checks_applicable=ibis.literal(2), id=ibis._.id % 3,
+    ), overwrite=True)  # fmt: skip
+    monkeypatch.setattr(csperf.sources._ibis, "_MIN_KEYS_FOR_BITS", 5)
+    statements = []
+    monkeypatch.setattr(con, "con", _Recording(con.con, statements))
+    # no table of 5 keys: the bounds only, every table grouped
+    assert IbisSource(con)._unique_keys(["tickets", "qa_reviews"]) == frozenset()
+    assert sum("bitstring_agg" in s for s in statements) == 0
+    monkeypatch.setattr(csperf.sources._ibis, "_MIN_KEYS_FOR_BITS", 4)
+    # the tickets' 4 keys are tested, and the reviews' keys (1, 2, 0, 1: a repeat) with them
+    statements.clear()
+    assert IbisSource(con)._unique_keys(["tickets", "qa_reviews"]) == frozenset({"tickets"})
+    (bits,) = [s for s in statements if "bitstring_agg" in s]
+    assert bits.count("bitstring_agg") == 2
+
+
 class _Recording:
     """A DuckDB connection that records the statements given to ``sql``."""
 
