@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from csperf.hooks.manager import get_plugin_manager
 from csperf.metrics import Ticket
 from csperf.sources import IbisSource
 from csperf.sources._ibis import write_tables
@@ -90,9 +91,9 @@ def test_an_aggregate_over_other_rows_is_not_fused():
     assert fusion.aggregate_form(result, ROWS) is None
 
 
-def test_the_statement_reads_one_fused_table_per_kind(monkeypatch):
-    con = ibis.duckdb.connect()
-    write_tables(con, {"tickets": [Ticket(1, "ann", "chat", T0)]})
+@pytest.fixture
+def plans(monkeypatch):
+    """The plans of the statements run."""
     seen = []
     real = plan.execute
 
@@ -101,9 +102,15 @@ def test_the_statement_reads_one_fused_table_per_kind(monkeypatch):
         return real(connection, the_plan, schema)
 
     monkeypatch.setattr(plan, "execute", keep)
+    return seen
+
+
+def test_the_statement_reads_one_fused_table_per_kind(plans):
+    con = ibis.duckdb.connect()
+    write_tables(con, {"tickets": [Ticket(1, "ann", "chat", T0)]})
     metrics = ["complaint_rate", "service_level", "aht", "fcr", "first_response_time"]
     IbisSource(con).measure(period=None, metrics=metrics, first_response_time={"statistic": "p90"})
-    (the_plan,) = seen
+    (the_plan,) = plans
     assert [name for name, _, _ in the_plan.tables if name.startswith("fused")] == ["fused_tickets"]
     reading = {p.part for p in the_plan.pieces if "_csperf_fused_tickets" in p.sql}
     # fcr joins and a percentile numbers rows: each is its own statement
@@ -137,6 +144,14 @@ def _same(a, b):
             )
 
 
+TICKET_AND_SURVEY_METRICS = [
+    name
+    for name, spec in get_plugin_manager(entry_points=False).metrics().items()
+    if spec.record_kind in ("tickets", "surveys")
+]
+"""The catalog's metrics of tickets and survey answers."""
+
+
 def _roster(agents):
     return [{"agent": a, "team": f"t{i % 2}", "manager": "m"} for i, a in enumerate(agents)]
 
@@ -165,17 +180,7 @@ def test_fused_values_equal_each_metric_s_own_statement(
     kwargs = dict(
         period=None,
         level=level,
-        metrics=[
-            "customer_satisfaction",
-            "nps",
-            "complaint_rate",
-            "first_response_time",
-            "resolution_time",
-            "fcr",
-            "service_level",
-            "abandonment_rate",
-            "aht",
-        ],
+        metrics=TICKET_AND_SURVEY_METRICS,
         complaint_rate={"channels": channels},
         aht={"channels": channels},
         service_level={"threshold": 30, "short_abandon": 5},
@@ -205,10 +210,9 @@ def test_a_subject_without_rows_of_a_metric_has_no_value_of_it(unfused):
     _same(m, unfused(IbisSource(con), period=None, metrics=metrics))
 
 
-def test_a_plugin_metric_fuses_with_the_catalog(monkeypatch):
+def test_a_plugin_metric_fuses_with_the_catalog(monkeypatch, plans):
     from types import SimpleNamespace
 
-    from csperf.hooks.manager import get_plugin_manager
     from csperf.metrics._engine import run_tables
     from csperf.metrics._ibis import count_if, per_subject, ratio
 
@@ -227,21 +231,13 @@ def test_a_plugin_metric_fuses_with_the_catalog(monkeypatch):
         Ticket(i, agent, "phone", T0, answered=True, wait_seconds=float(w))
         for i, (agent, w) in enumerate([("ann", 3), ("ann", 12), ("ann", 30), ("bob", 11)])
     ] + [Ticket(9, "cy", "chat", T0)]
-    seen = []
-    real = plan.execute
-
-    def keep(connection, the_plan, schema=None):
-        seen.append(the_plan)
-        return real(connection, the_plan, schema)
-
-    monkeypatch.setattr(plan, "execute", keep)
     monkeypatch.setattr(plan, "_cache", type(plan._cache)())
     run = lambda: run_tables(  # noqa: E731
         {"tickets": tuple(rows)}, specs, level="agent", roster=None, window=None, options={}
     )
     found = run()
     assert any(
-        p.part == "long_wait_rate" and "_csperf_fused_tickets" in p.sql for p in seen[0].pieces
+        p.part == "long_wait_rate" and "_csperf_fused_tickets" in p.sql for p in plans[0].pieces
     )
     assert found["long_wait_rate"] == {
         "ann": (2 / 3, 3, ()),
@@ -251,4 +247,4 @@ def test_a_plugin_metric_fuses_with_the_catalog(monkeypatch):
     monkeypatch.setattr(fusion, "aggregate_form", lambda result, rows: None)
     monkeypatch.setattr(plan, "_cache", type(plan._cache)())
     assert run() == found
-    assert not any("_csperf_fused" in p.sql for p in seen[-1].pieces)
+    assert not any("_csperf_fused" in p.sql for p in plans[-1].pieces)
