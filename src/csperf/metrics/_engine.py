@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from csperf._periods import resolve_period
 from csperf.errors import ValidationError
 from csperf.metrics._validate import record_kind, validate_records
-from csperf.metrics._values import MetricValue, RejectReport, made, measured
+from csperf.metrics._values import MetricValue, RejectReport, made, measured, plain
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -167,11 +167,7 @@ def finish_many(
             values.append(nothing)
             continue
         value, size, flags = outcome
-        if (
-            type(size) is not int
-            or size < 0
-            or not (value is None or (type(value) is float and value - value == 0.0))
-        ):
+        if not plain(value, size):
             values.append(finish(outcome, min_sample=min_sample, report=report))  # its error
             continue
         key = (flags, value is None, value is not None and size < least)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from csperf.metrics._ibis import SUBJECT, import_ibis
+from csperf.metrics._ibis import SUBJECT
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -218,7 +218,6 @@ def fused_metric(table: ir.Table, i: int, form: Form) -> ir.Table:
     The subjects are those with at least one row the metric counts, as its own ``GROUP BY``
     gives.
     """
-    import_ibis()
     mine = table.filter(table[_column(i, "rows")] > 0)
     return mine.select(
         SUBJECT, **{name: mine[_column(i, j)] for j, name in enumerate(form.columns)}

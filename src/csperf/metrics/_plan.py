@@ -274,11 +274,11 @@ def run_plan(
         if not pc.max(bits).as_py():
             raised = itertools.repeat(())
         else:
+            each = pc.fill_null(bits, 0).to_pylist()
             known = {
-                b: tuple(f for i, f in enumerate(piece.flags) if b >> i & 1)
-                for b in set(pc.fill_null(bits, 0).to_pylist())
+                b: tuple(f for i, f in enumerate(piece.flags) if b >> i & 1) for b in set(each)
             }
-            raised = [known[b] for b in pc.fill_null(bits, 0).to_pylist()]
+            raised = [known[b] for b in each]
         found.update(zip(subjects, zip(values.to_pylist(), sizes, raised)))
     return outcomes, counts
 
@@ -332,7 +332,7 @@ def metric_pieces(
 
         def build(
             kind: str = kind, members: list[tuple[Any, dict[str, Any], Any]] = members
-        ) -> tuple[tuple[str, str] | None, tuple[Piece, ...]]:
+        ) -> tuple[tuple[str, str, bool] | None, tuple[Piece, ...]]:
             return _kind_pieces(
                 connection,
                 kind,
@@ -349,7 +349,7 @@ def metric_pieces(
             build() if None in keys else compiled(("metrics", kind, keys, *context), build)
         )
         if table is not None:
-            tables.append((table[0], table[1], True))
+            tables.append(table)
         found.update((p.part, p) for p in pieces)
     return tables, [found[spec.name] for spec in specs]
 
@@ -363,8 +363,8 @@ def _kind_pieces(
     roster_schema: Any,
     level: str | None,
     period: tuple[int | None, int | None] | None,
-) -> tuple[tuple[str, str] | None, tuple[Piece, ...]]:
-    """The pieces of one kind's metrics, and the fused table they read (or None)."""
+) -> tuple[tuple[str, str, bool] | None, tuple[Piece, ...]]:
+    """The pieces of one kind's metrics, and the fused ``WITH`` table they read (or None)."""
     from csperf.metrics._fusion import Form, aggregate_form, fused, fused_metric
     from csperf.metrics._ibis import prepare
 
@@ -382,13 +382,12 @@ def _kind_pieces(
                 forms[name] = form
     table = None
     if len(forms) >= 2:
-        order = list(forms)
-        whole = fused(selected, [forms[name] for name in order])
-        name = f"fused_{kind}"
-        table = (name, to_sql(connection, whole))
-        reader = placeholder(name, whole.schema())
+        whole = fused(selected, list(forms.values()))
+        table = (f"fused_{kind}", to_sql(connection, whole), True)
+        reader = placeholder(f"fused_{kind}", whole.schema())
+        index = {name: i for i, name in enumerate(forms)}
         results = [
-            (n, fused_metric(reader, order.index(n), forms[n]) if n in forms else result)
+            (n, fused_metric(reader, index[n], forms[n]) if n in forms else result)
             for n, result in results
         ]
     pieces = []

@@ -384,14 +384,21 @@ def measured(
     :class:`RejectReport` (as the engine gives them), the checks that the constructor runs
     are done here inline; anything else goes through the constructor and its errors.
     """
-    if (
+    if plain(value, sample_size) and type(rejected) is RejectReport:
+        return made(value, sample_size, _flags(flags), rejected)
+    return MetricValue(value, sample_size, flags, rejected)
+
+
+def plain(value: Any, sample_size: Any) -> bool:
+    """Whether ``value`` is None or a finite float and ``sample_size`` a whole number ≥ 0.
+
+    Such parts pass the constructor's checks of them unchanged (see :func:`measured`).
+    """
+    return (
         (value is None or (type(value) is float and value - value == 0.0))
         and type(sample_size) is int
         and sample_size >= 0
-        and type(rejected) is RejectReport
-    ):
-        return made(value, sample_size, _flags(flags), rejected)
-    return MetricValue(value, sample_size, flags, rejected)
+    )
 
 
 def made(
