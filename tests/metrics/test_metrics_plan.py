@@ -105,7 +105,7 @@ def test_metric_and_check_sql_is_compiled_once_per_process(monkeypatch):
     source = IbisSource(con)
     source.measure(period="2026-Q3", tz="UTC", metrics=["complaint_rate", "fcr"])
     # the metrics of one kind are compiled together (they may share one aggregate)
-    assert sorted(builds) == ["checks", "integer key", "metrics", "views"]
+    assert sorted(builds) == ["checks", "key test", "metrics", "views"]
     builds.clear()
     source.measure(period="2026-Q3", tz="UTC", metrics=["complaint_rate", "fcr"])
     assert builds == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -220,11 +221,11 @@ def _both_ways(con, monkeypatch):
     return fast, seen, slow
 
 
-def _same(a, b):
+def _same(a, b, metric="complaint_rate", kind="tickets"):
     assert a.subjects == b.subjects
     for subject in a.subjects:
-        assert a.value(subject, "complaint_rate") == b.value(subject, "complaint_rate")
-    ra, rb = a.rejected["tickets"], b.rejected["tickets"]
+        assert a.value(subject, metric) == b.value(subject, metric)
+    ra, rb = a.rejected[kind], b.rejected[kind]
     assert (ra.total, ra.count, dict(ra.by_reason)) == (rb.total, rb.count, dict(rb.by_reason))
     assert ra.examples == rb.examples
 
@@ -254,18 +255,110 @@ def test_integer_keys_are_settled_by_one_bit_per_key(monkeypatch, ids, unique):
     assert fast.rejected["tickets"].by_reason.get("duplicate", 0) == repeats
 
 
-def test_unique_keys_are_not_settled_off_duckdb_or_for_text_keys(monkeypatch):
+def test_unique_keys_are_not_settled_off_duckdb(monkeypatch):
     con = ibis.sqlite.connect()
     _integer_id_tickets(con, [1, 2, 3])
     assert IbisSource(con)._unique_keys(["tickets"]) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("ids", "unique"), [(["a", "b"], True), (["a", "b", "a"], False), (["a", " a"], True)]
+)
+def test_text_keys_are_settled_by_grouping(ids, unique):
     con = ibis.duckdb.connect()
-    write_tables(con, {"tickets": [Ticket("a", "ann", "chat", T0), Ticket("b", "ann", "chat", T0)]})
-    assert IbisSource(con)._unique_keys(["tickets"]) == frozenset()
+    write_tables(con, {"tickets": [Ticket(i, "ann", "chat", T0) for i in ids]})
+    assert IbisSource(con)._unique_keys(["tickets"]) == (
+        frozenset({"tickets"}) if unique else frozenset()
+    )
+
+
+def _ratings(con, rows):
+    """A peer_ratings table of ``(rater, ratee, minute, score)`` rows, in that order."""
+    import pyarrow as pa
+
+    start = 1_782_896_400_000_000  # 2026-07-01T09:00:00Z
+    raters, ratees, minutes, scores = zip(*rows) if rows else ((), (), (), ())
+    table = pa.table(
+        {
+            "rater": pa.array(raters, pa.string()),
+            "ratee": pa.array(ratees, pa.string()),
+            "rated_at": pa.array([start + 60_000_000 * m for m in minutes], pa.int64()),
+            "score": pa.array(scores, pa.float64()),
+        }
+    )
+    con.create_table("peer_ratings", table, overwrite=True)
+
+
+def _ratings_both_ways(con, monkeypatch):
+    """The collaboration ratings measured with the keys settled first, and with the
+    duplicate step always run, and whether the keys were found unique."""
+    measure = functools.partial(
+        IbisSource(con).measure, period=None, metrics=["collaboration_rating"]
+    )
+    unique = "peer_ratings" in IbisSource(con)._unique_keys(["peer_ratings"])
+    fast = measure()
+    with monkeypatch.context() as patched:
+        patched.setattr(IbisSource, "_unique_keys", lambda self, kinds: frozenset())
+        slow = measure()
+    return fast, unique, slow
+
+
+@pytest.mark.parametrize(
+    ("rows", "unique"),
+    [
+        ([("ann", "bob", 0, 4.0), ("cy", "bob", 0, 5.0), ("ann", "bob", 1, 3.0)], True),
+        ([("ann", "bob", 0, 4.0), ("cy", "bob", 0, 5.0), ("ann", "bob", 0, 3.0)], False),
+        # blank raters are missing (rejected), not a repeated key
+        ([("", "bob", 0, 4.0), (" ", "bob", 0, 5.0), ("ann", "bob", 0, 3.0)], True),
+        ([], True),
+    ],
+)
+def test_composite_keys_are_settled_by_their_repeated_keys(monkeypatch, rows, unique):
+    con = ibis.duckdb.connect()
+    _ratings(con, rows)
+    fast, found, slow = _ratings_both_ways(con, monkeypatch)
+    assert found is unique
+    _same(fast, slow, "collaboration_rating", "peer_ratings")
+    repeats = sum(1 for i, r in enumerate(rows) if r[0].strip() and r[:3] in [x[:3] for x in rows[:i]])
+    assert fast.rejected["peer_ratings"].by_reason.get("duplicate", 0) == repeats
+
+
+def test_a_large_table_of_composite_keys_keeps_the_duplicate_step(monkeypatch):
+    import csperf.sources._ibis
+
+    con = ibis.duckdb.connect()
+    _ratings(con, [("ann", "bob", 0, 4.0), ("cy", "bob", 0, 5.0)])
+    monkeypatch.setattr(csperf.sources._ibis, "_MAX_GROUPED_KEYS", 1)
+    assert IbisSource(con)._unique_keys(["peer_ratings"]) == frozenset()
+    monkeypatch.setattr(csperf.sources._ibis, "_MAX_GROUPED_KEYS", 2)
+    assert IbisSource(con)._unique_keys(["peer_ratings"]) == frozenset({"peer_ratings"})
+
+
+@settings(max_examples=examples(25), suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["ann", "bob", "cy", "dee", "", " "]),
+            st.sampled_from(["bob", "cy"]),
+            st.integers(0, 2),
+            st.sampled_from([1.0, 3.0, 5.0, 7.0]),
+        ),
+        max_size=12,
+    )
+)
+def test_settling_composite_keys_agrees_with_the_duplicate_step(rows):
+    con = ibis.duckdb.connect()
+    _ratings(con, rows)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast, unique, slow = _ratings_both_ways(con, monkeypatch)
+    keys = [r[:3] for r in rows if r[0].strip()]
+    assert unique is (len(set(keys)) == len(keys))
+    _same(fast, slow, "collaboration_rating", "peer_ratings")
 
 
 def test_the_keys_of_every_kind_are_settled_together(monkeypatch):
-    # one query for the bounds of every kind, one for their bits: tickets unique, a survey
-    # contact repeated, peer ratings (a composite key) grouped as always
+    # one query for the bounds and counts of every kind, one for their tests: tickets
+    # unique, a survey contact repeated, no peer rating (a composite key) at all
     import pyarrow as pa
 
     con = ibis.duckdb.connect()
@@ -285,7 +378,7 @@ def test_the_keys_of_every_kind_are_settled_together(monkeypatch):
     statements = []
     monkeypatch.setattr(con, "con", _Recording(con.con, statements))
     found = IbisSource(con)._unique_keys(["tickets", "surveys", "peer_ratings"])
-    assert found == frozenset({"tickets"})
+    assert found == frozenset({"tickets", "peer_ratings"})
     queries = [s for s in statements if not s.startswith("DESCRIBE")]  # (the schemas)
     assert len(queries) == 2
     assert queries[0].count("MIN(") == 2 and queries[1].count("bitstring_agg") == 2

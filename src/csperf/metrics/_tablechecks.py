@@ -41,6 +41,7 @@ __all__ = [
     "integer_key",
     "micros_of",
     "repeated_keys",
+    "roster_spans",
     "typed",
 ]
 
@@ -342,18 +343,16 @@ def _first_of_each_key(kind: RecordKind, t: ir.Table, duplicate: int) -> ir.Tabl
     return t.mutate(**{RULE: t[RULE].coalesce(later)}).drop("_first")
 
 
-def _on_roster(
-    kind: RecordKind, t: ir.Table, roster: ir.Table, labels: list[tuple[str, str]]
-) -> ir.Table:
-    """``t`` with the roster's rules: agents not on it, records outside their entries.
+def roster_spans(roster: ir.Table) -> ir.Table:
+    """The roster's intervals of time per agent: its entries and the gaps around them.
 
-    One join: each agent's entries are completed by the gaps between them (and before the
-    first and after the last), so that a known agent's record meets exactly one interval,
-    an entry (on the roster then) or a gap (not on it); a record whose agent has no interval
-    at all names an unknown agent.
+    Columns ``_a`` (the agent), ``_from`` and ``_to`` (the half-open interval, open ends as
+    the extreme int64 values) and ``_in`` (true for an entry, false for a gap). Each agent's
+    entries are completed by the gaps between them, before the first and after the last, so
+    that any instant meets exactly one interval of a known agent. A statement computes this
+    table once and every kind's checks join it (:func:`checked`).
     """
     ibis = import_ibis()
-    agent, moment = kind.subject_field, kind.time_field
     # open ends as the extreme int64 values: plain comparisons, which a hash join on the agent
     # checks as it probes ("IS NULL OR" would turn the left join into a nested loop)
     entries = roster.select(
@@ -374,16 +373,27 @@ def _on_roster(
     tails = tail.select(
         "_a", _from=tail._to, _to=ibis.literal(_LARGEST_INT64, "int64"), _in=ibis.literal(False)
     )
-    covering = ibis.union(entries.mutate(_in=ibis.literal(True)), gaps, tails, distinct=False)
+    return ibis.union(entries.mutate(_in=ibis.literal(True)), gaps, tails, distinct=False)
+
+
+def _on_roster(
+    kind: RecordKind, t: ir.Table, spans: ir.Table, labels: list[tuple[str, str]]
+) -> ir.Table:
+    """``t`` with the roster's rules: agents not on it, records outside their entries.
+
+    One join with the roster's spans (:func:`roster_spans`): a known agent's record meets
+    exactly one interval, an entry (on the roster then) or a gap (not on it); a record whose
+    agent has no interval at all names an unknown agent.
+    """
+    ibis = import_ibis()
+    agent, moment = kind.subject_field, kind.time_field
     t = t.left_join(
-        covering,
-        [t[agent] == covering._a, covering._from <= t[moment], t[moment] < covering._to],
+        spans,
+        [t[agent] == spans._a, spans._from <= t[moment], t[moment] < spans._to],
     )
     labels += [("unknown_agent", agent), ("not_on_roster", moment)]
     unknown, outside = len(labels) - 2, len(labels) - 1
-    roster_rule = ibis.cases(
-        (t._in.isnull(), unknown), (~t._in, outside), else_=ibis.null("int64")
-    )
+    roster_rule = ibis.cases((t._in.isnull(), unknown), (~t._in, outside), else_=ibis.null("int64"))
     t = t.mutate(**{RULE: t[RULE].coalesce(roster_rule)})
     return t.drop("_a", "_from", "_to", "_in")
 
@@ -392,12 +402,12 @@ def checked(
     kind: RecordKind,
     table: ir.Table,
     *,
-    roster: ir.Table | None = None,
+    spans: ir.Table | None = None,
 ) -> tuple[ir.Table, tuple[tuple[str, str], ...]]:
     """The typed table with ``_rule``: the index of each row's first fault, or NULL.
 
     Checks run in the record's order; then duplicates of an earlier row's key (the first, by
-    ``_position``, is kept), then, when a roster table is given, agents not on it and records
+    ``_position``, is kept), then, when the roster's spans are given, agents not on it and records
     outside the agent's entries. The reason and field of rule ``i`` are ``labels[i]``; the
     rule column is one integer (not the reason text), so that each later step refers to the
     checks once.
@@ -405,15 +415,16 @@ def checked(
     Args:
         kind: The record kind.
         table: The typed table (:func:`typed`), with a ``_position`` column.
-        roster: The roster in the engine's layout, or None.
+        spans: The roster's spans (:func:`roster_spans` of the roster in the engine's
+            layout), or None.
 
     Returns:
         The table and the labels ``(reason, field)`` of the rules.
     """
     t, labels = _ruled(kind, table)
     t = _first_of_each_key(kind, t, len(labels) - 1)
-    if roster is not None:
-        t = _on_roster(kind, t, roster, labels)
+    if spans is not None:
+        t = _on_roster(kind, t, spans, labels)
     return t, tuple(labels)
 
 
@@ -464,7 +475,7 @@ def checked_unique(
     kind: RecordKind,
     raw: ir.Table,
     *,
-    roster: ir.Table | None = None,
+    spans: ir.Table | None = None,
     source: str = "table",
     backend: str = "duckdb",
 ) -> tuple[ir.Table, tuple[tuple[str, str], ...]]:
@@ -474,8 +485,8 @@ def checked_unique(
     duplicate step; the rules and their labels are those of :func:`checked`.
     """
     t, labels = _ruled(kind, typed(kind, raw, source=source, backend=backend))
-    if roster is not None:
-        t = _on_roster(kind, t, roster, labels)
+    if spans is not None:
+        t = _on_roster(kind, t, spans, labels)
     return t, tuple(labels)
 
 
@@ -485,7 +496,7 @@ def checked_unnumbered(
     numbered: Callable[[ir.Table], ir.Table],
     repeated: ir.Table,
     *,
-    roster: ir.Table | None = None,
+    spans: ir.Table | None = None,
     source: str = "table",
     backend: str = "duckdb",
 ) -> tuple[ir.Table, tuple[tuple[str, str], ...]]:
@@ -505,7 +516,7 @@ def checked_unnumbered(
         numbered: ``raw`` (or a filter of it) with its ``_position`` column.
         repeated: The keys that repeat (:func:`repeated_keys`; a table of its own, which
             the statement computes once).
-        roster: The roster in the engine's layout, or None.
+        spans: The roster's spans (:func:`roster_spans`), or None.
         source: The table's name, for errors.
         backend: The backend's name.
 
@@ -528,6 +539,6 @@ def checked_unnumbered(
     several, _ = _ruled(kind, typed(kind, numbered(rows), source=source, backend=backend))
     several = _first_of_each_key(kind, several, len(labels) - 1)
     t = single.select(*fields).union(several.select(*fields), distinct=False)
-    if roster is not None:
-        t = _on_roster(kind, t, roster, labels)
+    if spans is not None:
+        t = _on_roster(kind, t, spans, labels)
     return t, tuple(labels)

@@ -35,6 +35,10 @@ MAX_EXAMPLES = 20
 _MAX_KEY_BITS = 1 << 27
 _KEY_BITS_PER_ROW = 64
 _MIN_KEYS_FOR_BITS = 1 << 16
+#: The most rows of a table whose key is not one integer column (a peer rating's rater,
+#: ratee and time) that :meth:`IbisSource._unique_keys` groups by key to prove its keys
+#: distinct; a larger table keeps the duplicate step (which groups them anyway).
+_MAX_GROUPED_KEYS = 1 << 20
 
 _PHRASES = {
     "missing_field": "is missing",
@@ -89,6 +93,19 @@ def _views(con: Any, kind: str, checks: _Checks, fields: list[str]) -> tuple[str
     table = placeholder(f"checked_{kind}", checks.schema)
     valid = table.filter(table[RULE].isnull()).select(*fields)
     return to_sql(con, valid), to_sql(con, rules_piece(kind, table, RULE))
+
+
+SPANS = "spans"
+"""The statement's table of the roster's spans, computed once for every kind's checks
+(:func:`~csperf.metrics._tablechecks.roster_spans`)."""
+
+
+def _spans(roster_schema: Any) -> Any:
+    """The placeholder of the statement's spans table, over a roster of ``roster_schema``."""
+    from csperf.metrics._plan import placeholder
+    from csperf.metrics._tablechecks import roster_spans
+
+    return placeholder(SPANS, roster_spans(placeholder(ROSTER, roster_schema)).schema())
 
 
 def _moment(value: Any) -> Any:
@@ -344,60 +361,79 @@ class IbisSource(MetricSource):
         On DuckDB, for a key that is one integer column spanning a bounded range: the keys'
         least and greatest values (read from a Parquet file's statistics, or one pass over
         the column), then one bit per value of that range set by ``bitstring_agg``. The keys
-        are all distinct exactly when as many bits are set as there are keys; a repeat, or
-        any other backend or key, leaves the kind out and the duplicate step runs as always.
-        That replaces a hash aggregate over every key (at 10M tickets about 1.6 s against
-        0.3 s). The bounds of every kind are one query, and the bits of every kind another,
-        run when at least one table has ``_MIN_KEYS_FOR_BITS`` keys (otherwise grouping them
-        all costs less than a second query).
+        are all distinct exactly when as many bits are set as there are keys. That replaces a
+        hash aggregate over every key (at 10M tickets about 1.6 s against 0.3 s). A key of
+        several columns (a peer rating's rater, ratee and time) in a table of at most
+        ``_MAX_GROUPED_KEYS`` rows is distinct when the keys that repeat
+        (:func:`~csperf.metrics._tablechecks.repeated_keys`, the duplicate step's own
+        aggregate) are none. A repeat, any other backend or key, or a larger table leaves
+        the kind out, and the duplicate step runs as always.
+
+        The bounds and counts of every kind are one query, and the tests of every kind
+        another, run when at least one table has ``_MIN_KEYS_FOR_BITS`` integer keys or a
+        key of several columns (otherwise grouping them all in the statement costs less
+        than a second query).
         """
         from csperf.metrics._plan import compiled, to_sql
-        from csperf.metrics._tablechecks import integer_key
+        from csperf.metrics._tablechecks import integer_key, repeated_keys
 
         con = self.connection
         if con.name != "duckdb":
             return frozenset()
-        queries = {}
+        queries: dict[str, tuple[bool, str, str]] = {}
         for kind in kinds:
             raw = self._table(kind)
 
-            def build(kind: str = kind, raw: Any = raw) -> tuple[str, str] | None:
-                source = f"table {self.tables[kind]!r}"
-                keys = integer_key(RECORD_KINDS[kind], raw, source=source, backend=con.name)
-                if keys is None:
-                    return None
-                bounds = keys.aggregate(_lo=keys._k.min(), _hi=keys._k.max(), _n=keys.count())
-                return to_sql(con, keys), to_sql(con, bounds)
+            def build(kind: str = kind, raw: Any = raw) -> tuple[bool, str, str]:
+                from csperf.metrics._ibis import import_ibis
 
-            found = compiled(("integer key", *self._key(kind, raw, None)), build)
-            if found is not None:
-                queries[kind] = found
+                ibis = import_ibis()
+                spec = RECORD_KINDS[kind]
+                source = f"table {self.tables[kind]!r}"
+                keys = integer_key(spec, raw, source=source, backend=con.name)
+                if keys is not None:
+                    bounds = keys.aggregate(_lo=keys._k.min(), _hi=keys._k.max(), _n=keys.count())
+                    return True, to_sql(con, keys), to_sql(con, bounds)
+                repeated = repeated_keys(spec, raw, source=source, backend=con.name)
+                nothing = ibis.null("int64")
+                size = raw.aggregate(_lo=nothing, _hi=nothing, _n=raw.count())
+                return False, to_sql(con, repeated), to_sql(con, size)
+
+            queries[kind] = compiled(("key test", *self._key(kind, raw, None)), build)
         if not queries:
             return frozenset()
         order = list(queries)
         union = "\nUNION ALL\n".join(
-            f"SELECT {i} AS _i, * FROM ({queries[k][1]}) AS _b{i}" for i, k in enumerate(order)
+            f"SELECT {i} AS _i, * FROM ({queries[k][2]}) AS _b{i}" for i, k in enumerate(order)
         )
         unique = set()
         tests = []
-        large = False
+        worth = False
         for i, lo, hi, n in con.con.sql(union).fetchall():
             kind = order[i]
+            integer, keys_sql, _ = queries[kind]
             if not n:
                 unique.add(kind)
+                continue
+            if not integer:
+                if n <= _MAX_GROUPED_KEYS:
+                    worth = True
+                    tests.append(
+                        f"SELECT {i} AS _i, count(*) = 0 AS _unique FROM ({keys_sql}) AS _k{i}"
+                    )
                 continue
             span = int(hi) - int(lo) + 1
             if span > min(_MAX_KEY_BITS, max(1 << 20, _KEY_BITS_PER_ROW * int(n))):
                 continue
-            large = large or n >= _MIN_KEYS_FOR_BITS
+            worth = worth or n >= _MIN_KEYS_FOR_BITS
             bits = f"bitstring_agg(_k, {int(lo)}, {int(hi)})"
             tests.append(
                 f"SELECT {i} AS _i, bit_count({bits}) = {int(n)} AS _unique "
-                f"FROM ({queries[kind][0]}) AS _k{i}"
+                f"FROM ({keys_sql}) AS _k{i}"
             )
         # a small table is tested too when the query runs for a large one (it costs little
         # more, and a statement without duplicate steps is also quicker to plan)
-        if large:
+        if worth:
             unique.update(
                 order[i] for i, ok in con.con.sql("\nUNION ALL\n".join(tests)).fetchall() if ok
             )
@@ -453,10 +489,10 @@ class IbisSource(MetricSource):
         numbered = self._numbering(kind, raw)
         source = f"table {self.tables[kind]!r}"
         backend = self.connection.name
-        roster = None if roster_schema is None else placeholder(ROSTER, roster_schema)
+        spans = None if roster_schema is None else _spans(roster_schema)
         fields = list(spec.fields)
         if unique:
-            found, labels = checked_unique(spec, raw, roster=roster, source=source, backend=backend)
+            found, labels = checked_unique(spec, raw, spans=spans, source=source, backend=backend)
             return _Checks(
                 to_sql(self.connection, found),
                 labels,
@@ -470,7 +506,7 @@ class IbisSource(MetricSource):
             raw,
             numbered,
             placeholder(f"repeated_{kind}", repeated.schema()),
-            roster=roster,
+            spans=spans,
             source=source,
             backend=backend,
         )
@@ -488,7 +524,7 @@ class IbisSource(MetricSource):
         Only the rejected rows' examples need it (a position is a row's place in the whole
         table): compiled when a measurement first rejects a row of the table.
         """
-        from csperf.metrics._plan import compiled, placeholder, to_sql
+        from csperf.metrics._plan import compiled, to_sql
         from csperf.metrics._tablechecks import checked, typed
 
         raw = self._table(kind)
@@ -497,11 +533,11 @@ class IbisSource(MetricSource):
             spec = RECORD_KINDS[kind]
             source = f"table {self.tables[kind]!r}"
             backend = self.connection.name
-            roster = None if roster_schema is None else placeholder(ROSTER, roster_schema)
+            spans = None if roster_schema is None else _spans(roster_schema)
             every, _ = checked(
                 spec,
                 typed(spec, self._numbering(kind, raw)(raw), source=source, backend=backend),
-                roster=roster,
+                spans=spans,
             )
             return to_sql(self.connection, every), every.schema()
 
@@ -536,7 +572,7 @@ class IbisSource(MetricSource):
         limit = 1 if strict else MAX_EXAMPLES
         firsts = table.filter(table[RULE].notnull()).order_by(POSITION).limit(limit)
         piece = Piece("examples", to_sql(self.connection, firsts))
-        needed = tuple(t for t in tables if t[0] == ROSTER)
+        needed = tuple(t for t in tables if t[0] in (ROSTER, SPANS))
         needed += ((f"checked_{kind}", numbered_sql, True),)
         plan = Plan(needed, (piece,))
         rows = execute(self.connection, plan, numbered_schema).to_pylist()
@@ -603,10 +639,12 @@ class IbisSource(MetricSource):
             Plan,
             compiled,
             metric_pieces,
+            placeholder,
             run_plan,
             schema_key,
             to_sql,
         )
+        from csperf.metrics._tablechecks import roster_spans
 
         ibis = import_ibis()
         con = self.connection
@@ -614,6 +652,11 @@ class IbisSource(MetricSource):
         tables: list[tuple[str, str, bool]] = []
         if people is not None:
             tables.append((ROSTER, to_sql(con, people), False))
+            spans_sql = compiled(
+                ("spans", con.name, schema_key(roster_schema)),
+                lambda: to_sql(con, roster_spans(placeholder(ROSTER, roster_schema))),
+            )
+            tables.append((SPANS, spans_sql, True))
         checks: dict[str, _Checks] = {}
         schemas: dict[str, Any] = {}
         rule_pieces = []
