@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 from csperf._periods import resolve_period
 from csperf.errors import ValidationError
 from csperf.metrics._validate import record_kind, validate_records
-from csperf.metrics._values import MetricValue, RejectReport, made, measured, plain
+from csperf.metrics._values import (
+    MetricValue,
+    Outcome,
+    Outcomes,
+    RejectReport,
+    made,
+    measured,
+    plain,
+)
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -31,9 +39,6 @@ __all__ = [
     "finish",
     "run_tables",
 ]
-
-#: What a metric's computation returns: ``(value, sample_size, flags)``.
-Outcome = tuple[float | None, int, tuple[str, ...]]
 
 #: A metric's computation: ``compute(selected, everything, **options) -> Outcome``, where
 #: ``selected`` are the valid records in the period (and of the subject, in a roll-up) and
@@ -155,27 +160,39 @@ def finish_many(
     The same values as :func:`finish` one by one. A measurement makes one per subject and
     metric, and most share their flags: the flags of each combination (the outcome's own,
     whether there is a value, whether the sample is small) are worked out once, by
-    :func:`finish`.
+    :func:`finish`. :class:`Outcomes` are read column by column.
     """
+    if not isinstance(found, Outcomes):
+        found = Outcomes(
+            list(found),
+            [o[0] for o in found.values()],
+            [o[1] for o in found.values()],
+            [o[2] for o in found.values()],
+        )
     nothing = finish((None, 0, ()), min_sample=min_sample, report=report)
     least = -1 if min_sample is None else min_sample
     known: dict[tuple[Any, ...], tuple[str, ...]] = {}
-    values = []
+    index, values, sizes = found.index, found.value_column, found.size_column
+    raised = found.flag_column
+    made_ = made
+    result = []
     for subject in subjects:
-        outcome = found.get(subject)
-        if outcome is None:
-            values.append(nothing)
+        i = index.get(subject)
+        if i is None:
+            result.append(nothing)
             continue
-        value, size, flags = outcome
+        value, size = values[i], sizes[i]
+        flags = () if raised is None else raised[i]
         if not plain(value, size):
-            values.append(finish(outcome, min_sample=min_sample, report=report))  # its error
+            result.append(finish((value, size, flags), min_sample=min_sample, report=report))
             continue
         key = (flags, value is None, value is not None and size < least)
         shared = known.get(key)
         if shared is None:
+            outcome = (value, size, flags)
             shared = known[key] = finish(outcome, min_sample=min_sample, report=report).flags
-        values.append(made(value, size, shared, report))
-    return values
+        result.append(made_(value, size, shared, report))
+    return result
 
 
 def empty_selection(kind: str) -> ir.Table:
@@ -199,7 +216,7 @@ def run_tables(
     window: tuple[Any, Any] | None,
     options: Mapping[str, Mapping[str, Any]],
     connection: Any = None,
-) -> dict[str, dict[str, Outcome]]:
+) -> dict[str, Outcomes]:
     """Run the metrics' expressions over valid records: metric → subject → outcome.
 
     The records of each kind are loaded once (an Arrow table in the engine's layout), the

@@ -343,9 +343,6 @@ def in_period(
     return table
 
 
-Outcome = tuple["float | None", int, tuple[str, ...]]
-
-
 def run(
     connection: Any,
     expression: Expression,

@@ -29,7 +29,6 @@ backend decides.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
@@ -39,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from csperf.metrics._ibis import FLAG, SUBJECT, fetch, import_ibis
+from csperf.metrics._values import Outcomes
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -184,9 +184,6 @@ class Plan:
         return head + "\nUNION ALL\n".join(parts)
 
 
-Outcome = tuple["float | None", int, tuple[str, ...]]
-
-
 def execute(connection: Any, plan: Plan, schema: Any = None) -> Any:
     """Run the statement: a pyarrow Table of ``schema`` (default: the pieces' five columns)."""
     text = plan.sql(connection)
@@ -234,20 +231,16 @@ def piece_schema() -> Any:
 
 def run_plan(
     connection: Any, plan: Plan
-) -> tuple[dict[str, dict[str, Outcome]], dict[str, dict[int | None, int]]]:
-    """Run the statement: metric → subject → outcome, and kind → rule index → row count.
+) -> tuple[dict[str, Outcomes], dict[str, dict[int | None, int]]]:
+    """Run the statement: metric → its :class:`Outcomes`, and kind → rule index → row count.
 
     A rule index of None counts the valid rows.
     """
     if not plan.pieces:
         return {}, {}
     table = execute(connection, plan)
-    outcomes: dict[str, dict[str, Outcome]] = {
-        p.part: {} for p in plan.pieces if not p.part.startswith(RULES)
-    }
-    counts: dict[str, dict[int | None, int]] = {
-        p.part[len(RULES) :]: {} for p in plan.pieces if p.part.startswith(RULES)
-    }
+    outcomes: dict[str, Outcomes] = {}
+    counts: dict[str, dict[int | None, int]] = {}
     # column by column, a piece at a time (a measurement returns a row per subject and
     # metric: 130,000 at ten thousand agents)
     import pyarrow as pa
@@ -259,8 +252,7 @@ def run_plan(
         subjects = rows.column("subject").to_pylist()
         # (a backend may widen the union's columns: DuckDB gives a DECIMAL sum as DECIMAL)
         sizes = pc.fill_null(rows.column("n").cast(pa.int64()), 0).to_pylist()
-        found = outcomes.get(piece.part)
-        if found is None:
+        if piece.part.startswith(RULES):
             counts[piece.part[len(RULES) :]] = {
                 None if subject is None else int(subject): n
                 for subject, n in zip(subjects, sizes, strict=True)
@@ -270,16 +262,14 @@ def run_plan(
         if pc.any(pc.is_nan(values)).as_py():
             values = pc.if_else(pc.is_nan(values), pa.scalar(None, pa.float64()), values)
         bits = rows.column("bits").cast(pa.int64())
-        raised: list[tuple[str, ...]] | Any
-        if not pc.max(bits).as_py():
-            raised = itertools.repeat(())
-        else:
+        raised = None
+        if pc.max(bits).as_py():
             each = pc.fill_null(bits, 0).to_pylist()
             known = {
                 b: tuple(f for i, f in enumerate(piece.flags) if b >> i & 1) for b in set(each)
             }
             raised = [known[b] for b in each]
-        found.update(zip(subjects, zip(values.to_pylist(), sizes, raised)))
+        outcomes[piece.part] = Outcomes(subjects, values.to_pylist(), sizes, raised)
     return outcomes, counts
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -369,6 +369,55 @@ class MetricValue:
 
 
 _SET = object.__setattr__
+
+#: What a metric's computation gives for one subject: ``(value, sample_size, flags)``.
+Outcome = tuple["float | None", int, tuple[str, ...]]
+
+
+class Outcomes(Mapping[str, Outcome]):
+    """One metric's outcomes by subject, kept as the columns a statement returned.
+
+    A mapping of subject to :data:`Outcome`; :func:`csperf.metrics._engine.finish_many`
+    reads the columns themselves, so that a measurement of 130,000 cells makes no tuple
+    per cell. A subject given twice keeps its last row (as a dict would).
+
+    Args:
+        subjects: The subject of each row.
+        values: Each row's value (None for none).
+        sizes: Each row's sample size.
+        flags: Each row's flags, or None when no row has any.
+    """
+
+    __slots__ = ("flag_column", "index", "size_column", "value_column")
+
+    def __init__(
+        self,
+        subjects: Sequence[str],
+        values: Sequence[float | None],
+        sizes: Sequence[int],
+        flags: Sequence[tuple[str, ...]] | None = None,
+    ) -> None:
+        self.index: dict[str, int] = dict(zip(subjects, range(len(subjects)), strict=True))
+        self.value_column = values
+        self.size_column = sizes
+        self.flag_column = flags
+
+    def __getitem__(self, subject: str) -> Outcome:
+        i = self.index[subject]
+        flags = () if self.flag_column is None else self.flag_column[i]
+        return (self.value_column[i], self.size_column[i], flags)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __contains__(self, subject: object) -> bool:
+        return subject in self.index
+
+    def __repr__(self) -> str:
+        return f"Outcomes({dict(self)!r})"
 
 
 def measured(

@@ -15,6 +15,7 @@ from csperf.metrics import MetricValue, RecordIssue, RejectedRecords, RejectRepo
 from csperf.metrics._engine import finish_many
 from csperf.metrics._ibis import fetch
 from csperf.metrics._records import RECORD_KINDS, RosterEntry
+from csperf.metrics._values import Outcomes
 from csperf.sources._base import MetricSource, parse_options
 from csperf.sources._common import request
 from csperf.sources._measurements import Measurements
@@ -631,7 +632,7 @@ class IbisSource(MetricSource):
 
     def _run(
         self, req: Any, people: Any, roster: Roster | None, strict: bool
-    ) -> tuple[dict[str, dict[str, Any]], dict[str, RejectReport]]:
+    ) -> tuple[dict[str, Outcomes], dict[str, RejectReport]]:
         """The one statement of a measurement (see :mod:`csperf.metrics._plan`), and reports."""
         from csperf.metrics._ibis import arrow_table, import_ibis, period_micros
         from csperf.metrics._plan import (
