@@ -442,3 +442,36 @@ def test_settling_repeats_by_bits_agrees_with_grouping(ids):
     with pytest.MonkeyPatch.context() as monkeypatch:
         fast, _, slow = _both_ways(con, monkeypatch)
     _same(fast, slow)
+
+
+def test_a_duckdb_table_is_looked_up_as_ibis_looks_it_up():
+    # the schema read from DuckDB's relation is Ibis's own (types, order), every column
+    # nullable (csperf reads every column as possibly NULL); names with a schema and missing
+    # tables take Ibis's way
+    import ibis.common.exceptions
+
+    from csperf.metrics._ibis import table
+
+    con = ibis.duckdb.connect()
+    con.raw_sql(
+        "CREATE TABLE every_type (i BIGINT, s VARCHAR, t TIMESTAMPTZ, n TIMESTAMP, "
+        "d DECIMAL(18, 3), f DOUBLE, b BOOLEAN, l INTEGER[], st STRUCT(a INTEGER, b VARCHAR), "
+        "e ENUM('x', 'y'), day DATE, small SMALLINT, u UBIGINT, m MAP(VARCHAR, INTEGER), "
+        "k BIGINT NOT NULL)"
+    )
+    con.raw_sql("CREATE VIEW every_view AS SELECT * FROM every_type")
+    con.raw_sql("CREATE SCHEMA other")
+    con.raw_sql("CREATE TABLE other.every_type AS SELECT * FROM every_type")
+    def nullable(schema):
+        return {name: dtype.copy(nullable=True) for name, dtype in schema.items()}
+
+    assert not con.table("every_type").schema()["k"].nullable
+    for name in ("every_type", "every_view", "EVERY_VIEW"):
+        found, expected = table(con, name), con.table(name)
+        assert list(found.schema().items()) == list(nullable(expected.schema()).items()), name
+        assert found.execute().columns.tolist() == expected.execute().columns.tolist()
+    other = con.table("every_type", database="other")
+    assert table(con, "every_type", "other").schema() == other.schema()
+    assert table(con, "every_type", "other").get_name() == "every_type"
+    with pytest.raises(ibis.common.exceptions.TableNotFound):
+        table(con, "no_such_table")

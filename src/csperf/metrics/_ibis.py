@@ -531,3 +531,57 @@ def fetch(connection: Any, expression: Any) -> Any:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*future.infer_string.*")
         return connection.to_pyarrow(expression)
+
+
+def table(connection: Any, name: str, database: str | None = None) -> Any:
+    """The table ``name`` (in ``database``, a schema) of ``connection``, as an Ibis table.
+
+    Ibis's own ``connection.table``, except for a plain name on DuckDB: there the schema
+    is read from DuckDB's relation (which binds the table or view once, as ``DESCRIBE``
+    does) and each type text is parsed once per process, about 2 ms less per table. A
+    column type Ibis treats specially (geometry) takes Ibis's own way.
+
+    Raises:
+        Whatever ``connection.table`` raises for a table that does not exist.
+    """
+    if database is None and connection.name == "duckdb":
+        import duckdb
+
+        try:
+            relation = connection.con.table(name)
+        except duckdb.CatalogException:
+            relation = None  # Ibis raises its own error below
+        if relation is not None:
+            texts = [str(t) for t in relation.types]
+            if not any("GEOMETRY" in t for t in texts):
+                import ibis.expr.operations as ops
+
+                ibis = import_ibis()
+                mapper = connection.compiler.type_mapper
+                schema = ibis.schema(
+                    {
+                        c: _duckdb_type(mapper, t)
+                        for c, t in zip(relation.columns, texts, strict=True)
+                    }
+                )
+                namespace = ops.Namespace(catalog=None, database=None)
+                found = ops.DatabaseTable(
+                    name, schema=schema, source=connection, namespace=namespace
+                )
+                return found.to_expr()
+    if database is None:
+        return connection.table(name)
+    return connection.table(name, database=database)
+
+
+_TYPES: dict[tuple[Any, str], Any] = {}
+"""DuckDB's type texts, parsed by Ibis's type mapper (:func:`table`)."""
+
+
+def _duckdb_type(mapper: Any, text: str) -> Any:
+    """The Ibis type of a DuckDB type text (nullable, as ``DESCRIBE`` gives a view's)."""
+    key = (mapper, text)
+    found = _TYPES.get(key)
+    if found is None:
+        found = _TYPES[key] = mapper.from_string(text, nullable=True)
+    return found

@@ -292,12 +292,14 @@ class IbisSource(MetricSource):
         return found
 
     def _lookup(self, table: str) -> Any:
+        from csperf.metrics._ibis import table as lookup
+
         name = self.tables[table]
         if "." in name:
             schema, _, leaf = name.rpartition(".")
-            found = self.connection.table(leaf, database=schema)
+            found = lookup(self.connection, leaf, schema)
         else:
-            found = self.connection.table(name)
+            found = lookup(self.connection, name)
         renames = self._columns.get(table)
         if renames:
             for field, column in renames.items():
