@@ -472,6 +472,6 @@ def test_a_duckdb_table_is_looked_up_as_ibis_looks_it_up():
         assert found.execute().columns.tolist() == expected.execute().columns.tolist()
     other = con.table("every_type", database="other")
     assert table(con, "every_type", "other").schema() == other.schema()
-    assert table(con, "every_type", "other").get_name() == "every_type"
+    assert table(con, "every_type", "other").get_name() == "other.every_type"
     with pytest.raises(ibis.common.exceptions.TableNotFound):
         table(con, "no_such_table")
