@@ -16,7 +16,6 @@ from csperf.metrics._values import (
     Outcome,
     Outcomes,
     RejectReport,
-    made,
     measured,
     plain,
 )
@@ -148,19 +147,25 @@ def finish(
     return measured(value, size, extra, report if report is not None else RejectReport())
 
 
-def finish_many(
+def finish_columns(
     found: Mapping[str, Outcome],
     subjects: Sequence[str],
     *,
     min_sample: int | None,
     report: RejectReport,
-) -> list[MetricValue]:
-    """:func:`finish` of each subject's outcome in ``found`` (no outcome: no data), in order.
+) -> tuple[list[float | None], list[int], list[tuple[str, ...]]]:
+    """:func:`finish` of each subject's outcome in ``found`` (none: no data), as columns.
 
-    The same values as :func:`finish` one by one. A measurement makes one per subject and
-    metric, and most share their flags: the flags of each combination (the outcome's own,
-    whether there is a value, whether the sample is small) are worked out once, by
-    :func:`finish`. :class:`Outcomes` are read column by column.
+    The values, sample sizes and flags of the MetricValues :func:`finish` makes one by one,
+    in the order of ``subjects`` (a :class:`~csperf.sources._measurements.MeasuredColumns`
+    keeps them so). A measurement has one per subject and metric, and most share their
+    flags: the flags of each combination (the outcome's own, whether there is a value,
+    whether the sample is small) are worked out once, by :func:`finish`. :class:`Outcomes`
+    are read column by column.
+
+    Raises:
+        ValidationError: As :func:`finish` raises, for an outcome that cannot be a
+            MetricValue.
     """
     if not isinstance(found, Outcomes):
         found = Outcomes(
@@ -174,25 +179,33 @@ def finish_many(
     known: dict[tuple[Any, ...], tuple[str, ...]] = {}
     index, values, sizes = found.index, found.value_column, found.size_column
     raised = found.flag_column
-    made_ = made
-    result = []
+    out_values: list[float | None] = []
+    out_sizes: list[int] = []
+    out_flags: list[tuple[str, ...]] = []
     for subject in subjects:
         i = index.get(subject)
         if i is None:
-            result.append(nothing)
+            out_values.append(None)
+            out_sizes.append(0)
+            out_flags.append(nothing.flags)
             continue
         value, size = values[i], sizes[i]
         flags = () if raised is None else raised[i]
         if not plain(value, size):
-            result.append(finish((value, size, flags), min_sample=min_sample, report=report))
+            one = finish((value, size, flags), min_sample=min_sample, report=report)
+            out_values.append(one.value)
+            out_sizes.append(one.sample_size)
+            out_flags.append(one.flags)
             continue
         key = (flags, value is None, value is not None and size < least)
         shared = known.get(key)
         if shared is None:
             outcome = (value, size, flags)
             shared = known[key] = finish(outcome, min_sample=min_sample, report=report).flags
-        result.append(made_(value, size, shared, report))
-    return result
+        out_values.append(value)
+        out_sizes.append(size)
+        out_flags.append(shared)
+    return out_values, out_sizes, out_flags
 
 
 def empty_selection(kind: str) -> ir.Table:

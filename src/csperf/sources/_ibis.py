@@ -11,14 +11,14 @@ from typing import Any, ClassVar
 import attrs
 
 from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
-from csperf.metrics import MetricValue, RecordIssue, RejectedRecords, RejectReport, Roster
-from csperf.metrics._engine import finish_many
+from csperf.metrics import RecordIssue, RejectedRecords, RejectReport, Roster
+from csperf.metrics._engine import finish_columns
 from csperf.metrics._ibis import fetch
 from csperf.metrics._records import RECORD_KINDS, RosterEntry
 from csperf.metrics._values import Outcomes
 from csperf.sources._base import MetricSource, parse_options
 from csperf.sources._common import request
-from csperf.sources._measurements import Measurements
+from csperf.sources._measurements import MeasuredColumns, Measurements
 from csperf.sources._schema import ROSTER, TABLES, check_identifier
 
 __all__ = ["IbisSource", "write_tables"]
@@ -791,20 +791,17 @@ class IbisSource(MetricSource):
         subjects: set[str] = set()
         if roster is not None:
             subjects.update(roster.subjects(req.level, req.bounds))
-        for found in outcomes.values():
-            subjects.update(found)
+        for each in outcomes.values():
+            subjects.update(each)
         ordered = sorted(subjects)
-        values: dict[str, dict[str, MetricValue]] = {subject: {} for subject in ordered}
+        columns = {}
         for spec in req.specs:
-            name = spec.name
-            made = finish_many(
-                outcomes[name],
-                ordered,
-                min_sample=req.minimums.get(name),
-                report=reports[spec.record_kind],
+            report = reports[spec.record_kind]
+            found = finish_columns(
+                outcomes[spec.name], ordered, min_sample=req.minimums.get(spec.name), report=report
             )
-            for subject, value in zip(ordered, made, strict=True):
-                values[subject][name] = value
+            columns[spec.name] = (*found, report)
+        values = MeasuredColumns(ordered, columns)
         return Measurements(
             period=req.period,
             level=req.level,

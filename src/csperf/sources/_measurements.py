@@ -10,7 +10,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, Sequence, ValuesView
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +21,9 @@ from csperf._io import atomic_write_text
 from csperf._keys import check_key
 from csperf._periods import Period
 from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
-from csperf.metrics import MetricValue, RejectedRecords
+from csperf.metrics import MetricValue, RejectedRecords, RejectReport
 from csperf.metrics._roster import LEVELS
+from csperf.metrics._values import made
 from csperf.units import ValueDomain
 
 if TYPE_CHECKING:
@@ -41,7 +42,131 @@ _DECIMAL_COMMA = re.compile(r"\s*-?\d+,\d+\s*\Z")
 _FLAGS = "flags."
 
 
+#: One metric's cells, aligned with the subjects of a :class:`MeasuredColumns`: the values,
+#: the sample sizes, the flags and the one reject report of them all.
+Column = tuple[
+    "Sequence[float | None]", "Sequence[int]", "Sequence[tuple[str, ...]]", RejectReport
+]
+
+
+class MeasuredColumns(FrozenDict[str, FrozenDict[str, MetricValue]]):
+    """Subject → metric → :class:`~csperf.metrics.MetricValue`, kept as one column per metric.
+
+    What a database source measures: a value, a sample size and flags per subject and
+    metric, and one reject report per metric. A row's MetricValues are made when the row is
+    read, so a measurement of 130,000 cells holds no object per cell (nor asks the garbage
+    collector to trace one); :meth:`Measurements.row`, :meth:`Measurements.value` and
+    :meth:`Measurements.to_columns` read the columns themselves. It is equal to, and hashes
+    as, the :class:`~csperf._frozen.FrozenDict` of its rows.
+
+    Args:
+        subjects: The subjects, sorted, without repeats.
+        columns: Metric → its :data:`Column`, each as long as ``subjects``; the parts are
+            those :class:`~csperf.metrics.MetricValue` checks (the engine's
+            :func:`~csperf.metrics._engine.finish_columns` gives them so).
+    """
+
+    __slots__ = ("_columns", "_index")
+
+    def __init__(self, subjects: Sequence[str], columns: Mapping[str, Column]) -> None:
+        self._index = dict(zip(subjects, range(len(subjects)), strict=True))
+        self._columns = dict(columns)
+        self._data = None  # type: ignore[assignment]
+        self._hash = None
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """The metrics of every row."""
+        return tuple(self._columns)
+
+    def position(self, subject: object) -> int | None:
+        """The subject's row number, or None."""
+        try:
+            return self._index.get(subject)  # type: ignore[call-overload, no-any-return]
+        except TypeError:
+            return None
+
+    def cell(self, i: int, metric: str) -> MetricValue:
+        """The MetricValue of row ``i`` and ``metric``."""
+        values, sizes, flags, report = self._columns[metric]
+        return made(values[i], sizes[i], flags[i], report)
+
+    def plain(self, i: int) -> dict[str, float | None]:
+        """Row ``i``'s values by metric."""
+        return {metric: column[0][i] for metric, column in self._columns.items()}
+
+    def column(self, metric: str) -> list[float | None]:
+        """Every subject's value of ``metric``, in order."""
+        return list(self._columns[metric][0])
+
+    def __getitem__(self, subject: str) -> FrozenDict[str, MetricValue]:
+        i = self._index[subject]
+        return FrozenDict(
+            {
+                metric: made(values[i], sizes[i], flags[i], report)
+                for metric, (values, sizes, flags, report) in self._columns.items()
+            }
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, key: object) -> bool:
+        return self.position(key) is not None
+
+    def get(self, key: Any, default: Any = None, /) -> Any:
+        """The row of ``key``, or ``default``."""
+        return self[key] if self.position(key) is not None else default
+
+    def keys(self) -> KeysView[str]:
+        """The subjects, in order."""
+        return self._index.keys()
+
+    def items(self) -> ItemsView[str, FrozenDict[str, MetricValue]]:
+        """The ``(subject, row)`` pairs, in order (each row made when it is read)."""
+        return ItemsView(self)
+
+    def values(self) -> ValuesView[FrozenDict[str, MetricValue]]:
+        """The rows, in order (each made when it is read)."""
+        return ValuesView(self)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self.items()))
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({dict(self.items())!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (dict(self.items()),))
+
+
 def _values(value: Any) -> FrozenDict[str, FrozenDict[str, MetricValue]]:
+    if type(value) is MeasuredColumns:
+        for subject in value:
+            if not isinstance(subject, str) or not subject:
+                raise ValidationError(
+                    msg=f"subjects must be non-empty strings, got {subject!r}",
+                    obj="Measurements",
+                    field="values",
+                    value=subject,
+                )
+        if list(value) != sorted(value):
+            raise ValidationError(
+                msg="the subjects of measured columns must be sorted",
+                obj="Measurements",
+                field="values",
+            )
+        return value
     if not isinstance(value, Mapping):
         raise ValidationError(
             msg="field 'values' must be a mapping of subject to "
@@ -250,7 +375,10 @@ class Measurements:
                     value=subject,
                 )
         expected = set(self.metrics)
-        for subject, row in self.values.items():
+        values = self.values
+        if type(values) is MeasuredColumns and set(values.metrics) == expected:
+            return  # every row has the columns' metrics
+        for subject, row in values.items():
             if set(row) != expected:
                 missing = sorted(expected - set(row))
                 extra = sorted(set(row) - expected)
@@ -294,6 +422,11 @@ class Measurements:
         Raises:
             UnknownNameError: For an unknown subject or metric; the message lists the known ones.
         """
+        values = self.values
+        if type(values) is MeasuredColumns:
+            i = values.position(subject)
+            if i is not None and metric in self.metrics:
+                return values.cell(i, metric)
         row = self._row(subject)
         if metric not in row:
             raise UnknownNameError(
@@ -337,6 +470,11 @@ class Measurements:
         Raises:
             UnknownNameError: For an unknown subject.
         """
+        values = self.values
+        if type(values) is MeasuredColumns:
+            i = values.position(subject)
+            if i is not None:
+                return values.plain(i)
         return {metric: item.value for metric, item in self._row(subject).items()}
 
     def to_columns(self) -> dict[str, list[Any]]:
@@ -346,8 +484,12 @@ class Measurements:
         also builds a DataFrame (``pandas.DataFrame(m.to_columns())``).
         """
         columns: dict[str, list[Any]] = {"subject": list(self.subjects)}
+        values = self.values
         for metric in self.metrics:
-            columns[metric] = [self.values[s][metric].value for s in self.subjects]
+            if type(values) is MeasuredColumns:
+                columns[metric] = values.column(metric)
+            else:
+                columns[metric] = [values[s][metric].value for s in self.subjects]
         return columns
 
     def to_records(self) -> list[dict[str, Any]]:
