@@ -475,3 +475,19 @@ def test_a_duckdb_table_is_looked_up_as_ibis_looks_it_up():
     assert table(con, "every_type", "other").get_name() == "other.every_type"
     with pytest.raises(ibis.common.exceptions.TableNotFound):
         table(con, "no_such_table")
+
+
+def test_a_roster_table_reads_only_its_times_as_integer_microseconds():
+    # a backend without timestamps stores them as integers; a whole-number agent column is
+    # a bad agent (named with its value), not a moment
+    import pyarrow as pa
+
+    con = ibis.duckdb.connect()
+    start = 1_782_864_000_000_000  # 2026-07-01T00:00:00Z
+    table = {"agent": ["ann"], "team": ["north"], "manager": ["mia"]}
+    con.create_table("roster", pa.table({**table, "valid_from": pa.array([start], pa.int64())}))
+    (entry,) = IbisSource(con).roster().entries
+    assert entry.valid_from == datetime(2026, 7, 1, tzinfo=timezone.utc)
+    con.create_table("roster", pa.table({**table, "agent": pa.array([101])}), overwrite=True)
+    with pytest.raises(ConfigError, match="field 'agent' must be a non-empty string, got 101"):
+        IbisSource(con).roster()

@@ -13,7 +13,7 @@ import attrs
 from csperf.errors import ConfigError, MeasurementError, UnknownNameError, ValidationError
 from csperf.metrics import RecordIssue, RejectedRecords, RejectReport, Roster
 from csperf.metrics._engine import finish_columns
-from csperf.metrics._ibis import fetch
+from csperf.metrics._ibis import EPOCH, fetch
 from csperf.metrics._records import RECORD_KINDS, RosterEntry
 from csperf.metrics._values import Outcomes
 from csperf.sources._base import MetricSource, parse_options
@@ -110,8 +110,6 @@ def _spans(roster_schema: Any) -> Any:
 
 
 def _moment(value: Any) -> Any:
-    from csperf.metrics._ibis import EPOCH
-
     if isinstance(value, int) and not isinstance(value, bool):
         return EPOCH + timedelta(microseconds=value)
     return value
@@ -321,10 +319,12 @@ class IbisSource(MetricSource):
         """
         if self._roster is not None or ROSTER not in self.tables:
             return self._roster
-        rows = fetch(self.connection, self._table(ROSTER)).to_pylist()
-        entries = []
-        for row in rows:
-            entries.append({k: _moment(v) for k, v in row.items()})
+        entries = fetch(self.connection, self._table(ROSTER)).to_pylist()
+        for row in entries:
+            # (a backend without timestamps stores them as integer microseconds)
+            for field in ("valid_from", "valid_to"):
+                if field in row:
+                    row[field] = _moment(row[field])
         try:
             return Roster(entries)
         except ValidationError as exc:
@@ -654,7 +654,11 @@ class IbisSource(MetricSource):
         roster_schema = None if people is None else people.schema()
         tables: list[tuple[str, str, bool]] = []
         if people is not None:
-            tables.append((ROSTER, to_sql(con, people), False))
+            if self._roster is None:  # the roster table, as it lies: compiled once
+                key = ("people", *self._key(ROSTER, self._table(ROSTER), None))
+                tables.append((ROSTER, compiled(key, lambda: to_sql(con, people)), False))
+            else:
+                tables.append((ROSTER, to_sql(con, people), False))
             spans_sql = compiled(
                 ("spans", con.name, schema_key(roster_schema)),
                 lambda: to_sql(con, roster_spans(placeholder(ROSTER, roster_schema))),
