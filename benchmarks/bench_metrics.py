@@ -19,9 +19,10 @@ ratings, sharing items and a roster), streamed to Parquet files in chunks with n
 - at the first size of at most 1M tickets, ``IbisSource`` on PostgreSQL (with ``--postgres URL``
   or ``CSPERF_TEST_POSTGRES_URL``) and on Spark in local mode (with ``--spark``).
 
-Each contender runs ``--repeat`` times (3) in the same process and its best time counts, as
-``timeit`` reports; csperf's line also gives its first run, which compiles the statement (later
-runs in the process reuse it).
+The contenders run in ``--repeat`` rounds (3) in the same process, each contender once per
+round in turn (so that a machine whose speed drifts slows them alike), and each one's best
+time counts, as ``timeit`` reports; csperf's line also gives its first run, which compiles the
+statement (later runs in the process reuse it).
 
 The values of every contender are checked equal to the baseline's (relative 1e-9) before any
 time is printed; the ratios are against the baseline measured in the same run. The targets
@@ -708,14 +709,24 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 
 REPEAT = 3
-"""How many times each contender runs; the best time counts (``--repeat``)."""
+"""How many rounds run; each contender's best time counts (``--repeat``)."""
 
 
-def best_of(fn: Callable[[], Any]) -> tuple[float, float, Any]:
-    """The best time of :data:`REPEAT` runs, the first run's time, and the first result."""
-    first, result = timed(fn)
-    times = [first] + [timed(fn)[0] for _ in range(REPEAT - 1)]
-    return min(times), first, result
+def rounds(contenders: Mapping[str, Callable[[], Any]]) -> dict[str, tuple[float, float, Any]]:
+    """Each contender's best time of :data:`REPEAT` rounds, its first run's time and result.
+
+    A round runs every contender once, in turn: a machine whose speed drifts over minutes
+    (a shared or throttled one) then slows or speeds every contender alike, where runs of
+    one contender after another would credit the drift to whichever ran at the time.
+    """
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    results: dict[str, Any] = {}
+    for _ in range(REPEAT):
+        for name, fn in contenders.items():
+            took, result = timed(fn)
+            times[name].append(took)
+            results.setdefault(name, result)
+    return {name: (min(t), t[0], results[name]) for name, t in times.items()}
 
 
 def differences(a: Values, b: Values, *, rel: float = 1e-9) -> list[str]:
@@ -749,27 +760,37 @@ def run(tickets: int, folder: Path, *, postgres: str | None, spark: bool, others
         f"\n== {tickets:,} tickets, {sizes['agents']:,} agents, {sizes['surveys']:,} surveys "
         f"(generated in {took:.1f} s, {size:.0f} MiB of Parquet, {ROW_GROUP:,} rows per row group)"
     )
-    base, _, expected = best_of(lambda: hand_written(paths))
+    source = ibis_source()
+    legacy = legacy_source() if others else None
+    contenders: dict[str, Callable[[], Any]] = {
+        "hand": lambda: hand_written(paths),
+        "pandas": lambda: pandas_groupby(paths),
+        "checked": lambda: hand_checked(paths),
+    }
+    if source is not None:
+        contenders["csperf"] = lambda: csperf_duckdb(paths)
+    if legacy is not None:
+        contenders["legacy"] = lambda: _measured(legacy(paths["tickets"].parent))
+    found = rounds(contenders)
+    base, _, expected = found["hand"]
     print(f"  {'hand-written DuckDB SQL':<24}: {base:8.2f} s  (baseline, best of {REPEAT})")
-    pandas_time, _, values = best_of(lambda: pandas_groupby(paths))
+    pandas_time, _, values = found["pandas"]
     line("pandas groupby", pandas_time, base, differences(expected, values))
-    checked_time, _, values = best_of(lambda: hand_checked(paths))
+    checked_time, _, values = found["checked"]
     note = "(the same query over rows checked by hand)  "
     line("hand-checked DuckDB SQL", checked_time, base, differences(expected, values), note)
-    source = ibis_source()
     if source is None:
         print(f"  {'csperf IbisSource':<24}: not in this csperf (no csperf.sources.IbisSource)")
         return
     # csperf's first run in the process compiles its statement (Ibis), later runs reuse it
-    took, first, values = best_of(lambda: csperf_duckdb(paths))
+    took, first, values = found["csperf"]
     note = (
         f"{pandas_time / took:5.2f}× faster than pandas, {took / checked_time:4.2f}× the "
         f"hand-checked query, first run {first:.2f} s  "
     )
     line("csperf on DuckDB", took, base, differences(expected, values), note)
-    legacy = legacy_source()
-    if others and legacy is not None:
-        took, first, values = best_of(lambda: _measured(legacy(paths["tickets"].parent)))
+    if legacy is not None:
+        took, first, values = found["legacy"]
         note = f"(the duckdb source over the folder of files), first run {first:.2f} s  "
         line("csperf DuckDbSource", took, base, differences(expected, values), note)
     if not others:

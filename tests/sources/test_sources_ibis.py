@@ -491,3 +491,20 @@ def test_a_roster_table_reads_only_its_times_as_integer_microseconds():
     con.create_table("roster", pa.table({**table, "agent": pa.array([101])}), overwrite=True)
     with pytest.raises(ConfigError, match="field 'agent' must be a non-empty string, got 101"):
         IbisSource(con).roster()
+
+
+def test_a_roster_table_of_the_same_content_is_checked_once():
+    import pyarrow as pa
+
+    con = ibis.duckdb.connect()
+    rows = {"agent": ["ann", "bob"], "team": ["north", "south"], "manager": ["mia", "mia"]}
+    con.create_table("roster", pa.table(rows))
+    first = IbisSource(con).roster()
+    assert IbisSource(con).roster() is first
+    con.create_table("roster", pa.table({**rows, "team": ["north", "north"]}), overwrite=True)
+    changed = IbisSource(con).roster()
+    assert changed is not first and changed.subjects("team") == ("north",)
+    # a value that cannot be a key (a list) is checked, and refused, all the same
+    con.create_table("roster", pa.table({**rows, "agent": [["ann"], ["bob"]]}), overwrite=True)
+    with pytest.raises(ConfigError, match="field 'agent' must be a non-empty string"):
+        IbisSource(con).roster()

@@ -455,11 +455,11 @@ def repeated_keys(
 def integer_key(
     kind: RecordKind, raw: ir.Table, *, source: str = "table", backend: str = "duckdb"
 ) -> ir.Table | None:
-    """The kind's typed key as one integer column ``_k`` (NULLs left out), or None.
+    """The kind's typed key as one integer column ``_k`` (NULL where it is missing), or None.
 
     None unless the kind's key is one field and its column holds integers: then the typed
     key is the column itself, and whether any key repeats can be settled without grouping
-    (on DuckDB, see :class:`csperf.sources.IbisSource`).
+    (on DuckDB, see :class:`csperf.sources.IbisSource`). Aggregates of it skip the NULLs.
     """
     if len(kind.key_fields) != 1:
         return None
@@ -467,8 +467,7 @@ def integer_key(
     column = _typed_columns(kind, raw, source=source, backend=backend)[0][key]
     if not column.type().is_integer():
         return None
-    keys = raw.select(_k=column)
-    return keys.filter(keys._k.notnull())
+    return raw.select(_k=column)
 
 
 def checked_unique(

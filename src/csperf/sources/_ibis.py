@@ -109,6 +109,28 @@ def _spans(roster_schema: Any) -> Any:
     return placeholder(SPANS, roster_spans(placeholder(ROSTER, roster_schema)).schema())
 
 
+@functools.lru_cache(maxsize=8)
+def _roster_of(rows: tuple[tuple[tuple[str, Any, type, Any], ...], ...]) -> Roster:
+    """The :class:`Roster` of a roster table's rows (each ``(column, value, type, zone)``).
+
+    Checking a roster is a Python object per entry: a process measuring again over the
+    same roster (another period, another level) reuses the one it checked, which the key,
+    the table's whole content, names exactly.
+
+    Raises:
+        ValidationError: For a bad entry or overlapping entries.
+    """
+    entries = []
+    for row in rows:
+        entry = {column: value for column, value, _, _ in row}
+        # (a backend without timestamps stores them as integer microseconds)
+        for field in ("valid_from", "valid_to"):
+            if field in entry:
+                entry[field] = _moment(entry[field])
+        entries.append(entry)
+    return Roster(entries)
+
+
 def _moment(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return EPOCH + timedelta(microseconds=value)
@@ -319,14 +341,20 @@ class IbisSource(MetricSource):
         """
         if self._roster is not None or ROSTER not in self.tables:
             return self._roster
-        entries = fetch(self.connection, self._table(ROSTER)).to_pylist()
-        for row in entries:
-            # (a backend without timestamps stores them as integer microseconds)
-            for field in ("valid_from", "valid_to"):
-                if field in row:
-                    row[field] = _moment(row[field])
+        rows = fetch(self.connection, self._table(ROSTER)).to_pylist()
+        # the whole content, every value with its type and zone: equal keys, equal rosters
+        key = tuple(
+            tuple((k, v, type(v), getattr(v, "tzinfo", None)) for k, v in row.items())
+            for row in rows
+        )
         try:
-            return Roster(entries)
+            hash(key)
+        except TypeError:  # a column of lists, say: checked (and refused) without the memo
+            check = _roster_of.__wrapped__
+        else:
+            check = _roster_of
+        try:
+            return check(key)
         except ValidationError as exc:
             raise ConfigError(
                 msg=f"roster table: {exc.message}", obj="IbisSource", field=exc.field
@@ -395,7 +423,10 @@ class IbisSource(MetricSource):
                 source = f"table {self.tables[kind]!r}"
                 keys = integer_key(spec, raw, source=source, backend=con.name)
                 if keys is not None:
-                    bounds = keys.aggregate(_lo=keys._k.min(), _hi=keys._k.max(), _n=keys.count())
+                    # (the keys present: aggregates skip a missing key's NULL)
+                    bounds = keys.aggregate(
+                        _lo=keys._k.min(), _hi=keys._k.max(), _n=keys._k.count()
+                    )
                     return True, to_sql(con, keys), to_sql(con, bounds)
                 repeated = repeated_keys(spec, raw, source=source, backend=con.name)
                 nothing = ibis.null("int64")
