@@ -150,16 +150,20 @@ class MeasuredColumns(FrozenDict[str, FrozenDict[str, MetricValue]]):
         return (FrozenDict, (dict(self.items()),))
 
 
+def _check_subject(subject: Any) -> None:
+    if not isinstance(subject, str) or not subject:
+        raise ValidationError(
+            msg=f"subjects must be non-empty strings, got {subject!r}",
+            obj="Measurements",
+            field="values",
+            value=subject,
+        )
+
+
 def _values(value: Any) -> FrozenDict[str, FrozenDict[str, MetricValue]]:
     if type(value) is MeasuredColumns:
         for subject in value:
-            if not isinstance(subject, str) or not subject:
-                raise ValidationError(
-                    msg=f"subjects must be non-empty strings, got {subject!r}",
-                    obj="Measurements",
-                    field="values",
-                    value=subject,
-                )
+            _check_subject(subject)
         if list(value) != sorted(value):
             raise ValidationError(
                 msg="the subjects of measured columns must be sorted",
@@ -177,13 +181,7 @@ def _values(value: Any) -> FrozenDict[str, FrozenDict[str, MetricValue]]:
         )
     rows: dict[str, FrozenDict[str, MetricValue]] = {}
     for subject, row in value.items():
-        if not isinstance(subject, str) or not subject:
-            raise ValidationError(
-                msg=f"subjects must be non-empty strings, got {subject!r}",
-                obj="Measurements",
-                field="values",
-                value=subject,
-            )
+        _check_subject(subject)
         if not isinstance(row, Mapping):
             raise ValidationError(
                 msg=f"the row of subject {subject!r} must be a mapping of metric to "
