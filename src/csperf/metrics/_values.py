@@ -377,7 +377,7 @@ Outcome = tuple["float | None", int, tuple[str, ...]]
 class Outcomes(Mapping[str, Outcome]):
     """One metric's outcomes by subject, kept as the columns a statement returned.
 
-    A mapping of subject to :data:`Outcome`; :func:`csperf.metrics._engine.finish_many`
+    A mapping of subject to :data:`Outcome`; :func:`csperf.metrics._engine.finish_columns`
     reads the columns themselves, so that a measurement of 130,000 cells makes no tuple
     per cell. A subject given twice keeps its last row (as a dict would).
 
