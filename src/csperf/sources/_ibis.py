@@ -393,17 +393,17 @@ class IbisSource(MetricSource):
         least and greatest values (read from a Parquet file's statistics, or one pass over
         the column), then one bit per value of that range set by ``bitstring_agg``. The keys
         are all distinct exactly when as many bits are set as there are keys. That replaces a
-        hash aggregate over every key (at 10M tickets about 1.6 s against 0.3 s). A key of
-        several columns (a peer rating's rater, ratee and time) in a table of at most
-        ``_MAX_GROUPED_KEYS`` rows is distinct when the keys that repeat
+        hash aggregate over every key (at 10M tickets about 1.6 s against 0.3 s). Any other
+        key (several columns, such as a peer rating's rater, ratee and time, or text) in a
+        table of at most ``_MAX_GROUPED_KEYS`` rows is distinct when the keys that repeat
         (:func:`~csperf.metrics._tablechecks.repeated_keys`, the duplicate step's own
-        aggregate) are none. A repeat, any other backend or key, or a larger table leaves
-        the kind out, and the duplicate step runs as always.
+        aggregate) are none. A repeat, an integer range too wide for the bits, a larger table
+        or another backend leaves the kind out, and the duplicate step runs as always.
 
         The bounds and counts of every kind are one query, and the tests of every kind
         another, run when at least one table has ``_MIN_KEYS_FOR_BITS`` integer keys or a
-        key of several columns (otherwise grouping them all in the statement costs less
-        than a second query).
+        key of another form (otherwise grouping them all in the statement costs less than a
+        second query).
         """
         from csperf.metrics._plan import compiled, to_sql
         from csperf.metrics._tablechecks import integer_key, repeated_keys
