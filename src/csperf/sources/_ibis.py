@@ -110,19 +110,23 @@ def _spans(roster_schema: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=8)
-def _roster_of(rows: tuple[tuple[tuple[str, Any, type, Any], ...], ...]) -> Roster:
-    """The :class:`Roster` of a roster table's rows (each ``(column, value, type, zone)``).
+def _roster_of(content: tuple[tuple[tuple[str, str], ...], tuple[tuple[Any, ...], ...]]) -> Roster:
+    """The :class:`Roster` of a roster table's content: its columns and their values.
 
-    Checking a roster is a Python object per entry: a process measuring again over the
-    same roster (another period, another level) reuses the one it checked, which the key,
-    the table's whole content, names exactly.
+    ``content`` is ``(columns, values)``: each column's name and Arrow type, and each
+    column's values in row order. Checking a roster is a Python object per entry: a process
+    measuring again over the same roster (another period, another level) reuses the one it
+    checked, which the key, the table's whole content with its types, names exactly (the
+    values of a column are all of the Python type and zone its Arrow type gives).
 
     Raises:
         ValidationError: For a bad entry or overlapping entries.
     """
+    columns, values = content
+    names = [name for name, _ in columns]
     entries = []
-    for row in rows:
-        entry = {column: value for column, value, _, _ in row}
+    for row in zip(*values, strict=True):
+        entry = dict(zip(names, row, strict=True))
         # (a backend without timestamps stores them as integer microseconds)
         for field in ("valid_from", "valid_to"):
             if field in entry:
@@ -205,7 +209,7 @@ class IbisSource(MetricSource):
         roster: Roster | None = None,
         order_by: Mapping[str, str] | None = None,
     ) -> None:
-        from csperf.metrics._ibis import connect
+        from csperf.metrics._ibis import connect, table_names
 
         connection = _backend(connection) or connection
         if isinstance(connection, str):
@@ -245,7 +249,7 @@ class IbisSource(MetricSource):
                 field="roster",
                 value=given[ROSTER],
             )
-        existing = set(connection.list_tables())
+        existing = set(table_names(connection))
         found: dict[str, str] = {}
         for table in TABLES:
             name = given.get(table, table)
@@ -341,11 +345,11 @@ class IbisSource(MetricSource):
         """
         if self._roster is not None or ROSTER not in self.tables:
             return self._roster
-        rows = fetch(self.connection, self._table(ROSTER)).to_pylist()
-        # the whole content, every value with its type and zone: equal keys, equal rosters
-        key = tuple(
-            tuple((k, v, type(v), getattr(v, "tzinfo", None)) for k, v in row.items())
-            for row in rows
+        found = fetch(self.connection, self._table(ROSTER))
+        # the whole content with its types (and so the zones): equal keys, equal rosters
+        key = (
+            tuple((f.name, str(f.type)) for f in found.schema),
+            tuple(tuple(column.to_pylist()) for column in found.columns),
         )
         try:
             hash(key)
