@@ -22,7 +22,8 @@ ratings, sharing items and a roster), streamed to Parquet files in chunks with n
 The contenders run in ``--repeat`` rounds (3) in the same process, each contender once per
 round in turn (so that a machine whose speed drifts slows them alike), and each one's best
 time counts, as ``timeit`` reports; csperf's line also gives its first run, which compiles the
-statement (later runs in the process reuse it).
+statement (later runs in the process reuse it), and its ratio to the baseline round by round
+after the first (lowest, highest and median), which shows how much one run's ratio moves.
 
 The values of every contender are checked equal to the baseline's (relative 1e-9) before any
 time is printed; the ratios are against the baseline measured in the same run. The targets
@@ -35,6 +36,7 @@ import argparse
 import math
 import os
 import shutil
+import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -712,12 +714,17 @@ REPEAT = 3
 """How many rounds run; each contender's best time counts (``--repeat``)."""
 
 
+#: Each contender's time in each round of the last :func:`rounds` (for :func:`spread`).
+ROUND_TIMES: dict[str, list[float]] = {}
+
+
 def rounds(contenders: Mapping[str, Callable[[], Any]]) -> dict[str, tuple[float, float, Any]]:
     """Each contender's best time of :data:`REPEAT` rounds, its first run's time and result.
 
     A round runs every contender once, in turn: a machine whose speed drifts over minutes
     (a shared or throttled one) then slows or speeds every contender alike, where runs of
-    one contender after another would credit the drift to whichever ran at the time.
+    one contender after another would credit the drift to whichever ran at the time. Every
+    round's times are kept in :data:`ROUND_TIMES`.
     """
     times: dict[str, list[float]] = {name: [] for name in contenders}
     results: dict[str, Any] = {}
@@ -726,7 +733,23 @@ def rounds(contenders: Mapping[str, Callable[[], Any]]) -> dict[str, tuple[float
             took, result = timed(fn)
             times[name].append(took)
             results.setdefault(name, result)
+    ROUND_TIMES.clear()
+    ROUND_TIMES.update(times)
     return {name: (min(t), t[0], results[name]) for name, t in times.items()}
+
+
+def spread(name: str, base: str = "hand") -> str:
+    """The ratio of ``name`` to ``base`` round by round, after the first (which compiles).
+
+    ``"rounds 1.21–1.35×, median 1.27×"``: how much the ratio of one run moves with the
+    machine, which the best times alone do not show; empty with fewer than three rounds.
+    """
+    ratios = sorted(
+        a / b for a, b in zip(ROUND_TIMES[name][1:], ROUND_TIMES[base][1:], strict=True)
+    )
+    if len(ratios) < 2:
+        return ""
+    return f"rounds {ratios[0]:.2f}–{ratios[-1]:.2f}×, median {statistics.median(ratios):.2f}×, "
 
 
 def differences(a: Values, b: Values, *, rel: float = 1e-9) -> list[str]:
@@ -786,7 +809,7 @@ def run(tickets: int, folder: Path, *, postgres: str | None, spark: bool, others
     took, first, values = found["csperf"]
     note = (
         f"{pandas_time / took:5.2f}× faster than pandas, {took / checked_time:4.2f}× the "
-        f"hand-checked query, first run {first:.2f} s  "
+        f"hand-checked query, {spread('csperf')}first run {first:.2f} s  "
     )
     line("csperf on DuckDB", took, base, differences(expected, values), note)
     if legacy is not None:
