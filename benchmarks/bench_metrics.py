@@ -714,17 +714,14 @@ REPEAT = 3
 """How many rounds run; each contender's best time counts (``--repeat``)."""
 
 
-#: Each contender's time in each round of the last :func:`rounds` (for :func:`spread`).
-ROUND_TIMES: dict[str, list[float]] = {}
-
-
-def rounds(contenders: Mapping[str, Callable[[], Any]]) -> dict[str, tuple[float, float, Any]]:
-    """Each contender's best time of :data:`REPEAT` rounds, its first run's time and result.
+def rounds(
+    contenders: Mapping[str, Callable[[], Any]],
+) -> tuple[dict[str, tuple[float, float, Any]], dict[str, list[float]]]:
+    """Each contender's best time of :data:`REPEAT` rounds, first time and result; all times.
 
     A round runs every contender once, in turn: a machine whose speed drifts over minutes
     (a shared or throttled one) then slows or speeds every contender alike, where runs of
-    one contender after another would credit the drift to whichever ran at the time. Every
-    round's times are kept in :data:`ROUND_TIMES`.
+    one contender after another would credit the drift to whichever ran at the time.
     """
     times: dict[str, list[float]] = {name: [] for name in contenders}
     results: dict[str, Any] = {}
@@ -733,20 +730,16 @@ def rounds(contenders: Mapping[str, Callable[[], Any]]) -> dict[str, tuple[float
             took, result = timed(fn)
             times[name].append(took)
             results.setdefault(name, result)
-    ROUND_TIMES.clear()
-    ROUND_TIMES.update(times)
-    return {name: (min(t), t[0], results[name]) for name, t in times.items()}
+    return {name: (min(t), t[0], results[name]) for name, t in times.items()}, times
 
 
-def spread(name: str, base: str = "hand") -> str:
-    """The ratio of ``name`` to ``base`` round by round, after the first (which compiles).
+def spread(times: list[float], base: list[float]) -> str:
+    """The ratio of ``times`` to ``base`` round by round, after the first (which compiles).
 
     ``"rounds 1.21–1.35×, median 1.27×"``: how much the ratio of one run moves with the
     machine, which the best times alone do not show; empty with fewer than three rounds.
     """
-    ratios = sorted(
-        a / b for a, b in zip(ROUND_TIMES[name][1:], ROUND_TIMES[base][1:], strict=True)
-    )
+    ratios = sorted(a / b for a, b in zip(times[1:], base[1:], strict=True))
     if len(ratios) < 2:
         return ""
     return f"rounds {ratios[0]:.2f}–{ratios[-1]:.2f}×, median {statistics.median(ratios):.2f}×, "
@@ -794,7 +787,7 @@ def run(tickets: int, folder: Path, *, postgres: str | None, spark: bool, others
         contenders["csperf"] = lambda: csperf_duckdb(paths)
     if legacy is not None:
         contenders["legacy"] = lambda: _measured(legacy(paths["tickets"].parent))
-    found = rounds(contenders)
+    found, times = rounds(contenders)
     base, _, expected = found["hand"]
     print(f"  {'hand-written DuckDB SQL':<24}: {base:8.2f} s  (baseline, best of {REPEAT})")
     pandas_time, _, values = found["pandas"]
@@ -809,7 +802,7 @@ def run(tickets: int, folder: Path, *, postgres: str | None, spark: bool, others
     took, first, values = found["csperf"]
     note = (
         f"{pandas_time / took:5.2f}× faster than pandas, {took / checked_time:4.2f}× the "
-        f"hand-checked query, {spread('csperf')}first run {first:.2f} s  "
+        f"hand-checked query, {spread(times['csperf'], times['hand'])}first run {first:.2f} s  "
     )
     line("csperf on DuckDB", took, base, differences(expected, values), note)
     if legacy is not None:
