@@ -76,3 +76,12 @@ def test_the_hand_checked_baseline_rejects_what_csperf_rejects(bench, tmp_path):
     checked = bench.hand_checked(paths)
     assert bench.differences(checked, bench.csperf_duckdb(paths)) == []
     assert bench.differences(checked, bench.hand_written(paths)) != []
+
+
+def test_the_round_by_round_ratio_leaves_out_the_first_round(bench):
+    # rounds 2-4: 3/2, 4/2, 6/2 (the first round, 9/1, compiles csperf's statement)
+    assert bench.spread([9.0, 3.0, 4.0, 6.0], [1.0, 2.0, 2.0, 2.0]) == (
+        "rounds 1.50–3.00×, median 2.00×, "
+    )
+    # one round after the first is no spread
+    assert bench.spread([9.0, 3.0], [1.0, 2.0]) == ""
