@@ -188,7 +188,9 @@ def execute(connection: Any, plan: Plan, schema: Any = None) -> Any:
     """Run the statement: a pyarrow Table of ``schema`` (default: the pieces' five columns)."""
     text = plan.sql(connection)
     if connection.name == "duckdb":
-        # the statement straight to DuckDB (Ibis would first ask DuckDB for its schema)
+        # the statement straight to DuckDB (Ibis would first ask DuckDB for its schema); as
+        # a relation: ``execute(text)`` binds it once, not twice, but DuckDB 1.5.6 hangs
+        # running the statement of 10M tickets that way (see the Performance page)
         return connection.con.sql(text).to_arrow_table()
     with _without_jit(connection):
         return fetch(connection, connection.sql(text, schema=schema or piece_schema()))
