@@ -27,6 +27,7 @@ __all__ = [
     "COLUMN_TYPES",
     "DOMAIN",
     "FALSE_WORDS",
+    "MAX_NUMBER_LENGTH",
     "TRUE_WORDS",
     "WHOLE",
     "ColumnType",
@@ -59,6 +60,10 @@ FALSE_WORDS: tuple[str, ...] = ("false", "f", "no", "n", "0", "off", "否")
 """Text read as false in a boolean cell or option (compared trimmed and lower-cased)."""
 
 
+MAX_NUMBER_LENGTH = 100
+"""The longest text (after :func:`clean`) read as a number: longer text is not one, so that a
+cell cannot make a reader convert thousands of digits."""
+
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
 
@@ -82,13 +87,22 @@ def parse_number(text: str) -> int | float | None:
     """The number a text cell holds, or None: ASCII decimal digits after :func:`clean`.
 
     An optional sign, a point and an exponent are allowed (``12``, ``-4.5``, ``1e3``);
-    ``nan``, ``inf``, ``1_000``, ``1,5`` and non-ASCII digits are not numbers.
+    ``nan``, ``inf``, ``1_000``, ``1,5``, non-ASCII digits, and text of more than
+    :data:`MAX_NUMBER_LENGTH` characters are not numbers. Neither are superscript and circled
+    digits (``²``, ``①``), which normalising would turn into ASCII digits: they are not decimal
+    digits (full-width ones are).
 
     Examples:
         >>> parse_number("１２"), parse_number(" 4.5 "), parse_number("٩٠"), parse_number("nan")
         (12, 4.5, None, None)
+        >>> parse_number("1_000"), parse_number("²")
+        (None, None)
     """
+    if not text.isascii() and any(c.isdigit() and not c.isdecimal() for c in text):
+        return None
     cleaned = clean(text)
+    if len(cleaned) > MAX_NUMBER_LENGTH:
+        return None
     if _INTEGER.fullmatch(cleaned):
         return int(cleaned)
     if _NUMBER.fullmatch(cleaned):

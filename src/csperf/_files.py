@@ -111,10 +111,40 @@ def parse(text: str, fmt: str) -> tuple[Any, Lines]:
 _TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*$")
 
 
+MAX_DEPTH = 64
+"""How deeply a document's tables and lists may nest."""
+
+MAX_VALUES = 1_000_000
+"""How many values (tables, lists and scalars, YAML aliases counted each time they are used) a
+document may hold: a few kilobytes of YAML aliases can otherwise expand to billions."""
+
+MAX_DIGITS = 4300
+"""How many digits a number in a document may have (Python's own limit for integers)."""
+
+MAX_EXPONENT = 400
+"""Numbers lie within ``1e-400`` and ``1e400`` in magnitude, or are zero: beyond a float's range
+(``5e-324`` to ``1.8e308``), with room for the checks that say a number is too large."""
+
+
+def _too_big(exc: BaseException) -> Problem | None:
+    """The Problem for a parser's error that input too large or deep causes, else None."""
+    if isinstance(exc, RecursionError):
+        return Problem((), f"the data nests too deeply (more than {MAX_DEPTH} levels)")
+    if isinstance(exc, ValueError) and "digits" in str(exc):
+        # Python refuses to read integers of more than 4,300 digits (sys.set_int_max_str_digits)
+        return Problem((), f"a number has more than {MAX_DIGITS:,} digits")
+    return None
+
+
 def _parse_toml(text: str) -> Any:
     try:
         return tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
+    except (RecursionError, ValueError) as exc:
+        if not isinstance(exc, tomllib.TOMLDecodeError):
+            problem = _too_big(exc)
+            if problem is None:
+                raise
+            raise problem from None
         message = str(getattr(exc, "msg", None) or exc)
         line: int | None = getattr(exc, "lineno", None)
         column: int | None = getattr(exc, "colno", None)
@@ -149,16 +179,37 @@ def _parse_json(text: str) -> Any:
         raise Problem(
             (), f"JSON syntax error: {exc.msg} (column {exc.colno})", line=exc.lineno
         ) from None
+    except (RecursionError, ValueError) as exc:
+        problem = _too_big(exc)
+        if problem is None:
+            raise
+        raise problem from None
 
 
-def _tidy(value: Any, path: KeyPath) -> Any:
-    """Refuse NaN, JSON's Infinity and duplicate JSON keys; JSON objects become dicts."""
+def _tidy(value: Any, path: KeyPath, budget: list[int] | None = None) -> Any:
+    """Refuse NaN, JSON's Infinity, duplicate JSON keys and data beyond the bounds.
+
+    JSON objects become dicts. The bounds (:data:`MAX_DEPTH`, :data:`MAX_VALUES`,
+    :data:`MAX_DIGITS`, :data:`MAX_EXPONENT`) are checked before anything is built from a
+    value, so that no document takes unbounded time or memory.
+    """
+    if budget is None:
+        budget = [MAX_VALUES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise Problem(
+            path,
+            f"the data holds more than {MAX_VALUES:,} values (YAML aliases count each time "
+            "they are used)",
+        )
+    if len(path) > MAX_DEPTH:
+        raise Problem(path, f"the data nests too deeply (more than {MAX_DEPTH} levels)")
     if isinstance(value, _JsonPairs):
         result: dict[str, Any] = {}
         for key, item in value:
             if key in result:
                 raise Problem((*path, key), f"the key {key!r} appears twice")
-            result[key] = _tidy(item, (*path, key))
+            result[key] = _tidy(item, (*path, key), budget)
         return result
     if isinstance(value, _JsonConstant):
         raise Problem(
@@ -168,11 +219,37 @@ def _tidy(value: Any, path: KeyPath) -> Any:
         )
     if isinstance(value, (Decimal, float)) and value != value:
         raise Problem(path, "NaN is not a number csperf accepts: give a number", value=value)
+    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+        _check_number(value, path)
     if isinstance(value, dict):
-        return {key: _tidy(item, (*path, key)) for key, item in value.items()}
+        return {key: _tidy(item, (*path, key), budget) for key, item in value.items()}
     if isinstance(value, list):
-        return [_tidy(item, (*path, i)) for i, item in enumerate(value)]
+        return [_tidy(item, (*path, i), budget) for i, item in enumerate(value)]
     return value
+
+
+def _check_number(value: Decimal | int, path: KeyPath) -> None:
+    """Refuse a decimal of more than :data:`MAX_DIGITS` digits or beyond :data:`MAX_EXPONENT`.
+
+    Exact arithmetic on ``1e-99999999`` (a fraction of a hundred-million-digit integer) would
+    take minutes; no weight, threshold or score needs such a number. Integers need no check:
+    the parsers refuse those of more than 4,300 digits, and the model those too large for a
+    float.
+    """
+    if isinstance(value, int):  # (the parsers read no integer of more than 4,300 digits)
+        return
+    if not value.is_finite() or value.is_zero():
+        return
+    digits = len(value.as_tuple().digits)
+    if digits > MAX_DIGITS:
+        raise Problem(path, f"the number has more than {MAX_DIGITS:,} digits", value=f"{value:.6e}")
+    if not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+        raise Problem(
+            path,
+            f"the number {value:.6e} is out of range: numbers lie between 1e-{MAX_EXPONENT} "
+            f"and 1e{MAX_EXPONENT} in magnitude, or are 0",
+            value=f"{value:.6e}",
+        )
 
 
 def plain(value: Any) -> Any:
@@ -228,6 +305,11 @@ def _parse_yaml(text: str) -> tuple[Any, dict[KeyPath, int]]:
         raise Problem((), f"YAML error: {detail}", line=line) from None
     except yaml.YAMLError as exc:
         raise Problem((), f"YAML error: {exc}") from None
+    except (RecursionError, ValueError) as exc:
+        problem = _too_big(exc)
+        if problem is None:
+            raise
+        raise problem from None
     finally:
         loader.dispose()
 
@@ -258,7 +340,10 @@ def _yaml_walk(
         return
     seen.add(id(node))
     inner = (*above, id(node))
-    if isinstance(node, yaml.SequenceNode):
+    if isinstance(node, yaml.ScalarNode):
+        # built here, where its key path and line are known (the loader keeps the value)
+        _yaml_construct(loader, node, path, line)
+    elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             child: KeyPath = (*path, i)
             lines[child] = item.start_mark.line + 1
@@ -270,7 +355,7 @@ def _yaml_walk(
             if key_node.tag == "tag:yaml.org,2002:merge":
                 _yaml_walk(yaml, loader, value_node, path, {}, inner, seen)
                 continue
-            key = loader.construct_object(key_node, deep=True)
+            key = _yaml_construct(loader, key_node, path, line)
             if not isinstance(key, str):
                 raise Problem(
                     path, f"keys must be text, got {type(key).__name__} {key!r}", line=line
@@ -281,6 +366,27 @@ def _yaml_walk(
             child = (*path, key)
             lines[child] = line
             _yaml_walk(yaml, loader, value_node, child, lines, inner, seen)
+
+
+def _yaml_construct(loader: Any, node: Any, path: KeyPath, line: int) -> Any:
+    """The value of ``node``, or a Problem for a scalar its tag cannot read.
+
+    An explicit tag such as ``!!int x`` or ``!!bool maybe``, or a date such as ``2024-13-45``,
+    makes PyYAML's constructors raise whatever the conversion raises.
+    """
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
+        too_big = _too_big(exc)
+        if too_big is not None:
+            too_big.line = line
+            raise too_big.under(*path) from None
+        tag = node.tag.rpartition(":")[2]
+        text = str(node.value)
+        shown = repr(text if len(text) <= 40 else text[:40] + "…")
+        raise Problem(
+            path, f"cannot read {shown} as a YAML {tag}", value=text[:100], line=line
+        ) from None
 
 
 def _nearest(lines: Mapping[KeyPath, int], path: KeyPath) -> int | None:

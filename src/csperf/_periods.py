@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
@@ -41,11 +42,13 @@ __all__ = [
 Bounds = tuple[datetime | None, datetime | None]
 
 
-_YEAR = re.compile(r"^(\d{4})$")
-_HALF = re.compile(r"^(\d{4})-H([12])$", re.IGNORECASE)
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# (matched whole, with ``fullmatch``: ``$`` would also match before a final newline; ASCII
+# digits only, as in timestamps)
+_YEAR = re.compile(r"(\d{4})", re.ASCII)
+_HALF = re.compile(r"(\d{4})-H([12])", re.IGNORECASE | re.ASCII)
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])", re.IGNORECASE | re.ASCII)
+_MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
 
 _TIMESTAMP = re.compile(
@@ -81,8 +84,6 @@ def parse_datetime(text: str) -> datetime:
     if text.isascii():  # (NFKC leaves ASCII as it is)
         cleaned = text.strip()
     else:
-        import unicodedata
-
         cleaned = unicodedata.normalize("NFKC", text).strip()
     match = _TIMESTAMP.fullmatch(cleaned)
     if match is None:
@@ -356,7 +357,9 @@ def parse_period(value: Any, *, tz: Any = None) -> Period:
     a :class:`Period`                      itself
     ====================================== =============================================
 
-    Named forms keep their text as the label; a range has no label.
+    Named forms keep their text as the label; a range has no label. The text is
+    NFKC-normalised and stripped first, as every cell is (full-width ``２０２６-Ｑ３`` is
+    ``2026-Q3``); digits of other scripts are refused.
 
     Args:
         value: The period, in one of the forms above.
@@ -390,7 +393,8 @@ def parse_period(value: Any, *, tz: Any = None) -> Period:
             field="period",
             value=value,
         )
-    text = value.strip()
+    # NFKC, as every cell: full-width digits are digits, other scripts' digits are not
+    text = value.strip() if value.isascii() else unicodedata.normalize("NFKC", value).strip()
     if ".." in text:
         first, _, second = text.partition("..")
         return Period(
@@ -398,7 +402,7 @@ def parse_period(value: Any, *, tz: Any = None) -> Period:
             aware_datetime(second, zone, obj="Period", field="end"),
         )
     matchers = (_YEAR, _HALF, _QUARTER, _MONTH, _DAY)
-    if not any(m.match(text) for m in matchers):
+    if not any(m.fullmatch(text) for m in matchers):
         raise ValidationError(
             msg=f"cannot read {value!r}; use '2026', '2026-H1', '2026-Q3', '2026-07', "
             "'2026-07-15' or 'START..END'",
@@ -414,24 +418,24 @@ def parse_period(value: Any, *, tz: Any = None) -> Period:
             value=text,
         )
     label = text.upper() if ("Q" in text.upper() or "H" in text.upper()) else text
-    if m := _YEAR.match(text):
+    if m := _YEAR.fullmatch(text):
         year = int(m[1])
         return Period(_at(year, 1, 1, zone, text), _at(year + 1, 1, 1, zone, text), label)
-    if m := _HALF.match(text):
+    if m := _HALF.fullmatch(text):
         year, half = int(m[1]), int(m[2])
         end = _at(year + 1, 1, 1, zone, text) if half == 2 else _at(year, 7, 1, zone, text)
         return Period(_at(year, 1 + 6 * (half - 1), 1, zone, text), end, label)
-    if m := _QUARTER.match(text):
+    if m := _QUARTER.fullmatch(text):
         year, quarter = int(m[1]), int(m[2])
         opening = 3 * (quarter - 1) + 1
         ny, nm = _next_month(year, opening + 2)
         return Period(_at(year, opening, 1, zone, text), _at(ny, nm, 1, zone, text), label)
-    if m := _MONTH.match(text):
+    if m := _MONTH.fullmatch(text):
         year, month = int(m[1]), int(m[2])
         start = _at(year, month, 1, zone, text)
         ny, nm = _next_month(year, month)
         return Period(start, _at(ny, nm, 1, zone, text), label)
-    m = _DAY.match(text)
+    m = _DAY.fullmatch(text)
     assert m is not None
     start = _at(int(m[1]), int(m[2]), int(m[3]), zone, text)
     following = start.date() + timedelta(days=1)

@@ -70,7 +70,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 #: A metric's definition: ``expression(selected, everything, **options) -> ibis.Table``.
 Expression = Callable[..., "ir.Table"]
 
-_PERCENTILE = re.compile(r"^p(\d+(?:\.\d+)?)$")
+_PERCENTILE = re.compile(r"p(\d+(?:\.\d+)?)", re.ASCII)
 
 
 def import_ibis() -> Any:
@@ -158,7 +158,7 @@ def check_statistic(metric: str, name: Any) -> float | None:
         return None
     if name == "median":
         return 50.0
-    match = _PERCENTILE.match(name) if isinstance(name, str) else None
+    match = _PERCENTILE.fullmatch(name) if isinstance(name, str) else None
     if match is not None:
         q = float(match.group(1))
         if 0 <= q <= 100:

@@ -18,7 +18,14 @@ from csperf.metrics._records import RECORD_KINDS
 from csperf.sources._base import MetricSource, parse_options
 from csperf.sources._common import from_rollup, request
 from csperf.sources._measurements import Measurements, data_file_error
-from csperf.sources._schema import COLUMNS, ROSTER, TABLES, parse_number, required_columns
+from csperf.sources._schema import (
+    COLUMNS,
+    ROSTER,
+    TABLES,
+    check_text_options,
+    parse_number,
+    required_columns,
+)
 
 __all__ = ["CsvRows", "CsvSource", "read_csv_rows"]
 
@@ -102,6 +109,7 @@ def read_csv_rows(
             field="extra_columns",
             value=extra_columns,
         )
+    check_text_options(encoding, delimiter, obj="CsvSource")
     if encoding.lower().replace("-", "").replace("_", "") == "utf8":
         encoding = "utf-8-sig"
     rows: list[dict[str, Any] | None] = []
@@ -160,8 +168,9 @@ def read_csv_rows(
                 rows.append(row)
     except OSError as exc:
         raise _config(source, None, f"cannot read the file ({exc.strerror or exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise _config(source, None, f"not {encoding} text ({exc.reason})") from exc
+    except UnicodeError as exc:  # (also UTF-16 without a byte-order mark)
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        raise _config(source, None, f"not {encoding} text ({reason})") from exc
     except csv.Error as exc:
         raise _config(source, reader.line_num, f"unreadable CSV ({exc})") from exc
     return CsvRows(source, tuple(rows), tuple(lines), problems)
@@ -354,6 +363,7 @@ class CsvSource(MetricSource):
                 field="extra_columns",
                 value=extra_columns,
             )
+        check_text_options(encoding, delimiter, obj="CsvSource")
         self.files = found
         self._columns = {k: dict(v) for k, v in (columns or {}).items()}
         self._extra = extra_columns

@@ -44,9 +44,7 @@ _FLAGS = "flags."
 
 #: One metric's cells, aligned with the subjects of a :class:`MeasuredColumns`: the values,
 #: the sample sizes, the flags and the one reject report of them all.
-Column = tuple[
-    "Sequence[float | None]", "Sequence[int]", "Sequence[tuple[str, ...]]", RejectReport
-]
+Column = tuple["Sequence[float | None]", "Sequence[int]", "Sequence[tuple[str, ...]]", RejectReport]
 
 
 class MeasuredColumns(FrozenDict[str, FrozenDict[str, MetricValue]]):
@@ -715,12 +713,12 @@ def data_file_error(
 
 
 def _number(path: str, line: int, column: str, text: str, *, subject: str) -> float | None:
+    from csperf._cells import parse_number
+
     if text.strip() == "":
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = None
+    number = parse_number(text)  # the cell parser of every reader (no ``1_000``, no ``²``)
+    value = None if number is None else float(number)
     if value is None or not math.isfinite(value):
         comma = " (a decimal comma? write 0.92, not 0,92)" if _DECIMAL_COMMA.match(text) else ""
         raise MeasurementError(
@@ -748,8 +746,10 @@ def _sample_size(
     path: str, line: int | str | None, column: str, value: Any, *, subject: str
 ) -> int:
     if isinstance(value, str):
-        text = value.strip()
-        value = int(text) if text.isdigit() else text
+        from csperf._cells import parse_number
+
+        number = parse_number(value)
+        value = number if type(number) is int else value.strip()
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise MeasurementError(
             msg=f"{_where(path, line)}: column {column!r} of subject {subject!r} must be a whole "
@@ -814,8 +814,11 @@ def _decode(data: bytes, path: str, encoding: str | None) -> str:
     """The text of a file: UTF-8 (a byte-order mark dropped) unless ``encoding`` says else."""
     codec = "utf-8-sig" if encoding is None else encoding
     try:
-        name = codecs.lookup(codec).name
-    except LookupError:
+        info = codecs.lookup(codec)
+        if not getattr(info, "_is_text_encoding", True):  # base64, rot13...
+            raise LookupError(codec)
+        name = info.name
+    except (LookupError, TypeError):
         raise data_file_error(
             path,
             None,
@@ -824,7 +827,9 @@ def _decode(data: bytes, path: str, encoding: str | None) -> str:
         ) from None
     try:
         text = data.decode(codec)
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
+        if not isinstance(exc, UnicodeDecodeError):
+            raise data_file_error(path, None, f"the file is not {name} text ({exc})") from None
         line = data[: exc.start].count(b"\n") + 1
         shown = "UTF-8" if name.startswith("utf-8") else name
         hint = ""
@@ -862,10 +867,13 @@ def _csv_rows(
             if "subject" in (c.strip() for c in cells):
                 delimiter = candidate
                 break
+    from csperf.sources._schema import check_text_options
+
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except TypeError as exc:
-        raise data_file_error(path, None, f"bad delimiter {delimiter!r} ({exc})") from None
+        check_text_options(None, delimiter, obj="Measurements")
+    except ConfigError as exc:
+        raise data_file_error(path, None, exc.message, value=delimiter) from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -1092,6 +1100,8 @@ def _read_json(
         raise data_file_error(path, exc.lineno, f"invalid JSON ({exc.msg})") from exc
     except ValueError as exc:
         raise data_file_error(path, None, str(exc)) from exc
+    except RecursionError:
+        raise data_file_error(path, None, "the JSON nests too deeply") from None
     if not isinstance(data, dict):
         raise data_file_error(path, 1, "expected a JSON object")
     known = {"format", "version", "period", "level", "source", "metrics", "rows", "rejected"}
@@ -1101,7 +1111,8 @@ def _read_json(
         raise data_file_error(
             path, None, f"unknown keys {', '.join(unknown)} (known: {', '.join(sorted(known))})"
         )
-    if data.get("format") != FORMAT or data.get("version") != VERSION:
+    version = data.get("version")
+    if data.get("format") != FORMAT or type(version) is not int or version != VERSION:
         raise data_file_error(
             path,
             None,
@@ -1113,6 +1124,10 @@ def _read_json(
             raise data_file_error(path, None, f"key {key!r} must be a list", field=key)
     metrics = data["metrics"]
     for metric in metrics:
+        if not isinstance(metric, str):
+            raise data_file_error(
+                path, None, f"key 'metrics' must list metric names, got {metric!r}", field="metrics"
+            )
         if metric not in allowed:
             raise data_file_error(
                 path,
@@ -1120,6 +1135,17 @@ def _read_json(
                 f"unknown metric {metric!r} (known metrics: {', '.join(sorted(allowed))})",
                 field="metrics",
                 value=metric,
+            )
+    for key, kinds, what in (
+        ("period", (dict,), "an object"),
+        ("level", (str,), "text"),
+        ("source", (str,), "text"),
+        ("rejected", (dict,), "an object"),
+        ("attributes", (dict,), "an object"),
+    ):
+        if data.get(key) is not None and not isinstance(data[key], kinds):
+            raise data_file_error(
+                path, None, f"key {key!r} must be {what} or null, got {data[key]!r}", field=key
             )
     try:
         file_period = None if data.get("period") is None else Period.from_dict(data["period"])
@@ -1163,7 +1189,18 @@ def _read_json(
                     path=path,
                     source=path,
                 )
-            value = None if raw is None else float(raw)
+            value = None if raw is None else _json_number(raw)
+            if value is not None and not math.isfinite(value):
+                raise MeasurementError(
+                    msg=f"{where}: metric {metric!r} of subject {subject!r} must be a finite "
+                    f"number or null, got {raw!r}",
+                    obj="Measurements",
+                    field=metric,
+                    subject=subject,
+                    value=raw,
+                    path=path,
+                    source=path,
+                )
             size = record.get(_SAMPLE + metric)
             size = (
                 _default_size(value, None)
@@ -1194,6 +1231,14 @@ def _read_json(
         source=data.get("source"),
         attributes=data.get("attributes") or {},
     )
+
+
+def _json_number(raw: int | float) -> float:
+    """A JSON number as a float; infinite when it is beyond a float's range (``1e999``)."""
+    try:
+        return float(raw)
+    except OverflowError:  # an integer of more than 308 digits
+        return math.inf
 
 
 def _reject_constant(name: str) -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from csperf._frozen import FrozenDict
-from csperf.errors import ValidationError
+from csperf.errors import ConfigError, ValidationError
 from csperf.metrics import RosterEntry
 from csperf.metrics._records import RECORD_KINDS, column_types
 
@@ -20,6 +20,7 @@ __all__ = [
     "TABLES",
     "Unreadable",
     "check_identifier",
+    "check_text_options",
     "parse_number",
     "quote",
     "required_columns",
@@ -41,8 +42,44 @@ COLUMNS: Mapping[str, Mapping[str, str]] = FrozenDict(
 #: Every table (record kinds, then the roster).
 TABLES: tuple[str, ...] = (*RECORD_KINDS, ROSTER)
 
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 """An SQL identifier csperf accepts as a table or column name (one part of a dotted name)."""
+
+
+def check_text_options(encoding: str | None, delimiter: str | None, *, obj: str) -> None:
+    """Check a CSV reader's ``encoding`` and ``delimiter`` (None: not given) before reading.
+
+    The encoding must name a text codec Python knows (``utf-8``, ``gb18030``, ``utf-16``; not
+    ``base64``); the delimiter must be one character that is neither a quote, a line break nor
+    a space.
+
+    Raises:
+        ConfigError: For anything else, naming the option and its value.
+    """
+    import codecs
+
+    if encoding is not None:
+        try:
+            info = codecs.lookup(encoding) if isinstance(encoding, str) else None
+        except LookupError:
+            info = None
+        if info is None or not getattr(info, "_is_text_encoding", True):
+            raise ConfigError(
+                msg=f"unknown text encoding {encoding!r} (e.g. utf-8, gb18030, utf-16)",
+                obj=obj,
+                field="encoding",
+                value=encoding,
+            )
+    if delimiter is not None and (
+        not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n '
+    ):
+        raise ConfigError(
+            msg="the delimiter must be one character, not a quote, a line break or a space "
+            f"(such as ',', ';' or a tab), got {delimiter!r}",
+            obj=obj,
+            field="delimiter",
+            value=delimiter,
+        )
 
 
 def required_columns(table: str) -> tuple[str, ...]:
@@ -60,7 +97,7 @@ def check_identifier(value: Any, *, obj: str, field: str, dotted: bool = False) 
         ValidationError: For anything else.
     """
     parts = value.split(".") if isinstance(value, str) and dotted else [value]
-    if not all(isinstance(p, str) and IDENTIFIER.match(p) for p in parts):
+    if not all(isinstance(p, str) and IDENTIFIER.fullmatch(p) for p in parts):
         raise ValidationError(
             msg=f"{field} must be an SQL identifier ([A-Za-z_][A-Za-z0-9_]*"
             + (", parts separated by dots" if dotted else "")

@@ -1,0 +1,322 @@
+"""Hostile and broken input (issue 11): every failure a clear csperf error, in bounded time.
+
+Each test reproduces one class of defect found by probing: the input either works or raises a
+:class:`~csperf.CsperfError` naming where the fault is, never a raw exception.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from csperf import ConfigError, CsperfError, MeasurementError, ValidationError
+from csperf._cells import MAX_NUMBER_LENGTH, parse_number
+from csperf._files import MAX_DEPTH, MAX_DIGITS, MAX_EXPONENT, MAX_VALUES, Problem, parse
+from csperf._periods import parse_period
+from csperf.config import load_scorecard
+from csperf.metrics._ibis import check_statistic
+from csperf.sources import CsvSource, Measurements
+from csperf.sources._schema import check_identifier, check_text_options
+from support import ROOT
+
+MINI = ROOT / "tests" / "data" / "config" / "valid" / "mini.toml"
+
+# -- regex anchors: ``$`` matches before a final newline ----------------------------------------
+
+
+@pytest.mark.parametrize("name", ["tickets\n", "tickets\r\n", "tick\nets", "ticketś"])
+def test_an_identifier_with_a_line_break_or_other_letters_is_refused(name):
+    with pytest.raises(ValidationError, match="must be an SQL identifier"):
+        check_identifier(name, obj="IbisSource", field="tables")
+
+
+def test_a_plain_identifier_is_accepted():
+    assert check_identifier("tickets_2026", obj="IbisSource", field="tables") == "tickets_2026"
+    assert check_identifier("crm.tickets", obj="s", field="t", dotted=True) == "crm.tickets"
+
+
+@pytest.mark.parametrize("name", ["p90\n", "p９0", "p٩٠", " p90"])
+def test_a_statistic_with_a_line_break_or_other_digits_is_refused(name):
+    with pytest.raises(ValidationError, match="option 'statistic'"):
+        check_statistic("first_response_time", name)
+
+
+def test_a_percentile_statistic_is_read():
+    assert check_statistic("first_response_time", "p90") == 90.0
+    assert check_statistic("first_response_time", "p99.5") == 99.5
+
+
+@pytest.mark.parametrize("text", ["٢٠٢٦", "٢٠٢٦-Q3", "2026-٠٧"])
+def test_a_period_in_other_digits_is_refused(text):
+    with pytest.raises(ValidationError, match="cannot read"):
+        parse_period(text, tz="UTC")
+
+
+def test_a_period_in_full_width_characters_is_the_period():
+    assert parse_period("２０２６-Ｑ３", tz="UTC") == parse_period("2026-Q3", tz="UTC")
+
+
+def test_a_period_with_a_trailing_line_break_is_the_period():
+    assert parse_period("2026-Q3\n", tz="UTC") == parse_period("2026-Q3", tz="UTC")
+
+
+# -- numbers in cells --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["²", "1²", "①", "⑴", "1_000", "1" * (MAX_NUMBER_LENGTH + 1)])
+def test_compatibility_digits_underscores_and_endless_digits_are_not_numbers(text):
+    assert parse_number(text) is None
+
+
+def test_full_width_digits_and_long_enough_numbers_are_numbers():
+    assert parse_number("９０") == 90
+    assert parse_number("1" * MAX_NUMBER_LENGTH) == int("1" * MAX_NUMBER_LENGTH)
+
+
+def _measurements_csv(tmp_path: Path, row: str, header: str = "subject,nps") -> Path:
+    path = tmp_path / "m.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("cell", ["²", "1_000", "٣", "1" * 5000, "1e999"])
+def test_a_measurement_cell_that_is_no_number_is_refused_with_its_line(tmp_path, cell):
+    path = _measurements_csv(tmp_path, f"ann,{cell}")
+    with pytest.raises(MeasurementError) as info:
+        Measurements.read(path)
+    assert info.value.line == 2
+    assert info.value.subject == "ann"
+
+
+@pytest.mark.parametrize("cell", ["²", "1_000", "1.5", "-1", "1" * 5000])
+def test_a_sample_size_that_is_no_whole_number_is_refused(tmp_path, cell):
+    path = _measurements_csv(tmp_path, f"ann,10,{cell}", header="subject,nps,sample_size.nps")
+    with pytest.raises(MeasurementError, match="whole number") as info:
+        Measurements.read(path)
+    assert info.value.subject == "ann"
+
+
+def test_a_full_width_sample_size_is_read(tmp_path):
+    path = _measurements_csv(tmp_path, "ann,10,１２", header="subject,nps,sample_size.nps")
+    assert Measurements.read(path).sample_size("ann", "nps") == 12
+
+
+def _measurements_json(tmp_path: Path, **changes: object) -> Path:
+    doc: dict[str, object] = {
+        "format": "csperf.measurements",
+        "version": 1,
+        "metrics": ["nps"],
+        "rows": [{"subject": "ann", "nps": 10.0}],
+    }
+    doc.update(changes)
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def test_the_measurements_json_layout_is_what_the_tests_below_change(tmp_path):
+    assert Measurements.read(_measurements_json(tmp_path)).value("ann", "nps").value == 10.0
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"version": True},
+        {"version": 1.0},
+        {"version": "1"},
+        {"metrics": [["nps"]]},
+        {"metrics": [{"a": 1}]},
+        {"period": "2026-Q3"},
+        {"period": [1, 2]},
+        {"level": ["agent"]},
+        {"source": {"x": 1}},
+        {"rejected": [1]},
+        {"attributes": "x"},
+        {"rows": [["ann", 10]]},
+        {"rows": [{"subject": ["ann"], "nps": 1}]},
+        {"rows": [{"subject": "ann", "nps": "10"}]},
+        {"rows": [{"subject": "ann", "nps": 10, "flags.nps": "no_data"}]},
+        {"rows": [{"subject": "ann", "nps": 10, "sample_size.nps": True}]},
+        {"rows": [{"subject": "ann", "nps": 10**400}]},
+    ],
+)
+def test_a_measurements_json_file_of_the_wrong_shape_is_refused(tmp_path, changes):
+    path = _measurements_json(tmp_path, **changes)
+    with pytest.raises(CsperfError) as info:
+        Measurements.read(path)
+    assert info.value.path == str(path)
+
+
+@pytest.mark.parametrize("text", ['{"a": 1e999}', "[" * 100_000 + "]" * 100_000])
+def test_a_measurements_json_file_beyond_bounds_is_refused(tmp_path, text):
+    path = tmp_path / "m.json"
+    if text.startswith("{"):
+        path.write_text(
+            json.dumps(
+                {
+                    "format": "csperf.measurements",
+                    "version": 1,
+                    "metrics": ["nps"],
+                    "rows": [{"subject": "ann", "nps": "@"}],
+                }
+            ).replace('"@"', "1e999"),
+            encoding="utf-8",
+        )
+    else:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(CsperfError):
+        Measurements.read(path)
+
+
+# -- scorecard files beyond bounds -------------------------------------------------------------
+
+
+def _alias_bomb(levels: int = 9) -> str:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, levels + 1):
+        refs = ", ".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_before_it_expands():
+    # 9 levels of 9 aliases: 387 million values from 400 bytes
+    with pytest.raises(Problem, match=f"more than {MAX_VALUES:,} values"):
+        parse(_alias_bomb(), "yaml")
+
+
+def test_aliases_within_the_bound_are_read():
+    data, _ = parse(_alias_bomb(levels=2), "yaml")
+    assert len(data["a2"]) == 9 and data["a2"][0][0] == ["x"] * 9
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("a: " + "[" * 5000 + "]" * 5000, "yaml"),
+        ("a = " + "[" * 5000 + "]" * 5000, "toml"),
+        ('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "json"),
+        ('{"a": ' + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "}", "json"),
+        ("a = " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), "toml"),
+    ],
+)
+def test_deep_nesting_is_refused(text, fmt):
+    with pytest.raises(Problem, match="nest"):
+        parse(text, fmt)
+
+
+def _number_doc(fmt: str, number: str) -> str:
+    return {"toml": f"a = {number}", "yaml": f"a: {number}", "json": f'{{"a": {number}}}'}[fmt]
+
+
+@pytest.mark.parametrize("fmt", ["toml", "yaml", "json"])
+def test_integers_of_too_many_digits_are_refused(fmt):
+    with pytest.raises(Problem, match=f"more than {MAX_DIGITS:,} digits"):
+        parse(_number_doc(fmt, "1" * (MAX_DIGITS + 1)), fmt)
+
+
+@pytest.mark.parametrize("fmt", ["toml", "yaml", "json"])
+def test_decimals_of_too_many_digits_are_refused(fmt):
+    with pytest.raises(Problem, match=f"more than {MAX_DIGITS:,} digits"):
+        parse(_number_doc(fmt, "0." + "1" * (MAX_DIGITS + 1)), fmt)
+
+
+@pytest.mark.parametrize("fmt", ["toml", "yaml", "json"])
+@pytest.mark.parametrize(
+    "number", ["1e-9999999", "1e-99999999", "1e+9999999", f"1e+{MAX_EXPONENT + 1}", "1e-401"]
+)
+def test_numbers_far_beyond_a_floats_range_are_refused_at_once(fmt, number):
+    if fmt == "yaml":  # YAML 1.1 floats need a point
+        number = number.replace("1e", "1.0e")
+    with pytest.raises(Problem, match="out of range") as info:
+        parse(_number_doc(fmt, number), fmt)
+    assert info.value.path == ("a",)
+
+
+@pytest.mark.parametrize("fmt", ["toml", "yaml", "json"])
+def test_numbers_within_range_are_read_exactly(fmt):
+    for number in ("1.0e-300", "0.1", "2.2250738585072014e-313", "1.0e+309", "0.0e-9999999"):
+        data, _ = parse(_number_doc(fmt, number), fmt)
+        assert data["a"] == Decimal(number)
+
+
+@pytest.mark.parametrize(
+    ("scalar", "tag"),
+    [
+        ("!!float x", "float"),
+        ("!!int x", "int"),
+        ("!!bool maybe", "bool"),
+        ("!!timestamp notatime", "timestamp"),
+        ("!!timestamp 2024-13-45", "timestamp"),
+        ("2024-13-45", "timestamp"),
+    ],
+)
+def test_a_yaml_scalar_its_tag_cannot_read_is_refused_with_its_line(scalar, tag):
+    with pytest.raises(Problem, match=f"as a YAML {tag}") as info:
+        parse(f"key: x\nversion: {scalar}\n", "yaml")
+    assert info.value.path == ("version",) and info.value.line == 2
+
+
+def test_a_yaml_key_its_tag_cannot_read_is_refused():
+    with pytest.raises(Problem, match="as a YAML float") as info:
+        parse("title: {zh: 甲, !!float n: b}\n", "yaml")
+    assert info.value.path == ("title",)
+
+
+def test_a_scorecard_file_beyond_bounds_is_a_config_error_with_its_path(tmp_path):
+    path = tmp_path / "card.yaml"
+    path.write_text(_alias_bomb(), encoding="utf-8")
+    with pytest.raises(ConfigError, match="values") as info:
+        load_scorecard(path)
+    assert info.value.path == str(path)
+    path = tmp_path / "card.toml"
+    path.write_text(
+        MINI.read_text(encoding="utf-8").replace("csat = 60", "csat = 1e-9999999"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="out of range") as info:
+        load_scorecard(path)
+    assert info.value.field == ("weighting", "indicators", "quality", "csat")
+
+
+# -- CSV reader options ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["no-such-codec", "base64", "rot13", ""])
+def test_an_unknown_or_non_text_encoding_is_refused(encoding):
+    with pytest.raises(ConfigError, match="unknown text encoding"):
+        check_text_options(encoding, None, obj="CsvSource")
+
+
+@pytest.mark.parametrize("delimiter", [";;", "", '"', "\n", "\r", " "])
+def test_a_delimiter_that_is_not_one_plain_character_is_refused(delimiter):
+    with pytest.raises(ConfigError, match="delimiter"):
+        check_text_options(None, delimiter, obj="CsvSource")
+
+
+@pytest.mark.parametrize("option", [{"encoding": "base64"}, {"delimiter": ";;"}])
+def test_the_csv_source_refuses_bad_options_when_built(tmp_path, option):
+    (tmp_path / "tickets.csv").write_text("id,agent\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        CsvSource(tmp_path, **option)  # type: ignore[arg-type]
+    assert info.value.field == (next(iter(option)),)
+
+
+def test_utf16_without_a_byte_order_mark_is_a_config_error(tmp_path):
+    from csperf.sources._csv import read_csv_rows
+
+    path = tmp_path / "tickets.csv"
+    path.write_bytes("id,agent\n1,ann\n".encode("utf-16-le"))
+    with pytest.raises(ConfigError) as info:
+        read_csv_rows(path, "tickets", encoding="utf-16")
+    assert info.value.path == str(path)
+
+
+@pytest.mark.parametrize("option", [{"encoding": "base64"}, {"delimiter": ";;"}])
+def test_measurements_refuse_bad_reader_options(tmp_path, option):
+    path = _measurements_csv(tmp_path, "ann,10")
+    with pytest.raises(ConfigError):
+        Measurements.read(path, **option)  # type: ignore[arg-type]
