@@ -6,21 +6,37 @@ Each test reproduces one class of defect found by probing: the input either work
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from csperf import ConfigError, CsperfError, MeasurementError, ValidationError
 from csperf._cells import MAX_NUMBER_LENGTH, parse_number
+from csperf._escape import (
+    FORMULA_STARTS,
+    printable,
+    spreadsheet_text,
+    unquote_spreadsheet_text,
+    xml_text,
+)
 from csperf._files import MAX_DEPTH, MAX_DIGITS, MAX_EXPONENT, MAX_VALUES, Problem, parse
 from csperf._periods import parse_period
 from csperf.config import load_scorecard
+from csperf.metrics import MetricValue
 from csperf.metrics._ibis import check_statistic
+from csperf.report import Report, render_csv, render_html, render_markdown, write_report
 from csperf.sources import CsvSource, Measurements
 from csperf.sources._schema import check_identifier, check_text_options
-from support import ROOT
+from csperf.templates import customer_service_manager
+from support import LI_WEI, ROOT
 
 MINI = ROOT / "tests" / "data" / "config" / "valid" / "mini.toml"
 
@@ -320,3 +336,148 @@ def test_measurements_refuse_bad_reader_options(tmp_path, option):
     path = _measurements_csv(tmp_path, "ann,10")
     with pytest.raises(ConfigError):
         Measurements.read(path, **option)  # type: ignore[arg-type]
+
+
+# -- text written where it could act: spreadsheets, Markdown, XML, terminals --------------------
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","click")',
+    "+86 10 1234",
+    "-1+2",
+    "@SUM(A1)",
+    "\tTab",
+    "\rReturn",
+    "'=already quoted",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "![img](http://evil.example/x.png)",
+    "**bold** `code` | pipe",
+    "\x1b]0;retitled\x07\x1b[31mred\x1b[0m",
+    "bidi \u202eevil\u202c",
+    "bell\x07 and del\x7f",
+    "C1 \x9b31m",
+]
+
+
+@given(st.text())
+def test_spreadsheet_text_is_never_a_formula_and_reads_back_exactly(text):
+    written = spreadsheet_text(text)
+    assert not written.startswith(FORMULA_STARTS)
+    assert unquote_spreadsheet_text(written) == text
+
+
+@given(st.text())
+def test_printable_text_holds_no_control_character(text):
+    shown = printable(text)
+    assert not any(unicodedata.category(c) in ("Cc", "Cs") for c in shown)
+    assert not any(c in shown for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert printable(shown) == shown
+
+
+@given(st.text())
+def test_xml_text_holds_only_what_xml_allows(text):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    shown = xml_text(text)
+    assert ILLEGAL_CHARACTERS_RE.search(shown) is None
+    assert not any(unicodedata.category(c) == "Cs" or c in "\ufffe\uffff" for c in shown)
+
+
+def _hostile_report() -> Report:
+    card = customer_service_manager()
+    return Report(card, [card.evaluate(LI_WEI, name) for name in HOSTILE])
+
+
+def test_the_csv_report_runs_no_formula_and_keeps_every_subject():
+    rows = list(csv.reader(io.StringIO(render_csv(_hostile_report()), newline="")))
+    subjects = [row[0] for row in rows[1:]]
+    assert not any(s.startswith(FORMULA_STARTS) for row in rows for s in row if s[:1] in "=+@")
+    assert not any(s.startswith(FORMULA_STARTS) for s in subjects)
+    assert [unquote_spreadsheet_text(s) for s in subjects] == HOSTILE
+
+
+def test_the_markdown_report_shows_markup_as_text():
+    text = render_markdown(_hostile_report())
+    assert not any(c in text for c in "\x1b\x07\x9b\x7f\r")
+    # outside the fenced blocks of explanations (which show their text as it is)
+    prose = "".join(re.split(r"^```+text$.*?^```+$", text, flags=re.M | re.S))
+    assert "<script" in text and "<script" not in prose
+    for raw in ("<img", "](javascript:", "](http://evil"):
+        assert raw not in prose
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "[click]\\(javascript:alert(1))" in text
+
+
+def test_the_html_report_shows_markup_as_text():
+    text = render_html(_hostile_report())
+    assert "<script>alert(1)" not in text and "<img src=x" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_the_excel_report_with_control_characters_is_written_and_reopens(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "report.xlsx"
+    write_report(_hostile_report(), path, "xlsx")
+    book = openpyxl.load_workbook(path)
+    names = [row[0].value for row in book.worksheets[0].iter_rows(min_row=5, max_col=1)]
+    assert xml_text("\x1b]0;retitled\x07\x1b[31mred\x1b[0m") in names
+    assert "␛]0;retitled␇␛[31mred␛[0m" in names
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    formula_like = [c for c in cells if c.value == HOSTILE[0]]
+    assert formula_like and all(c.data_type == "s" and c.quotePrefix for c in formula_like)
+
+
+def test_a_surrogate_in_a_subject_does_not_spoil_a_workbook(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    card = customer_service_manager()
+    report = Report(card, [card.evaluate(LI_WEI, "a\ufffeb")])
+    path = tmp_path / "report.xlsx"
+    write_report(report, path, "xlsx")
+    names = [c.value for row in openpyxl.load_workbook(path).worksheets[0].iter_rows() for c in row]
+    assert "a\ufffdb" in names
+
+
+def test_measurement_files_keep_formula_like_names_text_and_read_them_back(tmp_path):
+    values = {"nps": MetricValue(10.0, 3)}
+    m = Measurements(
+        metrics=["nps"],
+        values={name: values for name in HOSTILE if "\r" not in name},
+        attributes={name: {"team": "=1+1"} for name in HOSTILE if "\r" not in name},
+    )
+    path = m.write(tmp_path / "m.csv")
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+    back = Measurements.read(path)
+    assert back.subjects == m.subjects
+    assert all(back.attribute(s, "team") == "=1+1" for s in back.subjects)
+
+
+def test_the_cli_prints_no_control_character_from_a_card(tmp_path):
+    from click.testing import CliRunner
+
+    from csperf.cli import cli
+
+    card = tmp_path / "card.toml"
+    text = MINI.read_text(encoding="utf-8").replace(
+        'title = { zh = "迷你考核表", en = "Mini card" }',
+        'title = "\\u001b]0;pwned\\u0007\\u001b[31mred\\u202e"',
+    )
+    assert text != MINI.read_text(encoding="utf-8")
+    card.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(card)])
+    assert result.exit_code == 0, result.output
+    assert "␛]0;pwned␇␛[31mred" in result.output
+    assert not any(unicodedata.category(c) == "Cc" and c != "\n" for c in result.output)
+
+
+def test_a_cli_error_prints_no_control_character(tmp_path):
+    from click.testing import CliRunner
+
+    from csperf.cli import cli
+
+    card = tmp_path / "card.toml"
+    card.write_text('key = "\x1b[31m\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(card)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert not any(unicodedata.category(c) == "Cc" and c != "\n" for c in result.output)

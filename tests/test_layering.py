@@ -49,6 +49,7 @@ LAYERS: dict[str, int] = {
     "csperf.units": 0,
     "csperf._frozen": 0,
     "csperf._io": 0,
+    "csperf._escape": 0,
     "csperf._numbers": 0,
     "csperf._periods": 0,
     "csperf._cells": 0,

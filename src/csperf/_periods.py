@@ -81,10 +81,8 @@ def parse_datetime(text: str) -> datetime:
         >>> parse_datetime("２０２６-０７-０１ ０９：３０+0800").isoformat()
         '2026-07-01T09:30:00+08:00'
     """
-    if text.isascii():  # (NFKC leaves ASCII as it is)
-        cleaned = text.strip()
-    else:
-        cleaned = unicodedata.normalize("NFKC", text).strip()
+    # (NFKC leaves ASCII as it is)
+    cleaned = text.strip() if text.isascii() else unicodedata.normalize("NFKC", text).strip()
     match = _TIMESTAMP.fullmatch(cleaned)
     if match is None:
         raise ValueError(f"not an ISO-8601 timestamp: {text!r}")

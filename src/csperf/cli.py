@@ -118,11 +118,28 @@ def _exit_code(exc: CsperfError) -> int:
     return EXIT_DATA if isinstance(exc, data) else EXIT_USAGE
 
 
+def _say(text: Any = "", *, err: bool = False, nl: bool = True, data: bool = False) -> None:
+    """Print ``text``; no control character reaches a terminal (:func:`~csperf._escape.printable`).
+
+    Names in a scorecard or a measurements file can hold escape sequences that would retitle
+    the terminal, recolour it or hide text. Each line is made printable, so people read what
+    the text is. ``data`` output (a report, JSON, a scorecard file) is written unchanged when
+    it does not go to a terminal, so that a file it is redirected to holds exactly the data.
+    """
+    from csperf._escape import printable
+
+    text = str(text)
+    stream = sys.stderr if err else sys.stdout
+    if not data or stream.isatty():
+        text = "\n".join(printable(line) for line in text.split("\n"))
+    click.echo(text, err=err, nl=nl)
+
+
 def _fail(exc: CsperfError) -> NoReturn:
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.find_root().params.get("debug"):
         raise exc
-    click.echo(f"csperf: error: {cli_words(str(exc))}", err=True)
+    _say(f"csperf: error: {cli_words(str(exc))}", err=True)
     sys.exit(_exit_code(exc))
 
 
@@ -305,17 +322,17 @@ def demo(lang: str, output: Path | None, seed: int, managers: int) -> None:
         notes=adjusted.notes(),
         samples=read_samples(card, measurements, measurements.subjects),
     )
-    click.echo(render_table(report))
+    _say(render_table(report))
     if measurements.rejected.count:
-        click.echo(measurements.rejected.summary(), err=True)
+        _say(measurements.rejected.summary(), err=True)
     if output is not None:
         output.mkdir(parents=True, exist_ok=True)
         for name, fmt in (("report.html", "html"), ("report.xlsx", "xlsx")):
             if fmt == "xlsx" and not _installed("openpyxl"):
-                click.echo(f"skipped {output / name}: {_NO_EXCEL}", err=True)
+                _say(f"skipped {output / name}: {_NO_EXCEL}", err=True)
                 continue
             path = write_report(report, output / name, fmt, plugins=pm)
-            click.echo(f"wrote {path}")
+            _say(f"wrote {path}")
     _demo_next_quarter(card, pm, data, results, adjusted, seed, managers, output, lang)
 
 
@@ -351,15 +368,15 @@ def _demo_next_quarter(
         history.close(_quarter(data.start))
         history.add(_quarter(later.start), _evaluate_all(card, measurements, pm), card)
         comparison = compare(history)
-    click.echo("")
+    _say("")
     for line in comparison.lines(lang):
-        click.echo(line)
+        _say(line)
     if output is not None:
         from csperf._io import atomic_write_text
 
         data_ = comparison.to_dict()
-        click.echo(f"wrote {atomic_write_text(output / 'compare.html', render_review_html(data_))}")
-        click.echo(f"wrote {write_review_xlsx(data_, output / 'compare.xlsx')}")
+        _say(f"wrote {atomic_write_text(output / 'compare.html', render_review_html(data_))}")
+        _say(f"wrote {write_review_xlsx(data_, output / 'compare.xlsx')}")
 
 
 @cli.command()
@@ -369,21 +386,21 @@ def validate(card: str) -> None:
     """Check a scorecard file and summarise it."""
     scorecard = _load(card)
     weights = scorecard.weighting.as_percentages()
-    click.echo(f"{card}: valid scorecard {scorecard.key!r} v{scorecard.version}")
-    click.echo(f"title: {scorecard.text()}")
-    click.echo(f"fingerprint: {scorecard.fingerprint}")
-    click.echo(
+    _say(f"{card}: valid scorecard {scorecard.key!r} v{scorecard.version}")
+    _say(f"title: {scorecard.text()}")
+    _say(f"fingerprint: {scorecard.fingerprint}")
+    _say(
         f"grades: {', '.join(b.key for b in scorecard.grade_scale.bands)}; "
         f"precision {scorecard.precision}; missing values: {scorecard.missing.value}"
     )
     groups = scorecard.groups()
     for dim in scorecard.dimensions:
-        click.echo(f"{dim.key} ({dim.text()}): {weights['dimensions'][dim.key]:g}%")
+        _say(f"{dim.key} ({dim.text()}): {weights['dimensions'][dim.key]:g}%")
         for ind in groups[dim.key]:
             share = weights["indicators"][dim.key][ind.key]
-            click.echo(f"  {ind.key}: {share:g}% ({ind.direction.value}, {ind.scoring.kind})")
+            _say(f"  {ind.key}: {share:g}% ({ind.direction.value}, {ind.scoring.kind})")
     for line in _item_summary(scorecard):
-        click.echo(line)
+        _say(line)
 
 
 def _item_summary(scorecard: Scorecard) -> list[str]:
@@ -720,13 +737,13 @@ def score(
         details=details,
     )
     if output is None:
-        click.echo(render(report, fmt, plugins=pm), nl=fmt == "table")
+        _say(render(report, fmt, plugins=pm), nl=fmt == "table", data=True)
         if fmt == "table":
             for line in _item_lines(results, lang):
-                click.echo(line)
+                _say(line)
     else:
         written = write_report(report, output, fmt, inputs=inputs, plugins=pm)
-        click.echo(f"wrote {written}", err=True)
+        _say(f"wrote {written}", err=True)
 
 
 @cli.command(epilog=_WEIGHTS_HELP)
@@ -788,25 +805,25 @@ def weights(
         found = _locate(input_file, exc)
         raise exc.inside(input_file if found is None else f"{input_file}:{found}") from None
     if as_json:
-        click.echo(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2))
+        _say(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2), data=True)
     else:
         for line in result.text(lang):
-            click.echo(line)
-        click.echo("")
+            _say(line)
+        _say("")
         shown = rounded_weighting(result.weighting)  # as --write writes them: 0.01 %
         percent = shown.as_percentages()
         effective = shown.effective()
         for dim in scorecard.dimensions:
-            click.echo(f"{dim.key}: {percent['dimensions'][dim.key]:.2f}%")
+            _say(f"{dim.key}: {percent['dimensions'][dim.key]:.2f}%")
             for key, share in percent["indicators"][dim.key].items():
-                click.echo(
+                _say(
                     f"  {key}: {share:.2f}%"
                     + label("weights.effective", lang, share=f"{effective[key] * 100:.2f}%")
                 )
     if write_to is not None:
         written = rounded_weighting(result.weighting)
         dump_scorecard(attrs.evolve(scorecard, weighting=written), write_to)
-        click.echo(
+        _say(
             f"wrote {write_to} (weights rounded to 0.01 % by largest remainder: "
             "each level sums to 100)",
             err=True,
@@ -940,7 +957,7 @@ def form(card: str, output: Path, lang: str) -> None:
     from csperf.report import write_form_xlsx
 
     path = write_form_xlsx(_load(card), output, lang=lang, inputs=[card])
-    click.echo(f"wrote {path}", err=True)
+    _say(f"wrote {path}", err=True)
 
 
 @cli.command()
@@ -961,9 +978,9 @@ def template(name: str | None, fmt: str) -> None:
     pm = get_plugin_manager()
     if name is None:
         for found in pm.templates().values():
-            click.echo(f"{found.name}: {found.summary}")
+            _say(f"{found.name}: {found.summary}")
         return
-    click.echo(dumps_scorecard(pm.template(name).build(), fmt), nl=False)
+    _say(dumps_scorecard(pm.template(name).build(), fmt), nl=False, data=True)
 
 
 @cli.command()
@@ -972,7 +989,7 @@ def schema() -> None:
     """Print the JSON Schema of scorecard files, with the installed plugins' rules."""
     from csperf.config import scorecard_schema
 
-    click.echo(json.dumps(scorecard_schema(), indent=2, ensure_ascii=False))
+    _say(json.dumps(scorecard_schema(), indent=2, ensure_ascii=False), data=True)
 
 
 @cli.command()
@@ -986,9 +1003,9 @@ def plugins() -> None:
     for plugin, what, item in pm.offers():
         offered.setdefault(plugin, []).append(f"{what} {item}")
     for plugin, items in offered.items():
-        click.echo(f"{plugin} ({pm.distributions.get(plugin, 'registered in code')})")
+        _say(f"{plugin} ({pm.distributions.get(plugin, 'registered in code')})")
         for item in items:
-            click.echo(f"  {item}")
+            _say(f"  {item}")
 
 
 @cli.group()
@@ -1014,7 +1031,7 @@ def metrics_sql(
     """Print the SQL a BACKEND runs for the metrics NAMES (default: all), for review."""
     from csperf.metrics import sql
 
-    click.echo(sql(list(names) or None, backend=backend, level=level, period=period, tz=tz))
+    _say(sql(list(names) or None, backend=backend, level=level, period=period, tz=tz), data=True)
 
 
 _REVIEW_FORMATS = click.Choice(["table", "csv", "json", "html", "xlsx"])
@@ -1079,9 +1096,9 @@ def _read_teams(path: str) -> dict[str, str]:
 
 def _emit(text: str | None, written: Path | None) -> None:
     if written is not None:
-        click.echo(f"wrote {written}", err=True)
+        _say(f"wrote {written}", err=True)
     elif text is not None:
-        click.echo(text, nl=False)
+        _say(text, nl=False, data=True)
 
 
 @cli.command("calibrate")
@@ -1338,7 +1355,7 @@ def _review_output(data: dict[str, Any], lines: list[str], fmt: str, output: Pat
     if fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx needs --output FILE")
-        click.echo(f"wrote {write_review_xlsx(data, output)}", err=True)
+        _say(f"wrote {write_review_xlsx(data, output)}", err=True)
         return
     if fmt == "html":
         text = render_review_html(data)
@@ -1347,9 +1364,9 @@ def _review_output(data: dict[str, Any], lines: list[str], fmt: str, output: Pat
     else:
         text = "\n".join(lines) + "\n"
     if output is None:
-        click.echo(text, nl=False)
+        _say(text, nl=False, data=True)
     else:
-        click.echo(f"wrote {atomic_write_text(output, text)}", err=True)
+        _say(f"wrote {atomic_write_text(output, text)}", err=True)
 
 
 @cli.group()
@@ -1411,7 +1428,7 @@ def history_add(
         summary = store_.add(
             period, results, scorecard, teams=teams, provenance=provenance, reason=reason
         )
-    click.echo(summary.line())
+    _say(summary.line())
 
 
 @history.command("list")
@@ -1421,7 +1438,7 @@ def history_list(store: str) -> None:
     """List the periods (latest revision of each)."""
     with _open_history(store) as store_:
         for summary in store_.list():
-            click.echo(f"{summary.line()} ({summary.revisions} revision(s))")
+            _say(f"{summary.line()} ({summary.revisions} revision(s))")
 
 
 @history.command("show")
@@ -1447,14 +1464,14 @@ def history_show(period: str, revision: int | None, as_json: bool, store: str) -
                 "provenance": record.provenance,
                 "rows": record.rows(),
             }
-            click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+            _say(json.dumps(document, ensure_ascii=False, indent=2), data=True)
             return
-        click.echo(record.summary.line())
+        _say(record.summary.line())
         for line in record.provenance.get("lines", []):
-            click.echo(f"  weights: {line}")
+            _say(f"  weights: {line}")
         for row in record.rows():
             team = f" ({row['team']})" if row["team"] else ""
-            click.echo(f"  {row['subject']}{team}: {row['total']:g} {row['grade']}")
+            _say(f"  {row['subject']}{team}: {row['total']:g} {row['grade']}")
 
 
 @history.command("close")
@@ -1465,7 +1482,7 @@ def history_show(period: str, revision: int | None, as_json: bool, store: str) -
 def history_close(period: str, note: str, store: str) -> None:
     """Lock PERIOD at its latest revision."""
     with _open_history(store) as store_:
-        click.echo(store_.close(period, note=note).line())
+        _say(store_.close(period, note=note).line())
 
 
 def _shares(pairs: Sequence[str]) -> dict[str, float] | None:
@@ -1553,10 +1570,10 @@ def review_command(
     _review_output(result.to_dict(), result.lines(), fmt, output)
     if write_to is not None:
         if result.recalibration.card is None:
-            click.echo("no change suggested: nothing written", err=True)
+            _say("no change suggested: nothing written", err=True)
         else:
             dump_scorecard(result.recalibration.card, write_to)
-            click.echo(f"wrote {write_to}", err=True)
+            _say(f"wrote {write_to}", err=True)
 
 
 @cli.command("compare")
@@ -1865,22 +1882,22 @@ def agreement(
         _write_view(result, fmt, output, lang, [ratings])
         return
     if fmt == "json":
-        click.echo(json.dumps(_agreement_json(result), indent=2, ensure_ascii=False))
+        _say(json.dumps(_agreement_json(result), indent=2, ensure_ascii=False), data=True)
         return
-    click.echo(str(result))
+    _say(str(result))
     if result.ci is not None and result.ci.method == "bootstrap":
-        click.echo(
+        _say(
             f"interval: percentile bootstrap over items, {result.ci.resamples} resamples, "
             f"seed {result.ci.seed}"
         )
     if result.standard_error is not None:
-        click.echo(f"standard error: {result.standard_error:.4f}")
+        _say(f"standard error: {result.standard_error:.4f}")
     if result.null_standard_error is not None:
-        click.echo(
+        _say(
             f"standard error under no agreement: {result.null_standard_error:.4f}, "
             f"z = {result.z:.3f}"
         )
-    click.echo(", ".join(f"{k} = {v:.4f}" for k, v in result.components.items()))
+    _say(", ".join(f"{k} = {v:.4f}" for k, v in result.components.items()))
 
 
 @cli.command("calibration-session")
@@ -1950,9 +1967,9 @@ def calibration_session(
         _write_view(result, fmt, output, lang, [reviews])
         return
     if fmt == "json":
-        click.echo(json.dumps(attrs.asdict(result), indent=2, ensure_ascii=False))
+        _say(json.dumps(attrs.asdict(result), indent=2, ensure_ascii=False), data=True)
         return
-    click.echo(str(result))
+    _say(str(result))
 
 
 @cli.command("rater-severity")
@@ -2025,9 +2042,9 @@ def rater_severity(
             "correction": result.correction,
             "raters": [attrs.asdict(r) for r in result.raters],
         }
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        _say(json.dumps(document, indent=2, ensure_ascii=False), data=True)
     else:
-        click.echo(str(result))
+        _say(str(result))
     if output is not None:
         check_not_input(output, [ratings])
         given = dict(zip(zip(table[rater_column], table[item_column]), table[score_column]))
@@ -2037,7 +2054,7 @@ def rater_severity(
         for (who, what), corrected in result.scores.items():
             writer.writerow([who, what, decimal_text(given[(who, what)]), decimal_text(corrected)])
         atomic_write_text(output, buffer.getvalue())
-        click.echo(f"wrote {output} (correction: {result.correction})", err=True)
+        _say(f"wrote {output} (correction: {result.correction})", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> Any:

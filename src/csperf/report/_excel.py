@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from csperf._escape import FORMULA_STARTS, xml_text
 from csperf.errors import CsperfError
 from csperf.report._format import band_interval
 from csperf.report._table import display_width
@@ -26,6 +27,7 @@ __all__ = [
     "FORMULA_STARTS",
     "UnitFormat",
     "as_text",
+    "cell_value",
     "decimals_format",
     "detailed_rows",
     "details_columns",
@@ -120,7 +122,7 @@ class _Style:
 
 def _header(ws: Any, row: int, labels: list[str], style: _Style, column: int = 1) -> None:
     for offset, text in enumerate(labels):
-        cell = ws.cell(row=row, column=column + offset, value=text)
+        cell = ws.cell(row=row, column=column + offset, value=cell_value(text))
         cell.font = style.bold
         cell.fill = style.head_fill
         cell.border = style.border
@@ -240,7 +242,7 @@ class _Sheet:
         border: bool = False,
         align: Any = None,
     ) -> Any:
-        cell = as_text(self._cell(self.ws, value=value))
+        cell = as_text(self._cell(self.ws, value=cell_value(value)))
         if font is not None:  # else the workbook's default font, which is FONT
             cell.font = font
         if fmt is not None:
@@ -255,7 +257,7 @@ class _Sheet:
 
     def append(self, values: list[Any]) -> None:
         texts = [
-            self.cell(v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
+            self.cell(v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else cell_value(v)
             for v in values
         ]
         self.ws.append(texts)
@@ -294,8 +296,13 @@ def _fit_widths(ws: Any, minimum: int = 8, maximum: int = 50) -> None:
     _widths(ws, texts, minimum, maximum)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""The first characters that make a spreadsheet read a typed text as a formula."""
+def cell_value(value: Any) -> Any:
+    """A value as a workbook cell can hold it: text through :func:`csperf._escape.xml_text`.
+
+    openpyxl refuses control characters (``IllegalCharacterError``) and writes U+FFFE or a
+    lone surrogate into a file no program reopens; such characters are shown visibly instead.
+    """
+    return xml_text(value) if isinstance(value, str) else value
 
 
 def as_text(cell: Any) -> Any:
@@ -319,7 +326,7 @@ def as_text(cell: Any) -> Any:
 
 def _put(ws: Any, row: int, column: int, value: Any, style: _Style, fmt: str | None = None) -> Any:
     """Write one bordered cell of a sheet written cell by cell (not a write-only sheet)."""
-    cell = as_text(ws.cell(row=row, column=column, value=value))
+    cell = as_text(ws.cell(row=row, column=column, value=cell_value(value)))
     cell.border = style.border
     if fmt is not None:
         cell.number_format = fmt

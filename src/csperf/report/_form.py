@@ -18,6 +18,7 @@ from csperf.report._excel import (
     _header,
     _Style,
     as_text,
+    cell_value,
     decimals_format,
     load_openpyxl,
     sheet_names,
@@ -192,7 +193,7 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
     c = FORM_COLUMNS
     last_column = c["contribution"]
     ws.merge_cells(f"A1:{last_column}1")
-    as_text(ws.cell(row=1, column=1, value=localize(card.title, lang)))
+    as_text(ws.cell(row=1, column=1, value=cell_value(localize(card.title, lang))))
     ws["A1"].font = style.title
     colon = lab("colon")
     ws["A2"] = (
@@ -329,9 +330,11 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
                 cells["contribution"] = f'=IF({m}="","",{k}*{m})'
             for key, value in cells.items():
                 cell = ws[f"{c[key]}{row}"]
-                cell.value = value
                 if key in _TEXTS:  # names from the card: text, never a formula
+                    cell.value = cell_value(value)
                     as_text(cell)
+                else:
+                    cell.value = value
                 cell.border = style.border
                 cell.alignment = style.wrap
             for key in ("dimension_weight", "weight_in_dimension", "effective_weight"):
@@ -393,7 +396,7 @@ def _form_workbook(card: Scorecard, lang: str) -> Any:
     scale = card.grade_scale
     for band in scale.bands:
         row += 1
-        as_text(ws.cell(row=row, column=2, value=localize(band.label, lang)))
+        as_text(ws.cell(row=row, column=2, value=cell_value(localize(band.label, lang))))
         ws[f"C{row}"] = band_interval(scale, band)
         for column in "BC":
             ws[f"{column}{row}"].border = style.border
@@ -677,9 +680,9 @@ def _items_block(
         if item.cap is not None:
             amount = f"MIN({amount},{excel_number(item.cap)})"
         ws[f"B{r}"] = lab(f"adjustment.{item.kind.value}")
-        as_text(ws.cell(row=r, column=3, value=localize(item.label, lang)))
+        as_text(ws.cell(row=r, column=3, value=cell_value(localize(item.label, lang))))
         reason = localize(item.reason, lang) if item.reason else None
-        as_text(ws.cell(row=r, column=7, value=reason))
+        as_text(ws.cell(row=r, column=7, value=cell_value(reason)))
         ws[f"E{r}"] = f"=IF(ISBLANK({d}),0,IF(ISNUMBER({d}),IF({d}>=0,{amount},NA()),NA()))"
         if item.sign > 0:
             if card.bonus_cap is None:
@@ -726,10 +729,10 @@ def _items_block(
         # (--D) reads TRUE and FALSE as 1 and 0, as csperf reads a flag; a number is itself.
         test = f"(--{d}){_EXCEL_OPERATORS[veto.operator]}{excel_number(veto.threshold)}"
         ws[f"B{row}"] = label("vetoes", lang)
-        as_text(ws.cell(row=row, column=3, value=localize(veto.label, lang)))
+        as_text(ws.cell(row=row, column=3, value=cell_value(localize(veto.label, lang))))
         ws[f"E{row}"] = veto.condition()
         reason = localize(veto.reason, lang) if veto.reason else None
-        as_text(ws.cell(row=row, column=7, value=reason))
+        as_text(ws.cell(row=row, column=7, value=cell_value(reason)))
         ws[f"F{row}"] = (
             f"=IF(ISBLANK({d}),{missing},"
             f"IF(OR(ISNUMBER({d}),ISLOGICAL({d})),IF({test},1,0),NA()))"

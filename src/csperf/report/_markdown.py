@@ -20,9 +20,24 @@ if TYPE_CHECKING:
 __all__ = ["render_markdown"]
 
 
+#: Markdown's inline syntax that changes what text shows: a backslash before it shows the
+#: character itself. ``](`` is where a link or an image (``[x](javascript:…)``) starts.
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*|"})
+#: Raw HTML passes through Markdown: its characters are written as entities.
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: pipes escaped, lines joined."""
-    return " ".join(one_line(text).replace("\\", "\\\\").replace("|", "\\|").split())
+    r"""Text shown as itself in Markdown, on one line (safe in a table cell or a heading).
+
+    Markdown passes raw HTML through (``<script>``, ``<img onerror=…>``) and reads links,
+    images and emphasis: ``&``, ``<`` and ``>`` are written as entities, a backslash before
+    ``\``, `````, ``*``, ``|`` and the ``(`` of ``](`` keeps them text, and control characters
+    become spaces. Intervals such as ``[0.9, 1]`` and names such as ``li_wei`` stay as
+    written (an underscore inside a word is no emphasis).
+    """
+    text = one_line(text).translate(_HTML).translate(_MARKDOWN).replace("](", "]\\(")
+    return " ".join(text.split())
 
 
 def _table(header: list[str], rows: list[list[str]], numeric: list[bool]) -> list[str]:
@@ -160,6 +175,7 @@ def render_markdown(report: Report) -> str:
         fence = "```"
         while fence in explanation:
             fence += "`"
-        out += ["", fence + "text", *explanation.splitlines(), fence]
+        # (a fenced block shows its text as it is; control characters become spaces)
+        out += ["", fence + "text", *map(one_line, explanation.splitlines()), fence]
     out += ["", *_scorecard(report)]
     return "\n".join(out) + "\n"

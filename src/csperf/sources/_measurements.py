@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from csperf._escape import spreadsheet_text, unquote_spreadsheet_text
 from csperf._frozen import FrozenDict
 from csperf._io import atomic_write_text
 from csperf._keys import check_key
@@ -534,7 +535,10 @@ class Measurements:
 
         JSON keeps everything (:meth:`to_dict`). CSV keeps the table in the layout of
         :meth:`to_records` (flags joined by ``;``), with the :attr:`attributes` as columns
-        after ``subject``; its period, level and rejected report are not stored.
+        after ``subject``; its period, level and rejected report are not stored. A subject,
+        attribute or attribute name that a spreadsheet would run as a formula (``=…``,
+        ``+…``, ``-…``, ``@…``) is written with a leading ``'`` and read back exactly by
+        :meth:`read` (see :doc:`/explanation/security`).
 
         Raises:
             ConfigError: For another file extension.
@@ -550,12 +554,15 @@ class Measurements:
             names = self.attribute_names
             header = ["subject", *names, *self.metrics]
             header += [_SAMPLE + m for m in self.metrics] + [_FLAGS + m for m in self.metrics]
-            writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
-            writer.writeheader()
+            # names and attributes as text no spreadsheet runs as a formula (read back exactly)
+            writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerow([spreadsheet_text(h) for h in header])
             for record in records:
                 cells = {key: _csv_cell(value) for key, value in record.items()}
+                cells["subject"] = spreadsheet_text(record["subject"])
                 extra: Mapping[str, str] = self.attributes.get(record["subject"], FrozenDict())
-                writer.writerow({**cells, **{n: extra.get(n, "") for n in names}})
+                cells.update((n, spreadsheet_text(extra.get(n, ""))) for n in names)
+                writer.writerow([cells.get(h, "") for h in header])
             return atomic_write_text(target, buffer.getvalue())
         raise ConfigError(
             msg=f"cannot write {os.fspath(path)!r}: use a .json or .csv file",
@@ -1009,6 +1016,8 @@ def _read_rows(
     ignored: frozenset[str],
 ) -> Measurements:
     header, rows = table
+    # (cells that :meth:`Measurements.write` quoted against formula injection read back)
+    header = [unquote_spreadsheet_text(h) for h in header]
     metrics, names = _check_header(header, path, allowed, ignored)
     values: dict[str, dict[str, MetricValue]] = {}
     attributes: dict[str, dict[str, str]] = {}
@@ -1024,7 +1033,7 @@ def _read_rows(
                 value=row,
             )
         cells = dict(zip(header, row))
-        subject = cells["subject"]  # as written: a subject may have spaces round it
+        subject = unquote_spreadsheet_text(cells["subject"])  # as written: spaces kept
         if not subject.strip():
             raise data_file_error(path, line, "empty subject", field="subject")
         if subject in values:
@@ -1060,7 +1069,7 @@ def _read_rows(
             )
         values[subject] = out
         if names:
-            attributes[subject] = {n: cells[n] for n in names}
+            attributes[subject] = {n: unquote_spreadsheet_text(cells[n]) for n in names}
     return _build(
         path,
         None,
