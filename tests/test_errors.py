@@ -18,6 +18,7 @@ from csperf.errors import (
     UnknownNameError,
     ValidationError,
     WeightingError,
+    WriteError,
     format_key_path,
     key_path,
 )
@@ -28,6 +29,7 @@ BUILTINS = [
     (WeightingError, ValueError),
     (InconsistentJudgementsError, ValueError),
     (ConfigError, ValueError),
+    (WriteError, OSError),
     (GradeError, ValueError),
     (MeasurementError, ValueError),
     (MissingMeasurementError, KeyError),
@@ -65,6 +67,15 @@ SAMPLES = [
         path="/cards/card.toml",
         line=12,
         source="card.toml",
+    ),
+    WriteError(
+        "cannot write the file: No space left on device",
+        obj="report",
+        field="path",
+        value="/out/report.csv",
+        path="/out/report.csv",
+        source="/out/report.csv",
+        errno=28,
     ),
     GradeError("value 101 lies outside the scale", obj="GradeScale", subject="ann", value=101),
     MeasurementError(

@@ -7,9 +7,12 @@ Each test reproduces one class of defect found by probing: the input either work
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+import os
 import re
+import stat
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -28,8 +31,10 @@ from csperf._escape import (
     xml_text,
 )
 from csperf._files import MAX_DEPTH, MAX_DIGITS, MAX_EXPONENT, MAX_VALUES, Problem, parse
+from csperf._io import atomic_write, atomic_write_text
 from csperf._periods import parse_period
 from csperf.config import load_scorecard
+from csperf.errors import WriteError
 from csperf.metrics import MetricValue
 from csperf.metrics._ibis import check_statistic
 from csperf.report import Report, render_csv, render_html, render_markdown, write_report
@@ -481,3 +486,105 @@ def test_a_cli_error_prints_no_control_character(tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(card)])
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert not any(unicodedata.category(c) == "Cc" and c != "\n" for c in result.output)
+
+
+# -- writing files: the system's refusals, modes, nothing partial -------------------------------
+
+
+def _no_temporaries(folder: Path) -> bool:
+    return not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_writing_into_a_missing_directory_is_a_write_error(tmp_path):
+    target = tmp_path / "nowhere" / "report.csv"
+    with pytest.raises(WriteError, match="does not exist") as info:
+        atomic_write_text(target, "x")
+    assert info.value.path == str(target) and info.value.errno == errno.ENOENT
+    assert isinstance(info.value, OSError) and isinstance(info.value, ConfigError)
+
+
+def test_writing_over_a_directory_is_a_write_error_and_leaves_it(tmp_path):
+    target = tmp_path / "report.csv"
+    target.mkdir()
+    with pytest.raises(WriteError, match="directory"):
+        atomic_write_text(target, "x")
+    assert target.is_dir() and _no_temporaries(tmp_path)
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EFBIG, errno.EACCES, errno.EROFS])
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, code):
+    target = tmp_path / "report.csv"
+    target.write_text("old", encoding="utf-8")
+
+    def write(tmp: Path) -> None:
+        tmp.write_text("half", encoding="utf-8")
+        raise OSError(code, os.strerror(code))
+
+    with pytest.raises(WriteError, match=os.strerror(code)) as info:
+        atomic_write(target, write)
+    assert info.value.errno == code
+    assert target.read_text(encoding="utf-8") == "old" and _no_temporaries(tmp_path)
+
+
+def test_a_csperf_error_while_writing_passes_through(tmp_path):
+    def write(tmp: Path) -> None:
+        raise ConfigError("cannot render")
+
+    with pytest.raises(ConfigError, match="cannot render") as info:
+        atomic_write(tmp_path / "x.csv", write)
+    assert not isinstance(info.value, WriteError) and _no_temporaries(tmp_path)
+
+
+def test_a_new_file_gets_the_umask_mode_and_a_replaced_file_keeps_its_own(tmp_path):
+    old = os.umask(0o022)
+    try:
+        fresh = atomic_write_text(tmp_path / "new.csv", "x")
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        kept = tmp_path / "kept.csv"
+        kept.write_text("x", encoding="utf-8")
+        os.chmod(kept, 0o640)
+        atomic_write_text(kept, "y")
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+        assert kept.read_text(encoding="utf-8") == "y"
+    finally:
+        os.umask(old)
+
+
+def test_the_cli_reports_an_unwritable_output_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from csperf.cli import cli
+
+    metrics = [ind.metric for ind in customer_service_manager().indicators]
+    values = ",".join(str(LI_WEI[m]) for m in metrics)
+    path = _measurements_csv(tmp_path, f"ann,{values}", header=",".join(["subject", *metrics]))
+    target = tmp_path / "missing" / "out.csv"
+    card = ROOT / "src" / "csperf" / "templates" / "customer-service-manager.toml"
+    result = CliRunner().invoke(
+        cli, ["score", str(card), "--measurements", str(path), "-o", str(target)]
+    )
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("csperf: error")]
+    assert len(lines) == 1 and "does not exist" in lines[0] and str(target) in lines[0]
+
+
+def test_weights_refuse_to_write_over_their_input_card(tmp_path):
+    from click.testing import CliRunner
+
+    from csperf.cli import cli
+
+    card = tmp_path / "card.toml"
+    text = MINI.read_text(encoding="utf-8") + "# a comment the card's author wants kept\n"
+    card.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["weights", "equal", "--card", str(card), "--write", str(card)]
+    )
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "refusing to overwrite the input file" in result.output
+    assert card.read_text(encoding="utf-8") == text
+    other = tmp_path / "weighted.toml"
+    result = CliRunner().invoke(
+        cli, ["weights", "equal", "--card", str(card), "--write", str(other)]
+    )
+    assert result.exit_code == 0, result.output
+    assert other.is_file()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from csperf.errors import ConfigError
+from csperf.errors import ConfigError, CsperfError, WriteError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -20,8 +22,13 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
     """Write a file atomically.
 
     ``write`` is called with a temporary path in the target's directory; when it returns, the
-    temporary file replaces ``path`` in one step (``os.replace``). If ``write`` raises, the
+    temporary file is flushed to the disk (``fsync``) and replaces ``path`` in one step
+    (``os.replace``), and the directory entry is flushed too. If ``write`` raises, the
     temporary file is removed and ``path`` is left as it was.
+
+    The new file has the mode of the file it replaces (a 0644 report stays 0644), or, for a
+    new file, the mode the process's umask gives any file it creates (0644 under the usual
+    umask 022).
 
     Args:
         path: The file to write.
@@ -29,20 +36,92 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
 
     Returns:
         The target path.
+
+    Raises:
+        WriteError: When the system refuses (a missing or read-only directory, a directory
+            in the file's place, a full disk, a file too large), naming the file and the
+            system's reason.
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    try:
+        tmp = _new_temporary(directory, target.name)
+    except OSError as exc:
+        raise _write_error(target, exc) from None
     try:
         write(tmp)
+        _settle(tmp, target)
         os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError) and not isinstance(exc, CsperfError):
+            raise _write_error(target, exc) from None
         raise
+    _sync_directory(directory)
     return target
+
+
+def _new_temporary(directory: Path, name: str) -> Path:
+    """A new empty file ``.<name>.<random>.tmp`` in ``directory``, created with mode 0666.
+
+    The process's umask applies to it as to any file the process creates (``tempfile``
+    creates its files 0600 whatever the umask).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = directory / f".{name}.{secrets.token_hex(4)}.tmp"
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", os.fspath(directory))
+
+
+def _settle(tmp: Path, target: Path) -> None:
+    """Give ``tmp`` the mode of the ``target`` it replaces, and flush it to the disk."""
+    with contextlib.suppress(FileNotFoundError):
+        before = target.stat()
+        if stat.S_ISREG(before.st_mode):
+            os.chmod(tmp, stat.S_IMODE(before.st_mode))
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_directory(directory: Path) -> None:
+    """Flush a directory's entries to the disk (where the system allows opening a directory)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # (Windows cannot open a directory)
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_error(target: Path, exc: OSError) -> WriteError:
+    """The :class:`WriteError` for the system's refusal ``exc`` to write ``target``."""
+    reason = exc.strerror or str(exc)
+    hint = ""
+    if isinstance(exc, FileNotFoundError) and not target.parent.exists():
+        hint = f" (the directory {os.fspath(target.parent)!r} does not exist)"
+    elif isinstance(exc, IsADirectoryError) or target.is_dir():
+        hint = " (it is a directory)"
+    name = os.fspath(target)
+    return WriteError(
+        msg=f"cannot write the file: {reason}{hint}",
+        errno=exc.errno,
+        path=name,
+        source=name,
+        value=name,
+    )
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:

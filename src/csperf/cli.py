@@ -792,6 +792,10 @@ def weights(
     from csperf.hooks import get_plugin_manager
     from csperf.weights import rounded_weighting
 
+    if write_to is not None:  # (the card's comments and layout would be lost)
+        from csperf._io import check_not_input
+
+        check_not_input(write_to, [p for p in (card, input_file, data) if p is not None])
     pm = get_plugin_manager()
     scorecard = _load(card, template_name, pm)
     params: dict[str, Any] = _read_params(input_file) if input_file else {}

@@ -48,6 +48,7 @@ __all__ = [
     "UnknownNameError",
     "ValidationError",
     "WeightingError",
+    "WriteError",
     "format_key_path",
     "key_path",
 ]
@@ -438,6 +439,38 @@ class ConfigError(ValidationError):
             return super()._location()
         where = _where(self.source, self.line)
         return [where, format_key_path(self.field)] if self.field else [where]
+
+
+class WriteError(ConfigError, OSError):
+    """A file csperf was asked to write that the system would not write.
+
+    A missing or read-only directory, a directory where the file should be, a full disk or a
+    file too large: the message names the file and the system's reason, and the file that
+    was there before is left as it was (writes are atomic).
+
+    Args:
+        msg: What went wrong.
+        errno: The system's error number (:mod:`errno`), when there is one.
+        **rest: As for :class:`ConfigError` (``path``, ``source``...).
+
+    Attributes:
+        errno: The system's error number, or None.
+
+    Example:
+        >>> import errno
+        >>> error = WriteError("no space left on the device", path="out.csv", source="out.csv",
+        ...                    errno=errno.ENOSPC)
+        >>> print(error)
+        out.csv: no space left on the device
+        >>> isinstance(error, OSError), error.errno == errno.ENOSPC
+        (True, True)
+    """
+
+    _FIELDS = (*ConfigError._FIELDS, "errno")
+
+    def __init__(self, msg: str, *, errno: int | None = None, **rest: Any) -> None:
+        super().__init__(msg, **rest)
+        self.errno = errno
 
 
 class GradeError(CsperfError, ValueError):
