@@ -15,13 +15,26 @@ import re
 import stat
 import unicodedata
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csperf import ConfigError, CsperfError, MeasurementError, ValidationError
+from csperf import (
+    ConfigError,
+    CsperfError,
+    Direction,
+    Indicator,
+    MeasurementError,
+    PluginError,
+    ScoringRule,
+    ValidationError,
+    get_plugin_manager,
+    hookimpl,
+)
 from csperf._cells import MAX_NUMBER_LENGTH, parse_number
 from csperf._escape import (
     FORMULA_STARTS,
@@ -588,3 +601,94 @@ def test_weights_refuse_to_write_over_their_input_card(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert other.is_file()
+
+
+# -- plugins that misbehave ----------------------------------------------------------------------
+
+
+class _Failing(ScoringRule):
+    """A plugin's rule that fails on values above 1."""
+
+    kind = "failing"
+
+    def exact_points(self, raw: Fraction) -> Fraction:
+        if raw > 1:
+            raise ZeroDivisionError("division by zero")
+        return Fraction(50)
+
+    @property
+    def max_points(self) -> float:
+        return 100.0
+
+    def check_direction(self, direction: Direction, *, obj: str) -> None:
+        return None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind}
+
+
+def test_a_rule_that_raises_is_a_plugin_error_naming_rule_indicator_and_subject():
+    ind = Indicator("x", "X", "d", Direction.HIGHER_IS_BETTER, _Failing())
+    assert ind.score(0.5) == 50
+    with pytest.raises(PluginError, match="scoring rule 'failing' of plugin") as info:
+        ind.score(2.0, subject="ann")
+    error = info.value
+    assert error.subject == "ann" and error.value == 2.0 and "ZeroDivisionError" in str(error)
+    assert error.plugin == __name__ and isinstance(error.__cause__, ZeroDivisionError)
+
+
+def test_a_rule_that_raises_in_a_batch_names_the_first_subject_it_fails_on():
+    ind = Indicator("x", "X", "d", Direction.HIGHER_IS_BETTER, _Failing())
+    with pytest.raises(PluginError) as info:
+        ind._points_array(np.array([0.5, 3.0, 4.0]), ["ann", "bob", "cy"])
+    assert info.value.subject == "bob"
+
+
+class _NoCompute:
+    name = "no_compute"
+
+
+class _NoBuild:
+    name = "no_build"
+
+
+class _Broken:
+    @hookimpl
+    def csperf_weight_strategies(self) -> list[object]:
+        return [_NoCompute()]
+
+    @hookimpl
+    def csperf_templates(self) -> list[object]:
+        return [_NoBuild()]
+
+
+@pytest.mark.parametrize(
+    ("gather", "what"),
+    [("weight_strategies", "'compute'"), ("templates", "'build'")],
+)
+def test_a_plugin_item_without_its_methods_is_refused_naming_the_plugin(gather, what):
+    pm = get_plugin_manager(entry_points=False)
+    pm.register(_Broken(), "broken")
+    with pytest.raises(PluginError, match=f"plugin 'broken' gave .* without {what}") as info:
+        getattr(pm, gather)()
+    assert info.value.plugin == "broken"
+
+
+def test_the_cli_turns_any_other_exception_into_one_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from csperf.cli import EXIT_INTERNAL, cli
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("csperf.config.load_scorecard", broken)
+    result = CliRunner().invoke(cli, ["validate", str(MINI)])
+    assert result.exit_code == EXIT_INTERNAL
+    assert "Traceback" not in result.output
+    assert result.output.strip().splitlines() == [
+        f"csperf: internal error in {__name__}: ZeroDivisionError: division by zero "
+        "(run with --debug for the traceback, and report it)"
+    ]
+    debug = CliRunner().invoke(cli, ["--debug", "validate", str(MINI)])
+    assert isinstance(debug.exception, ZeroDivisionError)

@@ -34,13 +34,17 @@ if TYPE_CHECKING:
     from csperf.results import ScorecardResult
     from csperf.scorecard import Scorecard
 
-__all__ = ["EXIT_DATA", "EXIT_USAGE", "SAMPLE_SWOT", "cli", "cli_words", "main"]
+__all__ = ["EXIT_DATA", "EXIT_INTERNAL", "EXIT_USAGE", "SAMPLE_SWOT", "cli", "cli_words", "main"]
 
 EXIT_DATA = 1
 """Exit code for data and scoring errors (bad measurements, inconsistent judgements...)."""
 
 EXIT_USAGE = 2
 """Exit code for usage and configuration errors (bad options, bad scorecard files...)."""
+
+EXIT_INTERNAL = 70
+"""Exit code for an error that is no csperf error: a bug, in csperf or in a plugin (``EX_SOFTWARE``
+of ``sysexits.h``). The CLI prints it in one line too; ``--debug`` shows the traceback."""
 
 LANGS = click.Choice(["en", "zh"])
 
@@ -177,8 +181,31 @@ def _errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except CsperfError as exc:
             _fail(exc)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug here or in a plugin: one line, never a traceback
+            ctx = click.get_current_context(silent=True)
+            if ctx is not None and ctx.find_root().params.get("debug"):
+                raise
+            where = _origin(exc)
+            _say(
+                f"csperf: internal error{where}: {type(exc).__name__}: {exc} "
+                "(run with --debug for the traceback, and report it)",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _origin(exc: BaseException) -> str:
+    """`` in <module>``: the module of the innermost frame of ``exc``'s traceback, or ``""``."""
+    tb = exc.__traceback__
+    module = None
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", module)
+        tb = tb.tb_next
+    return f" in {module}" if isinstance(module, str) else ""
 
 
 def _load(
@@ -704,6 +731,16 @@ def score(
             source = "ibis"
         chosen = pm.metric_source(source).from_options(options)
         measurements = chosen.measure(period=period, level=level, tz=tz)
+        from csperf.sources import Measurements
+
+        if not isinstance(measurements, Measurements):  # a plugin's source gone wrong
+            raise PluginError(
+                msg=f"metric source {source!r} ({type(chosen).__module__}) returned "
+                f"{type(measurements).__name__} from measure(), not Measurements",
+                field="measure",
+                plugin=type(chosen).__module__,
+                hook="csperf_metric_sources",
+            )
         _check_records(measurements, source, period, level)
     else:
         from csperf.sources import Measurements

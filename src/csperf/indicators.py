@@ -6,7 +6,7 @@ import math
 import numbers
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import attrs
 import numpy as np
@@ -14,7 +14,7 @@ import numpy as np
 from csperf._canonical import OMIT_IF_DEFAULT, CanonicalForm
 from csperf._keys import check_key, valid_key
 from csperf._numbers import as_real, exact, exact_input, must
-from csperf.errors import MeasurementError, PluginError, ValidationError
+from csperf.errors import CsperfError, MeasurementError, PluginError, ValidationError
 from csperf.grading import GradeBand, GradeScale
 from csperf.ratings import RatingScale, RatingSources
 from csperf.rules import ScoringRule
@@ -250,6 +250,10 @@ class Indicator(CanonicalForm):
                 subject=subject,
                 value=raw,
             ) from None
+        except CsperfError:
+            raise
+        except Exception as exc:  # a plugin's rule that fails: name it and where
+            self._rule_failed(exc, raw, subject)
         if (
             isinstance(points, bool)
             or not isinstance(points, numbers.Real)
@@ -284,6 +288,13 @@ class Indicator(CanonicalForm):
             for row in range(len(raw)) if present is None else np.flatnonzero(present).tolist():
                 self.exact_points(float(raw[row]), subject=subjects[offset + row])
             raise
+        except CsperfError:
+            raise
+        except Exception as exc:
+            # the first row it fails on, named; else the failure of the whole array
+            for row in range(len(raw)) if present is None else np.flatnonzero(present).tolist():
+                self.exact_points(float(raw[row]), subject=subjects[offset + row])
+            self._rule_failed(exc, None, None)
         if not isinstance(out, np.ndarray) or out.shape != raw.shape or out.dtype.kind not in "fiu":
             # Not an array of numbers: accept it only if it holds one real number per value.
             items = list(out) if hasattr(out, "__iter__") else [out]
@@ -335,6 +346,28 @@ class Indicator(CanonicalForm):
             plugin=plugin,
             hook="csperf_scoring_rules",
         )
+
+    def _rule_failed(self, exc: Exception, raw: Any, subject: str | None) -> NoReturn:
+        """Raise the error for a rule that raised ``exc`` (not a csperf error) scoring ``raw``.
+
+        Raises:
+            PluginError: Always, naming the indicator, the rule's kind, its plugin (the
+                module that defines the rule), the raw value and the subject; ``exc`` is
+                its ``__cause__``.
+        """
+        plugin = type(self.scoring).__module__
+        who = f" for subject {subject!r}" if subject is not None else ""
+        at = f" at {self.metric} {_shown(raw)}" if raw is not None else ""
+        raise PluginError(
+            msg=f"scoring rule {self.scoring.kind or type(self.scoring).__name__!r} of plugin "
+            f"{plugin!r} failed{at}{who}: {type(exc).__name__}: {exc}",
+            obj=f"Indicator {self.key!r}",
+            field=self.metric,
+            subject=subject,
+            value=raw,
+            plugin=plugin,
+            hook="csperf_scoring_rules",
+        ) from exc
 
     def score(self, raw: float, *, subject: str | None = None) -> float:
         """Points for a raw value, as a float."""

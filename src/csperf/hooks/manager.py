@@ -302,6 +302,16 @@ class PluginManager:
                     plugin=plugin,
                     hook=hook,
                 )
+            lacking = [m for m in _NEEDS.get(hook, ()) if not callable(getattr(item, m, None))]
+            if lacking:
+                raise PluginError(
+                    msg=f"plugin {plugin!r} gave {what} {name!r} without "
+                    f"{' or '.join(repr(m) for m in lacking)}, which a {what} must have",
+                    field=hook,
+                    value=name,
+                    plugin=plugin,
+                    hook=hook,
+                )
             if name in found:
                 raise PluginError(
                     msg=f"{what} {name!r} is given by both plugin {owners[name]!r} "
@@ -315,6 +325,17 @@ class PluginManager:
             owners[name] = plugin
         return FrozenDict(found)
 
+
+#: What every item of a gathering hook must be able to do: methods it must have (a plugin's
+#: item without them is refused with a PluginError naming the plugin, not an AttributeError
+#: when it is first used).
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "csperf_weight_strategies": ("compute",),
+    "csperf_metric_sources": ("from_options", "measure"),
+    "csperf_scoring_rules": ("exact_points", "score"),
+    "csperf_templates": ("build",),
+    "csperf_report_formats": ("render",),
+}
 
 _GATHERING: tuple[tuple[str, str, str], ...] = (
     ("csperf_weight_strategies", "weight strategy", "name"),
