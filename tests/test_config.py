@@ -264,6 +264,14 @@ CORPUS: dict[str, tuple[tuple[str | int, ...] | None, int | None, str]] = {
         "'complaint' is not an indicator of dimension 'quality'",
     ),
     "wrong_type.json": (("precision",), 5, "expected an integer, got a string ('2')"),
+    "yaml_alias_bomb.yaml": (("a6",), 8, "the data holds more than 1,000,000 values"),
+    "yaml_bad_tag.yaml": (("version",), 4, "cannot read 'x' as a YAML int"),
+    "huge_exponent.toml": (
+        ("weighting", "indicators", "quality", "csat"),
+        49,
+        "the number 1.000000e-9999999 is out of range",
+    ),
+    "deep_nesting.json": (("title",), 3, "the data nests too deeply (more than 64 levels)"),
     "wrong_type.toml": (
         ("indicators", 0, "scoring", "points", 1, 1),
         20,
@@ -973,6 +981,10 @@ UNPARSED = {
     "nan.yaml",
     "not_utf8.toml",
     "unsafe_tag.yaml",
+    "yaml_alias_bomb.yaml",
+    "yaml_bad_tag.yaml",
+    "huge_exponent.toml",
+    "deep_nesting.json",
 }
 
 

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from csperf import (
     ConfigError,
     CsperfError,
+    Dimension,
     Direction,
     Indicator,
     MeasurementError,
@@ -46,7 +47,7 @@ from csperf._escape import (
 from csperf._files import MAX_DEPTH, MAX_DIGITS, MAX_EXPONENT, MAX_VALUES, Problem, parse
 from csperf._io import atomic_write, atomic_write_text
 from csperf._periods import parse_period
-from csperf.config import load_scorecard
+from csperf.config import load_scorecard, loads_scorecard
 from csperf.errors import WriteError
 from csperf.metrics import MetricValue
 from csperf.metrics._ibis import check_statistic
@@ -692,3 +693,26 @@ def test_the_cli_turns_any_other_exception_into_one_line(tmp_path, monkeypatch):
     ]
     debug = CliRunner().invoke(cli, ["--debug", "validate", str(MINI)])
     assert isinstance(debug.exception, ZeroDivisionError)
+
+
+# -- lone surrogates: no character, so no file can hold them ------------------------------------
+
+
+def test_a_lone_surrogate_in_a_card_text_is_a_config_error_at_its_line():
+    text = MINI.read_text(encoding="utf-8").replace('en = "Mini card"', 'en = "Mini \ud800card"')
+    with pytest.raises(ConfigError, match="lone surrogate") as info:
+        loads_scorecard(text, "toml")
+    assert info.value.line == 3
+
+
+@pytest.mark.parametrize("name", ["a\ud800", {"en": "b\udfff"}])
+def test_a_lone_surrogate_in_a_display_name_is_refused(name):
+    with pytest.raises(ValidationError, match="lone surrogate"):
+        Dimension("quality", name)
+
+
+def test_a_subject_with_a_lone_surrogate_is_refused_by_the_report():
+    card = customer_service_manager()
+    with pytest.raises(ValidationError, match="lone surrogate") as info:
+        Report(card, [card.evaluate(LI_WEI, "ann\ud800")])
+    assert info.value.subject == "ann\ud800"

@@ -93,8 +93,23 @@ def import_yaml() -> Any:
 # -- reading --------------------------------------------------------------------------------
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def parse(text: str, fmt: str) -> tuple[Any, Lines]:
-    """Parse a document; NaN, duplicate keys and unsafe tags are Problems at their key path."""
+    """Parse a document; NaN, duplicate keys and unsafe tags are Problems at their key path.
+
+    A lone surrogate (text decoded with ``surrogateescape``, or built so in Python) is no
+    character, and no file can hold it: it is a Problem at its line.
+    """
+    bad = _SURROGATE.search(text)
+    if bad is not None:
+        raise Problem(
+            (),
+            f"the text holds U+{ord(bad.group()):04X}, a lone surrogate, which is no character "
+            "(text decoded wrongly?)",
+            line=text.count("\n", 0, bad.start()) + 1,
+        )
     if fmt == "yaml":
         data, found = _parse_yaml(text)
         lines: Lines = functools.partial(_nearest, found)
@@ -197,13 +212,14 @@ def _tidy(value: Any, path: KeyPath, budget: list[int] | None = None) -> Any:
         budget = [MAX_VALUES]
     budget[0] -= 1
     if budget[0] < 0:
+        # (named by the top-level key under which it happens: the full path is no help)
         raise Problem(
-            path,
+            path[:1],
             f"the data holds more than {MAX_VALUES:,} values (YAML aliases count each time "
             "they are used)",
         )
     if len(path) > MAX_DEPTH:
-        raise Problem(path, f"the data nests too deeply (more than {MAX_DEPTH} levels)")
+        raise Problem(path[:1], f"the data nests too deeply (more than {MAX_DEPTH} levels)")
     if isinstance(value, _JsonPairs):
         result: dict[str, Any] = {}
         for key, item in value:
@@ -232,11 +248,17 @@ def _check_number(value: Decimal | int, path: KeyPath) -> None:
     """Refuse a decimal of more than :data:`MAX_DIGITS` digits or beyond :data:`MAX_EXPONENT`.
 
     Exact arithmetic on ``1e-99999999`` (a fraction of a hundred-million-digit integer) would
-    take minutes; no weight, threshold or score needs such a number. Integers need no check:
-    the parsers refuse those of more than 4,300 digits, and the model those too large for a
-    float.
+    take minutes; no weight, threshold or score needs such a number. An integer too large for
+    a float is refused too (the parsers refuse those of more than 4,300 digits).
     """
     if isinstance(value, int):  # (the parsers read no integer of more than 4,300 digits)
+        if abs(value) >= 2**1024:  # beyond a float: every number of a card is one somewhere
+            raise Problem(
+                path,
+                f"the number {Decimal(value):.6e} is too large: numbers must fit a float "
+                "(at most about 1.8e308)",
+                value=f"{Decimal(value):.6e}",
+            )
         return
     if not value.is_finite() or value.is_zero():
         return

@@ -8,6 +8,7 @@ it accepts a plain string or a mapping of language code to text, such as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,9 @@ from csperf._frozen import FrozenDict
 from csperf.errors import ValidationError
 
 __all__ = ["LocalizedText", "Text", "localize"]
+
+_UNWRITABLE = re.compile("[\ud800-\udfff]")
+"""Lone surrogates: no character, so no UTF-8 file (nor the fingerprint) can hold them."""
 
 
 class LocalizedText(FrozenDict[str, str]):
@@ -63,6 +67,8 @@ def to_text(value: Any, *, obj: str = "object", field: str = "name") -> Text:
     if isinstance(value, str):
         if not value.strip():
             raise bad("must not be empty", value)
+        if _UNWRITABLE.search(value):
+            raise bad("must not hold a lone surrogate (no character; no file can hold it)", value)
         return value
     if isinstance(value, Mapping):
         if not value:
@@ -72,6 +78,8 @@ def to_text(value: Any, *, obj: str = "object", field: str = "name") -> Text:
                 raise bad(f"has a bad language code {lang!r}", lang)
             if not isinstance(text, str) or not text.strip():
                 raise bad(f"has an empty or non-text {lang!r} entry: {text!r}", text)
+            if _UNWRITABLE.search(text):
+                raise bad(f"has a lone surrogate in its {lang!r} entry (no character)", text)
         return value if isinstance(value, LocalizedText) else LocalizedText(value)
     raise bad(
         f"must be a string or a mapping of language to text, got {type(value).__name__} {value!r}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -17,6 +18,9 @@ from csperf.scorecard import Scorecard
 from csperf.text import Text, localize, to_text
 
 __all__ = ["ItemLine", "Report", "SampleInfo", "read_samples"]
+
+_UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
+"""Characters no report file can hold: NUL, and lone surrogates."""
 
 
 def _flags(value: Any) -> tuple[str, ...]:
@@ -289,10 +293,15 @@ class Report:
                     field=("results", i),
                     value=result,
                 )
-            if result.subject is not None and "\x00" in result.subject:
-                # No report format can hold a NUL character (CSV, Excel and HTML refuse it).
+            if result.subject is not None and _UNWRITABLE.search(result.subject):
+                # No report format can hold a NUL character (CSV, Excel and HTML refuse it),
+                # nor a lone surrogate (no UTF-8 file can)
+                found = _UNWRITABLE.search(result.subject)
+                what = (
+                    "a NUL character" if found and found.group() == "\x00" else ("a lone surrogate")
+                )
                 raise ValidationError(
-                    msg=f"results[{i}] has a subject with a NUL character: {result.subject!r}",
+                    msg=f"results[{i}] has a subject with {what}: {result.subject!r}",
                     obj="Report",
                     field=("results", i, "subject"),
                     subject=result.subject,
