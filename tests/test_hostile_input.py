@@ -716,3 +716,34 @@ def test_a_subject_with_a_lone_surrogate_is_refused_by_the_report():
     with pytest.raises(ValidationError, match="lone surrogate") as info:
         Report(card, [card.evaluate(LI_WEI, "ann\ud800")])
     assert info.value.subject == "ann\ud800"
+
+
+# -- an order_by column the table lacks ----------------------------------------------------------
+
+
+def test_an_order_by_column_the_sqlite_table_lacks_is_refused():
+    # SQLite reads an unknown double-quoted name as a text constant: ordering by it would keep
+    # an arbitrary one of two duplicates; the source names the column instead
+    import sqlite3
+    from datetime import datetime, timezone
+
+    from csperf.sources import SqlSource
+
+    connection = sqlite3.connect(":memory:")
+    connection.execute(
+        "CREATE TABLE tickets (id TEXT, agent TEXT, channel TEXT, created_at INTEGER, "
+        "seq INTEGER, complaint INTEGER)"
+    )
+    start = int(datetime(2026, 7, 1, tzinfo=timezone.utc).timestamp()) * 1_000_000
+    # the same key twice: the first row inserted is the later one by seq
+    connection.executemany(
+        "INSERT INTO tickets VALUES (?, ?, ?, ?, ?, ?)",
+        [("A", "ann", "chat", start, 2, 1), ("A", "ann", "chat", start, 1, 0)],
+    )
+    source = SqlSource(connection, order_by={"tickets": "sequence"})
+    with pytest.raises(ConfigError, match="'sequence'"):
+        source.measure(period="2026-07", tz="UTC", metrics=["complaint_rate"])
+    kept = SqlSource(connection, order_by={"tickets": "seq"})
+    m = kept.measure(period="2026-07", tz="UTC", metrics=["complaint_rate"])
+    assert m.row("ann") == {"complaint_rate": 0.0}  # the row of seq 1 is kept
+    assert [i.reason for i in m.rejected["tickets"].examples] == ["duplicate"]
