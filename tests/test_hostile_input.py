@@ -287,6 +287,10 @@ def test_numbers_within_range_are_read_exactly(fmt):
         ("!!timestamp notatime", "timestamp"),
         ("!!timestamp 2024-13-45", "timestamp"),
         ("2024-13-45", "timestamp"),
+        ("!!int", "int"),
+        ("!!float", "float"),
+        ("!!bool", "bool"),
+        ("!!timestamp", "timestamp"),
     ],
 )
 def test_a_yaml_scalar_its_tag_cannot_read_is_refused_with_its_line(scalar, tag):
@@ -747,3 +751,18 @@ def test_an_order_by_column_the_sqlite_table_lacks_is_refused():
     m = kept.measure(period="2026-07", tz="UTC", metrics=["complaint_rate"])
     assert m.row("ann") == {"complaint_rate": 0.0}  # the row of seq 1 is kept
     assert [i.reason for i in m.rejected["tickets"].examples] == ["duplicate"]
+
+
+def test_a_cli_error_of_several_lines_is_printed_on_one(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from csperf.cli import EXIT_INTERNAL, cli
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("first line\nsecond line\n")
+
+    monkeypatch.setattr("csperf.config.load_scorecard", broken)
+    result = CliRunner().invoke(cli, ["validate", str(MINI)])
+    assert result.exit_code == EXIT_INTERNAL
+    assert len(result.output.strip().splitlines()) == 1
+    assert "first line second line" in result.output

@@ -398,7 +398,7 @@ def _yaml_construct(loader: Any, node: Any, path: KeyPath, line: int) -> Any:
     """
     try:
         return loader.construct_object(node, deep=True)
-    except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
+    except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError) as exc:
         too_big = _too_big(exc)
         if too_big is not None:
             too_big.line = line

@@ -143,8 +143,13 @@ def _fail(exc: CsperfError) -> NoReturn:
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.find_root().params.get("debug"):
         raise exc
-    _say(f"csperf: error: {cli_words(str(exc))}", err=True)
+    _say(f"csperf: error: {_one_line(cli_words(str(exc)))}", err=True)
     sys.exit(_exit_code(exc))
+
+
+def _one_line(message: str) -> str:
+    """A message on one line: its lines joined with spaces (a plugin's message may have many)."""
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
 
 
 _FLAG_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -189,7 +194,7 @@ def _errors(fn: F) -> F:
                 raise
             where = _origin(exc)
             _say(
-                f"csperf: internal error{where}: {type(exc).__name__}: {exc} "
+                f"csperf: internal error{where}: {type(exc).__name__}: {_one_line(str(exc))} "
                 "(run with --debug for the traceback, and report it)",
                 err=True,
             )
