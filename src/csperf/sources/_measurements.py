@@ -1187,19 +1187,12 @@ def _read_json(
         out: dict[str, MetricValue] = {}
         for metric in metrics:
             raw = record.get(metric)
-            if raw is not None and (isinstance(raw, bool) or not isinstance(raw, (int, float))):
-                raise MeasurementError(
-                    msg=f"{where}: metric {metric!r} of subject {subject!r} must be a "
-                    f"number or null, got {raw!r}",
-                    obj="Measurements",
-                    field=metric,
-                    subject=subject,
-                    value=raw,
-                    path=path,
-                    source=path,
-                )
-            value = None if raw is None else _json_number(raw)
-            if value is not None and not math.isfinite(value):
+            value = (
+                _json_number(raw)
+                if isinstance(raw, (int, float)) and not isinstance(raw, bool)
+                else None
+            )
+            if raw is not None and (value is None or not math.isfinite(value)):
                 raise MeasurementError(
                     msg=f"{where}: metric {metric!r} of subject {subject!r} must be a finite "
                     f"number or null, got {raw!r}",
