@@ -42,6 +42,13 @@ VALID = sorted((CORPUS / "valid").iterdir())
 FORMAT = {".toml": "toml", ".yaml": "yaml", ".json": "json"}
 PM = get_plugin_manager(entry_points=False)
 DERANDOMIZE = not os.environ.get("CSPERF_FUZZ_EXPLORE")
+#: The settings of every fuzz test: 300 inputs under the CI profile, the same ones each run.
+FUZZ = settings(
+    max_examples=examples(300),
+    deadline=None,
+    derandomize=DERANDOMIZE,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 #: Pieces that break parsers and models: syntax, YAML tags and aliases, extreme numbers,
 #: control characters, a lone surrogate, a byte-order mark.
@@ -90,12 +97,7 @@ def mutated(draw: st.DrawFn) -> tuple[str, str]:
     return "".join(text), FORMAT[path.suffix]
 
 
-@settings(
-    max_examples=examples(300),
-    deadline=None,
-    derandomize=DERANDOMIZE,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@FUZZ
 @given(mutated())
 def test_raw_text_loads_or_is_a_csperf_error(case):
     text, fmt = case
@@ -159,12 +161,7 @@ def _written(doc: Any, fmt: str) -> str | None:
         return None
 
 
-@settings(
-    max_examples=examples(300),
-    deadline=None,
-    derandomize=DERANDOMIZE,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@FUZZ
 @given(st.sampled_from(PATHS), values, st.sampled_from(["toml", "yaml", "json"]))
 def test_a_card_with_any_value_anywhere_loads_or_is_a_csperf_error(path, value, fmt):
     text = _written(_replaced(path, value), fmt)
@@ -223,12 +220,7 @@ def mutated_measurements(draw: st.DrawFn) -> tuple[str, str]:
     return "".join(text), suffix
 
 
-@settings(
-    max_examples=examples(300),
-    deadline=None,
-    derandomize=DERANDOMIZE,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@FUZZ
 @given(mutated_measurements())
 def test_a_measurements_file_reads_or_is_a_csperf_error(case):
     import tempfile

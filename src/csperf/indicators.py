@@ -325,26 +325,19 @@ class Indicator(CanonicalForm):
             self._points_error(float(out[row]), float(raw[row]), subjects[offset + row])
         return np.asarray(out)
 
-    def _points_error(self, points: Any, raw: Any, subject: str | None) -> None:
+    def _points_error(self, points: Any, raw: Any, subject: str | None) -> NoReturn:
         """Raise the error for points a rule should never give.
 
         Raises:
             PluginError: Always; it names the indicator, the rule's kind and its plugin (the
                 module that defines the rule).
         """
-        plugin = type(self.scoring).__module__
-        who = f" for subject {subject!r}" if subject is not None else ""
-        at = f" at {self.metric} {_shown(raw)}" if raw is not None else ""
-        raise PluginError(
-            msg=f"scoring rule {self.scoring.kind or type(self.scoring).__name__!r} of plugin "
-            f"{plugin!r} gave {points!r} points{at}{who}; points must be a real number in "
-            f"[0, {self.scoring.max_points:g}]",
-            obj=f"Indicator {self.key!r}",
-            field=self.metric,
-            subject=subject,
+        raise self._rule_error(
+            f"gave {points!r} points",
+            raw,
+            subject,
+            f"; points must be a real number in [0, {self.scoring.max_points:g}]",
             value=points,
-            plugin=plugin,
-            hook="csperf_scoring_rules",
         )
 
     def _rule_failed(self, exc: Exception, raw: Any, subject: str | None) -> NoReturn:
@@ -355,19 +348,27 @@ class Indicator(CanonicalForm):
                 module that defines the rule), the raw value and the subject; ``exc`` is
                 its ``__cause__``.
         """
+        raise self._rule_error(
+            "failed", raw, subject, f": {type(exc).__name__}: {exc}", value=raw
+        ) from exc
+
+    def _rule_error(
+        self, what: str, raw: Any, subject: str | None, tail: str, *, value: Any
+    ) -> PluginError:
+        """``scoring rule 'k' of plugin 'm' <what> at <metric> <raw> for subject 's'<tail>``."""
         plugin = type(self.scoring).__module__
         who = f" for subject {subject!r}" if subject is not None else ""
         at = f" at {self.metric} {_shown(raw)}" if raw is not None else ""
-        raise PluginError(
+        return PluginError(
             msg=f"scoring rule {self.scoring.kind or type(self.scoring).__name__!r} of plugin "
-            f"{plugin!r} failed{at}{who}: {type(exc).__name__}: {exc}",
+            f"{plugin!r} {what}{at}{who}{tail}",
             obj=f"Indicator {self.key!r}",
             field=self.metric,
             subject=subject,
-            value=raw,
+            value=value,
             plugin=plugin,
             hook="csperf_scoring_rules",
-        ) from exc
+        )
 
     def score(self, raw: float, *, subject: str | None = None) -> float:
         """Points for a raw value, as a float."""
