@@ -382,6 +382,47 @@ def test_a_generated_batch_equals_duckdb_and_the_oracle(backend, tmp_path):
     check_against_duckdb(m, duckdb_reference(tmp_path, rows, roster).measure(period=cases.JULY))
 
 
+# -- one source shared between threads ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("backend", QUICK, indirect=True)
+def test_a_source_shared_between_threads_answers_every_call_as_alone(backend):
+    """Six threads measure through one source at once: each gets the answer measured alone.
+
+    csperf runs its calls on one connection one at a time (a driver connection is not meant
+    for concurrent statements). The SQLite fixture's connection is Ibis's, opened with
+    ``check_same_thread=True``: from another thread that is a ConfigError saying so.
+    """
+    import threading
+
+    from csperf.errors import ConfigError
+
+    shared = source(backend)
+    alone = shared.measure(period=cases.JULY, level="team")
+    results: list[Any] = [None] * 6
+    start = threading.Barrier(6)
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = shared.measure(period=cases.JULY, level="team")
+        except Exception as exc:
+            results[i] = exc
+
+    workers = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    assert not any(w.is_alive() for w in workers), "a call is still running: deadlock"
+    for found in results:
+        if backend.name == "sqlite":
+            assert isinstance(found, ConfigError), found
+            assert "check_same_thread=False" in found.message
+        else:
+            assert found == alone
+
+
 # -- PostgreSQL: the statement without JIT -------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from csperf.errors import ConfigError
 from csperf.metrics import RejectReport, Roster
 from csperf.metrics._records import RECORD_KINDS
 from csperf.sources._base import parse_options
-from csperf.sources._ibis import IbisSource
+from csperf.sources._ibis import IbisSource, one_at_a_time
 from csperf.sources._schema import ROSTER, TABLES
 
 __all__ = ["DuckDbSource", "import_duckdb"]
@@ -181,7 +181,8 @@ class DuckDbSource(IbisSource):
                 continue
             name = f"csperf_{table}"
             try:
-                backend.read_parquet(file, table_name=name)
+                with one_at_a_time(backend, obj="DuckDbSource"):
+                    backend.read_parquet(file, table_name=name)
             except Exception as exc:
                 raise ConfigError(
                     msg=f"cannot read {file!r} (for {table}): {exc}",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -53,6 +54,62 @@ _PHRASES = {
     "unknown_agent": "is not on the roster",
     "not_on_roster": "is outside the agent's roster entries",
 }
+
+
+#: id of a database connection in use → [its lock, how many calls hold or await it]. An
+#: entry lives only while a call that holds the connection (and so keeps its id unique) is
+#: inside :func:`one_at_a_time`; connections need not support weak references (sqlite3's
+#: do not).
+_IN_USE: dict[int, list[Any]] = {}
+_IN_USE_GUARD = threading.Lock()
+
+
+def _database(connection: Any) -> Any:
+    """The object an Ibis backend's calls share: the driver's connection, or Spark's session."""
+    for attribute in ("con", "_session"):
+        found = getattr(connection, attribute, None)
+        if found is not None:
+            return found
+    return connection
+
+
+@contextlib.contextmanager
+def one_at_a_time(connection: Any, *, obj: str) -> Iterator[None]:
+    """Run the block while no other csperf call uses ``connection``'s database connection.
+
+    A driver connection (a DuckDB or sqlite3 connection, a psycopg connection, a Spark
+    session) is not meant for concurrent statements: shared between threads, DuckDB
+    deadlocked registering a table while another statement ran, and other drivers have
+    returned wrong rows or crashed the process. Every source over one connection (two
+    sources over one connection included) takes the same re-entrant lock, so the calls run
+    one after the other, each seeing only its own state. A sqlite3 connection opened with
+    the default ``check_same_thread=True`` and used from another thread is a
+    :class:`~csperf.errors.ConfigError` saying how to share it.
+    """
+    database = _database(connection)
+    key = id(database)
+    with _IN_USE_GUARD:
+        entry = _IN_USE.setdefault(key, [threading.RLock(), 0])
+        entry[1] += 1
+    try:
+        with entry[0]:
+            yield
+    except Exception as exc:
+        if type(exc).__module__.startswith("sqlite3") and "same thread" in str(exc):
+            raise ConfigError(
+                msg="the sqlite3 connection was opened in another thread; to share it between "
+                "threads open it with sqlite3.connect(path, check_same_thread=False) and give "
+                "that connection (csperf runs its calls on it one at a time)",
+                obj=obj,
+                field="connection",
+                value=type(database).__name__,
+            ) from exc
+        raise
+    finally:
+        with _IN_USE_GUARD:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del _IN_USE[key]
 
 
 def _identifier(value: Any, *, obj: str, field: str, dotted: bool = False) -> str:
@@ -249,7 +306,8 @@ class IbisSource(MetricSource):
                 field="roster",
                 value=given[ROSTER],
             )
-        existing = set(table_names(connection))
+        with one_at_a_time(connection, obj=type(self).__name__):
+            existing = set(table_names(connection))
         found: dict[str, str] = {}
         for table in TABLES:
             name = given.get(table, table)
@@ -345,7 +403,8 @@ class IbisSource(MetricSource):
         """
         if self._roster is not None or ROSTER not in self.tables:
             return self._roster
-        found = fetch(self.connection, self._table(ROSTER))
+        with one_at_a_time(self.connection, obj=type(self).__name__):
+            found = fetch(self.connection, self._table(ROSTER))
         # the whole content with its types (and so the zones): equal keys, equal rosters
         key = (
             tuple((f.name, str(f.type)) for f in found.schema),
@@ -775,11 +834,12 @@ class IbisSource(MetricSource):
         from csperf.metrics._ibis import import_ibis
 
         import_ibis()  # explains a missing metrics extra before anything else
-        self._measuring.tables = {}
-        try:
-            return self._measure(period, level, metrics, tz, strict, options)
-        finally:
-            self._measuring.tables = None
+        with one_at_a_time(self.connection, obj=type(self).__name__):
+            self._measuring.tables = {}
+            try:
+                return self._measure(period, level, metrics, tz, strict, options)
+            finally:
+                self._measuring.tables = None
 
     def _measure(
         self,
@@ -960,11 +1020,13 @@ def write_tables(
                 value=kind,
             )
         table = _portable(kind, RECORD_KINDS[kind].record_type, rows, tz=zone)
-        con.create_table(names.get(kind, kind), table, overwrite=overwrite)
+        with one_at_a_time(con, obj="write_tables"):
+            con.create_table(names.get(kind, kind), table, overwrite=overwrite)
     if roster is not None:
         entries = roster.entries if isinstance(roster, Roster) else roster
         table = _portable(ROSTER, RosterEntry, entries, tz=zone)
-        con.create_table(names.get(ROSTER, ROSTER), table, overwrite=overwrite)
+        with one_at_a_time(con, obj="write_tables"):
+            con.create_table(names.get(ROSTER, ROSTER), table, overwrite=overwrite)
 
 
 def _backend(connection: Any) -> Any:
@@ -981,9 +1043,10 @@ def _backend(connection: Any) -> Any:
     if module in ("duckdb", "_duckdb"):
         from csperf.metrics._ibis import import_ibis
 
-        zone = connection.execute("SELECT current_setting('TimeZone')").fetchone()[0]
-        backend = import_ibis().duckdb.from_connection(connection)
-        quoted = str(zone).replace("'", "''")
-        connection.execute(f"SET TimeZone = '{quoted}'")
+        with one_at_a_time(connection, obj="connection"):
+            zone = connection.execute("SELECT current_setting('TimeZone')").fetchone()[0]
+            backend = import_ibis().duckdb.from_connection(connection)
+            quoted = str(zone).replace("'", "''")
+            connection.execute(f"SET TimeZone = '{quoted}'")
         return backend
     return None

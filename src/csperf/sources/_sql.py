@@ -100,5 +100,9 @@ class SqlSource(IbisSource):
                 value=str(path),
                 path=str(path),
             )
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # csperf owns this connection and runs its calls on it one at a time, so the source
+        # may be shared between threads
+        connection = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
         return cls(connection, tables={k: str(v) for k, v in given.items()} or None)
