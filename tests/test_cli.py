@@ -382,6 +382,38 @@ def test_weights_swot_with_factors(runner, tmp_path):
     )
 
 
+def test_weights_swot_leaves_out_an_expired_factor_and_says_so(runner, tmp_path):
+    text = (
+        "factors:\n"
+        "  - {kind: weakness, target: efficiency, reason: slow replies}\n"
+        "  - {kind: opportunity, target: product_knowledge, reason: launch,"
+        " expires: 2026-06-30}\n"
+    )
+    factors = tmp_path / "swot.yaml"
+    factors.write_text(text + "as_of: 2026-07-01\n", encoding="utf-8")
+    result = runner.invoke(cli, ["weights", "swot", "--input", str(factors), "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found["lines"][-1] == (
+        "left out, expired 2026-06-30: product_knowledge (opportunity, launch)"
+    )
+    assert found["details"]["as_of"] == "2026-07-01"
+    assert [f["target"] for f in found["details"]["expired"]] == ["product_knowledge"]
+    assert [c["target"] for c in found["details"]["changes"]] == ["efficiency"]
+    # on its last day it still applies, and the note says what happens after
+    factors.write_text(text + "as_of: 2026-06-30\n", encoding="utf-8")
+    result = runner.invoke(cli, ["weights", "swot", "--input", str(factors)])
+    assert result.exit_code == 0, result.output
+    assert "product_knowledge 10% → 30%: opportunity, launch" in result.output
+    assert "left out from the day after" in result.output
+    # a bad day is one line naming the parameter
+    factors.write_text(text + "as_of: soon\n", encoding="utf-8")
+    result = runner.invoke(cli, ["weights", "swot", "--input", str(factors)])
+    assert result.exit_code == EXIT_USAGE
+    assert "as_of" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_form_writes_a_workbook(runner, tmp_path):
     out = tmp_path / "form.xlsx"
     result = runner.invoke(cli, ["form", str(TEMPLATE), "--output", str(out), "--lang", "zh"])
@@ -754,7 +786,9 @@ def test_score_details_and_team_roll_ups_from_a_team_column(runner, tmp_path):
         writer.writerow([*ROWS[1], "South"])
         writer.writerow(["Wu Lan", *ROWS[1][1:], "North"])
     out = tmp_path / "r.html"
-    result = runner.invoke(cli, ["score", str(TEMPLATE), "--measurements", str(path), "-o", str(out)])
+    result = runner.invoke(
+        cli, ["score", str(TEMPLATE), "--measurements", str(path), "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert page.count('<details class="subject"') == 3  # auto: everyone, up to 100
@@ -762,7 +796,8 @@ def test_score_details_and_team_roll_ups_from_a_team_column(runner, tmp_path):
     teams = teams[: teams.index("</table>")]
     assert "North" in teams and "South" in teams
     top = runner.invoke(
-        cli, ["score", str(TEMPLATE), "--measurements", str(path), "-o", str(out), "--details", "top 1"]
+        cli,
+        ["score", str(TEMPLATE), "--measurements", str(path), "-o", str(out), "--details", "top 1"],
     )
     assert top.exit_code == 0, top.output
     page = out.read_text(encoding="utf-8")
@@ -770,13 +805,25 @@ def test_score_details_and_team_roll_ups_from_a_team_column(runner, tmp_path):
     assert 'id="subject-1"' in page  # Li Wei, the highest total
     none = runner.invoke(
         cli,
-        ["score", str(TEMPLATE), "--measurements", str(path), "-o", str(out), "--details", "none",
-         "--team-column", "site"],
+        [
+            "score",
+            str(TEMPLATE),
+            "--measurements",
+            str(path),
+            "-o",
+            str(out),
+            "--details",
+            "none",
+            "--team-column",
+            "site",
+        ],
     )
     assert none.exit_code == 0, none.output
     page = out.read_text(encoding="utf-8")
     assert '<details class="subject"' not in page and '<table class="teams">' not in page
-    bad = runner.invoke(cli, ["score", str(TEMPLATE), "--measurements", str(path), "--details", "maybe"])
+    bad = runner.invoke(
+        cli, ["score", str(TEMPLATE), "--measurements", str(path), "--details", "maybe"]
+    )
     assert bad.exit_code != 0
     assert "details" in bad.output and "Traceback" not in bad.output
     assert len(bad.output.strip().splitlines()) == 1

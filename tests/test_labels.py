@@ -202,8 +202,16 @@ _CALLS = {
                     "reason": "培训到位",
                     "intensity": 0.1,
                 },
+                {
+                    "kind": "threat",
+                    "target": "teamwork",
+                    "reason": "旺季已过",
+                    "intensity": 0.3,
+                    "expires": "2025-03-31",
+                },
             ],
             "base": {"strategy": "equal"},
+            "as_of": "2025-04-01",  # one factor expired (left out), one still to expire
         },
     ),
     "swot, bounds narrowed": (
@@ -312,7 +320,9 @@ def test_a_report_shows_the_weighting_notes_in_its_language():
         card, factors=[{"kind": "weakness", "target": "efficiency", "reason": "响应慢"}]
     )
     card = adjusted.apply(card)
-    results = [card.evaluate({i.metric: min(50.0, i.value_domain.upper) for i in card.indicators}, "ann")]
+    results = [
+        card.evaluate({i.metric: min(50.0, i.value_domain.upper) for i in card.indicators}, "ann")
+    ]
     for lang in LANGUAGES:
         report = Report(card, results, lang=lang, notes=adjusted.notes())
         assert [report.text(n) for n in report.notes] == list(adjusted.text(lang))

@@ -550,9 +550,13 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "at most {share}, the most its targeted indicators allow",
         "zh": "至多 {share}，即其目标指标所允许的上限",
     },
+    "swot.expired": {
+        "en": "left out, expired {date}: {factor}",
+        "zh": "已于 {date} 到期，未计入：{factor}",
+    },
     "swot.expires": {
-        "en": "expires {date}: {factors}; re-run the adjuster without it then",
-        "zh": "{date} 到期：{factors}；届时请去掉该因素重新调整",
+        "en": "expires {date}: {factors}; left out from the day after, which changes the weights",
+        "zh": "{date} 到期：{factors}；此后不再计入，权重将随之改变",
     },
     "swot.expiring": {"en": "{target} ({kind}, {reason})", "zh": "{target}（{kind}，{reason}）"},
     "swot.factor": {"en": "{kind}, {reason}", "zh": "{kind}，{reason}"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 import re
@@ -637,8 +638,9 @@ def test_swot_strategy_composes_with_ahp(card):
         card,
         factors=factors,
         base={"strategy": "ahp", "params": {"dimensions": {"judgements": JUDGEMENTS}}},
+        as_of="2026-12-01",
     )
-    expected = swot(base.weighting, [SwotFactor.from_dict(f) for f in factors])
+    expected = swot(base.weighting, [SwotFactor.from_dict(f) for f in factors], as_of="2026-12-01")
     assert result.weighting == expected.weighting
     assert result.details["expires"] == "2026-12-31"
     assert result.details["base"]["strategy"] == "ahp"
@@ -647,12 +649,74 @@ def test_swot_strategy_composes_with_ahp(card):
     json.dumps(result.to_dict())
     # The same from a WeightResult, and from the card the result was applied to.
     assert (
-        STRATEGIES["swot"].compute(card, factors=factors, base=base).weighting == expected.weighting
-    )
-    assert (
-        STRATEGIES["swot"].compute(base.apply(card), factors=factors).weighting
+        STRATEGIES["swot"].compute(card, factors=factors, base=base, as_of="2026-12-01").weighting
         == expected.weighting
     )
+    assert (
+        STRATEGIES["swot"].compute(base.apply(card), factors=factors, as_of="2026-12-01").weighting
+        == expected.weighting
+    )
+
+
+def test_swot_strategy_leaves_out_expired_factors_as_of_a_day(card):
+    factors = [
+        {"kind": "weakness", "target": "efficiency", "reason": "slow responses"},
+        {
+            "kind": "opportunity",
+            "target": "product_knowledge",
+            "reason": "new product",
+            "expires": datetime.date(2026, 6, 30),
+        },
+    ]
+    after = STRATEGIES["swot"].compute(card, factors=factors, as_of=datetime.date(2026, 7, 1))
+    alone = STRATEGIES["swot"].compute(card, factors=factors[:1], as_of="2026-07-01")
+    assert after.weighting == alone.weighting
+    assert after.details["expired"] == [
+        {
+            "kind": "opportunity",
+            "target": "product_knowledge",
+            "reason": "new product",
+            "intensity": 1.0,
+            "expires": "2026-06-30",
+        }
+    ]
+    assert after.details["as_of"] == "2026-07-01"
+    assert after.details["expires"] is None
+    assert (
+        after.lines[-1]
+        == "left out, expired 2026-06-30: product_knowledge (opportunity, new product)"
+    )
+    assert (
+        after.text("zh")[-1]
+        == "已于 2026-06-30 到期，未计入：product_knowledge（机会，new product）"
+    )
+    json.dumps(after.to_dict())
+    with pytest.raises(ConfigError, match=r"swot: as_of: .*ISO date") as caught:
+        STRATEGIES["swot"].compute(card, factors=factors, as_of="mid-year")
+    assert caught.value.field == ("as_of",)
+
+
+def test_a_scorecard_file_pins_the_swot_day(card):
+    from csperf.config import loads_scorecard
+
+    text = """
+template = "customer-service-manager"
+key = "cs"
+title = "CS"
+
+[weighting]
+strategy = "swot"
+as_of = 2026-07-01
+factors = [
+  {kind = "weakness", target = "efficiency", reason = "slow"},
+  {kind = "opportunity", target = "product_knowledge", reason = "launch", expires = 2026-06-30},
+]
+"""
+    later = loads_scorecard(text, "toml")
+    on_the_day = loads_scorecard(text.replace("2026-07-01", "2026-06-30"), "toml")
+    assert later.weighting.dimensions["efficiency"] == pytest.approx(0.40)
+    assert later.weighting.dimensions["capability"] == pytest.approx(0.20 * 60 / 70)
+    assert on_the_day.weighting.dimensions["capability"] > later.weighting.dimensions["capability"]
 
 
 def test_swot_strategy_policy_in_percent(card):

@@ -57,7 +57,7 @@ def test_opportunity_raises_an_indicator_for_a_while():
     factor = SwotFactor(
         "opportunity", "product_knowledge", "new product to learn", expires="2026-06-30"
     )
-    result = swot(BASE, [factor])
+    result = swot(BASE, [factor], as_of="2026-06-30")  # its last day
     eff = result.weighting.effective()
     assert eff["product_knowledge"] == pytest.approx(0.30)
     assert eff["script_compliance"] == pytest.approx(0.10 * 7 / 9)
@@ -66,7 +66,12 @@ def test_opportunity_raises_an_indicator_for_a_while():
     assert result.expires == datetime.date(2026, 6, 30)
     assert result.lines[0] == "product_knowledge 10% → 30%: opportunity, new product to learn"
     assert "capability 20% → 37.78%: holds the target(s) product_knowledge" in result.lines
-    assert result.lines[-1].startswith("expires 2026-06-30: product_knowledge (opportunity")
+    assert result.lines[-1] == (
+        "expires 2026-06-30: product_knowledge (opportunity, new product to learn); "
+        "left out from the day after, which changes the weights"
+    )
+    assert result.expired == ()
+    assert result.as_of == datetime.date(2026, 6, 30)
 
 
 def test_strength_keeps_capability_within_its_range():
@@ -352,10 +357,18 @@ def test_policy_validation_and_percentages():
 
 def test_results_to_dict():
     result = swot(
-        BASE, [SwotFactor("opportunity", "product_knowledge", "new", expires="2026-12-31")]
+        BASE,
+        [
+            SwotFactor("opportunity", "product_knowledge", "new", expires="2026-12-31"),
+            SwotFactor("threat", "teamwork", "peak season", 0.5, expires="2026-09-30"),
+        ],
+        as_of="2026-10-01",
     )
     data = result.to_dict()
     assert data["expires"] == "2026-12-31"
+    assert data["as_of"] == "2026-10-01"
+    assert [f["target"] for f in data["expired"]] == ["teamwork"]
+    assert data["expired"][0]["expires"] == "2026-09-30"
     assert data["changes"][0]["target"] == "product_knowledge"
     assert data["changes"][0]["level"] == "indicator"
     assert isinstance(result, SwotResult)
@@ -368,11 +381,148 @@ def test_earliest_expiry_among_several():
         SwotFactor("threat", "service_quality", "rival campaign", 0.5, expires="2026-07-31"),
         SwotFactor("weakness", "efficiency", "slow", 0.1),
     ]
-    result = swot(BASE, factors)
+    result = swot(BASE, factors, as_of=datetime.date(2026, 7, 1))
     assert result.expires == datetime.date(2026, 7, 31)
     assert result.lines[-1].startswith(
         "expires 2026-07-31: service_quality (threat, rival campaign)"
     )
+
+
+# -- expiry ---------------------------------------------------------------------------------------
+
+SLOW = SwotFactor("weakness", "efficiency", "average response time too long", 0.5)
+LAUNCH = SwotFactor(
+    "opportunity", "product_knowledge", "new product line", 0.5, expires="2026-06-30"
+)
+
+
+def test_a_factor_applies_through_its_expiry_day_and_is_left_out_after():
+    on_the_day = swot(BASE, [SLOW, LAUNCH], as_of="2026-06-30")
+    day_after = swot(BASE, [SLOW, LAUNCH], as_of=datetime.date(2026, 7, 1))
+    assert on_the_day.expired == () and [c.target for c in on_the_day.changes] == [
+        "efficiency",
+        "product_knowledge",
+    ]
+    # after: exactly the adjustment without the factor, and a line saying it was left out
+    without = swot(BASE, [SLOW], as_of="2026-07-01")
+    assert day_after.weighting == without.weighting
+    assert day_after.changes == without.changes
+    assert day_after.scale == without.scale
+    assert day_after.expired == (LAUNCH,)
+    assert day_after.expires is None
+    assert day_after.as_of == datetime.date(2026, 7, 1)
+    assert day_after.lines == (
+        *without.lines,
+        "left out, expired 2026-06-30: product_knowledge (opportunity, new product line)",
+    )
+    assert not any(line.startswith("expires") for line in day_after.lines)
+    # efficiency 30 -> 35 %, the other 70 % scaled to 65 %: no trace of product knowledge's 25 %
+    assert day_after.weighting.dimensions["capability"] == pytest.approx(0.20 * 65 / 70)
+    assert on_the_day.weighting.dimensions["capability"] != pytest.approx(0.20 * 65 / 70)
+
+
+def test_the_expiry_line_names_the_next_factor_to_expire():
+    later = SwotFactor("threat", "service_quality", "rival campaign", 0.2, expires="2026-09-30")
+    result = swot(BASE, [SLOW, LAUNCH, later], as_of="2026-08-15")
+    assert result.expires == datetime.date(2026, 9, 30)
+    assert result.lines[-2].startswith("expires 2026-09-30: service_quality (threat")
+    assert result.lines[-1].startswith("left out, expired 2026-06-30: product_knowledge")
+    zh = swot(BASE, [SLOW, LAUNCH, later], as_of="2026-08-15", lang="zh").lines
+    assert (
+        zh[-2]
+        == "2026-09-30 到期：service_quality（威胁，rival campaign）；此后不再计入，权重将随之改变"
+    )
+    assert zh[-1] == "已于 2026-06-30 到期，未计入：product_knowledge（机会，new product line）"
+
+
+def test_expired_factors_are_reported_in_order_of_expiry():
+    first = SwotFactor("threat", "teamwork", "peak season", 0.5, expires="2026-03-31")
+    result = swot(BASE, [LAUNCH, first, SLOW], as_of="2026-12-01")
+    assert result.expired == (first, LAUNCH)
+    assert [line.split(":")[0] for line in result.lines[-2:]] == [
+        "left out, expired 2026-03-31",
+        "left out, expired 2026-06-30",
+    ]
+
+
+def test_when_every_factor_has_expired_the_weights_are_the_base():
+    result = swot(BASE, [LAUNCH], as_of="2027-01-01")
+    assert result.weighting == BASE
+    assert result.changes == ()
+    assert result.scale == 1
+    assert result.lines == (
+        "left out, expired 2026-06-30: product_knowledge (opportunity, new product line)",
+    )
+
+
+def test_the_default_day_is_today():
+    today = datetime.date.today()
+    yesterday = SwotFactor(
+        "opportunity", "product_knowledge", "x", expires=today - datetime.timedelta(1)
+    )
+    still = SwotFactor("opportunity", "product_knowledge", "x", expires=today)
+    assert swot(BASE, [yesterday]).expired == (yesterday,)
+    assert swot(BASE, [still]).expired == ()
+    assert swot(BASE, [still]).as_of == today
+
+
+def test_an_expired_factor_must_still_name_a_target_of_the_weighting():
+    typo = SwotFactor("opportunity", "product_knowlege", "x", expires="2020-01-01")
+    with pytest.raises(WeightingError, match="product_knowlege"):
+        swot(BASE, [typo], as_of="2026-12-01")
+
+
+def test_an_expired_factor_needs_no_range_and_contradicts_nothing():
+    # a strength that expired and a weakness now, on one target: no contradiction; and no
+    # range is asked for the expired factor's target
+    policy = SwotPolicy.from_percentages({"efficiency": (30, 40)})
+    old = SwotFactor("strength", "efficiency", "fast last year", expires="2025-12-31")
+    gone = SwotFactor("threat", "teamwork", "strike", expires="2025-12-31")
+    result = swot(BASE, [old, gone, SLOW], policy, as_of="2026-12-01")
+    assert result.expired == (old, gone)
+    assert result.weighting == swot(BASE, [SLOW], policy, as_of="2026-12-01").weighting
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("next week", "ISO date"),
+        (datetime.datetime(2026, 12, 1, 9, 0), "not a date and time"),
+        (20261201, "ISO date"),
+    ],
+)
+def test_a_bad_as_of_is_an_error_naming_it(value, message):
+    with pytest.raises(ValidationError, match=message) as caught:
+        swot(BASE, [SLOW], as_of=value)
+    assert caught.value.field == ("as_of",)
+    assert caught.value.obj == "swot"
+
+
+@settings(max_examples=examples(60))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["efficiency", "product_knowledge", "teamwork"]),
+            st.sampled_from([SwotKind.WEAKNESS, SwotKind.OPPORTUNITY, SwotKind.THREAT]),
+            st.one_of(st.none(), st.dates(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))),
+        ),
+        max_size=4,
+    ),
+    st.dates(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
+)
+def test_any_day_gives_the_adjustment_of_the_factors_still_applying(specs, day):
+    factors = [SwotFactor(kind, t, f"r{i}", 0.5, expires=e) for i, (t, kind, e) in enumerate(specs)]
+    policy = SwotPolicy.from_percentages(
+        {"efficiency": (30, 40), "product_knowledge": (10, 30), "teamwork": (5, 20)}
+    )
+    result = swot(BASE, factors, policy, as_of=day)
+    applying = [f for f in factors if f.expires is None or f.expires >= day]
+    alone = swot(BASE, applying, policy, as_of=day)
+    assert result.weighting == alone.weighting
+    assert result.changes == alone.changes
+    assert set(result.expired) == set(factors) - set(applying)
+    assert result.lines[: len(alone.lines)] == alone.lines
+    assert len(result.lines) == len(alone.lines) + len(result.expired)
 
 
 # -- properties -----------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from csperf.weights._common import (
 from csperf.weights._group import GROUP_AGGREGATIONS, GroupAhpResult, Stakeholder, group_ahp
 from csperf.weights._objective import critic, entropy
 from csperf.weights._result import WeightResult
-from csperf.weights._swot import SwotFactor, SwotPolicy, swot
+from csperf.weights._swot import SwotFactor, SwotPolicy, as_of_date, swot
 
 __all__ = ["BUILTIN_STRATEGIES", "WeightStrategy"]
 
@@ -1052,6 +1052,7 @@ def _swot_strategy(
     policy: Any = None,
     base: Any = None,
     strategies: Any = None,
+    as_of: Any = None,
 ) -> WeightResult:
     name = "swot"
     if isinstance(factors, (str, bytes, Mapping)) or not isinstance(factors, Sequence):
@@ -1090,14 +1091,20 @@ def _swot_strategy(
                     both("weights.base_dimensions"), weighting.dimensions, both("weights.given")
                 )
             )
-    result = swot(weighting, items, chosen)
+    try:
+        day = as_of_date(as_of)
+    except ValidationError as exc:
+        raise _config(name, "as_of", exc.message, as_of) from None
+    result = swot(weighting, items, chosen, as_of=day)
     if result.lines:
-        zh = swot(weighting, items, chosen, lang="zh").lines
+        zh = swot(weighting, items, chosen, lang="zh", as_of=day).lines
         lines.extend(LocalizedText({"en": en, "zh": t}) for en, t in zip(result.lines, zh))
     else:
         lines.append(both("swot.none"))
     details = {
         "expires": None if result.expires is None else result.expires.isoformat(),
+        "as_of": day.isoformat(),
+        "expired": [f.to_dict() for f in result.expired],
         "scale": result.scale,
         "changes": [c.to_dict() for c in result.changes],
         "policy": chosen.as_percentages(),

@@ -69,14 +69,15 @@ def _kind(value: Any) -> SwotKind:
         ) from None
 
 
-def _date(value: Any) -> datetime.date | None:
+def _date(value: Any, *, obj: str = "SwotFactor", field: str = "expires") -> datetime.date | None:
+    """A date from a date or an ISO date text (None stays None)."""
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
         raise ValidationError(
-            msg=f"field 'expires' must be a date, not a date and time ({value!r})",
-            obj="SwotFactor",
-            field="expires",
+            msg=f"field {field!r} must be a date, not a date and time ({value!r})",
+            obj=obj,
+            field=field,
             value=value,
         )
     if isinstance(value, datetime.date):
@@ -87,12 +88,18 @@ def _date(value: Any) -> datetime.date | None:
         except ValueError:
             pass
     raise ValidationError(
-        msg="field 'expires' must be a date or an ISO date text such as '2026-12-31', "
+        msg=f"field {field!r} must be a date or an ISO date text such as '2026-12-31', "
         f"got {value!r}",
-        obj="SwotFactor",
-        field="expires",
+        obj=obj,
+        field=field,
         value=value,
     )
+
+
+def as_of_date(value: Any, *, obj: str = "swot") -> datetime.date:
+    """The day :func:`swot` judges expiry on: ``value`` (a date or ISO text), or today."""
+    found = _date(value, obj=obj, field="as_of")
+    return datetime.date.today() if found is None else found
 
 
 def _is_intensity(value: Any) -> bool:
@@ -118,8 +125,9 @@ class SwotFactor(CanonicalForm):
         reason: Why, in a few words; it appears in the report.
         intensity: From 0 to 1: how far into its range the factor pushes the target (1, the
             default, to the far end).
-        expires: For a temporary factor (typically an opportunity), the date after which it no
-            longer applies: a :class:`datetime.date` or an ISO text ``"2026-12-31"``.
+        expires: For a temporary factor (typically an opportunity), the last day it applies:
+            a :class:`datetime.date` or an ISO text ``"2026-12-31"``. From the day after,
+            :func:`swot` leaves it out (and says so).
 
     Examples:
         >>> f = SwotFactor("weakness", "efficiency", "average response time too long")
@@ -405,11 +413,15 @@ class SwotResult(CanonicalForm):
         changes: One :class:`SwotChange` per target, in the base weighting's order (dimensions
             first, then indicators).
         lines: The readable report: one line per target, one per untargeted dimension whose
-            weight changed, and the expiry when there is one (in the language :func:`swot`
-            was asked for).
-        expires: The earliest expiry among the factors (temporary ones, usually
-            opportunities), or None. Re-run the adjuster without the expired factors then.
+            weight changed, the next expiry when there is one, and one per factor left out
+            as expired (in the language :func:`swot` was asked for).
+        expires: The earliest expiry among the factors applied (temporary ones, usually
+            opportunities), or None: from the day after, the adjuster leaves that factor
+            out, so the weights change.
         scale: The factor the untargeted weights were multiplied by (1 when there were none).
+        expired: The factors left out because they expired before ``as_of``, in the order
+            of the report.
+        as_of: The day expiry was judged on.
     """
 
     weighting: Weighting
@@ -417,6 +429,8 @@ class SwotResult(CanonicalForm):
     lines: tuple[str, ...]
     expires: datetime.date | None
     scale: float
+    expired: tuple[SwotFactor, ...] = ()
+    as_of: datetime.date | None = None
 
 
 class _Infeasible(Exception):
@@ -481,6 +495,12 @@ def _factor_order(f: SwotFactor) -> tuple[Any, ...]:
     )
 
 
+def _named(f: SwotFactor, lang: str | None) -> str:
+    """``target (kind, reason)``, for the report's expiry lines."""
+    kind = label(f"swot.kind.{f.kind.value}", lang)
+    return label("swot.expiring", lang, target=f.target, kind=kind, reason=f.reason)
+
+
 def _why(factors: Iterable[SwotFactor]) -> str:
     return "; ".join(f"{f.target}: {f.kind.value}, {f.reason}" for f in factors)
 
@@ -491,6 +511,7 @@ def swot(
     policy: SwotPolicy | None = None,
     *,
     lang: str | None = None,
+    as_of: datetime.date | str | None = None,
 ) -> SwotResult:
     r"""Adjust a weighting for the findings of a SWOT analysis.
 
@@ -516,12 +537,20 @@ def swot(
     indicator trades weight with its untargeted siblings only. The two-level weighting is
     then rebuilt. The arithmetic is exact, so the order of the factors does not matter.
 
+    A factor applies through its ``expires`` day. One that expired before ``as_of`` (default
+    today) is left out, as if it had not been given, and the report says so in a line of
+    its own (:attr:`SwotResult.expired` lists them); its target must still be one of the
+    weighting's. Give ``as_of`` to get the same weights on any day, say the last day of the
+    period appraised.
+
     Args:
         base: The weighting to adjust.
         factors: :class:`SwotFactor` objects (or mappings for :meth:`SwotFactor.from_dict`).
         policy: The ranges; None for :meth:`SwotPolicy.default`.
         lang: The language of the report's words (``"en"``, ``"zh"``); None for English. The
             factors' reasons stay as they were written.
+        as_of: The day to judge expiry on: a :class:`datetime.date` or an ISO text; None for
+            today (the local date).
 
     Returns:
         A :class:`SwotResult`: every target within its bounds, the weights summing to 1,
@@ -530,6 +559,7 @@ def swot(
     Raises:
         WeightingError: When a target is unknown or has no range, a strength and a weakness
             share a target, or the bounds cannot all hold (the message names the factors).
+        ValidationError: For an ``as_of`` that is no date.
 
     Examples:
         >>> from csperf.templates import customer_service_manager
@@ -568,12 +598,15 @@ def swot(
             field="factors",
             value=factors,
         )
-    items = [f if isinstance(f, SwotFactor) else SwotFactor.from_dict(f) for f in factors]
-    items.sort(key=_factor_order)
+    day = as_of_date(as_of)
+    given = [f if isinstance(f, SwotFactor) else SwotFactor.from_dict(f) for f in factors]
+    given.sort(key=_factor_order)
     dims, inner = exact_levels(base)
     dim_of = {k: d for d, ws in inner.items() for k in ws}
     by_target: dict[str, list[SwotFactor]] = {}
-    for f in items:
+    items: list[SwotFactor] = []
+    expired: list[SwotFactor] = []
+    for f in given:
         if f.target in dims and f.target in dim_of:
             raise WeightingError(
                 msg=f"target {f.target!r} names both a dimension and an indicator",
@@ -589,6 +622,10 @@ def swot(
                 field="factors",
                 value=f.target,
             )
+        if f.expires is not None and f.expires < day:
+            expired.append(f)
+            continue
+        items.append(f)
         by_target.setdefault(f.target, []).append(f)
     unranged = [t for t in by_target if t not in policy.ranges]
     if unranged:
@@ -721,30 +758,28 @@ def swot(
     expiring = [f for f in items if f.expires is not None]
     expires = min((f.expires for f in expiring if f.expires is not None), default=None)
     if expires is not None:
-        first = [f for f in expiring if f.expires == expires]
         lines.append(
             label(
                 "swot.expires",
                 lang,
                 date=expires.isoformat(),
                 factors=label("weights.semicolon", lang).join(
-                    label(
-                        "swot.expiring",
-                        lang,
-                        target=f.target,
-                        kind=label(f"swot.kind.{f.kind.value}", lang),
-                        reason=f.reason,
-                    )
-                    for f in first
+                    _named(f, lang) for f in expiring if f.expires == expires
                 ),
             )
         )
+    expired.sort(key=lambda f: (f.expires, _factor_order(f)))
+    for f in expired:
+        date = cast(datetime.date, f.expires).isoformat()
+        lines.append(label("swot.expired", lang, date=date, factor=_named(f, lang)))
     return SwotResult(
         weighting=weighting,
         changes=tuple(changes),
         lines=tuple(lines),
         expires=expires,
         scale=float(scale),
+        expired=tuple(expired),
+        as_of=day,
     )
 
 
