@@ -766,3 +766,72 @@ def test_a_cli_error_of_several_lines_is_printed_on_one(tmp_path, monkeypatch):
     assert result.exit_code == EXIT_INTERNAL
     assert len(result.output.strip().splitlines()) == 1
     assert "first line second line" in result.output
+
+
+# -- a hand-typed value's sample size is not known, not 1 -----------------------------------------
+
+TYPED = (
+    "subject,customer_satisfaction,complaint_rate,first_response_time,resolution_time,"
+    "product_knowledge,script_compliance,collaboration_rating,information_sharing_rate,"
+    "sample_size.customer_satisfaction\n"
+    "li_wei,0.92,0.004,45,20000,88,0.93,4.2,0.97,240\n"
+)
+
+
+def test_a_hand_typed_value_has_an_unknown_sample_size(tmp_path):
+    path = tmp_path / "typed.csv"
+    path.write_text(TYPED, encoding="utf-8")
+    m = Measurements.read(path)
+    assert m.value("li_wei", "complaint_rate") == MetricValue(0.004, None)
+    assert m.sample_size("li_wei", "complaint_rate") is None
+    assert m.sample_size("li_wei", "customer_satisfaction") == 240
+    # written and read again, it stays unknown (an empty sample_size cell; null in JSON)
+    for suffix in (".csv", ".json"):
+        again = tmp_path / f"again{suffix}"
+        m.write(again)
+        assert Measurements.read(again) == m
+    assert (
+        json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))["rows"][0][
+            "sample_size.complaint_rate"
+        ]
+        is None
+    )
+
+
+def test_reports_show_an_unknown_sample_size_as_unknown(tmp_path):
+    from csperf.report import read_samples, render_json
+    from csperf.report._excel import details_columns
+
+    path = tmp_path / "typed.csv"
+    path.write_text(TYPED, encoding="utf-8")
+    m = Measurements.read(path)
+    card = customer_service_manager()
+    report = Report(card, [card.evaluate(m, "li_wei")], samples=read_samples(card, m, m.subjects))
+    indicators = json.loads(render_json(report))["subjects"][0]["indicators"]
+    sizes = {i["key"]: i["sample_size"] for i in indicators}
+    assert sizes.pop("customer_satisfaction") == 240
+    assert set(sizes.values()) == {None}
+    html = render_html(report)
+    assert '<td class="num">240</td>' in html
+    assert html.count('<td class="num">—</td>') == len(sizes)
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "report.xlsx"
+    write_report(report, out, "xlsx")
+    column = details_columns(report).index("sample_size")
+    rows = [
+        [c.value for c in row]
+        for ws in openpyxl.load_workbook(out)
+        for row in ws.iter_rows()
+        if len(row) > column
+    ]
+    start = next(i for i, row in enumerate(rows) if row[column] == "Sample")
+    found = [row[column] for row in rows[start + 1 :] if row[0] == "li_wei"]
+    assert sorted(found, key=str) == sorted([240] + [None] * len(sizes), key=str)
+
+
+def test_min_sample_does_not_flag_an_unknown_sample_size():
+    from csperf.metrics._engine import finish
+
+    assert finish((0.9, None, ()), min_sample=30).flags == ()
+    assert finish((0.9, 12, ()), min_sample=30).flags == ("small_sample",)
+    assert finish((0.9, None, ()), min_sample=30).sample_size is None

@@ -360,7 +360,8 @@ def test_hand_typed_csv_table(tmp_path, manager_card):
     m = Measurements.read(path)
     assert m.level == "agent"
     assert m.period is None
-    assert m.value("li_wei", "complaint_rate") == MetricValue(0.004, 1)
+    # no sample size given: not known (not one observation)
+    assert m.value("li_wei", "complaint_rate") == MetricValue(0.004, None)
     assert m.value("zhang_min", "complaint_rate") == MetricValue(None, 0)
     # test_scorecard.py works li_wei's total out by hand: 90.48
     assert manager_card.evaluate(m, "li_wei").total == 90.48

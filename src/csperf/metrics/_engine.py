@@ -140,7 +140,7 @@ def finish(
     extra = list(flags)
     if value is None and "too_few_raters" not in extra:
         extra.append("no_data")
-    if value is not None and min_sample is not None and size < min_sample:
+    if value is not None and min_sample is not None and size is not None and size < min_sample:
         extra.append("small_sample")
     if report is not None and report.count:
         extra.append("rejected_records")
@@ -153,7 +153,7 @@ def finish_columns(
     *,
     min_sample: int | None,
     report: RejectReport,
-) -> tuple[list[float | None], list[int], list[tuple[str, ...]]]:
+) -> tuple[list[float | None], list[int | None], list[tuple[str, ...]]]:
     """:func:`finish` of each subject's outcome in ``found`` (none: no data), as columns.
 
     The values, sample sizes and flags of the MetricValues :func:`finish` makes one by one,
@@ -180,7 +180,7 @@ def finish_columns(
     index, values, sizes = found.index, found.value_column, found.size_column
     raised = found.flag_column
     out_values: list[float | None] = []
-    out_sizes: list[int] = []
+    out_sizes: list[int | None] = []
     out_flags: list[tuple[str, ...]] = []
     for subject in subjects:
         i = index.get(subject)

@@ -320,7 +320,9 @@ class MetricValue:
         value: The value (a finite float), or None when there is no data (flag ``no_data``) or
             too few raters (flag ``too_few_raters``).
         sample_size: How many records the value rests on: the denominator's count (answers,
-            contacts, calls, reviews, tests, ratings, items).
+            contacts, calls, reviews, tests, ratings, items); None when it is not known (a
+            value read from a measurements file that gave no ``sample_size.<metric>``, as
+            a table typed by hand). Reports show an unknown size as unknown, never as 1.
         flags: Sorted flag names, each one of :data:`FLAGS`.
         rejected: The report of the input rows rejected as bad records (empty when none).
             It takes no part in equality: two values are equal when their value, sample size
@@ -334,15 +336,18 @@ class MetricValue:
     """
 
     value: float | None = attrs.field(converter=_value)
-    sample_size: int = attrs.field()
+    sample_size: int | None = attrs.field()
     flags: tuple[str, ...] = attrs.field(default=(), converter=_flags)
     rejected: RejectReport = attrs.field(factory=RejectReport, eq=False)
 
     @sample_size.validator
     def _check_sample_size(self, _attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValidationError(
-                msg=f"field 'sample_size' must be a whole number ≥ 0, got {value!r}",
+                msg=f"field 'sample_size' must be a whole number ≥ 0 or None (not known), "
+                f"got {value!r}",
                 obj="MetricValue",
                 field="sample_size",
                 value=value,
@@ -422,7 +427,7 @@ class Outcomes(Mapping[str, Outcome]):
 
 def measured(
     value: float | None,
-    sample_size: int,
+    sample_size: int | None,
     flags: Iterable[str],
     rejected: RejectReport,
 ) -> MetricValue:
@@ -451,7 +456,7 @@ def plain(value: Any, sample_size: Any) -> bool:
 
 
 def made(
-    value: float | None, sample_size: int, flags: tuple[str, ...], rejected: RejectReport
+    value: float | None, sample_size: int | None, flags: tuple[str, ...], rejected: RejectReport
 ) -> MetricValue:
     """A :class:`MetricValue` of parts already checked as :func:`measured` checks them.
 

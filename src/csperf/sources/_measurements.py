@@ -45,7 +45,9 @@ _FLAGS = "flags."
 
 #: One metric's cells, aligned with the subjects of a :class:`MeasuredColumns`: the values,
 #: the sample sizes, the flags and the one reject report of them all.
-Column = tuple["Sequence[float | None]", "Sequence[int]", "Sequence[tuple[str, ...]]", RejectReport]
+Column = tuple[
+    "Sequence[float | None]", "Sequence[int | None]", "Sequence[tuple[str, ...]]", RejectReport
+]
 
 
 class MeasuredColumns(FrozenDict[str, FrozenDict[str, MetricValue]]):
@@ -437,8 +439,8 @@ class Measurements:
             )
         return row[metric]
 
-    def sample_size(self, subject: str, metric: str) -> int:
-        """The number of records behind one cell (see :meth:`value`)."""
+    def sample_size(self, subject: str, metric: str) -> int | None:
+        """The number of records behind one cell (see :meth:`value`); None when not known."""
         return self.value(subject, metric).sample_size
 
     def flags(self, subject: str, metric: str) -> tuple[str, ...]:
@@ -1082,11 +1084,11 @@ def _read_rows(
     )
 
 
-def _default_size(value: float | None, size: int | None) -> int:
-    """A hand-typed value with no sample size counts as one observation; no data as zero."""
+def _default_size(value: float | None, size: int | None) -> int | None:
+    """The size given; else 0 for no data, and None (not known) for a value without one."""
     if size is not None:
         return size
-    return 0 if value is None else 1
+    return 0 if value is None else None
 
 
 def _build(path: str, line: int | None, **fields: Any) -> Measurements:
