@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+import time
 import unicodedata
 from decimal import Decimal
 from fractions import Fraction
@@ -45,7 +46,7 @@ from csperf._escape import (
     xml_text,
 )
 from csperf._files import MAX_DEPTH, MAX_DIGITS, MAX_EXPONENT, MAX_VALUES, Problem, parse
-from csperf._io import atomic_write, atomic_write_text
+from csperf._io import STALE_AFTER, atomic_write, atomic_write_text
 from csperf._periods import parse_period
 from csperf.config import load_scorecard, loads_scorecard
 from csperf.errors import WriteError
@@ -835,3 +836,72 @@ def test_min_sample_does_not_flag_an_unknown_sample_size():
     assert finish((0.9, None, ()), min_sample=30).flags == ()
     assert finish((0.9, 12, ()), min_sample=30).flags == ("small_sample",)
     assert finish((0.9, None, ()), min_sample=30).sample_size is None
+
+
+# -- temporary files a killed writer left -----------------------------------------------------
+
+
+def _age(path: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then), follow_symlinks=False)
+
+
+def test_a_write_killed_with_sigkill_leaves_a_temporary_file_the_next_write_removes(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "report.csv"
+    target.write_text("old\n", encoding="utf-8")
+    started = tmp_path / "started"
+    code = (
+        "import sys, time, pathlib\n"
+        "from csperf._io import atomic_write\n"
+        "def write(tmp):\n"
+        "    tmp.write_text('half', encoding='utf-8')\n"
+        f"    pathlib.Path({str(started)!r}).touch()\n"
+        "    time.sleep(60)\n"
+        f"atomic_write({str(target)!r}, write)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists():
+            assert child.poll() is None, "the writer ended early"
+            assert time.monotonic() < deadline, "the writer did not start"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait(60)
+    left = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert len(left) == 1 and left[0].name.startswith(".report.csv.")
+    assert target.read_text(encoding="utf-8") == "old\n"  # the old file as it was
+    # a fresh one may be a write still running elsewhere: kept
+    atomic_write_text(target, "new\n")
+    assert left[0].exists()
+    # once stale, the next write of the same file removes it
+    _age(left[0], STALE_AFTER + 60)
+    atomic_write_text(target, "newer\n")
+    assert not left[0].exists()
+    assert target.read_text(encoding="utf-8") == "newer\n"
+
+
+def test_only_stale_temporary_files_of_the_same_target_are_removed(tmp_path):
+    target = tmp_path / "r.html"
+    stale = tmp_path / ".r.html.0123abcd.tmp"
+    fresh = tmp_path / ".r.html.89abcdef.tmp"
+    other = tmp_path / ".q.html.0123abcd.tmp"  # another target's
+    near = tmp_path / ".r.html.0123abcd.tmp.keep"  # not a temporary file's name
+    mine = tmp_path / "r.html.0123abcd.tmp"  # no leading dot
+    for path in (stale, fresh, other, near, mine):
+        path.write_text("x", encoding="utf-8")
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep", encoding="utf-8")
+    link = tmp_path / ".r.html.fedcba98.tmp"
+    link.symlink_to(outside)
+    for path in (stale, other, near, mine, link):
+        _age(path, STALE_AFTER + 60)
+    atomic_write_text(target, "<p>ok</p>")
+    assert not stale.exists()
+    assert all(p.exists() for p in (fresh, other, near, mine, outside))
+    assert link.is_symlink() and outside.read_text(encoding="utf-8") == "keep"

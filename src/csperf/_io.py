@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import stat
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +17,20 @@ from csperf.errors import ConfigError, CsperfError, WriteError
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-__all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text", "check_not_input"]
+__all__ = [
+    "STALE_AFTER",
+    "atomic_write",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "check_not_input",
+]
+
+STALE_AFTER = 3600.0
+"""Seconds after which a temporary file of an earlier write of the same target is stale.
+
+A process killed while writing (SIGKILL, a power cut) cannot remove its temporary file; the
+next successful write of the same target removes those last modified this long ago (a write
+still running in another process keeps its file fresh)."""
 
 
 def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
@@ -28,7 +43,9 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
 
     The new file has the mode of the file it replaces (a 0644 report stays 0644), or, for a
     new file, the mode the process's umask gives any file it creates (0644 under the usual
-    umask 022).
+    umask 022). Temporary files that a killed writer of the same target left behind
+    (``.<name>.<8 hex digits>.tmp``, last modified :data:`STALE_AFTER` seconds ago or more)
+    are removed after the write.
 
     Args:
         path: The file to write.
@@ -59,7 +76,31 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
             raise _write_error(target, exc) from None
         raise
     _sync_directory(directory)
+    _remove_stale(directory, target.name)
     return target
+
+
+def _remove_stale(directory: Path, name: str) -> None:
+    """Remove the stale temporary files of earlier writes of ``name`` (see :data:`STALE_AFTER`).
+
+    Only regular files (no links) named as :func:`_new_temporary` names them, owned by this
+    process's user where the system has owners; any error leaves the file.
+    """
+    pattern = re.compile(rf"\.{re.escape(name)}\.[0-9a-f]{{8}}\.tmp", re.ASCII)
+    oldest = time.time() - STALE_AFTER
+    owner = getattr(os, "getuid", lambda: None)()
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        for entry in entries:
+            if not pattern.fullmatch(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if (
+                    stat.S_ISREG(info.st_mode)
+                    and info.st_mtime <= oldest
+                    and (owner is None or info.st_uid == owner)
+                ):
+                    os.unlink(entry.path)
 
 
 def _new_temporary(directory: Path, name: str) -> Path:
