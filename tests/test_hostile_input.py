@@ -18,6 +18,7 @@ import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -905,3 +906,94 @@ def test_only_stale_temporary_files_of_the_same_target_are_removed(tmp_path):
     assert not stale.exists()
     assert all(p.exists() for p in (fresh, other, near, mine, outside))
     assert link.is_symlink() and outside.read_text(encoding="utf-8") == "keep"
+
+
+# -- every workbook writes hostile text as visible, inert text ------------------------------------
+
+HOSTILE_NAMES = ["ann\x1b[31m\x07", '=HYPERLINK("http://x","y")', "bo\ufffe"]
+
+
+def _reopened_texts(path: Path) -> list[Any]:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(path)
+    return [c for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+def test_the_calibration_workbook_writes_hostile_names_as_text(tmp_path):
+    from csperf import calibrate
+    from csperf.report import write_calibration
+
+    pytest.importorskip("openpyxl")
+    card = customer_service_manager()
+    row = {
+        "customer_satisfaction": 0.92,
+        "complaint_rate": 0.008,
+        "first_response_time": 45,
+        "resolution_time": 14400,
+        "product_knowledge": 88,
+        "script_compliance": 0.95,
+        "collaboration_rating": 4.2,
+        "information_sharing_rate": 0.9,
+    }
+    table = {"subject": HOSTILE_NAMES, **{k: [v] * 3 for k, v in row.items()}}
+    table["product_knowledge"] = [95, 70, 80]
+    result = calibrate(card.evaluate_many(table), [0, 50, 50, 0])
+    path = write_calibration(result, tmp_path / "cal.xlsx")
+    cells = _reopened_texts(path)
+    texts = [c.value for c in cells]
+    assert xml_text(HOSTILE_NAMES[0]) in texts and xml_text(HOSTILE_NAMES[2]) in texts
+    formula = [c for c in cells if c.value == HOSTILE_NAMES[1]]
+    assert formula and all(c.data_type == "s" for c in formula)
+    assert not any("\x1b" in t or "\ufffe" in t for t in texts)
+
+
+def test_the_review_workbook_rows_write_hostile_text_as_text(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from csperf.report._review import _sheet_rows
+
+    book = openpyxl.Workbook()
+    _sheet_rows(
+        book.active,
+        ["subject\x00", "total"],
+        [[name, 80.5] for name in HOSTILE_NAMES],
+        openpyxl.styles.Font(bold=True),
+    )
+    book.save(tmp_path / "review.xlsx")
+    cells = _reopened_texts(tmp_path / "review.xlsx")
+    texts = [c.value for c in cells]
+    assert texts == [xml_text("subject\x00"), "total", *map(xml_text, HOSTILE_NAMES)]
+    assert next(c for c in cells if c.value == HOSTILE_NAMES[1]).data_type == "s"
+
+
+def test_sample_data_is_written_atomically_and_refusals_are_write_errors(tmp_path):
+    from csperf.datasets import contact_centre
+
+    data = contact_centre(seed=1, managers=1, agents_per_team=2, days=3)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x", encoding="utf-8")
+    with pytest.raises(WriteError, match="a-file"):
+        data.write_csv(blocked / "inside")
+    folder = tmp_path / "data"
+    written = data.write_csv(folder)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in written.values())
+    (folder / "surveys.csv").unlink()
+    (folder / "surveys.csv").mkdir()  # a directory in a file's place
+    with pytest.raises(WriteError, match=r"surveys\.csv"):
+        data.write_csv(folder)
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_workbook_of_quoted_texts_reads_back_the_texts(tmp_path):
+    # a measurements CSV that csperf wrote, opened and saved by Excel as .xlsx, keeps the
+    # quote csperf put before formula-like texts: reading the workbook removes it as for CSV
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["subject", "team", "nps"])
+    sheet.append([spreadsheet_text("=SUM(1)"), spreadsheet_text("+86 10"), 0.1])
+    sheet.append([spreadsheet_text("'=kept"), "'plain", 0.2])
+    book.save(tmp_path / "m.xlsx")
+    m = Measurements.read(tmp_path / "m.xlsx")
+    assert m.subjects == ("'=kept", "=SUM(1)")
+    assert m.attribute("=SUM(1)", "team") == "+86 10"
+    assert m.attribute("'=kept", "team") == "'plain"

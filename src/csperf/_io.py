@@ -23,6 +23,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "check_not_input",
+    "write_error",
 ]
 
 STALE_AFTER = 3600.0
@@ -64,7 +65,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
     try:
         tmp = _new_temporary(directory, target.name)
     except OSError as exc:
-        raise _write_error(target, exc) from None
+        raise write_error(target, exc) from None
     try:
         write(tmp)
         _settle(tmp, target)
@@ -73,7 +74,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
         with contextlib.suppress(OSError):
             tmp.unlink()
         if isinstance(exc, OSError) and not isinstance(exc, CsperfError):
-            raise _write_error(target, exc) from None
+            raise write_error(target, exc) from None
         raise
     _sync_directory(directory)
     _remove_stale(directory, target.name)
@@ -147,7 +148,7 @@ def _sync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def _write_error(target: Path, exc: OSError) -> WriteError:
+def write_error(target: Path, exc: OSError) -> WriteError:
     """The :class:`WriteError` for the system's refusal ``exc`` to write ``target``."""
     reason = exc.strerror or str(exc)
     hint = ""

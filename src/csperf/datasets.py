@@ -153,20 +153,33 @@ class SampleData:
         ``true``/``false``, numbers in Python's shortest round-trip form, and a missing value
         an empty cell.
 
+        Each file is written atomically (:func:`csperf._io.atomic_write`): a failure leaves
+        the file as it was.
+
         Returns:
             File name stem (kind or ``"roster"``) → path written.
+
+        Raises:
+            WriteError: When the system refuses to create the directory or write a file.
         """
+        from csperf._io import atomic_write, write_error
+
         folder = Path(directory)
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise write_error(folder, exc) from None
         written = {}
         for name, (fields, records) in self._rows().items():
-            path = folder / f"{name}.csv"
-            with path.open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(fields)
-                for record in records:
-                    writer.writerow([_cell(getattr(record, f)) for f in fields])
-            written[name] = path
+
+            def write(tmp: Path, fields: Any = fields, records: Any = records) -> None:
+                with tmp.open("w", encoding="utf-8", newline="") as handle:
+                    writer = csv.writer(handle)
+                    writer.writerow(fields)
+                    for record in records:
+                        writer.writerow([_cell(getattr(record, f)) for f in fields])
+
+            written[name] = atomic_write(folder / f"{name}.csv", write)
         return written
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from csperf.errors import ValidationError
 from csperf.report._calibration import _e, _html_table, _lang, _page, _save, _workbook
-from csperf.report._excel import _fit_widths, _header, _put, sheet_names
+from csperf.report._excel import _fit_widths, _header, _put, cell_value, sheet_names
 from csperf.report._format import fixed
 
 if TYPE_CHECKING:
@@ -397,7 +397,7 @@ def write_agreement_xlsx(
     ws = workbook.active
     title = _label(f"{kind}.title", lang)
     ws.title = sheet_names([title])[0]
-    ws.cell(row=1, column=1, value=title).font = style.title
+    ws.cell(row=1, column=1, value=cell_value(title)).font = style.title
     if kind == "agreement":
         stat: Agreement = result  # type: ignore[assignment]
         rows = _agreement_rows(stat, lang)
@@ -455,7 +455,7 @@ def write_agreement_xlsx(
         severity: Severity = result  # type: ignore[assignment]
         colon = _label("colon", lang)
         correction = f"{_label('severity.correction', lang)}{colon}{_correction(severity, lang)}"
-        ws.cell(row=2, column=1, value=correction).font = style.bold
+        ws.cell(row=2, column=1, value=cell_value(correction)).font = style.bold
         consensus = _label(f"severity.consensus.{severity.consensus}", lang)
         ws.cell(row=3, column=1, value=f"{_label('severity.consensus', lang)}{colon}{consensus}")
         _table(
@@ -469,7 +469,7 @@ def write_agreement_xlsx(
         scores = workbook.create_sheet(
             sheet_names([_label("severity.corrected_scores", lang)], taken=[ws.title])[0]
         )
-        scores.cell(row=1, column=1, value=correction).font = style.bold
+        scores.cell(row=1, column=1, value=cell_value(correction)).font = style.bold
         _table(
             scores,
             3,

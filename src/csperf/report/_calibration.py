@@ -331,9 +331,9 @@ def render_calibration(
 
 
 def _xlsx_sheet(ws: Any, title: str, header: list[str], rows: list[list[Any]], style: Any) -> None:
-    from csperf.report._excel import _fit_widths, _header, _put
+    from csperf.report._excel import _fit_widths, _header, _put, cell_value
 
-    ws.cell(row=1, column=1, value=title).font = style.title
+    ws.cell(row=1, column=1, value=cell_value(title)).font = style.title
     _header(ws, 3, header, style)
     for r, row in enumerate(rows, start=4):
         for c, value in enumerate(row, start=1):
@@ -812,10 +812,12 @@ def write_whatif(
         style,
     )
     if sensitivity is not None:
-        from csperf.report._excel import _fit_widths, _header, _put
+        from csperf.report._excel import _fit_widths, _header, _put, cell_value
 
         ws = workbook.create_sheet(label("whatif.flipped", lang))
-        ws.cell(row=1, column=1, value=_sensitivity_title(sensitivity, lang)).font = style.title
+        ws.cell(
+            row=1, column=1, value=cell_value(_sensitivity_title(sensitivity, lang))
+        ).font = style.title
         header, rows = _summary_rows(sensitivity, lang)
         _header(ws, 3, header, style)
         row = 4

@@ -18,7 +18,7 @@ from html import escape
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from csperf.report._excel import as_text, load_openpyxl, sheet_names
+from csperf.report._excel import as_text, cell_value, load_openpyxl, sheet_names
 from csperf.report._svg import _n
 
 if TYPE_CHECKING:
@@ -325,11 +325,11 @@ def render_review_html(data: Mapping[str, Any]) -> str:
 
 
 def _sheet_rows(ws: Any, head: Sequence[str], rows: Sequence[Sequence[Any]], bold: Any) -> None:
-    ws.append(list(head))
+    ws.append([cell_value(h) for h in head])
     for cell in ws[1]:
         cell.font = bold
     for row in rows:
-        ws.append(list(row))
+        ws.append([cell_value(v) for v in row])
         for cell in ws[ws.max_row]:
             as_text(cell)
     for i, h in enumerate(head, start=1):
