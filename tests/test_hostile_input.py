@@ -925,17 +925,7 @@ def test_the_calibration_workbook_writes_hostile_names_as_text(tmp_path):
 
     pytest.importorskip("openpyxl")
     card = customer_service_manager()
-    row = {
-        "customer_satisfaction": 0.92,
-        "complaint_rate": 0.008,
-        "first_response_time": 45,
-        "resolution_time": 14400,
-        "product_knowledge": 88,
-        "script_compliance": 0.95,
-        "collaboration_rating": 4.2,
-        "information_sharing_rate": 0.9,
-    }
-    table = {"subject": HOSTILE_NAMES, **{k: [v] * 3 for k, v in row.items()}}
+    table = {"subject": HOSTILE_NAMES, **{k: [v] * 3 for k, v in LI_WEI.items()}}
     table["product_knowledge"] = [95, 70, 80]
     result = calibrate(card.evaluate_many(table), [0, 50, 50, 0])
     path = write_calibration(result, tmp_path / "cal.xlsx")
